@@ -1,0 +1,59 @@
+"""``tokenworth import``: incremental import of every detected source."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from tracker.cli.progress import Progress
+from tracker.services.context import Context
+from tracker.services.importer import ImportSummary, run_import
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("import", help="read new lines from every detected tool's logs")
+    p.add_argument("--json", action="store_true", help="print a machine-readable summary")
+    p.set_defaults(handler=handle)
+
+
+def import_now(ctx: Context, conn: Any) -> ImportSummary:
+    progress = Progress()
+    try:
+        return run_import(conn, home=ctx.home, env=ctx.env, config=ctx.source_config(), progress=progress)
+    finally:
+        progress.finish()
+
+
+def report_problems(summary: ImportSummary) -> None:
+    """Tell the user, on stderr, what was skipped and where to look."""
+    for s in summary.sources.values():
+        for error in s.errors[:10]:
+            print(f"tokenworth: {error}", file=sys.stderr)
+        if s.skipped:
+            print(
+                f"tokenworth: {s.name}: skipped {s.skipped:,} unusable line(s); "
+                "'tokenworth sources' lists them",
+                file=sys.stderr,
+            )
+
+
+def handle(ctx: Context, args: argparse.Namespace) -> int:
+    conn = ctx.connect()
+    summary = import_now(ctx, conn)
+    report_problems(summary)
+    if args.json:
+        import json
+
+        print(json.dumps({
+            name: {
+                "files_seen": s.files_seen, "files_read": s.files_read, "new_lines": s.new_lines,
+                "events_read": s.events_read, "skipped_lines": s.skipped, "errors": s.errors,
+            }
+            for name, s in summary.sources.items()
+        }, indent=2))
+    else:
+        for s in summary.sources.values():
+            print(f"{s.name}: {s.files_seen} file(s), {s.files_read} read, "
+                  f"{s.events_read:,} usage record(s) in {s.new_lines:,} new line(s)")
+    return 1 if summary.skipped else 0

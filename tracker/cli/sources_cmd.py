@@ -1,0 +1,53 @@
+"""``tokenworth sources``: what was found where, and what could not be read."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from tracker.services.context import Context
+from tracker.services.sources_status import source_statuses
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("sources", help="where each tool's logs are and how reading them went")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=handle)
+
+
+def _when(ms: int | None) -> str:
+    if ms is None:
+        return "never"
+    return datetime.fromtimestamp(ms / 1000, UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def handle(ctx: Context, args: argparse.Namespace) -> int:
+    conn = ctx.connect()
+    statuses = source_statuses(ctx, conn)
+    if args.json:
+        print(json.dumps([asdict(s) for s in statuses], indent=2, ensure_ascii=False))
+        return 0
+    for s in statuses:
+        state = "on" if s.enabled else "off (sources.%s.enabled)" % s.name
+        print(f"{s.label} [{s.name}] — {state}")
+        if s.found:
+            for root in s.found:
+                print(f"  found: {root}")
+        else:
+            print(f"  no logs found under {', '.join(s.roots)}")
+        print(f"  files: {s.files:,}   usage records: {s.events:,}   last import: {_when(s.last_import_ms)}")
+        if s.skipped_lines:
+            print(f"  skipped lines: {s.skipped_lines:,} (first ones below)")
+            for path, line_no, reason in s.skipped_first:
+                print(f"    {path}:{line_no}: {reason}")
+        for what, count in s.ignored.items():
+            print(f"  ignored: {what} ({count:,} line(s))")
+        for error in s.errors[:10]:
+            print(f"  error: {error}")
+        print()
+    print(f"Data folder: {ctx.paths.root}")
+    print("Stored: usage metadata only (tokens, model, time, session, project path); never prompts or code.")
+    return 0

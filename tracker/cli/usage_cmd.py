@@ -1,0 +1,97 @@
+"""``tokenworth usage daily|weekly|monthly|session``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from typing import Any
+
+from tracker.cli.import_cmd import import_now, report_problems
+from tracker.cli.table import render_table, tokens
+from tracker.core.errors import UsageError
+from tracker.services.context import Context
+from tracker.services.usage import UsageQuery, UsageReport, build_usage_report, money, report_json
+from tracker.sources.registry import SOURCES
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("usage", help="tokens and cost by day, week, month or session")
+    p.add_argument("period", choices=["daily", "weekly", "monthly", "session"])
+    p.add_argument("--since", type=_date, metavar="DATE", help="first day (YYYY-MM-DD), inclusive")
+    p.add_argument("--until", type=_date, metavar="DATE", help="last day (YYYY-MM-DD), inclusive")
+    p.add_argument("--timezone", metavar="IANA", help="group days in this zone (default: settings/system)")
+    p.add_argument("--source", choices=sorted(SOURCES), help="only this tool")
+    p.add_argument("--project", metavar="PATH", help="only this project folder (and folders under it)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--no-import", action="store_true", help="report what is stored; read no logs")
+    p.set_defaults(handler=handle)
+
+
+def handle(ctx: Context, args: argparse.Namespace) -> int:
+    if args.since and args.until and args.since > args.until:
+        raise UsageError("--since is after --until")
+    query = UsageQuery(
+        period=args.period,
+        timezone=ctx.timezone(args.timezone),
+        since=args.since,
+        until=args.until,
+        source=args.source,
+        project=args.project,
+    )
+    conn = ctx.connect()
+    status = 0
+    if not args.no_import:
+        summary = import_now(ctx, conn)
+        report_problems(summary)
+        status = 1 if summary.skipped else 0
+    report = build_usage_report(conn, query, ctx.price_overrides())
+    for warning in report.warnings:
+        print(f"tokenworth: warning: {warning}", file=sys.stderr)
+    if args.json:
+        sys.stdout.write(json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n")
+    else:
+        print(render_human(report))
+    return status
+
+
+def _cost(value: Any, unpriced: int) -> str:
+    text = f"${money(value):,.2f}"
+    return text + "*" if unpriced else text
+
+
+def render_human(report: UsageReport) -> str:
+    if not report.rows:
+        return "No usage recorded for this selection. Run 'tokenworth sources' to see where logs are looked for."
+    session = report.query.period == "session"
+    first_col = {"daily": "Day", "weekly": "Week", "monthly": "Month", "session": "Session"}[report.query.period]
+    headers = [first_col, *(["Tool", "Project"] if session else []),
+               "Models", "Input", "Output", "Cache write", "Cache read", "Total tokens", "Cost"]
+    rows = []
+    for r in [*report.rows, report.total]:
+        is_total = r is report.total
+        t = r.totals
+        extra = []
+        if session:
+            project = report.session_info.get((r.source, r.session_id), ("", ""))[0]
+            extra = ["" if is_total else r.source, "" if is_total else project]
+        label = "Total" if is_total else (r.period[:8] + "…" if session and len(r.period) > 9 else r.period)
+        rows.append([
+            label, *extra, ", ".join(sorted(r.models)) if not is_total else "",
+            tokens(t.input_tokens), tokens(t.output_tokens), tokens(t.cache_creation_tokens),
+            tokens(t.cache_read_tokens), tokens(t.total_tokens), _cost(t.cost_usd, t.unpriced_tokens),
+        ])
+    n = len(headers)
+    table = render_table(headers, rows, right=range(n - 6, n))
+    notes = [f"Times in {report.query.timezone}. Prices: {report.price_source}."]
+    if report.unpriced:
+        notes.append("* includes tokens of models with no known price (not in the cost).")
+    return table + "\n\n" + "\n".join(notes)

@@ -1,0 +1,1 @@
+"""Qt-free value types shared by every layer."""

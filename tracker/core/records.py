@@ -1,0 +1,70 @@
+"""Normalized records that sources yield and the store keeps.
+
+Only usage metadata lives here: never prompt, reply or code content.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+# Kinds of token a price applies to, in USD per million tokens.
+PRICE_KINDS = ("input", "output", "cache_read", "cache_write_5m", "cache_write_1h")
+
+
+class UsageEvent(msgspec.Struct, frozen=True, array_like=True):
+    """One billed model request, normalized across tools.
+
+    ``input_tokens`` is the non-cached part of the prompt; cache writes and reads
+    are separate, so the four token kinds add up to the whole request without overlap.
+    ``reasoning_tokens`` is informational: it is already part of ``output_tokens``.
+    """
+
+    source: str
+    dedup_key: str
+    session_id: str
+    project: str
+    git_branch: str
+    model: str
+    ts_ms: int
+    input_tokens: int
+    output_tokens: int
+    cache_write_5m_tokens: int
+    cache_write_1h_tokens: int
+    cache_read_tokens: int
+    reasoning_tokens: int
+
+    @property
+    def cache_creation_tokens(self) -> int:
+        return self.cache_write_5m_tokens + self.cache_write_1h_tokens
+
+    @property
+    def prompt_tokens(self) -> int:
+        """The whole prompt, which decides a long-context price tier."""
+        return self.input_tokens + self.cache_creation_tokens + self.cache_read_tokens
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.output_tokens
+
+
+class RateLimitWindow(msgspec.Struct, frozen=True, array_like=True):
+    used_percent: float
+    window_minutes: int | None
+    resets_at_ms: int | None
+
+
+class RateLimitSnapshot(msgspec.Struct, frozen=True, array_like=True):
+    """A tool's own report of how much of a rate-limit window is spent."""
+
+    source: str
+    session_id: str
+    ts_ms: int
+    primary: RateLimitWindow | None
+    secondary: RateLimitWindow | None
+
+
+class SkippedLine(msgspec.Struct, frozen=True, array_like=True):
+    """A line that could not be used, with a reason a person can act on."""
+
+    line_no: int
+    reason: str

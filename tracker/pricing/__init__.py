@@ -1,0 +1,1 @@
+"""Model prices: genai-prices' catalog plus the user's overrides."""

@@ -1,0 +1,144 @@
+"""Resolving a model name from a log to its rates.
+
+genai-prices is imported only when a model is not in the store's price cache, so a warm
+report never loads the pricing tables. Overrides (negotiated rates) come from settings
+and replace the catalog's rates for that model, in every tier.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from importlib.metadata import version
+from typing import Any
+
+import msgspec
+
+from tracker.pricing.rates import KINDS, ModelRates, Rates
+
+_NOT_USAGE = frozenset({"<synthetic>", "unknown", ""})
+
+
+def catalog_id() -> str:
+    return f"genai-prices {version('genai-prices')}"
+
+
+@dataclass
+class PriceBook:
+    """Rates for the models a report needs, plus what could not be priced."""
+
+    rates: dict[str, ModelRates] = field(default_factory=dict)
+    unpriced: set[str] = field(default_factory=set)
+    source: str = ""
+
+    def get(self, model: str) -> ModelRates | None:
+        return self.rates.get(model)
+
+
+def build_price_book(
+    conn: sqlite3.Connection,
+    models: Iterable[str],
+    overrides: Mapping[str, Mapping[str, Any]],
+) -> PriceBook:
+    """Rates for ``models``: overrides first, then the cached or looked-up catalog."""
+    cat = catalog_id()
+    book = PriceBook(source=f"{cat} (bundled price data)")
+    wanted = sorted(set(models))
+    cached = {
+        model: blob
+        for model, blob in conn.execute(
+            "SELECT model, rates FROM price_cache WHERE catalog = ?", (cat,)
+        ).fetchall()
+    }
+    fresh: list[tuple[str, str, bytes]] = []
+    for model in wanted:
+        if model in cached:
+            base = msgspec.msgpack.decode(cached[model], type=ModelRates | None)
+        else:
+            base = _lookup(model)
+            fresh.append((cat, model, msgspec.msgpack.encode(base)))
+        rates = _apply_override(model, base, overrides)
+        if rates is None:
+            book.unpriced.add(model)
+        else:
+            book.rates[model] = rates
+    if fresh:
+        with conn:
+            conn.executemany("INSERT OR REPLACE INTO price_cache VALUES (?, ?, ?)", fresh)
+    return book
+
+
+def _apply_override(
+    model: str, base: ModelRates | None, overrides: Mapping[str, Mapping[str, Any]]
+) -> ModelRates | None:
+    over = overrides.get(model)
+    if over is None and base is not None:
+        over = overrides.get(base.priced_as.split("/", 1)[-1])
+    if not over:
+        return base
+    values = {k: Decimal(str(v)) for k, v in over.items() if k in KINDS}
+    if base is None:
+        if "input" not in values or "output" not in values:
+            return None  # an override must at least give input and output for an unknown model
+        flat = Rates(
+            input=values["input"],
+            output=values["output"],
+            cache_read=values.get("cache_read", values["input"]),
+            cache_write_5m=values.get("cache_write_5m", values["input"]),
+            cache_write_1h=values.get("cache_write_1h", values.get("cache_write_5m", values["input"])),
+        )
+        return ModelRates(model, "override", (), (flat,))
+    flat = msgspec.structs.replace(base.tiers[0], **values)
+    return ModelRates(model, f"override of {base.priced_as}", (), (flat,))
+
+
+def _lookup(model: str) -> ModelRates | None:
+    if model in _NOT_USAGE:
+        return None
+    from genai_prices import data_snapshot  # deferred: ~0.4 s of import and table loading
+    from genai_prices.types import TieredPrices
+
+    try:
+        provider, info = data_snapshot.get_snapshot().find_provider_model(model, None, None, None)
+    except LookupError:
+        return None
+    prices = info.get_prices(datetime.now(UTC))
+
+    def field_of(*keys: str) -> Decimal | TieredPrices | None:
+        for key in keys:
+            value = getattr(prices, key, None)
+            if value is not None:
+                return value  # type: ignore[no-any-return] # genai-prices returns Decimal | TieredPrices
+        return None
+
+    columns = {
+        "input": field_of("input_mtok"),
+        "output": field_of("output_mtok"),
+        "cache_read": field_of("cache_read_mtok", "input_mtok"),
+        "cache_write_5m": field_of("cache_write_5m_mtok", "cache_write_mtok", "input_mtok"),
+        "cache_write_1h": field_of("cache_write_1h_mtok", "cache_write_mtok", "input_mtok"),
+    }
+    if columns["input"] is None or columns["output"] is None:
+        return None
+    thresholds = sorted(
+        {t.start for v in columns.values() if isinstance(v, TieredPrices) for t in v.tiers}
+    )
+
+    def at(value: Decimal | TieredPrices | None, prompt: int) -> Decimal:
+        if value is None:
+            return Decimal(0)
+        if isinstance(value, TieredPrices):
+            chosen = value.base
+            for tier in value.tiers:
+                if prompt > tier.start:
+                    chosen = tier.price
+            return chosen
+        return value
+
+    # One representative prompt size per tier: just past each threshold.
+    probes = [0, *(t + 1 for t in thresholds)]
+    tiers = tuple(Rates(**{k: at(v, p) for k, v in columns.items()}) for p in probes)
+    return ModelRates(model, f"{provider.id}/{info.id}", tuple(thresholds), tiers)

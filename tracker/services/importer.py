@@ -1,0 +1,163 @@
+"""Incremental import of every enabled source into the store.
+
+Files are read in worker processes when there is enough to read to pay for them; the
+calling thread is the single database writer.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tracker.sources.base import Cursor, ReadResult, Source
+from tracker.sources.jsonl import read_incremental
+from tracker.sources.registry import SOURCES
+from tracker.store.import_state import FileIdentity, identify, load_file
+from tracker.store.writer import record_file_error, write_result
+
+PARALLEL_MIN_BYTES = 64 << 20  # below this, starting worker processes costs more than it saves
+
+ProgressFn = Callable[[int, int], None]
+
+
+@dataclass
+class SourceImport:
+    """What one import did for one source."""
+
+    name: str
+    files_seen: int = 0
+    files_read: int = 0
+    new_lines: int = 0
+    events_read: int = 0
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportSummary:
+    sources: dict[str, SourceImport] = field(default_factory=dict)
+
+    @property
+    def skipped(self) -> int:
+        return sum(s.skipped + len(s.errors) for s in self.sources.values())
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """Which sources to read and the extra folders the user added for each."""
+
+    enabled: Mapping[str, bool] = field(default_factory=dict)
+    extra_paths: Mapping[str, Sequence[Path]] = field(default_factory=dict)
+
+    def is_enabled(self, name: str) -> bool:
+        return self.enabled.get(name, True)
+
+
+@dataclass(frozen=True)
+class _Job:
+    source: str
+    path: Path
+    identity: FileIdentity
+    cursor: Cursor
+    restarted: bool
+
+    @property
+    def pending_bytes(self) -> int:
+        return max(self.identity.size - self.cursor.offset, 0)
+
+
+def source_roots(source: Source, home: Path, env: Mapping[str, str], config: SourceConfig) -> list[Path]:
+    return source.roots(home, env, list(config.extra_paths.get(source.name, ())))
+
+
+def run_import(
+    conn: sqlite3.Connection,
+    *,
+    home: Path,
+    env: Mapping[str, str],
+    config: SourceConfig,
+    progress: ProgressFn | None = None,
+    workers: int | None = None,
+) -> ImportSummary:
+    summary = ImportSummary()
+    jobs: list[_Job] = []
+    for name, source in SOURCES.items():
+        if not config.is_enabled(name):
+            continue
+        stats = summary.sources.setdefault(name, SourceImport(name))
+        seen: set[Path] = set()
+        for path in source.files(source_roots(source, home, env, config)):
+            real = path.resolve()
+            if real in seen:
+                continue
+            seen.add(real)
+            stats.files_seen += 1
+            try:
+                job = _plan(conn, name, source, path)
+            except OSError as exc:
+                message = f"{path}: cannot read ({exc.strerror or exc})"
+                stats.errors.append(message)
+                record_file_error(conn, str(path), name, message)
+                continue
+            if job is not None:
+                jobs.append(job)
+    total = sum(j.pending_bytes for j in jobs)
+    done = 0
+    for job, result in _read_all(jobs, total, workers):
+        stats = summary.sources[job.source]
+        stats.files_read += 1
+        stats.new_lines += result.lines_read
+        stats.events_read += len(result.events)
+        stats.skipped += result.skipped_count
+        if result.error:
+            stats.errors.append(result.error)
+            record_file_error(conn, str(job.path), job.source, result.error)
+        else:
+            write_result(conn, str(job.path), job.source, job.identity, result, restarted=job.restarted)
+        done += job.pending_bytes
+        if progress is not None:
+            progress(done, total)
+    return summary
+
+
+def _plan(conn: sqlite3.Connection, name: str, source: Source, path: Path) -> _Job | None:
+    """Decide how to read ``path``: not at all, from where we stopped, or from the start."""
+    st = path.stat()
+    if not path.is_file():
+        raise IsADirectoryError(21, "not a regular file")
+    stored = load_file(conn, str(path))
+    if stored is not None:
+        old = stored.identity
+        same_file = (old.device, old.inode) == (st.st_dev, st.st_ino)
+        if same_file and st.st_size == old.size and st.st_mtime_ns == old.mtime_ns:
+            return None  # unchanged: the warm path reads nothing
+        if same_file and st.st_size >= stored.cursor.offset:
+            now = identify(path, st, old.head_len)
+            if now.head_hash == old.head_hash:
+                return _Job(name, path, identify(path, st), stored.cursor, restarted=False)
+    # New, replaced, rewritten or shrunk: read it all again; dedup keys prevent double counting.
+    start = Cursor(context=source.start_context(path))
+    return _Job(name, path, identify(path, st), start, restarted=stored is not None)
+
+
+def _read_one(source_name: str, path: Path, cursor: Cursor) -> ReadResult:
+    source = SOURCES[source_name]
+    return read_incremental(path, cursor, source.parse_line)
+
+
+def _read_all(jobs: list[_Job], total_bytes: int, workers: int | None) -> Iterator[tuple[_Job, ReadResult]]:
+    n = workers if workers is not None else (os.cpu_count() or 1)
+    if n <= 1 or len(jobs) < 2 or total_bytes < PARALLEL_MIN_BYTES:
+        for job in jobs:
+            yield job, _read_one(job.source, job.path, job.cursor)
+        return
+    # Biggest first, so one large file does not finish last alone.
+    ordered = sorted(jobs, key=lambda j: j.pending_bytes, reverse=True)
+    with ProcessPoolExecutor(max_workers=n) as pool:
+        futures = {pool.submit(_read_one, j.source, j.path, j.cursor): j for j in ordered}
+        for fut in as_completed(futures):
+            yield futures[fut], fut.result()

@@ -1,0 +1,125 @@
+"""The usage report use case: filter, group by period in the user's zone, price, total."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+from tracker.analytics.usage_rollup import Period, Totals, UsageRow, grand_total, rollup, unpriced_models
+from tracker.core.timezones import get_zone, local_day_start_ms, offset_segments
+from tracker.pricing.catalog import build_price_book
+from tracker.store.queries import UsageFilter, grouped_usage, models_in, session_meta, time_span
+
+MICRO = Decimal("0.000001")
+
+
+@dataclass(frozen=True)
+class UsageQuery:
+    period: Period = "daily"
+    timezone: str = "UTC"
+    since: date | None = None
+    until: date | None = None
+    source: str | None = None
+    project: str | None = None
+
+
+@dataclass
+class UsageReport:
+    query: UsageQuery
+    rows: list[UsageRow]
+    total: UsageRow
+    unpriced: Mapping[str, int]
+    price_source: str
+    session_info: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [
+            f"model {m!r} has no known price: {n:,} tokens are counted but not priced "
+            "(add a price override with 'tokenworth config set pricing.overrides …')"
+            for m, n in self.unpriced.items()
+        ]
+
+
+def build_usage_report(
+    conn: sqlite3.Connection, query: UsageQuery, overrides: Mapping[str, Mapping[str, Any]]
+) -> UsageReport:
+    zone = get_zone(query.timezone)
+    f = UsageFilter(
+        start_ms=local_day_start_ms(query.since, zone) if query.since else None,
+        end_ms=local_day_start_ms(query.until + timedelta(days=1), zone) if query.until else None,
+        source=query.source,
+        project=query.project,
+    )
+    book = build_price_book(conn, models_in(conn, f), overrides)
+    thresholds = {m: r.thresholds for m, r in book.rates.items()}
+    span = time_span(conn, f)
+    offsets = offset_segments(zone, *span) if span else [(2**62, 0)]
+    group_by = "session" if query.period == "session" else "day"
+    groups = grouped_usage(conn, f, group_by, offsets=offsets, thresholds=thresholds)
+    rows = rollup(groups, book, query.period)
+    report = UsageReport(query, rows, grand_total(rows), unpriced_models(rows), book.source)
+    if query.period == "session":
+        report.session_info = session_meta(conn)
+    return report
+
+
+def money(value: Decimal) -> float:
+    """Cost for output: rounded once, to the micro-dollar, from the exact sum."""
+    return float(value.quantize(MICRO, rounding=ROUND_HALF_EVEN))
+
+
+def totals_json(t: Totals) -> dict[str, Any]:
+    return {
+        "input_tokens": t.input_tokens,
+        "output_tokens": t.output_tokens,
+        "cache_creation_tokens": t.cache_creation_tokens,
+        "cache_read_tokens": t.cache_read_tokens,
+        "reasoning_tokens": t.reasoning_tokens,
+        "total_tokens": t.total_tokens,
+        "cost_usd": money(t.cost_usd),
+        "unpriced_tokens": t.unpriced_tokens,
+    }
+
+
+def _split_json(row: UsageRow) -> dict[str, Any]:
+    return {
+        **totals_json(row.totals),
+        "models": {m: totals_json(t) for m, t in sorted(row.models.items())},
+        "sources": {s: totals_json(t) for s, t in sorted(row.sources.items())},
+    }
+
+
+def _iso(ms: int | None, tz: str) -> str | None:
+    if ms is None:
+        return None
+    return datetime.fromtimestamp(ms / 1000, UTC).astimezone(get_zone(tz)).isoformat(timespec="seconds")
+
+
+def report_json(report: UsageReport) -> dict[str, Any]:
+    tz = report.query.timezone
+    rows = []
+    for r in report.rows:
+        item: dict[str, Any] = {"period": r.period, **_split_json(r)}
+        if report.query.period == "session":
+            project, branch = report.session_info.get((r.source, r.session_id), ("", ""))
+            item.update(
+                source=r.source,
+                project=project,
+                git_branch=branch,
+                first=_iso(r.first_ms, tz),
+                last=_iso(r.last_ms, tz),
+            )
+        rows.append(item)
+    return {
+        "timezone": tz,
+        "period": report.query.period,
+        "rows": rows,
+        "totals": _split_json(report.total),
+        "pricing": {"source": report.price_source, "unpriced_models": dict(report.unpriced)},
+        "warnings": report.warnings,
+    }

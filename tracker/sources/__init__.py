@@ -1,0 +1,1 @@
+"""One module per tool or export format. Sources read; they never write the store."""

@@ -1,0 +1,205 @@
+"""Codex CLI rollouts: ``$CODEX_HOME/{sessions,archived_sessions}/**/*.jsonl``.
+
+``token_count`` events carry the session's cumulative ``total_token_usage``; a request's
+usage is the difference from the previous total in the file. ``cached_input_tokens`` is
+part of ``input_tokens`` and ``reasoning_output_tokens`` part of ``output_tokens``, so
+the stored input is the non-cached part and reasoning is kept only as information.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from tracker.core.records import RateLimitSnapshot, RateLimitWindow, UsageEvent
+from tracker.sources.base import ReadResult, SessionSeen
+from tracker.sources.timestamps import iso_to_ms
+
+NAME = "codex"
+KNOWN_TYPES = frozenset({"session_meta", "turn_context", "response_item", "event_msg", "compacted"})
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+_FIELDS = ("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_output_tokens")
+
+
+class _Totals(msgspec.Struct):
+    input_tokens: int = 0
+    cached_input_tokens: int = 0
+    output_tokens: int = 0
+    reasoning_output_tokens: int = 0
+
+
+class _Info(msgspec.Struct):
+    total_token_usage: _Totals | None = None
+
+
+class _Window(msgspec.Struct):
+    used_percent: float | None = None
+    window_minutes: int | None = None
+    resets_at: int | None = None
+    resets_in_seconds: int | None = None
+
+
+class _Limits(msgspec.Struct):
+    primary: _Window | None = None
+    secondary: _Window | None = None
+
+
+class _Git(msgspec.Struct):
+    branch: str | None = None
+
+
+class _Payload(msgspec.Struct):
+    type: str | None = None
+    id: str | None = None
+    cwd: str | None = None
+    model: str | None = None
+    git: _Git | None = None
+    info: _Info | None = None
+    rate_limits: _Limits | None = None
+
+
+class _Line(msgspec.Struct):
+    type: str | None = None
+    timestamp: str | None = None
+    payload: msgspec.Raw = msgspec.Raw()  # decoded only when needed
+
+
+_line_decoder = msgspec.json.Decoder(_Line)
+_payload_decoder = msgspec.json.Decoder(_Payload | None)
+
+
+class CodexSource:
+    name = NAME
+    label = "Codex CLI"
+
+    def roots(self, home: Path, env: Mapping[str, str], extra: Sequence[Path]) -> list[Path]:
+        base = Path(env["CODEX_HOME"]).expanduser() if env.get("CODEX_HOME") else home / ".codex"
+        return [base / "sessions", base / "archived_sessions", *extra]
+
+    def files(self, roots: Sequence[Path]) -> Iterator[Path]:
+        for root in roots:
+            if root.is_dir():
+                yield from sorted(root.rglob("*.jsonl"))
+
+    def start_context(self, path: Path) -> dict[str, Any]:
+        found = _UUID.findall(path.stem)
+        return {
+            "session": found[-1] if found else path.stem,
+            "project": "",
+            "branch": "",
+            "model": "",
+            "totals": [0, 0, 0, 0],
+        }
+
+    def parse_line(self, line: bytes, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
+        try:
+            rec = _line_decoder.decode(line)
+        except msgspec.ValidationError as exc:
+            result.skip(line_no, f"unexpected shape: {exc}")
+            return
+        except msgspec.DecodeError:
+            result.skip(line_no, "not valid JSON (corrupt or truncated line)")
+            return
+        kind = rec.type or "?"
+        if kind not in KNOWN_TYPES:
+            result.ignore(f"unknown event type {kind!r}")
+            return
+        if kind not in ("session_meta", "turn_context", "event_msg") or not rec.payload:
+            return
+        try:
+            payload = _payload_decoder.decode(rec.payload)
+        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+            result.skip(line_no, f"unexpected {kind} payload: {exc}")
+            return
+        if payload is None:
+            return
+        if kind == "session_meta":
+            if payload.id:
+                context["session"] = payload.id
+            if payload.cwd:
+                context["project"] = payload.cwd
+            if payload.git is not None and payload.git.branch:
+                context["branch"] = payload.git.branch
+            _note_session(context, result)
+        elif kind == "turn_context":
+            if payload.model:
+                context["model"] = payload.model
+            if payload.cwd:
+                context["project"] = payload.cwd
+        elif payload.type == "token_count":
+            self._token_count(rec, payload, line_no, context, result)
+
+    def _token_count(
+        self, rec: _Line, payload: _Payload, line_no: int, context: dict[str, Any], result: ReadResult
+    ) -> None:
+        try:
+            ts_ms = iso_to_ms(rec.timestamp or "")
+        except ValueError:
+            result.skip(line_no, f"unreadable timestamp {(rec.timestamp or '')[:40]!r}")
+            return
+        if payload.rate_limits is not None:
+            result.rate_limits.append(
+                RateLimitSnapshot(
+                    NAME,
+                    context["session"],
+                    ts_ms,
+                    _window(payload.rate_limits.primary, ts_ms),
+                    _window(payload.rate_limits.secondary, ts_ms),
+                )
+            )
+        if payload.info is None or payload.info.total_token_usage is None:
+            return  # ``info: null`` reports limits only, not usage
+        t = payload.info.total_token_usage
+        now = [t.input_tokens, t.cached_input_tokens, t.output_tokens, t.reasoning_output_tokens]
+        if min(now) < 0 or t.cached_input_tokens > t.input_tokens:
+            result.skip(line_no, "impossible token totals")
+            return
+        prev: list[int] = context["totals"]
+        if now == prev:
+            return  # a repeated snapshot adds nothing
+        if sum(now) < sum(prev) or any(n < p for n, p in zip(now, prev, strict=True)):
+            prev = [0, 0, 0, 0]  # the counter restarted: the new total is all new usage
+        d_in, d_cached, d_out, d_reason = (n - p for n, p in zip(now, prev, strict=True))
+        context["totals"] = now
+        _note_session(context, result)
+        result.events.append(
+            UsageEvent(
+                source=NAME,
+                dedup_key=f"cx:{context['session']}:{':'.join(map(str, now))}",
+                session_id=context["session"],
+                project=context["project"],
+                git_branch=context["branch"],
+                model=context["model"] or "unknown",
+                ts_ms=ts_ms,
+                input_tokens=max(d_in - d_cached, 0),
+                output_tokens=d_out,
+                cache_write_5m_tokens=0,
+                cache_write_1h_tokens=0,
+                cache_read_tokens=min(d_cached, d_in),
+                reasoning_tokens=d_reason,
+            )
+        )
+
+
+def _note_session(context: dict[str, Any], result: ReadResult) -> None:
+    sid = context["session"]
+    result.sessions[sid] = SessionSeen(sid, context["project"], context["branch"])
+
+
+def _window(w: _Window | None, ts_ms: int) -> RateLimitWindow | None:
+    if w is None or w.used_percent is None:
+        return None
+    if w.resets_at is not None:
+        resets = w.resets_at * 1000
+    elif w.resets_in_seconds is not None:
+        resets = ts_ms + w.resets_in_seconds * 1000
+    else:
+        resets = None
+    return RateLimitWindow(float(w.used_percent), w.window_minutes, resets)
+
+
+SOURCE = CodexSource()

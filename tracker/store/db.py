@@ -1,0 +1,20 @@
+"""Opening the database: WAL, sane pragmas, migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tracker.store.schema import migrate
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (and migrate) the store. Readers use their own connection; WAL lets them
+    read while the single writer imports."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    migrate(conn)
+    return conn

@@ -1,0 +1,112 @@
+"""Versioned schema. Each migration runs once, in order, inside one transaction.
+
+Never edit a released migration: add a new one. ``PRAGMA user_version`` holds the
+number of migrations applied.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: usage events, sessions and per-file import state
+    """
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        dedup_key TEXT NOT NULL UNIQUE,
+        session_id TEXT NOT NULL,
+        project TEXT NOT NULL,
+        git_branch TEXT NOT NULL,
+        model TEXT NOT NULL,
+        ts_ms INTEGER NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        cache_write_5m_tokens INTEGER NOT NULL,
+        cache_write_1h_tokens INTEGER NOT NULL,
+        cache_read_tokens INTEGER NOT NULL,
+        reasoning_tokens INTEGER NOT NULL,
+        total_tokens INTEGER NOT NULL
+    );
+    CREATE INDEX events_ts ON events(ts_ms);
+    CREATE INDEX events_session ON events(source, session_id);
+    CREATE TABLE sessions (
+        source TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        project TEXT NOT NULL,
+        git_branch TEXT NOT NULL,
+        PRIMARY KEY (source, session_id)
+    );
+    CREATE TABLE files (
+        path TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        device INTEGER NOT NULL,
+        inode INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        head_len INTEGER NOT NULL,
+        head_hash TEXT NOT NULL,
+        cursor BLOB NOT NULL,
+        events INTEGER NOT NULL DEFAULT 0,
+        skipped INTEGER NOT NULL DEFAULT 0,
+        last_import_ms INTEGER NOT NULL,
+        error TEXT
+    );
+    CREATE TABLE skipped_lines (
+        path TEXT NOT NULL,
+        line_no INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        PRIMARY KEY (path, line_no)
+    );
+    """,
+    # 2: rate-limit snapshots (Codex primary/secondary windows) for the tray's limit rules
+    """
+    CREATE TABLE rate_limits (
+        source TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        ts_ms INTEGER NOT NULL,
+        primary_used_percent REAL,
+        primary_window_minutes INTEGER,
+        primary_resets_at_ms INTEGER,
+        secondary_used_percent REAL,
+        secondary_window_minutes INTEGER,
+        secondary_resets_at_ms INTEGER,
+        PRIMARY KEY (source, session_id, ts_ms)
+    );
+    CREATE TABLE ignored_lines (
+        path TEXT NOT NULL,
+        what TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (path, what)
+    );
+    """,
+    # 3: resolved model prices, so a warm report needs no pricing library
+    """
+    CREATE TABLE price_cache (
+        catalog TEXT NOT NULL,
+        model TEXT NOT NULL,
+        rates BLOB NOT NULL,
+        PRIMARY KEY (catalog, model)
+    );
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Bring the database to ``target``; returns the version it had before."""
+    before = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if before > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"database schema {before} is newer than this Tokenworth understands ({SCHEMA_VERSION}); "
+            "update Tokenworth"
+        )
+    for version in range(before, target):
+        with conn:  # one transaction per migration: all of it or none
+            conn.execute("BEGIN")
+            for statement in MIGRATIONS[version].split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+    return before
