@@ -82,6 +82,7 @@ def run_import(
     config: SourceConfig,
     progress: ProgressFn | None = None,
     workers: int | None = None,
+    parallel_min_bytes: int = PARALLEL_MIN_BYTES,
 ) -> ImportSummary:
     summary = ImportSummary()
     jobs: list[_Job] = []
@@ -107,7 +108,7 @@ def run_import(
                 jobs.append(job)
     total = sum(j.pending_bytes for j in jobs)
     done = 0
-    for job, result in _read_all(jobs, total, workers):
+    for job, result in _read_all(jobs, total, workers, parallel_min_bytes):
         stats = summary.sources[job.source]
         stats.files_read += 1
         stats.new_lines += result.lines_read
@@ -149,9 +150,11 @@ def _read_one(source_name: str, path: Path, cursor: Cursor) -> ReadResult:
     return read_incremental(path, cursor, source.parse_line)
 
 
-def _read_all(jobs: list[_Job], total_bytes: int, workers: int | None) -> Iterator[tuple[_Job, ReadResult]]:
+def _read_all(
+    jobs: list[_Job], total_bytes: int, workers: int | None, min_bytes: int
+) -> Iterator[tuple[_Job, ReadResult]]:
     n = workers if workers is not None else (os.cpu_count() or 1)
-    if n <= 1 or len(jobs) < 2 or total_bytes < PARALLEL_MIN_BYTES:
+    if n <= 1 or len(jobs) < 2 or total_bytes < min_bytes:
         for job in jobs:
             yield job, _read_one(job.source, job.path, job.cursor)
         return

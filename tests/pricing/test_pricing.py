@@ -1,0 +1,76 @@
+"""Prices from genai-prices: tiers by whole prompt, 1-hour cache writes, unknown models, overrides."""
+
+from __future__ import annotations
+
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tracker.pricing.catalog import build_price_book
+from tracker.pricing.rates import TokenSums, cost
+from tracker.store.db import connect
+
+SONNET = "claude-sonnet-4-5-20250929"
+
+
+@pytest.fixture
+def conn(tmp_path: Path) -> sqlite3.Connection:
+    return connect(tmp_path / "db.sqlite3")
+
+
+def test_long_context_tier_is_chosen_by_the_whole_prompt(conn: sqlite3.Connection) -> None:
+    rates = build_price_book(conn, [SONNET], {}).get(SONNET)
+    assert rates is not None
+    assert rates.thresholds == (200_000,)
+    # 10 fresh input + 150k cache read + 60k cache write: over 200k only as a whole prompt.
+    assert rates.tier_for(10 + 150_000 + 60_000) == 1
+    assert rates.tier_for(200_000) == 0
+    sums = TokenSums(input=10, output=1000, cache_read=150_000, cache_write_5m=60_000)
+    # Tier prices then apply to every token of the request, output included.
+    expected = (10 * Decimal(6) + 1000 * Decimal("22.5") + 150_000 * Decimal("0.6") + 60_000 * Decimal("7.5")) / 10**6
+    assert cost(rates, 1, sums) == expected
+    assert cost(rates, 0, sums) < expected
+
+
+def test_one_hour_cache_writes_cost_more_than_five_minute_ones(conn: sqlite3.Connection) -> None:
+    rates = build_price_book(conn, [SONNET], {}).get(SONNET)
+    assert rates is not None
+    five = cost(rates, 0, TokenSums(cache_write_5m=1_000_000))
+    hour = cost(rates, 0, TokenSums(cache_write_1h=1_000_000))
+    assert (five, hour) == (Decimal("3.75"), Decimal(6))
+
+
+def test_unknown_models_are_unpriced_not_free(conn: sqlite3.Connection) -> None:
+    book = build_price_book(conn, ["acme-coder-9000", "<synthetic>"], {})
+    assert book.get("acme-coder-9000") is None
+    assert book.unpriced == {"acme-coder-9000", "<synthetic>"}
+
+
+def test_overrides_replace_catalog_rates_and_can_price_unknown_models(conn: sqlite3.Connection) -> None:
+    overrides = {SONNET: {"input": "2.4", "output": "12"}, "acme-coder-9000": {"input": "1", "output": "2"}}
+    book = build_price_book(conn, [SONNET, "acme-coder-9000", "acme-other"], overrides)
+    sonnet = book.get(SONNET)
+    assert sonnet is not None and sonnet.priced_as.startswith("override")
+    assert cost(sonnet, 0, TokenSums(input=1_000_000, output=1_000_000)) == Decimal("14.4")
+    # Rates the override does not name keep the catalog's base price.
+    assert cost(sonnet, 0, TokenSums(cache_read=1_000_000)) == Decimal("0.3")
+    acme = book.get("acme-coder-9000")
+    assert acme is not None and cost(acme, 0, TokenSums(input=10**6, output=10**6)) == Decimal(3)
+    assert book.unpriced == {"acme-other"}
+
+
+def test_override_by_catalog_id_applies_to_dated_model_names(conn: sqlite3.Connection) -> None:
+    book = build_price_book(conn, [SONNET], {"claude-sonnet-4-5": {"output": "10"}})
+    rates = book.get(SONNET)
+    assert rates is not None and cost(rates, 0, TokenSums(output=10**6)) == Decimal(10)
+
+
+def test_resolved_rates_are_cached_in_the_store(conn: sqlite3.Connection) -> None:
+    build_price_book(conn, [SONNET, "acme-coder-9000"], {})
+    rows = dict(conn.execute("SELECT model, catalog FROM price_cache").fetchall())
+    assert set(rows) == {SONNET, "acme-coder-9000"}
+    again = build_price_book(conn, [SONNET, "acme-coder-9000"], {})
+    assert again.get(SONNET) == build_price_book(conn, [SONNET], {}).get(SONNET)
+    assert again.unpriced == {"acme-coder-9000"}

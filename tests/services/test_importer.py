@@ -1,0 +1,166 @@
+"""The import service on real files and a real SQLite store."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from tests.conftest import install_fixture_logs
+from tracker.services.context import Context
+from tracker.services.importer import ImportSummary, run_import
+
+
+def do_import(ctx: Context, **kw: object) -> ImportSummary:
+    conn = ctx.connect()
+    return run_import(conn, home=ctx.home, env=ctx.env, config=ctx.source_config(), **kw)  # type: ignore[arg-type]
+
+
+def totals(ctx: Context) -> tuple[int, int]:
+    row = ctx.connect().execute("SELECT COUNT(*), COALESCE(SUM(total_tokens), 0) FROM events").fetchone()
+    return int(row[0]), int(row[1])
+
+
+CLAUDE_TOTAL = 33203
+CODEX_TOTAL = 31500
+
+
+def test_first_import_reads_both_tools(ctx: Context, home: Path) -> None:
+    install_fixture_logs(home)
+    summary = do_import(ctx)
+    assert summary.skipped == 0
+    assert summary.sources["claude-code"].files_seen == 1
+    assert totals(ctx) == (5, CLAUDE_TOTAL + CODEX_TOTAL)
+    conn = ctx.connect()
+    assert conn.execute("SELECT COUNT(*) FROM rate_limits").fetchone()[0] == 2
+    # The streamed reply is stored once, as its final, largest snapshot.
+    assert conn.execute("SELECT output_tokens FROM events WHERE dedup_key = 'cc:msg_01A:req_01A'").fetchone() == (420,)
+
+
+def test_second_import_reads_nothing_new(ctx: Context, home: Path) -> None:
+    install_fixture_logs(home)
+    do_import(ctx)
+    again = do_import(ctx)
+    assert sum(s.files_read for s in again.sources.values()) == 0
+    assert totals(ctx) == (5, CLAUDE_TOTAL + CODEX_TOTAL)
+
+
+def test_appended_lines_are_read_from_where_it_stopped(ctx: Context, home: Path) -> None:
+    install_fixture_logs(home)
+    log = next((home / ".claude").rglob("*.jsonl"))
+    content = log.read_bytes()
+    cut = content.index(b'{"parentUuid":"u-2"')  # before msg_01B
+    log.write_bytes(content[:cut] + content[cut:cut + 40])  # plus a half-written line
+    do_import(ctx)
+    n_before, _ = totals(ctx)
+    with log.open("ab") as f:
+        f.write(content[cut + 40:])
+    summary = do_import(ctx)
+    assert summary.sources["claude-code"].new_lines == content[cut:].count(b"\n")
+    assert totals(ctx) == (5, CLAUDE_TOTAL + CODEX_TOTAL)
+    assert n_before == 3
+
+
+def test_shrunk_or_replaced_files_are_reread_without_double_counting(ctx: Context, home: Path) -> None:
+    install_fixture_logs(home)
+    do_import(ctx)
+    log = next((home / ".codex").rglob("*.jsonl"))
+    content = log.read_bytes()
+    log.write_bytes(content[: len(content) // 2])  # shrank (rewritten shorter)
+    do_import(ctx)
+    replacement = log.with_suffix(".new")
+    replacement.write_bytes(content)
+    os.replace(replacement, log)  # a new inode with the same name
+    summary = do_import(ctx)
+    assert summary.sources["codex"].files_read == 1
+    assert totals(ctx) == (5, CLAUDE_TOTAL + CODEX_TOTAL)
+
+
+def test_same_head_different_content_is_noticed(ctx: Context, home: Path) -> None:
+    install_fixture_logs(home)
+    do_import(ctx)
+    log = next((home / ".claude").rglob("*.jsonl"))
+    content = log.read_bytes()
+    with log.open("r+b") as f:  # rewritten in place, same inode, first bytes changed
+        f.write(content.replace(b'"parentUuid":null', b'"parentUuid":None', 1)[:200])
+    with log.open("ab") as f:
+        f.write(b"\n")
+    summary = do_import(ctx)
+    assert summary.sources["claude-code"].files_read == 1
+    assert totals(ctx) == (5, CLAUDE_TOTAL + CODEX_TOTAL)
+
+
+def test_history_outlives_deleted_logs(ctx: Context, home: Path) -> None:
+    install_fixture_logs(home)
+    do_import(ctx)
+    shutil.rmtree(home / ".claude")
+    shutil.rmtree(home / ".codex")
+    do_import(ctx)
+    assert totals(ctx) == (5, CLAUDE_TOTAL + CODEX_TOTAL)
+
+
+def test_copies_in_resumed_sessions_and_subagent_folders_count_once(ctx: Context, home: Path) -> None:
+    install_fixture_logs(home)
+    log = next((home / ".claude").rglob("*.jsonl"))
+    resumed = log.parent / "another-session.jsonl"
+    shutil.copy(log, resumed)
+    nested = log.parent / log.stem / "subagents" / "agent-1.jsonl"
+    nested.parent.mkdir(parents=True)
+    shutil.copy(log, nested)
+    do_import(ctx)
+    assert totals(ctx) == (5, CLAUDE_TOTAL + CODEX_TOTAL)
+    assert ctx.connect().execute("SELECT COUNT(*) FROM files").fetchone()[0] == 4
+
+
+def test_bad_input_is_counted_skipped_and_keeps_stored_data(ctx: Context, home: Path) -> None:
+    install_fixture_logs(home)
+    do_import(ctx)
+    folder = home / ".claude" / "projects" / "-home-dev-shop"
+    (folder / "garbage.jsonl").write_bytes(os.urandom(3000).replace(b"\n", b"\n\x00") + b"\n")
+    (folder / "empty.jsonl").write_bytes(b"")
+    (folder / "dir.jsonl").mkdir()
+    (folder / "dangling.jsonl").symlink_to(folder / "nowhere")
+    summary = do_import(ctx)
+    cc = summary.sources["claude-code"]
+    assert cc.skipped > 0
+    assert len(cc.errors) == 2 and all("cannot read" in e for e in cc.errors)
+    assert summary.skipped > 0
+    assert totals(ctx) == (5, CLAUDE_TOTAL + CODEX_TOTAL)
+    # Skipped lines are remembered with file and line number for 'tokenworth sources'.
+    rows = ctx.connect().execute("SELECT path, line_no FROM skipped_lines").fetchall()
+    assert rows and all(p.endswith("garbage.jsonl") and n >= 1 for p, n in rows)
+
+
+def test_disabled_sources_are_not_read(ctx: Context, home: Path) -> None:
+    install_fixture_logs(home)
+    ctx.settings.set("sources.codex.enabled", "false")
+    summary = do_import(ctx)
+    assert "codex" not in summary.sources
+    assert totals(ctx) == (3, CLAUDE_TOTAL)
+
+
+def test_env_and_extra_paths_are_searched(ctx: Context, home: Path, tmp_path: Path) -> None:
+    install_fixture_logs(home)
+    moved = tmp_path / "elsewhere"
+    shutil.move(str(home / ".claude"), moved)
+    shutil.move(str(home / ".codex"), tmp_path / "codex-home")
+    extra = tmp_path / "extra-cc"
+    extra.mkdir()
+    env_ctx = Context(ctx.paths, home, {"CLAUDE_CONFIG_DIR": f"{tmp_path / 'none'}, {moved}",
+                                          "CODEX_HOME": str(tmp_path / "codex-home")})
+    do_import(env_ctx)
+    assert totals(env_ctx) == (5, CLAUDE_TOTAL + CODEX_TOTAL)
+
+
+def test_parallel_and_serial_reading_agree(ctx: Context, home: Path, tmp_path: Path) -> None:
+    from tests.helpers.loggen import generate
+
+    expected = generate(home, days=3, sessions_per_day=2, turns=4)
+    do_import(ctx, workers=1)
+    serial = totals(ctx)
+    other = Context(type(ctx.paths)(tmp_path / "data2"), home, {})
+    conn = other.connect()
+    jobs_total = run_import(conn, home=home, env={}, config=other.source_config(), workers=2,
+                            parallel_min_bytes=0)
+    assert jobs_total.skipped == 0
+    assert totals(other) == serial == (len(expected.events), expected.total_tokens())
