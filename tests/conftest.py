@@ -55,13 +55,19 @@ CliRunner = Callable[..., subprocess.CompletedProcess[str]]
 def cli(home: Path, data_dir: Path) -> CliRunner:
     """Run ``python -m tracker`` in a subprocess with HOME and the data folder set."""
 
-    def run(*args: str, env: dict[str, str] | None = None, check_rc: int | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, env: dict[str, str] | None = None, check_rc: int | None = None
+    ) -> subprocess.CompletedProcess[str]:
         full_env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE_", "CODEX_"))}
         full_env.update(HOME=str(home), TOKENWORTH_DATA_DIR=str(data_dir), TZ="UTC")
         full_env.update(env or {})
         proc = subprocess.run(
             [sys.executable, "-m", "tracker", *args],
-            capture_output=True, text=True, env=full_env, cwd=REPO, timeout=120,
+            capture_output=True,
+            text=True,
+            env=full_env,
+            cwd=REPO,
+            timeout=120,
         )
         if check_rc is not None:
             assert proc.returncode == check_rc, (proc.returncode, proc.stdout, proc.stderr)

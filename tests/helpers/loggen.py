@@ -22,7 +22,22 @@ CLAUDE_MODELS = (
     "claude-opus-4-5-20251101",
 )
 CODEX_MODELS = ("gpt-5-codex", "gpt-5.1-codex-max", "gpt-5.1-codex-mini")
-WORDS = "the a token cache model request refactor test build deploy branch merge fix parser".split()
+WORDS = [
+    "the",
+    "a",
+    "token",
+    "cache",
+    "model",
+    "request",
+    "refactor",
+    "test",
+    "build",
+    "deploy",
+    "branch",
+    "merge",
+    "fix",
+    "parser",
+]
 
 
 @dataclass
@@ -79,10 +94,25 @@ class LogWriter:
         model = rng.choice(CLAUDE_MODELS)
         for turn in range(turns):
             t += timedelta(seconds=rng.randint(5, 900))
-            base = {"sessionId": sid, "cwd": project, "gitBranch": branch, "version": "2.0.14",
-                    "userType": "external", "isSidechain": False}
-            lines.append(_j({**base, "type": "user", "uuid": str(uuid.uuid4()), "timestamp": _ts(t),
-                                     "message": {"role": "user", "content": _filler(rng, self.content_bytes)}}))
+            base = {
+                "sessionId": sid,
+                "cwd": project,
+                "gitBranch": branch,
+                "version": "2.0.14",
+                "userType": "external",
+                "isSidechain": False,
+            }
+            lines.append(
+                _j(
+                    {
+                        **base,
+                        "type": "user",
+                        "uuid": str(uuid.uuid4()),
+                        "timestamp": _ts(t),
+                        "message": {"role": "user", "content": _filler(rng, self.content_bytes)},
+                    }
+                )
+            )
             lines.extend(self._claude_reply(base, t, model, big_prompt=(turn % 7 == 6)))
             if rng.random() < 0.2:
                 lines.append(_j({"type": "summary", "summary": "Refactor", "leafUuid": str(uuid.uuid4())}))
@@ -91,13 +121,19 @@ class LogWriter:
             sub = folder / sid / "subagents" / f"agent-{rng.getrandbits(32):08x}.jsonl"
             sub.parent.mkdir(parents=True, exist_ok=True)
             base = {"sessionId": sid, "cwd": project, "gitBranch": branch, "isSidechain": True}
-            sub_lines = self._claude_reply(base, t + timedelta(seconds=3), "claude-haiku-4-5-20251001", big_prompt=False)
+            sub_lines = self._claude_reply(
+                base, t + timedelta(seconds=3), "claude-haiku-4-5-20251001", big_prompt=False
+            )
             sub.write_text("\n".join(sub_lines) + "\n", encoding="utf-8")
         if resume_copy:
             # A resumed session starts a new file that repeats the earlier history.
             copy = folder / f"{uuid.UUID(int=rng.getrandbits(128))}.jsonl"
-            more = self._claude_reply({"sessionId": sid, "cwd": project, "gitBranch": branch},
-                                      t + timedelta(minutes=30), model, big_prompt=False)
+            more = self._claude_reply(
+                {"sessionId": sid, "cwd": project, "gitBranch": branch},
+                t + timedelta(minutes=30),
+                model,
+                big_prompt=False,
+            )
             copy.write_text("\n".join(lines + more) + "\n", encoding="utf-8")
         return path
 
@@ -120,26 +156,51 @@ class LogWriter:
                 "input_tokens": inp,
                 "cache_creation_input_tokens": create_5m + create_1h,
                 "cache_read_input_tokens": cache_read,
-                "cache_creation": {"ephemeral_5m_input_tokens": create_5m, "ephemeral_1h_input_tokens": create_1h},
+                "cache_creation": {
+                    "ephemeral_5m_input_tokens": create_5m,
+                    "ephemeral_1h_input_tokens": create_1h,
+                },
                 "output_tokens": out_now,
                 "service_tier": "standard",
             }
             content = [{"type": "text", "text": _filler(rng, self.content_bytes // 2)}]
-            out.append(_j({
-                **base, "type": "assistant", "uuid": str(uuid.uuid4()), "timestamp": _ts(t),
-                "requestId": req_id,
-                "message": {"id": msg_id, "type": "message", "role": "assistant", "model": model,
-                            "content": content, "stop_reason": None, "usage": usage},
-            }))
+            out.append(
+                _j(
+                    {
+                        **base,
+                        "type": "assistant",
+                        "uuid": str(uuid.uuid4()),
+                        "timestamp": _ts(t),
+                        "requestId": req_id,
+                        "message": {
+                            "id": msg_id,
+                            "type": "message",
+                            "role": "assistant",
+                            "model": model,
+                            "content": content,
+                            "stop_reason": None,
+                            "usage": usage,
+                        },
+                    }
+                )
+            )
             if b == blocks - 1:
                 key = f"cc:{msg_id}:{req_id}"
-                self.expected.events[key] = (model, int(t.timestamp() * 1000), inp, final_out,
-                                             create_5m + create_1h, cache_read, 0)
+                self.expected.events[key] = (
+                    model,
+                    int(t.timestamp() * 1000),
+                    inp,
+                    final_out,
+                    create_5m + create_1h,
+                    cache_read,
+                    0,
+                )
         return out
 
     # ---- Codex CLI -----------------------------------------------------------------------
-    def codex_session(self, start: datetime, *, project: str = "/home/dev/app", turns: int = 5,
-                      archived: bool = False) -> Path:
+    def codex_session(
+        self, start: datetime, *, project: str = "/home/dev/app", turns: int = 5, archived: bool = False
+    ) -> Path:
         rng = self.rng
         sid = str(uuid.UUID(int=rng.getrandbits(128)))
         sub = "archived_sessions" if archived else f"sessions/{start:%Y/%m/%d}"
@@ -147,48 +208,128 @@ class LogWriter:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"rollout-{start:%Y-%m-%dT%H-%M-%S}-{sid}.jsonl"
         t = start
-        lines = [_j({"timestamp": _ts(t), "type": "session_meta", "payload": {
-            "id": sid, "timestamp": _ts(t), "cwd": project, "originator": "codex_cli_rs",
-            "cli_version": "0.58.0", "instructions": None, "git": {"branch": "main", "commit_hash": "abc"}}})]
+        lines = [
+            _j(
+                {
+                    "timestamp": _ts(t),
+                    "type": "session_meta",
+                    "payload": {
+                        "id": sid,
+                        "timestamp": _ts(t),
+                        "cwd": project,
+                        "originator": "codex_cli_rs",
+                        "cli_version": "0.58.0",
+                        "instructions": None,
+                        "git": {"branch": "main", "commit_hash": "abc"},
+                    },
+                }
+            )
+        ]
         totals = [0, 0, 0, 0]
         model = rng.choice(CODEX_MODELS)
         for turn in range(turns):
             if turn and turn % 3 == 0:
                 model = rng.choice(CODEX_MODELS)  # a user may switch models mid-session
             t += timedelta(seconds=rng.randint(5, 600))
-            lines.append(_j({"timestamp": _ts(t), "type": "turn_context", "payload": {
-                "cwd": project, "approval_policy": "on-request", "model": model, "effort": "medium"}}))
-            lines.append(_j({"timestamp": _ts(t), "type": "response_item", "payload": {
-                "type": "message", "role": "user",
-                "content": [{"type": "input_text", "text": _filler(rng, self.content_bytes)}]}}))
+            lines.append(
+                _j(
+                    {
+                        "timestamp": _ts(t),
+                        "type": "turn_context",
+                        "payload": {
+                            "cwd": project,
+                            "approval_policy": "on-request",
+                            "model": model,
+                            "effort": "medium",
+                        },
+                    }
+                )
+            )
+            lines.append(
+                _j(
+                    {
+                        "timestamp": _ts(t),
+                        "type": "response_item",
+                        "payload": {
+                            "type": "message",
+                            "role": "user",
+                            "content": [{"type": "input_text", "text": _filler(rng, self.content_bytes)}],
+                        },
+                    }
+                )
+            )
             if rng.random() < 0.3:
-                lines.append(_j({"timestamp": _ts(t), "type": "event_msg", "payload": {
-                    "type": "token_count", "info": None, "rate_limits": self._limits(t)}}))
+                lines.append(
+                    _j(
+                        {
+                            "timestamp": _ts(t),
+                            "type": "event_msg",
+                            "payload": {"type": "token_count", "info": None, "rate_limits": self._limits(t)},
+                        }
+                    )
+                )
             for _ in range(rng.randint(1, 3)):
                 t += timedelta(seconds=rng.randint(1, 60))
                 d_in = rng.randint(2000, 60_000)
                 d_cached = rng.randint(0, d_in)
                 d_out = rng.randint(10, 4000)
                 d_reason = rng.randint(0, d_out)
-                last = {"input_tokens": d_in, "cached_input_tokens": d_cached, "output_tokens": d_out,
-                        "reasoning_output_tokens": d_reason, "total_tokens": d_in + d_out}
+                last = {
+                    "input_tokens": d_in,
+                    "cached_input_tokens": d_cached,
+                    "output_tokens": d_out,
+                    "reasoning_output_tokens": d_reason,
+                    "total_tokens": d_in + d_out,
+                }
                 totals = [totals[0] + d_in, totals[1] + d_cached, totals[2] + d_out, totals[3] + d_reason]
-                total = {"input_tokens": totals[0], "cached_input_tokens": totals[1],
-                         "output_tokens": totals[2], "reasoning_output_tokens": totals[3],
-                         "total_tokens": totals[0] + totals[2]}
-                lines.append(_j({"timestamp": _ts(t), "type": "response_item", "payload": {
-                    "type": "message", "role": "assistant",
-                    "content": [{"type": "output_text", "text": _filler(rng, self.content_bytes // 2)}]}}))
-                event = {"timestamp": _ts(t), "type": "event_msg", "payload": {
-                    "type": "token_count",
-                    "info": {"total_token_usage": total, "last_token_usage": last, "model_context_window": 272000},
-                    "rate_limits": self._limits(t)}}
+                total = {
+                    "input_tokens": totals[0],
+                    "cached_input_tokens": totals[1],
+                    "output_tokens": totals[2],
+                    "reasoning_output_tokens": totals[3],
+                    "total_tokens": totals[0] + totals[2],
+                }
+                lines.append(
+                    _j(
+                        {
+                            "timestamp": _ts(t),
+                            "type": "response_item",
+                            "payload": {
+                                "type": "message",
+                                "role": "assistant",
+                                "content": [
+                                    {"type": "output_text", "text": _filler(rng, self.content_bytes // 2)}
+                                ],
+                            },
+                        }
+                    )
+                )
+                event = {
+                    "timestamp": _ts(t),
+                    "type": "event_msg",
+                    "payload": {
+                        "type": "token_count",
+                        "info": {
+                            "total_token_usage": total,
+                            "last_token_usage": last,
+                            "model_context_window": 272000,
+                        },
+                        "rate_limits": self._limits(t),
+                    },
+                }
                 lines.append(_j(event))
                 if rng.random() < 0.3:  # the CLI repeats an unchanged snapshot now and then
                     lines.append(_j(event))
                 key = f"cx:{sid}:{':'.join(map(str, totals))}"
-                self.expected.events[key] = (model, int(t.timestamp() * 1000), d_in - d_cached, d_out, 0,
-                                             d_cached, d_reason)
+                self.expected.events[key] = (
+                    model,
+                    int(t.timestamp() * 1000),
+                    d_in - d_cached,
+                    d_out,
+                    0,
+                    d_cached,
+                    d_reason,
+                )
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return path
 
@@ -196,16 +337,29 @@ class LogWriter:
         rng = self.rng
         epoch = int(t.timestamp())
         return {
-            "primary": {"used_percent": round(rng.uniform(0, 100), 1), "window_minutes": 300,
-                        "resets_at": epoch + rng.randint(60, 18000)},
-            "secondary": {"used_percent": round(rng.uniform(0, 100), 1), "window_minutes": 10080,
-                          "resets_at": epoch + rng.randint(3600, 600000)},
+            "primary": {
+                "used_percent": round(rng.uniform(0, 100), 1),
+                "window_minutes": 300,
+                "resets_at": epoch + rng.randint(60, 18000),
+            },
+            "secondary": {
+                "used_percent": round(rng.uniform(0, 100), 1),
+                "window_minutes": 10080,
+                "resets_at": epoch + rng.randint(3600, 600000),
+            },
         }
 
 
-def generate(home: Path, *, seed: int = 1, days: int = 10, sessions_per_day: int = 3,
-             turns: int = 6, content_bytes: int = 600,
-             start: datetime = datetime(2026, 3, 25, 21, 0, tzinfo=UTC)) -> Expected:
+def generate(
+    home: Path,
+    *,
+    seed: int = 1,
+    days: int = 10,
+    sessions_per_day: int = 3,
+    turns: int = 6,
+    content_bytes: int = 600,
+    start: datetime = datetime(2026, 3, 25, 21, 0, tzinfo=UTC),
+) -> Expected:
     """A mixed corpus over ``days`` days; spans a DST change in Europe and America by default."""
     w = LogWriter(home, seed, content_bytes)
     rng = w.rng
@@ -214,8 +368,10 @@ def generate(home: Path, *, seed: int = 1, days: int = 10, sessions_per_day: int
             # Start late in the UTC day so sessions cross midnight in many zones.
             when = start + timedelta(days=day, hours=rng.randint(-6, 4), minutes=rng.randint(0, 59))
             project = rng.choice(("/home/dev/app", "/home/dev/api", "/home/dev/Ünïcode proj"))
-            w.claude_session(when, project=project, turns=turns, subagent=(n == 0),
-                             resume_copy=(day % 4 == 1 and n == 1))
-            w.codex_session(when + timedelta(minutes=7), project=project, turns=turns,
-                            archived=(day % 5 == 2 and n == 0))
+            w.claude_session(
+                when, project=project, turns=turns, subagent=(n == 0), resume_copy=(day % 4 == 1 and n == 1)
+            )
+            w.codex_session(
+                when + timedelta(minutes=7), project=project, turns=turns, archived=(day % 5 == 2 and n == 0)
+            )
     return w.expected

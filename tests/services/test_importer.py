@@ -34,7 +34,9 @@ def test_first_import_reads_both_tools(ctx: Context, home: Path) -> None:
     conn = ctx.connect()
     assert conn.execute("SELECT COUNT(*) FROM rate_limits").fetchone()[0] == 2
     # The streamed reply is stored once, as its final, largest snapshot.
-    assert conn.execute("SELECT output_tokens FROM events WHERE dedup_key = 'cc:msg_01A:req_01A'").fetchone() == (420,)
+    assert conn.execute(
+        "SELECT output_tokens FROM events WHERE dedup_key = 'cc:msg_01A:req_01A'"
+    ).fetchone() == (420,)
 
 
 def test_second_import_reads_nothing_new(ctx: Context, home: Path) -> None:
@@ -50,11 +52,11 @@ def test_appended_lines_are_read_from_where_it_stopped(ctx: Context, home: Path)
     log = next((home / ".claude").rglob("*.jsonl"))
     content = log.read_bytes()
     cut = content.index(b'{"parentUuid":"u-2"')  # before msg_01B
-    log.write_bytes(content[:cut] + content[cut:cut + 40])  # plus a half-written line
+    log.write_bytes(content[:cut] + content[cut : cut + 40])  # plus a half-written line
     do_import(ctx)
     n_before, _ = totals(ctx)
     with log.open("ab") as f:
-        f.write(content[cut + 40:])
+        f.write(content[cut + 40 :])
     summary = do_import(ctx)
     assert summary.sources["claude-code"].new_lines == content[cut:].count(b"\n")
     assert totals(ctx) == (5, CLAUDE_TOTAL + CODEX_TOTAL)
@@ -146,8 +148,11 @@ def test_env_and_extra_paths_are_searched(ctx: Context, home: Path, tmp_path: Pa
     shutil.move(str(home / ".codex"), tmp_path / "codex-home")
     extra = tmp_path / "extra-cc"
     extra.mkdir()
-    env_ctx = Context(ctx.paths, home, {"CLAUDE_CONFIG_DIR": f"{tmp_path / 'none'}, {moved}",
-                                          "CODEX_HOME": str(tmp_path / "codex-home")})
+    env_ctx = Context(
+        ctx.paths,
+        home,
+        {"CLAUDE_CONFIG_DIR": f"{tmp_path / 'none'}, {moved}", "CODEX_HOME": str(tmp_path / "codex-home")},
+    )
     do_import(env_ctx)
     assert totals(env_ctx) == (5, CLAUDE_TOTAL + CODEX_TOTAL)
 
@@ -160,7 +165,8 @@ def test_parallel_and_serial_reading_agree(ctx: Context, home: Path, tmp_path: P
     serial = totals(ctx)
     other = Context(type(ctx.paths)(tmp_path / "data2"), home, {})
     conn = other.connect()
-    jobs_total = run_import(conn, home=home, env={}, config=other.source_config(), workers=2,
-                            parallel_min_bytes=0)
+    jobs_total = run_import(
+        conn, home=home, env={}, config=other.source_config(), workers=2, parallel_min_bytes=0
+    )
     assert jobs_total.skipped == 0
     assert totals(other) == serial == (len(expected.events), expected.total_tokens())

@@ -44,7 +44,12 @@ def imported(ctx: Context) -> list[tuple[object, ...]]:
 
 def log_paths(home: Path) -> tuple[Path, Path]:
     cc = home / ".claude" / "projects" / "p" / "s.jsonl"
-    cx = home / ".codex" / "sessions" / "rollout-2026-06-01T10-00-00-0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b.jsonl"
+    cx = (
+        home
+        / ".codex"
+        / "sessions"
+        / "rollout-2026-06-01T10-00-00-0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b.jsonl"
+    )
     cc.parent.mkdir(parents=True, exist_ok=True)
     cx.parent.mkdir(parents=True, exist_ok=True)
     return cc, cx
@@ -87,9 +92,22 @@ def test_importing_again_changes_nothing(times: int) -> None:
 
 
 @settings(max_examples=12, deadline=None)
-@given(zone=st.sampled_from(["UTC", "America/New_York", "Europe/Berlin", "Asia/Kolkata", "Asia/Kathmandu",
-                             "Australia/Lord_Howe", "Pacific/Chatham", "America/St_Johns", "Pacific/Kiritimati",
-                             "Pacific/Pago_Pago"]))
+@given(
+    zone=st.sampled_from(
+        [
+            "UTC",
+            "America/New_York",
+            "Europe/Berlin",
+            "Asia/Kolkata",
+            "Asia/Kathmandu",
+            "Australia/Lord_Howe",
+            "Pacific/Chatham",
+            "America/St_Johns",
+            "Pacific/Kiritimati",
+            "Pacific/Pago_Pago",
+        ]
+    )
+)
 def test_totals_are_the_same_in_every_time_zone(zone: str) -> None:
     with fresh() as ctx:
         generate(ctx.home, days=4, sessions_per_day=2, turns=3, content_bytes=50)

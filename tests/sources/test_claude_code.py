@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import FIXTURES
-from tracker.sources.base import Cursor
+from tracker.core.reading import Cursor
 from tracker.sources.claude_code import SOURCE
 from tracker.sources.jsonl import read_incremental
 
 SAMPLE = FIXTURES / "claude-code" / "session.jsonl"
 
 
-def read(path: Path):  # noqa: ANN201 - test helper
+def read(path: Path):
     return read_incremental(path, Cursor(context=SOURCE.start_context(path)), SOURCE.parse_line)
 
 
@@ -49,10 +49,15 @@ def test_synthetic_idless_and_unknown_lines_are_not_usage() -> None:
 def test_corrupt_lines_are_skipped_with_line_numbers(tmp_path: Path) -> None:
     f = tmp_path / "bad.jsonl"
     good = SAMPLE.read_bytes().splitlines(keepends=True)
-    f.write_bytes(good[0] + b'{"type":"assistant","message":{"id":\n' + b"\x00\xff\xfe garbage\n" + good[2]
-                  + b'{"type":"assistant","timestamp":"yesterday","requestId":"r","message":{"id":"m","usage":{}}}\n'
-                  + b'{"type":"assistant","timestamp":"2026-06-01T00:00:00Z","message":{"id":"m2","usage":{"input_tokens":-5}}}\n'
-                  + b'{"type":"assistant","message":"just a string"}\n')
+    f.write_bytes(
+        good[0]
+        + b'{"type":"assistant","message":{"id":\n'
+        + b"\x00\xff\xfe garbage\n"
+        + good[2]
+        + b'{"type":"assistant","timestamp":"yesterday","requestId":"r","message":{"id":"m","usage":{}}}\n'
+        + b'{"type":"assistant","timestamp":"2026-06-01T00:00:00Z","message":{"id":"m2","usage":{"input_tokens":-5}}}\n'
+        + b'{"type":"assistant","message":"just a string"}\n'
+    )
     r = read(f)
     assert [e.dedup_key for e in r.events] == ["cc:msg_01A:req_01A"]
     assert r.skipped_count == 5

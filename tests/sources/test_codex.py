@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from tests.conftest import FIXTURES
-from tracker.sources.base import Cursor
+from tracker.core.reading import Cursor
 from tracker.sources.codex import SOURCE
 from tracker.sources.jsonl import read_incremental
 
@@ -14,14 +14,16 @@ SAMPLE = next((FIXTURES / "codex").glob("*.jsonl"))
 SID = "0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
 
 
-def read(path: Path, cursor: Cursor | None = None):  # noqa: ANN201 - test helper
+def read(path: Path, cursor: Cursor | None = None):
     return read_incremental(path, cursor or Cursor(context=SOURCE.start_context(path)), SOURCE.parse_line)
 
 
 def test_deltas_split_cached_input_and_keep_reasoning_inside_output() -> None:
     r = read(SAMPLE)
     assert r.skipped_count == 0
-    got = [(e.model, e.input_tokens, e.cache_read_tokens, e.output_tokens, e.reasoning_tokens) for e in r.events]
+    got = [
+        (e.model, e.input_tokens, e.cache_read_tokens, e.output_tokens, e.reasoning_tokens) for e in r.events
+    ]
     assert got == [("gpt-5-codex", 4000, 8000, 900, 300), ("gpt-5.1-codex-max", 6000, 12000, 600, 400)]
     assert sum(e.total_tokens for e in r.events) == 31500  # the last cumulative total_tokens
     assert {e.session_id for e in r.events} == {SID}
@@ -52,16 +54,29 @@ def test_reading_in_two_steps_carries_totals_and_model(tmp_path: Path) -> None:
 
 def test_counter_restart_counts_the_new_total(tmp_path: Path) -> None:
     def tc(total: int, cached: int, out: int) -> str:
-        usage = {"input_tokens": total, "cached_input_tokens": cached, "output_tokens": out,
-                 "reasoning_output_tokens": 0, "total_tokens": total + out}
-        return json.dumps({"timestamp": "2026-06-01T10:00:00Z", "type": "event_msg",
-                           "payload": {"type": "token_count", "info": {"total_token_usage": usage}}})
+        usage = {
+            "input_tokens": total,
+            "cached_input_tokens": cached,
+            "output_tokens": out,
+            "reasoning_output_tokens": 0,
+            "total_tokens": total + out,
+        }
+        return json.dumps(
+            {
+                "timestamp": "2026-06-01T10:00:00Z",
+                "type": "event_msg",
+                "payload": {"type": "token_count", "info": {"total_token_usage": usage}},
+            }
+        )
 
     f = tmp_path / "rollout-x.jsonl"
     f.write_text("\n".join([tc(100, 0, 10), tc(150, 50, 20), tc(40, 0, 5)]) + "\n")
     r = read(f)
     assert [(e.input_tokens, e.cache_read_tokens, e.output_tokens) for e in r.events] == [
-        (100, 0, 10), (0, 50, 10), (40, 0, 5)]
+        (100, 0, 10),
+        (0, 50, 10),
+        (40, 0, 5),
+    ]
     assert {e.model for e in r.events} == {"unknown"}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tracker.sources.base import Cursor, ReadResult
+from tracker.core.reading import Cursor, ReadResult
 from tracker.sources.jsonl import read_incremental
 
 

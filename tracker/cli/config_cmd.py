@@ -41,11 +41,22 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         settings.reset(args.name)
         print(f"{args.name} = {_show(settings.get(args.name))} (default)")
     elif args.json:
-        print(json.dumps([
-            {"name": s.name, "type": s.kind, "value": settings.get(s.name), "default": s.default,
-             "label": s.label, "help": s.help}
-            for s in SETTINGS
-        ], indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "name": s.name,
+                        "type": s.kind,
+                        "value": settings.get(s.name),
+                        "default": s.default,
+                        "label": s.label,
+                        "help": s.help,
+                    }
+                    for s in SETTINGS
+                ],
+                indent=2,
+            )
+        )
     else:
         for s in SETTINGS:
             mark = "" if settings.is_default(s.name) else "  (changed)"

@@ -45,15 +45,26 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         import json
 
-        print(json.dumps({
-            name: {
-                "files_seen": s.files_seen, "files_read": s.files_read, "new_lines": s.new_lines,
-                "events_read": s.events_read, "skipped_lines": s.skipped, "errors": s.errors,
-            }
-            for name, s in summary.sources.items()
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    name: {
+                        "files_seen": s.files_seen,
+                        "files_read": s.files_read,
+                        "new_lines": s.new_lines,
+                        "events_read": s.events_read,
+                        "skipped_lines": s.skipped,
+                        "errors": s.errors,
+                    }
+                    for name, s in summary.sources.items()
+                },
+                indent=2,
+            )
+        )
     else:
         for s in summary.sources.values():
-            print(f"{s.name}: {s.files_seen} file(s), {s.files_read} read, "
-                  f"{s.events_read:,} usage record(s) in {s.new_lines:,} new line(s)")
+            print(
+                f"{s.name}: {s.files_seen} file(s), {s.files_read} read, "
+                f"{s.events_read:,} usage record(s) in {s.new_lines:,} new line(s)"
+            )
     return 1 if summary.skipped else 0

@@ -31,7 +31,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         print(json.dumps([asdict(s) for s in statuses], indent=2, ensure_ascii=False))
         return 0
     for s in statuses:
-        state = "on" if s.enabled else "off (sources.%s.enabled)" % s.name
+        state = "on" if s.enabled else f"off (sources.{s.name}.enabled)"
         print(f"{s.label} [{s.name}] — {state}")
         if s.found:
             for root in s.found:

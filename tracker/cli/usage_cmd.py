@@ -70,11 +70,24 @@ def _cost(value: Any, unpriced: int) -> str:
 
 def render_human(report: UsageReport) -> str:
     if not report.rows:
-        return "No usage recorded for this selection. Run 'tokenworth sources' to see where logs are looked for."
+        return (
+            "No usage recorded for this selection. Run 'tokenworth sources' to see where logs are looked for."
+        )
     session = report.query.period == "session"
-    first_col = {"daily": "Day", "weekly": "Week", "monthly": "Month", "session": "Session"}[report.query.period]
-    headers = [first_col, *(["Tool", "Project"] if session else []),
-               "Models", "Input", "Output", "Cache write", "Cache read", "Total tokens", "Cost"]
+    first_col = {"daily": "Day", "weekly": "Week", "monthly": "Month", "session": "Session"}[
+        report.query.period
+    ]
+    headers = [
+        first_col,
+        *(["Tool", "Project"] if session else []),
+        "Models",
+        "Input",
+        "Output",
+        "Cache write",
+        "Cache read",
+        "Total tokens",
+        "Cost",
+    ]
     rows = []
     for r in [*report.rows, report.total]:
         is_total = r is report.total
@@ -84,11 +97,19 @@ def render_human(report: UsageReport) -> str:
             project = report.session_info.get((r.source, r.session_id), ("", ""))[0]
             extra = ["" if is_total else r.source, "" if is_total else project]
         label = "Total" if is_total else (r.period[:8] + "…" if session and len(r.period) > 9 else r.period)
-        rows.append([
-            label, *extra, ", ".join(sorted(r.models)) if not is_total else "",
-            tokens(t.input_tokens), tokens(t.output_tokens), tokens(t.cache_creation_tokens),
-            tokens(t.cache_read_tokens), tokens(t.total_tokens), _cost(t.cost_usd, t.unpriced_tokens),
-        ])
+        rows.append(
+            [
+                label,
+                *extra,
+                ", ".join(sorted(r.models)) if not is_total else "",
+                tokens(t.input_tokens),
+                tokens(t.output_tokens),
+                tokens(t.cache_creation_tokens),
+                tokens(t.cache_read_tokens),
+                tokens(t.total_tokens),
+                _cost(t.cost_usd, t.unpriced_tokens),
+            ]
+        )
     n = len(headers)
     table = render_table(headers, rows, right=range(n - 6, n))
     notes = [f"Times in {report.query.timezone}. Prices: {report.price_source}."]

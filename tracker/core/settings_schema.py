@@ -94,9 +94,11 @@ def _price_overrides(s: Setting, text: str) -> dict[str, dict[str, str]]:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SettingError(f"{s.name}: expected JSON such as "
-                           '\'{"claude-sonnet-4-5": {"input": 2.4, "output": 12}}\' '
-                           f"({exc.msg})") from None
+        raise SettingError(
+            f"{s.name}: expected JSON such as "
+            '\'{"claude-sonnet-4-5": {"input": 2.4, "output": 12}}\' '
+            f"({exc.msg})"
+        ) from None
     return _price_overrides_value(s, value)
 
 
@@ -106,15 +108,17 @@ def _price_overrides_value(s: Setting, value: Any) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for model, rates in value.items():
         if not isinstance(rates, dict) or not rates:
-            raise SettingError(f"{s.name}: rates for {model!r} must be an object such as {{\"input\": 3}}")
+            raise SettingError(f'{s.name}: rates for {model!r} must be an object such as {{"input": 3}}')
         unknown = set(rates) - set(PRICE_KINDS)
         if unknown:
             raise SettingError(
                 f"{s.name}: unknown rate {sorted(unknown)[0]!r} for {model!r}; "
                 f"use {', '.join(PRICE_KINDS)} (USD per million tokens)"
             )
-        out[str(model)] = {k: _decimal(Setting(f"{s.name}.{model}.{k}", "decimal", 0, "", ""), str(v))
-                           for k, v in rates.items()}
+        out[str(model)] = {
+            k: _decimal(Setting(f"{s.name}.{model}.{k}", "decimal", 0, "", ""), str(v))
+            for k, v in rates.items()
+        }
     return out
 
 
@@ -152,23 +156,58 @@ def _budget(period: str, unit: str) -> Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("general.timezone", "timezone", "", "Time zone",
-            "IANA zone for grouping usage by day (e.g. Europe/Berlin); empty means the system's."),
-    Setting("sources.claude-code.enabled", "bool", True, "Read Claude Code logs",
-            "Import ~/.claude/projects and ~/.config/claude/projects (or CLAUDE_CONFIG_DIR)."),
-    Setting("sources.claude-code.extra_paths", "paths", [], "Extra Claude Code folders",
-            "More folders with Claude Code *.jsonl transcripts, comma-separated."),
-    Setting("sources.codex.enabled", "bool", True, "Read Codex CLI logs",
-            "Import $CODEX_HOME (default ~/.codex) sessions and archived_sessions."),
-    Setting("sources.codex.extra_paths", "paths", [], "Extra Codex folders",
-            "More folders with Codex rollout *.jsonl files, comma-separated."),
-    Setting("pricing.overrides", "price_overrides", {}, "Price overrides",
-            "Negotiated rates per model in USD per million tokens, as JSON: "
-            '{"claude-sonnet-4-5": {"input": 2.4, "output": 12}}. '
-            f"Rates: {', '.join(PRICE_KINDS)}."),
+    Setting(
+        "general.timezone",
+        "timezone",
+        "",
+        "Time zone",
+        "IANA zone for grouping usage by day (e.g. Europe/Berlin); empty means the system's.",
+    ),
+    Setting(
+        "sources.claude-code.enabled",
+        "bool",
+        True,
+        "Read Claude Code logs",
+        "Import ~/.claude/projects and ~/.config/claude/projects (or CLAUDE_CONFIG_DIR).",
+    ),
+    Setting(
+        "sources.claude-code.extra_paths",
+        "paths",
+        [],
+        "Extra Claude Code folders",
+        "More folders with Claude Code *.jsonl transcripts, comma-separated.",
+    ),
+    Setting(
+        "sources.codex.enabled",
+        "bool",
+        True,
+        "Read Codex CLI logs",
+        "Import $CODEX_HOME (default ~/.codex) sessions and archived_sessions.",
+    ),
+    Setting(
+        "sources.codex.extra_paths",
+        "paths",
+        [],
+        "Extra Codex folders",
+        "More folders with Codex rollout *.jsonl files, comma-separated.",
+    ),
+    Setting(
+        "pricing.overrides",
+        "price_overrides",
+        {},
+        "Price overrides",
+        "Negotiated rates per model in USD per million tokens, as JSON: "
+        '{"claude-sonnet-4-5": {"input": 2.4, "output": 12}}. '
+        f"Rates: {', '.join(PRICE_KINDS)}.",
+    ),
     *(_budget(p, u) for p in ("daily", "weekly", "monthly") for u in ("tokens", "cost")),
-    Setting("target.weekly_active_days", "int", 0, "Weekly active-day target",
-            "Days a week with AI usage your team expects; 0 means no target."),
+    Setting(
+        "target.weekly_active_days",
+        "int",
+        0,
+        "Weekly active-day target",
+        "Days a week with AI usage your team expects; 0 means no target.",
+    ),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

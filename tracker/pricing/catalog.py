@@ -47,12 +47,7 @@ def build_price_book(
     cat = catalog_id()
     book = PriceBook(source=f"{cat} (bundled price data)")
     wanted = sorted(set(models))
-    cached = {
-        model: blob
-        for model, blob in conn.execute(
-            "SELECT model, rates FROM price_cache WHERE catalog = ?", (cat,)
-        ).fetchall()
-    }
+    cached = dict(conn.execute("SELECT model, rates FROM price_cache WHERE catalog = ?", (cat,)).fetchall())
     fresh: list[tuple[str, str, bytes]] = []
     for model in wanted:
         if model in cached:
@@ -123,9 +118,7 @@ def _lookup(model: str) -> ModelRates | None:
     }
     if columns["input"] is None or columns["output"] is None:
         return None
-    thresholds = sorted(
-        {t.start for v in columns.values() if isinstance(v, TieredPrices) for t in v.tiers}
-    )
+    thresholds = sorted({t.start for v in columns.values() if isinstance(v, TieredPrices) for t in v.tiers})
 
     def at(value: Decimal | TieredPrices | None, prompt: int) -> Decimal:
         if value is None:

@@ -13,7 +13,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracker.sources.base import Cursor, ReadResult, Source
+from tracker.core.reading import Cursor, ReadResult
+from tracker.sources.base import Source
 from tracker.sources.jsonl import read_incremental
 from tracker.sources.registry import SOURCES
 from tracker.store.import_state import FileIdentity, identify, load_file

@@ -12,7 +12,7 @@ from typing import Any
 from tracker.analytics.usage_rollup import Period, Totals, UsageRow, grand_total, rollup, unpriced_models
 from tracker.core.timezones import get_zone, local_day_start_ms, offset_segments
 from tracker.pricing.catalog import build_price_book
-from tracker.store.queries import UsageFilter, grouped_usage, models_in, session_meta, time_span
+from tracker.store.queries import GroupBy, UsageFilter, grouped_usage, models_in, session_meta, time_span
 
 MICRO = Decimal("0.000001")
 
@@ -59,7 +59,7 @@ def build_usage_report(
     thresholds = {m: r.thresholds for m, r in book.rates.items()}
     span = time_span(conn, f)
     offsets = offset_segments(zone, *span) if span else [(2**62, 0)]
-    group_by = "session" if query.period == "session" else "day"
+    group_by: GroupBy = "session" if query.period == "session" else "day"
     groups = grouped_usage(conn, f, group_by, offsets=offsets, thresholds=thresholds)
     rows = rollup(groups, book, query.period)
     report = UsageReport(query, rows, grand_total(rows), unpriced_models(rows), book.source)

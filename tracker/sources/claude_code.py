@@ -13,8 +13,8 @@ from typing import Any
 
 import msgspec
 
+from tracker.core.reading import ReadResult, SessionSeen
 from tracker.core.records import UsageEvent
-from tracker.sources.base import ReadResult, SessionSeen
 from tracker.sources.timestamps import iso_to_ms
 
 NAME = "claude-code"

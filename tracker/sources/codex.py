@@ -15,8 +15,8 @@ from typing import Any
 
 import msgspec
 
+from tracker.core.reading import ReadResult, SessionSeen
 from tracker.core.records import RateLimitSnapshot, RateLimitWindow, UsageEvent
-from tracker.sources.base import ReadResult, SessionSeen
 from tracker.sources.timestamps import iso_to_ms
 
 NAME = "codex"

@@ -13,7 +13,8 @@ from typing import Any
 
 import msgspec
 
-from tracker.sources.base import Cursor, LineParser, ReadResult
+from tracker.core.reading import Cursor, ReadResult
+from tracker.sources.base import LineParser
 
 CHUNK = 4 << 20
 

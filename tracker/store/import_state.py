@@ -10,7 +10,7 @@ from pathlib import Path
 
 import msgspec
 
-from tracker.sources.base import Cursor
+from tracker.core.reading import Cursor
 
 HEAD_BYTES = 4096
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 import time
 
+from tracker.core.reading import ReadResult
 from tracker.core.records import RateLimitWindow
-from tracker.sources.base import ReadResult
 from tracker.store.import_state import FileIdentity, encode_cursor
 
 # The copy with the most tokens wins: a streamed reply's last snapshot is complete.
@@ -57,9 +57,20 @@ def write_result(
             _UPSERT_EVENT,
             [
                 (
-                    e.source, e.dedup_key, e.session_id, e.project, e.git_branch, e.model, e.ts_ms,
-                    e.input_tokens, e.output_tokens, e.cache_write_5m_tokens, e.cache_write_1h_tokens,
-                    e.cache_read_tokens, e.reasoning_tokens, e.total_tokens,
+                    e.source,
+                    e.dedup_key,
+                    e.session_id,
+                    e.project,
+                    e.git_branch,
+                    e.model,
+                    e.ts_ms,
+                    e.input_tokens,
+                    e.output_tokens,
+                    e.cache_write_5m_tokens,
+                    e.cache_write_1h_tokens,
+                    e.cache_read_tokens,
+                    e.reasoning_tokens,
+                    e.total_tokens,
                 )
                 for e in result.events
             ],
@@ -72,8 +83,11 @@ def write_result(
             _UPSERT_LIMIT,
             [
                 (
-                    r.source, r.session_id, r.ts_ms,
-                    *(_window_cols(r.primary)), *(_window_cols(r.secondary)),
+                    r.source,
+                    r.session_id,
+                    r.ts_ms,
+                    *(_window_cols(r.primary)),
+                    *(_window_cols(r.secondary)),
                 )
                 for r in result.rate_limits
             ],
@@ -103,9 +117,19 @@ def write_result(
                     events = {reset} + excluded.events, skipped = {reset_skipped} + excluded.skipped,
                     last_import_ms = excluded.last_import_ms, error = excluded.error""",  # noqa: S608 - fixed fragments
             (
-                path, source, identity.device, identity.inode, identity.size, identity.mtime_ns,
-                identity.head_len, identity.head_hash, encode_cursor(result.cursor),
-                len(result.events), result.skipped_count, now_ms, result.error,
+                path,
+                source,
+                identity.device,
+                identity.inode,
+                identity.size,
+                identity.mtime_ns,
+                identity.head_len,
+                identity.head_hash,
+                encode_cursor(result.cursor),
+                len(result.events),
+                result.skipped_count,
+                now_ms,
+                result.error,
             ),
         )
 

@@ -1,0 +1,49 @@
+"""What one incremental read of one log file produces, and where it stopped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from tracker.core.records import RateLimitSnapshot, SkippedLine, UsageEvent
+
+MAX_SKIPPED_KEPT = 20  # per file: enough to find the problem, bounded for a garbage file
+
+
+class Cursor(msgspec.Struct):
+    """Where reading a file stopped, and the parser context needed to go on from there."""
+
+    offset: int = 0
+    line_no: int = 0
+    # The last read consumed a complete but unterminated final line; its newline may follow.
+    pending_newline: bool = False
+    context: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class SessionSeen(msgspec.Struct):
+    session_id: str
+    project: str
+    git_branch: str
+
+
+class ReadResult(msgspec.Struct):
+    """Everything one incremental read of one file produced."""
+
+    cursor: Cursor
+    events: list[UsageEvent] = msgspec.field(default_factory=list)
+    rate_limits: list[RateLimitSnapshot] = msgspec.field(default_factory=list)
+    sessions: dict[str, SessionSeen] = msgspec.field(default_factory=dict)
+    skipped: list[SkippedLine] = msgspec.field(default_factory=list)
+    skipped_count: int = 0
+    ignored: dict[str, int] = msgspec.field(default_factory=dict)
+    lines_read: int = 0
+    error: str | None = None
+
+    def skip(self, line_no: int, reason: str) -> None:
+        self.skipped_count += 1
+        if len(self.skipped) < MAX_SKIPPED_KEPT:
+            self.skipped.append(SkippedLine(line_no, reason))
+
+    def ignore(self, what: str) -> None:
+        self.ignored[what] = self.ignored.get(what, 0) + 1
