@@ -13,7 +13,9 @@ SAMPLE = FIXTURES / "claude-code" / "session.jsonl"
 
 
 def read(path: Path):
-    return read_incremental(path, Cursor(context=SOURCE.start_context(path)), SOURCE.parse_line)
+    return read_incremental(
+        path, Cursor(context=SOURCE.start_context(path)), SOURCE.parse_line, SOURCE.needles
+    )
 
 
 def test_usage_lines_become_events_with_all_token_kinds() -> None:
@@ -56,7 +58,7 @@ def test_corrupt_lines_are_skipped_with_line_numbers(tmp_path: Path) -> None:
         + good[2]
         + b'{"type":"assistant","timestamp":"yesterday","requestId":"r","message":{"id":"m","usage":{}}}\n'
         + b'{"type":"assistant","timestamp":"2026-06-01T00:00:00Z","message":{"id":"m2","usage":{"input_tokens":-5}}}\n'
-        + b'{"type":"assistant","message":"just a string"}\n'
+        + b'{"type":"assistant","message":{"id":"m3","usage":"lots"}}\n'
     )
     r = read(f)
     assert [e.dedup_key for e in r.events] == ["cc:msg_01A:req_01A"]
@@ -66,7 +68,7 @@ def test_corrupt_lines_are_skipped_with_line_numbers(tmp_path: Path) -> None:
         (3, "not valid JSON"),
         (5, "unreadable timestamp 'yesterday'"),
         (6, "negative token count"),
-        (7, "unexpected assistant message shape"),
+        (7, "unexpected shape"),
     ]
 
 

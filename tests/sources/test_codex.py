@@ -15,7 +15,9 @@ SID = "0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
 
 
 def read(path: Path, cursor: Cursor | None = None):
-    return read_incremental(path, cursor or Cursor(context=SOURCE.start_context(path)), SOURCE.parse_line)
+    return read_incremental(
+        path, cursor or Cursor(context=SOURCE.start_context(path)), SOURCE.parse_line, SOURCE.needles
+    )
 
 
 def test_deltas_split_cached_input_and_keep_reasoning_inside_output() -> None:

@@ -148,7 +148,7 @@ def _plan(conn: sqlite3.Connection, name: str, source: Source, path: Path) -> _J
 
 def _read_one(source_name: str, path: Path, cursor: Cursor) -> ReadResult:
     source = SOURCES[source_name]
-    return read_incremental(path, cursor, source.parse_line)
+    return read_incremental(path, cursor, source.parse_line, source.needles)
 
 
 def _read_all(

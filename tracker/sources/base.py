@@ -18,6 +18,8 @@ class LineParser(Protocol):
 class Source(Protocol):
     name: str
     label: str
+    # Every line the parser needs contains one of these; other lines are not decoded.
+    needles: tuple[bytes, ...]
 
     def roots(self, home: Path, env: Mapping[str, str], extra: Sequence[Path]) -> list[Path]:
         """Folders where this tool keeps logs (existing or not), most specific first."""

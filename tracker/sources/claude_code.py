@@ -15,6 +15,7 @@ import msgspec
 
 from tracker.core.reading import ReadResult, SessionSeen
 from tracker.core.records import UsageEvent
+from tracker.sources.jsonl import CORRUPT
 from tracker.sources.timestamps import iso_to_ms
 
 NAME = "claude-code"
@@ -49,16 +50,16 @@ class _Line(msgspec.Struct):
     cwd: str | None = None
     gitBranch: str | None = None  # noqa: N815
     requestId: str | None = None  # noqa: N815
-    message: msgspec.Raw = msgspec.Raw()  # decoded only when needed
+    message: _Message | None = None
 
 
 _line_decoder = msgspec.json.Decoder(_Line)
-_message_decoder = msgspec.json.Decoder(_Message | None)
 
 
 class ClaudeCodeSource:
     name = NAME
     label = "Claude Code"
+    needles: tuple[bytes, ...] = (b'"usage"',)
 
     def roots(self, home: Path, env: Mapping[str, str], extra: Sequence[Path]) -> list[Path]:
         configured = [p.strip() for p in env.get("CLAUDE_CONFIG_DIR", "").split(",") if p.strip()]
@@ -83,20 +84,14 @@ class ClaudeCodeSource:
             result.skip(line_no, f"unexpected shape: {exc}")
             return
         except msgspec.DecodeError:
-            result.skip(line_no, "not valid JSON (corrupt or truncated line)")
+            result.skip(line_no, CORRUPT)
             return
         kind = rec.type or "?"
         if kind not in KNOWN_TYPES:
             result.ignore(f"unknown event type {kind!r}")
             return
-        if kind != "assistant" or not rec.message:
-            return
-        try:
-            msg = _message_decoder.decode(rec.message)
-        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-            result.skip(line_no, f"unexpected assistant message shape: {exc}")
-            return
-        if msg is None or msg.usage is None:
+        msg = rec.message
+        if kind != "assistant" or msg is None or msg.usage is None:
             return
         if msg.model == "<synthetic>":
             result.ignore("synthetic message (no model call)")
@@ -113,9 +108,11 @@ class ClaudeCodeSource:
             result.skip(line_no, f"unreadable timestamp {rec.timestamp[:40]!r}")
             return
         u = msg.usage
-        values = (u.input_tokens, u.output_tokens, u.cache_creation_input_tokens, u.cache_read_input_tokens)
-        input_t, output_t, creation_t, read_t = (v or 0 for v in values)
-        if min(input_t, output_t, creation_t, read_t) < 0:
+        input_t = u.input_tokens or 0
+        output_t = u.output_tokens or 0
+        creation_t = u.cache_creation_input_tokens or 0
+        read_t = u.cache_read_input_tokens or 0
+        if input_t < 0 or output_t < 0 or creation_t < 0 or read_t < 0:
             result.skip(line_no, "negative token count")
             return
         one_hour = 0
@@ -126,19 +123,19 @@ class ClaudeCodeSource:
         branch = rec.gitBranch or ""
         result.events.append(
             UsageEvent(
-                source=NAME,
-                dedup_key=f"cc:{msg.id}:{rec.requestId or ''}",
-                session_id=session,
-                project=project,
-                git_branch=branch,
-                model=msg.model or "unknown",
-                ts_ms=ts_ms,
-                input_tokens=input_t,
-                output_tokens=output_t,
-                cache_write_5m_tokens=creation_t - one_hour,
-                cache_write_1h_tokens=one_hour,
-                cache_read_tokens=read_t,
-                reasoning_tokens=0,
+                NAME,
+                f"cc:{msg.id}:{rec.requestId or ''}",
+                session,
+                project,
+                branch,
+                msg.model or "unknown",
+                ts_ms,
+                input_t,
+                output_t,
+                creation_t - one_hour,
+                one_hour,
+                read_t,
+                0,
             )
         )
         seen = result.sessions.get(session)

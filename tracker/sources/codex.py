@@ -17,6 +17,7 @@ import msgspec
 
 from tracker.core.reading import ReadResult, SessionSeen
 from tracker.core.records import RateLimitSnapshot, RateLimitWindow, UsageEvent
+from tracker.sources.jsonl import CORRUPT
 from tracker.sources.timestamps import iso_to_ms
 
 NAME = "codex"
@@ -65,16 +66,16 @@ class _Payload(msgspec.Struct):
 class _Line(msgspec.Struct):
     type: str | None = None
     timestamp: str | None = None
-    payload: msgspec.Raw = msgspec.Raw()  # decoded only when needed
+    payload: _Payload | None = None
 
 
 _line_decoder = msgspec.json.Decoder(_Line)
-_payload_decoder = msgspec.json.Decoder(_Payload | None)
 
 
 class CodexSource:
     name = NAME
     label = "Codex CLI"
+    needles: tuple[bytes, ...] = (b'"token_count"', b'"turn_context"', b'"session_meta"')
 
     def roots(self, home: Path, env: Mapping[str, str], extra: Sequence[Path]) -> list[Path]:
         base = Path(env["CODEX_HOME"]).expanduser() if env.get("CODEX_HOME") else home / ".codex"
@@ -102,19 +103,13 @@ class CodexSource:
             result.skip(line_no, f"unexpected shape: {exc}")
             return
         except msgspec.DecodeError:
-            result.skip(line_no, "not valid JSON (corrupt or truncated line)")
+            result.skip(line_no, CORRUPT)
             return
         kind = rec.type or "?"
         if kind not in KNOWN_TYPES:
             result.ignore(f"unknown event type {kind!r}")
             return
-        if kind not in ("session_meta", "turn_context", "event_msg") or not rec.payload:
-            return
-        try:
-            payload = _payload_decoder.decode(rec.payload)
-        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-            result.skip(line_no, f"unexpected {kind} payload: {exc}")
-            return
+        payload = rec.payload
         if payload is None:
             return
         if kind == "session_meta":
@@ -141,46 +136,54 @@ class CodexSource:
         except ValueError:
             result.skip(line_no, f"unreadable timestamp {(rec.timestamp or '')[:40]!r}")
             return
-        if payload.rate_limits is not None:
-            result.rate_limits.append(
-                RateLimitSnapshot(
-                    NAME,
-                    context["session"],
-                    ts_ms,
-                    _window(payload.rate_limits.primary, ts_ms),
-                    _window(payload.rate_limits.secondary, ts_ms),
+        limits = payload.rate_limits
+        if limits is not None:
+            # The CLI repeats the same snapshot with every count; keep only changes.
+            seen = [_percent(limits.primary), _percent(limits.secondary)]
+            if seen != context.get("limits"):
+                context["limits"] = seen
+                result.rate_limits.append(
+                    RateLimitSnapshot(
+                        NAME,
+                        context["session"],
+                        ts_ms,
+                        _window(limits.primary, ts_ms),
+                        _window(limits.secondary, ts_ms),
+                    )
                 )
-            )
-        if payload.info is None or payload.info.total_token_usage is None:
+        info = payload.info
+        if info is None or info.total_token_usage is None:
             return  # ``info: null`` reports limits only, not usage
-        t = payload.info.total_token_usage
-        now = [t.input_tokens, t.cached_input_tokens, t.output_tokens, t.reasoning_output_tokens]
-        if min(now) < 0 or t.cached_input_tokens > t.input_tokens:
+        t = info.total_token_usage
+        i, c, o, r = t.input_tokens, t.cached_input_tokens, t.output_tokens, t.reasoning_output_tokens
+        if i < 0 or c < 0 or o < 0 or r < 0 or c > i:
             result.skip(line_no, "impossible token totals")
             return
-        prev: list[int] = context["totals"]
-        if now == prev:
+        pi, pc, po, pr = context["totals"]
+        if i == pi and c == pc and o == po and r == pr:
             return  # a repeated snapshot adds nothing
-        if sum(now) < sum(prev) or any(n < p for n, p in zip(now, prev, strict=True)):
-            prev = [0, 0, 0, 0]  # the counter restarted: the new total is all new usage
-        d_in, d_cached, d_out, d_reason = (n - p for n, p in zip(now, prev, strict=True))
-        context["totals"] = now
-        _note_session(context, result)
+        if i < pi or c < pc or o < po or r < pr:
+            pi = pc = po = pr = 0  # the counter restarted: the new total is all new usage
+        context["totals"] = [i, c, o, r]
+        d_in, d_cached = i - pi, c - pc
+        session = context["session"]
+        if session not in result.sessions:
+            _note_session(context, result)
         result.events.append(
             UsageEvent(
-                source=NAME,
-                dedup_key=f"cx:{context['session']}:{':'.join(map(str, now))}",
-                session_id=context["session"],
-                project=context["project"],
-                git_branch=context["branch"],
-                model=context["model"] or "unknown",
-                ts_ms=ts_ms,
-                input_tokens=max(d_in - d_cached, 0),
-                output_tokens=d_out,
-                cache_write_5m_tokens=0,
-                cache_write_1h_tokens=0,
-                cache_read_tokens=min(d_cached, d_in),
-                reasoning_tokens=d_reason,
+                NAME,
+                f"cx:{session}:{i}:{c}:{o}:{r}",
+                session,
+                context["project"],
+                context["branch"],
+                context["model"] or "unknown",
+                ts_ms,
+                d_in - d_cached if d_in > d_cached else 0,
+                o - po,
+                0,
+                0,
+                d_cached if d_cached < d_in else d_in,
+                r - pr,
             )
         )
 
@@ -188,6 +191,10 @@ class CodexSource:
 def _note_session(context: dict[str, Any], result: ReadResult) -> None:
     sid = context["session"]
     result.sessions[sid] = SessionSeen(sid, context["project"], context["branch"])
+
+
+def _percent(w: _Window | None) -> float | None:
+    return None if w is None else w.used_percent
 
 
 def _window(w: _Window | None, ts_ms: int) -> RateLimitWindow | None:
