@@ -6,8 +6,10 @@ calling thread is the single database writer.
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -17,8 +19,8 @@ from tracker.core.reading import Cursor, ReadResult
 from tracker.sources.base import Source
 from tracker.sources.jsonl import read_incremental
 from tracker.sources.registry import SOURCES
-from tracker.store.import_state import FileIdentity, identify, load_file
-from tracker.store.writer import record_file_error, write_result
+from tracker.store.import_state import FileIdentity, StoredFiles, identify
+from tracker.store.writer import ImportWriter
 
 PARALLEL_MIN_BYTES = 64 << 20  # below this, starting worker processes costs more than it saves
 
@@ -86,64 +88,73 @@ def run_import(
     parallel_min_bytes: int = PARALLEL_MIN_BYTES,
 ) -> ImportSummary:
     summary = ImportSummary()
+    stored = StoredFiles(conn)
     jobs: list[_Job] = []
-    for name, source in SOURCES.items():
-        if not config.is_enabled(name):
-            continue
-        stats = summary.sources.setdefault(name, SourceImport(name))
-        seen: set[Path] = set()
-        for path in source.files(source_roots(source, home, env, config)):
-            real = path.resolve()
-            if real in seen:
+    with ImportWriter(conn) as writer:
+        for name, source in SOURCES.items():
+            if not config.is_enabled(name):
                 continue
-            seen.add(real)
-            stats.files_seen += 1
-            try:
-                job = _plan(conn, name, source, path)
-            except OSError as exc:
-                message = f"{path}: cannot read ({exc.strerror or exc})"
-                stats.errors.append(message)
-                record_file_error(conn, str(path), name, message)
-                continue
-            if job is not None:
-                jobs.append(job)
-    total = sum(j.pending_bytes for j in jobs)
-    done = 0
-    for job, result in _read_all(jobs, total, workers, parallel_min_bytes):
-        stats = summary.sources[job.source]
-        stats.files_read += 1
-        stats.new_lines += result.lines_read
-        stats.events_read += len(result.events)
-        stats.skipped += result.skipped_count
-        if result.error:
-            stats.errors.append(result.error)
-            record_file_error(conn, str(job.path), job.source, result.error)
-        else:
-            write_result(conn, str(job.path), job.source, job.identity, result, restarted=job.restarted)
-        done += job.pending_bytes
-        if progress is not None:
-            progress(done, total)
+            stats = summary.sources.setdefault(name, SourceImport(name))
+            seen: set[tuple[int, int]] = set()
+            for path in source.files(source_roots(source, home, env, config)):
+                try:
+                    st = path.stat()
+                    if not stat.S_ISREG(st.st_mode):
+                        raise IsADirectoryError(errno.EISDIR, "not a regular file")
+                except OSError as exc:
+                    message = f"{path}: cannot read ({exc.strerror or exc})"
+                    stats.files_seen += 1
+                    stats.errors.append(message)
+                    writer.error(str(path), name, message)
+                    continue
+                if (st.st_dev, st.st_ino) in seen:
+                    continue  # the same file reached by two roots or a link
+                seen.add((st.st_dev, st.st_ino))
+                stats.files_seen += 1
+                try:
+                    job = _plan(stored, name, source, path, st)
+                except OSError as exc:
+                    message = f"{path}: cannot read ({exc.strerror or exc})"
+                    stats.errors.append(message)
+                    writer.error(str(path), name, message)
+                    continue
+                if job is not None:
+                    jobs.append(job)
+        total = sum(j.pending_bytes for j in jobs)
+        done = 0
+        for job, result in _read_all(jobs, total, workers, parallel_min_bytes):
+            stats = summary.sources[job.source]
+            stats.files_read += 1
+            stats.new_lines += result.lines_read
+            stats.events_read += len(result.events)
+            stats.skipped += result.skipped_count
+            if result.error:
+                stats.errors.append(result.error)
+                writer.error(str(job.path), job.source, result.error)
+            else:
+                writer.add(str(job.path), job.source, job.identity, result, restarted=job.restarted)
+            done += job.pending_bytes
+            if progress is not None:
+                progress(done, total)
     return summary
 
 
-def _plan(conn: sqlite3.Connection, name: str, source: Source, path: Path) -> _Job | None:
+def _plan(stored: StoredFiles, name: str, source: Source, path: Path, st: os.stat_result) -> _Job | None:
     """Decide how to read ``path``: not at all, from where we stopped, or from the start."""
-    st = path.stat()
-    if not path.is_file():
-        raise IsADirectoryError(21, "not a regular file")
-    stored = load_file(conn, str(path))
-    if stored is not None:
-        old = stored.identity
+    old = stored.identity(str(path))
+    if old is not None:
         same_file = (old.device, old.inode) == (st.st_dev, st.st_ino)
         if same_file and st.st_size == old.size and st.st_mtime_ns == old.mtime_ns:
             return None  # unchanged: the warm path reads nothing
-        if same_file and st.st_size >= stored.cursor.offset:
+        previous = stored.get(str(path))
+        assert previous is not None
+        if same_file and st.st_size >= previous.cursor.offset:
             now = identify(path, st, old.head_len)
             if now.head_hash == old.head_hash:
-                return _Job(name, path, identify(path, st), stored.cursor, restarted=False)
+                return _Job(name, path, identify(path, st), previous.cursor, restarted=False)
     # New, replaced, rewritten or shrunk: read it all again; dedup keys prevent double counting.
     start = Cursor(context=source.start_context(path))
-    return _Job(name, path, identify(path, st), start, restarted=stored is not None)
+    return _Job(name, path, identify(path, st), start, restarted=old is not None)
 
 
 def _read_one(source_name: str, path: Path, cursor: Cursor) -> ReadResult:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from tracker.store.rollup import ensure_rollup
 from tracker.store.schema import migrate
 
 
@@ -17,4 +18,5 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
     migrate(conn)
+    ensure_rollup(conn)
     return conn

@@ -41,15 +41,28 @@ class StoredFile:
     cursor: Cursor
 
 
-def load_file(conn: sqlite3.Connection, path: str) -> StoredFile | None:
-    row = conn.execute(
-        "SELECT device, inode, size, mtime_ns, head_len, head_hash, cursor FROM files WHERE path = ?",
-        (path,),
-    ).fetchone()
-    if row is None or not row[6]:
-        return None  # never read successfully
-    identity = FileIdentity(*row[:6])
-    return StoredFile(identity, msgspec.msgpack.decode(row[6], type=Cursor))
+class StoredFiles:
+    """Every file's stored state, loaded in one query; cursors are decoded only when needed."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._rows = {
+            row[0]: row[1:]
+            for row in conn.execute(
+                "SELECT path, device, inode, size, mtime_ns, head_len, head_hash, cursor FROM files"
+            )
+        }
+
+    def identity(self, path: str) -> FileIdentity | None:
+        row = self._rows.get(path)
+        if row is None or not row[6]:
+            return None  # never read successfully
+        return FileIdentity(*row[:6])
+
+    def get(self, path: str) -> StoredFile | None:
+        identity = self.identity(path)
+        if identity is None:
+            return None
+        return StoredFile(identity, msgspec.msgpack.decode(self._rows[path][6], type=Cursor))
 
 
 def encode_cursor(cursor: Cursor) -> bytes:

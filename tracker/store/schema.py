@@ -89,6 +89,36 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (catalog, model)
     );
     """,
+    # 4: quarter-hour rollups that reports read instead of every event; triggers note the
+    # buckets an event leaves, the import notes the ones it writes, and both get rebuilt.
+    """
+    CREATE TABLE usage_rollup (
+        bucket INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        model TEXT NOT NULL,
+        prompt_class INTEGER NOT NULL,
+        project TEXT NOT NULL,
+        git_branch TEXT NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        cache_write_5m_tokens INTEGER NOT NULL,
+        cache_write_1h_tokens INTEGER NOT NULL,
+        cache_read_tokens INTEGER NOT NULL,
+        reasoning_tokens INTEGER NOT NULL,
+        events INTEGER NOT NULL,
+        first_ms INTEGER NOT NULL,
+        last_ms INTEGER NOT NULL,
+        PRIMARY KEY (bucket, source, session_id, model, prompt_class, project, git_branch)
+    ) WITHOUT ROWID;
+    CREATE TABLE rollup_dirty (bucket INTEGER PRIMARY KEY) WITHOUT ROWID;
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TRIGGER events_moved AFTER UPDATE OF ts_ms ON events
+        WHEN old.ts_ms / 900000 != new.ts_ms / 900000
+        BEGIN INSERT OR IGNORE INTO rollup_dirty VALUES (old.ts_ms / 900000); END;
+    CREATE TRIGGER events_deleted AFTER DELETE ON events
+        BEGIN INSERT OR IGNORE INTO rollup_dirty VALUES (old.ts_ms / 900000); END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -105,8 +135,22 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
     for version in range(before, target):
         with conn:  # one transaction per migration: all of it or none
             conn.execute("BEGIN")
-            for statement in MIGRATIONS[version].split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            for statement in _statements(MIGRATIONS[version]):
+                conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version + 1}")
     return before
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies whole."""
+    out: list[str] = []
+    current = ""
+    for part in script.split(";"):
+        current = f"{current};{part}" if current else part
+        if sqlite3.complete_statement(current + ";"):
+            if current.strip():
+                out.append(current.strip())
+            current = ""
+    if current.strip():
+        out.append(current.strip())
+    return out

@@ -1,14 +1,20 @@
-"""Writing import results. One writer at a time; every file's result is one transaction,
-so a crash mid-import never leaves a cursor ahead of the events it covers."""
+"""Writing import results. One writer at a time.
+
+Results are written in batches: each batch is one transaction holding the files' new
+records, their cursors and the rollup refresh, so a crash never leaves a cursor ahead of the
+events it covers, and the store is not committed file by file (commits dominate otherwise).
+"""
 
 from __future__ import annotations
 
 import sqlite3
 import time
+from types import TracebackType
 
 from tracker.core.reading import ReadResult
 from tracker.core.records import RateLimitWindow
 from tracker.store.import_state import FileIdentity, encode_cursor
+from tracker.store.rollup import BUCKET_MS, refresh_rollup
 
 # The copy with the most tokens wins: a streamed reply's last snapshot is complete.
 _UPSERT_EVENT = """
@@ -35,60 +41,84 @@ ON CONFLICT(source, session_id) DO UPDATE SET
                       ELSE sessions.git_branch END
 """
 
-_UPSERT_LIMIT = """
-INSERT OR IGNORE INTO rate_limits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+_UPSERT_FILE = """
+INSERT INTO files (path, source, device, inode, size, mtime_ns, head_len, head_hash,
+    cursor, events, skipped, last_import_ms, error)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+ON CONFLICT(path) DO UPDATE SET source = excluded.source,
+    device = excluded.device, inode = excluded.inode, size = excluded.size,
+    mtime_ns = excluded.mtime_ns, head_len = excluded.head_len,
+    head_hash = excluded.head_hash, cursor = excluded.cursor,
+    events = CASE WHEN ? THEN 0 ELSE files.events END + excluded.events,
+    skipped = CASE WHEN ? THEN 0 ELSE files.skipped END + excluded.skipped,
+    last_import_ms = excluded.last_import_ms, error = NULL
 """
 
 
-def write_result(
-    conn: sqlite3.Connection,
-    path: str,
-    source: str,
-    identity: FileIdentity,
-    result: ReadResult,
-    *,
-    restarted: bool,
-) -> None:
-    """Store one file's new records and its cursor atomically."""
-    now_ms = int(time.time() * 1000)
-    with conn:
-        conn.execute("BEGIN IMMEDIATE")
+class ImportWriter:
+    """Collects per-file results and commits them in batches of about ``batch_events``."""
+
+    def __init__(self, conn: sqlite3.Connection, batch_events: int = 200_000) -> None:
+        self.conn = conn
+        self.batch_events = batch_events
+        self._pending = 0
+        self._buckets: set[int] = set()
+        self._open = False
+
+    def __enter__(self) -> ImportWriter:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if kind is None:
+            self.commit()
+        elif self._open:
+            self.conn.execute("ROLLBACK")
+            self._open = False
+
+    def _begin(self) -> None:
+        if not self._open:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._open = True
+
+    def commit(self) -> None:
+        if self._open:
+            refresh_rollup(self.conn, self._buckets)
+            self.conn.execute("COMMIT")
+            self._open = False
+        self._buckets.clear()
+        self._pending = 0
+
+    def add(
+        self, path: str, source: str, identity: FileIdentity, result: ReadResult, *, restarted: bool
+    ) -> None:
+        """Store one file's new records and its cursor (committed with the batch)."""
+        self._begin()
+        conn = self.conn
+        events = result.events
         conn.executemany(
             _UPSERT_EVENT,
             [
                 (
-                    e.source,
-                    e.dedup_key,
-                    e.session_id,
-                    e.project,
-                    e.git_branch,
-                    e.model,
-                    e.ts_ms,
-                    e.input_tokens,
-                    e.output_tokens,
-                    e.cache_write_5m_tokens,
-                    e.cache_write_1h_tokens,
-                    e.cache_read_tokens,
-                    e.reasoning_tokens,
-                    e.total_tokens,
+                    e.source, e.dedup_key, e.session_id, e.project, e.git_branch, e.model, e.ts_ms,
+                    e.input_tokens, e.output_tokens, e.cache_write_5m_tokens, e.cache_write_1h_tokens,
+                    e.cache_read_tokens, e.reasoning_tokens,
+                    e.input_tokens + e.output_tokens + e.cache_write_5m_tokens + e.cache_write_1h_tokens
+                    + e.cache_read_tokens,
                 )
-                for e in result.events
+                for e in events
             ],
-        )
+        )  # fmt: skip
+        self._buckets.update(e.ts_ms // BUCKET_MS for e in events)
         conn.executemany(
             _UPSERT_SESSION,
             [(source, s.session_id, s.project, s.git_branch) for s in result.sessions.values()],
         )
         conn.executemany(
-            _UPSERT_LIMIT,
+            "INSERT OR IGNORE INTO rate_limits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (
-                    r.source,
-                    r.session_id,
-                    r.ts_ms,
-                    *(_window_cols(r.primary)),
-                    *(_window_cols(r.secondary)),
-                )
+                (r.source, r.session_id, r.ts_ms, *_window_cols(r.primary), *_window_cols(r.secondary))
                 for r in result.rate_limits
             ],
         )
@@ -104,49 +134,31 @@ def write_result(
                ON CONFLICT(path, what) DO UPDATE SET count = count + excluded.count""",
             [(path, what, n) for what, n in result.ignored.items()],
         )
-        reset = "0" if restarted else "files.events"
-        reset_skipped = "0" if restarted else "files.skipped"
         conn.execute(
-            f"""INSERT INTO files (path, source, device, inode, size, mtime_ns, head_len, head_hash,
-                    cursor, events, skipped, last_import_ms, error)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(path) DO UPDATE SET source = excluded.source,
-                    device = excluded.device, inode = excluded.inode, size = excluded.size,
-                    mtime_ns = excluded.mtime_ns, head_len = excluded.head_len,
-                    head_hash = excluded.head_hash, cursor = excluded.cursor,
-                    events = {reset} + excluded.events, skipped = {reset_skipped} + excluded.skipped,
-                    last_import_ms = excluded.last_import_ms, error = excluded.error""",  # noqa: S608 - fixed fragments
+            _UPSERT_FILE,
             (
-                path,
-                source,
-                identity.device,
-                identity.inode,
-                identity.size,
-                identity.mtime_ns,
-                identity.head_len,
-                identity.head_hash,
-                encode_cursor(result.cursor),
-                len(result.events),
-                result.skipped_count,
-                now_ms,
-                result.error,
+                path, source, identity.device, identity.inode, identity.size, identity.mtime_ns,
+                identity.head_len, identity.head_hash, encode_cursor(result.cursor),
+                len(events), result.skipped_count, int(time.time() * 1000), restarted, restarted,
             ),
-        )
+        )  # fmt: skip
+        self._pending += len(events) + 1
+        if self._pending >= self.batch_events:
+            self.commit()
 
-
-def record_file_error(conn: sqlite3.Connection, path: str, source: str, error: str) -> None:
-    """Remember that a file could not be read, keeping whatever state it had."""
-    now_ms = int(time.time() * 1000)
-    with conn:
-        updated = conn.execute(
-            "UPDATE files SET error = ?, last_import_ms = ? WHERE path = ?", (error, now_ms, path)
+    def error(self, path: str, source: str, message: str) -> None:
+        """Remember that a file could not be read, keeping whatever state it had."""
+        self._begin()
+        now_ms = int(time.time() * 1000)
+        updated = self.conn.execute(
+            "UPDATE files SET error = ?, last_import_ms = ? WHERE path = ?", (message, now_ms, path)
         ).rowcount
         if not updated:
-            conn.execute(
+            self.conn.execute(
                 """INSERT INTO files (path, source, device, inode, size, mtime_ns, head_len,
                        head_hash, cursor, last_import_ms, error)
                    VALUES (?, ?, 0, 0, 0, 0, 0, '', X'', ?, ?)""",
-                (path, source, now_ms, error),
+                (path, source, now_ms, message),
             )
 
 

@@ -1,0 +1,90 @@
+"""Quarter-hour rollups of usage: what reports read, so they never scan every event.
+
+A bucket is ``ts_ms // 900_000``. Every UTC offset in use is a multiple of 15 minutes, so a
+local day is a whole number of buckets and grouping rollups by local day is exact.
+``prompt_class`` counts how many of ``PROMPT_THRESHOLDS`` a request's prompt exceeds, which
+is enough to recover any price tier whose threshold is in that list.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+
+BUCKET_MS = 900_000
+# Every long-context threshold genai-prices uses (and round numbers around them). A model
+# priced at a threshold not listed here is reported from the raw events instead.
+PROMPT_THRESHOLDS: tuple[int, ...] = (
+    32_000,
+    64_000,
+    100_000,
+    128_000,
+    199_999,
+    200_000,
+    256_000,
+    272_000,
+    400_000,
+    500_000,
+    512_000,
+    524_288,
+    1_000_000,
+)
+_PROMPT = "(input_tokens + cache_write_5m_tokens + cache_write_1h_tokens + cache_read_tokens)"
+_CLASS = " + ".join(f"({_PROMPT} > {t})" for t in PROMPT_THRESHOLDS)
+
+
+def _ranges(buckets: Iterable[int], gap: int = 96) -> list[tuple[int, int]]:
+    """Merge buckets into few inclusive ranges (gaps up to a day are cheaper to rebuild)."""
+    out: list[tuple[int, int]] = []
+    for b in sorted(set(buckets)):
+        if out and b - out[-1][1] <= gap:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((b, b))
+    return out
+
+
+def refresh_rollup(conn: sqlite3.Connection, buckets: Iterable[int]) -> None:
+    """Rebuild the rollup for ``buckets`` and any the triggers marked. Call inside a transaction."""
+    stored = conn.execute("SELECT value FROM meta WHERE key = 'prompt_thresholds'").fetchone()
+    wanted = json.dumps(PROMPT_THRESHOLDS)
+    if stored is None or stored[0] != wanted:
+        conn.execute("DELETE FROM usage_rollup")
+        conn.execute("DELETE FROM rollup_dirty")
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('prompt_thresholds', ?)", (wanted,))
+        _rebuild(conn, None)
+        return
+    marked = [r[0] for r in conn.execute("SELECT bucket FROM rollup_dirty")]
+    conn.execute("DELETE FROM rollup_dirty")
+    for lo, hi in _ranges([*buckets, *marked]):
+        _rebuild(conn, (lo, hi))
+
+
+def ensure_rollup(conn: sqlite3.Connection) -> None:
+    """Bring the rollup up to date after an upgrade or an interrupted import."""
+    stored = conn.execute("SELECT value FROM meta WHERE key = 'prompt_thresholds'").fetchone()
+    dirty = conn.execute("SELECT EXISTS (SELECT 1 FROM rollup_dirty)").fetchone()[0]
+    if (stored is None or stored[0] != json.dumps(PROMPT_THRESHOLDS)) or dirty:
+        with conn:
+            conn.execute("BEGIN IMMEDIATE")
+            refresh_rollup(conn, ())
+
+
+def _rebuild(conn: sqlite3.Connection, span: tuple[int, int] | None) -> None:
+    where: str = ""
+    params: tuple[int, ...] = ()
+    if span is not None:
+        conn.execute("DELETE FROM usage_rollup WHERE bucket BETWEEN ? AND ?", span)
+        where = "WHERE ts_ms >= ? AND ts_ms < ?"
+        params = (span[0] * BUCKET_MS, (span[1] + 1) * BUCKET_MS)
+    conn.execute(
+        f"""INSERT INTO usage_rollup
+            SELECT ts_ms / {BUCKET_MS}, source, session_id, model, {_CLASS}, project, git_branch,
+                   SUM(input_tokens), SUM(output_tokens), SUM(cache_write_5m_tokens),
+                   SUM(cache_write_1h_tokens), SUM(cache_read_tokens), SUM(reasoning_tokens),
+                   COUNT(*), MIN(ts_ms), MAX(ts_ms)
+            FROM events {where}
+            GROUP BY 1, 2, 3, 4, 5, 6, 7""",  # noqa: S608 - constants only
+        params,
+    )
