@@ -72,6 +72,7 @@ class LogWriter:
         self.rng = random.Random(seed)
         self.content_bytes = content_bytes
         self.expected = Expected()
+        self._used = [0, 0]
 
     # ---- Claude Code -------------------------------------------------------------------
     def claude_session(
@@ -334,18 +335,23 @@ class LogWriter:
         return path
 
     def _limits(self, t: datetime) -> dict:
+        # Used percentages creep up in whole steps and reset with the window, as in real logs.
         rng = self.rng
+        if rng.random() < 0.25:
+            self._used[0] = (self._used[0] + 1) % 100
+        if rng.random() < 0.05:
+            self._used[1] = (self._used[1] + 1) % 100
         epoch = int(t.timestamp())
         return {
             "primary": {
-                "used_percent": round(rng.uniform(0, 100), 1),
+                "used_percent": float(self._used[0]),
                 "window_minutes": 300,
-                "resets_at": epoch + rng.randint(60, 18000),
+                "resets_at": epoch - epoch % 18000 + 18000,
             },
             "secondary": {
-                "used_percent": round(rng.uniform(0, 100), 1),
+                "used_percent": float(self._used[1]),
                 "window_minutes": 10080,
-                "resets_at": epoch + rng.randint(3600, 600000),
+                "resets_at": epoch - epoch % 604800 + 604800,
             },
         }
 

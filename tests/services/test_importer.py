@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from tests.conftest import install_fixture_logs
+from tracker.core.records import dedup_digest
 from tracker.services.context import Context
 from tracker.services.importer import ImportSummary, run_import
 
@@ -34,9 +35,8 @@ def test_first_import_reads_both_tools(ctx: Context, home: Path) -> None:
     conn = ctx.connect()
     assert conn.execute("SELECT COUNT(*) FROM rate_limits").fetchone()[0] == 2
     # The streamed reply is stored once, as its final, largest snapshot.
-    assert conn.execute(
-        "SELECT output_tokens FROM events WHERE dedup_key = 'cc:msg_01A:req_01A'"
-    ).fetchone() == (420,)
+    key = dedup_digest("cc:msg_01A:req_01A")
+    assert conn.execute("SELECT output_tokens FROM events WHERE dedup_key = ?", (key,)).fetchone() == (420,)
 
 
 def test_second_import_reads_nothing_new(ctx: Context, home: Path) -> None:

@@ -18,14 +18,14 @@ def test_version_1_database_migrates_without_losing_data(tmp_path: Path) -> None
     old.execute(
         "INSERT INTO events (source, dedup_key, session_id, project, git_branch, model, ts_ms, input_tokens,"
         " output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, reasoning_tokens,"
-        " total_tokens) VALUES ('claude-code', 'cc:m:r', 's', '/p', 'main', 'claude-opus-4-1', 1, 1, 2, 3, 4, 5, 0, 15)"
+        " total_tokens) VALUES ('claude-code', X'00ff', 's', '/p', 'main', 'claude-opus-4-1', 1, 1, 2, 3, 4, 5, 0, 15)"
     )
     old.execute("INSERT INTO sessions VALUES ('claude-code', 's', '/p', 'main')")
     old.close()
 
     conn = connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    assert conn.execute("SELECT dedup_key, total_tokens FROM events").fetchall() == [("cc:m:r", 15)]
+    assert conn.execute("SELECT dedup_key, total_tokens FROM events").fetchall() == [(b"\x00\xff", 15)]
     assert conn.execute("SELECT * FROM sessions").fetchall() == [("claude-code", "s", "/p", "main")]
     conn.execute("SELECT * FROM rate_limits").fetchall()
     conn.execute("SELECT * FROM price_cache").fetchall()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 from typing import Any
+
+import msgspec
 
 from tracker.cli.import_cmd import import_now, report_problems
 from tracker.cli.table import render_table, tokens
@@ -57,7 +58,10 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     for warning in report.warnings:
         print(f"tokenworth: warning: {warning}", file=sys.stderr)
     if args.json:
-        sys.stdout.write(json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.buffer.write(
+            msgspec.json.format(msgspec.json.encode(report_json(report)), indent=2) + b"\n"
+        )
+        sys.stdout.flush()
     else:
         print(render_human(report))
     return status

@@ -6,7 +6,7 @@ from typing import Any
 
 import msgspec
 
-from tracker.core.records import RateLimitSnapshot, SkippedLine, UsageEvent
+from tracker.core.records import EventRow, RateLimitSnapshot, SkippedLine, UsageEvent
 
 MAX_SKIPPED_KEPT = 20  # per file: enough to find the problem, bounded for a garbage file
 
@@ -32,6 +32,8 @@ class ReadResult(msgspec.Struct):
 
     cursor: Cursor
     events: list[UsageEvent] = msgspec.field(default_factory=list)
+    # ``events`` ready for the store; filled by ``pack`` where the file was read.
+    rows: list[EventRow] = msgspec.field(default_factory=list)
     rate_limits: list[RateLimitSnapshot] = msgspec.field(default_factory=list)
     sessions: dict[str, SessionSeen] = msgspec.field(default_factory=dict)
     skipped: list[SkippedLine] = msgspec.field(default_factory=list)
@@ -39,6 +41,25 @@ class ReadResult(msgspec.Struct):
     ignored: dict[str, int] = msgspec.field(default_factory=dict)
     lines_read: int = 0
     error: str | None = None
+
+    def pack(self) -> ReadResult:
+        """Turn events into store rows here (a worker process), not in the single writer."""
+        from tracker.core.records import event_rows
+
+        # A streamed reply repeats its key within a file: keep the largest copy, as the store
+        # would, so the single writer sees each key once per file.
+        best: dict[str, UsageEvent] = {}
+        for e in self.events:
+            prev = best.get(e.dedup_key)
+            if prev is None or e.total_tokens > prev.total_tokens:
+                best[e.dedup_key] = e
+        self.rows = event_rows(list(best.values()))
+        self.events = []
+        return self
+
+    @property
+    def event_count(self) -> int:
+        return len(self.rows) or len(self.events)
 
     def skip(self, line_no: int, reason: str) -> None:
         self.skipped_count += 1

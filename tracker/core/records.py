@@ -5,6 +5,8 @@ Only usage metadata lives here: never prompt, reply or code content.
 
 from __future__ import annotations
 
+import hashlib
+
 import msgspec
 
 # Kinds of token a price applies to, in USD per million tokens.
@@ -68,3 +70,25 @@ class SkippedLine(msgspec.Struct, frozen=True, array_like=True):
 
     line_no: int
     reason: str
+
+
+def dedup_digest(key: str) -> bytes:
+    """The stored form of a dedup key: 16 bytes, so the unique index stays small and fast."""
+    return hashlib.blake2b(key.encode(), digest_size=16).digest()
+
+
+EventRow = tuple[str, bytes, str, str, str, str, int, int, int, int, int, int, int, int]
+
+
+def event_rows(events: list[UsageEvent]) -> list[EventRow]:
+    """Events as rows for the store, in ``events`` column order after ``id``."""
+    return [
+        (
+            e.source, dedup_digest(e.dedup_key), e.session_id, e.project, e.git_branch, e.model, e.ts_ms,
+            e.input_tokens, e.output_tokens, e.cache_write_5m_tokens, e.cache_write_1h_tokens,
+            e.cache_read_tokens, e.reasoning_tokens,
+            e.input_tokens + e.output_tokens + e.cache_write_5m_tokens + e.cache_write_1h_tokens
+            + e.cache_read_tokens,
+        )
+        for e in events
+    ]  # fmt: skip

@@ -7,12 +7,13 @@ and replace the catalog's rates for that model, in every tier.
 
 from __future__ import annotations
 
+import importlib.util
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
-from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -22,8 +23,27 @@ from tracker.pricing.rates import KINDS, ModelRates, Rates
 _NOT_USAGE = frozenset({"<synthetic>", "unknown", ""})
 
 
-def catalog_id() -> str:
-    return f"genai-prices {version('genai-prices')}"
+def catalog_key() -> str:
+    """Identifies the installed price data without importing it (that costs ~0.4 s)."""
+    spec = importlib.util.find_spec("genai_prices")
+    locations = spec.submodule_search_locations if spec is not None else None
+    if not locations:
+        return "missing"
+    st = (Path(next(iter(locations))) / "data.py").stat()
+    return f"genai-prices:{st.st_size}:{st.st_mtime_ns}"
+
+
+def catalog_name(conn: sqlite3.Connection, key: str) -> str:
+    """``genai-prices X.Y.Z``, remembered per installed catalog."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (f"catalog_name:{key}",)).fetchone()
+    if row is not None:
+        return str(row[0])
+    from importlib.metadata import version
+
+    name = f"genai-prices {version('genai-prices')}"
+    with conn:
+        conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"catalog_name:{key}", name))
+    return name
 
 
 @dataclass
@@ -44,8 +64,8 @@ def build_price_book(
     overrides: Mapping[str, Mapping[str, Any]],
 ) -> PriceBook:
     """Rates for ``models``: overrides first, then the cached or looked-up catalog."""
-    cat = catalog_id()
-    book = PriceBook(source=f"{cat} (bundled price data)")
+    cat = catalog_key()
+    book = PriceBook(source=f"{catalog_name(conn, cat)} (bundled price data)")
     wanted = sorted(set(models))
     cached = dict(conn.execute("SELECT model, rates FROM price_cache WHERE catalog = ?", (cat,)).fetchall())
     fresh: list[tuple[str, str, bytes]] = []

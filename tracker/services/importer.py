@@ -11,7 +11,6 @@ import os
 import sqlite3
 import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,7 +125,7 @@ def run_import(
             stats = summary.sources[job.source]
             stats.files_read += 1
             stats.new_lines += result.lines_read
-            stats.events_read += len(result.events)
+            stats.events_read += result.event_count
             stats.skipped += result.skipped_count
             if result.error:
                 stats.errors.append(result.error)
@@ -159,7 +158,7 @@ def _plan(stored: StoredFiles, name: str, source: Source, path: Path, st: os.sta
 
 def _read_one(source_name: str, path: Path, cursor: Cursor) -> ReadResult:
     source = SOURCES[source_name]
-    return read_incremental(path, cursor, source.parse_line, source.needles)
+    return read_incremental(path, cursor, source.parse_line, source.needles).pack()
 
 
 def _read_all(
@@ -170,6 +169,8 @@ def _read_all(
         for job in jobs:
             yield job, _read_one(job.source, job.path, job.cursor)
         return
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # only when it pays
+
     # Biggest first, so one large file does not finish last alone.
     ordered = sorted(jobs, key=lambda j: j.pending_bytes, reverse=True)
     with ProcessPoolExecutor(max_workers=n) as pool:

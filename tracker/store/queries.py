@@ -81,8 +81,9 @@ def grouped_usage(
 ) -> list[GroupRow]:
     """Token sums grouped by local day (or session), source, model and price tier.
 
-    Reads the quarter-hour rollup; falls back to the raw events only when the rollup
-    cannot answer exactly (bounds off the quarter hour, or a tier threshold it lacks).
+    Reads a quarter-hour rollup (the one with sessions only when grouping by them); falls
+    back to the raw events only when the rollup cannot answer exactly (bounds off the
+    quarter hour, or a tier threshold it lacks).
     """
     aligned = all(b is None or b % BUCKET_MS == 0 for b in (f.start_ms, f.end_ms))
     known = set(PROMPT_THRESHOLDS)
@@ -101,7 +102,8 @@ def _grouped(
     rollup: bool,
 ) -> list[GroupRow]:
     if rollup:
-        table, time_col, scale = "usage_rollup", "bucket", BUCKET_MS
+        table = "usage_rollup" if group_by == "session" else "usage_rollup_project"
+        time_col, scale = "bucket", BUCKET_MS
         instant = f"(bucket * {BUCKET_MS})"
         counts = "SUM(events), MIN(first_ms), MAX(last_ms)"
         tier_sql, tier_params = _tier_expr_rollup(thresholds)

@@ -51,6 +51,7 @@ def refresh_rollup(conn: sqlite3.Connection, buckets: Iterable[int]) -> None:
     wanted = json.dumps(PROMPT_THRESHOLDS)
     if stored is None or stored[0] != wanted:
         conn.execute("DELETE FROM usage_rollup")
+        conn.execute("DELETE FROM usage_rollup_project")
         conn.execute("DELETE FROM rollup_dirty")
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('prompt_thresholds', ?)", (wanted,))
         _rebuild(conn, None)
@@ -74,10 +75,13 @@ def ensure_rollup(conn: sqlite3.Connection) -> None:
 def _rebuild(conn: sqlite3.Connection, span: tuple[int, int] | None) -> None:
     where: str = ""
     params: tuple[int, ...] = ()
+    coarse_where = ""
     if span is not None:
         conn.execute("DELETE FROM usage_rollup WHERE bucket BETWEEN ? AND ?", span)
+        conn.execute("DELETE FROM usage_rollup_project WHERE bucket BETWEEN ? AND ?", span)
         where = "WHERE ts_ms >= ? AND ts_ms < ?"
         params = (span[0] * BUCKET_MS, (span[1] + 1) * BUCKET_MS)
+        coarse_where = "WHERE bucket BETWEEN ? AND ?"
     conn.execute(
         f"""INSERT INTO usage_rollup
             SELECT ts_ms / {BUCKET_MS}, source, session_id, model, {_CLASS}, project, git_branch,
@@ -87,4 +91,15 @@ def _rebuild(conn: sqlite3.Connection, span: tuple[int, int] | None) -> None:
             FROM events {where}
             GROUP BY 1, 2, 3, 4, 5, 6, 7""",  # noqa: S608 - constants only
         params,
+    )
+    # Without sessions: what day, week and month reports read.
+    conn.execute(
+        f"""INSERT INTO usage_rollup_project
+            SELECT bucket, source, model, prompt_class, project,
+                   SUM(input_tokens), SUM(output_tokens), SUM(cache_write_5m_tokens),
+                   SUM(cache_write_1h_tokens), SUM(cache_read_tokens), SUM(reasoning_tokens),
+                   SUM(events), MIN(first_ms), MAX(last_ms)
+            FROM usage_rollup {coarse_where}
+            GROUP BY 1, 2, 3, 4, 5""",  # noqa: S608 - constants only
+        span or (),
     )

@@ -14,7 +14,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE events (
         id INTEGER PRIMARY KEY,
         source TEXT NOT NULL,
-        dedup_key TEXT NOT NULL UNIQUE,
+        dedup_key BLOB NOT NULL UNIQUE,  -- 128-bit digest of the tool's own ids
         session_id TEXT NOT NULL,
         project TEXT NOT NULL,
         git_branch TEXT NOT NULL,
@@ -29,7 +29,6 @@ MIGRATIONS: tuple[str, ...] = (
         total_tokens INTEGER NOT NULL
     );
     CREATE INDEX events_ts ON events(ts_ms);
-    CREATE INDEX events_session ON events(source, session_id);
     CREATE TABLE sessions (
         source TEXT NOT NULL,
         session_id TEXT NOT NULL,
@@ -110,6 +109,23 @@ MIGRATIONS: tuple[str, ...] = (
         first_ms INTEGER NOT NULL,
         last_ms INTEGER NOT NULL,
         PRIMARY KEY (bucket, source, session_id, model, prompt_class, project, git_branch)
+    ) WITHOUT ROWID;
+    CREATE TABLE usage_rollup_project (
+        bucket INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        model TEXT NOT NULL,
+        prompt_class INTEGER NOT NULL,
+        project TEXT NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        cache_write_5m_tokens INTEGER NOT NULL,
+        cache_write_1h_tokens INTEGER NOT NULL,
+        cache_read_tokens INTEGER NOT NULL,
+        reasoning_tokens INTEGER NOT NULL,
+        events INTEGER NOT NULL,
+        first_ms INTEGER NOT NULL,
+        last_ms INTEGER NOT NULL,
+        PRIMARY KEY (bucket, source, model, prompt_class, project)
     ) WITHOUT ROWID;
     CREATE TABLE rollup_dirty (bucket INTEGER PRIMARY KEY) WITHOUT ROWID;
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

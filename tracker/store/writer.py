@@ -12,7 +12,7 @@ import time
 from types import TracebackType
 
 from tracker.core.reading import ReadResult
-from tracker.core.records import RateLimitWindow
+from tracker.core.records import RateLimitWindow, event_rows
 from tracker.store.import_state import FileIdentity, encode_cursor
 from tracker.store.rollup import BUCKET_MS, refresh_rollup
 
@@ -79,6 +79,7 @@ class ImportWriter:
 
     def _begin(self) -> None:
         if not self._open:
+            self.conn.execute("PRAGMA cache_size = -65536")  # 64 MiB keeps the indexes in memory
             self.conn.execute("BEGIN IMMEDIATE")
             self._open = True
 
@@ -96,21 +97,9 @@ class ImportWriter:
         """Store one file's new records and its cursor (committed with the batch)."""
         self._begin()
         conn = self.conn
-        events = result.events
-        conn.executemany(
-            _UPSERT_EVENT,
-            [
-                (
-                    e.source, e.dedup_key, e.session_id, e.project, e.git_branch, e.model, e.ts_ms,
-                    e.input_tokens, e.output_tokens, e.cache_write_5m_tokens, e.cache_write_1h_tokens,
-                    e.cache_read_tokens, e.reasoning_tokens,
-                    e.input_tokens + e.output_tokens + e.cache_write_5m_tokens + e.cache_write_1h_tokens
-                    + e.cache_read_tokens,
-                )
-                for e in events
-            ],
-        )  # fmt: skip
-        self._buckets.update(e.ts_ms // BUCKET_MS for e in events)
+        rows = result.rows or event_rows(result.events)
+        conn.executemany(_UPSERT_EVENT, rows)
+        self._buckets.update(r[6] // BUCKET_MS for r in rows)
         conn.executemany(
             _UPSERT_SESSION,
             [(source, s.session_id, s.project, s.git_branch) for s in result.sessions.values()],
@@ -139,10 +128,10 @@ class ImportWriter:
             (
                 path, source, identity.device, identity.inode, identity.size, identity.mtime_ns,
                 identity.head_len, identity.head_hash, encode_cursor(result.cursor),
-                len(events), result.skipped_count, int(time.time() * 1000), restarted, restarted,
+                len(rows), result.skipped_count, int(time.time() * 1000), restarted, restarted,
             ),
         )  # fmt: skip
-        self._pending += len(events) + 1
+        self._pending += len(rows) + 1
         if self._pending >= self.batch_events:
             self.commit()
 
