@@ -19,7 +19,7 @@ TIERS = {"claude-sonnet-4-5-20250929": (200_000,), "claude-opus-4-1-20250805": (
 
 def both(ctx: Context, zone: str, group_by: str, f: UsageFilter = UsageFilter()) -> tuple[list, list]:  # noqa: B008
     conn = ctx.connect()
-    span = time_span(conn, f)
+    span = time_span(conn)
     assert span is not None
     offsets = offset_segments(get_zone(zone), *span)
     fast = _grouped(conn, f, group_by, offsets, TIERS, rollup=True)  # type: ignore[arg-type]

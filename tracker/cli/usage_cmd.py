@@ -13,7 +13,14 @@ from tracker.cli.import_cmd import import_now, report_problems
 from tracker.cli.table import render_table, tokens
 from tracker.core.errors import UsageError
 from tracker.services.context import Context
-from tracker.services.usage import UsageQuery, UsageReport, build_usage_report, money, report_json
+from tracker.services.usage import (
+    UsageQuery,
+    UsageReport,
+    build_usage_report,
+    import_and_report,
+    money,
+    report_json,
+)
 from tracker.sources.registry import SOURCES
 
 
@@ -48,13 +55,13 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         source=args.source,
         project=args.project,
     )
-    conn = ctx.connect()
     status = 0
-    if not args.no_import:
-        summary = import_now(ctx, conn)
+    if args.no_import:
+        report = build_usage_report(ctx.connect(), query, ctx.price_overrides(), ctx.read_helpers())
+    else:
+        summary, report = import_and_report(ctx, query, lambda conn: import_now(ctx, conn))
         report_problems(summary)
         status = 1 if summary.skipped else 0
-    report = build_usage_report(conn, query, ctx.price_overrides())
     for warning in report.warnings:
         print(f"tokenworth: warning: {warning}", file=sys.stderr)
     if args.json:

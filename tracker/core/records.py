@@ -5,8 +5,6 @@ Only usage metadata lives here: never prompt, reply or code content.
 
 from __future__ import annotations
 
-import hashlib
-
 import msgspec
 
 # Kinds of token a price applies to, in USD per million tokens.
@@ -74,7 +72,9 @@ class SkippedLine(msgspec.Struct, frozen=True, array_like=True):
 
 def dedup_digest(key: str) -> bytes:
     """The stored form of a dedup key: 16 bytes, so the unique index stays small and fast."""
-    return hashlib.blake2b(key.encode(), digest_size=16).digest()
+    from hashlib import blake2b  # deferred: only import workers hash, reports never do
+
+    return blake2b(key.encode(), digest_size=16).digest()
 
 
 EventRow = tuple[str, bytes, str, str, str, str, int, int, int, int, int, int, int, int]
@@ -82,9 +82,12 @@ EventRow = tuple[str, bytes, str, str, str, str, int, int, int, int, int, int, i
 
 def event_rows(events: list[UsageEvent]) -> list[EventRow]:
     """Events as rows for the store, in ``events`` column order after ``id``."""
+    from hashlib import blake2b
+
     return [
         (
-            e.source, dedup_digest(e.dedup_key), e.session_id, e.project, e.git_branch, e.model, e.ts_ms,
+            e.source, blake2b(e.dedup_key.encode(), digest_size=16).digest(),
+            e.session_id, e.project, e.git_branch, e.model, e.ts_ms,
             e.input_tokens, e.output_tokens, e.cache_write_5m_tokens, e.cache_write_1h_tokens,
             e.cache_read_tokens, e.reasoning_tokens,
             e.input_tokens + e.output_tokens + e.cache_write_5m_tokens + e.cache_write_1h_tokens

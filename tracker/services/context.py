@@ -5,6 +5,7 @@ Built once by the composition root (CLI or GUI) and passed in; nothing here is g
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -32,6 +33,10 @@ class Context:
     def connect(self) -> sqlite3.Connection:
         self.paths.ensure()
         return connect(self.paths.database)
+
+    def read_helpers(self) -> list[sqlite3.Connection]:
+        """Extra read connections for spreading a report over the other cores."""
+        return [self.connect() for _ in range(max((os.cpu_count() or 1) - 1, 0))][:3]
 
     def source_config(self) -> SourceConfig:
         enabled = {name: bool(self.settings.get(f"sources.{name}.enabled")) for name in SOURCES}

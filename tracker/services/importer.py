@@ -44,6 +44,11 @@ class ImportSummary:
     sources: dict[str, SourceImport] = field(default_factory=dict)
 
     @property
+    def changed(self) -> bool:
+        """Whether this import stored anything (a report made before it may be stale)."""
+        return any(s.files_read for s in self.sources.values())
+
+    @property
     def skipped(self) -> int:
         return sum(s.skipped + len(s.errors) for s in self.sources.values())
 
@@ -91,34 +96,10 @@ def run_import(
     jobs: list[_Job] = []
     with ImportWriter(conn) as writer:
         for name, source in SOURCES.items():
-            if not config.is_enabled(name):
-                continue
-            stats = summary.sources.setdefault(name, SourceImport(name))
-            seen: set[tuple[int, int]] = set()
-            for path in source.files(source_roots(source, home, env, config)):
-                try:
-                    st = path.stat()
-                    if not stat.S_ISREG(st.st_mode):
-                        raise IsADirectoryError(errno.EISDIR, "not a regular file")
-                except OSError as exc:
-                    message = f"{path}: cannot read ({exc.strerror or exc})"
-                    stats.files_seen += 1
-                    stats.errors.append(message)
-                    writer.error(str(path), name, message)
-                    continue
-                if (st.st_dev, st.st_ino) in seen:
-                    continue  # the same file reached by two roots or a link
-                seen.add((st.st_dev, st.st_ino))
-                stats.files_seen += 1
-                try:
-                    job = _plan(stored, name, source, path, st)
-                except OSError as exc:
-                    message = f"{path}: cannot read ({exc.strerror or exc})"
-                    stats.errors.append(message)
-                    writer.error(str(path), name, message)
-                    continue
-                if job is not None:
-                    jobs.append(job)
+            if config.is_enabled(name):
+                stats = summary.sources.setdefault(name, SourceImport(name))
+                roots = source_roots(source, home, env, config)
+                jobs.extend(_plan_source(stored, writer, name, source, roots, stats))
         total = sum(j.pending_bytes for j in jobs)
         done = 0
         for job, result in _read_all(jobs, total, workers, parallel_min_bytes):
@@ -136,6 +117,50 @@ def run_import(
             if progress is not None:
                 progress(done, total)
     return summary
+
+
+def _plan_source(
+    stored: StoredFiles,
+    writer: ImportWriter,
+    name: str,
+    source: Source,
+    roots: list[Path],
+    stats: SourceImport,
+) -> list[_Job]:
+    """Stat every log file of one source; keep those with something new to read."""
+    jobs: list[_Job] = []
+    seen: set[tuple[int, int]] = set()
+    unchanged = stored.unchanged
+    for path in source.files(roots):
+        try:
+            st = os.stat(path)
+            if not stat.S_ISREG(st.st_mode):
+                raise IsADirectoryError(errno.EISDIR, "not a regular file")
+        except OSError as exc:
+            stats.files_seen += 1
+            _file_error(writer, stats, name, path, exc)
+            continue
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            continue  # the same file reached by two roots or a link
+        seen.add(key)
+        stats.files_seen += 1
+        if unchanged(str(path), st):
+            continue  # the warm path: one stat, nothing read
+        try:
+            job = _plan(stored, name, source, path, st)
+        except OSError as exc:
+            _file_error(writer, stats, name, path, exc)
+            continue
+        if job is not None:
+            jobs.append(job)
+    return jobs
+
+
+def _file_error(writer: ImportWriter, stats: SourceImport, name: str, path: Path, exc: OSError) -> None:
+    message = f"{path}: cannot read ({exc.strerror or exc})"
+    stats.errors.append(message)
+    writer.error(str(path), name, message)
 
 
 def _plan(stored: StoredFiles, name: str, source: Source, path: Path, st: os.stat_result) -> _Job | None:

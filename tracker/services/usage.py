@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -12,7 +12,9 @@ from typing import Any
 from tracker.analytics.usage_rollup import Period, Totals, UsageRow, grand_total, rollup, unpriced_models
 from tracker.core.timezones import get_zone, local_day_start_ms, offset_segments
 from tracker.pricing.catalog import build_price_book
-from tracker.store.queries import GroupBy, UsageFilter, grouped_usage, models_in, session_meta, time_span
+from tracker.services.context import Context
+from tracker.services.importer import ImportSummary
+from tracker.store.queries import GroupBy, UsageFilter, grouped_usage, models_seen, session_meta, time_span
 
 MICRO = Decimal("0.000001")
 
@@ -46,8 +48,12 @@ class UsageReport:
 
 
 def build_usage_report(
-    conn: sqlite3.Connection, query: UsageQuery, overrides: Mapping[str, Mapping[str, Any]]
+    conn: sqlite3.Connection,
+    query: UsageQuery,
+    overrides: Mapping[str, Mapping[str, Any]],
+    helpers: Sequence[sqlite3.Connection] = (),
 ) -> UsageReport:
+    """The report; ``helpers`` are extra read connections to sum on more cores."""
     zone = get_zone(query.timezone)
     f = UsageFilter(
         start_ms=local_day_start_ms(query.since, zone) if query.since else None,
@@ -55,17 +61,50 @@ def build_usage_report(
         source=query.source,
         project=query.project,
     )
-    book = build_price_book(conn, models_in(conn, f), overrides)
+    book = build_price_book(conn, models_seen(conn), overrides)
     thresholds = {m: r.thresholds for m, r in book.rates.items()}
-    span = time_span(conn, f)
+    span = time_span(conn)
     offsets = offset_segments(zone, *span) if span else [(2**62, 0)]
     group_by: GroupBy = "session" if query.period == "session" else "day"
-    groups = grouped_usage(conn, f, group_by, offsets=offsets, thresholds=thresholds)
+    groups = grouped_usage(
+        conn, f, group_by, offsets=offsets, thresholds=thresholds, helpers=helpers, span=span
+    )
     rows = rollup(groups, book, query.period)
     report = UsageReport(query, rows, grand_total(rows), unpriced_models(rows), book.source)
     if query.period == "session":
         report.session_info = session_meta(conn)
     return report
+
+
+def import_and_report(
+    ctx: Context, query: UsageQuery, run_import: Callable[[sqlite3.Connection], ImportSummary]
+) -> tuple[ImportSummary, UsageReport]:
+    """Import, then report — with both cores: the report is built on its own connection
+    while the import looks for new lines, and built again only if the import stored any."""
+    overrides = ctx.price_overrides()
+
+    def early() -> UsageReport:
+        own = ctx.connect()
+        helpers = ctx.read_helpers()
+        try:
+            return build_usage_report(own, query, overrides, helpers)
+        finally:
+            for c in (own, *helpers):
+                c.close()
+
+    from concurrent.futures import ThreadPoolExecutor  # deferred: it pulls in logging
+
+    conn = ctx.connect()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(early)
+        summary = run_import(conn)
+        report = pending.result()
+    if summary.changed:
+        helpers = ctx.read_helpers()
+        report = build_usage_report(conn, query, overrides, helpers)
+        for c in helpers:
+            c.close()
+    return summary, report
 
 
 def money(value: Decimal) -> float:

@@ -15,6 +15,7 @@ import msgspec
 
 from tracker.core.reading import ReadResult, SessionSeen
 from tracker.core.records import UsageEvent
+from tracker.sources.files import jsonl_files
 from tracker.sources.jsonl import CORRUPT
 from tracker.sources.timestamps import iso_to_ms
 
@@ -70,9 +71,7 @@ class ClaudeCodeSource:
         return [b / "projects" for b in bases] + list(extra)
 
     def files(self, roots: Sequence[Path]) -> Iterator[Path]:
-        for root in roots:
-            if root.is_dir():
-                yield from sorted(root.rglob("*.jsonl"))
+        return jsonl_files(roots)
 
     def start_context(self, path: Path) -> dict[str, Any]:
         return {"fallback_session": path.stem, "fallback_project": path.parent.name}

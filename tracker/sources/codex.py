@@ -17,6 +17,7 @@ import msgspec
 
 from tracker.core.reading import ReadResult, SessionSeen
 from tracker.core.records import RateLimitSnapshot, RateLimitWindow, UsageEvent
+from tracker.sources.files import jsonl_files
 from tracker.sources.jsonl import CORRUPT
 from tracker.sources.timestamps import iso_to_ms
 
@@ -82,9 +83,7 @@ class CodexSource:
         return [base / "sessions", base / "archived_sessions", *extra]
 
     def files(self, roots: Sequence[Path]) -> Iterator[Path]:
-        for root in roots:
-            if root.is_dir():
-                yield from sorted(root.rglob("*.jsonl"))
+        return jsonl_files(roots)
 
     def start_context(self, path: Path) -> dict[str, Any]:
         found = _UUID.findall(path.stem)

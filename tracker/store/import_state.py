@@ -52,6 +52,18 @@ class StoredFiles:
             )
         }
 
+    def unchanged(self, path: str, st: os.stat_result) -> bool:
+        """Same file, same size, same mtime as when it was last read."""
+        row = self._rows.get(path)
+        return (
+            row is not None
+            and bool(row[6])
+            and row[0] == st.st_dev
+            and row[1] == st.st_ino
+            and row[2] == st.st_size
+            and row[3] == st.st_mtime_ns
+        )
+
     def identity(self, path: str) -> FileIdentity | None:
         row = self._rows.get(path)
         if row is None or not row[6]:

@@ -3,8 +3,9 @@ offset segments, so no per-row Python runs on the hot path."""
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -60,14 +61,14 @@ def _where(f: UsageFilter, time_col: str, scale: int) -> tuple[str, list[object]
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-def models_in(conn: sqlite3.Connection, f: UsageFilter) -> list[str]:
-    where, params = _where(f, "ts_ms", 1)
-    return [r[0] for r in conn.execute(f"SELECT DISTINCT model FROM events {where}", params)]  # noqa: S608
+def models_seen(conn: sqlite3.Connection) -> list[str]:
+    """Every model with stored usage (a superset of any filtered report's models)."""
+    return [r[0] for r in conn.execute("SELECT DISTINCT model FROM usage_rollup_project")]
 
 
-def time_span(conn: sqlite3.Connection, f: UsageFilter) -> tuple[int, int] | None:
-    where, params = _where(f, "ts_ms", 1)
-    row = conn.execute(f"SELECT MIN(ts_ms), MAX(ts_ms) FROM events {where}", params).fetchone()  # noqa: S608
+def time_span(conn: sqlite3.Connection) -> tuple[int, int] | None:
+    """First and last stored instant; answered from the time index."""
+    row = conn.execute("SELECT (SELECT MIN(ts_ms) FROM events), (SELECT MAX(ts_ms) FROM events)").fetchone()
     return None if row[0] is None else (int(row[0]), int(row[1]))
 
 
@@ -78,18 +79,58 @@ def grouped_usage(
     *,
     offsets: Sequence[tuple[int, int]],
     thresholds: Mapping[str, Sequence[int]],
+    helpers: Sequence[sqlite3.Connection] = (),
+    span: tuple[int, int] | None = None,
 ) -> list[GroupRow]:
     """Token sums grouped by local day (or session), source, model and price tier.
 
     Reads a quarter-hour rollup (the one with sessions only when grouping by them); falls
     back to the raw events only when the rollup cannot answer exactly (bounds off the
-    quarter hour, or a tier threshold it lacks).
+    quarter hour, or a tier threshold it lacks). With ``helpers`` (more connections) and
+    the data's ``span``, the time range is split and summed on several cores at once:
+    SQLite runs without the GIL.
     """
     aligned = all(b is None or b % BUCKET_MS == 0 for b in (f.start_ms, f.end_ms))
     known = set(PROMPT_THRESHOLDS)
-    if aligned and all(t in known for ts in thresholds.values() for t in ts):
-        return _grouped(conn, f, group_by, offsets, thresholds, rollup=True)
-    return _grouped(conn, f, group_by, offsets, thresholds, rollup=False)
+    rollup = aligned and all(t in known for ts in thresholds.values() for t in ts)
+    if not helpers or span is None:
+        return _grouped(conn, f, group_by, offsets, thresholds, rollup=rollup)
+    conns = [conn, *helpers]
+    step = (span[1] + 1 - span[0]) // len(conns) + 1
+    cuts = [span[0] + i * step for i in range(len(conns))] + [span[1] + 1]
+    if rollup:  # cut on quarter hours, so no bucket is split
+        cuts = [c - c % BUCKET_MS for c in cuts[:-1]] + [cuts[-1] + BUCKET_MS]
+    parts = list(itertools.pairwise(cuts))
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=len(helpers)) as pool:
+        futures = [
+            pool.submit(_grouped, c, f, group_by, offsets, thresholds, rollup=rollup, part=p)
+            for c, p in zip(helpers, parts[1:], strict=True)
+        ]
+        rows = _grouped(conn, f, group_by, offsets, thresholds, rollup=rollup, part=parts[0])
+        for fut in futures:
+            rows.extend(fut.result())
+    return merge_rows(rows)
+
+
+def merge_rows(rows: Iterable[GroupRow]) -> list[GroupRow]:
+    """Add up rows that share a key (a day or session split across time ranges)."""
+    merged: dict[tuple[int | str, str, str, int], GroupRow] = {}
+    for r in rows:
+        k = (r.key, r.source, r.model, r.tier)
+        m = merged.get(k)
+        if m is None:
+            merged[k] = r
+            continue
+        merged[k] = GroupRow(
+            r.key, r.source, r.model, r.tier,
+            m.input + r.input, m.output + r.output, m.cache_write_5m + r.cache_write_5m,
+            m.cache_write_1h + r.cache_write_1h, m.cache_read + r.cache_read,
+            m.reasoning + r.reasoning, m.events + r.events,
+            min(m.first_ms, r.first_ms), max(m.last_ms, r.last_ms),
+        )  # fmt: skip
+    return list(merged.values())
 
 
 def _grouped(
@@ -100,19 +141,26 @@ def _grouped(
     thresholds: Mapping[str, Sequence[int]],
     *,
     rollup: bool,
+    part: tuple[int, int] | None = None,
 ) -> list[GroupRow]:
+    """One query; ``part`` limits it to ``[start_ms, end_ms)``."""
     if rollup:
         table = "usage_rollup" if group_by == "session" else "usage_rollup_project"
         time_col, scale = "bucket", BUCKET_MS
         instant = f"(bucket * {BUCKET_MS})"
-        counts = "SUM(events), MIN(first_ms), MAX(last_ms)"
+        # Only sessions show their first and last request; days skip the extra work.
+        counts = "SUM(events), MIN(first_ms), MAX(last_ms)" if group_by == "session" else "SUM(events), 0, 0"
         tier_sql, tier_params = _tier_expr_rollup(thresholds)
     else:
         table, time_col, scale = "events", "ts_ms", 1
         instant = "ts_ms"
-        counts = "COUNT(*), MIN(ts_ms), MAX(ts_ms)"
+        counts = "COUNT(*), MIN(ts_ms), MAX(ts_ms)" if group_by == "session" else "COUNT(*), 0, 0"
         tier_sql, tier_params = _tier_expr_events(thresholds)
     where, params = _where(f, time_col, scale)
+    if part is not None:
+        where = f"{where} AND" if where else "WHERE"
+        where += f" {time_col} >= ? AND {time_col} < ?"
+        params += [part[0] // scale, part[1] // scale]
     if group_by == "day":
         offset_sql, key_params = _offset_expr(instant, offsets)
         key_sql = f"({instant} + {offset_sql}) / 86400000"

@@ -137,6 +137,9 @@ class ImportWriter:
 
     def error(self, path: str, source: str, message: str) -> None:
         """Remember that a file could not be read, keeping whatever state it had."""
+        known = self.conn.execute("SELECT error FROM files WHERE path = ?", (path,)).fetchone()
+        if known is not None and known[0] == message:
+            return  # already recorded; a lasting problem costs no write on every run
         self._begin()
         now_ms = int(time.time() * 1000)
         updated = self.conn.execute(
