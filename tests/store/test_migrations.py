@@ -18,7 +18,7 @@ def test_version_1_database_migrates_without_losing_data(tmp_path: Path) -> None
     old.execute(
         "INSERT INTO events (source, dedup_key, session_id, project, git_branch, model, ts_ms, input_tokens,"
         " output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, reasoning_tokens,"
-        " total_tokens) VALUES ('claude-code', X'00ff', 's', '/p', 'main', 'claude-opus-4-1', 1, 1, 2, 3, 4, 5, 0, 15)"
+        " total_tokens, prompt_class) VALUES ('claude-code', X'00ff', 's', '/p', 'main', 'claude-opus-4-1', 1, 1, 2, 3, 4, 5, 0, 15, 0)"
     )
     old.execute("INSERT INTO sessions VALUES ('claude-code', 's', '/p', 'main')")
     old.close()

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.loggen import generate
+from tracker.core.records import PROMPT_THRESHOLDS
 from tracker.core.timezones import get_zone, offset_segments
 from tracker.services.context import Context
 from tracker.services.importer import run_import
 from tracker.store.queries import UsageFilter, _grouped, grouped_usage, time_span
-from tracker.store.rollup import PROMPT_THRESHOLDS
 
 TIERS = {"claude-sonnet-4-5-20250929": (200_000,), "claude-opus-4-1-20250805": (128_000, 200_000)}
 

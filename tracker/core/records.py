@@ -7,6 +7,14 @@ from __future__ import annotations
 
 import msgspec
 
+# Every long-context price threshold genai-prices uses (and round numbers around them).
+# A request's ``prompt_class`` is how many of these its whole prompt exceeds; reports
+# recover any price tier whose threshold is listed from it without reading every event.
+PROMPT_THRESHOLDS: tuple[int, ...] = (
+    32_000, 64_000, 100_000, 128_000, 199_999, 200_000, 256_000, 272_000, 400_000, 500_000,
+    512_000, 524_288, 1_000_000,
+)  # fmt: skip
+
 # Kinds of token a price applies to, in USD per million tokens.
 PRICE_KINDS = ("input", "output", "cache_read", "cache_write_5m", "cache_write_1h")
 
@@ -77,11 +85,12 @@ def dedup_digest(key: str) -> bytes:
     return blake2b(key.encode(), digest_size=16).digest()
 
 
-EventRow = tuple[str, bytes, str, str, str, str, int, int, int, int, int, int, int, int]
+EventRow = tuple[str, bytes, str, str, str, str, int, int, int, int, int, int, int, int, int]
 
 
 def event_rows(events: list[UsageEvent]) -> list[EventRow]:
     """Events as rows for the store, in ``events`` column order after ``id``."""
+    from bisect import bisect_left
     from hashlib import blake2b
 
     return [
@@ -89,9 +98,8 @@ def event_rows(events: list[UsageEvent]) -> list[EventRow]:
             e.source, blake2b(e.dedup_key.encode(), digest_size=16).digest(),
             e.session_id, e.project, e.git_branch, e.model, e.ts_ms,
             e.input_tokens, e.output_tokens, e.cache_write_5m_tokens, e.cache_write_1h_tokens,
-            e.cache_read_tokens, e.reasoning_tokens,
-            e.input_tokens + e.output_tokens + e.cache_write_5m_tokens + e.cache_write_1h_tokens
-            + e.cache_read_tokens,
+            e.cache_read_tokens, e.reasoning_tokens, e.total_tokens,
+            bisect_left(PROMPT_THRESHOLDS, e.prompt_tokens),  # thresholds the prompt exceeds
         )
         for e in events
     ]  # fmt: skip

@@ -46,6 +46,19 @@ def catalog_name(conn: sqlite3.Connection, key: str) -> str:
     return name
 
 
+def catalog_missing(conn: sqlite3.Connection) -> bool:
+    """True when no price has been resolved from the installed catalog yet (a first run)."""
+    row = conn.execute("SELECT EXISTS (SELECT 1 FROM price_cache WHERE catalog = ?)", (catalog_key(),))
+    return not row.fetchone()[0]
+
+
+def load_catalog() -> None:
+    """Import and load genai-prices' tables now, so a later lookup finds them ready."""
+    from genai_prices import data_snapshot
+
+    data_snapshot.get_snapshot()
+
+
 @dataclass
 class PriceBook:
     """Rates for the models a report needs, plus what could not be priced."""

@@ -13,6 +13,7 @@ import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tracker.core.reading import Cursor, ReadResult
 from tracker.sources.base import Source
@@ -20,6 +21,9 @@ from tracker.sources.jsonl import read_incremental
 from tracker.sources.registry import SOURCES
 from tracker.store.import_state import FileIdentity, StoredFiles, identify
 from tracker.store.writer import ImportWriter
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 PARALLEL_MIN_BYTES = 64 << 20  # below this, starting worker processes costs more than it saves
 
@@ -194,11 +198,36 @@ def _read_all(
         for job in jobs:
             yield job, _read_one(job.source, job.path, job.cursor)
         return
-    from concurrent.futures import ProcessPoolExecutor, as_completed  # only when it pays
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # only when it pays
 
-    # Biggest first, so one large file does not finish last alone.
-    ordered = sorted(jobs, key=lambda j: j.pending_bytes, reverse=True)
+    # Files that are a large share of the work go first, so none finishes last alone; the
+    # rest in order, in batches of several files: one task per file costs more in messages
+    # between processes than small files take to read.
+    share = total_bytes // (4 * n)
+    ordered = sorted(jobs, key=lambda j: j.pending_bytes < share)
+    target = max(total_bytes // (16 * n), 1 << 20)
+    batches: list[list[_Job]] = [[]]
+    size = 0
+    for job in ordered:
+        if size >= target:
+            batches.append([])
+            size = 0
+        batches[-1].append(job)
+        size += job.pending_bytes
+    # Only a few batches in flight: results wait for the single writer, and memory must not
+    # grow with the size of the logs.
+    todo = iter(batches)
     with ProcessPoolExecutor(max_workers=n) as pool:
-        futures = {pool.submit(_read_one, j.source, j.path, j.cursor): j for j in ordered}
-        for fut in as_completed(futures):
-            yield futures[fut], fut.result()
+        running: dict[Future[list[ReadResult]], list[_Job]] = {}
+        while True:
+            while len(running) < 2 * n and (batch := next(todo, None)) is not None:
+                running[pool.submit(_read_batch, [(j.source, j.path, j.cursor) for j in batch])] = batch
+            if not running:
+                return
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in done:
+                yield from zip(running.pop(fut), fut.result(), strict=True)
+
+
+def _read_batch(items: list[tuple[str, Path, Cursor]]) -> list[ReadResult]:
+    return [_read_one(*item) for item in items]

@@ -11,7 +11,7 @@ from typing import Any
 
 from tracker.analytics.usage_rollup import Period, Totals, UsageRow, grand_total, rollup, unpriced_models
 from tracker.core.timezones import get_zone, local_day_start_ms, offset_segments
-from tracker.pricing.catalog import build_price_book
+from tracker.pricing.catalog import build_price_book, catalog_missing, load_catalog
 from tracker.services.context import Context
 from tracker.services.importer import ImportSummary
 from tracker.store.queries import GroupBy, UsageFilter, grouped_usage, models_seen, session_meta, time_span
@@ -87,7 +87,10 @@ def import_and_report(
         own = ctx.connect()
         helpers = ctx.read_helpers()
         try:
-            return build_usage_report(own, query, overrides, helpers)
+            report = build_usage_report(own, query, overrides, helpers)
+            if catalog_missing(own):
+                load_catalog()  # first run: load the price tables while the import reads logs
+            return report
         finally:
             for c in (own, *helpers):
                 c.close()

@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from tracker.store.rollup import BUCKET_MS, PROMPT_THRESHOLDS
+from tracker.core.records import PROMPT_THRESHOLDS
+from tracker.store.rollup import BUCKET_MS
 
 GroupBy = Literal["day", "session"]
 

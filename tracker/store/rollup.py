@@ -54,6 +54,7 @@ def refresh_rollup(conn: sqlite3.Connection, buckets: Iterable[int]) -> None:
         conn.execute("DELETE FROM usage_rollup_project")
         conn.execute("DELETE FROM rollup_dirty")
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('prompt_thresholds', ?)", (wanted,))
+        conn.execute(f"UPDATE events SET prompt_class = {_CLASS}")  # noqa: S608 - constants only
         _rebuild(conn, None)
         return
     marked = [r[0] for r in conn.execute("SELECT bucket FROM rollup_dirty")]
@@ -84,7 +85,7 @@ def _rebuild(conn: sqlite3.Connection, span: tuple[int, int] | None) -> None:
         coarse_where = "WHERE bucket BETWEEN ? AND ?"
     conn.execute(
         f"""INSERT INTO usage_rollup
-            SELECT ts_ms / {BUCKET_MS}, source, session_id, model, {_CLASS}, project, git_branch,
+            SELECT ts_ms / {BUCKET_MS}, source, session_id, model, prompt_class, project, git_branch,
                    SUM(input_tokens), SUM(output_tokens), SUM(cache_write_5m_tokens),
                    SUM(cache_write_1h_tokens), SUM(cache_read_tokens), SUM(reasoning_tokens),
                    COUNT(*), MIN(ts_ms), MAX(ts_ms)

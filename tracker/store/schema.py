@@ -26,7 +26,8 @@ MIGRATIONS: tuple[str, ...] = (
         cache_write_1h_tokens INTEGER NOT NULL,
         cache_read_tokens INTEGER NOT NULL,
         reasoning_tokens INTEGER NOT NULL,
-        total_tokens INTEGER NOT NULL
+        total_tokens INTEGER NOT NULL,
+        prompt_class INTEGER NOT NULL  -- how many of PROMPT_THRESHOLDS the prompt exceeds
     );
     CREATE INDEX events_ts ON events(ts_ms);
     CREATE TABLE sessions (

@@ -20,8 +20,8 @@ from tracker.store.rollup import BUCKET_MS, refresh_rollup
 _UPSERT_EVENT = """
 INSERT INTO events (source, dedup_key, session_id, project, git_branch, model, ts_ms,
     input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens,
-    cache_read_tokens, reasoning_tokens, total_tokens)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    cache_read_tokens, reasoning_tokens, total_tokens, prompt_class)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT(dedup_key) DO UPDATE SET
     session_id = excluded.session_id, project = excluded.project,
     git_branch = excluded.git_branch, model = excluded.model, ts_ms = excluded.ts_ms,
@@ -29,7 +29,8 @@ ON CONFLICT(dedup_key) DO UPDATE SET
     cache_write_5m_tokens = excluded.cache_write_5m_tokens,
     cache_write_1h_tokens = excluded.cache_write_1h_tokens,
     cache_read_tokens = excluded.cache_read_tokens,
-    reasoning_tokens = excluded.reasoning_tokens, total_tokens = excluded.total_tokens
+    reasoning_tokens = excluded.reasoning_tokens, total_tokens = excluded.total_tokens,
+    prompt_class = excluded.prompt_class
 WHERE excluded.total_tokens > events.total_tokens
 """
 
