@@ -193,3 +193,38 @@ def test_the_store_holds_no_prompt_or_code_content(cli: CliRunner, logs: Path, d
     cli("import", check_rc=0)
     for f in data_dir.iterdir():
         assert b"SECRET" not in f.read_bytes(), f
+
+
+def test_progress_goes_to_a_terminal_only(cli: CliRunner, logs: Path, home: Path, data_dir: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    proc = cli("import", check_rc=0)
+    assert "Importing logs" not in proc.stderr  # not a terminal: no progress noise
+    (data_dir / "tokenworth.sqlite3").unlink()
+    leader, follower = pty.openpty()
+    env = {**os.environ, "HOME": str(home), "TOKENWORTH_DATA_DIR": str(data_dir / "tty")}
+    child = subprocess.run(
+        [sys.executable, "-m", "tracker", "import"],
+        capture_output=False,
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    os.close(follower)
+    assert child.returncode == 0
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert b"Importing logs" in seen and b"100%" in seen
