@@ -7,7 +7,7 @@ content block and a resumed session copies earlier lines, so the store keeps one
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ import msgspec
 from tracker.core.reading import ReadResult, SessionSeen
 from tracker.core.records import UsageEvent
 from tracker.sources.files import jsonl_files
-from tracker.sources.jsonl import CORRUPT
+from tracker.sources.jsonl import decode_line
 from tracker.sources.timestamps import iso_to_ms
 
 NAME = "claude-code"
@@ -70,27 +70,17 @@ class ClaudeCodeSource:
             bases = [home / ".config" / "claude", home / ".claude"]
         return [b / "projects" for b in bases] + list(extra)
 
-    def files(self, roots: Sequence[Path]) -> Iterator[Path]:
-        return jsonl_files(roots)
+    files = staticmethod(jsonl_files)
 
     def start_context(self, path: Path) -> dict[str, Any]:
         return {"fallback_session": path.stem, "fallback_project": path.parent.name}
 
     def parse_line(self, line: bytes, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
-        try:
-            rec = _line_decoder.decode(line)
-        except msgspec.ValidationError as exc:
-            result.skip(line_no, f"unexpected shape: {exc}")
-            return
-        except msgspec.DecodeError:
-            result.skip(line_no, CORRUPT)
-            return
-        kind = rec.type or "?"
-        if kind not in KNOWN_TYPES:
-            result.ignore(f"unknown event type {kind!r}")
+        rec = decode_line(_line_decoder, line, line_no, result, KNOWN_TYPES)
+        if rec is None:
             return
         msg = rec.message
-        if kind != "assistant" or msg is None or msg.usage is None:
+        if rec.type != "assistant" or msg is None or msg.usage is None:
             return
         if msg.model == "<synthetic>":
             result.ignore("synthetic message (no model call)")

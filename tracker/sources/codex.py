@@ -9,7 +9,7 @@ the stored input is the non-cached part and reasoning is kept only as informatio
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ import msgspec
 from tracker.core.reading import ReadResult, SessionSeen
 from tracker.core.records import RateLimitSnapshot, RateLimitWindow, UsageEvent
 from tracker.sources.files import jsonl_files
-from tracker.sources.jsonl import CORRUPT
+from tracker.sources.jsonl import decode_line
 from tracker.sources.timestamps import iso_to_ms
 
 NAME = "codex"
@@ -82,8 +82,7 @@ class CodexSource:
         base = Path(env["CODEX_HOME"]).expanduser() if env.get("CODEX_HOME") else home / ".codex"
         return [base / "sessions", base / "archived_sessions", *extra]
 
-    def files(self, roots: Sequence[Path]) -> Iterator[Path]:
-        return jsonl_files(roots)
+    files = staticmethod(jsonl_files)
 
     def start_context(self, path: Path) -> dict[str, Any]:
         found = _UUID.findall(path.stem)
@@ -96,18 +95,10 @@ class CodexSource:
         }
 
     def parse_line(self, line: bytes, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
-        try:
-            rec = _line_decoder.decode(line)
-        except msgspec.ValidationError as exc:
-            result.skip(line_no, f"unexpected shape: {exc}")
+        rec = decode_line(_line_decoder, line, line_no, result, KNOWN_TYPES)
+        if rec is None:
             return
-        except msgspec.DecodeError:
-            result.skip(line_no, CORRUPT)
-            return
-        kind = rec.type or "?"
-        if kind not in KNOWN_TYPES:
-            result.ignore(f"unknown event type {kind!r}")
-            return
+        kind = rec.type
         payload = rec.payload
         if payload is None:
             return

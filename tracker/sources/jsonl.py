@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -98,6 +98,29 @@ def _scan(
         start = nl + 1
     result.lines_read += lines
     return start, line_no
+
+
+T = TypeVar("T", bound=msgspec.Struct)
+
+
+def decode_line(
+    decoder: msgspec.json.Decoder[T], line: bytes, line_no: int, result: ReadResult, known: frozenset[str]
+) -> T | None:
+    """Decode one line; bad JSON, a wrong shape or an event type not in ``known`` is
+    counted on ``result`` and gives None. The decoded type must have a ``type`` field."""
+    try:
+        rec = decoder.decode(line)
+    except msgspec.ValidationError as exc:
+        result.skip(line_no, f"unexpected shape: {exc}")
+        return None
+    except msgspec.DecodeError:
+        result.skip(line_no, CORRUPT)
+        return None
+    kind = getattr(rec, "type", None) or "?"
+    if kind not in known:
+        result.ignore(f"unknown event type {kind!r}")
+        return None
+    return rec
 
 
 def _is_complete_json(line: bytes) -> bool:
