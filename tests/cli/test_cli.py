@@ -82,6 +82,8 @@ def test_weekly_monthly_and_session_periods(cli: CliRunner, logs: Path) -> None:
     assert cx["first"] == "2026-06-01T19:00:09+09:00" and cx["last"] == "2026-06-01T19:03:00+09:00"
     assert set(cx["models"]) == {"gpt-5-codex", "gpt-5.1-codex-max"}
     assert by_source["claude-code"]["total_tokens"] == 33203
+    projects = usage_json(cli, "project", "--no-import")
+    assert [(r["period"], r["total_tokens"]) for r in projects["rows"]] == [("/home/dev/shop", 64703)]
 
 
 def test_since_until_source_and_project_filters(cli: CliRunner, logs: Path) -> None:

@@ -36,7 +36,7 @@ def loaded(ctx: Context, home: Path) -> Context:
 
 
 @pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Kathmandu", "Australia/Lord_Howe"])
-@pytest.mark.parametrize("group_by", ["day", "session"])
+@pytest.mark.parametrize("group_by", ["day", "hour", "session", "project"])
 def test_rollup_equals_raw_events(loaded: Context, zone: str, group_by: str) -> None:
     fast, slow = both(loaded, zone, group_by)
     assert fast == slow

@@ -12,7 +12,9 @@ from tracker.pricing.catalog import PriceBook
 from tracker.pricing.rates import TokenSums, cost
 from tracker.store.queries import GroupRow
 
-Period = Literal["daily", "weekly", "monthly", "session"]
+Period = Literal["daily", "weekly", "monthly", "session", "project", "hour"]
+# How each period groups stored usage (the rest group by local day first).
+GROUPING = {"session": "session", "project": "project", "hour": "hour"}
 _EPOCH = date(1970, 1, 1)
 
 
@@ -97,6 +99,9 @@ def rollup(groups: Iterable[GroupRow], book: PriceBook, period: Period) -> list[
         if period == "session":
             label = str(g.key)
             row = rows.setdefault(f"{g.source}\0{label}", UsageRow(label, source=g.source, session_id=label))
+        elif period in ("project", "hour"):
+            label = str(g.key) if period == "project" else f"{int(g.key):02d}"
+            row = rows.setdefault(label, UsageRow(label))
         else:
             label = period_label(int(g.key), period)
             row = rows.setdefault(label, UsageRow(label))

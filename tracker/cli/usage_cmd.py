@@ -32,8 +32,8 @@ def _date(text: str) -> date:
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("usage", help="tokens and cost by day, week, month or session")
-    p.add_argument("period", choices=["daily", "weekly", "monthly", "session"])
+    p = sub.add_parser("usage", help="tokens and cost by day, week, month, session or project")
+    p.add_argument("period", choices=["daily", "weekly", "monthly", "session", "project"])
     p.add_argument("--since", type=_date, metavar="DATE", help="first day (YYYY-MM-DD), inclusive")
     p.add_argument("--until", type=_date, metavar="DATE", help="last day (YYYY-MM-DD), inclusive")
     p.add_argument("--timezone", metavar="IANA", help="group days in this zone (default: settings/system)")

@@ -7,9 +7,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Any
+from typing import Any, cast
 
-from tracker.analytics.usage_rollup import Period, Totals, UsageRow, grand_total, rollup, unpriced_models
+from tracker.analytics.usage_rollup import (
+    GROUPING,
+    Period,
+    Totals,
+    UsageRow,
+    grand_total,
+    rollup,
+    unpriced_models,
+)
 from tracker.core.timezones import get_zone, local_day_start_ms, offset_segments
 from tracker.pricing.catalog import build_price_book, catalog_missing, load_catalog
 from tracker.services.context import Context
@@ -65,7 +73,7 @@ def build_usage_report(
     thresholds = {m: r.thresholds for m, r in book.rates.items()}
     span = time_span(conn)
     offsets = offset_segments(zone, *span) if span else [(2**62, 0)]
-    group_by: GroupBy = "session" if query.period == "session" else "day"
+    group_by = cast(GroupBy, GROUPING.get(query.period, "day"))
     groups = grouped_usage(
         conn, f, group_by, offsets=offsets, thresholds=thresholds, helpers=helpers, span=span
     )

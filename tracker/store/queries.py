@@ -12,7 +12,7 @@ from typing import Literal
 from tracker.core.records import PROMPT_THRESHOLDS
 from tracker.store.rollup import BUCKET_MS
 
-GroupBy = Literal["day", "session"]
+GroupBy = Literal["day", "hour", "session", "project"]
 
 
 @dataclass(frozen=True)
@@ -162,11 +162,13 @@ def _grouped(
         where = f"{where} AND" if where else "WHERE"
         where += f" {time_col} >= ? AND {time_col} < ?"
         params += [part[0] // scale, part[1] // scale]
-    if group_by == "day":
+    if group_by in ("day", "hour"):
         offset_sql, key_params = _offset_expr(instant, offsets)
         key_sql = f"({instant} + {offset_sql}) / 86400000"
+        if group_by == "hour":  # hour of the local day, 0-23
+            key_sql = f"(({instant} + {offset_sql}) % 86400000) / 3600000"
     else:
-        key_sql, key_params = "session_id", []
+        key_sql, key_params = group_by if group_by == "project" else "session_id", []
     sql = f"""
         SELECT {key_sql} AS k, source, model, {tier_sql} AS tier,
                SUM(input_tokens), SUM(output_tokens), SUM(cache_write_5m_tokens),
