@@ -30,7 +30,5 @@ def tool(name: str) -> str:
     ids=["ruff-check", "ruff-format", "mypy", "layers"],
 )
 def test_code_quality(command: list[str]) -> None:
-    proc = subprocess.run(
-        [tool(command[0]), *command[1:]], cwd=REPO, capture_output=True, text=True, timeout=300
-    )
+    proc = subprocess.run([tool(command[0]), *command[1:]], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]

@@ -6,9 +6,15 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    from tracker.cli.main import run  # deferred so ``--help`` and the GUI path stay light
+    args = sys.argv[1:] if argv is None else argv
+    from tracker.cli.main import build_parser, run  # deferred so ``--help`` stays light
 
-    return run(sys.argv[1:] if argv is None else argv)
+    parsed, _ = build_parser().parse_known_args(args)
+    if parsed.command is None and not {"-h", "--help"} & set(args):
+        from tracker.app import main as app_main  # the GUI; the CLI never imports it
+
+        return app_main(parsed.data_dir)
+    return run(args)
 
 
 if __name__ == "__main__":

@@ -42,10 +42,7 @@ def test_daily_json_has_the_documented_shape(cli: CliRunner, logs: Path) -> None
             for part in row[split].values():
                 assert set(part) >= FIELDS
         assert row["total_tokens"] == (
-            row["input_tokens"]
-            + row["output_tokens"]
-            + row["cache_creation_tokens"]
-            + row["cache_read_tokens"]
+            row["input_tokens"] + row["output_tokens"] + row["cache_creation_tokens"] + row["cache_read_tokens"]
         )
     assert out["totals"]["total_tokens"] == 33203 + 31500
     assert set(out["totals"]["sources"]) == {"claude-code", "codex"}

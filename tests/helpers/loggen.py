@@ -298,9 +298,7 @@ class LogWriter:
                             "payload": {
                                 "type": "message",
                                 "role": "assistant",
-                                "content": [
-                                    {"type": "output_text", "text": _filler(rng, self.content_bytes // 2)}
-                                ],
+                                "content": [{"type": "output_text", "text": _filler(rng, self.content_bytes // 2)}],
                             },
                         }
                     )

@@ -29,9 +29,7 @@ def test_long_context_tier_is_chosen_by_the_whole_prompt(conn: sqlite3.Connectio
     assert rates.tier_for(200_000) == 0
     sums = TokenSums(input=10, output=1000, cache_read=150_000, cache_write_5m=60_000)
     # Tier prices then apply to every token of the request, output included.
-    expected = (
-        10 * Decimal(6) + 1000 * Decimal("22.5") + 150_000 * Decimal("0.6") + 60_000 * Decimal("7.5")
-    ) / 10**6
+    expected = (10 * Decimal(6) + 1000 * Decimal("22.5") + 150_000 * Decimal("0.6") + 60_000 * Decimal("7.5")) / 10**6
     assert cost(rates, 1, sums) == expected
     assert cost(rates, 0, sums) < expected
 

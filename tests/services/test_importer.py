@@ -165,8 +165,6 @@ def test_parallel_and_serial_reading_agree(ctx: Context, home: Path, tmp_path: P
     serial = totals(ctx)
     other = Context(type(ctx.paths)(tmp_path / "data2"), home, {})
     conn = other.connect()
-    jobs_total = run_import(
-        conn, home=home, env={}, config=other.source_config(), workers=2, parallel_min_bytes=0
-    )
+    jobs_total = run_import(conn, home=home, env={}, config=other.source_config(), workers=2, parallel_min_bytes=0)
     assert jobs_total.skipped == 0
     assert totals(other) == serial == (len(expected.events), expected.total_tokens())

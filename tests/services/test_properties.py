@@ -44,12 +44,7 @@ def imported(ctx: Context) -> list[tuple[object, ...]]:
 
 def log_paths(home: Path) -> tuple[Path, Path]:
     cc = home / ".claude" / "projects" / "p" / "s.jsonl"
-    cx = (
-        home
-        / ".codex"
-        / "sessions"
-        / "rollout-2026-06-01T10-00-00-0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b.jsonl"
-    )
+    cx = home / ".codex" / "sessions" / "rollout-2026-06-01T10-00-00-0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b.jsonl"
     cc.parent.mkdir(parents=True, exist_ok=True)
     cx.parent.mkdir(parents=True, exist_ok=True)
     return cc, cx

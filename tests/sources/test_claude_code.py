@@ -13,9 +13,7 @@ SAMPLE = FIXTURES / "claude-code" / "session.jsonl"
 
 
 def read(path: Path):
-    return read_incremental(
-        path, Cursor(context=SOURCE.start_context(path)), SOURCE.parse_line, SOURCE.needles
-    )
+    return read_incremental(path, Cursor(context=SOURCE.start_context(path)), SOURCE.parse_line, SOURCE.needles)
 
 
 def test_usage_lines_become_events_with_all_token_kinds() -> None:

@@ -23,9 +23,7 @@ def read(path: Path, cursor: Cursor | None = None):
 def test_deltas_split_cached_input_and_keep_reasoning_inside_output() -> None:
     r = read(SAMPLE)
     assert r.skipped_count == 0
-    got = [
-        (e.model, e.input_tokens, e.cache_read_tokens, e.output_tokens, e.reasoning_tokens) for e in r.events
-    ]
+    got = [(e.model, e.input_tokens, e.cache_read_tokens, e.output_tokens, e.reasoning_tokens) for e in r.events]
     assert got == [("gpt-5-codex", 4000, 8000, 900, 300), ("gpt-5.1-codex-max", 6000, 12000, 600, 400)]
     assert sum(e.total_tokens for e in r.events) == 31500  # the last cumulative total_tokens
     assert {e.session_id for e in r.events} == {SID}

@@ -46,9 +46,7 @@ def test_rollup_equals_raw_events(loaded: Context, zone: str, group_by: str) -> 
 def test_filters_on_the_rollup_match_raw_events(loaded: Context) -> None:
     conn = loaded.connect()
     start = 1774569600000  # 2026-03-27T00:00Z, a quarter-hour boundary
-    f = UsageFilter(
-        start_ms=start, end_ms=start + 2 * 86_400_000, source="claude-code", project="/home/dev/app"
-    )
+    f = UsageFilter(start_ms=start, end_ms=start + 2 * 86_400_000, source="claude-code", project="/home/dev/app")
     fast, slow = both(loaded, "UTC", "day", f)
     assert fast == slow and fast
     odd = UsageFilter(start_ms=start + 1)  # off the quarter hour: answered from the events
@@ -83,9 +81,7 @@ def test_a_replaced_snapshot_that_moves_buckets_keeps_the_rollup_exact(ctx: Cont
     (folder / "b.jsonl").write_text(line("2026-06-01T10:15:01Z", 300) + "\n")  # final snapshot, next bucket
     run_import(ctx.connect(), home=home, env={}, config=ctx.source_config())
     conn = ctx.connect()
-    assert conn.execute("SELECT bucket, output_tokens FROM usage_rollup").fetchall() == [
-        (1780308900000 // 900000, 300)
-    ]
+    assert conn.execute("SELECT bucket, output_tokens FROM usage_rollup").fetchall() == [(1780308900000 // 900000, 300)]
 
 
 def test_thresholds_list_covers_the_price_catalog() -> None:

@@ -32,8 +32,7 @@ def report_problems(summary: ImportSummary) -> None:
             print(f"tokenworth: {error}", file=sys.stderr)
         if s.skipped:
             print(
-                f"tokenworth: {s.name}: skipped {s.skipped:,} unusable line(s); "
-                "'tokenworth sources' lists them",
+                f"tokenworth: {s.name}: skipped {s.skipped:,} unusable line(s); 'tokenworth sources' lists them",
                 file=sys.stderr,
             )
 

@@ -65,9 +65,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     for warning in report.warnings:
         print(f"tokenworth: warning: {warning}", file=sys.stderr)
     if args.json:
-        sys.stdout.buffer.write(
-            msgspec.json.format(msgspec.json.encode(report_json(report)), indent=2) + b"\n"
-        )
+        sys.stdout.buffer.write(msgspec.json.format(msgspec.json.encode(report_json(report)), indent=2) + b"\n")
         sys.stdout.flush()
     else:
         print(render_human(report))
@@ -81,13 +79,9 @@ def _cost(value: Any, unpriced: int) -> str:
 
 def render_human(report: UsageReport) -> str:
     if not report.rows:
-        return (
-            "No usage recorded for this selection. Run 'tokenworth sources' to see where logs are looked for."
-        )
+        return "No usage recorded for this selection. Run 'tokenworth sources' to see where logs are looked for."
     session = report.query.period == "session"
-    first_col = {"daily": "Day", "weekly": "Week", "monthly": "Month", "session": "Session"}[
-        report.query.period
-    ]
+    first_col = {"daily": "Day", "weekly": "Week", "monthly": "Month", "session": "Session"}[report.query.period]
     headers = [
         first_col,
         *(["Tool", "Project"] if session else []),

@@ -95,9 +95,7 @@ def _price_overrides(s: Setting, text: str) -> dict[str, dict[str, str]]:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SettingError(
-            f"{s.name}: expected JSON such as "
-            '\'{"claude-sonnet-4-5": {"input": 2.4, "output": 12}}\' '
-            f"({exc.msg})"
+            f'{s.name}: expected JSON such as \'{{"claude-sonnet-4-5": {{"input": 2.4, "output": 12}}}}\' ({exc.msg})'
         ) from None
     return _price_overrides_value(s, value)
 
@@ -116,8 +114,7 @@ def _price_overrides_value(s: Setting, value: Any) -> dict[str, dict[str, str]]:
                 f"use {', '.join(PRICE_KINDS)} (USD per million tokens)"
             )
         out[str(model)] = {
-            k: _decimal(Setting(f"{s.name}.{model}.{k}", "decimal", 0, "", ""), str(v))
-            for k, v in rates.items()
+            k: _decimal(Setting(f"{s.name}.{model}.{k}", "decimal", 0, "", ""), str(v)) for k, v in rates.items()
         }
     return out
 

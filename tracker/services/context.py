@@ -41,8 +41,7 @@ class Context:
     def source_config(self) -> SourceConfig:
         enabled = {name: bool(self.settings.get(f"sources.{name}.enabled")) for name in SOURCES}
         extra = {
-            name: [Path(p).expanduser() for p in self.settings.get(f"sources.{name}.extra_paths")]
-            for name in SOURCES
+            name: [Path(p).expanduser() for p in self.settings.get(f"sources.{name}.extra_paths")] for name in SOURCES
         }
         return SourceConfig(enabled, extra)
 

@@ -94,7 +94,13 @@ def run_import(
     progress: ProgressFn | None = None,
     workers: int | None = None,
     parallel_min_bytes: int = PARALLEL_MIN_BYTES,
+    mp_context: str | None = None,
 ) -> ImportSummary:
+    """Read what is new in every enabled source's logs and store it.
+
+    ``mp_context`` picks how worker processes start ("forkserver" in a program that runs
+    other threads, such as the GUI); the platform default otherwise.
+    """
     summary = ImportSummary()
     stored = StoredFiles(conn)
     jobs: list[_Job] = []
@@ -106,7 +112,7 @@ def run_import(
                 jobs.extend(_plan_source(stored, writer, name, source, roots, stats))
         total = sum(j.pending_bytes for j in jobs)
         done = 0
-        for job, result in _read_all(jobs, total, workers, parallel_min_bytes):
+        for job, result in _read_all(jobs, total, workers, parallel_min_bytes, mp_context):
             stats = summary.sources[job.source]
             stats.files_read += 1
             stats.new_lines += result.lines_read
@@ -191,7 +197,7 @@ def _read_one(source_name: str, path: Path, cursor: Cursor) -> ReadResult:
 
 
 def _read_all(
-    jobs: list[_Job], total_bytes: int, workers: int | None, min_bytes: int
+    jobs: list[_Job], total_bytes: int, workers: int | None, min_bytes: int, mp_context: str | None = None
 ) -> Iterator[tuple[_Job, ReadResult]]:
     n = workers if workers is not None else (os.cpu_count() or 1)
     if n <= 1 or len(jobs) < 2 or total_bytes < min_bytes:
@@ -217,7 +223,10 @@ def _read_all(
     # Only a few batches in flight: results wait for the single writer, and memory must not
     # grow with the size of the logs.
     todo = iter(batches)
-    with ProcessPoolExecutor(max_workers=n) as pool:
+    import multiprocessing
+
+    context = multiprocessing.get_context(mp_context) if mp_context else None
+    with ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:
         running: dict[Future[list[ReadResult]], list[_Job]] = {}
         while True:
             while len(running) < 2 * n and (batch := next(todo, None)) is not None:

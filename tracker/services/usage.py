@@ -74,9 +74,7 @@ def build_usage_report(
     span = time_span(conn)
     offsets = offset_segments(zone, *span) if span else [(2**62, 0)]
     group_by = cast(GroupBy, GROUPING.get(query.period, "day"))
-    groups = grouped_usage(
-        conn, f, group_by, offsets=offsets, thresholds=thresholds, helpers=helpers, span=span
-    )
+    groups = grouped_usage(conn, f, group_by, offsets=offsets, thresholds=thresholds, helpers=helpers, span=span)
     rows = rollup(groups, book, query.period)
     report = UsageReport(query, rows, grand_total(rows), unpriced_models(rows), book.source)
     if query.period == "session":

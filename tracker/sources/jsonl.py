@@ -26,9 +26,7 @@ _OPEN, _CLOSE, _CR, _SPACE = ord("{"), ord("}"), ord("\r"), ord(" ")
 CORRUPT = "not valid JSON (corrupt or truncated line)"
 
 
-def read_incremental(
-    path: Path, cursor: Cursor, parse_line: LineParser, needles: Sequence[bytes] = ()
-) -> ReadResult:
+def read_incremental(path: Path, cursor: Cursor, parse_line: LineParser, needles: Sequence[bytes] = ()) -> ReadResult:
     """Read what was appended to ``path`` since ``cursor``; never raises for bad content.
 
     With no ``needles`` every line goes to ``parse_line``.

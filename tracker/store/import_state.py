@@ -30,9 +30,7 @@ def identify(path: Path, st: os.stat_result, head_len: int | None = None) -> Fil
     want = min(st.st_size, HEAD_BYTES) if head_len is None else head_len
     with path.open("rb") as f:
         head = f.read(want)
-    return FileIdentity(
-        st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, len(head), hashlib.sha256(head).hexdigest()
-    )
+    return FileIdentity(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, len(head), hashlib.sha256(head).hexdigest())
 
 
 @dataclass(frozen=True)

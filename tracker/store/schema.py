@@ -146,8 +146,7 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
     before = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if before > SCHEMA_VERSION:
         raise RuntimeError(
-            f"database schema {before} is newer than this Tokenworth understands ({SCHEMA_VERSION}); "
-            "update Tokenworth"
+            f"database schema {before} is newer than this Tokenworth understands ({SCHEMA_VERSION}); update Tokenworth"
         )
     for version in range(before, target):
         with conn:  # one transaction per migration: all of it or none

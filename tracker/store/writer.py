@@ -69,9 +69,7 @@ class ImportWriter:
     def __enter__(self) -> ImportWriter:
         return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if kind is None:
             self.commit()
         elif self._open:
@@ -92,9 +90,7 @@ class ImportWriter:
         self._buckets.clear()
         self._pending = 0
 
-    def add(
-        self, path: str, source: str, identity: FileIdentity, result: ReadResult, *, restarted: bool
-    ) -> None:
+    def add(self, path: str, source: str, identity: FileIdentity, result: ReadResult, *, restarted: bool) -> None:
         """Store one file's new records and its cursor (committed with the batch)."""
         self._begin()
         conn = self.conn

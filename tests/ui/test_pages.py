@@ -1,0 +1,109 @@
+"""Widgets show exactly the service's numbers."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.conftest import install_fixture_logs
+from tracker.services.context import Context
+from tracker.services.importer import run_import
+from tracker.services.usage import UsageQuery, build_usage_report
+from tracker.ui.dashboard_page import DashboardPage
+from tracker.ui.settings_dialog import SettingsDialog
+from tracker.ui.usage_table import SORT_ROLE, UsageTablePage
+
+JUNE_1, JUNE_2 = date(2026, 6, 1), date(2026, 6, 2)
+
+
+@pytest.fixture
+def loaded(ctx: Context, home: Path) -> Context:
+    install_fixture_logs(home)
+    run_import(ctx.connect(), home=home, env={}, config=ctx.source_config())
+    ctx.settings.set("general.timezone", "UTC")
+    return ctx
+
+
+def test_sessions_table_shows_the_report(qtbot, loaded: Context) -> None:
+    page = UsageTablePage(loaded, loaded.connect, "session")
+    qtbot.addWidget(page)
+    page.refresh(JUNE_1, JUNE_2)
+    report = build_usage_report(loaded.connect(), UsageQuery("session", "UTC", JUNE_1, JUNE_2), {})
+    model = page.model
+    assert model.rowCount() == len(report.rows) == 2
+    total_col = model.headers.index("Total tokens")
+    shown = sorted(int(model.index(r, total_col).data(SORT_ROLE)) for r in range(model.rowCount()))
+    assert shown == sorted(r.totals.total_tokens for r in report.rows) == [31500, 33203]
+    assert {model.index(r, 0).data() for r in range(2)} == {"claude-code", "codex"}
+    assert {model.index(r, 2).data() for r in range(2)} == {"feature/cart", "main"}
+    page.filter.setText("gpt-5.1")
+    assert page.proxy.rowCount() == 1
+    page.filter.clear()
+    page.table.sortByColumn(total_col, Qt.SortOrder.AscendingOrder)
+    assert page.proxy.index(0, total_col).data() == "31,500"
+    page.table.selectRow(1)
+    assert "claude-sonnet-4-5-20250929" in page.detail.toPlainText()
+    assert "Project /home/dev/shop" in page.detail.toPlainText()
+
+
+def test_projects_table(qtbot, loaded: Context) -> None:
+    page = UsageTablePage(loaded, loaded.connect, "project")
+    qtbot.addWidget(page)
+    page.refresh(JUNE_1, JUNE_2)
+    assert page.model.rowCount() == 1
+    assert page.model.index(0, 0).data() == "/home/dev/shop"
+    assert page.model.index(0, 1).data() == "2"  # sessions
+    assert page.model.index(0, page.model.headers.index("Total tokens")).data() == "64,703"
+
+
+def test_dashboard_cards_charts_and_day_filter(qtbot, loaded: Context) -> None:
+    page = DashboardPage(loaded, loaded.connect)
+    qtbot.addWidget(page)
+    page.period.setCurrentText("Custom")
+    page.since.setDate(JUNE_1)
+    page.until.setDate(JUNE_2)
+    page.resize(1300, 1200)
+    page.show()
+    report = build_usage_report(loaded.connect(), UsageQuery("daily", "UTC", JUNE_1, JUNE_2), {})
+    assert page.cards["tokens"].detail.text().startswith("64,703 in 5 requests")
+    assert page.cards["cost"].value.text() == f"${float(report.total.totals.cost_usd):,.2f}"
+    stacks = page.chart.series.stacks
+    assert {k: sum(v) for k, v in stacks.items()} == {"claude-code": 33203, "codex": 31500}
+    assert "2026-06-01: 64,688 tokens" in page.chart.readout_for(0)
+    page.stack_by.setCurrentText("by model")
+    assert set(page.chart.series.stacks) == set(report.total.models)
+    assert sum(page.hours.bars.opts["height"]) == 64703
+    # Clicking June 2 on the heat map narrows everything to that day.
+    heat = page.heatmap
+    heat.set_values(heat.values, date(2026, 6, 30), None)
+    cell = heat._cell(JUNE_2).center()
+    heat.day_clicked.emit(heat.day_at(cell.x(), cell.y()))
+    assert page.day_filter == JUNE_2
+    assert page.cards["tokens"].detail.text().startswith("15 in 1 requests")
+    page.clear_filter.click()
+    assert page.day_filter is None
+
+
+def test_settings_dialog_is_built_from_the_schema_and_validates(qtbot, ctx: Context) -> None:
+    from tracker.core.settings_schema import SETTINGS
+
+    dialog = SettingsDialog(ctx.settings, str(ctx.paths.root))
+    qtbot.addWidget(dialog)
+    assert set(dialog.editors) == {s.name for s in SETTINGS}
+    _, tz = dialog.editors["general.timezone"]
+    tz.setCurrentText("Europe/Berlin")  # type: ignore[attr-defined]
+    _, overrides = dialog.editors["pricing.overrides"]
+    overrides.setPlainText('{"acme": {"inptu": 1}}')  # type: ignore[attr-defined]
+    dialog.save()
+    assert "unknown rate 'inptu'" in dialog.error.text()
+    assert ctx.settings.get("general.timezone") == ""  # nothing saved while invalid
+    overrides.setPlainText('{"acme": {"input": 1, "output": 2}}')  # type: ignore[attr-defined]
+    _, budget = dialog.editors["budget.daily_tokens"]
+    budget.setValue(500000)  # type: ignore[attr-defined]
+    dialog.save()
+    assert ctx.settings.get("general.timezone") == "Europe/Berlin"
+    assert ctx.settings.get("budget.daily_tokens") == 500000
+    assert ctx.settings.get("pricing.overrides") == {"acme": {"input": "1", "output": "2"}}

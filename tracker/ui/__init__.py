@@ -1,0 +1,1 @@
+"""The only widget package: main window, pages, charts, dialogs, workers."""

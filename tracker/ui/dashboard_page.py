@@ -1,0 +1,249 @@
+"""The dashboard: a period's tokens, cost and mix, with charts."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import cast
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker.services.context import Context
+from tracker.services.dashboard import PERIODS, Dashboard, build_dashboard, period_range
+from tracker.ui.charts import CalendarHeatmap, DaySeries, HourChart, ShareBars, TokensPerDayChart
+from tracker.ui.formatting import money, short_tokens, tokens
+
+STORED_NOTE = (
+    "Tokenworth stores usage metadata only (tool, model, time, session, project folder, branch, "
+    "token counts) — never prompts, replies or code."
+)
+
+
+class Card(QFrame):
+    """A headline number with a caption."""
+
+    def __init__(self, caption: str) -> None:
+        super().__init__()
+        self.setObjectName("card")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.value = QLabel("0")
+        self.value.setObjectName("cardValue")
+        font = self.value.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.value.setFont(font)
+        self.caption = QLabel(caption)
+        self.detail = QLabel("")
+        self.detail.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.value)
+        layout.addWidget(self.detail)
+
+    def show_value(self, value: str, detail: str = "", tip: str = "") -> None:
+        self.value.setText(value)
+        self.detail.setText(detail)
+        self.setToolTip(tip)
+
+
+class DashboardPage(QWidget):
+    """Reads through its own connection; ``refresh`` redraws from the store."""
+
+    period_changed = Signal()
+
+    def __init__(self, ctx: Context, read: Callable[[], sqlite3.Connection]) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.read = read
+        self.day_filter: date | None = None
+        self.data: Dashboard | None = None
+
+        self.period = QComboBox()
+        self.period.addItems(PERIODS)
+        self.period.setCurrentText("Last 30 days")
+        self.period.setAccessibleName("Period")
+        self.since = QDateEdit()
+        self.until = QDateEdit()
+        for edit in (self.since, self.until):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setVisible(False)
+            edit.dateChanged.connect(self._changed)
+        self.stack_by = QComboBox()
+        self.stack_by.addItems(["by tool", "by model"])
+        self.stack_by.setAccessibleName("Stack tokens")
+        self.filter_label = QLabel()
+        self.clear_filter = QPushButton("Show the whole period")
+        self.clear_filter.setVisible(False)
+        self.clear_filter.clicked.connect(self._clear_day)
+        self.zone_label = QLabel()
+        self.period.currentTextChanged.connect(self._period_picked)
+        self.stack_by.currentTextChanged.connect(self._redraw_chart)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Period:"))
+        top.addWidget(self.period)
+        top.addWidget(self.since)
+        top.addWidget(self.until)
+        top.addSpacing(12)
+        top.addWidget(QLabel("Tokens per day:"))
+        top.addWidget(self.stack_by)
+        top.addSpacing(12)
+        top.addWidget(self.filter_label)
+        top.addWidget(self.clear_filter)
+        top.addStretch(1)
+        top.addWidget(self.zone_label)
+
+        self.cards = {
+            "tokens": Card("Tokens"),
+            "cost": Card("Cost"),
+            "tasks": Card("Tasks completed"),
+            "per_task": Card("Cost per task"),
+            "active": Card("Active days this week"),
+            "cache": Card("Prompt served from cache"),
+        }
+        cards = QGridLayout()
+        for i, card in enumerate(self.cards.values()):
+            cards.addWidget(card, 0, i)
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setObjectName("notice")
+        self.chart = TokensPerDayChart()
+        self.heatmap = CalendarHeatmap()
+        self.heatmap.day_clicked.connect(self.show_day)
+        self.by_model = ShareBars("By model")
+        self.by_tool = ShareBars("By tool")
+        self.hours = HourChart()
+        mix = QGridLayout()
+        mix.addWidget(self.by_model, 0, 0)
+        mix.addWidget(self.by_tool, 0, 1)
+        mix.addWidget(QLabel("<b>Hour of day</b>"), 1, 0, 1, 2)
+        mix.addWidget(self.hours, 2, 0, 1, 2)
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.addLayout(top)
+        layout.addWidget(self.notice)
+        layout.addLayout(cards)
+        layout.addWidget(QLabel("<b>Tokens and cost per day</b>"))
+        layout.addWidget(self.chart)
+        layout.addWidget(QLabel("<b>The last 365 days</b> (click a day to see only that day)"))
+        layout.addWidget(self.heatmap)
+        layout.addLayout(mix)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+    # ---- state ------------------------------------------------------------------------------
+    def timezone(self) -> str:
+        return self.ctx.timezone()
+
+    def today(self) -> date:
+        return datetime.now(ZoneInfo(self.timezone())).date()
+
+    def selected_range(self) -> tuple[date, date]:
+        custom = (cast(date, self.since.date().toPython()), cast(date, self.until.date().toPython()))
+        return period_range(self.period.currentText(), self.today(), custom)
+
+    def _period_picked(self, text: str) -> None:
+        custom = text == "Custom"
+        if custom:
+            since, until = period_range("Last 30 days", self.today())
+            self.since.setDate(QDate(since))
+            self.until.setDate(QDate(until))
+        self.since.setVisible(custom)
+        self.until.setVisible(custom)
+        self._changed()
+
+    def _changed(self) -> None:
+        self.day_filter = None
+        self.refresh()
+        self.period_changed.emit()
+
+    def show_day(self, day: date) -> None:
+        self.day_filter = day
+        self.refresh()
+
+    def _clear_day(self) -> None:
+        self.day_filter = None
+        self.refresh()
+
+    # ---- drawing -----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        since, until = self.selected_range()
+        tz = self.timezone()
+        self.data = build_dashboard(
+            self.read(),
+            timezone=tz,
+            since=since,
+            until=until,
+            today=self.today(),
+            overrides=self.ctx.price_overrides(),
+            weekly_target=int(self.ctx.settings.get("target.weekly_active_days")),
+            day_filter=self.day_filter,
+        )
+        self.zone_label.setText(f"Times in {tz}")
+        d = self.data
+        self.filter_label.setText(f"Showing {self.day_filter:%a %Y-%m-%d} only" if self.day_filter else "")
+        self.clear_filter.setVisible(self.day_filter is not None)
+        t = d.totals
+        self.cards["tokens"].show_value(
+            short_tokens(t.total_tokens),
+            f"{tokens(t.total_tokens)} in {t.events:,} requests",
+            f"input {tokens(t.input_tokens)} · output {tokens(t.output_tokens)} · cache write "
+            f"{tokens(t.cache_creation_tokens)} · cache read {tokens(t.cache_read_tokens)}",
+        )
+        unpriced = f"; {tokens(t.unpriced_tokens)} tokens unpriced" if t.unpriced_tokens else ""
+        self.cards["cost"].show_value(money(d.cost), f"{d.price_source}{unpriced}")
+        self.cards["tasks"].show_value("0", "No tasks recorded yet.")
+        self.cards["per_task"].show_value("—", "Needs at least one completed task.")
+        target = f" of {d.weekly_target}" if d.weekly_target else ""
+        self.cards["active"].show_value(f"{d.active_days_this_week}{target}", "days with AI usage since Monday")
+        self.cards["cache"].show_value(f"{100 * d.cache_read_share:.0f}%", "of prompt tokens were cache reads")
+        self.notice.setText(
+            "⚠ Unpriced models (tokens counted, cost unknown): "
+            + ", ".join(f"{m} ({tokens(n)})" for m, n in d.unpriced.items())
+            if d.unpriced
+            else ""
+        )
+        self.notice.setVisible(bool(d.unpriced))
+        self._redraw_chart()
+        self.heatmap.set_values(d.heatmap, self.today(), self.day_filter)
+        self.by_model.set_rows([(m, v.total_tokens, float(v.cost_usd)) for m, v in d.by_model.items()])
+        self.by_tool.set_rows([(s, v.total_tokens, float(v.cost_usd)) for s, v in d.by_source.items()])
+        self.hours.set_hours(d.hours)
+
+    def _redraw_chart(self) -> None:
+        d = self.data
+        if d is None:
+            return
+        by_model = self.stack_by.currentText() == "by model"
+        names = sorted(d.by_model if by_model else d.by_source)
+        stacks = {name: [0] * len(d.days) for name in names}
+        cost = [0.0] * len(d.days)
+        for i, (_, row) in enumerate(d.days):
+            if row is None:
+                continue
+            parts = row.models if by_model else row.sources
+            for name, t in parts.items():
+                stacks[name][i] = t.total_tokens
+            cost[i] = float(row.totals.cost_usd)
+        self.chart.set_series(DaySeries([day for day, _ in d.days], stacks, cost))

@@ -1,0 +1,89 @@
+"""The single database writer of the app: imports run on one long-lived worker thread."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from tracker.services.context import Context
+from tracker.services.importer import ImportSummary, run_import
+
+
+class ImportCancelledError(Exception):
+    """Raised inside the import to stop it; the open batch is rolled back."""
+
+
+class ImportWorker(QObject):
+    """Runs imports when asked; reports by signals and never touches widgets."""
+
+    started = Signal()
+    progress = Signal(int, int)  # bytes done, bytes to read
+    finished = Signal(object)  # ImportSummary
+    cancelled = Signal()
+    failed = Signal(str)
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__()
+        self._ctx = ctx
+        self._conn: sqlite3.Connection | None = None
+        self._cancel = False
+        self.busy = False
+
+    def cancel(self) -> None:
+        self._cancel = True  # read by the worker thread at the next file
+
+    @Slot()
+    def run(self) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self._cancel = False
+        self.started.emit()
+        try:
+            if self._conn is None:
+                self._conn = self._ctx.connect()  # opened on, and used only by, this thread
+            summary = run_import(
+                self._conn,
+                home=self._ctx.home,
+                env=self._ctx.env,
+                config=self._ctx.source_config(),
+                progress=self._progress,
+                mp_context="forkserver",  # never fork a process that runs Qt threads
+            )
+        except ImportCancelledError:
+            self.cancelled.emit()
+        except Exception as exc:
+            self.failed.emit(f"{type(exc).__name__}: {exc}")
+        else:
+            self.finished.emit(summary)
+        finally:
+            self.busy = False
+
+    def _progress(self, done: int, total: int) -> None:
+        if self._cancel:
+            raise ImportCancelledError
+        self.progress.emit(done, total)
+
+
+class ImportThread(QObject):
+    """Owns the worker and its thread; ``request`` queues an import on it."""
+
+    request = Signal()
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__()
+        self.qthread = QThread()
+        self.qthread.setObjectName("tokenworth-import")
+        self.worker = ImportWorker(ctx)
+        self.worker.moveToThread(self.qthread)
+        self.request.connect(self.worker.run)
+        self.qthread.start()
+
+    def stop(self) -> None:
+        self.worker.cancel()
+        self.qthread.quit()
+        self.qthread.wait(30_000)
+
+
+__all__ = ["ImportSummary", "ImportThread", "ImportWorker"]

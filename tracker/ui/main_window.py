@@ -1,0 +1,210 @@
+"""The main window: navigation, pages, import progress, and the live refresh."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+)
+
+from tracker.services.context import Context
+from tracker.services.importer import ImportSummary, source_roots
+from tracker.sources.registry import SOURCES
+from tracker.ui.dashboard_page import DashboardPage
+from tracker.ui.import_worker import ImportThread
+from tracker.ui.log_watcher import LogWatcher
+from tracker.ui.settings_dialog import SettingsDialog
+from tracker.ui.sources_page import SourcesPage
+from tracker.ui.usage_table import UsageTablePage
+
+PAGES = ("Dashboard", "Sessions", "Projects", "Sources")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: Context) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle("Tokenworth — what your AI tokens were worth")
+        self._conn: sqlite3.Connection | None = None
+        self.ui_state = QSettings(str(ctx.paths.root / "window.ini"), QSettings.Format.IniFormat)
+
+        self.dashboard = DashboardPage(ctx, self.read)
+        self.sessions = UsageTablePage(ctx, self.read, "session")
+        self.projects = UsageTablePage(ctx, self.read, "project")
+        self.sources = SourcesPage(ctx, self.read)
+        self.stack = QStackedWidget()
+        for page in (self.dashboard, self.sessions, self.projects, self.sources):
+            self.stack.addWidget(page)
+        self.nav = QListWidget()
+        self.nav.addItems(PAGES)
+        self.nav.setMaximumWidth(170)
+        self.nav.setAccessibleName("Pages")
+        self.nav.currentRowChanged.connect(self._show_page)
+        split = QSplitter()
+        split.addWidget(self.nav)
+        split.addWidget(self.stack)
+        split.setStretchFactor(1, 1)
+        self.setCentralWidget(split)
+        self.dashboard.period_changed.connect(self._refresh_tables)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumWidth(260)
+        self.progress.setVisible(False)
+        self.cancel = QPushButton("Cancel import")
+        self.cancel.setVisible(False)
+        self.status = QLabel()
+        self.statusBar().addWidget(self.status, 1)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.cancel)
+        self._actions()
+
+        self.importer = ImportThread(ctx)
+        worker = self.importer.worker
+        worker.started.connect(self._import_started)
+        worker.progress.connect(self._import_progress)
+        worker.finished.connect(self._import_finished)
+        worker.cancelled.connect(lambda: self._import_ended("Import cancelled; what was read so far is kept."))
+        worker.failed.connect(lambda msg: self._import_ended(f"Import failed: {msg}"))
+        self.cancel.clicked.connect(worker.cancel)
+        self.watcher = LogWatcher()
+        self.watcher.changed.connect(self.import_now)
+        self._restore()
+
+    # ---- plumbing ----------------------------------------------------------------------------
+    def read(self) -> sqlite3.Connection:
+        """The UI's own read connection (WAL lets it read while the worker writes)."""
+        if self._conn is None:
+            self._conn = self.ctx.connect()
+        return self._conn
+
+    def _actions(self) -> None:
+        bar = QToolBar("Main")
+        bar.setObjectName("mainToolbar")
+        self.addToolBar(bar)
+        specs = [
+            ("&Import now", QKeySequence.StandardKey.Refresh, self.import_now),
+            ("&Settings…", QKeySequence.StandardKey.Preferences, self.open_settings),
+            ("&Quit", QKeySequence.StandardKey.Quit, self.close),
+        ]
+        menu = self.menuBar().addMenu("&File")
+        for text, key, slot in specs:
+            action = QAction(text, self)
+            action.setShortcut(key)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            bar.addAction(action)
+        quit_key = QAction(self)  # Ctrl+Q everywhere, whatever the platform's quit key is
+        quit_key.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_key.triggered.connect(self.close)
+        self.addAction(quit_key)
+        for i in range(len(PAGES)):
+            go = QAction(self)
+            go.setShortcut(QKeySequence(f"Alt+{i + 1}"))
+            go.triggered.connect(lambda _=False, row=i: self.nav.setCurrentRow(row))
+            self.addAction(go)
+
+    def _restore(self) -> None:
+        geometry = self.ui_state.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 860)
+        page = str(self.ui_state.value("page", 0))
+        self.nav.setCurrentRow(int(page) if page.isdigit() and int(page) < len(PAGES) else 0)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt
+        self.ui_state.setValue("geometry", self.saveGeometry())
+        self.ui_state.setValue("page", self.nav.currentRow())
+        self.ui_state.sync()
+        self.watcher.poll.stop()
+        self.importer.stop()
+        super().closeEvent(event)
+
+    # ---- pages -------------------------------------------------------------------------------
+    def _show_page(self, row: int) -> None:
+        self.stack.setCurrentIndex(row)
+        self.refresh_current()
+
+    def refresh_current(self) -> None:
+        page = self.stack.currentWidget()
+        if page is self.dashboard:
+            self.dashboard.refresh()
+            if not self.dashboard.data or not self.dashboard.data.totals.events:
+                empty = self.sources.empty_message()
+                if empty:
+                    self.status.setText(empty[0].upper() + empty[1:] + ".")
+        elif page is self.sources:
+            self.sources.refresh()
+        else:
+            self._refresh_tables()
+
+    def _refresh_tables(self) -> None:
+        since, until = self.dashboard.selected_range()
+        page = self.stack.currentWidget()
+        if isinstance(page, UsageTablePage):
+            page.refresh(since, until)
+
+    # ---- import ------------------------------------------------------------------------------
+    def start(self) -> None:
+        """First run and every launch: show what is stored, then import in the background."""
+        self.refresh_current()
+        self.watcher.watch(
+            root
+            for name, source in SOURCES.items()
+            if self.ctx.source_config().is_enabled(name)
+            for root in source_roots(source, self.ctx.home, self.ctx.env, self.ctx.source_config())
+        )
+        self.import_now()
+
+    def import_now(self) -> None:
+        if not self.importer.worker.busy:
+            self.importer.request.emit()
+
+    def _import_started(self) -> None:
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        self.cancel.setVisible(True)
+        self.status.setText("Reading new log lines…")
+
+    def _import_progress(self, done: int, total: int) -> None:
+        self.progress.setValue(int(1000 * done / total) if total else 1000)
+
+    def _import_finished(self, summary: ImportSummary) -> None:
+        found = sum(s.files_seen for s in summary.sources.values())
+        new = sum(s.events_read for s in summary.sources.values())
+        skipped = summary.skipped
+        note = f"; {skipped:,} unusable lines skipped (see Sources)" if skipped else ""
+        self._import_ended(f"{found:,} log files checked, {new:,} new usage records{note}.")
+        if summary.changed:
+            self.refresh_current()
+        self.import_finished_count += 1
+
+    import_finished_count = 0  # for tests and the tray: how many imports have completed
+
+    def _import_ended(self, message: str) -> None:
+        self.progress.setVisible(False)
+        self.cancel.setVisible(False)
+        self.status.setText(message)
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.ctx.settings, str(self.ctx.paths.root), self)
+        if dialog.exec():
+            self.refresh_current()
+            self.watcher.watch(
+                root
+                for name, source in SOURCES.items()
+                for root in source_roots(source, self.ctx.home, self.ctx.env, self.ctx.source_config())
+            )
+            QMessageBox.information(self, "Tokenworth", "Settings saved.")

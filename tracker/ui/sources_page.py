@@ -1,0 +1,60 @@
+"""Where each tool's logs were looked for and found, and how reading them went."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from html import escape
+
+from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+
+from tracker.services.context import Context
+from tracker.services.sources_status import source_statuses
+from tracker.ui.dashboard_page import STORED_NOTE
+
+
+class SourcesPage(QWidget):
+    def __init__(self, ctx: Context, read: Callable[[], sqlite3.Connection]) -> None:
+        super().__init__()
+        self.ctx, self.read = ctx, read
+        self.view = QTextBrowser()
+        self.view.setOpenExternalLinks(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view)
+
+    def found_any(self) -> bool:
+        return any(s.found for s in source_statuses(self.ctx, self.read()))
+
+    def empty_message(self) -> str:
+        """What to tell a user whose dashboard is empty."""
+        parts = []
+        for s in source_statuses(self.ctx, self.read()):
+            if s.enabled and not s.found:
+                parts.append(f"no {s.label} logs found under {', '.join(s.roots)}")
+        return "; ".join(parts)
+
+    def refresh(self) -> None:
+        html = ["<h2>Sources</h2>"]
+        for s in source_statuses(self.ctx, self.read()):
+            state = "on" if s.enabled else f"off (sources.{escape(s.name)}.enabled)"
+            html.append(f"<h3>{escape(s.label)} — {state}</h3><ul>")
+            if s.found:
+                html.extend(f"<li>found: <code>{escape(r)}</code></li>" for r in s.found)
+            else:
+                html.append(f"<li>no logs found under <code>{escape(', '.join(s.roots))}</code></li>")
+            last = (
+                datetime.fromtimestamp(s.last_import_ms / 1000, UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+                if s.last_import_ms
+                else "never"
+            )
+            html.append(f"<li>{s.files:,} files, {s.events:,} usage records, last import {last}</li>")
+            if s.skipped_lines:
+                html.append(f"<li>{s.skipped_lines:,} unusable lines skipped; the first ones:<ul>")
+                html.extend(f"<li><code>{escape(p)}:{n}</code>: {escape(r)}</li>" for p, n, r in s.skipped_first)
+                html.append("</ul></li>")
+            html.extend(f"<li>ignored: {escape(w)} ({n:,})</li>" for w, n in s.ignored.items())
+            html.extend(f"<li>error: {escape(e)}</li>" for e in s.errors[:10])
+            html.append("</ul>")
+        html.append(f"<p>Data folder: <code>{escape(str(self.ctx.paths.root))}</code><br>{STORED_NOTE}</p>")
+        self.view.setHtml("".join(html))
