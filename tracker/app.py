@@ -42,7 +42,7 @@ def main(data_dir: str | None = None, argv: list[str] | None = None) -> int:
     app.setApplicationName("Tokenworth")
     app.setOrganizationName("Tokenworth")
     QApplication.setDesktopFileName("tokenworth")
-    follow_palette(app.palette())
+    follow_palette(QApplication.palette())
     ctx = Context(resolve_data_paths(data_dir), Path.home(), dict(os.environ))
     window = MainWindow(ctx)
     window.show()

@@ -27,9 +27,9 @@ def logs(home: Path) -> Path:
     return home
 
 
-def test_no_subcommand_prints_help(cli: CliRunner) -> None:
-    proc = cli(check_rc=0)
-    assert "usage: tokenworth" in proc.stdout and "import" in proc.stdout
+def test_help_lists_the_commands(cli: CliRunner) -> None:
+    proc = cli("--help", check_rc=0)
+    assert "usage: tokenworth" in proc.stdout and "import" in proc.stdout and "opens the app" in proc.stdout
 
 
 def test_daily_json_has_the_documented_shape(cli: CliRunner, logs: Path) -> None:

@@ -12,6 +12,15 @@ from collections.abc import Iterator
 
 import pytest
 
+_SERVERS: list[subprocess.Popen[bytes]] = []  # kept referenced: they run until the tests end
+
+
+def _die_with_parent() -> None:
+    import ctypes
+    import signal
+
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
 
 @pytest.fixture(scope="session")
 def x_display() -> Iterator[str]:
@@ -24,13 +33,17 @@ def x_display() -> Iterator[str]:
             pytest.fail("Xvfb is needed for the desktop tests; .ci/run installs it")
         pytest.skip("Xvfb not installed")
     read_fd, write_fd = os.pipe()
+    # The server must outlive the QApplication (which lives until the test process exits),
+    # so it is not stopped here: it gets SIGTERM when this process dies.
     proc = subprocess.Popen(
         [xvfb, "-displayfd", str(write_fd), "-screen", "0", "1440x900x24", "-nolisten", "tcp"],
         pass_fds=(write_fd,),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        preexec_fn=_die_with_parent,
     )
     os.close(write_fd)
+    _SERVERS.append(proc)
     with os.fdopen(read_fd) as f:
         number = f.readline().strip()
     if not number:
@@ -44,8 +57,6 @@ def x_display() -> Iterator[str]:
     try:
         yield display
     finally:
-        proc.terminate()
-        proc.wait(10)
         for k, v in old.items():
             if v is None:
                 os.environ.pop(k, None)

@@ -86,6 +86,7 @@ class TokensPerDayChart(QWidget):
         item.hideButtons()
         self.legend = item.addLegend(offset=(10, 5))
         self.cost_view = pg.ViewBox()
+        self.cost_view.setZValue(10)  # the cost line in front of the bars
         item.scene().addItem(self.cost_view)
         item.getAxis("right").linkToView(self.cost_view)
         self.cost_view.setXLink(item)

@@ -167,8 +167,8 @@ class DashboardPage(QWidget):
         custom = text == "Custom"
         if custom:
             since, until = period_range("Last 30 days", self.today())
-            self.since.setDate(QDate(since))
-            self.until.setDate(QDate(until))
+            self.since.setDate(QDate(since.year, since.month, since.day))
+            self.until.setDate(QDate(until.year, until.month, until.day))
         self.since.setVisible(custom)
         self.until.setVisible(custom)
         self._changed()

@@ -146,6 +146,8 @@ class UsageTablePage(QWidget):
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
+        # Newest sessions first; biggest projects first.
+        self.table.sortByColumn(4 if kind == "session" else 7, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
@@ -179,8 +181,6 @@ class UsageTablePage(QWidget):
                 project = sessions.session_info.get((r.source, r.session_id), ("", ""))[0]
                 counts[project] = counts.get(project, 0) + 1
         self.model.set_report(report, counts)
-        if self.proxy.sortColumn() < 0:
-            self.table.sortByColumn(4 if self.kind == "session" else 7, Qt.SortOrder.DescendingOrder)
         self.table.resizeColumnsToContents()
         noun = "sessions" if self.kind == "session" else "projects"
         self.summary.setText(

@@ -1,0 +1,150 @@
+"""The real main window on a real X display, over generated logs in a temporary HOME."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+
+from tests.conftest import REPO, CliRunner, usage_json
+from tests.helpers.loggen import generate
+from tracker.core.paths import DataPaths
+from tracker.services.context import Context
+from tracker.ui.main_window import MainWindow
+
+
+def screenshot_dir(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("TOKENWORTH_SCREENSHOT_DIR", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def recent_logs(home: Path) -> Path:
+    start = datetime.now(UTC).replace(hour=6, minute=0, second=0, microsecond=0) - timedelta(days=14)
+    generate(home, seed=5, days=15, sessions_per_day=3, turns=8, content_bytes=3000, start=start)
+    return home
+
+
+@pytest.fixture
+def window(qtbot, recent_logs: Path, data_dir: Path) -> MainWindow:
+    ctx = Context(DataPaths(data_dir), recent_logs, {})
+    ctx.settings.set("general.timezone", "UTC")
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_first_run_imports_in_the_background_and_matches_the_cli(
+    qtbot, window: MainWindow, cli: CliRunner, tmp_path: Path
+) -> None:
+    assert "Tokenworth" in window.windowTitle()
+    gaps: list[float] = []
+    last = [time.monotonic()]
+
+    def tick() -> None:
+        now = time.monotonic()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    probe = QTimer(interval=20)
+    probe.timeout.connect(tick)
+    probe.start()
+    with qtbot.waitSignal(window.importer.worker.started, timeout=10_000):
+        window.start()  # shows what is stored (nothing yet) and starts the import
+    assert window.progress.isVisible() or window.import_finished_count == 1
+    qtbot.waitUntil(lambda: window.import_finished_count >= 1, timeout=60_000)
+    probe.stop()
+    assert gaps and max(gaps) < 0.5, f"the window froze for {max(gaps):.2f} s during the import"
+
+    since, until = window.dashboard.selected_range()
+    out = usage_json(cli, "daily", "--timezone", "UTC", "--since", str(since), "--until", str(until), "--no-import")
+    data = window.dashboard.data
+    assert data is not None and data.totals.total_tokens == out["totals"]["total_tokens"] > 0
+    assert window.dashboard.cards["tokens"].detail.text().startswith(f"{out['totals']['total_tokens']:,} in")
+    assert window.dashboard.cards["cost"].value.text() == f"${out['totals']['cost_usd']:,.2f}"
+    assert "new usage records" in window.status.text()
+    window.grab().save(str(screenshot_dir(tmp_path) / "dashboard.png"))
+
+    window.nav.setCurrentRow(1)
+    sessions = usage_json(
+        cli, "session", "--timezone", "UTC", "--since", str(since), "--until", str(until), "--no-import"
+    )
+    assert window.sessions.model.rowCount() == len(sessions["rows"])
+    window.grab().save(str(screenshot_dir(tmp_path) / "sessions.png"))
+    window.nav.setCurrentRow(3)
+    assert "found:" in window.sources.view.toPlainText()
+
+
+def test_a_new_log_line_shows_within_five_seconds(qtbot, window: MainWindow, recent_logs: Path) -> None:
+    window.start()
+    qtbot.waitUntil(lambda: window.import_finished_count >= 1, timeout=60_000)
+    before = window.dashboard.data.totals.total_tokens if window.dashboard.data else 0
+    log = max((recent_logs / ".claude").rglob("*.jsonl"), key=lambda p: p.stat().st_mtime)
+    line = {
+        "type": "assistant",
+        "sessionId": "live",
+        "cwd": "/home/dev/app",
+        "requestId": "req_live",
+        "timestamp": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+        "message": {
+            "id": "msg_live",
+            "model": "claude-sonnet-4-5-20250929",
+            "usage": {"input_tokens": 1000, "output_tokens": 234},
+        },
+    }
+    started = time.monotonic()
+    with log.open("a") as f:
+        f.write(json.dumps(line) + "\n")
+    qtbot.waitUntil(
+        lambda: window.dashboard.data is not None and window.dashboard.data.totals.total_tokens == before + 1234,
+        timeout=5_000,
+    )
+    assert time.monotonic() - started < 5
+
+
+def test_cancel_keeps_what_was_read_and_the_next_import_completes(qtbot, window: MainWindow, cli: CliRunner) -> None:
+    worker = window.importer.worker
+    worker.progress.connect(lambda done, total: worker.cancel())
+    with qtbot.waitSignal(worker.cancelled, timeout=60_000):
+        window.import_now()
+    worker.progress.disconnect()
+    qtbot.waitUntil(lambda: not worker.busy, timeout=5_000)
+    assert "cancelled" in window.status.text()
+    with qtbot.waitSignal(worker.finished, timeout=60_000):
+        window.import_now()
+    full = usage_json(cli, "daily", "--timezone", "UTC")  # imports anything still missing
+    again = usage_json(cli, "daily", "--timezone", "UTC", "--no-import")
+    assert full["totals"] == again["totals"]
+
+
+def test_geometry_and_page_are_restored_and_ctrl_q_quits(qtbot, window: MainWindow, data_dir: Path) -> None:
+    window.resize(1100, 760)
+    window.nav.setCurrentRow(2)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
+    qtbot.keyClick(window.nav, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5_000)
+    again = MainWindow(window.ctx)
+    qtbot.addWidget(again)
+    assert again.nav.currentRow() == 2
+    assert (again.width(), again.height()) == (1100, 760)
+
+
+def test_without_a_display_the_app_says_so_in_one_line(home: Path, data_dir: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env.update(HOME=str(home), TOKENWORTH_DATA_DIR=str(data_dir))
+    proc = subprocess.run(
+        [sys.executable, "-m", "tracker"], capture_output=True, text=True, env=env, cwd=REPO, timeout=60
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "no display" in proc.stderr and "tokenworth usage daily" in proc.stderr
+    assert "Traceback" not in proc.stderr
