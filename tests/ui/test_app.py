@@ -148,3 +148,52 @@ def test_without_a_display_the_app_says_so_in_one_line(home: Path, data_dir: Pat
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "no display" in proc.stderr and "tokenworth usage daily" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_idle_window_uses_no_measurable_cpu(qtbot, window: MainWindow) -> None:
+    window.start()
+    qtbot.waitUntil(lambda: window.import_finished_count >= 1, timeout=60_000)
+    qtbot.wait(300)  # let the first redraw settle
+    before = time.process_time()  # all threads of this process
+    qtbot.wait(2_000)
+    assert time.process_time() - before < 0.1
+
+
+def test_the_real_program_opens_a_window_and_imports(
+    x_display: str, recent_logs: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    import shutil
+    import sqlite3
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE_", "CODEX_"))}
+    env.update(HOME=str(recent_logs), TOKENWORTH_DATA_DIR=str(data_dir), DISPLAY=x_display, QT_QPA_PLATFORM="xcb")
+    app = subprocess.Popen(
+        [sys.executable, "-m", "tracker"], env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 60
+        events = 0
+        while time.monotonic() < deadline and app.poll() is None:
+            db = data_dir / "tokenworth.sqlite3"
+            if db.exists():
+                with sqlite3.connect(db) as conn:
+                    try:
+                        events = conn.execute("SELECT COUNT(*) FROM usage_rollup").fetchone()[0]
+                    except sqlite3.OperationalError:
+                        events = 0
+                if events:
+                    break
+            time.sleep(0.3)
+        assert app.poll() is None, app.stderr.read().decode() if app.stderr else ""
+        assert events > 0
+        time.sleep(1.5)  # the refresh after the import
+        grabber = shutil.which("import")
+        if grabber:  # ImageMagick, as .ci/run installs it: a picture of the real screen
+            shot = screenshot_dir(tmp_path) / "real-app.png"
+            subprocess.run([grabber, "-display", x_display, "-window", "root", str(shot)], check=True, timeout=30)
+            assert shot.stat().st_size > 10_000
+    finally:
+        app.terminate()
+        app.wait(20)
+        if app.stderr:
+            app.stderr.close()

@@ -10,7 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 from tracker.analytics.usage_rollup import Totals, UsageRow
+from tracker.core.timezones import get_zone, local_day_start_ms, offset_segments
 from tracker.services.usage import UsageQuery, build_usage_report
+from tracker.store.queries import UsageFilter, day_totals, time_span
 
 PERIODS = ("Today", "This week", "This month", "Last 30 days", "Custom")
 
@@ -28,6 +30,17 @@ def period_range(choice: str, today: date, custom: tuple[date, date] | None = No
     if custom is None:
         raise ValueError("a custom period needs its first and last day")
     return min(custom), max(custom)
+
+
+def year_of_days(conn: sqlite3.Connection, timezone: str, today: date) -> dict[date, int]:
+    """Total tokens per local day over the 365 days ending ``today``."""
+    zone = get_zone(timezone)
+    first = today - timedelta(days=364)
+    f = UsageFilter(local_day_start_ms(first, zone), local_day_start_ms(today + timedelta(days=1), zone))
+    span = time_span(conn)
+    offsets = offset_segments(zone, *span) if span else [(2**62, 0)]
+    epoch = date(1970, 1, 1)
+    return {epoch + timedelta(days=k): n for k, n in day_totals(conn, f, offsets) if n}
 
 
 @dataclass
@@ -69,22 +82,25 @@ def build_dashboard(
     weekly_target: int = 0,
     helpers: Sequence[sqlite3.Connection] = (),
     day_filter: date | None = None,
+    heatmap: dict[date, int] | None = None,
 ) -> Dashboard:
-    """The dashboard for ``since..until``; ``day_filter`` narrows it to one day (heat map click)."""
+    """The dashboard for ``since..until``; ``day_filter`` narrows it to one day (heat map click).
+
+    ``heatmap`` is the last 365 days from an earlier call: it does not change with the
+    period, so redrawing for another period need not compute it again.
+    """
     if day_filter is not None:
         since = until = day_filter
     daily = build_usage_report(conn, UsageQuery("daily", timezone, since, until), overrides, helpers)
     hourly = build_usage_report(conn, UsageQuery("hour", timezone, since, until), overrides, helpers)
-    year = build_usage_report(
-        conn, UsageQuery("daily", timezone, today - timedelta(days=364), today), overrides, helpers
-    )
+    if heatmap is None:
+        heatmap = year_of_days(conn, timezone, today)
     by_day = {date.fromisoformat(r.period): r for r in daily.rows}
     span = (until - since).days + 1
     days = [(since + timedelta(days=i), by_day.get(since + timedelta(days=i))) for i in range(span)]
     hours = [0] * 24
     for r in hourly.rows:
         hours[int(r.period)] = r.totals.total_tokens
-    heatmap = {date.fromisoformat(r.period): r.totals.total_tokens for r in year.rows}
     monday = today - timedelta(days=today.weekday())
     active = sum(1 for d, n in heatmap.items() if d >= monday and n > 0)
     return Dashboard(

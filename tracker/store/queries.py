@@ -180,6 +180,19 @@ def _grouped(
     return [GroupRow(*r) for r in rows]
 
 
+def day_totals(conn: sqlite3.Connection, f: UsageFilter, offsets: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``(local day number, total tokens)`` for every day with usage: what a calendar needs."""
+    where, params = _where(f, "bucket", BUCKET_MS)
+    offset_sql, key_params = _offset_expr(f"(bucket * {BUCKET_MS})", offsets)
+    sql = f"""
+        SELECT ((bucket * {BUCKET_MS}) + {offset_sql}) / 86400000 AS k,
+               SUM(input_tokens + output_tokens + cache_write_5m_tokens + cache_write_1h_tokens
+                   + cache_read_tokens)
+        FROM usage_rollup_project {where} GROUP BY k
+    """  # noqa: S608 - only fixed fragments and placeholders
+    return [(int(k), int(n)) for k, n in conn.execute(sql, [*key_params, *params])]
+
+
 def session_meta(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple[str, str]]:
     """``(source, session_id) -> (project, git_branch)``."""
     return {(s, i): (p, b) for s, i, p, b in conn.execute("SELECT * FROM sessions")}

@@ -71,6 +71,7 @@ class DashboardPage(QWidget):
         self.read = read
         self.day_filter: date | None = None
         self.data: Dashboard | None = None
+        self._heat_day: date | None = None
 
         self.period = QComboBox()
         self.period.addItems(PERIODS)
@@ -187,9 +188,12 @@ class DashboardPage(QWidget):
         self.refresh()
 
     # ---- drawing -----------------------------------------------------------------------------
-    def refresh(self) -> None:
+    def refresh(self, data_changed: bool = False) -> None:
+        """Redraw for the chosen period; the year heat map is kept unless the data changed."""
         since, until = self.selected_range()
         tz = self.timezone()
+        keep = self.data is not None and not data_changed and self.data.timezone == tz
+        keep = keep and self._heat_day == self.today()
         self.data = build_dashboard(
             self.read(),
             timezone=tz,
@@ -199,7 +203,9 @@ class DashboardPage(QWidget):
             overrides=self.ctx.price_overrides(),
             weekly_target=int(self.ctx.settings.get("target.weekly_active_days")),
             day_filter=self.day_filter,
+            heatmap=self.data.heatmap if keep and self.data is not None else None,
         )
+        self._heat_day = self.today()
         self.zone_label.setText(f"Times in {tz}")
         d = self.data
         self.filter_label.setText(f"Showing {self.day_filter:%a %Y-%m-%d} only" if self.day_filter else "")

@@ -134,12 +134,12 @@ class MainWindow(QMainWindow):
     # ---- pages -------------------------------------------------------------------------------
     def _show_page(self, row: int) -> None:
         self.stack.setCurrentIndex(row)
-        self.refresh_current()
+        self.refresh_current(data_changed=True)
 
-    def refresh_current(self) -> None:
+    def refresh_current(self, data_changed: bool = False) -> None:
         page = self.stack.currentWidget()
         if page is self.dashboard:
-            self.dashboard.refresh()
+            self.dashboard.refresh(data_changed)
             if not self.dashboard.data or not self.dashboard.data.totals.events:
                 empty = self.sources.empty_message()
                 if empty:
@@ -187,7 +187,7 @@ class MainWindow(QMainWindow):
         note = f"; {skipped:,} unusable lines skipped (see Sources)" if skipped else ""
         self._import_ended(f"{found:,} log files checked, {new:,} new usage records{note}.")
         if summary.changed:
-            self.refresh_current()
+            self.refresh_current(data_changed=True)
         self.import_finished_count += 1
 
     import_finished_count = 0  # for tests and the tray: how many imports have completed
@@ -200,7 +200,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.ctx.settings, str(self.ctx.paths.root), self)
         if dialog.exec():
-            self.refresh_current()
+            self.refresh_current(data_changed=True)
             self.watcher.watch(
                 root
                 for name, source in SOURCES.items()

@@ -1,0 +1,137 @@
+"""Benchmark the desktop app on a year of heavy use (~1 million stored requests).
+
+    xvfb-run -a uv run python -m bench.gui            # or with a real display
+    uv run python -m bench.gui --events 200000
+
+Fills a data folder straight through the store (no logs), then starts the app in a fresh
+process and reports the time from launch to the first data on the dashboard, and how long
+redrawing takes when the period changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(os.environ.get("TW_BENCH_DIR", "/tmp/tw-bench"))  # noqa: S108 - scratch data
+
+
+def fill(data: Path, events: int) -> None:
+    from tracker.core.records import UsageEvent, event_rows
+    from tracker.store.db import connect
+    from tracker.store.rollup import BUCKET_MS, refresh_rollup
+    from tracker.store.writer import _UPSERT_EVENT
+
+    shutil.rmtree(data, ignore_errors=True)
+    conn = connect(data / "tokenworth.sqlite3")
+    rng = random.Random(1)
+    now = datetime.now(UTC)
+    start_ms = int((now - timedelta(days=365)).timestamp() * 1000)
+    span_ms = 365 * 86_400_000
+    models = [
+        "claude-sonnet-4-5-20250929",
+        "claude-opus-4-5-20251101",
+        "claude-haiku-4-5-20251001",
+        "gpt-5-codex",
+        "gpt-5.1-codex-max",
+    ]
+    conn.execute("BEGIN")
+    batch = []
+    # Heavy but human use: sessions of a few hundred requests seconds apart, each on one
+    # project with one main model, spread over working hours of every day of the year.
+    i = 0
+    while i < events:
+        day = rng.randrange(365)
+        t = start_ms + day * 86_400_000 + rng.randint(7, 20) * 3_600_000
+        project = f"/home/dev/project-{rng.randrange(15)}"
+        model = rng.choice(models)
+        source = "codex" if model.startswith("gpt") else "claude-code"
+        session = f"s{i}"
+        for _ in range(min(rng.randint(100, 600), events - i)):
+            t += rng.randint(5, 40) * 1000
+            e = UsageEvent(
+                source,
+                f"bench:{i}",
+                session,
+                project,
+                "main",
+                model if rng.random() > 0.1 else rng.choice(models),
+                t,
+                rng.randint(1, 50),
+                rng.randint(10, 3000),
+                rng.randint(0, 8000),
+                0,
+                rng.randint(0, 150_000),
+                0,
+            )
+            batch.append(e)
+            i += 1
+        if len(batch) >= 50_000:
+            conn.executemany(_UPSERT_EVENT, event_rows(batch))
+            batch.clear()
+    conn.executemany(_UPSERT_EVENT, event_rows(batch))
+    refresh_rollup(conn, range(start_ms // BUCKET_MS, (start_ms + span_ms) // BUCKET_MS + 1))
+    conn.execute("COMMIT")
+    (data / "settings.json").write_text(
+        '{"version": 1, "values": {"sources.claude-code.enabled": false, "sources.codex.enabled": false}}'
+    )
+
+
+PROBE = r"""
+import sys, time
+t0 = time.perf_counter()
+from PySide6.QtWidgets import QApplication
+from tracker.app import has_display
+from tracker.core.paths import DataPaths
+from tracker.services.context import Context
+from tracker.ui.charts import follow_palette
+from tracker.ui.main_window import MainWindow
+from pathlib import Path
+app = QApplication([])
+follow_palette(QApplication.palette())
+ctx = Context(DataPaths(Path(sys.argv[1])), Path.home(), {})
+w = MainWindow(ctx)
+w.show()
+w.refresh_current()
+app.processEvents()
+w.close()
+print(f"first {time.perf_counter() - t0:.3f}", flush=True)
+for period in ["This month", "This week", "Today", "Last 30 days", "This month", "Last 30 days"]:
+    t = time.perf_counter()
+    w.dashboard.period.setCurrentText(period)
+    app.processEvents()
+    print(f"period {period} {1000 * (time.perf_counter() - t):.0f}", flush=True)
+"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--events", type=int, default=1_000_000)
+    args = ap.parse_args()
+    data = ROOT / f"gui-{args.events}"
+    if not (data / "tokenworth.sqlite3").exists():
+        print(f"storing {args.events:,} requests …", file=sys.stderr)
+        fill(data, args.events)
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, str(data)], env=env, capture_output=True, text=True, check=True, timeout=300
+    )
+    launch = time.perf_counter() - started
+    lines = proc.stdout.splitlines()
+    first = float(lines[0].split()[1])
+    redraws = [int(line.rsplit(" ", 1)[1]) for line in lines[1:]]
+    print(f"{args.events:,} stored requests; first data {launch:.2f} s after launch (in-process {first:.2f} s)")
+    print(f"period change redraw: median {sorted(redraws)[len(redraws) // 2]} ms, worst {max(redraws)} ms")
+
+
+if __name__ == "__main__":
+    main()
