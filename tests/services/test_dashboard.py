@@ -52,3 +52,28 @@ def test_dashboard_matches_the_usage_report(ctx: Context, home: Path) -> None:
         day_filter=date(2026, 6, 2),
     )
     assert one.totals.total_tokens == 15
+
+
+def test_tasks_completed_and_cost_per_task(ctx: Context, home: Path) -> None:
+    from decimal import Decimal
+
+    from tracker.core.tasks import NewTask
+    from tracker.store.tasks import completed_count, insert_task
+
+    install_fixture_logs(home)
+    conn = ctx.connect()
+    run_import(conn, home=home, env={}, config=ctx.source_config())
+    june_1_noon = 1780315200000
+    insert_task(conn, NewTask("Cart", category="feature", hours_saved=Decimal("1.5")), june_1_noon)
+    insert_task(conn, NewTask("Still open", done=False), june_1_noon)
+    insert_task(conn, NewTask("Later", category="bug fix"), june_1_noon + 86_400_000 * 40)
+    assert completed_count(conn, june_1_noon, june_1_noon + 1) == 1
+    d = build_dashboard(
+        conn, timezone="UTC", since=date(2026, 6, 1), until=date(2026, 6, 3), today=date(2026, 6, 3), overrides={}
+    )
+    assert d.tasks_completed == 1
+    assert d.cost_per_task == d.totals.cost_usd
+    assert NewTask("  ").problems() == ["a task needs a title"]
+    assert NewTask("x", category="nap").problems()[0].startswith("unknown category 'nap'")
+    hours, title = conn.execute("SELECT hours_saved, title FROM tasks WHERE id = 1").fetchone()
+    assert (hours, title) == ("1.5", "Cart")

@@ -197,3 +197,32 @@ def test_the_real_program_opens_a_window_and_imports(
         app.wait(20)
         if app.stderr:
             app.stderr.close()
+
+
+def test_ctrl_n_logs_a_task_and_the_cards_count_it(qtbot, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from tracker.ui.task_dialog import QuickAddDialog
+
+    window.start()
+    qtbot.waitUntil(lambda: window.import_finished_count >= 1, timeout=60_000)
+    assert window.dashboard.cards["tasks"].value.text() == "0"
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
+
+    def fill() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QuickAddDialog)
+        dialog._accept()  # an empty title is refused, the dialog stays open
+        assert "needs a title" in dialog.error.text()
+        dialog.title.setText("Ship the cart")
+        dialog.impact.setText("Customers can check out")
+        dialog._accept()
+
+    QTimer.singleShot(300, fill)
+    with qtbot.waitSignal(window.importer.worker.written, timeout=10_000):
+        qtbot.keyClick(window.nav, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.dashboard.cards["tasks"].value.text() == "1", timeout=5_000)
+    data = window.dashboard.data
+    assert data is not None
+    assert window.dashboard.cards["per_task"].value.text() == f"${float(data.totals.cost_usd):,.2f}"

@@ -13,6 +13,7 @@ from tracker.analytics.usage_rollup import Totals, UsageRow
 from tracker.core.timezones import get_zone, local_day_start_ms, offset_segments
 from tracker.services.usage import UsageQuery, build_usage_report
 from tracker.store.queries import UsageFilter, day_totals, time_span
+from tracker.store.tasks import completed_count
 
 PERIODS = ("Today", "This week", "This month", "Last 30 days", "Custom")
 
@@ -58,6 +59,11 @@ class Dashboard:
     weekly_target: int = 0
     unpriced: Mapping[str, int] = field(default_factory=dict)
     price_source: str = ""
+    tasks_completed: int = 0
+
+    @property
+    def cost_per_task(self) -> Decimal | None:
+        return self.totals.cost_usd / self.tasks_completed if self.tasks_completed else None
 
     @property
     def cache_read_share(self) -> float:
@@ -101,6 +107,8 @@ def build_dashboard(
     hours = [0] * 24
     for r in hourly.rows:
         hours[int(r.period)] = r.totals.total_tokens
+    zone = get_zone(timezone)
+    tasks = completed_count(conn, local_day_start_ms(since, zone), local_day_start_ms(until + timedelta(days=1), zone))
     monday = today - timedelta(days=today.weekday())
     active = sum(1 for d, n in heatmap.items() if d >= monday and n > 0)
     return Dashboard(
@@ -117,4 +125,5 @@ def build_dashboard(
         weekly_target=weekly_target,
         unpriced=daily.unpriced,
         price_source=daily.price_source,
+        tasks_completed=tasks,
     )

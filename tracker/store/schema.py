@@ -136,6 +136,28 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER events_deleted AFTER DELETE ON events
         BEGIN INSERT OR IGNORE INTO rollup_dirty VALUES (old.ts_ms / 900000); END;
     """,
+    # 5: the task journal: what the tokens were spent on, in the user's words
+    """
+    CREATE TABLE tasks (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        notes TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done')),
+        created_ms INTEGER NOT NULL,
+        completed_ms INTEGER,
+        project TEXT NOT NULL DEFAULT '',
+        category TEXT NOT NULL DEFAULT 'other',
+        impact TEXT NOT NULL DEFAULT '',
+        hours_saved TEXT,  -- a decimal number of hours, exact as typed
+        tags TEXT NOT NULL DEFAULT '[]',
+        links TEXT NOT NULL DEFAULT '[]',
+        include_in_report INTEGER NOT NULL DEFAULT 1,
+        source TEXT NOT NULL DEFAULT 'manual',
+        external_id TEXT,
+        UNIQUE (source, external_id)
+    );
+    CREATE INDEX tasks_completed ON tasks(completed_ms);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -49,10 +49,10 @@ class Card(QFrame):
         self.caption = QLabel(caption)
         self.detail = QLabel("")
         self.detail.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.value)
-        layout.addWidget(self.detail)
+        self.box = QVBoxLayout(self)
+        self.box.addWidget(self.caption)
+        self.box.addWidget(self.value)
+        self.box.addWidget(self.detail)
 
     def show_value(self, value: str, detail: str = "", tip: str = "") -> None:
         self.value.setText(value)
@@ -64,6 +64,7 @@ class DashboardPage(QWidget):
     """Reads through its own connection; ``refresh`` redraws from the store."""
 
     period_changed = Signal()
+    add_task = Signal()
 
     def __init__(self, ctx: Context, read: Callable[[], sqlite3.Connection]) -> None:
         super().__init__()
@@ -117,6 +118,10 @@ class DashboardPage(QWidget):
             "active": Card("Active days this week"),
             "cache": Card("Prompt served from cache"),
         }
+        self.log_task = QPushButton("Log a task…")
+        self.log_task.setToolTip("Record what you got done (Ctrl+N)")
+        self.log_task.clicked.connect(self.add_task)
+        self.cards["tasks"].box.addWidget(self.log_task)
         cards = QGridLayout()
         for i, card in enumerate(self.cards.values()):
             cards.addWidget(card, 0, i)
@@ -219,8 +224,13 @@ class DashboardPage(QWidget):
         )
         unpriced = f"; {tokens(t.unpriced_tokens)} tokens unpriced" if t.unpriced_tokens else ""
         self.cards["cost"].show_value(money(d.cost), f"{d.price_source}{unpriced}")
-        self.cards["tasks"].show_value("0", "No tasks recorded yet.")
-        self.cards["per_task"].show_value("—", "Needs at least one completed task.")
+        n = d.tasks_completed
+        self.cards["tasks"].show_value(str(n), "in this period" if n else "none logged in this period")
+        per_task = d.cost_per_task
+        if per_task is None:
+            self.cards["per_task"].show_value("—", "Log a completed task to see it.")
+        else:
+            self.cards["per_task"].show_value(money(per_task), f"{money(d.cost)} over {n} task(s)")
         target = f" of {d.weekly_target}" if d.weekly_target else ""
         self.cards["active"].show_value(f"{d.active_days_this_week}{target}", "days with AI usage since Monday")
         self.cards["cache"].show_value(f"{100 * d.cache_read_share:.0f}%", "of prompt tokens were cache reads")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
@@ -22,6 +23,7 @@ class ImportWorker(QObject):
     finished = Signal(object)  # ImportSummary
     cancelled = Signal()
     failed = Signal(str)
+    written = Signal(object)  # the result of a write run with ``write``
 
     def __init__(self, ctx: Context) -> None:
         super().__init__()
@@ -60,6 +62,16 @@ class ImportWorker(QObject):
         finally:
             self.busy = False
 
+    @Slot(object)
+    def write(self, change: Callable[[sqlite3.Connection], object]) -> None:
+        """Run a small change (a logged task) here, so the store keeps a single writer."""
+        if self._conn is None:
+            self._conn = self._ctx.connect()
+        try:
+            self.written.emit(change(self._conn))
+        except Exception as exc:
+            self.failed.emit(f"{type(exc).__name__}: {exc}")
+
     def _progress(self, done: int, total: int) -> None:
         if self._cancel:
             raise ImportCancelledError
@@ -70,6 +82,7 @@ class ImportThread(QObject):
     """Owns the worker and its thread; ``request`` queues an import on it."""
 
     request = Signal()
+    write = Signal(object)  # a callable taking the writer's connection
 
     def __init__(self, ctx: Context) -> None:
         super().__init__()
@@ -78,6 +91,7 @@ class ImportThread(QObject):
         self.worker = ImportWorker(ctx)
         self.worker.moveToThread(self.qthread)
         self.request.connect(self.worker.run)
+        self.write.connect(self.worker.write)
         self.qthread.start()
 
     def stop(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -22,11 +23,13 @@ from PySide6.QtWidgets import (
 from tracker.services.context import Context
 from tracker.services.importer import ImportSummary, source_roots
 from tracker.sources.registry import SOURCES
+from tracker.store.tasks import insert_task
 from tracker.ui.dashboard_page import DashboardPage
 from tracker.ui.import_worker import ImportThread
 from tracker.ui.log_watcher import LogWatcher
 from tracker.ui.settings_dialog import SettingsDialog
 from tracker.ui.sources_page import SourcesPage
+from tracker.ui.task_dialog import QuickAddDialog
 from tracker.ui.usage_table import UsageTablePage
 
 PAGES = ("Dashboard", "Sessions", "Projects", "Sources")
@@ -60,6 +63,7 @@ class MainWindow(QMainWindow):
         split.setSizes([150, 1100])
         self.setCentralWidget(split)
         self.dashboard.period_changed.connect(self._refresh_tables)
+        self.dashboard.add_task.connect(self.log_task)
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -81,6 +85,7 @@ class MainWindow(QMainWindow):
         worker.cancelled.connect(lambda: self._import_ended("Import cancelled; what was read so far is kept."))
         worker.failed.connect(lambda msg: self._import_ended(f"Import failed: {msg}"))
         self.cancel.clicked.connect(worker.cancel)
+        worker.written.connect(lambda _result: self.refresh_current())
         self.watcher = LogWatcher()
         self.watcher.changed.connect(self.import_now)
         self._restore()
@@ -98,6 +103,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(bar)
         specs: list[tuple[str, QKeySequence | QKeySequence.StandardKey, Callable[[], object]]] = [
             ("&Import now", QKeySequence.StandardKey.Refresh, self.import_now),
+            ("Log a &task…", QKeySequence("Ctrl+N"), self.log_task),
             ("&Settings…", QKeySequence.StandardKey.Preferences, self.open_settings),
             ("&Quit", QKeySequence("Ctrl+Q"), self.close),
         ]
@@ -196,6 +202,14 @@ class MainWindow(QMainWindow):
         self.progress.setVisible(False)
         self.cancel.setVisible(False)
         self.status.setText(message)
+
+    def log_task(self) -> None:
+        dialog = QuickAddDialog(self)
+        if dialog.exec() and dialog.task is not None:
+            task = dialog.task
+            now_ms = int(time.time() * 1000)
+            self.importer.write.emit(lambda conn: insert_task(conn, task, now_ms))
+            self.status.setText(f"Logged: {task.title.strip()}")
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.ctx.settings, str(self.ctx.paths.root), self)

@@ -1,0 +1,34 @@
+"""A task: a piece of work the user did, that AI usage can be set against."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import msgspec
+
+CATEGORIES = (
+    "feature", "bug fix", "refactor", "docs", "review", "research", "incident/ops", "learning", "other",
+)  # fmt: skip
+
+
+class NewTask(msgspec.Struct, frozen=True):
+    """What a person types when logging a task."""
+
+    title: str
+    done: bool = True
+    category: str = "other"
+    impact: str = ""
+    hours_saved: Decimal | None = None
+    links: tuple[str, ...] = ()
+    project: str = ""
+    notes: str = ""
+
+    def problems(self) -> list[str]:
+        out = []
+        if not self.title.strip():
+            out.append("a task needs a title")
+        if self.category not in CATEGORIES:
+            out.append(f"unknown category {self.category!r}; use one of: {', '.join(CATEGORIES)}")
+        if self.hours_saved is not None and (not self.hours_saved.is_finite() or self.hours_saved < 0):
+            out.append("hours saved must be a non-negative number")
+        return out
