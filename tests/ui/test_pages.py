@@ -107,3 +107,18 @@ def test_settings_dialog_is_built_from_the_schema_and_validates(qtbot, ctx: Cont
     assert ctx.settings.get("general.timezone") == "Europe/Berlin"
     assert ctx.settings.get("budget.daily_tokens") == 500000
     assert ctx.settings.get("pricing.overrides") == {"acme": {"input": "1", "output": "2"}}
+
+
+def test_charts_follow_a_palette_change(qtbot, loaded: Context) -> None:
+    from PySide6.QtGui import QColor, QPalette
+
+    page = DashboardPage(loaded, loaded.connect)
+    qtbot.addWidget(page)
+    dark = QPalette(page.palette())
+    dark.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
+    dark.setColor(QPalette.ColorRole.WindowText, QColor("#e6e6e6"))
+    page.setPalette(dark)
+    assert page.chart.plot.backgroundBrush().color().name() == "#1e1e1e"
+    assert page.hours.getPlotItem().getAxis("left").textPen().color().name() == "#e6e6e6"
+    page.refresh()
+    assert page.sources_line.text().startswith("Reading Claude Code: ")

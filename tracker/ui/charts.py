@@ -27,6 +27,16 @@ def follow_palette(palette: QPalette) -> None:
     )
 
 
+def repaint_plot(plot: pg.PlotWidget, palette: QPalette) -> None:
+    """Re-colour an existing plot after the system theme changed."""
+    plot.setBackground(palette.color(QPalette.ColorRole.Base))
+    pen = pg.mkPen(palette.color(QPalette.ColorRole.WindowText))
+    for name in ("left", "bottom", "right"):
+        axis = plot.getPlotItem().getAxis(name)
+        axis.setPen(pen)
+        axis.setTextPen(pen)
+
+
 def color_for(index: int) -> QColor:
     return QColor(PALETTE[index % len(PALETTE)])
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, QEvent, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -24,7 +24,16 @@ from PySide6.QtWidgets import (
 
 from tracker.services.context import Context
 from tracker.services.dashboard import PERIODS, Dashboard, build_dashboard, period_range
-from tracker.ui.charts import CalendarHeatmap, DaySeries, HourChart, ShareBars, TokensPerDayChart
+from tracker.services.sources_status import source_statuses
+from tracker.ui.charts import (
+    CalendarHeatmap,
+    DaySeries,
+    HourChart,
+    ShareBars,
+    TokensPerDayChart,
+    follow_palette,
+    repaint_plot,
+)
 from tracker.ui.formatting import money, short_tokens, tokens
 
 STORED_NOTE = (
@@ -125,6 +134,9 @@ class DashboardPage(QWidget):
         cards = QGridLayout()
         for i, card in enumerate(self.cards.values()):
             cards.addWidget(card, 0, i)
+        self.sources_line = QLabel()
+        self.sources_line.setWordWrap(True)
+        self.sources_line.setObjectName("sourcesLine")
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         self.notice.setObjectName("notice")
@@ -143,6 +155,7 @@ class DashboardPage(QWidget):
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addLayout(top)
+        layout.addWidget(self.sources_line)
         layout.addWidget(self.notice)
         layout.addLayout(cards)
         layout.addWidget(QLabel("<b>Tokens and cost per day</b>"))
@@ -157,6 +170,13 @@ class DashboardPage(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt
+        if event.type() == QEvent.Type.PaletteChange:  # the system switched light/dark
+            follow_palette(self.palette())
+            for plot in (self.chart.plot, self.hours):
+                repaint_plot(plot, self.palette())
+        super().changeEvent(event)
 
     # ---- state ------------------------------------------------------------------------------
     def timezone(self) -> str:
@@ -212,6 +232,7 @@ class DashboardPage(QWidget):
         )
         self._heat_day = self.today()
         self.zone_label.setText(f"Times in {tz}")
+        self.sources_line.setText(self.sources_text())
         d = self.data
         self.filter_label.setText(f"Showing {self.day_filter:%a %Y-%m-%d} only" if self.day_filter else "")
         self.clear_filter.setVisible(self.day_filter is not None)
@@ -246,6 +267,18 @@ class DashboardPage(QWidget):
         self.by_model.set_rows([(m, v.total_tokens, float(v.cost_usd)) for m, v in d.by_model.items()])
         self.by_tool.set_rows([(s, v.total_tokens, float(v.cost_usd)) for s, v in d.by_source.items()])
         self.hours.set_hours(d.hours)
+
+    def sources_text(self) -> str:
+        """Where usage is read from, or where nothing was found: always in view."""
+        parts = []
+        for s in source_statuses(self.ctx, self.read()):
+            if not s.enabled:
+                continue
+            if s.found:
+                parts.append(f"{s.label}: {', '.join(s.found)}")
+            else:
+                parts.append(f"no {s.label} logs found under {', '.join(s.roots)}")
+        return "Reading " + " · ".join(parts) if parts else "All sources are off (Settings)."
 
     def _redraw_chart(self) -> None:
         d = self.data
