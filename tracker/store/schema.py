@@ -146,6 +146,7 @@ MIGRATIONS: tuple[str, ...] = (
         created_ms INTEGER NOT NULL,
         completed_ms INTEGER,
         project TEXT NOT NULL DEFAULT '',
+        branch TEXT NOT NULL DEFAULT '',
         category TEXT NOT NULL DEFAULT 'other',
         impact TEXT NOT NULL DEFAULT '',
         hours_saved TEXT,  -- a decimal number of hours, exact as typed
@@ -157,6 +158,36 @@ MIGRATIONS: tuple[str, ...] = (
         UNIQUE (source, external_id)
     );
     CREATE INDEX tasks_completed ON tasks(completed_ms);
+    CREATE TABLE task_commits (
+        task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+        repo TEXT NOT NULL,
+        sha TEXT NOT NULL,
+        authored_ms INTEGER NOT NULL,
+        files_changed INTEGER NOT NULL,
+        lines_added INTEGER NOT NULL,
+        lines_removed INTEGER NOT NULL,
+        ai_assisted INTEGER NOT NULL,
+        PRIMARY KEY (repo, sha)
+    );
+    CREATE INDEX task_commits_task ON task_commits(task_id);
+    CREATE TABLE git_repos (
+        repo TEXT PRIMARY KEY,
+        last_tip TEXT NOT NULL DEFAULT '',
+        last_import_ms INTEGER NOT NULL DEFAULT 0,
+        error TEXT
+    );
+    -- Which sessions served which tasks. ``manual`` choices always win over automatic ones;
+    -- a manual unlink is kept (removed = 1) so automatic linking never brings it back.
+    CREATE TABLE session_links (
+        source TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+        confidence REAL NOT NULL,
+        manual INTEGER NOT NULL DEFAULT 0,
+        removed INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (source, session_id, task_id)
+    );
+    CREATE INDEX session_links_task ON session_links(task_id);
     """,
 )
 

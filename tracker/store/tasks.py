@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import dataclass
 
 from tracker.core.tasks import NewTask
 
@@ -21,6 +22,59 @@ def insert_task(conn: sqlite3.Connection, task: NewTask, now_ms: int) -> int:
             ),
         )  # fmt: skip
     return int(cur.lastrowid or 0)
+
+
+@dataclass(frozen=True)
+class ImportedTask:
+    """A task that comes from somewhere else (git, a tracker), keyed by its id there."""
+
+    source: str
+    external_id: str
+    title: str
+    done: bool
+    completed_ms: int | None
+    created_ms: int
+    project: str = ""
+    branch: str = ""
+    category: str = "other"
+    links: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    notes: str = ""
+
+
+def upsert_imported(conn: sqlite3.Connection, task: ImportedTask) -> tuple[int, bool]:
+    """Insert, or update what the source owns (title, status, dates, links); the user's own
+    fields (impact, hours saved, category, report flag) are never overwritten.
+    Returns the task id and whether it is new. Call inside a transaction."""
+    row = conn.execute(
+        "SELECT id FROM tasks WHERE source = ? AND external_id = ?", (task.source, task.external_id)
+    ).fetchone()
+    status = "done" if task.done else "open"
+    if row is not None:
+        conn.execute(
+            """UPDATE tasks SET title = ?, status = ?, completed_ms = ?, project = ?, branch = ?,
+                   links = ?, tags = ? WHERE id = ?""",
+            (task.title, status, task.completed_ms, task.project, task.branch, json.dumps(list(task.links)),
+             json.dumps(list(task.tags)), row[0]),
+        )  # fmt: skip
+        return int(row[0]), False
+    cur = conn.execute(
+        """INSERT INTO tasks (title, notes, status, created_ms, completed_ms, project, branch, category,
+               links, tags, source, external_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (task.title, task.notes, status, task.created_ms, task.completed_ms, task.project, task.branch,
+         task.category, json.dumps(list(task.links)), json.dumps(list(task.tags)), task.source, task.external_id),
+    )  # fmt: skip
+    return int(cur.lastrowid or 0), True
+
+
+def set_done(conn: sqlite3.Connection, task_id: int, now_ms: int) -> bool:
+    with conn:
+        n = conn.execute(
+            "UPDATE tasks SET status = 'done', completed_ms = COALESCE(completed_ms, ?) WHERE id = ?",
+            (now_ms, task_id),
+        ).rowcount
+    return n == 1
 
 
 def completed_count(conn: sqlite3.Connection, start_ms: int, end_ms: int) -> int:

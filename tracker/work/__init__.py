@@ -1,0 +1,1 @@
+"""Tasks: the journal, git and tracker imports, and linking sessions to tasks."""
