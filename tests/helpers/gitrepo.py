@@ -24,14 +24,16 @@ class GitRepo:
         if date:
             env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
         if email:
-            env.update(GIT_AUTHOR_EMAIL=email, GIT_COMMITTER_EMAIL=email, GIT_AUTHOR_NAME="Other",
-                       GIT_COMMITTER_NAME="Other")
+            env.update(
+                GIT_AUTHOR_EMAIL=email, GIT_COMMITTER_EMAIL=email, GIT_AUTHOR_NAME="Other", GIT_COMMITTER_NAME="Other"
+            )
         proc = subprocess.run(["git", "-C", str(self.path), *args], capture_output=True, text=True, env=env)
         assert proc.returncode == 0, proc.stderr
         return proc.stdout.strip()
 
-    def commit(self, message: str, date: str, *, email: str | None = None, name: str | None = None,
-               lines: int = 3) -> str:
+    def commit(
+        self, message: str, date: str, *, email: str | None = None, name: str | None = None, lines: int = 3
+    ) -> str:
         f = self.path / (name or f"f{len(list(self.path.glob('f*')))}.txt")
         f.write_text("".join(f"line {i} of {message.splitlines()[0][:20]}\n" for i in range(lines)))
         self.git("add", "-A")

@@ -36,8 +36,9 @@ def build(tmp_path: Path) -> GitRepo:
     r.checkout("theirs", new=True)
     r.commit("Their feature", "2026-06-04T09:00:00Z", email=OTHER)
     r.checkout("main")
-    r.merge("theirs", "Merge pull request #14 from colleague/theirs\n\nTheir feature", "2026-06-04T10:00:00Z",
-            email=OTHER)
+    r.merge(
+        "theirs", "Merge pull request #14 from colleague/theirs\n\nTheir feature", "2026-06-04T10:00:00Z", email=OTHER
+    )
     return r
 
 
@@ -91,9 +92,9 @@ def test_a_branch_read_before_its_merge_joins_the_merge_task(tmp_path: Path, con
     assert [t[0] for t in tasks(conn)] == ["feat: base", "feature/search"]
     assert len(result.absorbed) == 1
     # The manual link moved with the work.
-    assert conn.execute("SELECT t.title, l.manual FROM session_links l JOIN tasks t ON t.id = l.task_id").fetchall() == [
-        ("feature/search", 1)
-    ]
+    assert conn.execute(
+        "SELECT t.title, l.manual FROM session_links l JOIN tasks t ON t.id = l.task_id"
+    ).fetchall() == [("feature/search", 1)]
 
 
 def test_identity_defaults_to_the_repository_email(tmp_path: Path, conn: sqlite3.Connection) -> None:

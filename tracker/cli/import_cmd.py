@@ -9,6 +9,7 @@ from typing import Any
 from tracker.cli.progress import Progress
 from tracker.services.context import Context
 from tracker.services.importer import ImportSummary, run_import
+from tracker.services.tasks import import_git
 
 
 def register(sub: Any) -> None:
@@ -41,6 +42,10 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     conn = ctx.connect()
     summary = import_now(ctx, conn)
     report_problems(summary)
+    repos = import_git(ctx, conn)
+    for r in repos:
+        if r.error:
+            print(f"tokenworth: git: {r.error}", file=sys.stderr)
     if args.json:
         import json
 
@@ -56,6 +61,12 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
                         "errors": s.errors,
                     }
                     for name, s in summary.sources.items()
+                }
+                | {
+                    "git": [
+                        {"repo": r.repo, "commits_read": r.commits_read, "tasks_new": r.tasks_new, "error": r.error}
+                        for r in repos
+                    ]
                 },
                 indent=2,
             )
@@ -66,4 +77,6 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
                 f"{s.name}: {s.files_seen} file(s), {s.files_read} read, "
                 f"{s.events_read:,} usage record(s) in {s.new_lines:,} new line(s)"
             )
-    return 1 if summary.skipped else 0
+        for r in repos:
+            print(f"git {r.repo}: {r.commits_read} new commit(s), {r.tasks_new} new task(s)")
+    return 1 if summary.skipped or any(r.error for r in repos) else 0

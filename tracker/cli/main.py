@@ -19,7 +19,7 @@ EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from tracker.cli import config_cmd, import_cmd, sources_cmd, usage_cmd
+    from tracker.cli import config_cmd, import_cmd, sources_cmd, task_cmd, usage_cmd
 
     parser = argparse.ArgumentParser(
         prog="tokenworth",
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     import_cmd.register(sub)
     usage_cmd.register(sub)
     sources_cmd.register(sub)
+    task_cmd.register(sub)
     config_cmd.register(sub)
     return parser
 

@@ -20,7 +20,7 @@ SETTINGS_VERSION = 1
 @dataclass(frozen=True)
 class Setting:
     name: str
-    kind: str  # bool | int | decimal | str | timezone | paths | price_overrides
+    kind: str  # bool | int | decimal | str | timezone | paths | list | price_overrides
     default: Any
     label: str
     help: str
@@ -126,6 +126,7 @@ _PARSERS: dict[str, Callable[[Setting, str], Any]] = {
     "str": _str,
     "timezone": _timezone,
     "paths": _paths,
+    "list": _paths,
     "price_overrides": _price_overrides,
 }
 
@@ -136,6 +137,7 @@ _VALIDATORS: dict[str, Callable[[Setting, Any], Any]] = {
     "str": lambda s, v: str(v),
     "timezone": lambda s, v: _timezone(s, str(v)),
     "paths": _paths_value,
+    "list": _paths_value,
     "price_overrides": _price_overrides_value,
 }
 
@@ -204,6 +206,28 @@ SETTINGS: tuple[Setting, ...] = (
         0,
         "Weekly active-day target",
         "Days a week with AI usage your team expects; 0 means no target.",
+    ),
+    Setting(
+        "work.git_enabled",
+        "bool",
+        True,
+        "Import tasks from git",
+        "Read commits in the repositories your AI sessions worked in (and the folders below).",
+    ),
+    Setting(
+        "work.git_folders",
+        "paths",
+        [],
+        "More git repositories",
+        "Folders of repositories to read besides those found from sessions, comma-separated.",
+    ),
+    Setting(
+        "work.git_emails",
+        "list",
+        [],
+        "Your git identities",
+        "Author emails whose commits are yours, comma-separated; empty means each repository's "
+        "'git config user.email'.",
     ),
 )
 

@@ -84,3 +84,9 @@ def completed_count(conn: sqlite3.Connection, start_ms: int, end_ms: int) -> int
         (start_ms, end_ms),
     ).fetchone()
     return int(row[0])
+
+
+def delete_task(conn: sqlite3.Connection, task_id: int) -> bool:
+    """Remove a task and its links; usage is never touched."""
+    with conn:
+        return conn.execute("DELETE FROM tasks WHERE id = ?", (task_id,)).rowcount == 1

@@ -96,6 +96,8 @@ class SettingsDialog(QDialog):
             h.addWidget(pick)
             row.setProperty("line", line)
             return row
+        if s.kind == "list":
+            return QLineEdit(", ".join(value))
         if s.kind == "price_overrides":
             text = QPlainTextEdit(json.dumps(value, indent=2) if value else "")
             text.setPlaceholderText('{"claude-sonnet-4-5": {"input": 2.4, "output": 12}}')

@@ -1,0 +1,116 @@
+"""``tokenworth task add|list|done|link``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from tracker.cli.table import render_table, tokens
+from tracker.core.errors import UsageError
+from tracker.core.tasks import CATEGORIES, NewTask
+from tracker.services.context import Context
+from tracker.services.tasks import list_tasks, task_json
+from tracker.services.usage import money
+from tracker.store.tasks import delete_task, insert_task, set_done
+from tracker.work.linking import set_manual_link
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _hours(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"expected a number of hours, got {text!r}") from None
+    if not value.is_finite() or value < 0:
+        raise argparse.ArgumentTypeError("hours saved must be a non-negative number")
+    return value
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("task", help="log, list and link the work your tokens went into")
+    verbs = p.add_subparsers(dest="verb", metavar="VERB", required=True)
+    add = verbs.add_parser("add", help="log a task")
+    add.add_argument("title")
+    add.add_argument("--done", action="store_true", help="completed now")
+    add.add_argument("--impact", default="", help="why it mattered, in a sentence")
+    add.add_argument("--hours-saved", type=_hours, metavar="N", help="your estimate of the hours saved")
+    add.add_argument("--category", choices=CATEGORIES, default="other")
+    add.add_argument("--link", action="append", default=[], metavar="URL", help="ticket or pull request (repeatable)")
+    ls = verbs.add_parser("list", help="tasks with the tokens and cost of their sessions")
+    ls.add_argument("--since", type=_date, metavar="DATE")
+    ls.add_argument("--until", type=_date, metavar="DATE")
+    ls.add_argument("--timezone", metavar="IANA")
+    ls.add_argument("--json", action="store_true")
+    done = verbs.add_parser("done", help="mark a task completed")
+    done.add_argument("id", type=int)
+    delete = verbs.add_parser("delete", help="delete a task (its sessions' usage stays)")
+    delete.add_argument("id", type=int)
+    link = verbs.add_parser("link", help="link a session to a task by hand (kept across re-imports)")
+    link.add_argument("id", type=int)
+    link.add_argument("--session", required=True, metavar="SESSION_ID")
+    link.add_argument("--unlink", action="store_true", help="remove the link instead, for good")
+    p.set_defaults(handler=handle)
+
+
+def handle(ctx: Context, args: argparse.Namespace) -> int:
+    conn = ctx.connect()
+    now_ms = int(time.time() * 1000)
+    if args.verb == "add":
+        task = NewTask(args.title, args.done, args.category, args.impact, args.hours_saved, tuple(args.link))
+        problems = task.problems()
+        if problems:
+            raise UsageError("; ".join(problems))
+        print(f"task {insert_task(conn, task, now_ms)} added")
+        return 0
+    if args.verb == "done":
+        if not set_done(conn, args.id, now_ms):
+            raise UsageError(f"no task {args.id}")
+        print(f"task {args.id} done")
+        return 0
+    if args.verb == "delete":
+        if not delete_task(conn, args.id):
+            raise UsageError(f"no task {args.id}")
+        print(f"task {args.id} deleted")
+        return 0
+    if args.verb == "link":
+        if conn.execute("SELECT 1 FROM tasks WHERE id = ?", (args.id,)).fetchone() is None:
+            raise UsageError(f"no task {args.id}")
+        sources = [r[0] for r in conn.execute("SELECT source FROM sessions WHERE session_id = ?", (args.session,))]
+        if not sources:
+            raise UsageError(f"no session {args.session!r}; 'tokenworth usage session' lists them")
+        for source in sources:
+            set_manual_link(conn, source, args.session, args.id, linked=not args.unlink)
+        print(f"session {args.session} {'unlinked from' if args.unlink else 'linked to'} task {args.id}")
+        return 0
+    tz = ctx.timezone(args.timezone)
+    rows = list_tasks(conn, tz, ctx.price_overrides(), args.since, args.until)
+    if args.json:
+        print(json.dumps([task_json(t, tz) for t in rows], indent=2, ensure_ascii=False))
+        return 0
+    if not rows:
+        print(
+            "No tasks yet. Log one with 'tokenworth task add TITLE --done', "
+            "or run 'tokenworth import' in a git project."
+        )
+        return 0
+    table = [
+        [str(t.id), t.title[:60], t.status, t.category, "yes" if t.ai_assisted else "", str(len(t.sessions)),
+         tokens(t.tokens), f"${money(t.cost_usd):,.2f}"]
+        for t in rows
+    ]  # fmt: skip
+    print(
+        render_table(
+            ["ID", "Title", "Status", "Category", "AI", "Sessions", "Tokens", "Cost"], table, right=(0, 5, 6, 7)
+        )
+    )
+    return 0

@@ -1,0 +1,129 @@
+"""Task use cases shared by the CLI and the app: git import, linking, listing with usage."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from tracker.analytics.task_metrics import SessionKey, task_usage
+from tracker.core.timezones import get_zone, local_day_start_ms
+from tracker.services.context import Context
+from tracker.services.usage import UsageQuery, build_usage_report, money
+from tracker.work.git_log import repo_root
+from tracker.work.git_tasks import RepoImport, import_repo
+from tracker.work.linking import active_links, auto_link
+
+
+def git_repositories(ctx: Context, conn: sqlite3.Connection) -> list[Path]:
+    """Repositories the sessions worked in, and the folders the user added."""
+    candidates = [Path(p) for (p,) in conn.execute("SELECT DISTINCT project FROM sessions WHERE project != ''")]
+    candidates += [Path(p).expanduser() for p in ctx.settings.get("work.git_folders")]
+    roots = {root for folder in candidates if (root := repo_root(folder)) is not None}
+    return sorted(roots)
+
+
+def import_git(ctx: Context, conn: sqlite3.Connection) -> list[RepoImport]:
+    """New commits of every known repository as tasks, then links recomputed."""
+    if not ctx.settings.get("work.git_enabled"):
+        return []
+    emails = ctx.settings.get("work.git_emails")
+    results = [import_repo(conn, repo, emails) for repo in git_repositories(ctx, conn)]
+    auto_link(conn)
+    return results
+
+
+@dataclass
+class TaskRow:
+    id: int
+    title: str
+    status: str
+    completed_ms: int | None
+    source: str
+    external_id: str | None
+    category: str
+    impact: str
+    hours_saved: Decimal | None
+    links: list[str]
+    project: str
+    branch: str
+    ai_assisted: bool = False
+    files_changed: int = 0
+    lines_added: int = 0
+    lines_removed: int = 0
+    sessions: list[SessionKey] = field(default_factory=list)
+    tokens: int = 0
+    cost_usd: Decimal = Decimal(0)
+
+
+def list_tasks(
+    conn: sqlite3.Connection,
+    timezone: str,
+    overrides: Any,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[TaskRow]:
+    """Tasks completed in ``since..until`` (all tasks when no range), with their usage."""
+    zone = get_zone(timezone)
+    where, params = "", []
+    if since or until:
+        lo = local_day_start_ms(since, zone) if since else 0
+        hi = local_day_start_ms(until + timedelta(days=1), zone) if until else 2**62
+        where, params = "WHERE t.completed_ms >= ? AND t.completed_ms < ?", [lo, hi]
+    rows = conn.execute(
+        f"""SELECT t.id, t.title, t.status, t.completed_ms, t.source, t.external_id, t.category, t.impact,
+                   t.hours_saved, t.links, t.project, t.branch,
+                   COALESCE(MAX(c.ai_assisted), 0), COALESCE(SUM(c.files_changed), 0),
+                   COALESCE(SUM(c.lines_added), 0), COALESCE(SUM(c.lines_removed), 0)
+            FROM tasks t LEFT JOIN task_commits c ON c.task_id = t.id {where}
+            GROUP BY t.id ORDER BY COALESCE(t.completed_ms, t.created_ms), t.id""",  # noqa: S608 - fixed fragments
+        params,
+    ).fetchall()
+    report = build_usage_report(conn, UsageQuery("session", timezone), overrides)
+    per_session = {(r.source, r.session_id): (r.totals.total_tokens, r.totals.cost_usd) for r in report.rows}
+    usage = task_usage(active_links(conn), per_session)
+    out = []
+    for r in rows:
+        task = TaskRow(
+            r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], Decimal(r[8]) if r[8] else None, json.loads(r[9]),
+            r[10], r[11], bool(r[12]), r[13], r[14], r[15],
+        )  # fmt: skip
+        if (u := usage.get(task.id)) is not None:
+            task.sessions, task.tokens, task.cost_usd = sorted(u.sessions), u.tokens, u.cost_usd
+        out.append(task)
+    return out
+
+
+def task_json(task: TaskRow, timezone: str) -> dict[str, Any]:
+    completed = (
+        datetime.fromtimestamp(task.completed_ms / 1000, UTC)
+        .astimezone(get_zone(timezone))
+        .isoformat(timespec="seconds")
+        if task.completed_ms
+        else None
+    )
+    return {
+        "id": task.id,
+        "title": task.title,
+        "status": task.status,
+        "completed_at": completed,
+        "source": task.source,
+        "external_id": task.external_id,
+        "ai_assisted": task.ai_assisted,
+        "sessions": [session_id for _, session_id in task.sessions],
+        "tokens": task.tokens,
+        "cost_usd": money(task.cost_usd),
+        "category": task.category,
+        "impact": task.impact,
+        "hours_saved": float(task.hours_saved) if task.hours_saved is not None else None,
+        "links": task.links,
+        "project": task.project,
+        "branch": task.branch,
+        "files_changed": task.files_changed,
+        "lines_added": task.lines_added,
+        "lines_removed": task.lines_removed,
+    }
