@@ -113,7 +113,9 @@ def test_a_new_log_line_shows_within_five_seconds(qtbot, window: MainWindow, rec
 
 def test_cancel_keeps_what_was_read_and_the_next_import_completes(qtbot, window: MainWindow, cli: CliRunner) -> None:
     worker = window.importer.worker
-    worker.progress.connect(lambda done, total: worker.cancel())
+    # Cancel from the worker's own thread at its first progress report, so the import cannot
+    # finish first however fast it is.
+    worker.progress.connect(lambda done, total: worker.cancel(), Qt.ConnectionType.DirectConnection)
     with qtbot.waitSignal(worker.cancelled, timeout=60_000):
         window.import_now()
     worker.progress.disconnect()
