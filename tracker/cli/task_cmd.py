@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from tracker.cli.table import render_table, tokens
 from tracker.core.errors import UsageError
-from tracker.core.tasks import CATEGORIES, NewTask
+from tracker.core.tasks import CATEGORIES, MAPPABLE, NewTask
 from tracker.services.context import Context
-from tracker.services.tasks import list_tasks, task_json
+from tracker.services.tasks import import_task_file, list_tasks, task_json
 from tracker.services.usage import money
 from tracker.store.tasks import delete_task, insert_task, set_done
 from tracker.work.linking import set_manual_link
+from tracker.work.trackers import FORMATS, mapping_from_text
 
 
 def _date(text: str) -> date:
@@ -53,6 +56,12 @@ def register(sub: Any) -> None:
     ls.add_argument("--json", action="store_true")
     done = verbs.add_parser("done", help="mark a task completed")
     done.add_argument("id", type=int)
+    imp = verbs.add_parser("import", help="tasks from a Jira/Linear CSV, gh JSON or any CSV")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--format", choices=FORMATS, help="default: guessed from the file")
+    imp.add_argument("--map", metavar="FIELD=COLUMN,...", help=f"for --format csv; fields: {', '.join(MAPPABLE)}")
+    imp.add_argument("--save-mapping", metavar="NAME", help="remember --map under NAME")
+    imp.add_argument("--mapping", metavar="NAME", help="use a saved mapping")
     delete = verbs.add_parser("delete", help="delete a task (its sessions' usage stays)")
     delete.add_argument("id", type=int)
     link = verbs.add_parser("link", help="link a session to a task by hand (kept across re-imports)")
@@ -77,6 +86,8 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
             raise UsageError(f"no task {args.id}")
         print(f"task {args.id} done")
         return 0
+    if args.verb == "import":
+        return _import(ctx, conn, args, now_ms)
     if args.verb == "delete":
         if not delete_task(conn, args.id):
             raise UsageError(f"no task {args.id}")
@@ -114,3 +125,31 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def _import(ctx: Context, conn: Any, args: argparse.Namespace, now_ms: int) -> int:
+    if not args.file.is_file():
+        raise UsageError(f"no file {args.file}")
+    mapping = None
+    if args.map:
+        try:
+            mapping = mapping_from_text(args.map)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        if args.save_mapping:
+            saved = dict(ctx.settings.get("work.csv_mappings"))
+            saved[args.save_mapping] = mapping
+            ctx.settings.set("work.csv_mappings", json.dumps(saved))
+    elif args.mapping:
+        mapping = ctx.settings.get("work.csv_mappings").get(args.mapping)
+        if mapping is None:
+            raise UsageError(f"no saved mapping {args.mapping!r}")
+    if (args.format == "csv" or args.mapping or args.map) and not mapping:
+        raise UsageError("a generic CSV needs --map FIELD=COLUMN,... (at least title=…) or --mapping NAME")
+    result = import_task_file(ctx, conn, args.file, args.format or ("csv" if mapping else None), mapping, now_ms)
+    print(f"{args.file}: {result.format}: {result.new} new task(s), {result.updated} updated")
+    for row, reason in result.bad_rows[:20]:
+        print(f"tokenworth: {args.file}: row {row}: {reason}", file=sys.stderr)
+    if len(result.bad_rows) > 20:
+        print(f"tokenworth: … and {len(result.bad_rows) - 20} more bad rows", file=sys.stderr)
+    return 1 if result.bad_rows else 0

@@ -13,6 +13,7 @@ from typing import Any
 
 from tracker.core.errors import SettingError
 from tracker.core.records import PRICE_KINDS
+from tracker.core.tasks import MAPPABLE
 
 SETTINGS_VERSION = 1
 
@@ -20,7 +21,7 @@ SETTINGS_VERSION = 1
 @dataclass(frozen=True)
 class Setting:
     name: str
-    kind: str  # bool | int | decimal | str | timezone | paths | list | price_overrides
+    kind: str  # bool | int | decimal | str | timezone | paths | list | price_overrides | mappings
     default: Any
     label: str
     help: str
@@ -119,6 +120,24 @@ def _price_overrides_value(s: Setting, value: Any) -> dict[str, dict[str, str]]:
     return out
 
 
+def _mappings(s: Setting, text: str) -> dict[str, dict[str, str]]:
+    try:
+        value = json.loads(text) if text.strip() else {}
+    except json.JSONDecodeError as exc:
+        raise SettingError(f"{s.name}: expected JSON ({exc.msg})") from None
+    return _mappings_value(s, value)
+
+
+def _mappings_value(s: Setting, value: Any) -> dict[str, dict[str, str]]:
+    if not isinstance(value, dict) or not all(isinstance(m, dict) for m in value.values()):
+        raise SettingError(f"{s.name}: expected an object of name -> {{field: column}}")
+    for name, mapping in value.items():
+        unknown = set(mapping) - set(MAPPABLE)
+        if unknown or "title" not in mapping:
+            raise SettingError(f"{s.name}: mapping {name!r} needs 'title' and only fields {', '.join(MAPPABLE)}")
+    return {str(k): {str(f): str(c) for f, c in m.items()} for k, m in value.items()}
+
+
 _PARSERS: dict[str, Callable[[Setting, str], Any]] = {
     "bool": _bool,
     "int": _int,
@@ -128,6 +147,7 @@ _PARSERS: dict[str, Callable[[Setting, str], Any]] = {
     "paths": _paths,
     "list": _paths,
     "price_overrides": _price_overrides,
+    "mappings": lambda s, text: _mappings(s, text),
 }
 
 _VALIDATORS: dict[str, Callable[[Setting, Any], Any]] = {
@@ -139,6 +159,7 @@ _VALIDATORS: dict[str, Callable[[Setting, Any], Any]] = {
     "paths": _paths_value,
     "list": _paths_value,
     "price_overrides": _price_overrides_value,
+    "mappings": lambda s, v: _mappings_value(s, v),
 }
 
 
@@ -228,6 +249,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Your git identities",
         "Author emails whose commits are yours, comma-separated; empty means each repository's "
         "'git config user.email'.",
+    ),
+    Setting(
+        "work.csv_mappings",
+        "mappings",
+        {},
+        "Saved CSV column mappings",
+        'Named mappings for "tokenworth task import --format csv", e.g. {"sheet": {"title": "Name"}}.',
     ),
 )
 

@@ -11,6 +11,10 @@ CATEGORIES = (
 )  # fmt: skip
 
 
+# Task fields a CSV column can be mapped to.
+MAPPABLE = ("title", "external_id", "status", "completed_at", "created_at", "link", "category", "labels")
+
+
 class NewTask(msgspec.Struct, frozen=True):
     """What a person types when logging a task."""
 

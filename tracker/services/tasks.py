@@ -14,9 +14,11 @@ from tracker.analytics.task_metrics import SessionKey, task_usage
 from tracker.core.timezones import get_zone, local_day_start_ms
 from tracker.services.context import Context
 from tracker.services.usage import UsageQuery, build_usage_report, money
+from tracker.store.tasks import upsert_imported
 from tracker.work.git_log import repo_root
 from tracker.work.git_tasks import RepoImport, import_repo
 from tracker.work.linking import active_links, auto_link
+from tracker.work.trackers import guess_format, parse_file
 
 
 def git_repositories(ctx: Context, conn: sqlite3.Connection) -> list[Path]:
@@ -127,3 +129,29 @@ def task_json(task: TaskRow, timezone: str) -> dict[str, Any]:
         "lines_added": task.lines_added,
         "lines_removed": task.lines_removed,
     }
+
+
+@dataclass
+class FileImport:
+    format: str
+    new: int = 0
+    updated: int = 0
+    bad_rows: list[tuple[int, str]] = field(default_factory=list)
+
+
+def import_task_file(
+    ctx: Context, conn: sqlite3.Connection, path: Path, fmt: str | None, mapping: dict[str, str] | None, now_ms: int
+) -> FileImport:
+    """Tasks from a tracker export; re-importing updates the same tasks, never duplicates."""
+    chosen = fmt or guess_format(path)
+    parsed = parse_file(path, chosen, mapping, now_ms)
+    result = FileImport(chosen, bad_rows=parsed.bad_rows)
+    with conn:
+        conn.execute("BEGIN IMMEDIATE")
+        for task in parsed.tasks:
+            _, new = upsert_imported(conn, task)
+            if new:
+                result.new += 1
+            else:
+                result.updated += 1
+    return result

@@ -98,9 +98,10 @@ class SettingsDialog(QDialog):
             return row
         if s.kind == "list":
             return QLineEdit(", ".join(value))
-        if s.kind == "price_overrides":
+        if s.kind in ("price_overrides", "mappings"):
             text = QPlainTextEdit(json.dumps(value, indent=2) if value else "")
-            text.setPlaceholderText('{"claude-sonnet-4-5": {"input": 2.4, "output": 12}}')
+            if s.kind == "price_overrides":
+                text.setPlaceholderText('{"claude-sonnet-4-5": {"input": 2.4, "output": 12}}')
             text.setFixedHeight(90)
             return text
         return QLineEdit(str(value))
