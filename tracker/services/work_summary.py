@@ -1,0 +1,95 @@
+"""Tokens set against the work they produced, for a period: what the dashboard's work
+section and the reports show."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from tracker.analytics.task_metrics import linked_share
+from tracker.core.timezones import get_zone
+from tracker.services.tasks import TaskRow, list_tasks
+from tracker.services.usage import UsageQuery, build_usage_report
+from tracker.work.linking import active_links
+
+HEAVY_SESSIONS = 8
+
+
+@dataclass(frozen=True)
+class Orphan:
+    """A session with usage but no task: spend with no recorded outcome."""
+
+    source: str
+    session_id: str
+    project: str
+    tokens: int
+    cost_usd: Decimal
+    first_ms: int | None
+
+
+@dataclass
+class WorkSummary:
+    tasks: list[TaskRow]
+    total_tokens: int
+    total_cost: Decimal
+    linked_share: float
+    weeks: list[tuple[str, int, int, Decimal]] = field(default_factory=list)  # week, tokens, tasks, cost
+    orphans: list[Orphan] = field(default_factory=list)
+
+    @property
+    def done(self) -> list[TaskRow]:
+        return [t for t in self.tasks if t.status == "done"]
+
+    @property
+    def hours_saved(self) -> Decimal:
+        return sum((t.hours_saved or Decimal(0) for t in self.done), Decimal(0))
+
+    def top_by_spend(self, n: int = 5) -> list[TaskRow]:
+        return sorted(self.tasks, key=lambda t: (-t.cost_usd, -t.tokens, t.id))[:n]
+
+    def cost_per_task_by_week(self) -> list[tuple[str, Decimal | None]]:
+        return [(w, cost / n if n else None) for w, _, n, cost in self.weeks]
+
+
+def _week(ms: int, zone: Any) -> str:
+    year, week, _ = datetime.fromtimestamp(ms / 1000, UTC).astimezone(zone).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def build_work_summary(
+    conn: sqlite3.Connection, timezone: str, since: date, until: date, overrides: Any
+) -> WorkSummary:
+    zone = get_zone(timezone)
+    tasks = list_tasks(conn, timezone, overrides, since, until)
+    weekly = build_usage_report(conn, UsageQuery("weekly", timezone, since, until), overrides)
+    sessions = build_usage_report(conn, UsageQuery("session", timezone, since, until), overrides)
+    total = weekly.total.totals
+    linked = {(s, i) for s, i, _, _ in active_links(conn)}
+    in_period_linked = sum(r.totals.total_tokens for r in sessions.rows if (r.source, r.session_id) in linked)
+    done_by_week: dict[str, int] = {}
+    for t in tasks:
+        if t.status == "done" and t.completed_ms is not None:
+            wk = _week(t.completed_ms, zone)
+            done_by_week[wk] = done_by_week.get(wk, 0) + 1
+    weeks = {r.period: (r.totals.total_tokens, r.totals.cost_usd) for r in weekly.rows}
+    zero = (0, Decimal(0))
+    rows = [(w, weeks.get(w, zero)[0], done_by_week.get(w, 0), weeks.get(w, zero)[1])
+            for w in sorted(set(weeks) | set(done_by_week))]  # fmt: skip
+    orphans = [
+        Orphan(r.source, r.session_id, sessions.session_info.get((r.source, r.session_id), ("", ""))[0],
+               r.totals.total_tokens, r.totals.cost_usd, r.first_ms)
+        for r in sessions.rows
+        if (r.source, r.session_id) not in linked
+    ]  # fmt: skip
+    orphans.sort(key=lambda o: (-o.tokens, o.session_id))
+    return WorkSummary(
+        tasks=tasks,
+        total_tokens=total.total_tokens,
+        total_cost=total.cost_usd,
+        linked_share=linked_share([in_period_linked], total.total_tokens),
+        weeks=rows,
+        orphans=orphans[:HEAVY_SESSIONS],
+    )
