@@ -74,13 +74,13 @@ def test_first_run_imports_in_the_background_and_matches_the_cli(
     assert "new usage records" in window.status.text()
     window.grab().save(str(screenshot_dir(tmp_path) / "dashboard.png"))
 
-    window.nav.setCurrentRow(1)
+    window.nav.setCurrentRow(2)
     sessions = usage_json(
         cli, "session", "--timezone", "UTC", "--since", str(since), "--until", str(until), "--no-import"
     )
     assert window.sessions.model.rowCount() == len(sessions["rows"])
     window.grab().save(str(screenshot_dir(tmp_path) / "sessions.png"))
-    window.nav.setCurrentRow(3)
+    window.nav.setCurrentRow(4)
     assert "found:" in window.sources.view.toPlainText()
 
 

@@ -46,11 +46,12 @@ class SourceImport:
 @dataclass
 class ImportSummary:
     sources: dict[str, SourceImport] = field(default_factory=dict)
+    tasks_changed: bool = False  # set when the same import also brought tasks (git)
 
     @property
     def changed(self) -> bool:
         """Whether this import stored anything (a report made before it may be stale)."""
-        return any(s.files_read for s in self.sources.values())
+        return self.tasks_changed or any(s.files_read for s in self.sources.values())
 
     @property
     def skipped(self) -> int:

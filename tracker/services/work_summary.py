@@ -60,8 +60,14 @@ def _week(ms: int, zone: Any) -> str:
 
 
 def build_work_summary(
-    conn: sqlite3.Connection, timezone: str, since: date, until: date, overrides: Any
+    conn: sqlite3.Connection,
+    timezone: str,
+    since: date,
+    until: date,
+    overrides: Any,
+    orphans_limit: int | None = HEAVY_SESSIONS,
 ) -> WorkSummary:
+    """The period's tasks and usage; ``orphans_limit`` heaviest sessions with no task (all: None)."""
     zone = get_zone(timezone)
     tasks = list_tasks(conn, timezone, overrides, since, until)
     weekly = build_usage_report(conn, UsageQuery("weekly", timezone, since, until), overrides)
@@ -91,5 +97,5 @@ def build_work_summary(
         total_cost=total.cost_usd,
         linked_share=linked_share([in_period_linked], total.total_tokens),
         weeks=rows,
-        orphans=orphans[:HEAVY_SESSIONS],
+        orphans=orphans[:orphans_limit],
     )

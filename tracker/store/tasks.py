@@ -90,3 +90,48 @@ def delete_task(conn: sqlite3.Connection, task_id: int) -> bool:
     """Remove a task and its links; usage is never touched."""
     with conn:
         return conn.execute("DELETE FROM tasks WHERE id = ?", (task_id,)).rowcount == 1
+
+
+@dataclass(frozen=True)
+class TaskEdit:
+    """The fields a person edits in the journal."""
+
+    title: str
+    category: str
+    impact: str
+    hours_saved: str | None
+    links: tuple[str, ...]
+    notes: str
+    include_in_report: bool
+
+
+def update_task(conn: sqlite3.Connection, task_id: int, edit: TaskEdit) -> None:
+    with conn:
+        conn.execute(
+            """UPDATE tasks SET title = ?, category = ?, impact = ?, hours_saved = ?, links = ?, notes = ?,
+                   include_in_report = ? WHERE id = ?""",
+            (edit.title.strip(), edit.category, edit.impact.strip(), edit.hours_saved, json.dumps(list(edit.links)),
+             edit.notes, int(edit.include_in_report), task_id),
+        )  # fmt: skip
+
+
+def snapshot_task(
+    conn: sqlite3.Connection, task_id: int
+) -> tuple[tuple[object, ...], list[tuple[object, ...]], list[tuple[object, ...]]] | None:
+    """Everything needed to undo a delete: the row, its links and its commits."""
+    row = conn.execute("SELECT * FROM tasks WHERE id = ?", (task_id,)).fetchone()
+    if row is None:
+        return None
+    links = conn.execute("SELECT * FROM session_links WHERE task_id = ?", (task_id,)).fetchall()
+    commits = conn.execute("SELECT * FROM task_commits WHERE task_id = ?", (task_id,)).fetchall()
+    return row, links, commits
+
+
+def restore_task(
+    conn: sqlite3.Connection, snap: tuple[tuple[object, ...], list[tuple[object, ...]], list[tuple[object, ...]]]
+) -> None:
+    row, links, commits = snap
+    with conn:
+        conn.execute(f"INSERT INTO tasks VALUES ({', '.join('?' * len(row))})", row)  # noqa: S608 - placeholders
+        conn.executemany("INSERT OR IGNORE INTO session_links VALUES (?, ?, ?, ?, ?, ?)", links)
+        conn.executemany("INSERT OR IGNORE INTO task_commits VALUES (?, ?, ?, ?, ?, ?, ?, ?)", commits)

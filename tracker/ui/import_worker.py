@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from tracker.services.context import Context
 from tracker.services.importer import ImportSummary, run_import
+from tracker.services.tasks import import_git
 
 
 class ImportCancelledError(Exception):
@@ -53,6 +54,9 @@ class ImportWorker(QObject):
                 progress=self._progress,
                 mp_context="forkserver",  # never fork a process that runs Qt threads
             )
+            repos = import_git(self._ctx, self._conn)  # new commits become tasks; links follow
+            if any(r.tasks_new or r.tasks_updated for r in repos):
+                summary.tasks_changed = True
         except ImportCancelledError:
             self.cancelled.emit()
         except Exception as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -22,17 +23,21 @@ from PySide6.QtWidgets import (
 
 from tracker.services.context import Context
 from tracker.services.importer import ImportSummary, source_roots
+from tracker.services.tasks import list_tasks
+from tracker.services.work_summary import build_work_summary
 from tracker.sources.registry import SOURCES
 from tracker.store.tasks import insert_task
 from tracker.ui.dashboard_page import DashboardPage
 from tracker.ui.import_worker import ImportThread
 from tracker.ui.log_watcher import LogWatcher
+from tracker.ui.review_dialog import ReviewDialog
 from tracker.ui.settings_dialog import SettingsDialog
 from tracker.ui.sources_page import SourcesPage
 from tracker.ui.task_dialog import QuickAddDialog
+from tracker.ui.tasks_page import TasksPage
 from tracker.ui.usage_table import UsageTablePage
 
-PAGES = ("Dashboard", "Sessions", "Projects", "Sources")
+PAGES = ("Dashboard", "Tasks", "Sessions", "Projects", "Sources")
 
 
 class MainWindow(QMainWindow):
@@ -47,8 +52,11 @@ class MainWindow(QMainWindow):
         self.sessions = UsageTablePage(ctx, self.read, "session")
         self.projects = UsageTablePage(ctx, self.read, "project")
         self.sources = SourcesPage(ctx, self.read)
+        self.tasks = TasksPage(ctx, self.read, lambda change: self.importer.write.emit(change))
+        self.tasks.new_task.connect(self.log_task)
+        self.tasks.review.connect(self.review_today)
         self.stack = QStackedWidget()
-        for page in (self.dashboard, self.sessions, self.projects, self.sources):
+        for page in (self.dashboard, self.tasks, self.sessions, self.projects, self.sources):
             self.stack.addWidget(page)
         self.nav = QListWidget()
         self.nav.addItems(PAGES)
@@ -72,6 +80,7 @@ class MainWindow(QMainWindow):
         self.cancel = QPushButton("Cancel import")
         self.cancel.setVisible(False)
         self.status = QLabel()
+        self.tasks.status.connect(self.status.setText)
         self.statusBar().addWidget(self.status, 1)
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.cancel)
@@ -158,7 +167,7 @@ class MainWindow(QMainWindow):
     def _refresh_tables(self) -> None:
         since, until = self.dashboard.selected_range()
         page = self.stack.currentWidget()
-        if isinstance(page, UsageTablePage):
+        if isinstance(page, UsageTablePage | TasksPage):
             page.refresh(since, until)
 
     # ---- import ------------------------------------------------------------------------------
@@ -210,6 +219,17 @@ class MainWindow(QMainWindow):
             now_ms = int(time.time() * 1000)
             self.importer.write.emit(lambda conn: insert_task(conn, task, now_ms))
             self.status.setText(f"Logged: {task.title.strip()}")
+
+    def review_today(self) -> None:
+        today = self.dashboard.today()
+        summary = build_work_summary(
+            self.read(), self.ctx.timezone(), today, today, self.ctx.price_overrides(), orphans_limit=None
+        )
+        recent = list_tasks(self.read(), self.ctx.timezone(), {}, today - timedelta(days=14), today)
+        open_tasks = [t for t in list_tasks(self.read(), self.ctx.timezone(), {}) if t.status == "open"]
+        dialog = ReviewDialog(summary.orphans, [*open_tasks, *reversed(recent)], self)
+        if dialog.exec():
+            self.importer.write.emit(dialog.change)
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.ctx.settings, str(self.ctx.paths.root), self)

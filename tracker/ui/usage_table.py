@@ -36,7 +36,7 @@ SORT_ROLE = Qt.ItemDataRole.UserRole
 Index = QModelIndex | QPersistentModelIndex
 
 
-def _when(ms: int | None, zone: ZoneInfo) -> str:
+def when(ms: int | None, zone: ZoneInfo) -> str:
     return "" if ms is None else datetime.fromtimestamp(ms / 1000, UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
@@ -110,7 +110,7 @@ class UsageTableModel(QAbstractTableModel):
             (project, project),
             (branch, branch),
             (models, models),
-            (_when(row.first_ms, self.zone), row.first_ms or 0),
+            (when(row.first_ms, self.zone), row.first_ms or 0),
             (text, seconds),
         ][column]
 
@@ -201,7 +201,7 @@ class UsageTablePage(QWidget):
         lines = [
             f"<h3>{escape(row.source)} session {escape(row.session_id)}</h3>",
             f"<p>Project <b>{escape(project) or '—'}</b> on branch <b>{escape(branch) or '—'}</b><br>",
-            f"{_when(row.first_ms, self.model.zone)} → {_when(row.last_ms, self.model.zone)} "
+            f"{when(row.first_ms, self.model.zone)} → {when(row.last_ms, self.model.zone)} "
             f"({_duration(row)[0]}), {row.totals.events:,} requests</p>",
             "<table cellpadding=4><tr><th align=left>Model</th><th>Input</th><th>Output</th>"
             "<th>Cache write</th><th>Cache read</th><th>Total</th><th>Cost</th></tr>",

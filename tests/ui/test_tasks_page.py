@@ -1,0 +1,78 @@
+"""The task journal in the app, over real git tasks and sessions."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.gitrepo import GitRepo
+from tests.helpers.loggen import LogWriter
+from tracker.services.context import Context
+from tracker.services.importer import run_import
+from tracker.services.tasks import import_git
+from tracker.services.work_summary import build_work_summary
+from tracker.ui.review_dialog import NEW, ReviewDialog
+from tracker.ui.tasks_page import TasksPage
+
+JUNE = (date(2026, 6, 1), date(2026, 6, 30))
+
+
+@pytest.fixture
+def work(ctx: Context, home: Path) -> Context:
+    repo = GitRepo(home / "src" / "shop")
+    repo.commit("feat: cart", "2026-06-01T11:00:00Z")
+    repo.commit("fix: totals", "2026-06-02T11:00:00Z")
+    w = LogWriter(home, seed=9, content_bytes=40)
+    w.claude_session(datetime(2026, 6, 1, 9, tzinfo=UTC), project=str(repo.path), turns=3)
+    w.codex_session(datetime(2026, 6, 10, 9, tzinfo=UTC), project="/home/dev/notes", turns=2)
+    conn = ctx.connect()
+    run_import(conn, home=home, env={}, config=ctx.source_config())
+    import_git(ctx, conn)
+    ctx.settings.set("general.timezone", "UTC")
+    return ctx
+
+
+def direct_writer(ctx: Context) -> Callable[[Callable[[sqlite3.Connection], object]], None]:
+    conn = ctx.connect()
+    return lambda change: change(conn)  # the app sends these to its writer thread
+
+
+def test_journal_lists_edits_completes_deletes_and_undoes(qtbot, work: Context, monkeypatch) -> None:
+    page = TasksPage(work, work.connect, direct_writer(work))
+    qtbot.addWidget(page)
+    page.refresh(*JUNE)
+    assert page.model.rowCount() == 2
+    titles = {page.model.rows[i].title for i in range(2)}
+    assert titles == {"feat: cart", "fix: totals"}
+    cart = next(t for t in page.model.rows if t.title == "feat: cart")
+    assert cart.tokens > 0 and len(cart.sessions) == 1
+    page.search.setText("totals")
+    assert page.proxy.rowCount() == 1
+    page.table.selectRow(0)
+    page.delete_selected()
+    page.refresh(*JUNE)
+    assert {t.title for t in page.model.rows} == {"feat: cart"}
+    assert not page.undo.isHidden()
+    page.undo_delete()
+    page.search.clear()
+    page.refresh(*JUNE)
+    assert {t.title for t in page.model.rows} == {"feat: cart", "fix: totals"}
+    page.scope.setCurrentText("Open tasks")
+    assert page.model.rowCount() == 0
+
+
+def test_end_of_day_review_links_or_creates(qtbot, work: Context) -> None:
+    conn = work.connect()
+    summary = build_work_summary(conn, "UTC", date(2026, 6, 10), date(2026, 6, 10), {}, orphans_limit=None)
+    assert [o.source for o in summary.orphans] == ["codex"]
+    dialog = ReviewDialog(summary.orphans, [], None)
+    qtbot.addWidget(dialog)
+    dialog.choices[0].setCurrentText(NEW)
+    assert dialog.change(conn) == 1
+    after = build_work_summary(conn, "UTC", date(2026, 6, 10), date(2026, 6, 10), {}, orphans_limit=None)
+    assert after.orphans == [] and after.linked_share == 1.0
+    assert conn.execute("SELECT title FROM tasks WHERE title = 'Work in notes'").fetchone()

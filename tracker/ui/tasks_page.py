@@ -1,0 +1,252 @@
+"""The task journal: tasks with their sessions' tokens and cost; add, edit, complete,
+delete (with undo), search, import, and the end-of-day review."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker.core.tasks import CATEGORIES
+from tracker.services.context import Context
+from tracker.services.tasks import TaskRow, list_tasks
+from tracker.store.tasks import TaskEdit, delete_task, restore_task, set_done, snapshot_task, update_task
+from tracker.ui.formatting import money, tokens
+from tracker.ui.usage_table import SORT_ROLE, when
+
+Index = QModelIndex | QPersistentModelIndex
+Write = Callable[[Callable[[sqlite3.Connection], object]], None]
+HEADERS = ["Title", "Status", "Completed", "Category", "AI", "Sessions", "Tokens", "Cost", "Hours saved", "Impact"]
+
+
+class TasksModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[TaskRow] = []
+        self.zone_fmt: Callable[[int | None], str] = lambda ms: ""
+
+    def set_rows(self, rows: list[TaskRow], fmt: Callable[[int | None], str]) -> None:
+        self.beginResetModel()
+        self.rows, self.zone_fmt = rows, fmt
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt
+        return len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        t = self.rows[index.row()]
+        cells: list[tuple[str, Any]] = [
+            (t.title, t.title.lower()),
+            (t.status, t.status),
+            (self.zone_fmt(t.completed_ms), t.completed_ms or 0),
+            (t.category, t.category),
+            ("yes" if t.ai_assisted else "", int(t.ai_assisted)),
+            (str(len(t.sessions)), len(t.sessions)),
+            (tokens(t.tokens), t.tokens),
+            (money(t.cost_usd), float(t.cost_usd)),
+            ("" if t.hours_saved is None else f"{t.hours_saved} h", float(t.hours_saved or 0)),
+            (t.impact, t.impact),
+        ]
+        text, key = cells[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return text
+        if role == SORT_ROLE:
+            return key
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
+            return "\n".join([t.title, *t.links, *(f"{s}: {i}" for s, i in t.sessions)])
+        return None
+
+
+class EditTaskDialog(QDialog):
+    def __init__(self, task: TaskRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Edit task")
+        self.title = QLineEdit(task.title)
+        self.category = QComboBox()
+        self.category.addItems(CATEGORIES)
+        self.category.setCurrentText(task.category)
+        self.impact = QLineEdit(task.impact)
+        self.hours = QDoubleSpinBox()
+        self.hours.setRange(0, 1000)
+        self.hours.setDecimals(1)
+        self.hours.setSuffix(" h")
+        self.hours.setValue(float(task.hours_saved or 0))
+        self.links = QLineEdit(", ".join(task.links))
+        self.notes = QPlainTextEdit()
+        self.include = QCheckBox("Include in reports")
+        self.include.setChecked(True)
+        self.error = QLabel()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        for label, widget in (
+            ("Title", self.title),
+            ("Category", self.category),
+            ("Impact", self.impact),
+            ("Hours saved", self.hours),
+            ("Links", self.links),
+            ("Notes", self.notes),
+        ):
+            form.addRow(label, widget)
+        form.addRow("", self.include)
+        form.addRow(self.error)
+        form.addRow(buttons)
+        self.edit: TaskEdit | None = None
+
+    def _accept(self) -> None:
+        if not self.title.text().strip():
+            self.error.setText("A task needs a title.")
+            return
+        hours = Decimal(str(round(self.hours.value(), 1)))
+        self.edit = TaskEdit(
+            self.title.text(), self.category.currentText(), self.impact.text(), str(hours) if hours else None,
+            tuple(x.strip() for x in self.links.text().split(",") if x.strip()), self.notes.toPlainText(),
+            self.include.isChecked(),
+        )  # fmt: skip
+        self.accept()
+
+
+class TasksPage(QWidget):
+    """Reads through the UI's connection; every change goes to the single writer."""
+
+    status = Signal(str)
+    new_task = Signal()
+    review = Signal()
+
+    def __init__(self, ctx: Context, read: Callable[[], sqlite3.Connection], write: Write) -> None:
+        super().__init__()
+        self.ctx, self.read, self.write = ctx, read, write
+        self.model = TasksModel()
+        self.proxy = QSortFilterProxyModel()
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search tasks…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.scope = QComboBox()
+        self.scope.addItems(["Completed in the period", "All tasks", "Open tasks"])
+        self.scope.currentTextChanged.connect(lambda _: self.refresh(*self.range))
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda _: self.edit_selected())
+        self.summary = QLabel()
+        self.undo = QPushButton("Undo delete")
+        self.undo.setVisible(False)
+        self.undo.clicked.connect(self.undo_delete)
+        self._deleted: Any = None
+        buttons = QHBoxLayout()
+        for text, slot in (
+            ("New…", self.new_task.emit),
+            ("Edit…", self.edit_selected),
+            ("Mark done", self.done_selected),
+            ("Delete", self.delete_selected),
+            ("Review today…", self.review.emit),
+        ):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.undo)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.scope)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(buttons)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table)
+        self.range: tuple[date, date] = (date.today(), date.today())
+
+    def refresh(self, since: date, until: date) -> None:
+        self.range = (since, until)
+        scope = self.scope.currentText()
+        tz = self.ctx.timezone()
+        rows = list_tasks(
+            self.read(), tz, self.ctx.price_overrides(), *((since, until) if scope.startswith("Completed") else ())
+        )
+        if scope == "Open tasks":
+            rows = [t for t in rows if t.status == "open"]
+        zone = ZoneInfo(tz)
+        self.model.set_rows(rows, lambda ms: when(ms, zone))
+        self.table.resizeColumnsToContents()
+        spent = sum((t.cost_usd for t in rows), Decimal(0))
+        self.summary.setText(f"{len(rows):,} tasks · {tokens(sum(t.tokens for t in rows))} tokens · {money(spent)}")
+
+    def selected(self) -> TaskRow | None:
+        index = self.table.currentIndex()
+        return self.model.rows[self.proxy.mapToSource(index).row()] if index.isValid() else None
+
+    def edit_selected(self) -> None:
+        task = self.selected()
+        if task is None:
+            return
+        dialog = EditTaskDialog(task, self)
+        if dialog.exec() and dialog.edit is not None:
+            edit = dialog.edit
+            self.write(lambda conn: update_task(conn, task.id, edit))
+
+    def done_selected(self) -> None:
+        task = self.selected()
+        if task is not None:
+            now_ms = int(time.time() * 1000)
+            self.write(lambda conn: set_done(conn, task.id, now_ms))
+
+    def delete_selected(self) -> None:
+        task = self.selected()
+        if task is None:
+            return
+        snap = snapshot_task(self.read(), task.id)
+        self._deleted = snap
+        self.write(lambda conn: delete_task(conn, task.id))
+        self.undo.setVisible(True)
+        self.status.emit(f"Deleted “{task.title}” (its sessions' usage is kept).")
+
+    def undo_delete(self) -> None:
+        snap, self._deleted = self._deleted, None
+        self.undo.setVisible(False)
+        if snap is not None:
+            self.write(lambda conn: restore_task(conn, snap))
+            self.status.emit("Task restored.")
