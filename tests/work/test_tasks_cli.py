@@ -114,3 +114,13 @@ def test_task_add_done_and_errors(cli: CliRunner) -> None:
     assert cli("task", "add", "  ").returncode == 2
     assert cli("task", "add", "x", "--hours-saved", "-1").returncode == 2
     assert cli("task", "link", str(task["id"]), "--session", "nope").returncode == 2
+
+
+def test_a_period_listing_keeps_each_sessions_split(cli: CliRunner, home: Path) -> None:
+    setup_project(home)
+    cli("import", check_rc=0)
+    everything = {t["title"]: t for t in tasks(cli)}
+    june_1 = json.loads(cli("task", "list", "--json", "--since", "2026-06-01", "--until", "2026-06-01").stdout)
+    assert [t["title"] for t in june_1] == ["feat: initial shop"]
+    # The same share as in the full listing, though the session also served a task not listed.
+    assert june_1[0]["tokens"] == everything["feat: initial shop"]["tokens"]

@@ -85,9 +85,17 @@ def list_tasks(
             GROUP BY t.id ORDER BY COALESCE(t.completed_ms, t.created_ms), t.id""",  # noqa: S608 - fixed fragments
         params,
     ).fetchall()
-    report = build_usage_report(conn, UsageQuery("session", timezone), overrides)
-    per_session = {(r.source, r.session_id): (r.totals.total_tokens, r.totals.cost_usd) for r in report.rows}
-    usage = task_usage(active_links(conn), per_session)
+    every = active_links(conn)
+    listed = {r[0] for r in rows}
+    wanted = frozenset(session_id for _, session_id, task_id, _ in every if task_id in listed)
+    # All links of those sessions, not only to listed tasks: a session's split stays the same.
+    links = [link for link in every if link[1] in wanted]
+    per_session = {}
+    if wanted:  # usage of just the sessions these tasks are linked to
+        query = UsageQuery("session", timezone, sessions=wanted)
+        report = build_usage_report(conn, query, overrides)
+        per_session = {(r.source, r.session_id): (r.totals.total_tokens, r.totals.cost_usd) for r in report.rows}
+    usage = task_usage(links, per_session)
     out = []
     for r in rows:
         task = TaskRow(

@@ -35,6 +35,7 @@ class UsageQuery:
     until: date | None = None
     source: str | None = None
     project: str | None = None
+    sessions: frozenset[str] | None = None  # with period "session": only these
 
 
 @dataclass
@@ -68,6 +69,7 @@ def build_usage_report(
         end_ms=local_day_start_ms(query.until + timedelta(days=1), zone) if query.until else None,
         source=query.source,
         project=query.project,
+        sessions=query.sessions if query.period == "session" else None,
     )
     book = build_price_book(conn, models_seen(conn), overrides)
     thresholds = {m: r.thresholds for m, r in book.rates.items()}

@@ -21,6 +21,7 @@ class UsageFilter:
     end_ms: int | None = None  # exclusive, UTC
     source: str | None = None
     project: str | None = None
+    sessions: frozenset[str] | None = None  # only these session ids (session grouping only)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,9 @@ def _where(f: UsageFilter, time_col: str, scale: int) -> tuple[str, list[object]
     if f.source:
         clauses.append("source = ?")
         params.append(f.source)
+    if f.sessions is not None:
+        clauses.append(f"session_id IN ({', '.join('?' * len(f.sessions)) or 'NULL'})")
+        params.extend(sorted(f.sessions))
     if f.project:
         root = f.project.rstrip("/") or "/"
         clauses.append("(project = ? OR substr(project, 1, ?) = ?)")
@@ -64,7 +68,7 @@ def _where(f: UsageFilter, time_col: str, scale: int) -> tuple[str, list[object]
 
 def models_seen(conn: sqlite3.Connection) -> list[str]:
     """Every model with stored usage (a superset of any filtered report's models)."""
-    return [r[0] for r in conn.execute("SELECT DISTINCT model FROM usage_rollup_project")]
+    return [r[0] for r in conn.execute("SELECT model FROM models")]
 
 
 def time_span(conn: sqlite3.Connection) -> tuple[int, int] | None:

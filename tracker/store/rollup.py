@@ -93,6 +93,8 @@ def _rebuild(conn: sqlite3.Connection, span: tuple[int, int] | None) -> None:
             GROUP BY 1, 2, 3, 4, 5, 6, 7""",  # noqa: S608 - constants only
         params,
     )
+    # Every model with usage, so a report learns which prices it needs without a scan.
+    conn.execute(f"INSERT OR IGNORE INTO models SELECT DISTINCT model FROM events {where}", params)  # noqa: S608
     # Without sessions: what day, week and month reports read.
     conn.execute(
         f"""INSERT INTO usage_rollup_project

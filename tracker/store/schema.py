@@ -129,6 +129,7 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (bucket, source, model, prompt_class, project)
     ) WITHOUT ROWID;
     CREATE TABLE rollup_dirty (bucket INTEGER PRIMARY KEY) WITHOUT ROWID;
+    CREATE TABLE models (model TEXT PRIMARY KEY) WITHOUT ROWID;
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TRIGGER events_moved AFTER UPDATE OF ts_ms ON events
         WHEN old.ts_ms / 900000 != new.ts_ms / 900000

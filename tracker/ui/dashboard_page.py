@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from tracker.services.context import Context
 from tracker.services.dashboard import PERIODS, Dashboard, build_dashboard, period_range
 from tracker.services.sources_status import source_statuses
+from tracker.services.work_summary import build_work_summary
 from tracker.ui.charts import (
     CalendarHeatmap,
     DaySeries,
@@ -35,6 +36,7 @@ from tracker.ui.charts import (
     repaint_plot,
 )
 from tracker.ui.formatting import money, short_tokens, tokens
+from tracker.ui.work_charts import WorkSection
 
 STORED_NOTE = (
     "Tokenworth stores usage metadata only (tool, model, time, session, project folder, branch, "
@@ -163,6 +165,9 @@ class DashboardPage(QWidget):
         layout.addWidget(QLabel("<b>The last 365 days</b> (click a day to see only that day)"))
         layout.addWidget(self.heatmap)
         layout.addLayout(mix)
+        self.work = WorkSection()
+        layout.addWidget(QLabel("<b>Work</b> — tokens set against the tasks they served"))
+        layout.addWidget(self.work)
         layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -267,6 +272,8 @@ class DashboardPage(QWidget):
         self.by_model.set_rows([(m, v.total_tokens, float(v.cost_usd)) for m, v in d.by_model.items()])
         self.by_tool.set_rows([(s, v.total_tokens, float(v.cost_usd)) for s, v in d.by_source.items()])
         self.hours.set_hours(d.hours)
+        w_since, w_until = (self.day_filter, self.day_filter) if self.day_filter else (since, until)
+        self.work.set_summary(build_work_summary(self.read(), tz, w_since, w_until, self.ctx.price_overrides()))
 
     def sources_text(self) -> str:
         """Where usage is read from, or where nothing was found: always in view."""

@@ -1,0 +1,170 @@
+"""The dashboard's work section: tokens set against tasks."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+
+from tracker.services.work_summary import WorkSummary
+from tracker.ui.charts import PALETTE, ShareBars, TokenAxis
+from tracker.ui.formatting import money, short_tokens, tokens
+
+
+class LabelAxis(pg.AxisItem):
+    def __init__(self) -> None:
+        super().__init__("bottom")
+        self.labels: Sequence[str] = ()
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802 - Qt
+        out = []
+        for v in values:
+            i = round(v)
+            out.append(self.labels[i] if 0 <= i < len(self.labels) and abs(v - i) < 1e-6 else "")
+        return out
+
+
+class WeeklyWorkChart(QWidget):
+    """Tokens per week as bars, tasks completed per week as a line on the right axis."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.axis = LabelAxis()
+        self.plot = pg.PlotWidget(axisItems={"bottom": self.axis, "left": TokenAxis()})
+        self.plot.setMinimumHeight(200)
+        self.plot.setMaximumHeight(300)
+        item = self.plot.getPlotItem()
+        item.setMouseEnabled(x=False, y=False)
+        item.hideButtons()
+        item.setLabel("left", "tokens")
+        item.showAxis("right")
+        item.setLabel("right", "tasks done")
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush=pg.mkBrush(PALETTE[0]))
+        self.plot.addItem(self.bars)
+        self.task_view = pg.ViewBox()
+        self.task_view.setZValue(10)
+        item.scene().addItem(self.task_view)
+        item.getAxis("right").linkToView(self.task_view)
+        self.task_view.setXLink(item)
+        self.line = pg.PlotDataItem(pen=pg.mkPen(PALETTE[1], width=2), symbol="o", symbolSize=7,
+                                    symbolBrush=PALETTE[1])  # fmt: skip
+        self.task_view.addItem(self.line)
+        item.getViewBox().sigResized.connect(lambda: self.task_view.setGeometry(item.getViewBox().sceneBoundingRect()))
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.plot)
+
+    def set_weeks(self, weeks: Sequence[tuple[str, int, int]]) -> None:
+        self.axis.labels = [w for w, _, _ in weeks]
+        xs = list(range(len(weeks)))
+        self.bars.setOpts(x=xs, height=[t for _, t, _ in weeks], width=0.7)
+        self.line.setData(xs, [n for _, _, n in weeks])
+        item = self.plot.getPlotItem()
+        item.setXRange(-0.6, max(len(weeks) - 0.4, 0.6), padding=0)
+        item.setYRange(0, max((t for _, t, _ in weeks), default=0) * 1.1 or 1, padding=0)
+        self.task_view.setYRange(0, max((n for _, _, n in weeks), default=0) * 1.2 or 1, padding=0)
+
+
+class CostPerTaskChart(pg.PlotWidget):
+    def __init__(self) -> None:
+        self.axis = LabelAxis()
+        super().__init__(axisItems={"bottom": self.axis})
+        self.setMinimumHeight(160)
+        self.setMaximumHeight(240)
+        item = self.getPlotItem()
+        item.setMouseEnabled(x=False, y=False)
+        item.hideButtons()
+        item.setLabel("left", "USD per task")
+        self.line = pg.PlotDataItem(pen=pg.mkPen(PALETTE[3], width=2), symbol="o", symbolSize=6, connect="finite")
+        self.addItem(self.line)
+
+    def set_points(self, points: Sequence[tuple[str, float | None]]) -> None:
+        self.axis.labels = [w for w, _ in points]
+        ys = [math.nan if v is None else v for _, v in points]
+        finite = [y for y in ys if not math.isnan(y)]
+        if finite:
+            self.line.setData(list(range(len(points))), ys)
+        else:
+            self.line.setData([], [])  # no week has a task yet (all-NaN data upsets the plot)
+        self.getPlotItem().setXRange(-0.5, max(len(points) - 0.5, 0.5), padding=0)
+        self.getPlotItem().setYRange(0, max(finite, default=0) * 1.2 or 1, padding=0)
+
+
+class TaskScatter(QWidget):
+    """Each task: tokens spent against hours saved. Hover a dot for the task."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.readout = QLabel("Hover a task.")
+        self.plot = pg.PlotWidget(axisItems={"bottom": pg.AxisItem("bottom")})
+        self.plot.setMinimumHeight(200)
+        self.plot.setMaximumHeight(300)
+        item = self.plot.getPlotItem()
+        item.setMouseEnabled(x=False, y=False)
+        item.hideButtons()
+        item.setLabel("bottom", "tokens")
+        item.setLabel("left", "hours saved")
+        self.dots = pg.ScatterPlotItem(size=10, brush=pg.mkBrush(PALETTE[2]), hoverable=True)
+        self.dots.sigHovered.connect(self._hovered)
+        self.plot.addItem(self.dots)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.readout, 0, 0)
+        grid.addWidget(self.plot, 1, 0)
+
+    def set_tasks(self, points: Sequence[tuple[str, int, float]]) -> None:
+        self.dots.setData([{"pos": (t, h), "data": f"{title}: {tokens(t)} tokens, {h:g} h saved"}
+                           for title, t, h in points])  # fmt: skip
+        self.readout.setText("Hover a task." if points else "No completed task has tokens or hours saved yet.")
+
+    def _hovered(self, _item: object, points: Sequence[object], _event: object) -> None:
+        if len(points):
+            self.readout.setText(str(points[0].data()))  # type: ignore[attr-defined] # a SpotItem
+
+
+class WorkSection(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.headline = QLabel()
+        self.headline.setWordWrap(True)
+        self.weekly = WeeklyWorkChart()
+        self.cost_per_task = CostPerTaskChart()
+        self.scatter = TaskScatter()
+        self.top = ShareBars("Top tasks by spend")
+        self.orphans = QLabel()
+        self.orphans.setWordWrap(True)
+        self.orphans.setTextFormat(Qt.TextFormat.RichText)
+        grid = QGridLayout(self)
+        grid.addWidget(self.headline, 0, 0, 1, 2)
+        grid.addWidget(QLabel("<b>Tokens and tasks per week</b>"), 1, 0)
+        grid.addWidget(QLabel("<b>Cost per task</b>"), 1, 1)
+        grid.addWidget(self.weekly, 2, 0)
+        grid.addWidget(self.cost_per_task, 2, 1)
+        grid.addWidget(QLabel("<b>Tokens against hours saved</b>"), 3, 0)
+        grid.addWidget(self.top, 4, 1)
+        grid.addWidget(self.scatter, 4, 0)
+        grid.addWidget(QLabel("<b>Heavy sessions with no task</b>"), 5, 0, 1, 2)
+        grid.addWidget(self.orphans, 6, 0, 1, 2)
+
+    def set_summary(self, s: WorkSummary) -> None:
+        done = s.done
+        per_task = short_tokens(sum(t.tokens for t in done) // len(done)) if done else "—"
+        self.headline.setText(
+            f"{len(done)} tasks completed · {100 * s.linked_share:.0f}% of tokens linked to a task · "
+            f"{per_task} tokens per completed task · {s.hours_saved:g} hours saved (your estimates)"
+        )
+        self.weekly.set_weeks([(w, t, n) for w, t, n, _ in s.weeks])
+        self.cost_per_task.set_points([(w, float(c) if c is not None else None) for w, c in s.cost_per_task_by_week()])
+        self.scatter.set_tasks(
+            [(t.title, t.tokens, float(t.hours_saved or 0)) for t in done if t.tokens or t.hours_saved]
+        )
+        self.top.set_rows([(t.title, t.tokens, float(t.cost_usd)) for t in s.top_by_spend() if t.tokens])
+        self.orphans.setText(
+            "<br>".join(
+                f"{o.source} · {o.project or '—'} · {tokens(o.tokens)} tokens · {money(o.cost_usd)}" for o in s.orphans
+            )
+            or "Every session in this period is linked to a task."
+        )
