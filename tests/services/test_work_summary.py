@@ -39,3 +39,19 @@ def test_work_summary(ctx: Context, home: Path) -> None:
     assert abs(s.linked_share - (1 - codex_tokens / s.total_tokens)) < 1e-9
     assert s.top_by_spend(1)[0].cost_usd == max(t.cost_usd for t in s.tasks)
     assert [c is None for _, c in s.cost_per_task_by_week()] == [False, False]
+
+
+def test_weekly_usage_from_days_matches_the_weekly_report(ctx: Context, home: Path) -> None:
+    from tracker.services.dashboard import build_dashboard
+    from tracker.services.work_summary import weeks_of_days
+
+    w = LogWriter(home, seed=2, content_bytes=40)
+    for day in (1, 4, 9, 15):
+        w.claude_session(datetime(2026, 6, day, 9, tzinfo=UTC), turns=2)
+    conn = ctx.connect()
+    run_import(conn, home=home, env={}, config=ctx.source_config())
+    since, until = date(2026, 6, 1), date(2026, 6, 20)
+    d = build_dashboard(conn, timezone="UTC", since=since, until=until, today=until, overrides={})
+    derived = build_work_summary(conn, "UTC", since, until, {}, weekly_usage=weeks_of_days(d.days))
+    queried = build_work_summary(conn, "UTC", since, until, {})
+    assert derived.weeks == queried.weeks and derived.total_tokens == queried.total_tokens

@@ -37,7 +37,9 @@ def source_statuses(ctx: Context, conn: sqlite3.Connection) -> list[SourceStatus
             "SELECT COUNT(*), COALESCE(SUM(skipped), 0), MAX(last_import_ms) FROM files WHERE source = ?",
             (name,),
         ).fetchone()
-        (events,) = conn.execute("SELECT COUNT(*) FROM events WHERE source = ?", (name,)).fetchone()
+        (events,) = conn.execute(  # from the rollup: no scan of every event
+            "SELECT COALESCE(SUM(events), 0) FROM usage_rollup_project WHERE source = ?", (name,)
+        ).fetchone()
         first = conn.execute(
             """SELECT s.path, s.line_no, s.reason FROM skipped_lines s JOIN files f ON f.path = s.path
                WHERE f.source = ? ORDER BY s.path, s.line_no LIMIT ?""",

@@ -4,6 +4,7 @@ section and the reports show."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -66,13 +67,18 @@ def build_work_summary(
     until: date,
     overrides: Any,
     orphans_limit: int | None = HEAVY_SESSIONS,
+    helpers: Sequence[sqlite3.Connection] = (),
+    weekly_usage: Sequence[tuple[str, int, Decimal]] | None = None,
 ) -> WorkSummary:
     """The period's tasks and usage; ``orphans_limit`` heaviest sessions with no task (all: None)."""
     zone = get_zone(timezone)
     tasks = list_tasks(conn, timezone, overrides, since, until)
-    weekly = build_usage_report(conn, UsageQuery("weekly", timezone, since, until), overrides)
-    sessions = build_usage_report(conn, UsageQuery("session", timezone, since, until), overrides)
-    total = weekly.total.totals
+    if weekly_usage is None:  # callers that already hold the period's usage pass it in
+        weekly = build_usage_report(conn, UsageQuery("weekly", timezone, since, until), overrides, helpers)
+        weekly_usage = [(r.period, r.totals.total_tokens, r.totals.cost_usd) for r in weekly.rows]
+    sessions = build_usage_report(conn, UsageQuery("session", timezone, since, until), overrides, helpers)
+    total_tokens = sum(t for _, t, _ in weekly_usage)
+    total_cost = sum((c for _, _, c in weekly_usage), Decimal(0))
     linked = {(s, i) for s, i, _, _ in active_links(conn)}
     in_period_linked = sum(r.totals.total_tokens for r in sessions.rows if (r.source, r.session_id) in linked)
     done_by_week: dict[str, int] = {}
@@ -80,7 +86,7 @@ def build_work_summary(
         if t.status == "done" and t.completed_ms is not None:
             wk = _week(t.completed_ms, zone)
             done_by_week[wk] = done_by_week.get(wk, 0) + 1
-    weeks = {r.period: (r.totals.total_tokens, r.totals.cost_usd) for r in weekly.rows}
+    weeks = {w: (t, c) for w, t, c in weekly_usage}
     zero = (0, Decimal(0))
     rows = [(w, weeks.get(w, zero)[0], done_by_week.get(w, 0), weeks.get(w, zero)[1])
             for w in sorted(set(weeks) | set(done_by_week))]  # fmt: skip
@@ -93,9 +99,22 @@ def build_work_summary(
     orphans.sort(key=lambda o: (-o.tokens, o.session_id))
     return WorkSummary(
         tasks=tasks,
-        total_tokens=total.total_tokens,
-        total_cost=total.cost_usd,
-        linked_share=linked_share([in_period_linked], total.total_tokens),
+        total_tokens=total_tokens,
+        total_cost=total_cost,
+        linked_share=linked_share([in_period_linked], total_tokens),
         weeks=rows,
         orphans=orphans[:orphans_limit],
     )
+
+
+def weeks_of_days(days: Sequence[tuple[date, Any]]) -> list[tuple[str, int, Decimal]]:
+    """Per ISO week, the tokens and cost of daily rows (``(day, UsageRow | None)``)."""
+    out: dict[str, tuple[int, Decimal]] = {}
+    for day, row in days:
+        year, week, _ = day.isocalendar()
+        label = f"{year}-W{week:02d}"
+        t, c = out.get(label, (0, Decimal(0)))
+        if row is not None:
+            t, c = t + row.totals.total_tokens, c + row.totals.cost_usd
+        out[label] = (t, c)
+    return [(w, t, c) for w, (t, c) in sorted(out.items()) if t]

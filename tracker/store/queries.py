@@ -12,6 +12,7 @@ from typing import Literal
 from tracker.core.records import PROMPT_THRESHOLDS
 from tracker.store.rollup import BUCKET_MS
 
+PARALLEL_MIN_MS = 90 * 86_400_000  # shorter ranges sum faster on one core than split on two
 GroupBy = Literal["day", "hour", "session", "project"]
 
 
@@ -98,7 +99,9 @@ def grouped_usage(
     aligned = all(b is None or b % BUCKET_MS == 0 for b in (f.start_ms, f.end_ms))
     known = set(PROMPT_THRESHOLDS)
     rollup = aligned and all(t in known for ts in thresholds.values() for t in ts)
-    if not helpers or span is None:
+    if span is not None:  # only the part of the data the filter keeps is worth splitting
+        span = (max(span[0], f.start_ms or span[0]), min(span[1], (f.end_ms or span[1] + 1) - 1))
+    if not helpers or span is None or span[1] - span[0] < PARALLEL_MIN_MS:
         return _grouped(conn, f, group_by, offsets, thresholds, rollup=rollup)
     conns = [conn, *helpers]
     step = (span[1] + 1 - span[0]) // len(conns) + 1

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 
 from tracker.services.context import Context
 from tracker.services.dashboard import PERIODS, Dashboard, build_dashboard, period_range
-from tracker.services.sources_status import source_statuses
+from tracker.services.importer import source_roots
 from tracker.services.work_summary import build_work_summary
+from tracker.sources.registry import SOURCES
 from tracker.ui.charts import (
     CalendarHeatmap,
     DaySeries,
@@ -84,6 +85,7 @@ class DashboardPage(QWidget):
         self.day_filter: date | None = None
         self.data: Dashboard | None = None
         self._heat_day: date | None = None
+        self._helpers: list[sqlite3.Connection] | None = None
 
         self.period = QComboBox()
         self.period.addItems(PERIODS)
@@ -234,6 +236,7 @@ class DashboardPage(QWidget):
             weekly_target=int(self.ctx.settings.get("target.weekly_active_days")),
             day_filter=self.day_filter,
             heatmap=self.data.heatmap if keep and self.data is not None else None,
+            helpers=self.helpers(),
         )
         self._heat_day = self.today()
         self.zone_label.setText(f"Times in {tz}")
@@ -275,16 +278,25 @@ class DashboardPage(QWidget):
         w_since, w_until = (self.day_filter, self.day_filter) if self.day_filter else (since, until)
         self.work.set_summary(build_work_summary(self.read(), tz, w_since, w_until, self.ctx.price_overrides()))
 
+    def helpers(self) -> list[sqlite3.Connection]:
+        """Extra read connections, opened once, so reports use both cores."""
+        if self._helpers is None:
+            self._helpers = self.ctx.read_helpers()
+        return self._helpers
+
     def sources_text(self) -> str:
         """Where usage is read from, or where nothing was found: always in view."""
         parts = []
-        for s in source_statuses(self.ctx, self.read()):
-            if not s.enabled:
+        config = self.ctx.source_config()
+        for name, source in SOURCES.items():
+            if not config.is_enabled(name):
                 continue
-            if s.found:
-                parts.append(f"{s.label}: {', '.join(s.found)}")
+            roots = source_roots(source, self.ctx.home, self.ctx.env, config)
+            found = [str(r) for r in roots if r.is_dir()]
+            if found:
+                parts.append(f"{source.label}: {', '.join(found)}")
             else:
-                parts.append(f"no {s.label} logs found under {', '.join(s.roots)}")
+                parts.append(f"no {source.label} logs found under {', '.join(map(str, roots))}")
         return "Reading " + " · ".join(parts) if parts else "All sources are off (Settings)."
 
     def _redraw_chart(self) -> None:
