@@ -76,3 +76,45 @@ def test_end_of_day_review_links_or_creates(qtbot, work: Context) -> None:
     after = build_work_summary(conn, "UTC", date(2026, 6, 10), date(2026, 6, 10), {}, orphans_limit=None)
     assert after.orphans == [] and after.linked_share == 1.0
     assert conn.execute("SELECT title FROM tasks WHERE title = 'Work in notes'").fetchone()
+
+
+def test_csv_mapping_dialog_previews_and_remembers(qtbot, ctx: Context) -> None:
+    from tests.conftest import FIXTURES
+    from tracker.ui.import_dialog import CsvMappingDialog
+
+    path = FIXTURES / "trackers" / "custom-utf16.csv"
+    dialog = CsvMappingDialog(path, ctx.settings)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert not ok.isEnabled()  # no title column chosen yet
+    dialog.fields["title"].setCurrentText("Name")
+    dialog.fields["completed_at"].setCurrentText("Finished")
+    dialog.fields["external_id"].setCurrentText("Key")
+    assert ok.isEnabled()
+    assert dialog.preview.rowCount() == 2
+    assert dialog.preview.item(0, 0).text() == "Quarterly report"
+    assert dialog.preview.item(0, 2).text() == "2026-06-06"
+    assert "row 4: no title" in dialog.problems.text()
+    dialog.name.setText("sheet")
+    dialog._accept()
+    assert ctx.settings.get("work.csv_mappings")["sheet"] == {
+        "title": "Name",
+        "completed_at": "Finished",
+        "external_id": "Key",
+    }
+    again = CsvMappingDialog(path, ctx.settings)
+    qtbot.addWidget(again)
+    again.saved.setCurrentText("sheet")
+    assert again.mapping() == {"title": "Name", "completed_at": "Finished", "external_id": "Key"}
+
+
+def test_tracker_exports_import_from_the_journal(qtbot, work: Context) -> None:
+    from tests.conftest import FIXTURES
+
+    page = TasksPage(work, work.connect, direct_writer(work))
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.status, timeout=5_000) as said:
+        page.import_file(FIXTURES / "trackers" / "linear.csv")
+    assert said.args == ["linear.csv: 2 new tasks, 0 updated."]
+    page.scope.setCurrentText("All tasks")
+    assert {"Speed up search", "Write onboarding docs"} <= {t.title for t in page.model.rows}

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -31,10 +33,12 @@ from PySide6.QtWidgets import (
 
 from tracker.core.tasks import CATEGORIES
 from tracker.services.context import Context
-from tracker.services.tasks import TaskRow, list_tasks
+from tracker.services.tasks import FileImport, TaskRow, import_task_file, list_tasks
 from tracker.store.tasks import TaskEdit, delete_task, restore_task, set_done, snapshot_task, update_task
 from tracker.ui.formatting import money, tokens
+from tracker.ui.import_dialog import CsvMappingDialog
 from tracker.ui.usage_table import SORT_ROLE, when
+from tracker.work.trackers import guess_format
 
 Index = QModelIndex | QPersistentModelIndex
 Write = Callable[[Callable[[sqlite3.Connection], object]], None]
@@ -214,6 +218,28 @@ class TasksPage(QWidget):
         self.table.resizeColumnsToContents()
         spent = sum((t.cost_usd for t in rows), Decimal(0))
         self.summary.setText(f"{len(rows):,} tasks · {tokens(sum(t.tokens for t in rows))} tokens · {money(spent)}")
+
+    def import_file(self, path: Path | None = None) -> None:
+        """Tasks from a Jira/Linear CSV, gh JSON, or any CSV through a mapping dialog."""
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(self, "Import tasks", "", "Exports (*.csv *.json);;All files (*)")
+            if not name:
+                return
+            path = Path(name)
+        fmt = guess_format(path)
+        mapping = None
+        if fmt == "csv":
+            dialog = CsvMappingDialog(path, self.ctx.settings, self)
+            if not dialog.exec():
+                return
+            mapping = dialog.mapping()
+        now_ms = int(time.time() * 1000)
+        self.write(lambda conn: self._imported(import_task_file(self.ctx, conn, path, fmt, mapping, now_ms), path))
+
+    def _imported(self, result: FileImport, path: Path) -> FileImport:
+        bad = f"; {len(result.bad_rows)} rows skipped" if result.bad_rows else ""
+        self.status.emit(f"{path.name}: {result.new} new tasks, {result.updated} updated{bad}.")
+        return result
 
     def selected(self) -> TaskRow | None:
         index = self.table.currentIndex()
