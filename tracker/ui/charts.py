@@ -66,10 +66,10 @@ class DayAxis(pg.AxisItem):
 
 
 class TokenAxis(pg.AxisItem):
-    """Left axis in k/M/B rather than scientific notation."""
+    """A token axis in k/M/B rather than scientific notation."""
 
-    def __init__(self) -> None:
-        super().__init__("left")
+    def __init__(self, orientation: str = "left") -> None:
+        super().__init__(orientation)
         self.enableAutoSIPrefix(False)
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802 - Qt

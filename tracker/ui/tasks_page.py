@@ -188,6 +188,7 @@ class TasksPage(QWidget):
             ("Mark done", self.done_selected),
             ("Delete", self.delete_selected),
             ("Review today…", self.review.emit),
+            ("Import…", lambda: self.import_file()),  # not clicked(bool) as the path
         ):
             b = QPushButton(text)
             b.clicked.connect(slot)

@@ -99,7 +99,7 @@ class TaskScatter(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.readout = QLabel("Hover a task.")
-        self.plot = pg.PlotWidget(axisItems={"bottom": pg.AxisItem("bottom")})
+        self.plot = pg.PlotWidget(axisItems={"bottom": TokenAxis("bottom")})
         self.plot.setMinimumHeight(200)
         self.plot.setMaximumHeight(300)
         item = self.plot.getPlotItem()
