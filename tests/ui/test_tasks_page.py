@@ -118,3 +118,33 @@ def test_tracker_exports_import_from_the_journal(qtbot, work: Context) -> None:
     assert said.args == ["linear.csv: 2 new tasks, 0 updated."]
     page.scope.setCurrentText("All tasks")
     assert {"Speed up search", "Write onboarding docs"} <= {t.title for t in page.model.rows}
+
+
+def test_link_and_unlink_sessions_by_hand(qtbot, work: Context) -> None:
+    from PySide6.QtCore import Qt
+
+    from tracker.ui.link_dialog import LinkSessionsDialog
+
+    page = TasksPage(work, work.connect, direct_writer(work))
+    qtbot.addWidget(page)
+    page.refresh(*JUNE)
+    totals = next(t for t in page.model.rows if t.title == "fix: totals")
+    from tracker.services.usage import UsageQuery, build_usage_report
+
+    report = build_usage_report(work.connect(), UsageQuery("session", "UTC", *JUNE), {})
+    sessions = [(r, report.session_info.get((r.source, r.session_id), ("", ""))[0]) for r in report.rows]
+    dialog = LinkSessionsDialog(totals, sessions)
+    qtbot.addWidget(dialog)
+    codex = next(i for i, key in enumerate(dialog.keys) if key[0] == "codex")
+    claude = next(i for i, key in enumerate(dialog.keys) if key[0] == "claude-code")
+    assert dialog.list.item(claude).checkState() == Qt.CheckState.Checked  # linked automatically
+    dialog.list.item(claude).setCheckState(Qt.CheckState.Unchecked)
+    dialog.list.item(codex).setCheckState(Qt.CheckState.Checked)
+    assert dialog.change(work.connect()) == 2
+    # An automatic relink (as after every import) keeps the user's choice.
+    from tracker.work.linking import auto_link
+
+    auto_link(work.connect())
+    page.refresh(*JUNE)
+    again = next(t for t in page.model.rows if t.title == "fix: totals")
+    assert [s for s, _ in again.sessions] == ["codex"]

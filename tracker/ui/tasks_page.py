@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -34,9 +34,11 @@ from PySide6.QtWidgets import (
 from tracker.core.tasks import CATEGORIES
 from tracker.services.context import Context
 from tracker.services.tasks import FileImport, TaskRow, import_task_file, list_tasks
+from tracker.services.usage import UsageQuery, build_usage_report
 from tracker.store.tasks import TaskEdit, delete_task, restore_task, set_done, snapshot_task, update_task
 from tracker.ui.formatting import money, tokens
 from tracker.ui.import_dialog import CsvMappingDialog
+from tracker.ui.link_dialog import LinkSessionsDialog
 from tracker.ui.usage_table import SORT_ROLE, when
 from tracker.work.trackers import guess_format
 
@@ -187,6 +189,7 @@ class TasksPage(QWidget):
             ("Edit…", self.edit_selected),
             ("Mark done", self.done_selected),
             ("Delete", self.delete_selected),
+            ("Sessions…", self.link_selected),
             ("Review today…", self.review.emit),
             ("Import…", lambda: self.import_file()),  # not clicked(bool) as the path
         ):
@@ -254,6 +257,30 @@ class TasksPage(QWidget):
         if dialog.exec() and dialog.edit is not None:
             edit = dialog.edit
             self.write(lambda conn: update_task(conn, task.id, edit))
+
+    def link_selected(self) -> None:
+        """Choose by hand which sessions served the selected task."""
+        task = self.selected()
+        if task is None:
+            return
+        since, until = self.range
+        if task.completed_ms:  # sessions around the task, and those already linked to it
+            done = datetime.fromtimestamp(task.completed_ms / 1000, UTC).date()
+            since, until = min(since, done - timedelta(days=7)), max(until, done)
+        query = UsageQuery("session", self.ctx.timezone(), since, until)
+        report = build_usage_report(self.read(), query, self.ctx.price_overrides())
+        known = {(r.source, r.session_id) for r in report.rows}
+        rows = list(report.rows)
+        if missing := frozenset(s for src, s in task.sessions if (src, s) not in known):
+            extra = UsageQuery("session", self.ctx.timezone(), sessions=missing)
+            rows += build_usage_report(self.read(), extra, self.ctx.price_overrides()).rows
+        info = report.session_info
+        sessions = [
+            (r, info.get((r.source, r.session_id), ("", ""))[0]) for r in sorted(rows, key=lambda r: -(r.first_ms or 0))
+        ]
+        dialog = LinkSessionsDialog(task, sessions, self)
+        if dialog.exec():
+            self.write(dialog.change)
 
     def done_selected(self) -> None:
         task = self.selected()

@@ -1,0 +1,53 @@
+"""Link and unlink sessions to a task by hand; the choice survives every re-import."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from pathlib import PurePath
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from tracker.analytics.usage_rollup import UsageRow
+from tracker.services.tasks import TaskRow
+from tracker.ui.formatting import money, tokens
+from tracker.work.linking import set_manual_link
+
+
+class LinkSessionsDialog(QDialog):
+    def __init__(self, task: TaskRow, sessions: Sequence[tuple[UsageRow, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Sessions for “{task.title}”")
+        self.task = task
+        self.linked = set(task.sessions)
+        self.list = QListWidget()
+        self.keys: list[tuple[str, str]] = []
+        for row, project in sessions:
+            key = (row.source, row.session_id)
+            item = QListWidgetItem(
+                f"{row.source} · {PurePath(project).name or project or '—'} · {tokens(row.totals.total_tokens)} tokens"
+                f" · {money(row.totals.cost_usd)} · {row.session_id[:8]}"
+            )
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if key in self.linked else Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+            self.keys.append(key)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Checked sessions served this task. Your choice is kept across re-imports."))
+        layout.addWidget(self.list)
+        layout.addWidget(buttons)
+        self.resize(680, 480)
+
+    def change(self, conn: sqlite3.Connection) -> int:
+        """Store what changed (run by the single writer); returns how many links changed."""
+        changed = 0
+        for i, key in enumerate(self.keys):
+            checked = self.list.item(i).checkState() == Qt.CheckState.Checked
+            if checked != (key in self.linked):
+                set_manual_link(conn, key[0], key[1], self.task.id, linked=checked)
+                changed += 1
+        return changed
