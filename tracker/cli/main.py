@@ -19,7 +19,7 @@ EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from tracker.cli import config_cmd, import_cmd, sources_cmd, task_cmd, usage_cmd
+    from tracker.cli import config_cmd, import_cmd, report_cmd, sources_cmd, task_cmd, usage_cmd
 
     parser = argparse.ArgumentParser(
         prog="tokenworth",
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     usage_cmd.register(sub)
     sources_cmd.register(sub)
     task_cmd.register(sub)
+    report_cmd.register(sub)
     config_cmd.register(sub)
     return parser
 

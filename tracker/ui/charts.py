@@ -12,9 +12,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
-from tracker.ui.formatting import money, short_tokens, tokens
-
-PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f"]
+from tracker.reports.charts import PALETTE, TokenAxis
+from tracker.ui.formatting import money, tokens
 
 
 def follow_palette(palette: QPalette) -> None:
@@ -63,17 +62,6 @@ class DayAxis(pg.AxisItem):
             i = round(v)
             out.append(self.days[i].strftime("%b %d") if 0 <= i < len(self.days) and abs(v - i) < 1e-6 else "")
         return out
-
-
-class TokenAxis(pg.AxisItem):
-    """A token axis in k/M/B rather than scientific notation."""
-
-    def __init__(self, orientation: str = "left") -> None:
-        super().__init__(orientation)
-        self.enableAutoSIPrefix(False)
-
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802 - Qt
-        return [short_tokens(int(v)) for v in values]
 
 
 class TokensPerDayChart(QWidget):

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from tracker.reports.charts import short_tokens
+
+__all__ = ["money", "short_tokens", "tokens"]
+
 
 def tokens(n: int) -> str:
     return f"{n:,}"
-
-
-def short_tokens(n: int) -> str:
-    for unit, size in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
-        if abs(n) >= size:
-            return f"{n / size:.1f}{unit}"
-    return str(n)
 
 
 def money(value: Decimal | float) -> str:

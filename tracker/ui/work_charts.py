@@ -9,63 +9,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
+from tracker.reports.charts import PALETTE, LabelAxis, TokenAxis, WeeklyWorkChart
 from tracker.services.work_summary import WorkSummary
-from tracker.ui.charts import PALETTE, ShareBars, TokenAxis
+from tracker.ui.charts import ShareBars
 from tracker.ui.formatting import money, short_tokens, tokens
-
-
-class LabelAxis(pg.AxisItem):
-    def __init__(self) -> None:
-        super().__init__("bottom")
-        self.labels: Sequence[str] = ()
-
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802 - Qt
-        out = []
-        for v in values:
-            i = round(v)
-            out.append(self.labels[i] if 0 <= i < len(self.labels) and abs(v - i) < 1e-6 else "")
-        return out
-
-
-class WeeklyWorkChart(QWidget):
-    """Tokens per week as bars, tasks completed per week as a line on the right axis."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.axis = LabelAxis()
-        self.plot = pg.PlotWidget(axisItems={"bottom": self.axis, "left": TokenAxis()})
-        self.plot.setMinimumHeight(200)
-        self.plot.setMaximumHeight(300)
-        item = self.plot.getPlotItem()
-        item.setMouseEnabled(x=False, y=False)
-        item.hideButtons()
-        item.setLabel("left", "tokens")
-        item.showAxis("right")
-        item.setLabel("right", "tasks done")
-        self.bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush=pg.mkBrush(PALETTE[0]))
-        self.plot.addItem(self.bars)
-        self.task_view = pg.ViewBox()
-        self.task_view.setZValue(10)
-        item.scene().addItem(self.task_view)
-        item.getAxis("right").linkToView(self.task_view)
-        self.task_view.setXLink(item)
-        self.line = pg.PlotDataItem(pen=pg.mkPen(PALETTE[1], width=2), symbol="o", symbolSize=7,
-                                    symbolBrush=PALETTE[1])  # fmt: skip
-        self.task_view.addItem(self.line)
-        item.getViewBox().sigResized.connect(lambda: self.task_view.setGeometry(item.getViewBox().sceneBoundingRect()))
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.plot)
-
-    def set_weeks(self, weeks: Sequence[tuple[str, int, int]]) -> None:
-        self.axis.labels = [w for w, _, _ in weeks]
-        xs = list(range(len(weeks)))
-        self.bars.setOpts(x=xs, height=[t for _, t, _ in weeks], width=0.7)
-        self.line.setData(xs, [n for _, _, n in weeks])
-        item = self.plot.getPlotItem()
-        item.setXRange(-0.6, max(len(weeks) - 0.4, 0.6), padding=0)
-        item.setYRange(0, max((t for _, t, _ in weeks), default=0) * 1.1 or 1, padding=0)
-        self.task_view.setYRange(0, max((n for _, _, n in weeks), default=0) * 1.2 or 1, padding=0)
 
 
 class CostPerTaskChart(pg.PlotWidget):

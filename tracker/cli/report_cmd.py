@@ -1,0 +1,83 @@
+"""``tokenworth report``: the summary for a manager, as PDF, CSV, JSON or Markdown."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tracker.core.errors import UsageError
+from tracker.services.context import Context
+from tracker.services.report import PERIODS, ReportOptions, build_report, named_period
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("report", help="a summary of outcomes and AI usage, for your manager")
+    p.add_argument("--format", choices=["pdf", "csv", "json", "md"], required=True)
+    p.add_argument("--period", choices=PERIODS, help="default: last-week")
+    p.add_argument("--since", type=_date, metavar="DATE")
+    p.add_argument("--until", type=_date, metavar="DATE")
+    p.add_argument("--timezone", metavar="IANA")
+    p.add_argument("--audience", choices=["summary", "detailed"], default="summary")
+    p.add_argument("--redact", action="store_true", help="hide project paths, repository names and ticket titles")
+    p.add_argument("--all-tasks", action="store_true", help="include tasks not marked for reports too")
+    p.add_argument("--page-size", choices=["A4", "Letter"], help="default: from the locale")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE", help="for csv: a .zip, or a folder")
+    p.set_defaults(handler=handle)
+
+
+def handle(ctx: Context, args: argparse.Namespace) -> int:
+    tz = ctx.timezone(args.timezone)
+    today = datetime.now(ZoneInfo(tz)).date()
+    if args.since or args.until:
+        if args.period:
+            raise UsageError("give --period or --since/--until, not both")
+        since, until = args.since or args.until, args.until or today
+    else:
+        since, until = named_period(args.period or "last-week", today)
+    if since > until:
+        raise UsageError("--since is after --until")
+    options = ReportOptions(since, until, tz, args.audience, args.redact, not args.all_tasks)
+    report = build_report(ctx, ctx.connect(), options)
+    out: Path = args.out
+    if args.format == "json":
+        from tracker.reports.text_formats import write_json
+
+        write_json(report, out)
+    elif args.format == "md":
+        from tracker.reports.text_formats import markdown
+
+        out.write_text(markdown(report), encoding="utf-8")
+    elif args.format == "csv":
+        from tracker.reports.text_formats import write_csv
+
+        write_csv(report, out)
+    else:
+        pages = _pdf(report, out, args.page_size)
+        print(f"{out}: {pages} page(s), {report.period_label}", file=sys.stderr)
+    print(out)
+    return 0
+
+
+def _pdf(report: Any, out: Path, page_size: str | None) -> int:
+    if not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a report needs no screen, whether or not there is one
+        os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")  # the offscreen plugin's chatter
+    from PySide6.QtWidgets import QApplication
+
+    from tracker.reports.pdf import write_pdf
+
+    app = QApplication.instance() or QApplication(["tokenworth-report"])
+    del app
+    return write_pdf(report, out, page_size)

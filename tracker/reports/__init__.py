@@ -1,0 +1,1 @@
+"""Renderers of a report: PDF (Qt), CSV, JSON, Markdown."""
