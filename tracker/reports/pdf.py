@@ -3,6 +3,7 @@ pyqtgraph code as the app, rendered as vectors so it stays sharp in print."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from html import escape
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
-from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
+from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QApplication
 
 from tracker.reports.charts import WeeklyWorkChart
@@ -18,6 +19,8 @@ from tracker.reports.text_formats import methods
 from tracker.services.report import Report
 from tracker.services.usage import money
 
+MAX_TASKS_SUMMARY = 40
+MAX_TASKS_DETAILED = 400
 RESOLUTION = 96  # device units per inch: layout as on screen, output as vectors
 
 CSS = """
@@ -90,7 +93,8 @@ def rest_html(r: Report) -> str:
         return f"<tr><th>{title}</th><th class='num'>Tokens</th><th class='num'>Cost</th></tr>{rows}"
 
     spend = spend_rows("By tool", r.by_tool) + spend_rows("By model", r.by_model)
-    tasks = r.task_rows() if detailed else r.task_rows()[:40]
+    # Bounded either way: a year of tasks stays a readable document; the CSV/JSON have them all.
+    tasks = r.task_rows()[: MAX_TASKS_DETAILED if detailed else MAX_TASKS_SUMMARY]
     task_rows = "".join(
         f"<tr><td>{escape(t['title'])}</td><td>{escape(t['category'])}</td><td>{t['completed'] or ''}</td>"
         f"<td>{'yes' if t['ai_assisted'] else ''}</td><td class='num'>{t['tokens']:,}</td>"
@@ -164,46 +168,85 @@ def _document(html: str, width: float) -> QTextDocument:
     return doc
 
 
+def page_layout(page_size: str | None) -> QPageLayout:
+    size = QPageSize.PageSizeId.Letter if (page_size or default_page_size()) == "Letter" else QPageSize.PageSizeId.A4
+    return QPageLayout(QPageSize(size), QPageLayout.Orientation.Portrait, QMarginsF(16, 16, 16, 16),
+                       QPageLayout.Unit.Millimeter)  # fmt: skip
+
+
+def paint_report(r: Report, painter: QPainter, width: float, height: float, new_page: Callable[[], object]) -> int:
+    """Draw every page with ``painter``; ``new_page`` starts the next one. Returns the page count.
+
+    The same drawing makes the PDF and the export dialog's preview.
+    """
+    head = _document(first_page_html(r), width)
+    head.drawContents(painter)
+    y = head.size().height()
+    chart = _chart(r, int(width), CHART_HEIGHT)
+    painter.save()
+    painter.translate(0, y)
+    chart.plot.render(painter)  # a QGraphicsView painted on a PDF painter stays vector
+    painter.restore()
+    chart.close()
+    y += CHART_HEIGHT + 10
+    outcomes = _document(outcomes_html(r), width)
+    painter.save()
+    painter.translate(0, y)
+    outcomes.drawContents(painter, QRectF(0, 0, width, height - y))
+    painter.restore()
+    pages = 1
+    rest = _document(rest_html(r), width)
+    rest.setPageSize(QSizeF(width, height))
+    for i in range(rest.pageCount()):
+        new_page()
+        pages += 1
+        painter.save()
+        painter.translate(0, -i * height)
+        rest.drawContents(painter, QRectF(0, i * height, width, height))
+        painter.restore()
+    return pages
+
+
 def write_pdf(r: Report, out: Path, page_size: str | None = None) -> int:
     """Write the PDF; returns the number of pages."""
     if QApplication.instance() is None:
         raise RuntimeError("write_pdf needs a QApplication (the CLI creates an offscreen one)")
     writer = QPdfWriter(str(out))
     writer.setResolution(RESOLUTION)
-    size = QPageSize.PageSizeId.Letter if (page_size or default_page_size()) == "Letter" else QPageSize.PageSizeId.A4
-    writer.setPageLayout(QPageLayout(QPageSize(size), QPageLayout.Orientation.Portrait, QMarginsF(16, 16, 16, 16),
-                                     QPageLayout.Unit.Millimeter))  # fmt: skip
+    writer.setPageLayout(page_layout(page_size))
     writer.setTitle(f"AI usage and outcomes, {r.period_label}")
     writer.setCreator("Tokenworth")
     painter = QPainter(writer)
     try:
         page = QRectF(writer.pageLayout().paintRectPixels(RESOLUTION))
-        width, height = page.width(), page.height()
-        head = _document(first_page_html(r), width)
-        head.drawContents(painter)
-        y = head.size().height()
-        chart = _chart(r, int(width), CHART_HEIGHT)
-        painter.save()
-        painter.translate(0, y)
-        chart.plot.render(painter)  # a QGraphicsView painted on a PDF painter stays vector
-        painter.restore()
-        chart.close()
-        y += CHART_HEIGHT + 10
-        outcomes = _document(outcomes_html(r), width)
-        painter.save()
-        painter.translate(0, y)
-        outcomes.drawContents(painter, QRectF(0, 0, width, height - y))
-        painter.restore()
-        pages = 1
-        rest = _document(rest_html(r), width)
-        rest.setPageSize(QSizeF(width, height))
-        for i in range(rest.pageCount()):
-            writer.newPage()
-            pages += 1
-            painter.save()
-            painter.translate(0, -i * height)
-            rest.drawContents(painter, QRectF(0, i * height, width, height))
-            painter.restore()
+        return paint_report(r, painter, page.width(), page.height(), writer.newPage)
     finally:
         painter.end()
-    return pages
+
+
+def preview_pages(r: Report, page_size: str | None = None, scale: float = 1.0) -> list[QImage]:
+    """The pages as images, for a preview: drawn by the same code as the PDF."""
+    layout = page_layout(page_size)
+    full = QRectF(layout.fullRectPixels(RESOLUTION))
+    inner = QRectF(layout.paintRectPixels(RESOLUTION))
+    images: list[QImage] = []
+    painter = QPainter()
+
+    def start() -> None:
+        if painter.isActive():
+            painter.end()
+        image = QImage(int(full.width() * scale), int(full.height() * scale), QImage.Format.Format_RGB32)
+        image.fill(QColor("white"))
+        images.append(image)
+        painter.begin(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.scale(scale, scale)
+        painter.translate(inner.x(), inner.y())
+
+    start()
+    try:
+        paint_report(r, painter, inner.width(), inner.height(), start)
+    finally:
+        if painter.isActive():
+            painter.end()
+    return images

@@ -28,6 +28,7 @@ from tracker.services.work_summary import build_work_summary
 from tracker.sources.registry import SOURCES
 from tracker.store.tasks import insert_task
 from tracker.ui.dashboard_page import DashboardPage
+from tracker.ui.export_dialog import ExportDialog
 from tracker.ui.import_worker import ImportThread
 from tracker.ui.log_watcher import LogWatcher
 from tracker.ui.review_dialog import ReviewDialog
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         specs: list[tuple[str, QKeySequence | QKeySequence.StandardKey, Callable[[], object]]] = [
             ("&Import now", QKeySequence.StandardKey.Refresh, self.import_now),
             ("Log a &task…", QKeySequence("Ctrl+N"), self.log_task),
+            ("&Export report…", QKeySequence("Ctrl+E"), self.export_report),
             ("&Settings…", QKeySequence.StandardKey.Preferences, self.open_settings),
             ("&Quit", QKeySequence("Ctrl+Q"), self.close),
         ]
@@ -219,6 +221,9 @@ class MainWindow(QMainWindow):
             now_ms = int(time.time() * 1000)
             self.importer.write.emit(lambda conn: insert_task(conn, task, now_ms))
             self.status.setText(f"Logged: {task.title.strip()}")
+
+    def export_report(self) -> None:
+        ExportDialog(self.ctx, self.read, self.ui_state, self).exec()
 
     def review_today(self) -> None:
         today = self.dashboard.today()

@@ -1,0 +1,180 @@
+"""Export a report: options, a live preview of its pages, and the last choice remembered."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import cast
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDate, QSettings, Qt, QTimer
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker.reports.pdf import default_page_size, preview_pages, write_pdf
+from tracker.reports.text_formats import markdown, write_csv, write_json
+from tracker.services.context import Context
+from tracker.services.report import PERIODS, Report, ReportOptions, build_report, named_period
+
+FORMATS = {"PDF": "pdf", "CSV (zip)": "zip", "JSON": "json", "Markdown": "md"}
+
+
+class ExportDialog(QDialog):
+    def __init__(self, ctx: Context, read: Callable[[], sqlite3.Connection], state: QSettings,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.setWindowTitle("Export a report")
+        self.ctx, self.read, self.state = ctx, read, state
+        self.period = QComboBox()
+        self.period.addItems([*PERIODS, "custom"])
+        self.since, self.until = QDateEdit(), QDateEdit()
+        for edit in (self.since, self.until):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.audience = QComboBox()
+        self.audience.addItems(["summary", "detailed"])
+        self.redact = QCheckBox("Hide project paths, repository names and ticket titles")
+        self.all_tasks = QCheckBox("Include tasks not marked for reports")
+        self.page_size = QComboBox()
+        self.page_size.addItems(["A4", "Letter"])
+        self.format = QComboBox()
+        self.format.addItems(list(FORMATS))
+        self._restore()
+        form = QFormLayout()
+        form.addRow("Period", self.period)
+        dates = QHBoxLayout()
+        dates.addWidget(self.since)
+        dates.addWidget(QLabel("to"))
+        dates.addWidget(self.until)
+        form.addRow("", dates)
+        form.addRow("Audience", self.audience)
+        form.addRow("", self.redact)
+        form.addRow("", self.all_tasks)
+        form.addRow("Page size", self.page_size)
+        form.addRow("Format", self.format)
+        self.page = QSpinBox()
+        self.page.setPrefix("Page ")
+        self.page.valueChanged.connect(self._show_page)
+        self.image = QLabel()
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        scroll = QScrollArea()
+        scroll.setWidget(self.image)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(520)
+        self.export = QPushButton("Export…")
+        self.export.clicked.connect(self.save)
+        self.status = QLabel()
+        left = QVBoxLayout()
+        left.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)
+        left.addLayout(form)
+        left.addStretch(1)
+        left.addWidget(self.status)
+        left.addWidget(self.export)
+        right = QVBoxLayout()
+        right.addWidget(self.page)
+        right.addWidget(scroll)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left)
+        layout.addLayout(right, 1)
+        self.resize(1100, 800)
+        self.pages: list[QPixmap] = []
+        self.report: Report | None = None
+        self._debounce = QTimer(self, singleShot=True, interval=250)
+        self._debounce.timeout.connect(self.refresh)
+        for signal in (self.period.currentTextChanged, self.audience.currentTextChanged, self.redact.toggled,
+                       self.all_tasks.toggled, self.page_size.currentTextChanged, self.since.dateChanged,
+                       self.until.dateChanged):  # fmt: skip
+            signal.connect(self._debounce.start)
+        self.refresh()
+
+    # ---- options ----------------------------------------------------------------------------
+    def _restore(self) -> None:
+        s = self.state
+        self.period.setCurrentText(str(s.value("report/period", "last-week")))
+        self.audience.setCurrentText(str(s.value("report/audience", "summary")))
+        self.redact.setChecked(str(s.value("report/redact", "false")) == "true")
+        self.all_tasks.setChecked(str(s.value("report/all_tasks", "false")) == "true")
+        self.page_size.setCurrentText(str(s.value("report/page_size", default_page_size())))
+        self.format.setCurrentText(str(s.value("report/format", "PDF")))
+        today = self.today()
+        self.since.setDate(QDate(today.year, today.month, 1))
+        self.until.setDate(QDate(today.year, today.month, today.day))
+
+    def remember(self) -> None:
+        s = self.state
+        s.setValue("report/period", self.period.currentText())
+        s.setValue("report/audience", self.audience.currentText())
+        s.setValue("report/redact", "true" if self.redact.isChecked() else "false")
+        s.setValue("report/all_tasks", "true" if self.all_tasks.isChecked() else "false")
+        s.setValue("report/page_size", self.page_size.currentText())
+        s.setValue("report/format", self.format.currentText())
+        s.sync()
+
+    def today(self) -> date:
+        return datetime.now(ZoneInfo(self.ctx.timezone())).date()
+
+    def options(self) -> ReportOptions:
+        custom = self.period.currentText() == "custom"
+        self.since.setEnabled(custom)
+        self.until.setEnabled(custom)
+        if custom:
+            since = cast(date, self.since.date().toPython())
+            until = cast(date, self.until.date().toPython())
+            since, until = min(since, until), max(since, until)
+        else:
+            since, until = named_period(self.period.currentText(), self.today())
+        return ReportOptions(since, until, self.ctx.timezone(), self.audience.currentText(),  # type: ignore[arg-type]
+                             self.redact.isChecked(), not self.all_tasks.isChecked())  # fmt: skip
+
+    # ---- preview ----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.report = build_report(self.ctx, self.read(), self.options())
+        images = preview_pages(self.report, self.page_size.currentText(), scale=0.75)
+        self.pages = [QPixmap.fromImage(i) for i in images]
+        self.page.setRange(1, len(self.pages))
+        self.page.setSuffix(f" of {len(self.pages)}")
+        self._show_page(self.page.value())
+        self.status.setText(f"{self.report.period_label}: {self.report.tasks_completed} tasks completed")
+
+    def _show_page(self, n: int) -> None:
+        if self.pages:
+            self.image.setPixmap(self.pages[max(1, min(n, len(self.pages))) - 1])
+
+    def save(self, path: Path | None = None) -> Path | None:
+        if self.report is None:
+            return None
+        kind = FORMATS[self.format.currentText()]
+        if path is None:
+            suggested = f"tokenworth-{self.report.options.since}-{self.report.options.until}.{kind}"
+            name, _ = QFileDialog.getSaveFileName(self, "Export report", str(Path.home() / suggested))
+            if not name:
+                return None
+            path = Path(name)
+        if kind == "pdf":
+            write_pdf(self.report, path, self.page_size.currentText())
+        elif kind == "zip":
+            path = path if path.suffix == ".zip" else path.with_suffix(".zip")
+            write_csv(self.report, path)
+        elif kind == "json":
+            write_json(self.report, path)
+        else:
+            path.write_text(markdown(self.report), encoding="utf-8")
+        self.remember()
+        self.status.setText(f"Saved {path}")
+        return path
