@@ -99,7 +99,7 @@ def rest_html(r: Report) -> str:
         f"<tr><td>{escape(t['title'])}</td><td>{escape(t['category'])}</td><td>{t['completed'] or ''}</td>"
         f"<td>{'yes' if t['ai_assisted'] else ''}</td><td class='num'>{t['tokens']:,}</td>"
         f"<td class='num'>{_usd(t['cost_usd'])}</td><td>{escape(t['impact'])}"
-        + ("".join(f"<br><span class='small'>{escape(link)}</span>" for link in t["links"]) if detailed else "")
+        + "".join(f"<br><span class='small'>{escape(link)}</span>" for link in t["links"])
         + "</td></tr>"
         for t in tasks
     )
