@@ -13,7 +13,7 @@ def main(argv: list[str] | None = None) -> int:
     if parsed.command is None and not {"-h", "--help"} & set(args):
         from tracker.app import main as app_main  # the GUI; the CLI never imports it
 
-        return app_main(parsed.data_dir)
+        return app_main(parsed.data_dir, tray=parsed.tray)
     return run(args)
 
 

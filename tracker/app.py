@@ -13,18 +13,12 @@ def has_display() -> bool:
     """Whether a GUI can open here (Linux needs an X or Wayland display)."""
     if not sys.platform.startswith("linux"):
         return True
-    if os.environ.get("QT_QPA_PLATFORM", "").split(":")[0] in (
-        "offscreen",
-        "minimal",
-        "vnc",
-        "eglfs",
-        "linuxfb",
-    ):
+    if os.environ.get("QT_QPA_PLATFORM", "").split(":")[0] in ("offscreen", "minimal", "vnc", "eglfs", "linuxfb"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def main(data_dir: str | None = None, argv: list[str] | None = None) -> int:
+def main(data_dir: str | None = None, argv: list[str] | None = None, *, tray: bool = False) -> int:
     if not has_display():
         print(
             "tokenworth: no display to open the app on (DISPLAY and WAYLAND_DISPLAY are unset); "
@@ -34,17 +28,34 @@ def main(data_dir: str | None = None, argv: list[str] | None = None) -> int:
         return 2
     from PySide6.QtWidgets import QApplication
 
+    from tracker.services.autostart import apply_autostart
     from tracker.services.context import Context
     from tracker.ui.charts import follow_palette
     from tracker.ui.main_window import MainWindow
+    from tracker.ui.single_instance import InstanceServer, ask_running_instance
+    from tracker.ui.tray import TrayController
 
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("Tokenworth")
     app.setOrganizationName("Tokenworth")
     QApplication.setDesktopFileName("tokenworth")
+    paths = resolve_data_paths(data_dir)
+    if ask_running_instance(paths.root, b"tray" if tray else b"show"):
+        print("tokenworth: already running; brought its window forward", file=sys.stderr)
+        return 0
+    instance = InstanceServer(paths.root)
     follow_palette(QApplication.palette())
-    ctx = Context(resolve_data_paths(data_dir), Path.home(), dict(os.environ))
+    ctx = Context(paths, Path.home(), dict(os.environ))
+    apply_autostart(bool(ctx.settings.get("app.autostart")), ctx.home, ctx.env,
+                    paths.root if data_dir or os.environ.get("TOKENWORTH_DATA_DIR") else None)  # fmt: skip
     window = MainWindow(ctx)
-    window.show()
+    controller = TrayController(window)
+    window.tray_keeps_running = controller.tray_available
+    instance.show_requested.connect(controller.open_window)
+    QApplication.setQuitOnLastWindowClosed(not controller.tray_available)
+    if not tray or not controller.tray_available:
+        window.show()
     window.start()
-    return int(app.exec())
+    code = int(app.exec())
+    del controller, instance
+    return code

@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help=f"keep the database and settings here instead (also ${DATA_DIR_ENV})",
     )
+    parser.add_argument("--tray", action="store_true", help="start the app in the system tray only")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     import_cmd.register(sub)
     usage_cmd.register(sub)

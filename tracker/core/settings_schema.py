@@ -21,7 +21,7 @@ SETTINGS_VERSION = 1
 @dataclass(frozen=True)
 class Setting:
     name: str
-    kind: str  # bool | int | decimal | str | timezone | paths | list | price_overrides | mappings
+    kind: str  # bool | int | decimal | str | timezone | paths | list | price_overrides | mappings | clock | quiet
     default: Any
     label: str
     help: str
@@ -120,6 +120,22 @@ def _price_overrides_value(s: Setting, value: Any) -> dict[str, dict[str, str]]:
     return out
 
 
+def _clock(s: Setting, text: str) -> str:
+    hours, sep, minutes = text.strip().partition(":")
+    if sep and hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60 and len(minutes) == 2:
+        return f"{int(hours):02d}:{minutes}"
+    raise SettingError(f"{s.name}: expected a time as HH:MM, got {text!r}")
+
+
+def _quiet(s: Setting, text: str) -> str:
+    if not text.strip():
+        return ""
+    start, sep, end = text.partition("-")
+    if not sep:
+        raise SettingError(f"{s.name}: expected HH:MM-HH:MM such as 22:00-08:00, got {text!r}")
+    return f"{_clock(s, start)}-{_clock(s, end)}"
+
+
 def _mappings(s: Setting, text: str) -> dict[str, dict[str, str]]:
     try:
         value = json.loads(text) if text.strip() else {}
@@ -148,6 +164,8 @@ _PARSERS: dict[str, Callable[[Setting, str], Any]] = {
     "list": _paths,
     "price_overrides": _price_overrides,
     "mappings": lambda s, text: _mappings(s, text),
+    "clock": lambda s, text: _clock(s, text),
+    "quiet": lambda s, text: _quiet(s, text),
 }
 
 _VALIDATORS: dict[str, Callable[[Setting, Any], Any]] = {
@@ -160,6 +178,8 @@ _VALIDATORS: dict[str, Callable[[Setting, Any], Any]] = {
     "list": _paths_value,
     "price_overrides": _price_overrides_value,
     "mappings": lambda s, v: _mappings_value(s, v),
+    "clock": lambda s, v: _clock(s, str(v)),
+    "quiet": lambda s, v: _quiet(s, str(v)),
 }
 
 
@@ -250,6 +270,47 @@ SETTINGS: tuple[Setting, ...] = (
         "Author emails whose commits are yours, comma-separated; empty means each repository's "
         "'git config user.email'.",
     ),
+    Setting(
+        "notify.quiet_hours",
+        "quiet",
+        "",
+        "Quiet hours",
+        "No notifications in these hours, e.g. 22:00-08:00 (they come afterwards); empty means none.",
+    ),
+    *(
+        Setting(f"notify.{rule}", "bool", True, label, help_text)
+        for rule, label, help_text in (
+            ("budget", "Budget alerts", "At 50, 80 and 100 % of each budget above."),
+            ("pace", "Target pace alerts", "When the week's tokens or active days fall behind the targets."),
+            ("spike", "Spike alerts", "When today is far above your median day."),
+            ("limits", "Rate-limit alerts", "Codex rate-limit windows and Claude Code 5-hour blocks."),
+            ("end_of_day", "End-of-day reminder", "Sessions today with no task: log what you did."),
+            ("weekly_report", "Weekly report reminder", "When the weekly report is ready."),
+        )
+    ),
+    Setting("notify.spike_factor", "decimal", "3", "Spike factor", "Alert when today exceeds this many median days."),
+    Setting("notify.limit_percent", "int", 80, "Limit threshold (%)", "Alert when a rate-limit window is this full."),
+    Setting(
+        "notify.claude_block_tokens",
+        "int",
+        0,
+        "Claude Code 5-hour block tokens",
+        "Tokens your plan allows per 5-hour block; 0 means no block alerts.",
+    ),
+    Setting("notify.end_of_day", "clock", "17:30", "End of day", "When to remind you to log the day's work."),
+    Setting("notify.weekly_report_day", "int", 4, "Weekly report day", "0 = Monday … 6 = Sunday."),
+    Setting("notify.weekly_report_time", "clock", "16:00", "Weekly report time", "When the weekly report is ready."),
+    Setting(
+        "target.weekly_tokens", "int", 0, "Weekly token target", "Tokens a week your team expects; 0 means no target."
+    ),
+    Setting(
+        "app.close_to_tray",
+        "bool",
+        True,
+        "Keep running in the tray",
+        "Closing the window leaves Tokenworth in the system tray.",
+    ),
+    Setting("app.autostart", "bool", False, "Start at login", "Start Tokenworth in the tray when you log in."),
     Setting(
         "work.csv_mappings",
         "mappings",

@@ -189,6 +189,15 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (source, session_id, task_id)
     );
     CREATE INDEX session_links_task ON session_links(task_id);
+    -- Every alert shown, once per key (rule and window): no repeats, even after a restart.
+    CREATE TABLE notifications (
+        key TEXT PRIMARY KEY,
+        rule TEXT NOT NULL,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        fired_ms INTEGER NOT NULL,
+        delivered_via TEXT NOT NULL
+    );
     """,
 )
 

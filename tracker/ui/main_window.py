@@ -140,8 +140,16 @@ class MainWindow(QMainWindow):
         page = str(self.ui_state.value("page", 0))
         self.nav.setCurrentRow(int(page) if page.isdigit() and int(page) < len(PAGES) else 0)
 
+    quitting = False  # set by Quit in the tray menu: closing then ends the app
+    tray_keeps_running = False  # set when a tray icon is there to come back from
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt
         self.ui_state.setValue("geometry", self.saveGeometry())
+        if self.tray_keeps_running and not self.quitting and self.ctx.settings.get("app.close_to_tray"):
+            self.ui_state.setValue("page", self.nav.currentRow())
+            self.hide()  # the tray keeps importing and alerting
+            event.ignore()
+            return
         self.ui_state.setValue("page", self.nav.currentRow())
         self.ui_state.sync()
         self.watcher.poll.stop()
@@ -239,6 +247,11 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.ctx.settings, str(self.ctx.paths.root), self)
         if dialog.exec():
+            from tracker.services.autostart import apply_autostart
+
+            apply_autostart(
+                bool(self.ctx.settings.get("app.autostart")), self.ctx.home, self.ctx.env, self.ctx.paths.root
+            )
             self.refresh_current(data_changed=True)
             self.watcher.watch(
                 root

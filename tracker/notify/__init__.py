@@ -1,0 +1,1 @@
+"""Delivering alerts: freedesktop notifications over D-Bus, or the tray's own message."""

@@ -1,0 +1,126 @@
+"""Which alerts are due now, from the store and the settings; and the record of those shown."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from tracker.analytics.alert_rules import Alert, Settings, Usage, due_alerts
+from tracker.core.timezones import get_zone
+from tracker.services.context import Context
+from tracker.services.dashboard import year_of_days
+from tracker.services.usage import UsageQuery, build_usage_report
+from tracker.services.work_summary import build_work_summary
+
+BLOCK_MS = 5 * 3_600_000
+
+
+def rule_settings(ctx: Context) -> Settings:
+    get = ctx.settings.get
+    budgets = {
+        f"{p}_{u}": (int(get(f"budget.{p}_{u}")) if u == "tokens" else Decimal(get(f"budget.{p}_{u}")))
+        for p in ("daily", "weekly", "monthly")
+        for u in ("tokens", "cost_usd")
+    }
+    rules = ("budget", "pace", "spike", "limits", "end_of_day", "weekly_report")
+    return Settings(
+        budgets=budgets,
+        rules_on={r: bool(get(f"notify.{r}")) for r in rules},
+        quiet_hours=get("notify.quiet_hours"),
+        weekly_token_target=int(get("target.weekly_tokens")),
+        weekly_active_days=int(get("target.weekly_active_days")),
+        spike_factor=float(get("notify.spike_factor")),
+        limit_percent=float(get("notify.limit_percent")),
+        block_tokens=int(get("notify.claude_block_tokens")),
+        end_of_day=time.fromisoformat(get("notify.end_of_day")),
+        weekly_report_day=int(get("notify.weekly_report_day")),
+        weekly_report_time=time.fromisoformat(get("notify.weekly_report_time")),
+    )
+
+
+def _claude_block(conn: sqlite3.Connection, now_ms: int) -> tuple[int, int | None]:
+    """Tokens in the current Claude Code 5-hour block (blocks start on the hour of their first request)."""
+    start: int | None = None
+    tokens = 0
+    for ts, total in conn.execute(
+        "SELECT ts_ms, total_tokens FROM events WHERE source = 'claude-code' AND ts_ms >= ? ORDER BY ts_ms",
+        (now_ms - 2 * BLOCK_MS,),
+    ):
+        if start is None or ts >= start + BLOCK_MS:
+            start, tokens = ts - ts % 3_600_000, 0
+        tokens += total
+    if start is None or now_ms >= start + BLOCK_MS:
+        return 0, None
+    return tokens, start
+
+
+def current_usage(ctx: Context, conn: sqlite3.Connection, now: datetime) -> Usage:
+    tz = ctx.timezone()
+    local = now.astimezone(get_zone(tz))
+    today = local.date()
+    monday = today - timedelta(days=today.weekday())
+    first = min(today.replace(day=1), monday)
+    overrides = ctx.price_overrides()
+    daily = build_usage_report(conn, UsageQuery("daily", tz, first, today), overrides)
+    by_day = {r.period: r.totals for r in daily.rows}
+
+    def total(since: object) -> tuple[int, Decimal]:
+        rows = [t for d, t in by_day.items() if d >= str(since)]
+        return sum(t.total_tokens for t in rows), sum((t.cost_usd for t in rows), Decimal(0))
+
+    (day_t, day_c), (week_t, week_c), (month_t, month_c) = total(today), total(monday), total(today.replace(day=1))
+    year = year_of_days(conn, tz, today)
+    history = [year.get(today - timedelta(days=i), 0) for i in range(28, 0, -1)]
+    limits: dict[str, tuple[float, int | None]] = {}
+    row = conn.execute(
+        """SELECT primary_used_percent, primary_window_minutes, primary_resets_at_ms, secondary_used_percent,
+                  secondary_window_minutes, secondary_resets_at_ms FROM rate_limits ORDER BY ts_ms DESC LIMIT 1"""
+    ).fetchone()
+    now_ms = int(now.timestamp() * 1000)
+    if row is not None:
+        for percent, minutes, resets in (row[:3], row[3:]):
+            if percent is not None and (resets is None or resets > now_ms):
+                name = "5-hour" if minutes == 300 else "weekly" if minutes == 10080 else f"{minutes}-minute"
+                limits[name] = (float(percent), resets)
+    block_tokens, block_start = _claude_block(conn, now_ms)
+    orphans = build_work_summary(conn, tz, today, today, overrides, orphans_limit=None).orphans
+    return Usage(
+        now=local,
+        tokens={"day": day_t, "week": week_t, "month": month_t},
+        cost={"day": day_c, "week": week_c, "month": month_c},
+        daily_history=history,
+        active_days_week=sum(1 for d, n in year.items() if d >= monday and n),
+        sessions_today_without_task=len(orphans),
+        rate_limits=limits,
+        block_tokens=block_tokens,
+        block_start=datetime.fromtimestamp(block_start / 1000, local.tzinfo) if block_start else None,
+    )
+
+
+def pending_alerts(ctx: Context, conn: sqlite3.Connection, now: datetime) -> list[Alert]:
+    fired = {k for (k,) in conn.execute("SELECT key FROM notifications")}
+    row = conn.execute("SELECT value FROM meta WHERE key = 'notify_paused_until'").fetchone()
+    paused = datetime.fromisoformat(row[0]) if row else None
+    return due_alerts(current_usage(ctx, conn, now), rule_settings(ctx), fired, paused)
+
+
+def record(conn: sqlite3.Connection, alert: Alert, via: str, now: datetime) -> bool:
+    """Remember an alert as shown; False when it already was (another process got there first)."""
+    with conn:
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO notifications VALUES (?, ?, ?, ?, ?, ?)",
+            (alert.key, alert.rule, alert.title, alert.body, int(now.timestamp() * 1000), via),
+        )
+    return cur.rowcount == 1
+
+
+def pause(conn: sqlite3.Connection, until: datetime) -> None:
+    with conn:
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('notify_paused_until', ?)", (until.isoformat(),))
+
+
+def history(conn: sqlite3.Connection, limit: int = 200) -> list[tuple[int, str, str, str, str]]:
+    return conn.execute(
+        "SELECT fired_ms, rule, title, body, delivered_via FROM notifications ORDER BY fired_ms DESC LIMIT ?", (limit,)
+    ).fetchall()

@@ -1,0 +1,175 @@
+"""The tray companion: today's budget as a ring, a menu, and alerts delivered in time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
+
+from tracker.analytics.alert_rules import Alert
+from tracker.notify.freedesktop import FreedesktopNotifier
+from tracker.services import notifications
+from tracker.ui.main_window import MainWindow
+
+CHECK_MS = 60_000  # time-based rules (end of day, weekly report) need a clock tick; cheap
+
+
+def ring_icon(share: float | None) -> QIcon:
+    """A ring filled to ``share`` of today's budget (None: no budget set)."""
+    pixmap = QPixmap(64, 64)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pixmap)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    rect = QRectF(8, 8, 48, 48)
+    p.setPen(QPen(QColor("#9aa5b1"), 8))
+    p.drawEllipse(rect)
+    if share is not None:
+        color = "#59a14f" if share < 0.8 else "#f28e2b" if share < 1 else "#e15759"
+        pen = QPen(QColor(color), 8)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        p.setPen(pen)
+        p.drawArc(rect, 90 * 16, -int(360 * 16 * min(share, 1.0)))
+    p.end()
+    return QIcon(pixmap)
+
+
+class TrayController(QObject):
+    action_from_notification = Signal(str)
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__()
+        self.window = window
+        self.ctx = window.ctx
+        self.tray_available = QSystemTrayIcon.isSystemTrayAvailable()
+        self.icon = QSystemTrayIcon(ring_icon(None))
+        self.icon.setToolTip("Tokenworth")
+        self.icon.activated.connect(self._activated)
+        self.icon.setContextMenu(self._menu())
+        self.action_from_notification.connect(self._on_action)  # queued from the D-Bus thread
+        self.notifier = FreedesktopNotifier(self.action_from_notification.emit)
+        self.delivered: list[tuple[Alert, str]] = []
+        if self.tray_available:
+            self.icon.show()
+        said = []
+        if not self.tray_available:
+            said.append("no system tray here: Tokenworth keeps its window instead")
+        if not self.notifier.available:
+            said.append(f"alerts go to the tray ({self.notifier.reason})")
+        if said:
+            window.status.setText("; ".join(said).capitalize() + ".")  # said once, at start
+        self.timer = QTimer(self, interval=CHECK_MS)
+        self.timer.timeout.connect(self.check)
+        self.timer.start()
+        window.importer.worker.finished.connect(lambda _summary: self.check())
+
+    def _menu(self) -> QMenu:
+        menu = QMenu()
+        entries = [
+            ("Open dashboard", self.open_window),
+            ("Log a task…", self.window.log_task),
+            ("Today's summary", self.today_summary),
+            None,
+            ("Pause notifications for 1 hour", lambda: self.pause(timedelta(hours=1))),
+            ("Pause notifications until tomorrow", self.pause_until_tomorrow),
+            None,
+            ("Export last week's report…", self.export_last_week),
+            None,
+            ("Quit", self.quit),
+        ]
+        for entry in entries:
+            if entry is None:
+                menu.addSeparator()
+                continue
+            action = QAction(entry[0], menu)
+            action.triggered.connect(entry[1])
+            menu.addAction(action)
+        self._menu_ref = menu  # keep it alive: the tray icon does not own its menu
+        return menu
+
+    # ---- menu ---------------------------------------------------------------------------------
+    def open_window(self) -> None:
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):
+            self.open_window()
+
+    def today_summary(self) -> None:
+        u = notifications.current_usage(self.ctx, self.window.read(), datetime.now(UTC))
+        self.show(Alert("summary", "summary", "Today so far",
+                        f"{u.tokens['day']:,} tokens · ${u.cost['day']:,.2f} · {u.active_days_week} active days "
+                        "this week", "low"), record=False)  # fmt: skip
+
+    def pause(self, span: timedelta) -> None:
+        until = datetime.now(UTC) + span
+        self.window.importer.write.emit(lambda conn: notifications.pause(conn, until))
+        self.window.status.setText(f"Notifications paused until {until.astimezone():%H:%M}.")
+
+    def pause_until_tomorrow(self) -> None:
+        now = datetime.now().astimezone()
+        tomorrow = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        self.pause(tomorrow - now)
+
+    def export_last_week(self) -> None:
+        self.window.ui_state.setValue("report/period", "last-week")
+        self.open_window()
+        self.window.export_report()
+
+    def quit(self) -> None:
+        self.window.quitting = True
+        self.window.close()
+        QApplication.quit()
+
+    def _on_action(self, action: str) -> None:
+        if action in ("open", "default"):
+            self.open_window()
+        elif action == "log":
+            self.open_window()
+            self.window.log_task()
+        elif action == "snooze":
+            self.pause(timedelta(hours=1))
+
+    # ---- alerts -------------------------------------------------------------------------------
+    def check(self) -> None:
+        """Refresh the icon and tooltip; deliver the alerts that are due, once each."""
+        now = datetime.now(UTC)
+        conn = self.window.read()
+        u = notifications.current_usage(self.ctx, conn, now)
+        settings = notifications.rule_settings(self.ctx)
+        shares = [
+            Decimal(u.tokens["day"] if "tokens" in name else u.cost["day"]) / Decimal(limit)
+            for name, limit in settings.budgets.items()
+            if name.startswith("daily") and limit
+        ]
+        self.icon.setIcon(ring_icon(float(max(shares)) if shares else None))
+        self.icon.setToolTip(
+            f"Tokenworth — today {u.tokens['day']:,} tokens, ${u.cost['day']:,.2f}; "
+            f"{u.active_days_week} active days this week"
+        )
+        for alert in notifications.pending_alerts(self.ctx, conn, now):
+            self.show(alert)
+
+    def show(self, alert: Alert, record: bool = True) -> None:
+        via = "dbus" if self.notifier.available else "tray"
+        if record:
+            # Recorded before it is shown: a crash in between loses one alert, never repeats it.
+            self.window.importer.write.emit(lambda conn: notifications.record(conn, alert, via, datetime.now(UTC)))
+        if self.notifier.available:
+            try:
+                self.notifier.notify(alert)
+            except Exception:
+                self.notifier.available = False
+                via = "tray"
+        if via == "tray":
+            icon = (
+                QSystemTrayIcon.MessageIcon.Warning
+                if alert.urgency == "critical"
+                else QSystemTrayIcon.MessageIcon.Information
+            )
+            self.icon.showMessage(alert.title, alert.body, icon, 10_000)
+        self.delivered.append((alert, via))
