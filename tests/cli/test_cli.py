@@ -227,3 +227,10 @@ def test_progress_goes_to_a_terminal_only(cli: CliRunner, logs: Path, home: Path
         seen += chunk
     os.close(leader)
     assert b"Importing logs" in seen and b"100%" in seen
+
+
+def test_every_setting_name_is_declared_once() -> None:
+    from tracker.core.settings_schema import SETTINGS
+
+    names = [s.name for s in SETTINGS]
+    assert len(names) == len(set(names))

@@ -120,7 +120,7 @@ def test_cancel_keeps_what_was_read_and_the_next_import_completes(qtbot, window:
         window.import_now()
     worker.progress.disconnect()
     qtbot.waitUntil(lambda: not worker.busy, timeout=5_000)
-    assert "cancelled" in window.status.text()
+    qtbot.waitUntil(lambda: "cancelled" in window.status.text(), timeout=5_000)
     with qtbot.waitSignal(worker.finished, timeout=60_000):
         window.import_now()
     full = usage_json(cli, "daily", "--timezone", "UTC")  # imports anything still missing

@@ -278,7 +278,7 @@ SETTINGS: tuple[Setting, ...] = (
         "No notifications in these hours, e.g. 22:00-08:00 (they come afterwards); empty means none.",
     ),
     *(
-        Setting(f"notify.{rule}", "bool", True, label, help_text)
+        Setting(f"notify.rules.{rule}", "bool", True, label, help_text)
         for rule, label, help_text in (
             ("budget", "Budget alerts", "At 50, 80 and 100 % of each budget above."),
             ("pace", "Target pace alerts", "When the week's tokens or active days fall behind the targets."),

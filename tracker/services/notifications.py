@@ -26,7 +26,7 @@ def rule_settings(ctx: Context) -> Settings:
     rules = ("budget", "pace", "spike", "limits", "end_of_day", "weekly_report")
     return Settings(
         budgets=budgets,
-        rules_on={r: bool(get(f"notify.{r}")) for r in rules},
+        rules_on={r: bool(get(f"notify.rules.{r}")) for r in rules},
         quiet_hours=get("notify.quiet_hours"),
         weekly_token_target=int(get("target.weekly_tokens")),
         weekly_active_days=int(get("target.weekly_active_days")),

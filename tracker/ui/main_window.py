@@ -7,9 +7,10 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QListWidget,
     QMainWindow,
@@ -27,6 +28,7 @@ from tracker.services.tasks import list_tasks
 from tracker.services.work_summary import build_work_summary
 from tracker.sources.registry import SOURCES
 from tracker.store.tasks import insert_task
+from tracker.ui.alerts_page import AlertsPage
 from tracker.ui.dashboard_page import DashboardPage
 from tracker.ui.export_dialog import ExportDialog
 from tracker.ui.import_worker import ImportThread
@@ -38,7 +40,7 @@ from tracker.ui.task_dialog import QuickAddDialog
 from tracker.ui.tasks_page import TasksPage
 from tracker.ui.usage_table import UsageTablePage
 
-PAGES = ("Dashboard", "Tasks", "Sessions", "Projects", "Sources")
+PAGES = ("Dashboard", "Tasks", "Sessions", "Projects", "Sources", "Alerts")
 
 
 class MainWindow(QMainWindow):
@@ -57,7 +59,8 @@ class MainWindow(QMainWindow):
         self.tasks.new_task.connect(self.log_task)
         self.tasks.review.connect(self.review_today)
         self.stack = QStackedWidget()
-        for page in (self.dashboard, self.tasks, self.sessions, self.projects, self.sources):
+        self.alerts = AlertsPage(self.read)
+        for page in (self.dashboard, self.tasks, self.sessions, self.projects, self.sources, self.alerts):
             self.stack.addWidget(page)
         self.nav = QListWidget()
         self.nav.addItems(PAGES)
@@ -92,10 +95,11 @@ class MainWindow(QMainWindow):
         worker.started.connect(self._import_started)
         worker.progress.connect(self._import_progress)
         worker.finished.connect(self._import_finished)
-        worker.cancelled.connect(lambda: self._import_ended("Import cancelled; what was read so far is kept."))
-        worker.failed.connect(lambda msg: self._import_ended(f"Import failed: {msg}"))
+        # Slots of this window, never lambdas: a lambda would run on the worker's thread.
+        worker.cancelled.connect(self._import_cancelled)
+        worker.failed.connect(self._import_failed)
         self.cancel.clicked.connect(worker.cancel)
-        worker.written.connect(lambda _result: self.refresh_current())
+        worker.written.connect(self._written)
         self.watcher = LogWatcher()
         self.watcher.changed.connect(self.import_now)
         self._restore()
@@ -116,7 +120,7 @@ class MainWindow(QMainWindow):
             ("Log a &task…", QKeySequence("Ctrl+N"), self.log_task),
             ("&Export report…", QKeySequence("Ctrl+E"), self.export_report),
             ("&Settings…", QKeySequence.StandardKey.Preferences, self.open_settings),
-            ("&Quit", QKeySequence("Ctrl+Q"), self.close),
+            ("&Quit", QKeySequence("Ctrl+Q"), self.quit_app),
         ]
         menu = self.menuBar().addMenu("&File")
         for text, key, slot in specs:  # Quit is Ctrl+Q on every platform, as users expect
@@ -140,7 +144,15 @@ class MainWindow(QMainWindow):
         page = str(self.ui_state.value("page", 0))
         self.nav.setCurrentRow(int(page) if page.isdigit() and int(page) < len(PAGES) else 0)
 
-    quitting = False  # set by Quit in the tray menu: closing then ends the app
+    quitting = False  # set by Quit: closing then ends the app, even with a tray icon
+
+    def quit_app(self) -> None:
+        """Quit for real (closing the window only hides it when the tray keeps running)."""
+        self.quitting = True
+        self.close()
+        if self.tray_keeps_running:
+            QApplication.quit()
+
     tray_keeps_running = False  # set when a tray icon is there to come back from
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt
@@ -171,6 +183,8 @@ class MainWindow(QMainWindow):
                     self.status.setText(empty[0].upper() + empty[1:] + ".")
         elif page is self.sources:
             self.sources.refresh()
+        elif page is self.alerts:
+            self.alerts.refresh()
         else:
             self._refresh_tables()
 
@@ -216,6 +230,18 @@ class MainWindow(QMainWindow):
         self.import_finished_count += 1
 
     import_finished_count = 0  # for tests and the tray: how many imports have completed
+
+    @Slot()
+    def _import_cancelled(self) -> None:
+        self._import_ended("Import cancelled; what was read so far is kept.")
+
+    @Slot(str)
+    def _import_failed(self, message: str) -> None:
+        self._import_ended(f"Import failed: {message}")
+
+    @Slot(object)
+    def _written(self, _result: object) -> None:
+        self.refresh_current()
 
     def _import_ended(self, message: str) -> None:
         self.progress.setVisible(False)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from tracker.analytics.alert_rules import Alert
 from tracker.notify.freedesktop import FreedesktopNotifier
@@ -48,7 +48,7 @@ class TrayController(QObject):
         self.icon.setToolTip("Tokenworth")
         self.icon.activated.connect(self._activated)
         self.icon.setContextMenu(self._menu())
-        self.action_from_notification.connect(self._on_action)  # queued from the D-Bus thread
+        self.action_from_notification.connect(self._on_action)  # queued from the D-Bus thread (a slot)
         self.notifier = FreedesktopNotifier(self.action_from_notification.emit)
         self.delivered: list[tuple[Alert, str]] = []
         if self.tray_available:
@@ -63,7 +63,7 @@ class TrayController(QObject):
         self.timer = QTimer(self, interval=CHECK_MS)
         self.timer.timeout.connect(self.check)
         self.timer.start()
-        window.importer.worker.finished.connect(lambda _summary: self.check())
+        window.importer.worker.finished.connect(self._after_import)  # a slot: runs on this (GUI) thread
 
     def _menu(self) -> QMenu:
         menu = QMenu()
@@ -121,10 +121,9 @@ class TrayController(QObject):
         self.window.export_report()
 
     def quit(self) -> None:
-        self.window.quitting = True
-        self.window.close()
-        QApplication.quit()
+        self.window.quit_app()
 
+    @Slot(str)
     def _on_action(self, action: str) -> None:
         if action in ("open", "default"):
             self.open_window()
@@ -135,6 +134,10 @@ class TrayController(QObject):
             self.pause(timedelta(hours=1))
 
     # ---- alerts -------------------------------------------------------------------------------
+    @Slot(object)
+    def _after_import(self, _summary: object) -> None:
+        self.check()
+
     def check(self) -> None:
         """Refresh the icon and tooltip; deliver the alerts that are due, once each."""
         now = datetime.now(UTC)
