@@ -148,3 +148,25 @@ def test_link_and_unlink_sessions_by_hand(qtbot, work: Context) -> None:
     page.refresh(*JUNE)
     again = next(t for t in page.model.rows if t.title == "fix: totals")
     assert [s for s, _ in again.sessions] == ["codex"]
+
+
+def test_edit_dialog_keeps_the_report_flag(qtbot, work: Context) -> None:
+    from tracker.store.tasks import update_task
+    from tracker.ui.tasks_page import EditTaskDialog
+
+    conn = work.connect()
+    conn.execute("UPDATE tasks SET include_in_report = 0 WHERE title = 'fix: totals'")
+    page = TasksPage(work, work.connect, direct_writer(work))
+    qtbot.addWidget(page)
+    page.refresh(*JUNE)
+    task = next(t for t in page.model.rows if t.title == "fix: totals")
+    dialog = EditTaskDialog(task)
+    qtbot.addWidget(dialog)
+    assert not dialog.include.isChecked()
+    dialog.impact.setText("Totals are right again")
+    dialog.hours.setValue(1.5)
+    dialog._accept()
+    assert dialog.edit is not None
+    update_task(conn, task.id, dialog.edit)
+    row = conn.execute("SELECT impact, hours_saved, include_in_report FROM tasks WHERE id = ?", (task.id,)).fetchone()
+    assert row == ("Totals are right again", "1.5", 0)

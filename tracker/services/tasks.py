@@ -60,6 +60,7 @@ class TaskRow:
     sessions: list[SessionKey] = field(default_factory=list)
     tokens: int = 0
     cost_usd: Decimal = Decimal(0)
+    include_in_report: bool = True
 
 
 def list_tasks(
@@ -78,7 +79,7 @@ def list_tasks(
         where, params = "WHERE t.completed_ms >= ? AND t.completed_ms < ?", [lo, hi]
     rows = conn.execute(
         f"""SELECT t.id, t.title, t.status, t.completed_ms, t.source, t.external_id, t.category, t.impact,
-                   t.hours_saved, t.links, t.project, t.branch,
+                   t.hours_saved, t.links, t.project, t.branch, t.include_in_report,
                    COALESCE(MAX(c.ai_assisted), 0), COALESCE(SUM(c.files_changed), 0),
                    COALESCE(SUM(c.lines_added), 0), COALESCE(SUM(c.lines_removed), 0)
             FROM tasks t LEFT JOIN task_commits c ON c.task_id = t.id {where}
@@ -100,7 +101,7 @@ def list_tasks(
     for r in rows:
         task = TaskRow(
             r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], Decimal(r[8]) if r[8] else None, json.loads(r[9]),
-            r[10], r[11], bool(r[12]), r[13], r[14], r[15],
+            r[10], r[11], bool(r[13]), r[14], r[15], r[16], include_in_report=bool(r[12]),
         )  # fmt: skip
         if (u := usage.get(task.id)) is not None:
             task.sessions, task.tokens, task.cost_usd = sorted(u.sessions), u.tokens, u.cost_usd

@@ -112,7 +112,7 @@ class EditTaskDialog(QDialog):
         self.links = QLineEdit(", ".join(task.links))
         self.notes = QPlainTextEdit()
         self.include = QCheckBox("Include in reports")
-        self.include.setChecked(True)
+        self.include.setChecked(task.include_in_report)
         self.error = QLabel()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._accept)
