@@ -5,29 +5,23 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tracker.cli.args import day
 from tracker.core.errors import UsageError
 from tracker.services.context import Context
 from tracker.services.report import PERIODS, ReportOptions, build_report, named_period
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("report", help="a summary of outcomes and AI usage, for your manager")
     p.add_argument("--format", choices=["pdf", "csv", "json", "md"], required=True)
     p.add_argument("--period", choices=PERIODS, help="default: last-week")
-    p.add_argument("--since", type=_date, metavar="DATE")
-    p.add_argument("--until", type=_date, metavar="DATE")
+    p.add_argument("--since", type=day, metavar="DATE")
+    p.add_argument("--until", type=day, metavar="DATE")
     p.add_argument("--timezone", metavar="IANA")
     p.add_argument("--audience", choices=["summary", "detailed"], default="summary")
     p.add_argument("--redact", action="store_true", help="hide project paths, repository names and ticket titles")

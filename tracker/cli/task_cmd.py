@@ -6,11 +6,11 @@ import argparse
 import json
 import sys
 import time
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from tracker.cli.args import day
 from tracker.cli.table import render_table, tokens
 from tracker.core.errors import UsageError
 from tracker.core.tasks import CATEGORIES, MAPPABLE, NewTask
@@ -20,13 +20,6 @@ from tracker.services.usage import money
 from tracker.store.tasks import delete_task, insert_task, set_done
 from tracker.work.linking import set_manual_link
 from tracker.work.trackers import FORMATS, mapping_from_text
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
 def _hours(text: str) -> Decimal:
@@ -50,8 +43,8 @@ def register(sub: Any) -> None:
     add.add_argument("--category", choices=CATEGORIES, default="other")
     add.add_argument("--link", action="append", default=[], metavar="URL", help="ticket or pull request (repeatable)")
     ls = verbs.add_parser("list", help="tasks with the tokens and cost of their sessions")
-    ls.add_argument("--since", type=_date, metavar="DATE")
-    ls.add_argument("--until", type=_date, metavar="DATE")
+    ls.add_argument("--since", type=day, metavar="DATE")
+    ls.add_argument("--until", type=day, metavar="DATE")
     ls.add_argument("--timezone", metavar="IANA")
     ls.add_argument("--json", action="store_true")
     done = verbs.add_parser("done", help="mark a task completed")

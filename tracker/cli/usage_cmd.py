@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from typing import Any
 
 import msgspec
 
+from tracker.cli.args import day
 from tracker.cli.import_cmd import import_now, report_problems
 from tracker.cli.table import render_table, tokens
 from tracker.core.errors import UsageError
@@ -24,18 +24,11 @@ from tracker.services.usage import (
 from tracker.sources.registry import SOURCES
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
-
-
 def register(sub: Any) -> None:
     p = sub.add_parser("usage", help="tokens and cost by day, week, month, session or project")
     p.add_argument("period", choices=["daily", "weekly", "monthly", "session", "project"])
-    p.add_argument("--since", type=_date, metavar="DATE", help="first day (YYYY-MM-DD), inclusive")
-    p.add_argument("--until", type=_date, metavar="DATE", help="last day (YYYY-MM-DD), inclusive")
+    p.add_argument("--since", type=day, metavar="DATE", help="first day (YYYY-MM-DD), inclusive")
+    p.add_argument("--until", type=day, metavar="DATE", help="last day (YYYY-MM-DD), inclusive")
     p.add_argument("--timezone", metavar="IANA", help="group days in this zone (default: settings/system)")
     p.add_argument("--source", choices=sorted(SOURCES), help="only this tool")
     p.add_argument("--project", metavar="PATH", help="only this project folder (and folders under it)")

@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
-from tracker.reports.charts import PALETTE, TokenAxis
+from tracker.reports.charts import PALETTE, LabelAxis, TokenAxis
 from tracker.ui.formatting import money, tokens
 
 
@@ -49,21 +49,6 @@ class DaySeries:
     cost: list[float]
 
 
-class DayAxis(pg.AxisItem):
-    """Bottom axis labelled with the dates of the day indexes plotted on it."""
-
-    def __init__(self) -> None:
-        super().__init__("bottom")
-        self.days: Sequence[date] = ()
-
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802 - Qt
-        out = []
-        for v in values:
-            i = round(v)
-            out.append(self.days[i].strftime("%b %d") if 0 <= i < len(self.days) and abs(v - i) < 1e-6 else "")
-        return out
-
-
 class TokensPerDayChart(QWidget):
     """Tokens per day stacked by tool or model, the cost as a line on a second axis."""
 
@@ -72,7 +57,7 @@ class TokensPerDayChart(QWidget):
         self.readout = QLabel(" ")
         self.readout.setObjectName("chartReadout")
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.axis = DayAxis()
+        self.axis = LabelAxis()
         self.plot = pg.PlotWidget(axisItems={"bottom": self.axis, "left": TokenAxis()})
         self.plot.setMinimumHeight(240)
         self.plot.setMaximumHeight(380)
@@ -104,7 +89,7 @@ class TokensPerDayChart(QWidget):
 
     def set_series(self, series: DaySeries) -> None:
         self.series = series
-        self.axis.days = series.days
+        self.axis.labels = [d.strftime("%b %d") for d in series.days]
         n = len(series.days)
         xs = list(range(n))
         width = 0.8 if n < 60 else 1.0
