@@ -171,3 +171,10 @@ def test_report_needs_no_display(project: GitRepo, cli: CliRunner, tmp_path: Pat
     )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "x.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_cli_offers_the_report_periods_the_service_knows() -> None:
+    from tracker.cli.report_cmd import REPORT_PERIODS
+    from tracker.services.report import PERIODS
+
+    assert REPORT_PERIODS == PERIODS

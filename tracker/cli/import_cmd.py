@@ -9,7 +9,6 @@ from typing import Any
 from tracker.cli.progress import Progress
 from tracker.services.context import Context
 from tracker.services.importer import ImportSummary, run_import
-from tracker.services.tasks import import_git
 
 
 def register(sub: Any) -> None:
@@ -42,6 +41,8 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     conn = ctx.connect()
     summary = import_now(ctx, conn)
     report_problems(summary)
+    from tracker.services.tasks import import_git  # only this command reads git
+
     repos = import_git(ctx, conn)
     for r in repos:
         if r.error:

@@ -13,13 +13,14 @@ from zoneinfo import ZoneInfo
 from tracker.cli.args import day
 from tracker.core.errors import UsageError
 from tracker.services.context import Context
-from tracker.services.report import PERIODS, ReportOptions, build_report, named_period
+
+REPORT_PERIODS = ("last-week", "last-month", "quarter", "this-week", "this-month", "last-30-days")
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("report", help="a summary of outcomes and AI usage, for your manager")
     p.add_argument("--format", choices=["pdf", "csv", "json", "md"], required=True)
-    p.add_argument("--period", choices=PERIODS, help="default: last-week")
+    p.add_argument("--period", choices=REPORT_PERIODS, help="default: last-week")
     p.add_argument("--since", type=day, metavar="DATE")
     p.add_argument("--until", type=day, metavar="DATE")
     p.add_argument("--timezone", metavar="IANA")
@@ -32,6 +33,8 @@ def register(sub: Any) -> None:
 
 
 def handle(ctx: Context, args: argparse.Namespace) -> int:
+    from tracker.services.report import ReportOptions, build_report, named_period
+
     tz = ctx.timezone(args.timezone)
     today = datetime.now(ZoneInfo(tz)).date()
     if args.since or args.until:

@@ -15,10 +15,7 @@ from tracker.cli.table import render_table, tokens
 from tracker.core.errors import UsageError
 from tracker.core.tasks import CATEGORIES, MAPPABLE, NewTask
 from tracker.services.context import Context
-from tracker.services.tasks import import_task_file, list_tasks, task_json
 from tracker.services.usage import money
-from tracker.store.tasks import delete_task, insert_task, set_done
-from tracker.work.linking import set_manual_link
 from tracker.work.trackers import FORMATS, mapping_from_text
 
 
@@ -65,6 +62,11 @@ def register(sub: Any) -> None:
 
 
 def handle(ctx: Context, args: argparse.Namespace) -> int:
+    # Imported here: other commands (and the warm 'usage' path) need none of this.
+    from tracker.services.tasks import list_tasks, task_json
+    from tracker.store.tasks import delete_task, insert_task, set_done
+    from tracker.work.linking import set_manual_link
+
     conn = ctx.connect()
     now_ms = int(time.time() * 1000)
     if args.verb == "add":
@@ -121,6 +123,8 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _import(ctx: Context, conn: Any, args: argparse.Namespace, now_ms: int) -> int:
+    from tracker.services.tasks import import_task_file
+
     if not args.file.is_file():
         raise UsageError(f"no file {args.file}")
     mapping = None

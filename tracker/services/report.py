@@ -21,7 +21,7 @@ from tracker.services.usage import UsageQuery, build_usage_report, money, totals
 from tracker.services.work_summary import WorkSummary, build_work_summary
 
 Audience = Literal["summary", "detailed"]
-PERIODS = ("last-week", "last-month", "quarter", "this-week", "this-month", "last-30-days")
+PERIODS = ("last-week", "last-month", "quarter", "this-week", "this-month", "last-30-days")  # as cli.report_cmd
 TRACKER_SOURCES = frozenset({"jira", "github", "linear", "csv", "git"})
 
 
