@@ -234,3 +234,43 @@ def test_every_setting_name_is_declared_once() -> None:
 
     names = [s.name for s in SETTINGS]
     assert len(names) == len(set(names))
+
+
+def test_a_warm_run_reads_the_rendered_report_until_usage_or_prices_change(
+    cli: CliRunner, logs: Path, data_dir: Path
+) -> None:
+    import sqlite3
+
+    first = cli("usage", "daily", "--json", "--timezone", "UTC", check_rc=0).stdout
+    db = data_dir / "tokenworth.sqlite3"
+    with sqlite3.connect(db) as conn:
+        (rows,) = conn.execute("SELECT COUNT(*) FROM report_cache").fetchone()
+        assert rows == 1
+        conn.execute('UPDATE report_cache SET body = CAST(\'{"from": "cache"}\n\' AS BLOB)')  # mark the entry
+    assert cli("usage", "daily", "--json", "--timezone", "UTC", check_rc=0).stdout == '{"from": "cache"}\n'
+    # Another zone, format or price is another entry; new usage makes every entry stale.
+    assert json.loads(cli("usage", "daily", "--json", "--timezone", "Asia/Tokyo").stdout)["timezone"] == "Asia/Tokyo"
+    cli("config", "set", "pricing.overrides", '{"gpt-5-codex": {"input": 100, "output": 100}}', check_rc=0)
+    repriced = json.loads(cli("usage", "daily", "--json", "--timezone", "UTC").stdout)
+    assert repriced["totals"]["cost_usd"] > json.loads(first)["totals"]["cost_usd"]
+    cli("config", "reset", "pricing.overrides", check_rc=0)
+    log = next((logs / ".claude").rglob("*.jsonl"))
+    with log.open("a") as f:
+        f.write(
+            json.dumps(
+                {
+                    "type": "assistant",
+                    "timestamp": "2026-06-03T10:00:00Z",
+                    "requestId": "rX",
+                    "sessionId": "s",
+                    "message": {
+                        "id": "mX",
+                        "model": "claude-sonnet-4-5-20250929",
+                        "usage": {"input_tokens": 7, "output_tokens": 3},
+                    },
+                }
+            )
+            + "\n"
+        )
+    fresh = json.loads(cli("usage", "daily", "--json", "--timezone", "UTC").stdout)
+    assert fresh["totals"]["total_tokens"] == json.loads(first)["totals"]["total_tokens"] + 10

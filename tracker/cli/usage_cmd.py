@@ -17,7 +17,7 @@ from tracker.services.usage import (
     UsageQuery,
     UsageReport,
     build_usage_report,
-    import_and_report,
+    import_and_render,
     money,
     report_json,
 )
@@ -49,20 +49,28 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         project=args.project,
     )
     status = 0
+    render = _render_json if args.json else _render_text
     if args.no_import:
         report = build_usage_report(ctx.connect(), query, ctx.price_overrides(), ctx.read_helpers())
+        body, warnings = render(report), report.warnings
     else:
-        summary, report = import_and_report(ctx, query, lambda conn: import_now(ctx, conn))
+        fmt = "json" if args.json else "text"
+        summary, (body, warnings) = import_and_render(ctx, query, lambda conn: import_now(ctx, conn), render, fmt)
         report_problems(summary)
         status = 1 if summary.skipped else 0
-    for warning in report.warnings:
+    for warning in warnings:
         print(f"tokenworth: warning: {warning}", file=sys.stderr)
-    if args.json:
-        sys.stdout.buffer.write(msgspec.json.format(msgspec.json.encode(report_json(report)), indent=2) + b"\n")
-        sys.stdout.flush()
-    else:
-        print(render_human(report))
+    sys.stdout.buffer.write(body)
+    sys.stdout.flush()
     return status
+
+
+def _render_json(report: UsageReport) -> bytes:
+    return msgspec.json.format(msgspec.json.encode(report_json(report)), indent=2) + b"\n"
+
+
+def _render_text(report: UsageReport) -> bytes:
+    return (render_human(report) + "\n").encode()
 
 
 def _cost(value: Any, unpriced: int) -> str:

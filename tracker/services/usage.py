@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
 from typing import Any, cast
 
 from tracker.analytics.usage_rollup import (
@@ -19,10 +20,13 @@ from tracker.analytics.usage_rollup import (
     unpriced_models,
 )
 from tracker.core.timezones import get_zone, local_day_start_ms, offset_segments
-from tracker.pricing.catalog import build_price_book, catalog_missing, load_catalog
+from tracker.pricing.catalog import build_price_book, catalog_key, catalog_missing, load_catalog
 from tracker.services.context import Context
 from tracker.services.importer import ImportSummary
 from tracker.store.queries import GroupBy, UsageFilter, grouped_usage, models_seen, session_meta, time_span
+from tracker.store.report_cache import cached
+from tracker.store.report_cache import save as save_cached
+from tracker.store.rollup import generation
 
 MICRO = Decimal("0.000001")
 
@@ -84,24 +88,61 @@ def build_usage_report(
     return report
 
 
-def import_and_report(
-    ctx: Context, query: UsageQuery, run_import: Callable[[sqlite3.Connection], ImportSummary]
-) -> tuple[ImportSummary, UsageReport]:
-    """Import, then report — with both cores: the report is built on its own connection
-    while the import looks for new lines, and built again only if the import stored any."""
-    overrides = ctx.price_overrides()
+Rendered = tuple[bytes, list[str]]  # the output, and the warnings to show beside it
 
-    def early() -> UsageReport:
+
+def _cache_key(ctx: Context, query: UsageQuery, fmt: str) -> str:
+    """Everything a rendered report depends on besides the stored usage."""
+    import hashlib
+    import json
+    import zoneinfo
+
+    tz_files = [Path(p) / query.timezone for p in zoneinfo.TZPATH]
+    tz_stamp = next((f.stat().st_mtime_ns for f in tz_files if f.is_file()), 0)
+    parts = [
+        fmt, query.period, query.timezone, str(query.since), str(query.until), query.source or "",
+        query.project or "", sorted(query.sessions or ()), ctx.price_overrides(), catalog_key(), tz_stamp,
+    ]  # fmt: skip
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def import_and_render(
+    ctx: Context,
+    query: UsageQuery,
+    run_import: Callable[[sqlite3.Connection], ImportSummary],
+    render: Callable[[UsageReport], bytes],
+    fmt: str,
+) -> tuple[ImportSummary, Rendered]:
+    """Import, then report — with both cores: the report is made on its own connection while
+    the import looks for new lines (or read from the cache when nothing changed since it was
+    rendered), and made again only if the import stored anything."""
+    overrides = ctx.price_overrides()
+    key = _cache_key(ctx, query, fmt)
+
+    def make(conn: sqlite3.Connection, helpers: Sequence[sqlite3.Connection] = ()) -> Rendered:
+        gen = generation(conn)
+        report = build_usage_report(conn, query, overrides, helpers)
+        out = (render(report), report.warnings)
+        save_cached(conn, key, gen, *out)
+        return out
+
+    def early() -> Rendered:
         own = ctx.connect()
-        helpers = ctx.read_helpers()
         try:
-            report = build_usage_report(own, query, overrides, helpers)
+            hit = cached(own, key)
+            if hit is not None:
+                return hit
+            helpers = ctx.read_helpers()
+            try:
+                out = make(own, helpers)
+            finally:
+                for c in helpers:
+                    c.close()
             if catalog_missing(own):
                 load_catalog()  # first run: load the price tables while the import reads logs
-            return report
+            return out
         finally:
-            for c in (own, *helpers):
-                c.close()
+            own.close()
 
     from concurrent.futures import ThreadPoolExecutor  # deferred: it pulls in logging
 
@@ -109,13 +150,13 @@ def import_and_report(
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = pool.submit(early)
         summary = run_import(conn)
-        report = pending.result()
+        out = pending.result()
     if summary.changed:
         helpers = ctx.read_helpers()
-        report = build_usage_report(conn, query, overrides, helpers)
+        out = make(conn, helpers)
         for c in helpers:
             c.close()
-    return summary, report
+    return summary, out
 
 
 def money(value: Decimal) -> float:

@@ -45,8 +45,22 @@ def _ranges(buckets: Iterable[int], gap: int = 96) -> list[tuple[int, int]]:
     return out
 
 
+def bump_generation(conn: sqlite3.Connection) -> None:
+    """Count a change of stored usage: cached reports of older generations are stale."""
+    conn.execute(
+        """INSERT INTO meta VALUES ('generation', '1')
+           ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"""
+    )
+
+
+def generation(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+    return int(row[0]) if row else 0
+
+
 def refresh_rollup(conn: sqlite3.Connection, buckets: Iterable[int]) -> None:
     """Rebuild the rollup for ``buckets`` and any the triggers marked. Call inside a transaction."""
+    bump_generation(conn)
     stored = conn.execute("SELECT value FROM meta WHERE key = 'prompt_thresholds'").fetchone()
     wanted = json.dumps(PROMPT_THRESHOLDS)
     if stored is None or stored[0] != wanted:

@@ -130,6 +130,13 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE TABLE rollup_dirty (bucket INTEGER PRIMARY KEY) WITHOUT ROWID;
     CREATE TABLE models (model TEXT PRIMARY KEY) WITHOUT ROWID;
+    -- Rendered reports by (query, format, prices, zone rules), valid for one data generation.
+    CREATE TABLE report_cache (
+        key TEXT PRIMARY KEY,
+        generation INTEGER NOT NULL,
+        body BLOB NOT NULL,
+        warnings TEXT NOT NULL
+    );
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TRIGGER events_moved AFTER UPDATE OF ts_ms ON events
         WHEN old.ts_ms / 900000 != new.ts_ms / 900000
