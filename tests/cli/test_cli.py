@@ -274,3 +274,16 @@ def test_a_warm_run_reads_the_rendered_report_until_usage_or_prices_change(
         )
     fresh = json.loads(cli("usage", "daily", "--json", "--timezone", "UTC").stdout)
     assert fresh["totals"]["total_tokens"] == json.loads(first)["totals"]["total_tokens"] + 10
+
+
+def test_human_tables_for_every_period_fit_a_terminal(cli: CliRunner, logs: Path) -> None:
+    from tracker.cli.usage_cmd import models_cell
+
+    for period in ("daily", "weekly", "monthly", "session", "project"):
+        proc = cli("usage", period, "--timezone", "UTC", check_rc=0)
+        assert "Total" in proc.stdout and "64,703" in proc.stdout, period
+        assert max(len(line) for line in proc.stdout.splitlines()) < 180, period
+    assert cli("usage", "project", "--no-import").stdout.startswith("Project")
+    many = [f"claude-model-{i}-20250101" for i in range(6)]
+    assert models_cell(many) == "claude-model-0-20250101 +5 more"
+    assert models_cell(["a", "b"]) == "a, b"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 import msgspec
@@ -78,11 +79,28 @@ def _cost(value: Any, unpriced: int) -> str:
     return text + "*" if unpriced else text
 
 
+FIRST_COLUMN = {"daily": "Day", "weekly": "Week", "monthly": "Month", "session": "Session", "project": "Project"}
+MODELS_WIDTH = 48  # a busy week uses many models; the table must still fit a terminal
+
+
+def models_cell(models: Iterable[str]) -> str:
+    """Model names, shortened to fit: ``a, b +3 more``."""
+    names = sorted(models)
+    shown: list[str] = []
+    for i, name in enumerate(names):
+        rest = len(names) - i - 1
+        candidate = ", ".join([*shown, name]) + (f" +{rest} more" if rest else "")
+        if shown and len(candidate) > MODELS_WIDTH:
+            return ", ".join(shown) + f" +{len(names) - len(shown)} more"
+        shown.append(name)
+    return ", ".join(shown)
+
+
 def render_human(report: UsageReport) -> str:
     if not report.rows:
         return "No usage recorded for this selection. Run 'tokenworth sources' to see where logs are looked for."
     session = report.query.period == "session"
-    first_col = {"daily": "Day", "weekly": "Week", "monthly": "Month", "session": "Session"}[report.query.period]
+    first_col = FIRST_COLUMN[report.query.period]
     headers = [
         first_col,
         *(["Tool", "Project"] if session else []),
@@ -107,7 +125,7 @@ def render_human(report: UsageReport) -> str:
             [
                 label,
                 *extra,
-                ", ".join(sorted(r.models)) if not is_total else "",
+                "" if is_total else models_cell(r.models),
                 tokens(t.input_tokens),
                 tokens(t.output_tokens),
                 tokens(t.cache_creation_tokens),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -91,7 +93,13 @@ def build_usage_report(
 Rendered = tuple[bytes, list[str]]  # the output, and the warnings to show beside it
 
 
-def _cache_key(ctx: Context, query: UsageQuery, fmt: str) -> str:
+def _code_stamp(render: Callable[..., object]) -> list[int]:
+    """The code that makes a report (this module, the renderer's): a new version renders anew."""
+    files = {__file__, getattr(sys.modules.get(render.__module__), "__file__", None) or __file__}
+    return [v for f in sorted(files) for st in [os.stat(f)] for v in (st.st_mtime_ns, st.st_size)]
+
+
+def _cache_key(ctx: Context, query: UsageQuery, fmt: str, render: Callable[..., object]) -> str:
     """Everything a rendered report depends on besides the stored usage."""
     import hashlib
     import json
@@ -102,6 +110,7 @@ def _cache_key(ctx: Context, query: UsageQuery, fmt: str) -> str:
     parts = [
         fmt, query.period, query.timezone, str(query.since), str(query.until), query.source or "",
         query.project or "", sorted(query.sessions or ()), ctx.price_overrides(), catalog_key(), tz_stamp,
+        _code_stamp(render),
     ]  # fmt: skip
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -117,7 +126,7 @@ def import_and_render(
     the import looks for new lines (or read from the cache when nothing changed since it was
     rendered), and made again only if the import stored anything."""
     overrides = ctx.price_overrides()
-    key = _cache_key(ctx, query, fmt)
+    key = _cache_key(ctx, query, fmt, render)
 
     def make(conn: sqlite3.Connection, helpers: Sequence[sqlite3.Connection] = ()) -> Rendered:
         gen = generation(conn)
