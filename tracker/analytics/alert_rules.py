@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from tracker.analytics.usage_rollup import Period, label_of
+
 BUDGET_STEPS = (50, 80, 100)
 
 
@@ -55,14 +57,8 @@ class Settings:
     weekly_report_time: time = time(16, 0)
 
 
-def _window(period: str, now: datetime) -> str:
-    today = now.date()
-    if period == "daily":
-        return today.isoformat()
-    if period == "weekly":
-        year, week, _ = today.isocalendar()
-        return f"{year}-W{week:02d}"
-    return f"{today.year}-{today.month:02d}"
+def _window(period: Period, now: datetime) -> str:
+    return label_of(now.date(), period)
 
 
 def _fmt(value: int | Decimal, unit: str) -> str:
@@ -70,7 +66,8 @@ def _fmt(value: int | Decimal, unit: str) -> str:
 
 
 def budget_alerts(u: Usage, s: Settings) -> Iterable[Alert]:
-    for period, scope in (("daily", "day"), ("weekly", "week"), ("monthly", "month")):
+    periods: tuple[tuple[Period, str], ...] = (("daily", "day"), ("weekly", "week"), ("monthly", "month"))
+    for period, scope in periods:
         for unit in ("tokens", "cost_usd"):
             limit = s.budgets.get(f"{period}_{unit}", 0)
             if not limit:

@@ -83,7 +83,11 @@ def priced(row: GroupRow, book: PriceBook) -> Totals:
 
 
 def period_label(day_number: int, period: Period) -> str:
-    day = _EPOCH + timedelta(days=day_number)
+    return label_of(_EPOCH + timedelta(days=day_number), period)
+
+
+def label_of(day: date, period: Period) -> str:
+    """The period ``day`` falls in: ``2026-06-01``, ``2026-W23`` (ISO week) or ``2026-06``."""
     if period == "daily":
         return day.isoformat()
     if period == "weekly":

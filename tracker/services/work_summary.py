@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from tracker.analytics.task_metrics import linked_share
+from tracker.analytics.usage_rollup import label_of
 from tracker.core.timezones import get_zone
 from tracker.services.tasks import TaskRow, list_tasks
 from tracker.services.usage import UsageQuery, build_usage_report
@@ -56,8 +57,7 @@ class WorkSummary:
 
 
 def _week(ms: int, zone: Any) -> str:
-    year, week, _ = datetime.fromtimestamp(ms / 1000, UTC).astimezone(zone).isocalendar()
-    return f"{year}-W{week:02d}"
+    return label_of(datetime.fromtimestamp(ms / 1000, UTC).astimezone(zone).date(), "weekly")
 
 
 def build_work_summary(
@@ -111,8 +111,7 @@ def weeks_of_days(days: Sequence[tuple[date, Any]]) -> list[tuple[str, int, Deci
     """Per ISO week, the tokens and cost of daily rows (``(day, UsageRow | None)``)."""
     out: dict[str, tuple[int, Decimal]] = {}
     for day, row in days:
-        year, week, _ = day.isocalendar()
-        label = f"{year}-W{week:02d}"
+        label = label_of(day, "weekly")
         t, c = out.get(label, (0, Decimal(0)))
         if row is not None:
             t, c = t + row.totals.total_tokens, c + row.totals.cost_usd
