@@ -31,11 +31,13 @@ def main(data_dir: str | None = None, argv: list[str] | None = None, *, tray: bo
     from tracker.services.autostart import apply_autostart
     from tracker.services.context import Context
     from tracker.ui.charts import follow_palette
+    from tracker.ui.gc_guard import GcGuard
     from tracker.ui.main_window import MainWindow
     from tracker.ui.single_instance import InstanceServer, ask_running_instance
     from tracker.ui.tray import TrayController
 
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    guard = GcGuard(app)  # cycles are collected on this thread only
     app.setApplicationName("Tokenworth")
     app.setOrganizationName("Tokenworth")
     QApplication.setDesktopFileName("tokenworth")
@@ -58,4 +60,5 @@ def main(data_dir: str | None = None, argv: list[str] | None = None, *, tray: bo
     window.start()
     code = int(app.exec())
     del controller, instance
+    guard.stop()
     return code

@@ -69,7 +69,9 @@ def qapp(x_display: str):
     from PySide6.QtWidgets import QApplication
 
     from tracker.ui.charts import follow_palette
+    from tracker.ui.gc_guard import GcGuard
 
     app = QApplication.instance() or QApplication(["tokenworth-tests"])
     follow_palette(app.palette())
+    GcGuard(app)  # as the app does: no cycle collection on the import worker's thread
     return app
