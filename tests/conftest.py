@@ -20,6 +20,14 @@ FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read or write the user's real cache (CLI subprocesses inherit this)."""
+    from tracker.pricing.shared_cache import CACHE_DIR_ENV
+
+    os.environ[CACHE_DIR_ENV] = str(tmp_path_factory.mktemp("user-cache"))
+
+
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
     h = tmp_path / "home"

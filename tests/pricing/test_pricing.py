@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -74,3 +77,27 @@ def test_resolved_rates_are_cached_in_the_store(conn: sqlite3.Connection) -> Non
     again = build_price_book(conn, [SONNET, "acme-coder-9000"], {})
     assert again.get(SONNET) == build_price_book(conn, [SONNET], {}).get(SONNET)
     assert again.unpriced == {"acme-coder-9000"}
+
+
+def test_a_new_data_folder_reuses_resolved_rates_without_loading_the_catalog(tmp_path: Path) -> None:
+    """The user-level cache answers a first report in a new data folder: no genai-prices import."""
+    script = (
+        "import sys; from pathlib import Path; from tracker.store.db import connect;"
+        "from tracker.pricing.catalog import build_price_book;"
+        f"b = build_price_book(connect(Path(sys.argv[1])), [{SONNET!r}, 'acme-coder-9000'], {{}});"
+        "print(sorted(b.rates), sorted(b.unpriced), 'genai_prices' in sys.modules)"
+    )
+    env = {**os.environ, "TOKENWORTH_CACHE_DIR": str(tmp_path / "cache")}
+
+    def run(db: str) -> str:
+        out = subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path / db)], env=env, capture_output=True, text=True
+        )
+        assert out.returncode == 0, out.stderr
+        return out.stdout.strip()
+
+    first = run("a.sqlite3")
+    assert first == f"[{SONNET!r}] ['acme-coder-9000'] True"
+    assert run("b.sqlite3") == f"[{SONNET!r}] ['acme-coder-9000'] False"
+    (next((tmp_path / "cache").glob("prices-*"))).write_bytes(b"\x00garbage")
+    assert run("c.sqlite3") == first  # a damaged cache is only a slower report

@@ -18,6 +18,7 @@ from typing import Any
 
 import msgspec
 
+from tracker.pricing import shared_cache
 from tracker.pricing.rates import KINDS, ModelRates, Rates
 
 _NOT_USAGE = frozenset({"<synthetic>", "unknown", ""})
@@ -48,8 +49,9 @@ def catalog_name(conn: sqlite3.Connection, key: str) -> str:
 
 def catalog_missing(conn: sqlite3.Connection) -> bool:
     """True when no price has been resolved from the installed catalog yet (a first run)."""
-    row = conn.execute("SELECT EXISTS (SELECT 1 FROM price_cache WHERE catalog = ?)", (catalog_key(),))
-    return not row.fetchone()[0]
+    key = catalog_key()
+    row = conn.execute("SELECT EXISTS (SELECT 1 FROM price_cache WHERE catalog = ?)", (key,))
+    return not row.fetchone()[0] and not shared_cache.known(key)
 
 
 def load_catalog() -> None:
@@ -81,21 +83,29 @@ def build_price_book(
     book = PriceBook(source=f"{catalog_name(conn, cat)} (bundled price data)")
     wanted = sorted(set(models))
     cached = dict(conn.execute("SELECT model, rates FROM price_cache WHERE catalog = ?", (cat,)).fetchall())
-    fresh: list[tuple[str, str, bytes]] = []
+    stored_before = set(cached)
+    fresh: dict[str, bytes] = {}
+    shared: dict[str, bytes] | None = None
     for model in wanted:
-        if model in cached:
-            base = msgspec.msgpack.decode(cached[model], type=ModelRates | None)
-        else:
-            base = _lookup(model)
-            fresh.append((cat, model, msgspec.msgpack.encode(base)))
+        if model not in cached:
+            if shared is None:
+                shared = shared_cache.load(cat)
+            if model in shared:
+                cached[model] = shared[model]
+            else:
+                cached[model] = fresh[model] = msgspec.msgpack.encode(_lookup(model))
+        base = msgspec.msgpack.decode(cached[model], type=ModelRates | None)
         rates = _apply_override(model, base, overrides)
         if rates is None:
             book.unpriced.add(model)
         else:
             book.rates[model] = rates
-    if fresh:
+    stored = [(cat, m, cached[m]) for m in wanted if m not in stored_before]
+    if stored:
         with conn:
-            conn.executemany("INSERT OR REPLACE INTO price_cache VALUES (?, ?, ?)", fresh)
+            conn.executemany("INSERT OR REPLACE INTO price_cache VALUES (?, ?, ?)", stored)
+    if fresh:
+        shared_cache.add(cat, fresh)
     return book
 
 
