@@ -13,7 +13,11 @@ SAMPLE = FIXTURES / "claude-code" / "session.jsonl"
 
 
 def read(path: Path):
-    return read_incremental(path, Cursor(context=SOURCE.start_context(path)), SOURCE.parse_line, SOURCE.needles)
+    """Read with whole blocks decoded at once, checked against reading line by line."""
+    cursor = Cursor(context=SOURCE.start_context(path))
+    fast = read_incremental(path, cursor, SOURCE.parse_line, SOURCE.needles, SOURCE.line_format)
+    assert fast == read_incremental(path, cursor, SOURCE.parse_line, SOURCE.needles)
+    return fast
 
 
 def test_usage_lines_become_events_with_all_token_kinds() -> None:

@@ -15,9 +15,11 @@ SID = "0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
 
 
 def read(path: Path, cursor: Cursor | None = None):
-    return read_incremental(
-        path, cursor or Cursor(context=SOURCE.start_context(path)), SOURCE.parse_line, SOURCE.needles
-    )
+    """Read with whole blocks decoded at once, checked against reading line by line."""
+    cursor = cursor or Cursor(context=SOURCE.start_context(path))
+    fast = read_incremental(path, cursor, SOURCE.parse_line, SOURCE.needles, SOURCE.line_format)
+    assert fast == read_incremental(path, cursor, SOURCE.parse_line, SOURCE.needles)
+    return fast
 
 
 def test_deltas_split_cached_input_and_keep_reasoning_inside_output() -> None:

@@ -5,6 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from tracker.core.reading import Cursor, ReadResult
 from tracker.sources.jsonl import read_incremental
 
@@ -49,3 +53,74 @@ def test_unreadable_file_reports_an_error(tmp_path: Path) -> None:
     r = read_incremental(tmp_path / "missing.jsonl", Cursor(), collect)
     assert r.error is not None and "missing.jsonl" in r.error
     assert r.cursor.offset == 0
+
+
+LINE_POOL = [
+    b'{"type":"assistant","timestamp":"2026-06-01T10:00:00Z","sessionId":"s","requestId":"r1",'
+    b'"message":{"id":"m1","model":"claude-sonnet-4-5","usage":{"input_tokens":5,"output_tokens":7}}}',
+    b'{"type":"assistant","timestamp":"2026-06-01T10:00:01Z","sessionId":"s","requestId":"r2",'
+    b'"message":{"id":"m2","model":"claude-opus-4-1","content":[{"type":"text","text":"x\\n\\"y\\""}],'
+    b'"usage":{"input_tokens":1,"cache_read_input_tokens":90,"output_tokens":2}}}',
+    b'{"type":"user","message":{"role":"user","content":"a long prompt with \\"usage\\" in it"}}',
+    b'{"type":"summary","summary":"done","leafUuid":"u"}',
+    b'{"type":"future-kind","usage":{"input_tokens":3}}',
+    b'{"type":"future-kind","note":"no needle"}',
+    b'{"note":"no type at all"}',
+    b'{"type":"assistant","message":{"id":"m3","usage":"lots"}}',  # wrong shape, with the needle
+    b'{"type":"user","message":"a string, not an object"}',  # wrong shape, no needle
+    b'{"type":"assistant","message":{"id":',  # truncated
+    b"\x00\xff garbage",
+    b"",
+    b"   ",
+    b'{"type":"summary"} {"type":"summary"}',  # two values on one line
+    b'{"type":"assistant","timestamp":"soon","message":{"id":"m4","usage":{}}}',
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    picks=st.lists(st.integers(0, len(LINE_POOL) - 1), max_size=40),
+    chunk=st.integers(16, 400),
+    crlf=st.booleans(),
+)
+def test_block_decoding_reports_exactly_what_line_by_line_reading_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, picks: list[int], chunk: int, crlf: bool
+) -> None:
+    """Whatever the lines and wherever the reads split them, decoding blocks of lines at once
+    gives the same events, skips, ignored lines, line numbers and cursor as line by line."""
+    from tracker.sources import jsonl
+    from tracker.sources.claude_code import SOURCE
+
+    monkeypatch.setattr(jsonl, "CHUNK", chunk)
+    f = tmp_path / "mix.jsonl"
+    f.write_bytes(b"".join(LINE_POOL[i] + (b"\r\n" if crlf else b"\n") for i in picks))
+    cursor = Cursor(context=SOURCE.start_context(f))
+    fast = read_incremental(f, cursor, SOURCE.parse_line, SOURCE.needles, SOURCE.line_format)
+    slow = read_incremental(f, cursor, SOURCE.parse_line, SOURCE.needles)
+    assert fast == slow
+
+
+def test_a_block_with_a_bad_line_is_read_line_by_line(tmp_path: Path) -> None:
+    from tracker.sources import jsonl
+    from tracker.sources.claude_code import SOURCE
+
+    calls: list[int] = []
+    real = jsonl._scan
+
+    def spy(*args: Any) -> tuple[int, int]:
+        calls.append(1)
+        return real(*args)
+
+    f = tmp_path / "a.jsonl"
+    f.write_bytes(LINE_POOL[0] + b"\n" + LINE_POOL[3] + b"\n")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(jsonl, "_scan", spy)
+        good = read_incremental(
+            f, Cursor(context=SOURCE.start_context(f)), SOURCE.parse_line, SOURCE.needles, SOURCE.line_format
+        )
+        assert not calls and len(good.events) == 1  # decoded as one block
+        f.write_bytes(LINE_POOL[0] + b"\n" + LINE_POOL[9] + b"\n")
+        bad = read_incremental(
+            f, Cursor(context=SOURCE.start_context(f)), SOURCE.parse_line, SOURCE.needles, SOURCE.line_format
+        )
+        assert calls and len(bad.events) == 1 and [s.line_no for s in bad.skipped] == [2]

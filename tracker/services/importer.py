@@ -194,7 +194,7 @@ def _plan(stored: StoredFiles, name: str, source: Source, path: Path, st: os.sta
 
 def _read_one(source_name: str, path: Path, cursor: Cursor) -> ReadResult:
     source = SOURCES[source_name]
-    return read_incremental(path, cursor, source.parse_line, source.needles).pack()
+    return read_incremental(path, cursor, source.parse_line, source.needles, source.line_format).pack()
 
 
 def _read_all(

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tracker.core.reading import ReadResult
+
+if TYPE_CHECKING:
+    from tracker.sources.jsonl import LineFormat
 
 
 class LineParser(Protocol):
@@ -20,6 +23,8 @@ class Source(Protocol):
     label: str
     # Every line the parser needs contains one of these; other lines are not decoded.
     needles: tuple[bytes, ...]
+    # The same lines as typed records, decoded a block at a time (None: line by line only).
+    line_format: LineFormat[Any] | None
 
     def roots(self, home: Path, env: Mapping[str, str], extra: Sequence[Path]) -> list[Path]:
         """Folders where this tool keeps logs (existing or not), most specific first."""

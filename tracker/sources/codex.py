@@ -18,7 +18,7 @@ import msgspec
 from tracker.core.reading import ReadResult, SessionSeen
 from tracker.core.records import RateLimitSnapshot, RateLimitWindow, UsageEvent
 from tracker.sources.files import jsonl_files
-from tracker.sources.jsonl import decode_line
+from tracker.sources.jsonl import LineFormat
 from tracker.sources.timestamps import iso_to_ms
 
 NAME = "codex"
@@ -70,13 +70,95 @@ class _Line(msgspec.Struct):
     payload: _Payload | None = None
 
 
-_line_decoder = msgspec.json.Decoder(_Line)
+def _handle(rec: _Line, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
+    kind = rec.type
+    payload = rec.payload
+    if payload is None:
+        return
+    if kind == "session_meta":
+        if payload.id:
+            context["session"] = payload.id
+        if payload.cwd:
+            context["project"] = payload.cwd
+        if payload.git is not None and payload.git.branch:
+            context["branch"] = payload.git.branch
+        _note_session(context, result)
+    elif kind == "turn_context":
+        if payload.model:
+            context["model"] = payload.model
+        if payload.cwd:
+            context["project"] = payload.cwd
+    elif payload.type == "token_count":
+        _token_count(rec, payload, line_no, context, result)
+
+
+def _token_count(rec: _Line, payload: _Payload, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
+    try:
+        ts_ms = iso_to_ms(rec.timestamp or "")
+    except ValueError:
+        result.skip(line_no, f"unreadable timestamp {(rec.timestamp or '')[:40]!r}")
+        return
+    limits = payload.rate_limits
+    if limits is not None:
+        # The CLI repeats the same snapshot with every count; keep only changes.
+        seen = [_percent(limits.primary), _percent(limits.secondary)]
+        if seen != context.get("limits"):
+            context["limits"] = seen
+            result.rate_limits.append(
+                RateLimitSnapshot(
+                    NAME,
+                    context["session"],
+                    ts_ms,
+                    _window(limits.primary, ts_ms),
+                    _window(limits.secondary, ts_ms),
+                )
+            )
+    info = payload.info
+    if info is None or info.total_token_usage is None:
+        return  # ``info: null`` reports limits only, not usage
+    t = info.total_token_usage
+    i, c, o, r = t.input_tokens, t.cached_input_tokens, t.output_tokens, t.reasoning_output_tokens
+    if i < 0 or c < 0 or o < 0 or r < 0 or c > i:
+        result.skip(line_no, "impossible token totals")
+        return
+    pi, pc, po, pr = context["totals"]
+    if i == pi and c == pc and o == po and r == pr:
+        return  # a repeated snapshot adds nothing
+    if i < pi or c < pc or o < po or r < pr:
+        pi = pc = po = pr = 0  # the counter restarted: the new total is all new usage
+    context["totals"] = [i, c, o, r]
+    d_in, d_cached = i - pi, c - pc
+    session = context["session"]
+    if session not in result.sessions:
+        _note_session(context, result)
+    result.events.append(
+        UsageEvent(
+            NAME,
+            f"cx:{session}:{i}:{c}:{o}:{r}",
+            session,
+            context["project"],
+            context["branch"],
+            context["model"] or "unknown",
+            ts_ms,
+            d_in - d_cached if d_in > d_cached else 0,
+            o - po,
+            0,
+            0,
+            d_cached if d_cached < d_in else d_in,
+            r - pr,
+        )
+    )
+
+
+LINES = LineFormat(msgspec.json.Decoder(_Line), KNOWN_TYPES, _handle)
 
 
 class CodexSource:
     name = NAME
     label = "Codex CLI"
     needles: tuple[bytes, ...] = (b'"token_count"', b'"turn_context"', b'"session_meta"')
+    line_format: LineFormat[Any] | None = LINES
+    parse_line = staticmethod(LINES.parse_line(needles))
 
     def roots(self, home: Path, env: Mapping[str, str], extra: Sequence[Path]) -> list[Path]:
         base = Path(env["CODEX_HOME"]).expanduser() if env.get("CODEX_HOME") else home / ".codex"
@@ -93,89 +175,6 @@ class CodexSource:
             "model": "",
             "totals": [0, 0, 0, 0],
         }
-
-    def parse_line(self, line: bytes, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
-        rec = decode_line(_line_decoder, line, line_no, result, KNOWN_TYPES)
-        if rec is None:
-            return
-        kind = rec.type
-        payload = rec.payload
-        if payload is None:
-            return
-        if kind == "session_meta":
-            if payload.id:
-                context["session"] = payload.id
-            if payload.cwd:
-                context["project"] = payload.cwd
-            if payload.git is not None and payload.git.branch:
-                context["branch"] = payload.git.branch
-            _note_session(context, result)
-        elif kind == "turn_context":
-            if payload.model:
-                context["model"] = payload.model
-            if payload.cwd:
-                context["project"] = payload.cwd
-        elif payload.type == "token_count":
-            self._token_count(rec, payload, line_no, context, result)
-
-    def _token_count(
-        self, rec: _Line, payload: _Payload, line_no: int, context: dict[str, Any], result: ReadResult
-    ) -> None:
-        try:
-            ts_ms = iso_to_ms(rec.timestamp or "")
-        except ValueError:
-            result.skip(line_no, f"unreadable timestamp {(rec.timestamp or '')[:40]!r}")
-            return
-        limits = payload.rate_limits
-        if limits is not None:
-            # The CLI repeats the same snapshot with every count; keep only changes.
-            seen = [_percent(limits.primary), _percent(limits.secondary)]
-            if seen != context.get("limits"):
-                context["limits"] = seen
-                result.rate_limits.append(
-                    RateLimitSnapshot(
-                        NAME,
-                        context["session"],
-                        ts_ms,
-                        _window(limits.primary, ts_ms),
-                        _window(limits.secondary, ts_ms),
-                    )
-                )
-        info = payload.info
-        if info is None or info.total_token_usage is None:
-            return  # ``info: null`` reports limits only, not usage
-        t = info.total_token_usage
-        i, c, o, r = t.input_tokens, t.cached_input_tokens, t.output_tokens, t.reasoning_output_tokens
-        if i < 0 or c < 0 or o < 0 or r < 0 or c > i:
-            result.skip(line_no, "impossible token totals")
-            return
-        pi, pc, po, pr = context["totals"]
-        if i == pi and c == pc and o == po and r == pr:
-            return  # a repeated snapshot adds nothing
-        if i < pi or c < pc or o < po or r < pr:
-            pi = pc = po = pr = 0  # the counter restarted: the new total is all new usage
-        context["totals"] = [i, c, o, r]
-        d_in, d_cached = i - pi, c - pc
-        session = context["session"]
-        if session not in result.sessions:
-            _note_session(context, result)
-        result.events.append(
-            UsageEvent(
-                NAME,
-                f"cx:{session}:{i}:{c}:{o}:{r}",
-                session,
-                context["project"],
-                context["branch"],
-                context["model"] or "unknown",
-                ts_ms,
-                d_in - d_cached if d_in > d_cached else 0,
-                o - po,
-                0,
-                0,
-                d_cached if d_cached < d_in else d_in,
-                r - pr,
-            )
-        )
 
 
 def _note_session(context: dict[str, Any], result: ReadResult) -> None:
