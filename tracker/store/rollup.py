@@ -58,12 +58,67 @@ def generation(conn: sqlite3.Connection) -> int:
     return int(row[0]) if row else 0
 
 
+_SUMS = (
+    "input_tokens", "output_tokens", "cache_write_5m_tokens", "cache_write_1h_tokens",
+    "cache_read_tokens", "reasoning_tokens", "events",
+)  # fmt: skip
+_ADD = ", ".join(f"{c} = {c} + excluded.{c}" for c in _SUMS) + (
+    ", first_ms = min(first_ms, excluded.first_ms), last_ms = max(last_ms, excluded.last_ms)"
+)
+_EVENT_SUMS = """SUM(input_tokens), SUM(output_tokens), SUM(cache_write_5m_tokens),
+    SUM(cache_write_1h_tokens), SUM(cache_read_tokens), SUM(reasoning_tokens),
+    COUNT(*), MIN(ts_ms), MAX(ts_ms)"""
+
+
+def add_new_events(conn: sqlite3.Connection, after_id: int) -> None:
+    """Add the events stored with ``id > after_id`` (all new, none counted yet) to the rollup.
+
+    Only the new rows are grouped, so a large import costs no full rebuild at its end.
+    """
+    conn.execute(
+        f"""INSERT INTO usage_rollup
+            SELECT ts_ms / {BUCKET_MS}, source, session_id, model, prompt_class, project, git_branch,
+                   {_EVENT_SUMS}
+            FROM events WHERE id > ? GROUP BY 1, 2, 3, 4, 5, 6, 7
+            ON CONFLICT DO UPDATE SET {_ADD}""",  # noqa: S608 - constants only
+        (after_id,),
+    )
+    conn.execute(
+        f"""INSERT INTO usage_rollup_project
+            SELECT ts_ms / {BUCKET_MS}, source, model, prompt_class, project, {_EVENT_SUMS}
+            FROM events WHERE id > ? GROUP BY 1, 2, 3, 4, 5
+            ON CONFLICT DO UPDATE SET {_ADD}""",  # noqa: S608 - constants only
+        (after_id,),
+    )
+    conn.execute("INSERT OR IGNORE INTO models SELECT DISTINCT model FROM events WHERE id > ?", (after_id,))
+
+
+def last_event_id(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
+
+
+def finish_batch(conn: sqlite3.Connection, after_id: int) -> None:
+    """Bring the rollup up to date with a batch of writes: the events stored after
+    ``after_id`` are added, buckets marked dirty (events changed, moved or deleted) are
+    rebuilt. Call inside the batch's transaction."""
+    if _thresholds_changed(conn):
+        refresh_rollup(conn, ())  # rebuilds everything, the new events included
+        return
+    bump_generation(conn)
+    add_new_events(conn, after_id)
+    _rebuild_marked(conn, ())
+
+
+def _thresholds_changed(conn: sqlite3.Connection) -> bool:
+    stored = conn.execute("SELECT value FROM meta WHERE key = 'prompt_thresholds'").fetchone()
+    return stored is None or stored[0] != json.dumps(PROMPT_THRESHOLDS)
+
+
 def refresh_rollup(conn: sqlite3.Connection, buckets: Iterable[int]) -> None:
     """Rebuild the rollup for ``buckets`` and any the triggers marked. Call inside a transaction."""
     bump_generation(conn)
-    stored = conn.execute("SELECT value FROM meta WHERE key = 'prompt_thresholds'").fetchone()
-    wanted = json.dumps(PROMPT_THRESHOLDS)
-    if stored is None or stored[0] != wanted:
+    if _thresholds_changed(conn):
+        wanted = json.dumps(PROMPT_THRESHOLDS)
         conn.execute("DELETE FROM usage_rollup")
         conn.execute("DELETE FROM usage_rollup_project")
         conn.execute("DELETE FROM rollup_dirty")
@@ -71,6 +126,10 @@ def refresh_rollup(conn: sqlite3.Connection, buckets: Iterable[int]) -> None:
         conn.execute(f"UPDATE events SET prompt_class = {_CLASS}")  # noqa: S608 - constants only
         _rebuild(conn, None)
         return
+    _rebuild_marked(conn, buckets)
+
+
+def _rebuild_marked(conn: sqlite3.Connection, buckets: Iterable[int]) -> None:
     marked = [r[0] for r in conn.execute("SELECT bucket FROM rollup_dirty")]
     conn.execute("DELETE FROM rollup_dirty")
     for lo, hi in _ranges([*buckets, *marked]):
@@ -79,9 +138,8 @@ def refresh_rollup(conn: sqlite3.Connection, buckets: Iterable[int]) -> None:
 
 def ensure_rollup(conn: sqlite3.Connection) -> None:
     """Bring the rollup up to date after an upgrade or an interrupted import."""
-    stored = conn.execute("SELECT value FROM meta WHERE key = 'prompt_thresholds'").fetchone()
     dirty = conn.execute("SELECT EXISTS (SELECT 1 FROM rollup_dirty)").fetchone()[0]
-    if (stored is None or stored[0] != json.dumps(PROMPT_THRESHOLDS)) or dirty:
+    if _thresholds_changed(conn) or dirty:
         with conn:
             conn.execute("BEGIN IMMEDIATE")
             refresh_rollup(conn, ())

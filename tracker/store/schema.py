@@ -206,6 +206,19 @@ MIGRATIONS: tuple[str, ...] = (
         delivered_via TEXT NOT NULL
     );
     """,
+    # 6: the triggers mark a bucket only once: inside an upsert their OR IGNORE gives way to
+    # the outer statement's conflict policy, so a second mark of one bucket failed the import.
+    """
+    DROP TRIGGER events_moved;
+    DROP TRIGGER events_deleted;
+    CREATE TRIGGER events_moved AFTER UPDATE OF ts_ms ON events
+        WHEN old.ts_ms / 900000 != new.ts_ms / 900000
+            AND NOT EXISTS (SELECT 1 FROM rollup_dirty WHERE bucket = old.ts_ms / 900000)
+        BEGIN INSERT INTO rollup_dirty VALUES (old.ts_ms / 900000); END;
+    CREATE TRIGGER events_deleted AFTER DELETE ON events
+        WHEN NOT EXISTS (SELECT 1 FROM rollup_dirty WHERE bucket = old.ts_ms / 900000)
+        BEGIN INSERT INTO rollup_dirty VALUES (old.ts_ms / 900000); END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,8 +1,12 @@
 """Writing import results. One writer at a time.
 
 Results are written in batches: each batch is one transaction holding the files' new
-records, their cursors and the rollup refresh, so a crash never leaves a cursor ahead of the
+records, their cursors and the rollup update, so a crash never leaves a cursor ahead of the
 events it covers, and the store is not committed file by file (commits dominate otherwise).
+
+Events are inserted when their key is new; the batch's new rows are then added to the
+rollup in one grouped statement. A key already stored (a resumed session's copy, a file read
+again) is a clash: its row is replaced only by a larger copy, and its bucket is rebuilt.
 """
 
 from __future__ import annotations
@@ -12,9 +16,16 @@ import time
 from types import TracebackType
 
 from tracker.core.reading import ReadResult
-from tracker.core.records import RateLimitWindow, event_rows
+from tracker.core.records import EventRow, RateLimitWindow, event_rows
 from tracker.store.import_state import FileIdentity, encode_cursor
-from tracker.store.rollup import BUCKET_MS, refresh_rollup
+from tracker.store.rollup import BUCKET_MS, finish_batch, last_event_id
+
+_INSERT_EVENT = """
+INSERT OR IGNORE INTO events (source, dedup_key, session_id, project, git_branch, model, ts_ms,
+    input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens,
+    cache_read_tokens, reasoning_tokens, total_tokens, prompt_class)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
 
 # The copy with the most tokens wins: a streamed reply's last snapshot is complete.
 _UPSERT_EVENT = """
@@ -59,11 +70,11 @@ ON CONFLICT(path) DO UPDATE SET source = excluded.source,
 class ImportWriter:
     """Collects per-file results and commits them in batches of about ``batch_events``."""
 
-    def __init__(self, conn: sqlite3.Connection, batch_events: int = 200_000) -> None:
+    def __init__(self, conn: sqlite3.Connection, batch_events: int = 50_000) -> None:
         self.conn = conn
         self.batch_events = batch_events
         self._pending = 0
-        self._buckets: set[int] = set()
+        self._after = 0  # events with a larger id were stored by this batch
         self._open = False
 
     def __enter__(self) -> ImportWriter:
@@ -80,14 +91,14 @@ class ImportWriter:
         if not self._open:
             self.conn.execute("PRAGMA cache_size = -65536")  # 64 MiB keeps the indexes in memory
             self.conn.execute("BEGIN IMMEDIATE")
+            self._after = last_event_id(self.conn)
             self._open = True
 
     def commit(self) -> None:
         if self._open:
-            refresh_rollup(self.conn, self._buckets)
+            finish_batch(self.conn, self._after)
             self.conn.execute("COMMIT")
             self._open = False
-        self._buckets.clear()
         self._pending = 0
 
     def add(self, path: str, source: str, identity: FileIdentity, result: ReadResult, *, restarted: bool) -> None:
@@ -95,8 +106,9 @@ class ImportWriter:
         self._begin()
         conn = self.conn
         rows = result.rows or event_rows(result.events)
-        conn.executemany(_UPSERT_EVENT, rows)
-        self._buckets.update(r[6] // BUCKET_MS for r in rows)
+        before = last_event_id(conn)
+        if conn.executemany(_INSERT_EVENT, rows).rowcount < len(rows):
+            self._clashes(rows, before)
         conn.executemany(
             _UPSERT_SESSION,
             [(source, s.session_id, s.project, s.git_branch) for s in result.sessions.values()],
@@ -131,6 +143,15 @@ class ImportWriter:
         self._pending += len(rows) + 1
         if self._pending >= self.batch_events:
             self.commit()
+
+    def _clashes(self, rows: list[EventRow], before: int) -> None:
+        """Rows whose key was stored already: keep the larger copy, rebuild its bucket."""
+        conn = self.conn
+        new = {k for (k,) in conn.execute("SELECT dedup_key FROM events WHERE id > ?", (before,))}
+        for row in rows:
+            if row[1] not in new and conn.execute(_UPSERT_EVENT, row).rowcount:
+                # The old bucket, when the copy moved, is marked by a trigger.
+                conn.execute("INSERT OR IGNORE INTO rollup_dirty VALUES (?)", (row[6] // BUCKET_MS,))
 
     def error(self, path: str, source: str, message: str) -> None:
         """Remember that a file could not be read, keeping whatever state it had."""
