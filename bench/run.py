@@ -4,6 +4,8 @@
     uv run python -m bench.run --megabytes 200 --repeat 5
 
 Cold: an empty data folder, so import + report. Warm: the same again with nothing changed.
+First run: cold, and the per-user cache of resolved prices (~/.cache/tokenworth) removed too,
+so genai-prices' tables are loaded — what a fresh install's first import costs.
 Peak memory is the largest resident set of any process of the run (workers included).
 """
 
@@ -50,7 +52,7 @@ def main() -> None:
         print(f"generating {args.megabytes} MB of logs …", file=sys.stderr)
         build(home, args.megabytes)
     size = folder_bytes(home) / 1e6
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE_", "CODEX_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE_", "CODEX_", "TOKENWORTH_", "XDG_"))}
     env.update(HOME=str(home), NO_COLOR="1")
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # measure the program as installed, bytecode cached
     exe = str(Path(sys.executable).parent / "tokenworth")
@@ -59,6 +61,9 @@ def main() -> None:
     peer = [str(ccusage_binary()), "daily", "--json", "--offline", "--timezone", "UTC"]
     subprocess.run([exe, "--help"], env=env, capture_output=True, check=True)  # warm the bytecode cache
 
+    shutil.rmtree(data, ignore_errors=True)
+    shutil.rmtree(home / ".cache" / "tokenworth", ignore_errors=True)
+    first = timed(ours, env)
     cold, warm, theirs = [], [], []
     for _ in range(args.repeat):
         shutil.rmtree(data, ignore_errors=True)
@@ -78,6 +83,10 @@ def main() -> None:
     print(
         f"tokenworth cold (import+report)  {med(cold):6.2f} s   peak {max(r[1] for r in cold):5.0f} MB"
         f"   {med(cold) / peer_s:4.2f}x ccusage"
+    )
+    print(
+        f"tokenworth first run ever        {first[0]:6.2f} s   peak {first[1]:5.0f} MB"
+        f"   {first[0] / peer_s:4.2f}x ccusage"
     )
     print(
         f"tokenworth warm (nothing new)    {med(warm):6.2f} s   peak {max(r[1] for r in warm):5.0f} MB"
