@@ -122,3 +122,15 @@ def test_charts_follow_a_palette_change(qtbot, loaded: Context) -> None:
     assert page.hours.getPlotItem().getAxis("left").textPen().color().name() == "#e6e6e6"
     page.refresh()
     assert page.sources_line.text().startswith("Reading Claude Code: ")
+
+
+def test_token_axis_ticks_are_whole_tokens(qtbot) -> None:
+    """An empty or tiny chart gets ticks 0 and 1, not five ticks that all read "0"."""
+    from tracker.reports.charts import TokenAxis
+
+    axis = TokenAxis()
+    values = [v for _, level in axis.tickValues(0.0, 1.0, 400) for v in level]
+    assert values == [0.0, 1.0]
+    assert axis.tickStrings(values, 1, 1) == ["0", "1"]
+    big = [v for _, level in axis.tickValues(0.0, 5e6, 400) for v in level]
+    assert big and all(v == int(v) for v in big) and max(big) >= 4e6
