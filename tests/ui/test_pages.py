@@ -134,3 +134,17 @@ def test_token_axis_ticks_are_whole_tokens(qtbot) -> None:
     assert axis.tickStrings(values, 1, 1) == ["0", "1"]
     big = [v for _, level in axis.tickValues(0.0, 5e6, 400) for v in level]
     assert big and all(v == int(v) for v in big) and max(big) >= 4e6
+
+
+def test_a_period_without_usage_says_so(qtbot) -> None:
+    from datetime import date, timedelta
+
+    from tracker.ui.charts import DaySeries, TokensPerDayChart
+
+    chart = TokensPerDayChart()
+    qtbot.addWidget(chart)
+    days = [date(2026, 11, 1) + timedelta(days=i) for i in range(3)]
+    chart.set_series(DaySeries(days, {"codex": [0, 0, 0]}, [0.0, 0.0, 0.0]))
+    assert chart.readout.text() == "No usage in this period."
+    chart.set_series(DaySeries(days, {"codex": [0, 5, 0]}, [0.0, 0.1, 0.0]))
+    assert chart.readout.text().startswith("Hover a day")

@@ -118,7 +118,7 @@ class TokensPerDayChart(QWidget):
         top_cost = max(series.cost, default=0.0)
         self.cost_view.setYRange(0, top_cost * 1.1 if top_cost else 1, padding=0)
         self._sync_views()
-        self.readout.setText("Hover a day for exact numbers." if n else "No usage in this period.")
+        self.readout.setText("Hover a day for exact numbers." if top else "No usage in this period.")
 
     def readout_for(self, i: int) -> str:
         s = self.series
