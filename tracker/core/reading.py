@@ -41,6 +41,8 @@ class ReadResult(msgspec.Struct):
     ignored: dict[str, int] = msgspec.field(default_factory=dict)
     lines_read: int = 0
     error: str | None = None
+    # Rows a worker wrote to a staging file rather than sending them (see ``staged``).
+    staged_rows: int = 0
 
     def pack(self) -> ReadResult:
         """Turn events into store rows here (a worker process), not in the single writer."""
@@ -57,9 +59,16 @@ class ReadResult(msgspec.Struct):
         self.events = []
         return self
 
+    def staged(self) -> ReadResult:
+        """This result once its rows, sessions and limits are in a staging file: what is left
+        (cursor, counts, skipped lines) is all the writer still needs."""
+        self.staged_rows = len(self.rows)
+        self.rows, self.rate_limits, self.sessions = [], [], {}
+        return self
+
     @property
     def event_count(self) -> int:
-        return len(self.rows) or len(self.events)
+        return len(self.rows) or len(self.events) or self.staged_rows
 
     def skip(self, line_no: int, reason: str) -> None:
         self.skipped_count += 1

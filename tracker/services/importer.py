@@ -1,7 +1,8 @@
 """Incremental import of every enabled source into the store.
 
-Files are read in worker processes when there is enough to read to pay for them; the
-calling thread is the single database writer.
+Files are read in worker processes when there is enough to read to pay for them; each
+worker writes a batch's rows to a staging file, which the calling thread — the single
+database writer — merges.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import errno
 import os
 import sqlite3
 import stat
+import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +22,7 @@ from tracker.sources.base import Source
 from tracker.sources.jsonl import read_incremental
 from tracker.sources.registry import SOURCES
 from tracker.store.import_state import FileIdentity, StoredFiles, identify
+from tracker.store.staging import write_stage
 from tracker.store.writer import ImportWriter
 
 if TYPE_CHECKING:
@@ -113,18 +116,27 @@ def run_import(
                 jobs.extend(_plan_source(stored, writer, name, source, roots, stats))
         total = sum(j.pending_bytes for j in jobs)
         done = 0
-        for job, result in _read_all(jobs, total, workers, parallel_min_bytes, mp_context):
-            stats = summary.sources[job.source]
-            stats.files_read += 1
-            stats.new_lines += result.lines_read
-            stats.events_read += result.event_count
-            stats.skipped += result.skipped_count
-            if result.error:
-                stats.errors.append(result.error)
-                writer.error(str(job.path), job.source, result.error)
-            else:
-                writer.add(str(job.path), job.source, job.identity, result, restarted=job.restarted)
-            done += job.pending_bytes
+        for batch, results, stage in _read_all(jobs, total, workers, parallel_min_bytes, mp_context):
+            for job, result in zip(batch, results, strict=True):
+                stats = summary.sources[job.source]
+                stats.files_read += 1
+                stats.new_lines += result.lines_read
+                stats.events_read += result.event_count
+                stats.skipped += result.skipped_count
+                if result.error:
+                    stats.errors.append(result.error)
+                if stage is None:
+                    if result.error:
+                        writer.error(str(job.path), job.source, result.error)
+                    else:
+                        writer.add(str(job.path), job.source, job.identity, result, restarted=job.restarted)
+                done += job.pending_bytes
+            if stage is not None:
+                files = [
+                    (str(j.path), j.source, j.identity, r, j.restarted) for j, r in zip(batch, results, strict=True)
+                ]
+                writer.add_staged(stage, files)
+                stage.unlink()
             if progress is not None:
                 progress(done, total)
     return summary
@@ -197,13 +209,18 @@ def _read_one(source_name: str, path: Path, cursor: Cursor) -> ReadResult:
     return read_incremental(path, cursor, source.parse_line, source.needles, source.line_format).pack()
 
 
+Batch = tuple[list[_Job], list[ReadResult], Path | None]  # jobs, results, their staging file
+
+
 def _read_all(
     jobs: list[_Job], total_bytes: int, workers: int | None, min_bytes: int, mp_context: str | None = None
-) -> Iterator[tuple[_Job, ReadResult]]:
+) -> Iterator[Batch]:
+    """Read every job: in this process one file at a time (no staging file), or in worker
+    processes a batch of files at a time, each batch staged in a file for the writer."""
     n = workers if workers is not None else (os.cpu_count() or 1)
     if n <= 1 or len(jobs) < 2 or total_bytes < min_bytes:
         for job in jobs:
-            yield job, _read_one(job.source, job.path, job.cursor)
+            yield [job], [_read_one(job.source, job.path, job.cursor)], None
         return
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # only when it pays
 
@@ -223,21 +240,30 @@ def _read_all(
         size += job.pending_bytes
     # Only a few batches in flight: results wait for the single writer, and memory must not
     # grow with the size of the logs.
-    todo = iter(batches)
+    todo = enumerate(batches)
     import multiprocessing
 
     context = multiprocessing.get_context(mp_context) if mp_context else None
-    with ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:
-        running: dict[Future[list[ReadResult]], list[_Job]] = {}
+    with (
+        tempfile.TemporaryDirectory(prefix="tokenworth-import-") as scratch,
+        ProcessPoolExecutor(max_workers=n, mp_context=context) as pool,
+    ):
+        running: dict[Future[list[ReadResult]], tuple[list[_Job], Path]] = {}
         while True:
-            while len(running) < 2 * n and (batch := next(todo, None)) is not None:
-                running[pool.submit(_read_batch, [(j.source, j.path, j.cursor) for j in batch])] = batch
+            while len(running) < 2 * n and (item := next(todo, None)) is not None:
+                i, batch = item
+                stage = Path(scratch) / f"batch-{i}.sqlite3"
+                running[pool.submit(_read_batch, [(j.source, j.path, j.cursor) for j in batch], stage)] = batch, stage
             if not running:
                 return
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for fut in done:
-                yield from zip(running.pop(fut), fut.result(), strict=True)
+                batch, stage = running.pop(fut)
+                yield batch, fut.result(), stage
 
 
-def _read_batch(items: list[tuple[str, Path, Cursor]]) -> list[ReadResult]:
-    return [_read_one(*item) for item in items]
+def _read_batch(items: list[tuple[str, Path, Cursor]], stage: Path) -> list[ReadResult]:
+    """In a worker: read the files, stage their rows, send back only what the writer needs."""
+    results = [_read_one(*item) for item in items]
+    write_stage(stage, [(item[0], r) for item, r in zip(items, results, strict=True)])
+    return [r.staged() for r in results]

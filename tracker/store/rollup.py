@@ -70,17 +70,37 @@ _EVENT_SUMS = """SUM(input_tokens), SUM(output_tokens), SUM(cache_write_5m_token
     COUNT(*), MIN(ts_ms), MAX(ts_ms)"""
 
 
+def session_rollup_select(where: str = "") -> str:
+    """The rollup rows of ``events`` (filtered by ``where``), in ``usage_rollup`` column order."""
+    return f"""SELECT ts_ms / {BUCKET_MS}, source, session_id, model, prompt_class, project, git_branch,
+                   {_EVENT_SUMS}
+            FROM events {where} GROUP BY 1, 2, 3, 4, 5, 6, 7"""  # noqa: S608 - constants only
+
+
+def project_rollup_select(where: str = "") -> str:
+    """``usage_rollup`` without sessions, in ``usage_rollup_project`` column order."""
+    return f"""SELECT bucket, source, model, prompt_class, project,
+                   SUM(input_tokens), SUM(output_tokens), SUM(cache_write_5m_tokens),
+                   SUM(cache_write_1h_tokens), SUM(cache_read_tokens), SUM(reasoning_tokens),
+                   SUM(events), MIN(first_ms), MAX(last_ms)
+            FROM usage_rollup {where} GROUP BY 1, 2, 3, 4, 5"""  # noqa: S608 - constants only
+
+
+def add_rollup_rows(conn: sqlite3.Connection, schema: str) -> None:
+    """Add ``schema``'s rollup tables (rows not yet counted) to the store's, summing."""
+    for table in ("usage_rollup", "usage_rollup_project"):
+        add = f"INSERT INTO main.{table} SELECT * FROM {schema}.{table} WHERE true ON CONFLICT DO UPDATE SET {_ADD}"  # noqa: S608
+        conn.execute(add)
+    conn.execute(f"INSERT OR IGNORE INTO main.models SELECT DISTINCT model FROM {schema}.usage_rollup_project")  # noqa: S608
+
+
 def add_new_events(conn: sqlite3.Connection, after_id: int) -> None:
     """Add the events stored with ``id > after_id`` (all new, none counted yet) to the rollup.
 
     Only the new rows are grouped, so a large import costs no full rebuild at its end.
     """
     conn.execute(
-        f"""INSERT INTO usage_rollup
-            SELECT ts_ms / {BUCKET_MS}, source, session_id, model, prompt_class, project, git_branch,
-                   {_EVENT_SUMS}
-            FROM events WHERE id > ? GROUP BY 1, 2, 3, 4, 5, 6, 7
-            ON CONFLICT DO UPDATE SET {_ADD}""",  # noqa: S608 - constants only
+        f"INSERT INTO usage_rollup {session_rollup_select('WHERE id > ?')} ON CONFLICT DO UPDATE SET {_ADD}",
         (after_id,),
     )
     conn.execute(
@@ -155,26 +175,8 @@ def _rebuild(conn: sqlite3.Connection, span: tuple[int, int] | None) -> None:
         where = "WHERE ts_ms >= ? AND ts_ms < ?"
         params = (span[0] * BUCKET_MS, (span[1] + 1) * BUCKET_MS)
         coarse_where = "WHERE bucket BETWEEN ? AND ?"
-    conn.execute(
-        f"""INSERT INTO usage_rollup
-            SELECT ts_ms / {BUCKET_MS}, source, session_id, model, prompt_class, project, git_branch,
-                   SUM(input_tokens), SUM(output_tokens), SUM(cache_write_5m_tokens),
-                   SUM(cache_write_1h_tokens), SUM(cache_read_tokens), SUM(reasoning_tokens),
-                   COUNT(*), MIN(ts_ms), MAX(ts_ms)
-            FROM events {where}
-            GROUP BY 1, 2, 3, 4, 5, 6, 7""",  # noqa: S608 - constants only
-        params,
-    )
+    conn.execute(f"INSERT INTO usage_rollup {session_rollup_select(where)}", params)
     # Every model with usage, so a report learns which prices it needs without a scan.
     conn.execute(f"INSERT OR IGNORE INTO models SELECT DISTINCT model FROM events {where}", params)  # noqa: S608
     # Without sessions: what day, week and month reports read.
-    conn.execute(
-        f"""INSERT INTO usage_rollup_project
-            SELECT bucket, source, model, prompt_class, project,
-                   SUM(input_tokens), SUM(output_tokens), SUM(cache_write_5m_tokens),
-                   SUM(cache_write_1h_tokens), SUM(cache_read_tokens), SUM(reasoning_tokens),
-                   SUM(events), MIN(first_ms), MAX(last_ms)
-            FROM usage_rollup {coarse_where}
-            GROUP BY 1, 2, 3, 4, 5""",  # noqa: S608 - constants only
-        span or (),
-    )
+    conn.execute(f"INSERT INTO usage_rollup_project {project_rollup_select(coarse_where)}", span or ())

@@ -7,32 +7,28 @@ events it covers, and the store is not committed file by file (commits dominate 
 Events are inserted when their key is new; the batch's new rows are then added to the
 rollup in one grouped statement. A key already stored (a resumed session's copy, a file read
 again) is a clash: its row is replaced only by a larger copy, and its bucket is rebuilt.
+A batch that a worker staged (``staging``) is merged the same way, by SQLite statements.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Sequence
+from pathlib import Path
 from types import TracebackType
 
 from tracker.core.reading import ReadResult
-from tracker.core.records import EventRow, RateLimitWindow, event_rows
+from tracker.core.records import EventRow, event_rows
 from tracker.store.import_state import FileIdentity, encode_cursor
-from tracker.store.rollup import BUCKET_MS, finish_batch, last_event_id
+from tracker.store.rollup import BUCKET_MS, add_rollup_rows, finish_batch, last_event_id
+from tracker.store.staging import EVENT_COLUMNS, rate_limit_row
 
-_INSERT_EVENT = """
-INSERT OR IGNORE INTO events (source, dedup_key, session_id, project, git_branch, model, ts_ms,
-    input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens,
-    cache_read_tokens, reasoning_tokens, total_tokens, prompt_class)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-"""
+_VALUES = f"VALUES ({', '.join('?' * 15)})"
+_INSERT_EVENT = f"INSERT OR IGNORE INTO main.events ({EVENT_COLUMNS}) {_VALUES}"
 
 # The copy with the most tokens wins: a streamed reply's last snapshot is complete.
-_UPSERT_EVENT = """
-INSERT INTO events (source, dedup_key, session_id, project, git_branch, model, ts_ms,
-    input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens,
-    cache_read_tokens, reasoning_tokens, total_tokens, prompt_class)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+_ON_LARGER = """
 ON CONFLICT(dedup_key) DO UPDATE SET
     session_id = excluded.session_id, project = excluded.project,
     git_branch = excluded.git_branch, model = excluded.model, ts_ms = excluded.ts_ms,
@@ -44,14 +40,15 @@ ON CONFLICT(dedup_key) DO UPDATE SET
     prompt_class = excluded.prompt_class
 WHERE excluded.total_tokens > events.total_tokens
 """
+_UPSERT_EVENT = f"INSERT INTO main.events ({EVENT_COLUMNS}) {_VALUES} {_ON_LARGER}"
 
-_UPSERT_SESSION = """
-INSERT INTO sessions (source, session_id, project, git_branch) VALUES (?, ?, ?, ?)
+_SESSION_CONFLICT = """
 ON CONFLICT(source, session_id) DO UPDATE SET
     project = CASE WHEN excluded.project != '' THEN excluded.project ELSE sessions.project END,
     git_branch = CASE WHEN excluded.git_branch != '' THEN excluded.git_branch
                       ELSE sessions.git_branch END
 """
+_UPSERT_SESSION = f"INSERT INTO sessions VALUES (?, ?, ?, ?) {_SESSION_CONFLICT}"  # noqa: S608
 
 _UPSERT_FILE = """
 INSERT INTO files (path, source, device, inode, size, mtime_ns, head_len, head_hash,
@@ -115,11 +112,49 @@ class ImportWriter:
         )
         conn.executemany(
             "INSERT OR IGNORE INTO rate_limits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (r.source, r.session_id, r.ts_ms, *_window_cols(r.primary), *_window_cols(r.secondary))
-                for r in result.rate_limits
-            ],
+            [rate_limit_row(r) for r in result.rate_limits],
         )
+        self._file_state(path, source, identity, result, len(rows), restarted=restarted)
+        if self._pending >= self.batch_events:
+            self.commit()
+
+    def add_staged(self, stage: Path, files: Sequence[tuple[str, str, FileIdentity, ReadResult, bool]]) -> None:
+        """Merge a batch a worker wrote to ``stage`` (see ``staging``) and store each file's
+        state — ``(path, source, identity, result, restarted)`` — in one transaction."""
+        self.commit()  # ATTACH cannot run inside a transaction
+        conn = self.conn
+        conn.execute("ATTACH DATABASE ? AS stage", (str(stage),))
+        try:
+            self._begin()
+            before = last_event_id(conn)
+            added = conn.execute(f"INSERT OR IGNORE INTO main.events ({EVENT_COLUMNS}) SELECT * FROM stage.events")  # noqa: S608
+            add_rollup_rows(conn, "stage")
+            if added.rowcount < conn.execute("SELECT COUNT(*) FROM stage.events").fetchone()[0]:
+                self._staged_clashes(before)
+            conn.execute(
+                f"""INSERT INTO main.sessions SELECT * FROM stage.sessions WHERE true ORDER BY rowid
+                    {_SESSION_CONFLICT}"""  # noqa: S608 - constants only
+            )
+            conn.execute("INSERT OR IGNORE INTO main.rate_limits SELECT * FROM stage.rate_limits")
+            for path, source, identity, result, restarted in files:
+                if result.error:
+                    self.error(path, source, result.error)
+                else:
+                    self._file_state(path, source, identity, result, result.event_count, restarted=restarted)
+            self._after = last_event_id(conn)  # the staged rows are in the rollup already
+            self.commit()
+        except BaseException:
+            if self._open:
+                conn.execute("ROLLBACK")
+                self._open = False
+            raise
+        finally:
+            conn.execute("DETACH DATABASE stage")
+
+    def _file_state(
+        self, path: str, source: str, identity: FileIdentity, result: ReadResult, events: int, *, restarted: bool
+    ) -> None:
+        conn = self.conn
         if restarted:
             conn.execute("DELETE FROM skipped_lines WHERE path = ?", (path,))
             conn.execute("DELETE FROM ignored_lines WHERE path = ?", (path,))
@@ -137,12 +172,10 @@ class ImportWriter:
             (
                 path, source, identity.device, identity.inode, identity.size, identity.mtime_ns,
                 identity.head_len, identity.head_hash, encode_cursor(result.cursor),
-                len(rows), result.skipped_count, int(time.time() * 1000), restarted, restarted,
+                events, result.skipped_count, int(time.time() * 1000), restarted, restarted,
             ),
         )  # fmt: skip
-        self._pending += len(rows) + 1
-        if self._pending >= self.batch_events:
-            self.commit()
+        self._pending += events + 1
 
     def _clashes(self, rows: list[EventRow], before: int) -> None:
         """Rows whose key was stored already: keep the larger copy, rebuild its bucket."""
@@ -152,6 +185,19 @@ class ImportWriter:
             if row[1] not in new and conn.execute(_UPSERT_EVENT, row).rowcount:
                 # The old bucket, when the copy moved, is marked by a trigger.
                 conn.execute("INSERT OR IGNORE INTO rollup_dirty VALUES (?)", (row[6] // BUCKET_MS,))
+
+    def _staged_clashes(self, before: int) -> None:
+        """Staged rows whose key was stored already: the staged rollup counted them, so their
+        buckets are rebuilt; the larger copy is kept."""
+        conn = self.conn
+        conn.execute(
+            """CREATE TEMP TABLE clash AS SELECT * FROM stage.events
+               WHERE dedup_key NOT IN (SELECT dedup_key FROM main.events WHERE id > ?)""",
+            (before,),
+        )
+        conn.execute(f"INSERT OR IGNORE INTO rollup_dirty SELECT DISTINCT ts_ms / {BUCKET_MS} FROM temp.clash")  # noqa: S608
+        conn.execute(f"INSERT INTO main.events ({EVENT_COLUMNS}) SELECT * FROM temp.clash WHERE true {_ON_LARGER}")  # noqa: S608
+        conn.execute("DROP TABLE temp.clash")
 
     def error(self, path: str, source: str, message: str) -> None:
         """Remember that a file could not be read, keeping whatever state it had."""
@@ -170,9 +216,3 @@ class ImportWriter:
                    VALUES (?, ?, 0, 0, 0, 0, 0, '', X'', ?, ?)""",
                 (path, source, now_ms, message),
             )
-
-
-def _window_cols(w: RateLimitWindow | None) -> tuple[float | None, int | None, int | None]:
-    if w is None:
-        return (None, None, None)
-    return (w.used_percent, w.window_minutes, w.resets_at_ms)
