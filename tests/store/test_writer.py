@@ -63,12 +63,17 @@ def test_rollup_after_any_writes_equals_a_rebuild(tmp_path: Path, imports: list,
                 for i, (evs, restarted) in enumerate(run)
             ]
             if staged:
-                for start in range(0, len(results), batch % 4 + 1):
-                    chunk = results[start : start + batch % 4 + 1]
-                    stage = tmp_path / "stage.sqlite3"
+                # Batches of a few files, merged a few batches per transaction.
+                per_batch, per_merge = batch % 4 + 1, batch % 3 + 1
+                stages = []
+                for k, start in enumerate(range(0, len(results), per_batch)):
+                    chunk = results[start : start + per_batch]
+                    stage = tmp_path / f"stage-{n}-{k}.sqlite3"
                     stage.unlink(missing_ok=True)
                     write_stage(stage, [("claude-code", r) for _, _, r, _ in chunk])
-                    w.add_staged(stage, [(p, "claude-code", ident, r.staged(), rs) for p, ident, r, rs in chunk])
+                    stages.append((stage, [(p, "claude-code", ident, r.staged(), rs) for p, ident, r, rs in chunk]))
+                for start in range(0, len(stages), per_merge):
+                    w.add_staged(stages[start : start + per_merge])
             else:
                 for path, ident, result, restarted in results:
                     w.add(path, "claude-code", ident, result, restarted=restarted)

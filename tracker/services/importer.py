@@ -23,7 +23,7 @@ from tracker.sources.jsonl import read_incremental
 from tracker.sources.registry import SOURCES
 from tracker.store.import_state import FileIdentity, StoredFiles, identify
 from tracker.store.staging import write_stage
-from tracker.store.writer import ImportWriter
+from tracker.store.writer import ImportWriter, StagedFile
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -116,30 +116,35 @@ def run_import(
                 jobs.extend(_plan_source(stored, writer, name, source, roots, stats))
         total = sum(j.pending_bytes for j in jobs)
         done = 0
-        for batch, results, stage in _read_all(jobs, total, workers, parallel_min_bytes, mp_context):
-            for job, result in zip(batch, results, strict=True):
-                stats = summary.sources[job.source]
-                stats.files_read += 1
-                stats.new_lines += result.lines_read
-                stats.events_read += result.event_count
-                stats.skipped += result.skipped_count
-                if result.error:
-                    stats.errors.append(result.error)
-                if stage is None:
-                    if result.error:
+        for ready in _read_all(jobs, total, workers, parallel_min_bytes, mp_context):
+            staged: list[tuple[Path, list[StagedFile]]] = []
+            for batch, results, stage in ready:
+                for job, result in zip(batch, results, strict=True):
+                    _count(summary.sources[job.source], result)
+                    done += job.pending_bytes
+                    if stage is None and result.error:
                         writer.error(str(job.path), job.source, result.error)
-                    else:
+                    elif stage is None:
                         writer.add(str(job.path), job.source, job.identity, result, restarted=job.restarted)
-                done += job.pending_bytes
-            if stage is not None:
-                files = [
-                    (str(j.path), j.source, j.identity, r, j.restarted) for j, r in zip(batch, results, strict=True)
-                ]
-                writer.add_staged(stage, files)
-                stage.unlink()
+                if stage is not None:
+                    pairs = zip(batch, results, strict=True)
+                    staged.append((stage, [(str(j.path), j.source, j.identity, r, j.restarted) for j, r in pairs]))
+            if staged:
+                writer.add_staged(staged)
+                for stage, _ in staged:
+                    stage.unlink()
             if progress is not None:
                 progress(done, total)
     return summary
+
+
+def _count(stats: SourceImport, result: ReadResult) -> None:
+    stats.files_read += 1
+    stats.new_lines += result.lines_read
+    stats.events_read += result.event_count
+    stats.skipped += result.skipped_count
+    if result.error:
+        stats.errors.append(result.error)
 
 
 def _plan_source(
@@ -214,13 +219,14 @@ Batch = tuple[list[_Job], list[ReadResult], Path | None]  # jobs, results, their
 
 def _read_all(
     jobs: list[_Job], total_bytes: int, workers: int | None, min_bytes: int, mp_context: str | None = None
-) -> Iterator[Batch]:
+) -> Iterator[list[Batch]]:
     """Read every job: in this process one file at a time (no staging file), or in worker
-    processes a batch of files at a time, each batch staged in a file for the writer."""
+    processes a batch of files at a time, each batch staged in a file for the writer.
+    Yields the batches read since the last time (several when the writer is the slower)."""
     n = workers if workers is not None else (os.cpu_count() or 1)
     if n <= 1 or len(jobs) < 2 or total_bytes < min_bytes:
         for job in jobs:
-            yield [job], [_read_one(job.source, job.path, job.cursor)], None
+            yield [([job], [_read_one(job.source, job.path, job.cursor)], None)]
         return
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # only when it pays
 
@@ -229,15 +235,7 @@ def _read_all(
     # between processes than small files take to read.
     share = total_bytes // (4 * n)
     ordered = sorted(jobs, key=lambda j: j.pending_bytes < share)
-    target = max(total_bytes // (16 * n), 1 << 20)
-    batches: list[list[_Job]] = [[]]
-    size = 0
-    for job in ordered:
-        if size >= target:
-            batches.append([])
-            size = 0
-        batches[-1].append(job)
-        size += job.pending_bytes
+    batches = _batches(ordered, total_bytes, n)
     # Only a few batches in flight: results wait for the single writer, and memory must not
     # grow with the size of the logs.
     todo = enumerate(batches)
@@ -257,9 +255,32 @@ def _read_all(
             if not running:
                 return
             done, _ = wait(running, return_when=FIRST_COMPLETED)
+            ready: list[Batch] = []
             for fut in done:
                 batch, stage = running.pop(fut)
-                yield batch, fut.result(), stage
+                ready.append((batch, fut.result(), stage))
+            yield ready
+
+
+def _batches(jobs: list[_Job], total_bytes: int, n: int) -> list[list[_Job]]:
+    """Batches that grow from small to large and shrink again at the end.
+
+    Each batch costs the writer a merge and a commit, so most are large; the first are small
+    so the writer starts early, and the last are small so it is not left with a big one after
+    the workers are done.
+    """
+    small, large = max(total_bytes // 64, 1 << 20), max(total_bytes // (4 * n), 1 << 20)
+    batches: list[list[_Job]] = [[]]
+    size, target, left = 0, small, total_bytes
+    for job in jobs:
+        if size >= target:
+            batches.append([])
+            target = min(large, 2 * target, max(small, left // (2 * n)))
+            size = 0
+        batches[-1].append(job)
+        size += job.pending_bytes
+        left -= job.pending_bytes
+    return batches
 
 
 def _read_batch(items: list[tuple[str, Path, Cursor]], stage: Path) -> list[ReadResult]:

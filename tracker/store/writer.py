@@ -50,6 +50,8 @@ ON CONFLICT(source, session_id) DO UPDATE SET
 """
 _UPSERT_SESSION = f"INSERT INTO sessions VALUES (?, ?, ?, ?) {_SESSION_CONFLICT}"  # noqa: S608
 
+StagedFile = tuple[str, str, FileIdentity, ReadResult, bool]  # path, source, identity, result, restarted
+
 _UPSERT_FILE = """
 INSERT INTO files (path, source, device, inode, size, mtime_ns, head_len, head_hash,
     cursor, events, skipped, last_import_ms, error)
@@ -118,29 +120,22 @@ class ImportWriter:
         if self._pending >= self.batch_events:
             self.commit()
 
-    def add_staged(self, stage: Path, files: Sequence[tuple[str, str, FileIdentity, ReadResult, bool]]) -> None:
-        """Merge a batch a worker wrote to ``stage`` (see ``staging``) and store each file's
-        state — ``(path, source, identity, result, restarted)`` — in one transaction."""
+    def add_staged(self, stages: Sequence[tuple[Path, Sequence[StagedFile]]]) -> None:
+        """Merge batches workers wrote to staging files (see ``staging``), with each file's
+        state — ``(path, source, identity, result, restarted)`` — in one transaction.
+
+        Several batches share one commit: a commit writes every page the transaction
+        touched, and each batch touches pages all over the indexes.
+        """
         self.commit()  # ATTACH cannot run inside a transaction
         conn = self.conn
-        conn.execute("ATTACH DATABASE ? AS stage", (str(stage),))
+        names = [f"stage{i}" for i in range(len(stages))]
+        for name, (stage, _) in zip(names, stages, strict=True):
+            conn.execute("ATTACH DATABASE ? AS " + name, (str(stage),))
         try:
             self._begin()
-            before = last_event_id(conn)
-            added = conn.execute(f"INSERT OR IGNORE INTO main.events ({EVENT_COLUMNS}) SELECT * FROM stage.events")  # noqa: S608
-            add_rollup_rows(conn, "stage")
-            if added.rowcount < conn.execute("SELECT COUNT(*) FROM stage.events").fetchone()[0]:
-                self._staged_clashes(before)
-            conn.execute(
-                f"""INSERT INTO main.sessions SELECT * FROM stage.sessions WHERE true ORDER BY rowid
-                    {_SESSION_CONFLICT}"""  # noqa: S608 - constants only
-            )
-            conn.execute("INSERT OR IGNORE INTO main.rate_limits SELECT * FROM stage.rate_limits")
-            for path, source, identity, result, restarted in files:
-                if result.error:
-                    self.error(path, source, result.error)
-                else:
-                    self._file_state(path, source, identity, result, result.event_count, restarted=restarted)
+            for name, (_, files) in zip(names, stages, strict=True):
+                self._merge(name, files)
             self._after = last_event_id(conn)  # the staged rows are in the rollup already
             self.commit()
         except BaseException:
@@ -149,7 +144,26 @@ class ImportWriter:
                 self._open = False
             raise
         finally:
-            conn.execute("DETACH DATABASE stage")
+            for name in names:
+                conn.execute(f"DETACH DATABASE {name}")
+
+    def _merge(self, stage: str, files: Sequence[StagedFile]) -> None:
+        conn = self.conn
+        before = last_event_id(conn)
+        added = conn.execute(f"INSERT OR IGNORE INTO main.events ({EVENT_COLUMNS}) SELECT * FROM {stage}.events")  # noqa: S608
+        add_rollup_rows(conn, stage)
+        if added.rowcount < conn.execute(f"SELECT COUNT(*) FROM {stage}.events").fetchone()[0]:  # noqa: S608
+            self._staged_clashes(stage, before)
+        conn.execute(
+            f"""INSERT INTO main.sessions SELECT * FROM {stage}.sessions WHERE true ORDER BY rowid
+                {_SESSION_CONFLICT}"""  # noqa: S608 - constants only
+        )
+        conn.execute(f"INSERT OR IGNORE INTO main.rate_limits SELECT * FROM {stage}.rate_limits")  # noqa: S608
+        for path, source, identity, result, restarted in files:
+            if result.error:
+                self.error(path, source, result.error)
+            else:
+                self._file_state(path, source, identity, result, result.event_count, restarted=restarted)
 
     def _file_state(
         self, path: str, source: str, identity: FileIdentity, result: ReadResult, events: int, *, restarted: bool
@@ -186,13 +200,13 @@ class ImportWriter:
                 # The old bucket, when the copy moved, is marked by a trigger.
                 conn.execute("INSERT OR IGNORE INTO rollup_dirty VALUES (?)", (row[6] // BUCKET_MS,))
 
-    def _staged_clashes(self, before: int) -> None:
+    def _staged_clashes(self, stage: str, before: int) -> None:
         """Staged rows whose key was stored already: the staged rollup counted them, so their
         buckets are rebuilt; the larger copy is kept."""
         conn = self.conn
         conn.execute(
-            """CREATE TEMP TABLE clash AS SELECT * FROM stage.events
-               WHERE dedup_key NOT IN (SELECT dedup_key FROM main.events WHERE id > ?)""",
+            f"""CREATE TEMP TABLE clash AS SELECT * FROM {stage}.events
+               WHERE dedup_key NOT IN (SELECT dedup_key FROM main.events WHERE id > ?)""",  # noqa: S608
             (before,),
         )
         conn.execute(f"INSERT OR IGNORE INTO rollup_dirty SELECT DISTINCT ts_ms / {BUCKET_MS} FROM temp.clash")  # noqa: S608
