@@ -118,13 +118,15 @@ def _decode_block(
     when the block must be read line by line (nothing has been handled then)."""
     if not end or line_format is None:
         return 0
-    count = _newlines(buf, end)
+    count = _object_lines(buf, end)
+    if count < 0:
+        return 0
     try:
         records = line_format.decoder.decode_lines(memoryview(buf)[:end])
     except (msgspec.DecodeError, msgspec.ValidationError):
         return 0
     if len(records) != count:
-        return 0  # blank lines, or a line holding no value or two: line numbers would be off
+        return 0  # a line holding two values: line numbers would be off
     handle, known = line_format.handle, line_format.known
     split: list[bytes] | None = None
     for i, rec in enumerate(records, line_no + 1):
@@ -142,14 +144,24 @@ def _decode_block(
     return count
 
 
-def _newlines(buf: bytes, end: int) -> int:
-    # find() is memchr; bytes.count() checks byte by byte and is several times slower.
-    find = buf.find
-    count = 0
-    i = find(b"\n", 0, end)
-    while i >= 0:
+def _object_lines(buf: bytes, end: int) -> int:
+    """How many lines ``buf[:end]`` holds (it ends with a newline), or -1 unless every one
+    starts with ``{`` and ends with ``}`` (before an optional CR).
+
+    With that, no JSON value can span two lines (``}`` then ``{`` is not valid inside one)
+    and none is blank, so records and lines pair up exactly when their numbers are equal.
+    """
+    find = buf.find  # memchr: much faster than bytes.count() here
+    count = start = 0
+    while start < end:
+        nl = find(b"\n", start, end)
+        last = buf[nl - 1]
+        if last == _CR:
+            last = buf[nl - 2]
+        if buf[start] != _OPEN or last != _CLOSE or nl - start < 2:
+            return -1
         count += 1
-        i = find(b"\n", i + 1, end)
+        start = nl + 1
     return count
 
 
