@@ -129,10 +129,12 @@ class ImportWriter:
         """
         self.commit()  # ATTACH cannot run inside a transaction
         conn = self.conn
-        names = [f"stage{i}" for i in range(len(stages))]
-        for name, (stage, _) in zip(names, stages, strict=True):
-            conn.execute("ATTACH DATABASE ? AS " + name, (str(stage),))
+        names: list[str] = []
         try:
+            for stage, _ in stages:
+                name = f"stage{len(names)}"
+                conn.execute(f"ATTACH DATABASE ? AS {name}", (str(stage),))
+                names.append(name)
             self._begin()
             for name, (_, files) in zip(names, stages, strict=True):
                 self._merge(name, files)
