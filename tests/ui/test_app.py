@@ -71,7 +71,7 @@ def test_first_run_imports_in_the_background_and_matches_the_cli(
     assert data is not None and data.totals.total_tokens == out["totals"]["total_tokens"] > 0
     assert window.dashboard.cards["tokens"].detail.text().startswith(f"{out['totals']['total_tokens']:,} in")
     assert window.dashboard.cards["cost"].value.text() == f"${out['totals']['cost_usd']:,.2f}"
-    assert "new usage records" in window.status.text()
+    assert "usage records read" in window.status.text()
     window.grab().save(str(screenshot_dir(tmp_path) / "dashboard.png"))
 
     window.nav.setCurrentRow(2)

@@ -221,10 +221,10 @@ class MainWindow(QMainWindow):
 
     def _import_finished(self, summary: ImportSummary) -> None:
         found = sum(s.files_seen for s in summary.sources.values())
-        new = sum(s.events_read for s in summary.sources.values())
+        read = sum(s.events_read for s in summary.sources.values())
         skipped = summary.skipped
         note = f"; {skipped:,} unusable lines skipped (see Sources)" if skipped else ""
-        self._import_ended(f"{found:,} log files checked, {new:,} new usage records{note}.")
+        self._import_ended(f"{found:,} log files checked, {read:,} usage records read{note}.")
         if summary.changed:
             self.refresh_current(data_changed=True)
         self.import_finished_count += 1
