@@ -29,6 +29,16 @@ class TokenAxis(pg.AxisItem):
         return [short_tokens(int(v)) for v in values]
 
 
+def fixed_plot(plot: pg.PlotWidget, min_height: int, max_height: int) -> pg.PlotItem:
+    """A chart that is read, not explored: no panning or zooming, no buttons."""
+    plot.setMinimumHeight(min_height)
+    plot.setMaximumHeight(max_height)
+    item = plot.getPlotItem()
+    item.setMouseEnabled(x=False, y=False)
+    item.hideButtons()
+    return item
+
+
 def short_tokens(n: int) -> str:
     for unit, size in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
         if abs(n) >= size:
@@ -56,11 +66,7 @@ class WeeklyWorkChart(QWidget):
         super().__init__()
         self.axis = LabelAxis()
         self.plot = pg.PlotWidget(axisItems={"bottom": self.axis, "left": TokenAxis()})
-        self.plot.setMinimumHeight(200)
-        self.plot.setMaximumHeight(300)
-        item = self.plot.getPlotItem()
-        item.setMouseEnabled(x=False, y=False)
-        item.hideButtons()
+        item = fixed_plot(self.plot, 200, 300)
         item.setLabel("left", "tokens")
         item.showAxis("right")
         item.setLabel("right", "tasks done")

@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
-from tracker.reports.charts import PALETTE, LabelAxis, TokenAxis
+from tracker.reports.charts import PALETTE, LabelAxis, TokenAxis, fixed_plot
 from tracker.ui.formatting import money, tokens
 
 
@@ -59,14 +59,10 @@ class TokensPerDayChart(QWidget):
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.axis = LabelAxis()
         self.plot = pg.PlotWidget(axisItems={"bottom": self.axis, "left": TokenAxis()})
-        self.plot.setMinimumHeight(240)
-        self.plot.setMaximumHeight(380)
-        item = self.plot.getPlotItem()
+        item = fixed_plot(self.plot, 240, 380)
         item.setLabel("left", "tokens")
         item.showAxis("right")
         item.setLabel("right", "cost (USD)")
-        item.setMouseEnabled(x=False, y=False)
-        item.hideButtons()
         self.legend = item.addLegend(offset=(10, 5))
         self.cost_view = pg.ViewBox()
         self.cost_view.setZValue(10)  # the cost line in front of the bars
@@ -141,11 +137,7 @@ class HourChart(pg.PlotWidget):
 
     def __init__(self) -> None:
         super().__init__(axisItems={"left": TokenAxis()})
-        self.setMinimumHeight(150)
-        self.setMaximumHeight(220)
-        item = self.getPlotItem()
-        item.setMouseEnabled(x=False, y=False)
-        item.hideButtons()
+        item = fixed_plot(self, 150, 220)
         item.setLabel("bottom", "hour of day")
         self.bars = pg.BarGraphItem(x=list(range(24)), height=[0] * 24, width=0.8, brush=pg.mkBrush(PALETTE[0]))
         self.addItem(self.bars)

@@ -9,7 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
-from tracker.reports.charts import PALETTE, LabelAxis, TokenAxis, WeeklyWorkChart
+from tracker.reports.charts import PALETTE, LabelAxis, TokenAxis, WeeklyWorkChart, fixed_plot
 from tracker.services.work_summary import WorkSummary
 from tracker.ui.charts import ShareBars
 from tracker.ui.formatting import money, short_tokens, tokens
@@ -19,11 +19,7 @@ class CostPerTaskChart(pg.PlotWidget):
     def __init__(self) -> None:
         self.axis = LabelAxis()
         super().__init__(axisItems={"bottom": self.axis})
-        self.setMinimumHeight(160)
-        self.setMaximumHeight(240)
-        item = self.getPlotItem()
-        item.setMouseEnabled(x=False, y=False)
-        item.hideButtons()
+        item = fixed_plot(self, 160, 240)
         item.setLabel("left", "USD per task")
         self.line = pg.PlotDataItem(pen=pg.mkPen(PALETTE[3], width=2), symbol="o", symbolSize=6, connect="finite")
         self.addItem(self.line)
@@ -47,11 +43,7 @@ class TaskScatter(QWidget):
         super().__init__()
         self.readout = QLabel("Hover a task.")
         self.plot = pg.PlotWidget(axisItems={"bottom": TokenAxis("bottom")})
-        self.plot.setMinimumHeight(200)
-        self.plot.setMaximumHeight(300)
-        item = self.plot.getPlotItem()
-        item.setMouseEnabled(x=False, y=False)
-        item.hideButtons()
+        item = fixed_plot(self.plot, 200, 300)
         item.setLabel("bottom", "tokens")
         item.setLabel("left", "hours saved")
         self.dots = pg.ScatterPlotItem(size=10, brush=pg.mkBrush(PALETTE[2]), hoverable=True)
