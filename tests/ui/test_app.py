@@ -126,6 +126,9 @@ def test_cancel_keeps_what_was_read_and_the_next_import_completes(qtbot, window:
     full = usage_json(cli, "daily", "--timezone", "UTC")  # imports anything still missing
     again = usage_json(cli, "daily", "--timezone", "UTC", "--no-import")
     assert full["totals"] == again["totals"]
+    with qtbot.waitSignal(worker.finished, timeout=60_000):
+        window.import_now()
+    qtbot.waitUntil(lambda: "nothing new" in window.status.text(), timeout=5_000)
 
 
 def test_geometry_and_page_are_restored_and_ctrl_q_quits(qtbot, window: MainWindow, data_dir: Path) -> None:

@@ -224,7 +224,8 @@ class MainWindow(QMainWindow):
         read = sum(s.events_read for s in summary.sources.values())
         skipped = summary.skipped
         note = f"; {skipped:,} unusable lines skipped (see Sources)" if skipped else ""
-        self._import_ended(f"{found:,} log files checked, {read:,} usage records read{note}.")
+        what = f"{read:,} usage records read" if read else "nothing new"
+        self._import_ended(f"{found:,} log files checked, {what}{note}.")
         if summary.changed:
             self.refresh_current(data_changed=True)
         self.import_finished_count += 1
