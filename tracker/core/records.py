@@ -40,6 +40,10 @@ class UsageEvent(msgspec.Struct, frozen=True, array_like=True):
     cache_write_1h_tokens: int
     cache_read_tokens: int
     reasoning_tokens: int
+    # What the tool itself says the request cost, in micro-USD (None: it does not say).
+    tool_cost_micro: int | None = None
+    # The tool says the request was covered by a subscription (a cost of 0 from such a provider).
+    subscription: bool = False
 
     @property
     def cache_creation_tokens(self) -> int:
