@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DATA_DIR_ENV = "TOKENWORTH_DATA_DIR"
+PRIVATE_DIR = 0o700
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,19 @@ class DataPaths:
     def settings(self) -> Path:
         return self.root / "settings.json"
 
+    @property
+    def log(self) -> Path:
+        """The rotating log file (background failures with their tracebacks; no content)."""
+        return self.root / "tokenworth.log"
+
+    @property
+    def scratch(self) -> Path:
+        """Scratch space for import workers, swept at the start of each import."""
+        return self.root / "scratch"
+
     def ensure(self) -> DataPaths:
-        self.root.mkdir(parents=True, exist_ok=True)
+        """Create the folder, private to the user (it holds project paths and task titles)."""
+        self.root.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
         return self
 
 
