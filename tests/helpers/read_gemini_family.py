@@ -11,8 +11,9 @@ import fnmatch
 import os
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from tracker.core.reading import Cursor, ReadResult
 from tracker.core.records import UsageEvent
@@ -66,16 +67,46 @@ def all_events(results: Iterable[tuple[Path, ReadResult]]) -> list[UsageEvent]:
     return [e for _, r in results for e in r.events]
 
 
+def _day(e: UsageEvent) -> str:
+    return datetime.fromtimestamp(e.ts_ms / 1000, UTC).strftime("%Y-%m-%d")
+
+
 def daily(events: Iterable[UsageEvent]) -> dict[tuple[str, str], list[int]]:
     """(UTC day, model) -> [input, output, cache read, reasoning]."""
-    from datetime import UTC, datetime
-
     out: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for e in events:
-        day = datetime.fromtimestamp(e.ts_ms / 1000, UTC).strftime("%Y-%m-%d")
-        row = out[(day, e.model)]
+        row = out[(_day(e), e.model)]
         row[0] += e.input_tokens
         row[1] += e.output_tokens
         row[2] += e.cache_read_tokens
         row[3] += e.reasoning_tokens
     return dict(out)
+
+
+Row = tuple[int, int, int, int]  # input, output, cache creation, cache read
+
+
+def ccusage_daily(doc: dict[str, Any]) -> dict[tuple[str, str], Row]:
+    """``ccusage <source> daily --json`` rows per (day, model)."""
+    return {
+        (row["date"], m["modelName"]): (
+            m["inputTokens"],
+            m["outputTokens"],
+            m["cacheCreationTokens"],
+            m["cacheReadTokens"],
+        )
+        for row in doc["daily"]
+        for m in row["modelBreakdowns"]
+    }
+
+
+def peer_view(events: Iterable[UsageEvent], *, cache_in_input: bool = False) -> dict[tuple[str, str], Row]:
+    """Our events as ccusage shows them: output without reasoning (and the cache left in input)."""
+    out: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for e in events:
+        row = out[(_day(e), e.model)]
+        row[0] += e.input_tokens + (e.cache_read_tokens if cache_in_input else 0)
+        row[1] += e.output_tokens - e.reasoning_tokens
+        row[2] += e.cache_creation_tokens
+        row[3] += e.cache_read_tokens
+    return {k: (a, b, c, d) for k, (a, b, c, d) in out.items()}
