@@ -158,7 +158,7 @@ class Number(SettingType[Decimal]):
         return value
 
     def from_json(self, value: object) -> Decimal:
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
             raise self._bad(value)
         return self.from_str(repr(value) if isinstance(value, float) else str(value))
 
@@ -316,7 +316,7 @@ class _JsonType(SettingType[T]):
 
     def from_str(self, text: str) -> T:
         try:
-            value = json.loads(text) if text.strip() else {}
+            value = json.loads(text, parse_float=Decimal) if text.strip() else {}  # 2.40 stays 2.40
         except (ValueError, RecursionError) as exc:
             reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "not JSON"
             raise BadValueError(f"expected JSON such as '{self.example}' ({reason})") from None

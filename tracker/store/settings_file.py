@@ -105,6 +105,7 @@ class SettingsFile:
         self._kept.pop(name, None)
         apply()
         self._save()
+        self._load()  # what is now on disk, and its remaining problems
 
     def _save(self) -> None:
         values = {**self._kept}
@@ -147,7 +148,7 @@ class SettingsFile:
             )
         wrong = self._read_values(self._migrated(values))
         if wrong:
-            kept = self._keep_copy(data)
+            kept = self._keep_copy(data, once=True)
             self.problems.append(
                 f"{self.path}: {'; '.join(wrong)}; using the default for {'it' if len(wrong) == 1 else 'these'} "
                 f"(kept as written{f', a copy is at {kept}' if kept else ''})"
@@ -190,11 +191,15 @@ class SettingsFile:
         self.problems.append(problem)
         self._refusal = refusal
 
-    def _keep_copy(self, data: bytes) -> Path | None:
-        """A copy of the damaged file beside it; the existing copy when one holds the same bytes."""
+    def _keep_copy(self, data: bytes, once: bool = False) -> Path | None:
+        """A copy of the damaged file beside it; the existing copy when one holds the same bytes.
+
+        ``once``: any existing copy will do. Wrong-typed values stay in the file as written, so
+        the copy made when they were first seen is enough; rewriting the file must not add more.
+        """
         for earlier in sorted(self.path.parent.glob(f"{self.path.name}.bad-*"), reverse=True):
             try:
-                if earlier.read_bytes() == data:
+                if once or earlier.read_bytes() == data:
                     self.bad_copy = earlier
                     return earlier
             except OSError:
