@@ -51,7 +51,7 @@ CASES: list[tuple[SettingType[Any], st.SearchStrategy[Any]]] = [
     (TextList(folders=True), st.lists(words, max_size=5).map(tuple)),
     (PriceOverrides(), st.dictionaries(words, st.dictionaries(st.sampled_from(PRICE_KINDS), decimals, min_size=1))),
     (
-        CsvMappings(),
+        CsvMappings(MAPPABLE),
         st.dictionaries(
             words, st.dictionaries(st.sampled_from(MAPPABLE), words).map(lambda m: {**m, "title": m.get("title", "T")})
         ),
@@ -124,7 +124,7 @@ def test_values_out_of_bounds_are_refused_with_what_is_expected(name: str, text:
         (TextList(), [1, 2]),
         (TextList(), {"a": 1}),
         (PriceOverrides(), None),
-        (CsvMappings(), {"s": {"title": 5}}),
+        (CsvMappings(MAPPABLE), {"s": {"title": 5}}),
     ],
 )
 def test_values_of_the_wrong_json_type_are_refused(kind: SettingType[Any], value: object) -> None:

@@ -6,15 +6,16 @@ import argparse
 import json
 import sys
 import time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from tracker.cli.args import day
 from tracker.cli.table import render_table, tokens
 from tracker.core.errors import UsageError
+from tracker.core.setting_types import BadValueError
 from tracker.core.settings_schema import CSV_MAPPINGS
-from tracker.core.tasks import CATEGORIES, MAPPABLE, NewTask
+from tracker.core.tasks import CATEGORIES, HOURS_SAVED, MAPPABLE, NewTask
 from tracker.services.context import Context
 from tracker.services.usage import money
 from tracker.work.trackers import FORMATS, mapping_from_text
@@ -22,12 +23,9 @@ from tracker.work.trackers import FORMATS, mapping_from_text
 
 def _hours(text: str) -> Decimal:
     try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"expected a number of hours, got {text!r}") from None
-    if not value.is_finite() or value < 0:
-        raise argparse.ArgumentTypeError("hours saved must be a non-negative number")
-    return value
+        return HOURS_SAVED.from_str(text)
+    except BadValueError as exc:
+        raise argparse.ArgumentTypeError(f"hours saved: {exc}") from None
 
 
 def register(sub: Any) -> None:

@@ -21,7 +21,6 @@ from typing import Annotated, Any, ClassVar, Generic, TypeVar
 import msgspec
 
 from tracker.core.records import PRICE_KINDS
-from tracker.core.tasks import MAPPABLE
 
 T = TypeVar("T")
 
@@ -359,17 +358,19 @@ class PriceOverrides(_JsonType[Mapping[str, Mapping[str, Decimal]]]):
         return f"JSON such as {self.example}"
 
 
+@dataclass(frozen=True)
 class CsvMappings(_JsonType[Mapping[str, Mapping[str, str]]]):
-    """Saved name -> {task field: CSV column}."""
+    """Saved name -> {task field: CSV column}; ``fields`` are the task fields a column can fill."""
 
-    example = '{"sheet": {"title": "Name"}}'
+    fields: tuple[str, ...]
+    example: ClassVar[str] = '{"sheet": {"title": "Name"}}'
 
     def from_json(self, value: object) -> Mapping[str, Mapping[str, str]]:
         if not isinstance(value, dict) or not all(isinstance(m, dict) for m in value.values()):
             raise BadValueError("expected an object of name -> {field: column}")
         for name, mapping in value.items():
-            if set(mapping) - set(MAPPABLE) or "title" not in mapping:
-                raise BadValueError(f"mapping {name!r} needs 'title' and only fields {', '.join(MAPPABLE)}")
+            if set(mapping) - set(self.fields) or "title" not in mapping:
+                raise BadValueError(f"mapping {name!r} needs 'title' and only fields {', '.join(self.fields)}")
             if not all(isinstance(column, str) for column in mapping.values()):
                 raise BadValueError(f"mapping {name!r}: columns must be text")
         return {name: dict(mapping) for name, mapping in value.items()}

@@ -30,6 +30,7 @@ from tracker.core.setting_types import (
     TextList,
     Zone,
 )
+from tracker.core.tasks import MAPPABLE
 
 T = TypeVar("T")
 
@@ -158,7 +159,7 @@ GIT_EMAILS: Setting[tuple[str, ...]] = Setting(
 )
 CSV_MAPPINGS: Setting[Mapping[str, Mapping[str, str]]] = Setting(
     "work.csv_mappings",
-    CsvMappings(),
+    CsvMappings(MAPPABLE),
     {},
     "Saved CSV column mappings",
     'Named mappings for "tokenworth task import --format csv", e.g. {"sheet": {"title": "Name"}}.',
