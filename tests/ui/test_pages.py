@@ -155,3 +155,21 @@ def test_a_period_without_usage_says_so(qtbot) -> None:
     assert chart.readout.text() == "No usage in this period."
     chart.set_series(DaySeries(days, {"codex": [0, 5, 0]}, [0.0, 0.1, 0.0]))
     assert chart.readout.text().startswith("Hover a day")
+
+
+def test_settings_dialog_shows_a_damaged_file_and_does_not_write_over_it(qtbot, ctx: Context) -> None:
+    from tracker.services.context import Context as Fresh
+
+    damaged = '{"values": {"budget.daily_tokens": 5000,}}'
+    ctx.paths.settings.parent.mkdir(parents=True, exist_ok=True)
+    ctx.paths.settings.write_text(damaged)
+    fresh = Fresh(ctx.paths, ctx.home, {})
+    dialog = SettingsDialog(fresh.settings, str(ctx.paths.root))
+    qtbot.addWidget(dialog)
+    assert "is damaged" in dialog.error.text()
+    _, autostart = dialog.editors["app.autostart"]
+    autostart.setChecked(True)  # type: ignore[attr-defined]
+    dialog.save()
+    assert "not changing app.autostart" in dialog.error.text()
+    assert dialog.result() != dialog.DialogCode.Accepted  # the dialog stays open with the reason
+    assert ctx.paths.settings.read_text() == damaged
