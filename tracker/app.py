@@ -28,6 +28,7 @@ def main(data_dir: str | None = None, argv: list[str] | None = None, *, tray: bo
         return 2
     from PySide6.QtWidgets import QApplication
 
+    from tracker.core.settings_schema import AUTOSTART
     from tracker.services.autostart import apply_autostart
     from tracker.services.context import Context
     from tracker.ui.charts import follow_palette
@@ -48,7 +49,7 @@ def main(data_dir: str | None = None, argv: list[str] | None = None, *, tray: bo
     instance = InstanceServer(paths.root)
     follow_palette(QApplication.palette())
     ctx = Context(paths, Path.home(), dict(os.environ))
-    apply_autostart(bool(ctx.settings.get("app.autostart")), ctx.home, ctx.env,
+    apply_autostart(ctx.settings.value(AUTOSTART), ctx.home, ctx.env,
                     paths.root if data_dir or os.environ.get("TOKENWORTH_DATA_DIR") else None)  # fmt: skip
     window = MainWindow(ctx)
     controller = TrayController(window)

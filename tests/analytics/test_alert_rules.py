@@ -56,13 +56,16 @@ def test_cost_weekly_and_monthly_budgets_use_their_windows() -> None:
 
 
 def test_quiet_hours_hold_alerts_back_until_they_end() -> None:
-    s = settings(budgets={"daily_tokens": 100}, quiet_hours="22:00-08:00")
+    from tracker.core.settings_schema import QUIET_HOURS
+
+    night, noon = QUIET_HOURS.parse("22:00-08:00"), QUIET_HOURS.parse("12:00-13:00")
+    s = settings(budgets={"daily_tokens": 100}, quiet_hours=night)
     late = WED_NOON.replace(hour=23)
     assert due_alerts(usage(now=late, day=200), s, set()) == []
     morning = (WED_NOON + timedelta(days=1)).replace(hour=7, minute=59)
     assert due_alerts(usage(now=morning, day=200), s, set()) == []
-    assert in_quiet_hours(morning, "22:00-08:00") and not in_quiet_hours(WED_NOON, "22:00-08:00")
-    assert in_quiet_hours(WED_NOON, "12:00-13:00") and not in_quiet_hours(WED_NOON, "")
+    assert in_quiet_hours(morning, night) and not in_quiet_hours(WED_NOON, night)
+    assert in_quiet_hours(WED_NOON, noon) and not in_quiet_hours(WED_NOON, QUIET_HOURS.parse(""))
     after = morning.replace(hour=8, minute=0)
     assert len(due_alerts(usage(now=after, day=200), s, set())) == 1
 

@@ -88,25 +88,32 @@ def test_dashboard_cards_charts_and_day_filter(qtbot, loaded: Context) -> None:
 
 
 def test_settings_dialog_is_built_from_the_schema_and_validates(qtbot, ctx: Context) -> None:
-    from tracker.core.settings_schema import SETTINGS
+    from decimal import Decimal
+
+    from tracker.core import settings_schema as schema
 
     dialog = SettingsDialog(ctx.settings, str(ctx.paths.root))
     qtbot.addWidget(dialog)
-    assert set(dialog.editors) == {s.name for s in SETTINGS}
+    assert set(dialog.editors) == {s.name for s in ctx.settings.declarations}
+    assert {"sources.claude-code.enabled", "sources.codex.extra_paths"} <= set(dialog.editors)  # from the registry
+    tabs = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+    assert tabs == ["General", "Sources", "Prices", "Budgets", "Targets", "Notifications", "Work", "App"]
+    _, day = dialog.editors["notify.weekly_report_day"]
+    assert (day.minimum(), day.maximum()) == (0, 6)  # type: ignore[attr-defined] # a QSpinBox
     _, tz = dialog.editors["general.timezone"]
     tz.setCurrentText("Europe/Berlin")  # type: ignore[attr-defined]
     _, overrides = dialog.editors["pricing.overrides"]
     overrides.setPlainText('{"acme": {"inptu": 1}}')  # type: ignore[attr-defined]
     dialog.save()
     assert "unknown rate 'inptu'" in dialog.error.text()
-    assert ctx.settings.get("general.timezone") == ""  # nothing saved while invalid
+    assert ctx.settings.value(schema.TIMEZONE) == ""  # nothing saved while invalid
     overrides.setPlainText('{"acme": {"input": 1, "output": 2}}')  # type: ignore[attr-defined]
     _, budget = dialog.editors["budget.daily_tokens"]
-    budget.setValue(500000)  # type: ignore[attr-defined]
+    budget.setText("500000")  # type: ignore[attr-defined] # token budgets exceed a spin box: a line
     dialog.save()
-    assert ctx.settings.get("general.timezone") == "Europe/Berlin"
-    assert ctx.settings.get("budget.daily_tokens") == 500000
-    assert ctx.settings.get("pricing.overrides") == {"acme": {"input": "1", "output": "2"}}
+    assert ctx.settings.value(schema.TIMEZONE) == "Europe/Berlin"
+    assert ctx.settings.value(schema.TOKEN_BUDGETS["daily"]) == 500000
+    assert ctx.settings.value(schema.PRICE_OVERRIDES) == {"acme": {"input": Decimal(1), "output": Decimal(2)}}
 
 
 def test_charts_follow_a_palette_change(qtbot, loaded: Context) -> None:
@@ -148,3 +155,21 @@ def test_a_period_without_usage_says_so(qtbot) -> None:
     assert chart.readout.text() == "No usage in this period."
     chart.set_series(DaySeries(days, {"codex": [0, 5, 0]}, [0.0, 0.1, 0.0]))
     assert chart.readout.text().startswith("Hover a day")
+
+
+def test_settings_dialog_shows_a_damaged_file_and_does_not_write_over_it(qtbot, ctx: Context) -> None:
+    from tracker.services.context import Context as Fresh
+
+    damaged = '{"values": {"budget.daily_tokens": 5000,}}'
+    ctx.paths.settings.parent.mkdir(parents=True, exist_ok=True)
+    ctx.paths.settings.write_text(damaged)
+    fresh = Fresh(ctx.paths, ctx.home, {})
+    dialog = SettingsDialog(fresh.settings, str(ctx.paths.root))
+    qtbot.addWidget(dialog)
+    assert "is damaged" in dialog.error.text()
+    _, autostart = dialog.editors["app.autostart"]
+    autostart.setChecked(True)  # type: ignore[attr-defined]
+    dialog.save()
+    assert "not changing app.autostart" in dialog.error.text()
+    assert dialog.result() != dialog.DialogCode.Accepted  # the dialog stays open with the reason
+    assert ctx.paths.settings.read_text() == damaged

@@ -97,7 +97,9 @@ def test_csv_mapping_dialog_previews_and_remembers(qtbot, ctx: Context) -> None:
     assert "row 4: no title" in dialog.problems.text()
     dialog.name.setText("sheet")
     dialog._accept()
-    assert ctx.settings.get("work.csv_mappings")["sheet"] == {
+    from tracker.core.settings_schema import CSV_MAPPINGS
+
+    assert ctx.settings.value(CSV_MAPPINGS)["sheet"] == {
         "title": "Name",
         "completed_at": "Finished",
         "external_id": "Key",

@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from tracker.analytics.usage_rollup import Period, label_of
+from tracker.core.setting_types import Hours
 
 BUDGET_STEPS = (50, 80, 100)
 
@@ -46,7 +47,7 @@ class Usage:
 class Settings:
     budgets: Mapping[str, int | Decimal]  # "daily_tokens", "weekly_cost_usd", … ; 0 means none
     rules_on: Mapping[str, bool]
-    quiet_hours: str = ""  # "22:00-08:00"
+    quiet_hours: Hours | None = None  # e.g. 22:00-08:00
     weekly_token_target: int = 0
     weekly_active_days: int = 0
     spike_factor: float = 3.0
@@ -174,14 +175,9 @@ RULES = {
 }
 
 
-def in_quiet_hours(now: datetime, quiet: str) -> bool:
-    """``22:00-08:00`` wraps midnight; empty means never quiet."""
-    if not quiet.strip():
-        return False
-    start_text, _, end_text = quiet.partition("-")
-    start, end = time.fromisoformat(start_text.strip()), time.fromisoformat(end_text.strip())
-    t = now.time()
-    return start <= t < end if start <= end else t >= start or t < end
+def in_quiet_hours(now: datetime, quiet: Hours | None) -> bool:
+    """``22:00-08:00`` wraps midnight; ``None`` means never quiet."""
+    return quiet is not None and quiet.contains(now.time())
 
 
 def due_alerts(u: Usage, s: Settings, fired: set[str], paused_until: datetime | None = None) -> list[Alert]:
@@ -196,18 +192,3 @@ def due_alerts(u: Usage, s: Settings, fired: set[str], paused_until: datetime | 
         if s.rules_on.get(name, True):
             out.extend(a for a in rule(u, s) if a.key not in fired)
     return out
-
-
-def parse_quiet_hours(text: str) -> str:
-    """Validate ``HH:MM-HH:MM``; raises ValueError with a clear message."""
-    if not text.strip():
-        return ""
-    start, sep, end = text.partition("-")
-    try:
-        time.fromisoformat(start.strip())
-        time.fromisoformat(end.strip())
-    except ValueError:
-        raise ValueError(f"quiet hours must look like 22:00-08:00, got {text!r}") from None
-    if not sep:
-        raise ValueError(f"quiet hours must look like 22:00-08:00, got {text!r}")
-    return f"{start.strip()}-{end.strip()}"

@@ -1,13 +1,18 @@
-"""``tokenworth config get|set|list|reset``: settings from the one declared schema."""
+"""``tokenworth config list|get|set|unset``: settings printed and parsed by their declared types."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
+from itertools import groupby
 from typing import Any
 
-from tracker.core.settings_schema import SETTINGS, get_setting
+from tracker.core.settings_schema import GROUPS
 from tracker.services.context import Context
+from tracker.store.settings_file import SettingsFileError
+
+EXIT_REFUSED = 3  # failure, nothing changed (the settings file may not be written)
 
 
 def register(sub: Any) -> None:
@@ -15,51 +20,57 @@ def register(sub: Any) -> None:
     verbs = p.add_subparsers(dest="verb", metavar="VERB", required=True)
     g = verbs.add_parser("get", help="print one setting's value")
     g.add_argument("name")
-    s = verbs.add_parser("set", help="change a setting (validated)")
+    s = verbs.add_parser("set", help="change a setting (checked against its type and bounds)")
     s.add_argument("name")
     s.add_argument("value")
-    r = verbs.add_parser("reset", help="return a setting to its default")
-    r.add_argument("name")
+    u = verbs.add_parser("unset", aliases=["reset"], help="return a setting to its default")
+    u.add_argument("name")
     ls = verbs.add_parser("list", help="every setting, its value and what it does")
     ls.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=handle)
 
 
-def _show(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value)
-
-
 def handle(ctx: Context, args: argparse.Namespace) -> int:
     settings = ctx.settings
-    if args.verb == "get":
-        get_setting(args.name)
-        print(_show(settings.get(args.name)))
-    elif args.verb == "set":
-        value = settings.set(args.name, args.value)
-        print(f"{args.name} = {_show(value)}")
-    elif args.verb == "reset":
-        settings.reset(args.name)
-        print(f"{args.name} = {_show(settings.get(args.name))} (default)")
-    elif args.json:
-        print(
-            json.dumps(
-                [
-                    {
-                        "name": s.name,
-                        "type": s.kind,
-                        "value": settings.get(s.name),
-                        "default": s.default,
-                        "label": s.label,
-                        "help": s.help,
-                    }
-                    for s in SETTINGS
-                ],
-                indent=2,
-            )
-        )
-    else:
-        for s in SETTINGS:
-            mark = "" if settings.is_default(s.name) else "  (changed)"
-            print(f"{s.name} = {_show(settings.get(s.name))}{mark}")
-            print(f"    {s.help}")
+    try:
+        if args.verb == "get":
+            print(settings.show(args.name))
+        elif args.verb == "set":
+            settings.set(args.name, args.value)
+            print(f"{args.name} = {settings.show(args.name)}")
+        elif args.verb in ("unset", "reset"):
+            settings.unset(args.name)
+            print(f"{args.name} = {settings.show(args.name)} (default)")
+        elif args.json:
+            print(json.dumps([_entry(ctx, s.name) for s in settings.declarations], indent=2, ensure_ascii=False))
+        else:
+            _print_list(ctx)
+    except SettingsFileError as exc:
+        print(f"tokenworth: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
     return 0
+
+
+def _entry(ctx: Context, name: str) -> dict[str, Any]:
+    s = ctx.settings.declaration(name)
+    return {
+        "name": s.name,
+        "group": GROUPS.get(s.group, s.group),
+        "type": s.type.describe(),
+        "value": s.to_json(ctx.settings.value(s)),
+        "default": s.to_json(s.default),
+        "changed": not ctx.settings.is_default(s.name),
+        "label": s.label,
+        "help": s.help,
+    }
+
+
+def _print_list(ctx: Context) -> None:
+    settings = ctx.settings
+    for group, members in groupby(settings.declarations, key=lambda s: s.group):
+        print(f"[{GROUPS.get(group, group)}]")
+        for s in members:
+            mark = "" if settings.is_default(s.name) else "  (changed)"
+            print(f"{s.name} = {settings.show(s.name)}{mark}")
+            print(f"    {s.help} ({s.type.describe()})")
+        print()

@@ -6,14 +6,16 @@ import argparse
 import json
 import sys
 import time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from tracker.cli.args import day
 from tracker.cli.table import render_table, tokens
 from tracker.core.errors import UsageError
-from tracker.core.tasks import CATEGORIES, MAPPABLE, NewTask
+from tracker.core.setting_types import BadValueError
+from tracker.core.settings_schema import CSV_MAPPINGS
+from tracker.core.tasks import CATEGORIES, HOURS_SAVED, MAPPABLE, NewTask
 from tracker.services.context import Context
 from tracker.services.usage import money
 from tracker.work.trackers import FORMATS, mapping_from_text
@@ -21,12 +23,9 @@ from tracker.work.trackers import FORMATS, mapping_from_text
 
 def _hours(text: str) -> Decimal:
     try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"expected a number of hours, got {text!r}") from None
-    if not value.is_finite() or value < 0:
-        raise argparse.ArgumentTypeError("hours saved must be a non-negative number")
-    return value
+        return HOURS_SAVED.from_str(text)
+    except BadValueError as exc:
+        raise argparse.ArgumentTypeError(f"hours saved: {exc}") from None
 
 
 def register(sub: Any) -> None:
@@ -134,13 +133,13 @@ def _import(ctx: Context, conn: Any, args: argparse.Namespace, now_ms: int) -> i
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         if args.save_mapping:
-            saved = dict(ctx.settings.get("work.csv_mappings"))
-            saved[args.save_mapping] = mapping
-            ctx.settings.set("work.csv_mappings", json.dumps(saved))
+            saved = ctx.settings.value(CSV_MAPPINGS)
+            ctx.settings.put(CSV_MAPPINGS, {**saved, args.save_mapping: mapping})
     elif args.mapping:
-        mapping = ctx.settings.get("work.csv_mappings").get(args.mapping)
-        if mapping is None:
+        chosen = ctx.settings.value(CSV_MAPPINGS).get(args.mapping)
+        if chosen is None:
             raise UsageError(f"no saved mapping {args.mapping!r}")
+        mapping = dict(chosen)
     if (args.format == "csv" or args.mapping or args.map) and not mapping:
         raise UsageError("a generic CSV needs --map FIELD=COLUMN,... (at least title=…) or --mapping NAME")
     result = import_task_file(ctx, conn, args.file, args.format or ("csv" if mapping else None), mapping, now_ms)

@@ -6,10 +6,14 @@ from decimal import Decimal
 
 import msgspec
 
+from tracker.core.setting_types import BadValueError, Number
+
 CATEGORIES = (
     "feature", "bug fix", "refactor", "docs", "review", "research", "incident/ops", "learning", "other",
 )  # fmt: skip
 
+
+HOURS_SAVED = Number()  # the one check of an hours-saved estimate (CLI, dialogs, NewTask)
 
 # Task fields a CSV column can be mapped to.
 MAPPABLE = ("title", "external_id", "status", "completed_at", "created_at", "link", "category", "labels")
@@ -33,6 +37,9 @@ class NewTask(msgspec.Struct, frozen=True):
             out.append("a task needs a title")
         if self.category not in CATEGORIES:
             out.append(f"unknown category {self.category!r}; use one of: {', '.join(CATEGORIES)}")
-        if self.hours_saved is not None and (not self.hours_saved.is_finite() or self.hours_saved < 0):
-            out.append("hours saved must be a non-negative number")
+        if self.hours_saved is not None:
+            try:
+                HOURS_SAVED.from_json(self.hours_saved)
+            except BadValueError as exc:
+                out.append(f"hours saved: {exc}")
         return out

@@ -9,10 +9,11 @@ import os
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from tracker.core.paths import DataPaths
+from tracker.core.settings_schema import PRICE_OVERRIDES, TIMEZONE, declarations, source_enabled, source_extra_paths
 from tracker.core.timezones import get_zone, local_zone_name
 from tracker.services.importer import SourceConfig
 from tracker.sources.registry import SOURCES
@@ -28,7 +29,8 @@ class Context:
     settings: SettingsFile = field(init=False)
 
     def __post_init__(self) -> None:
-        self.settings = SettingsFile(self.paths.settings)
+        labels = {source_id: source.label for source_id, source in SOURCES.items()}
+        self.settings = SettingsFile(self.paths.settings, declarations(labels))
 
     def connect(self) -> sqlite3.Connection:
         self.paths.ensure()
@@ -39,17 +41,17 @@ class Context:
         return [self.connect() for _ in range(max((os.cpu_count() or 1) - 1, 0))][:3]
 
     def source_config(self) -> SourceConfig:
-        enabled = {name: bool(self.settings.get(f"sources.{name}.enabled")) for name in SOURCES}
+        enabled = {name: self.settings.value(source_enabled(name)) for name in SOURCES}
         extra = {
-            name: [Path(p).expanduser() for p in self.settings.get(f"sources.{name}.extra_paths")] for name in SOURCES
+            name: [Path(p).expanduser() for p in self.settings.value(source_extra_paths(name))] for name in SOURCES
         }
         return SourceConfig(enabled, extra)
 
     def timezone(self, flag: str | None = None) -> str:
         """``--timezone`` beats the setting, which beats the system zone."""
-        name = flag or self.settings.get("general.timezone") or local_zone_name()
+        name = flag or self.settings.value(TIMEZONE) or local_zone_name()
         get_zone(name)  # validates, raising a clear error
-        return str(name)
+        return name
 
-    def price_overrides(self) -> Mapping[str, Mapping[str, Any]]:
-        return self.settings.get("pricing.overrides")  # type: ignore[no-any-return] # validated dict
+    def price_overrides(self) -> Mapping[str, Mapping[str, Decimal]]:
+        return self.settings.value(PRICE_OVERRIDES)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from tracker.analytics.alert_rules import Alert, Settings, Usage, due_alerts
+from tracker.core import settings_schema as schema
 from tracker.core.timezones import get_zone
 from tracker.services.context import Context
 from tracker.services.dashboard import year_of_days
@@ -17,25 +18,23 @@ BLOCK_MS = 5 * 3_600_000
 
 
 def rule_settings(ctx: Context) -> Settings:
-    get = ctx.settings.get
-    budgets = {
-        f"{p}_{u}": (int(get(f"budget.{p}_{u}")) if u == "tokens" else Decimal(get(f"budget.{p}_{u}")))
-        for p in ("daily", "weekly", "monthly")
-        for u in ("tokens", "cost_usd")
-    }
-    rules = ("budget", "pace", "spike", "limits", "end_of_day", "weekly_report")
+    value = ctx.settings.value
+    budgets: dict[str, int | Decimal] = {}
+    for period in schema.BUDGET_PERIODS:
+        budgets[f"{period}_tokens"] = value(schema.TOKEN_BUDGETS[period])
+        budgets[f"{period}_cost_usd"] = value(schema.COST_BUDGETS[period])
     return Settings(
         budgets=budgets,
-        rules_on={r: bool(get(f"notify.rules.{r}")) for r in rules},
-        quiet_hours=get("notify.quiet_hours"),
-        weekly_token_target=int(get("target.weekly_tokens")),
-        weekly_active_days=int(get("target.weekly_active_days")),
-        spike_factor=float(get("notify.spike_factor")),
-        limit_percent=float(get("notify.limit_percent")),
-        block_tokens=int(get("notify.claude_block_tokens")),
-        end_of_day=time.fromisoformat(get("notify.end_of_day")),
-        weekly_report_day=int(get("notify.weekly_report_day")),
-        weekly_report_time=time.fromisoformat(get("notify.weekly_report_time")),
+        rules_on={rule: value(setting) for rule, setting in schema.RULES.items()},
+        quiet_hours=value(schema.QUIET_HOURS),
+        weekly_token_target=value(schema.WEEKLY_TOKENS),
+        weekly_active_days=value(schema.WEEKLY_ACTIVE_DAYS),
+        spike_factor=float(value(schema.SPIKE_FACTOR)),
+        limit_percent=float(value(schema.LIMIT_PERCENT)),
+        block_tokens=value(schema.BLOCK_TOKENS),
+        end_of_day=value(schema.END_OF_DAY),
+        weekly_report_day=value(schema.WEEKLY_REPORT_DAY),
+        weekly_report_time=value(schema.WEEKLY_REPORT_TIME),
     )
 
 

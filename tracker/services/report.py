@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from tracker.analytics.usage_rollup import Totals
+from tracker.core.settings_schema import WEEKLY_ACTIVE_DAYS
 from tracker.core.timezones import get_zone
 from tracker.services.context import Context
 from tracker.services.dashboard import year_of_days
@@ -168,7 +169,7 @@ def build_report(ctx: Context, conn: sqlite3.Connection, options: ReportOptions)
         outcomes=[t for t in sorted(tasks, key=_value, reverse=True) if t.status == "done"][:5],
         active_days=active,
         weeks_in_period=((options.until - options.since).days + 1) / 7,
-        weekly_target=int(ctx.settings.get("target.weekly_active_days")),
+        weekly_target=ctx.settings.value(WEEKLY_ACTIVE_DAYS),
         sources=[s for s in ("claude-code", "codex") if s in usage.total.sources],
         price_source=usage.price_source,
         unpriced=usage.unpriced,

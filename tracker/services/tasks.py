@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.analytics.task_metrics import SessionKey, task_usage
+from tracker.core.settings_schema import GIT_EMAILS, GIT_ENABLED, GIT_FOLDERS
 from tracker.core.timezones import get_zone, local_day_start_ms
 from tracker.services.context import Context
 from tracker.services.usage import UsageQuery, build_usage_report, money
@@ -24,16 +25,16 @@ from tracker.work.trackers import guess_format, parse_file
 def git_repositories(ctx: Context, conn: sqlite3.Connection) -> list[Path]:
     """Repositories the sessions worked in, and the folders the user added."""
     candidates = [Path(p) for (p,) in conn.execute("SELECT DISTINCT project FROM sessions WHERE project != ''")]
-    candidates += [Path(p).expanduser() for p in ctx.settings.get("work.git_folders")]
+    candidates += [Path(p).expanduser() for p in ctx.settings.value(GIT_FOLDERS)]
     roots = {root for folder in candidates if (root := repo_root(folder)) is not None}
     return sorted(roots)
 
 
 def import_git(ctx: Context, conn: sqlite3.Connection) -> list[RepoImport]:
     """New commits of every known repository as tasks, then links recomputed."""
-    if not ctx.settings.get("work.git_enabled"):
+    if not ctx.settings.value(GIT_ENABLED):
         return []
-    emails = ctx.settings.get("work.git_emails")
+    emails = ctx.settings.value(GIT_EMAILS)
     results = [import_repo(conn, repo, emails) for repo in git_repositories(ctx, conn)]
     auto_link(conn)
     return results

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker.core.settings_schema import WEEKLY_ACTIVE_DAYS
 from tracker.services.context import Context
 from tracker.services.dashboard import PERIODS, Dashboard, build_dashboard, period_range
 from tracker.services.importer import source_roots
@@ -233,7 +234,7 @@ class DashboardPage(QWidget):
             until=until,
             today=self.today(),
             overrides=self.ctx.price_overrides(),
-            weekly_target=int(self.ctx.settings.get("target.weekly_active_days")),
+            weekly_target=self.ctx.settings.value(WEEKLY_ACTIVE_DAYS),
             day_filter=self.day_filter,
             heatmap=self.data.heatmap if keep and self.data is not None else None,
             helpers=self.helpers(),

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker.core.settings_schema import CSV_MAPPINGS
 from tracker.core.tasks import MAPPABLE
 from tracker.store.settings_file import SettingsFile
 from tracker.work.trackers import parse_csv, read_text
@@ -40,7 +41,8 @@ class CsvMappingDialog(QDialog):
         self.columns = [h.strip() for h in header]
         self.saved = QComboBox()
         self.saved.addItem("")
-        self.saved.addItems(sorted(settings.get("work.csv_mappings")))
+        saved = settings.value(CSV_MAPPINGS)
+        self.saved.addItems(sorted(saved))
         self.saved.currentTextChanged.connect(self._load)
         self.fields: dict[str, QComboBox] = {}
         form = QFormLayout()
@@ -78,7 +80,7 @@ class CsvMappingDialog(QDialog):
         return {f: c.currentText() for f, c in self.fields.items() if c.currentText() != NONE}
 
     def _load(self, name: str) -> None:
-        mapping = self.settings.get("work.csv_mappings").get(name)
+        mapping = self.settings.value(CSV_MAPPINGS).get(name)
         if not mapping:
             return
         for field, combo in self.fields.items():
@@ -102,9 +104,6 @@ class CsvMappingDialog(QDialog):
     def _accept(self) -> None:
         name = self.name.text().strip()
         if name:
-            import json
-
-            saved = dict(self.settings.get("work.csv_mappings"))
-            saved[name] = self.mapping()
-            self.settings.set("work.csv_mappings", json.dumps(saved))
+            saved = self.settings.value(CSV_MAPPINGS)
+            self.settings.put(CSV_MAPPINGS, {**saved, name: self.mapping()})
         self.accept()

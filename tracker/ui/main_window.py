@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
+from tracker.core.settings_schema import AUTOSTART, CLOSE_TO_TRAY
 from tracker.services.context import Context
 from tracker.services.importer import ImportSummary, source_roots
 from tracker.services.tasks import list_tasks
@@ -157,7 +158,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt
         self.ui_state.setValue("geometry", self.saveGeometry())
-        if self.tray_keeps_running and not self.quitting and self.ctx.settings.get("app.close_to_tray"):
+        if self.tray_keeps_running and not self.quitting and self.ctx.settings.value(CLOSE_TO_TRAY):
             self.ui_state.setValue("page", self.nav.currentRow())
             self.hide()  # the tray keeps importing and alerting
             event.ignore()
@@ -276,9 +277,7 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             from tracker.services.autostart import apply_autostart
 
-            apply_autostart(
-                bool(self.ctx.settings.get("app.autostart")), self.ctx.home, self.ctx.env, self.ctx.paths.root
-            )
+            apply_autostart(self.ctx.settings.value(AUTOSTART), self.ctx.home, self.ctx.env, self.ctx.paths.root)
             self.refresh_current(data_changed=True)
             self.watcher.watch(
                 root

@@ -1,8 +1,14 @@
-"""The settings dialog, built from the one settings schema."""
+"""The settings dialog, built from the declarations: one tab per group, one editor per widget kind.
+
+Each editor shows the type's text form (``to_str``) and hands text back, which the setting's
+type parses on save; so the dialog checks values exactly as ``tokenworth config set`` does.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from itertools import groupby
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -20,39 +26,105 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from tracker.core.errors import SettingError
-from tracker.core.settings_schema import SETTINGS, Setting
+from tracker.core.errors import SettingError, TokenworthError
+from tracker.core.setting_types import Int, Widget
+from tracker.core.settings_schema import GROUPS, Setting
 from tracker.store.settings_file import SettingsFile
 from tracker.ui.dashboard_page import STORED_NOTE
 
 
+class Editor:
+    """A widget for one setting and the way to read its text back."""
+
+    def __init__(self, widget: QWidget, text: Callable[[], str]) -> None:
+        self.widget = widget
+        self.text = text
+
+
+def _check(s: Setting[Any], shown: str) -> Editor:
+    box = QCheckBox()
+    box.setChecked(s.parse(shown))
+    return Editor(box, lambda: "true" if box.isChecked() else "false")
+
+
+def _number(s: Setting[Any], shown: str) -> Editor:
+    spin = QSpinBox()
+    assert isinstance(s.type, Int)  # only bounded whole numbers get a spin box
+    spin.setRange(s.type.min, s.type.max)
+    spin.setGroupSeparatorShown(True)
+    spin.setValue(int(shown))
+    return Editor(spin, lambda: str(spin.value()))
+
+
+def _line(s: Setting[Any], shown: str) -> Editor:
+    line = QLineEdit(shown)
+    line.setPlaceholderText(s.type.describe())
+    return Editor(line, line.text)
+
+
+def _zone(s: Setting[Any], shown: str) -> Editor:
+    combo = QComboBox()
+    combo.setEditable(True)
+    combo.addItem("")  # the system's zone
+    combo.addItems(sorted(available_timezones()))
+    combo.setCurrentText(shown)
+    return Editor(combo, lambda: combo.currentText().strip())
+
+
+def _folders(s: Setting[Any], shown: str) -> Editor:
+    row = QWidget()
+    line = QLineEdit(shown)
+    pick = QPushButton("Add folder…")
+
+    def add_folder() -> None:
+        folder = QFileDialog.getExistingDirectory(row, "Choose a folder")
+        if folder:
+            line.setText(", ".join(p for p in [*line.text().split(","), folder] if p.strip()))
+
+    pick.clicked.connect(add_folder)
+    h = QHBoxLayout(row)
+    h.setContentsMargins(0, 0, 0, 0)
+    h.addWidget(line)
+    h.addWidget(pick)
+    return Editor(row, line.text)
+
+
+def _json(s: Setting[Any], shown: str) -> Editor:
+    value = json.loads(shown) if shown else {}
+    text = QPlainTextEdit(json.dumps(value, indent=2, ensure_ascii=False) if value else "")
+    text.setPlaceholderText(s.type.describe())
+    text.setFixedHeight(90)
+    return Editor(text, lambda: text.toPlainText().strip() or "{}")
+
+
+EDITORS: dict[Widget, Callable[[Setting[Any], str], Editor]] = {
+    Widget.CHECK: _check,
+    Widget.NUMBER: _number,
+    Widget.LINE: _line,
+    Widget.ZONE: _zone,
+    Widget.FOLDERS: _folders,
+    Widget.JSON: _json,
+}
+
+
 class SettingsDialog(QDialog):
-    """One editor per declared setting; values are validated by the schema on save."""
+    """One editor per declared setting; values are validated by their types on save."""
 
     def __init__(self, settings: SettingsFile, data_dir: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Tokenworth settings")
         self.settings = settings
-        self.editors: dict[str, tuple[Setting, QWidget]] = {}
-        form = QFormLayout()
-        for setting in SETTINGS:
-            editor = self._editor(setting, settings.get(setting.name))
-            editor.setToolTip(setting.help)
-            editor.setAccessibleName(setting.label)
-            self.editors[setting.name] = (setting, editor)
-            label = QLabel(setting.label)
-            label.setToolTip(setting.help)
-            form.addRow(label, editor)
-        inner = QWidget()
-        inner.setLayout(form)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        self.error = QLabel()
+        self.editors: dict[str, tuple[Setting[Any], QWidget]] = {}
+        self._texts: dict[str, Callable[[], str]] = {}
+        self.tabs = QTabWidget()
+        for group, members in groupby(settings.declarations, key=lambda s: s.group):
+            self.tabs.addTab(self._page(list(members)), GROUPS.get(group, group))
+        self.error = QLabel("\n".join(settings.problems))
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
         about = QLabel(f"Data folder: {data_dir}\n{STORED_NOTE}")
@@ -61,77 +133,46 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(scroll)
+        layout.addWidget(self.tabs)
         layout.addWidget(about)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(720, 640)
+        self.resize(720, 560)
 
-    def _editor(self, s: Setting, value: Any) -> QWidget:
-        if s.kind == "bool":
-            box = QCheckBox()
-            box.setChecked(bool(value))
-            return box
-        if s.kind == "int":
-            spin = QSpinBox()
-            spin.setRange(0, 2_000_000_000)
-            spin.setGroupSeparatorShown(True)
-            spin.setValue(int(value))
-            return spin
-        if s.kind == "timezone":
-            combo = QComboBox()
-            combo.setEditable(True)
-            combo.addItem("")  # the system's zone
-            combo.addItems(sorted(available_timezones()))
-            combo.setCurrentText(str(value))
-            return combo
-        if s.kind == "paths":
-            row = QWidget()
-            line = QLineEdit(", ".join(value))
-            pick = QPushButton("Add folder…")
-            pick.clicked.connect(lambda: self._add_folder(line))
-            h = QHBoxLayout(row)
-            h.setContentsMargins(0, 0, 0, 0)
-            h.addWidget(line)
-            h.addWidget(pick)
-            row.setProperty("line", line)
-            return row
-        if s.kind == "list":
-            return QLineEdit(", ".join(value))
-        if s.kind in ("price_overrides", "mappings"):
-            text = QPlainTextEdit(json.dumps(value, indent=2) if value else "")
-            if s.kind == "price_overrides":
-                text.setPlaceholderText('{"claude-sonnet-4-5": {"input": 2.4, "output": 12}}')
-            text.setFixedHeight(90)
-            return text
-        return QLineEdit(str(value))
+    def _page(self, members: list[Setting[Any]]) -> QWidget:
+        form = QFormLayout()
+        for setting in members:
+            make = EDITORS[setting.type.editor_widget()]
+            editor = make(setting, setting.show(self.settings.value(setting)))
+            editor.widget.setToolTip(setting.help)
+            editor.widget.setAccessibleName(setting.label)
+            self.editors[setting.name] = (setting, editor.widget)
+            self._texts[setting.name] = editor.text
+            label = QLabel(setting.label)
+            label.setToolTip(setting.help)
+            form.addRow(label, editor.widget)
+        inner = QWidget()
+        inner.setLayout(form)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        return scroll
 
-    def _add_folder(self, line: QLineEdit) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder with logs")
-        if folder:
-            line.setText(", ".join(p for p in [*line.text().split(","), folder] if p.strip()))
-
-    def text_of(self, s: Setting, editor: QWidget) -> str:
-        """What the editor holds, as the text the CLI would take."""
-        if isinstance(editor, QCheckBox):
-            return "true" if editor.isChecked() else "false"
-        if isinstance(editor, QSpinBox):
-            return str(editor.value())
-        if isinstance(editor, QComboBox):
-            return editor.currentText().strip()
-        if isinstance(editor, QPlainTextEdit):
-            return editor.toPlainText().strip() or "{}"
-        line = editor.property("line") if s.kind == "paths" else editor
-        assert isinstance(line, QLineEdit)
-        return line.text()
+    def text_of(self, name: str) -> str:
+        """What the editor of ``name`` holds, as the text the CLI would take."""
+        return self._texts[name]()
 
     def save(self) -> None:
         try:
-            values = {name: s.parse(self.text_of(s, e)) for name, (s, e) in self.editors.items()}
+            values = {name: s.parse(self.text_of(name)) for name, (s, _) in self.editors.items()}
         except SettingError as exc:
             self.error.setText(str(exc))
             return
-        for name, (s, e) in self.editors.items():
-            if values[name] != self.settings.get(name):
-                self.settings.set(name, self.text_of(s, e))
+        try:
+            for name, (s, _) in self.editors.items():
+                if values[name] != self.settings.value(s):
+                    self.settings.put(s, values[name])
+        except TokenworthError as exc:  # a damaged or newer settings file is not written over
+            self.error.setText(str(exc))
+            return
         self.accept()
