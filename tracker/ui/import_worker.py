@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Callable
 
@@ -10,6 +11,8 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from tracker.services.context import Context
 from tracker.services.importer import ImportSummary, run_import
 from tracker.services.tasks import import_git
+
+log = logging.getLogger(__name__)
 
 
 class ImportCancelledError(Exception):
@@ -58,10 +61,14 @@ class ImportWorker(QObject):
             if any(r.tasks_new or r.tasks_updated for r in repos):
                 summary.tasks_changed = True
         except ImportCancelledError:
+            log.info("import cancelled")
             self.cancelled.emit()
         except Exception as exc:
+            log.exception("background import failed")
             self.failed.emit(f"{type(exc).__name__}: {exc}")
         else:
+            read = sum(s.events_read for s in summary.sources.values())
+            log.info("import finished: %d usage records read, %d lines skipped", read, summary.skipped)
             self.finished.emit(summary)
         finally:
             self.busy = False
@@ -69,11 +76,12 @@ class ImportWorker(QObject):
     @Slot(object)
     def write(self, change: Callable[[sqlite3.Connection], object]) -> None:
         """Run a small change (a logged task) here, so the store keeps a single writer."""
-        if self._conn is None:
-            self._conn = self._ctx.connect()
         try:
+            if self._conn is None:
+                self._conn = self._ctx.connect()
             self.written.emit(change(self._conn))
         except Exception as exc:
+            log.exception("a change from the window could not be written")
             self.failed.emit(f"{type(exc).__name__}: {exc}")
 
     def _progress(self, done: int, total: int) -> None:

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
-from PySide6.QtCore import QByteArray, QSettings, Slot
+from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
+from tracker.core.logs import version
 from tracker.services.context import Context
 from tracker.services.importer import ImportSummary, source_roots
 from tracker.services.tasks import list_tasks
@@ -129,6 +130,10 @@ class MainWindow(QMainWindow):
             action.triggered.connect(slot)
             menu.addAction(action)
             bar.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About Tokenworth", self)
+        about.triggered.connect(self.about)
+        help_menu.addAction(about)
         for i in range(len(PAGES)):
             go = QAction(self)
             go.setShortcut(QKeySequence(f"Alt+{i + 1}"))
@@ -164,9 +169,28 @@ class MainWindow(QMainWindow):
             return
         self.ui_state.setValue("page", self.nav.currentRow())
         self.ui_state.sync()
+        self.stop()
+        super().closeEvent(event)
+
+    def stop(self) -> None:
+        """Stop watching and wait for the import thread (a running QThread at exit aborts)."""
         self.watcher.poll.stop()
         self.importer.stop()
-        super().closeEvent(event)
+
+    about_box: QMessageBox | None = None
+
+    def about(self) -> None:
+        """Help ▸ About: the version and where everything lives (the log for bug reports)."""
+        paths = self.ctx.paths
+        box = QMessageBox(QMessageBox.Icon.Information, "About Tokenworth", f"Tokenworth {version()}", parent=self)
+        box.setInformativeText(
+            "What your AI tokens were worth.\n\n"
+            f"Data folder: {paths.root}\nDatabase: {paths.database}\nLog file: {paths.log}\n\n"
+            "Attach the log file to a bug report: it holds errors and file paths, never prompts, titles or keys."
+        )
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.about_box = box
+        box.open()
 
     # ---- pages -------------------------------------------------------------------------------
     def _show_page(self, row: int) -> None:
