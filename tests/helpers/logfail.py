@@ -22,6 +22,8 @@ class LogFailHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         # Only collected here: raising inside emit would break the code under test (often on
         # another thread); the test fails at its end instead.
+        if record.levelno < self.level:
+            return
         level = self.caplog.handler.level if self.caplog is not None else logging.NOTSET
         if not (logging.NOTSET < level <= record.levelno):
             self.unexpected.append(record)

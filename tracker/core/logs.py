@@ -45,7 +45,7 @@ def version() -> str:
         return "unknown"
 
 
-def setup_logging(paths: DataPaths, level: int = logging.INFO) -> Path | None:
+def setup_logging(paths: DataPaths, level: int = logging.INFO, max_bytes: int = MAX_BYTES) -> Path | None:
     """Send ``tracker.*`` records to ``paths.log``; returns that path, or None when the file
     cannot be written (a read-only or missing data folder): then warnings go to stderr.
 
@@ -58,7 +58,7 @@ def setup_logging(paths: DataPaths, level: int = logging.INFO) -> Path | None:
     handler: logging.Handler
     try:
         paths.ensure()
-        handler = PrivateRotatingFileHandler(paths.log, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+        handler = PrivateRotatingFileHandler(paths.log, maxBytes=max_bytes, backupCount=BACKUPS, encoding="utf-8")
         where: Path | None = paths.log
     except OSError:
         handler = logging.StreamHandler()  # stderr: the failure is still seen somewhere

@@ -26,7 +26,8 @@ class ImportWorker(QObject):
     progress = Signal(int, int)  # bytes done, bytes to read
     finished = Signal(object)  # ImportSummary
     cancelled = Signal()
-    failed = Signal(str)
+    failed = Signal(str)  # the import failed (details in the log)
+    write_failed = Signal(str)  # a change sent with ``write`` failed (details in the log)
     written = Signal(object)  # the result of a write run with ``write``
 
     def __init__(self, ctx: Context) -> None:
@@ -82,7 +83,7 @@ class ImportWorker(QObject):
             self.written.emit(change(self._conn))
         except Exception as exc:
             log.exception("a change from the window could not be written")
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
+            self.write_failed.emit(f"{type(exc).__name__}: {exc}")
 
     def _progress(self, done: int, total: int) -> None:
         if self._cancel:

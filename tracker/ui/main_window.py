@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         # Slots of this window, never lambdas: a lambda would run on the worker's thread.
         worker.cancelled.connect(self._import_cancelled)
         worker.failed.connect(self._import_failed)
+        worker.write_failed.connect(self._write_failed)
         self.cancel.clicked.connect(worker.cancel)
         worker.written.connect(self._written)
         self.watcher = LogWatcher()
@@ -262,7 +263,11 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _import_failed(self, message: str) -> None:
-        self._import_ended(f"Import failed: {message}")
+        self._import_ended(f"Import failed: {message} (details in {self.ctx.paths.log})")
+
+    @Slot(str)
+    def _write_failed(self, message: str) -> None:
+        self.status.setText(f"Could not save the change: {message} (details in {self.ctx.paths.log})")
 
     @Slot(object)
     def _written(self, _result: object) -> None:
