@@ -30,7 +30,9 @@ def test_records_go_to_a_private_file_in_the_data_folder(tmp_path: Path, caplog)
             log.exception("background import failed")
     text = paths.log.read_text()
     assert " INFO tracker.tests " in text and "imported 3 files from /home/dev/.claude" in text
-    assert " ERROR tracker.tests " in text and "Traceback (most recent call last)" in text and "ValueError: boom" in text
+    assert (
+        " ERROR tracker.tests " in text and "Traceback (most recent call last)" in text and "ValueError: boom" in text
+    )
     assert (mode(paths.root), mode(paths.log)) == (0o700, 0o600)
 
 
@@ -74,9 +76,7 @@ def test_an_unusable_data_folder_never_stops_the_program(tmp_path: Path, capsys)
     assert "the import failed" in capsys.readouterr().err
 
 
-def test_the_cli_logs_to_the_data_folder_and_sources_names_the_file(
-    cli: CliRunner, home: Path, data_dir: Path
-) -> None:
+def test_the_cli_logs_to_the_data_folder_and_sources_names_the_file(cli: CliRunner, home: Path, data_dir: Path) -> None:
     install_fixture_logs(home)
     out = cli("sources", check_rc=0).stdout
     assert out.splitlines()[-1] == f"log: {data_dir / 'tokenworth.log'}"

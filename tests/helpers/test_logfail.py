@@ -22,7 +22,7 @@ def test_an_unexpected_warning_fails_and_info_does_not() -> None:
     handler.check(allowed=False)  # INFO is below the bar
     handler.start(None)
     handler.handle(record(logging.WARNING))
-    with pytest.raises(pytest.fail.Exception, match="WARNING tracker.tests.logfail: disk full"):
+    with pytest.raises(pytest.fail.Exception, match=r"WARNING tracker\.tests\.logfail: disk full"):
         handler.check(allowed=False)
     handler.start(None)
     handler.handle(record(logging.ERROR))
