@@ -35,10 +35,21 @@ def newer_db(db: Path) -> None:
         conn.execute("PRAGMA user_version = 99")
 
 
+def truncated_db(db: Path) -> None:
+    """A database cut to a third, as a full disk or a half-finished copy leaves it."""
+    with sqlite3.connect(db) as conn:
+        for i in range(300):  # a schema long enough to span the cut
+            conn.execute(f"CREATE TABLE t{i} (a INTEGER, b TEXT, c_{'x' * 100} TEXT)")
+    conn.close()
+    with db.open("r+b") as f:
+        f.truncate(db.stat().st_size // 3)
+
+
 # What the cause must say (lower case), whatever the store's exact wording.
 CASES = {
     "garbage": (garbage_db, ("not a database",)),
     "newer": (newer_db, ("99", "newer", f"({SCHEMA_VERSION})")),
+    "truncated": (truncated_db, ("malformed",)),
 }
 
 
@@ -92,7 +103,7 @@ def test_move_aside_leaves_a_working_app_on_a_fresh_database(
     assert "Traceback" in logged and all(word in logged.lower() for word in CASES[case][1])
 
     (kept,) = ctx.paths.root.glob("tokenworth.sqlite3.broken-*Z")  # with its -wal and -shm, if any
-    if case == "garbage":
+    if case != "newer":
         assert kept.read_bytes() == before  # nothing of the old file is lost
     else:
         with sqlite3.connect(kept) as conn:
