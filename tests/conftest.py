@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.helpers.logfail import LogFailHandler
 from tracker.core.paths import DataPaths
 from tracker.services.context import Context
 
@@ -26,6 +28,22 @@ def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
     from tracker.pricing.shared_cache import CACHE_DIR_ENV
 
     os.environ[CACHE_DIR_ENV] = str(tmp_path_factory.mktemp("user-cache"))
+
+
+LOGFAIL = LogFailHandler()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    logging.getLogger().addHandler(LOGFAIL)
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_unexpected_log_records(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A warning or error logged by the code under test fails the test unless it expected it."""
+    caplog = request.getfixturevalue("caplog") if "caplog" in request.fixturenames else None
+    LOGFAIL.start(caplog)
+    yield
+    LOGFAIL.check(allowed=request.node.get_closest_marker("expect_log_warnings") is not None)
 
 
 @pytest.fixture

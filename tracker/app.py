@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
 
+from tracker.core.logs import setup_logging, version
 from tracker.core.paths import resolve_data_paths
+
+log = logging.getLogger(__name__)
+EXIT_STORE_FAILED = 3  # the CLI's "failure, nothing changed"
 
 
 def has_display() -> bool:
@@ -26,15 +31,18 @@ def main(data_dir: str | None = None, argv: list[str] | None = None, *, tray: bo
             file=sys.stderr,
         )
         return 2
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
     from tracker.core.settings_schema import AUTOSTART
     from tracker.services.autostart import apply_autostart
     from tracker.services.context import Context
     from tracker.ui.charts import follow_palette
+    from tracker.ui.error_report import ErrorReporter
     from tracker.ui.gc_guard import GcGuard
     from tracker.ui.main_window import MainWindow
     from tracker.ui.single_instance import InstanceServer, ask_running_instance
+    from tracker.ui.store_error_dialog import open_store
     from tracker.ui.tray import TrayController
 
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
@@ -43,23 +51,38 @@ def main(data_dir: str | None = None, argv: list[str] | None = None, *, tray: bo
     app.setOrganizationName("Tokenworth")
     QApplication.setDesktopFileName("tokenworth")
     paths = resolve_data_paths(data_dir)
+    log_path = setup_logging(paths)
+    log.info("Tokenworth %s starting; data folder %s", version(), paths.root)
+    reporter = ErrorReporter(log_path)
+    reporter.install()
+    qt_log = logging.getLogger("tracker.qt")
+    levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO}
+    qInstallMessageHandler(lambda kind, _where, text: qt_log.log(levels.get(kind, logging.WARNING), "%s", text))
     if ask_running_instance(paths.root, b"tray" if tray else b"show"):
         print("tokenworth: already running; brought its window forward", file=sys.stderr)
         return 0
     instance = InstanceServer(paths.root)
     follow_palette(QApplication.palette())
     ctx = Context(paths, Path.home(), dict(os.environ))
+    if not open_store(ctx, log_path):
+        return EXIT_STORE_FAILED  # the user chose Quit; the log says why
     apply_autostart(ctx.settings.value(AUTOSTART), ctx.home, ctx.env,
                     paths.root if data_dir or os.environ.get("TOKENWORTH_DATA_DIR") else None)  # fmt: skip
     window = MainWindow(ctx)
-    controller = TrayController(window)
-    window.tray_keeps_running = controller.tray_available
-    instance.show_requested.connect(controller.open_window)
-    QApplication.setQuitOnLastWindowClosed(not controller.tray_available)
-    if not tray or not controller.tray_available:
-        window.show()
-    window.start()
-    code = int(app.exec())
-    del controller, instance
-    guard.stop()
+    reporter.parent_widget = window
+    try:
+        controller = TrayController(window)
+        window.tray_keeps_running = controller.tray_available
+        instance.show_requested.connect(controller.open_window)
+        QApplication.setQuitOnLastWindowClosed(not controller.tray_available)
+        if not tray or not controller.tray_available:
+            window.show()
+        window.start()
+        code = int(app.exec())
+        del controller, instance
+    finally:
+        window.stop()  # never leave the import thread running: Qt aborts the process for it
+        reporter.uninstall()
+        guard.stop()
+    log.info("Tokenworth exits with %d", code)
     return code

@@ -55,6 +55,9 @@ def run(argv: Sequence[str]) -> int:
         return EXIT_OK
     try:
         ctx = make_context(args)
+        from tracker.core.logs import setup_logging  # deferred, as the commands are: --help stays light
+
+        setup_logging(ctx.paths)
         for problem in ctx.settings.problems:
             print(f"tokenworth: {problem}", file=sys.stderr)
         return int(args.handler(ctx, args))

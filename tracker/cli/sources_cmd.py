@@ -50,4 +50,5 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         print()
     print(f"Data folder: {ctx.paths.root}")
     print("Stored: usage metadata only (tokens, model, time, session, project path); never prompts or code.")
+    print(f"log: {ctx.paths.log}")
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Callable
 
@@ -10,6 +11,8 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from tracker.services.context import Context
 from tracker.services.importer import ImportSummary, run_import
 from tracker.services.tasks import import_git
+
+log = logging.getLogger(__name__)
 
 
 class ImportCancelledError(Exception):
@@ -23,7 +26,8 @@ class ImportWorker(QObject):
     progress = Signal(int, int)  # bytes done, bytes to read
     finished = Signal(object)  # ImportSummary
     cancelled = Signal()
-    failed = Signal(str)
+    failed = Signal(str)  # the import failed (details in the log)
+    write_failed = Signal(str)  # a change sent with ``write`` failed (details in the log)
     written = Signal(object)  # the result of a write run with ``write``
 
     def __init__(self, ctx: Context) -> None:
@@ -58,10 +62,14 @@ class ImportWorker(QObject):
             if any(r.tasks_new or r.tasks_updated for r in repos):
                 summary.tasks_changed = True
         except ImportCancelledError:
+            log.info("import cancelled")
             self.cancelled.emit()
         except Exception as exc:
+            log.exception("background import failed")
             self.failed.emit(f"{type(exc).__name__}: {exc}")
         else:
+            read = sum(s.events_read for s in summary.sources.values())
+            log.info("import finished: %d usage records read, %d lines skipped", read, summary.skipped)
             self.finished.emit(summary)
         finally:
             self.busy = False
@@ -69,12 +77,13 @@ class ImportWorker(QObject):
     @Slot(object)
     def write(self, change: Callable[[sqlite3.Connection], object]) -> None:
         """Run a small change (a logged task) here, so the store keeps a single writer."""
-        if self._conn is None:
-            self._conn = self._ctx.connect()
         try:
+            if self._conn is None:
+                self._conn = self._ctx.connect()
             self.written.emit(change(self._conn))
         except Exception as exc:
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
+            log.exception("a change from the window could not be written")
+            self.write_failed.emit(f"{type(exc).__name__}: {exc}")
 
     def _progress(self, done: int, total: int) -> None:
         if self._cancel:

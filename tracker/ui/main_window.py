@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
-from PySide6.QtCore import QByteArray, QSettings, Slot
+from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
+from tracker.core.logs import version
 from tracker.core.settings_schema import AUTOSTART, CLOSE_TO_TRAY
 from tracker.services.context import Context
 from tracker.services.importer import ImportSummary, source_roots
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         # Slots of this window, never lambdas: a lambda would run on the worker's thread.
         worker.cancelled.connect(self._import_cancelled)
         worker.failed.connect(self._import_failed)
+        worker.write_failed.connect(self._write_failed)
         self.cancel.clicked.connect(worker.cancel)
         worker.written.connect(self._written)
         self.watcher = LogWatcher()
@@ -130,6 +132,10 @@ class MainWindow(QMainWindow):
             action.triggered.connect(slot)
             menu.addAction(action)
             bar.addAction(action)
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About Tokenworth", self)
+        about.triggered.connect(self.about)
+        help_menu.addAction(about)
         for i in range(len(PAGES)):
             go = QAction(self)
             go.setShortcut(QKeySequence(f"Alt+{i + 1}"))
@@ -165,9 +171,28 @@ class MainWindow(QMainWindow):
             return
         self.ui_state.setValue("page", self.nav.currentRow())
         self.ui_state.sync()
+        self.stop()
+        super().closeEvent(event)
+
+    def stop(self) -> None:
+        """Stop watching and wait for the import thread (a running QThread at exit aborts)."""
         self.watcher.poll.stop()
         self.importer.stop()
-        super().closeEvent(event)
+
+    about_box: QMessageBox | None = None
+
+    def about(self) -> None:
+        """Help ▸ About: the version and where everything lives (the log for bug reports)."""
+        paths = self.ctx.paths
+        box = QMessageBox(QMessageBox.Icon.Information, "About Tokenworth", f"Tokenworth {version()}", parent=self)
+        box.setInformativeText(
+            "What your AI tokens were worth.\n\n"
+            f"Data folder: {paths.root}\nDatabase: {paths.database}\nLog file: {paths.log}\n\n"
+            "Attach the log file to a bug report: it holds errors and file paths, never prompts, titles or keys."
+        )
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.about_box = box
+        box.open()
 
     # ---- pages -------------------------------------------------------------------------------
     def _show_page(self, row: int) -> None:
@@ -239,7 +264,11 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _import_failed(self, message: str) -> None:
-        self._import_ended(f"Import failed: {message}")
+        self._import_ended(f"Import failed: {message} (details in {self.ctx.paths.log})")
+
+    @Slot(str)
+    def _write_failed(self, message: str) -> None:
+        self.status.setText(f"Could not save the change: {message} (details in {self.ctx.paths.log})")
 
     @Slot(object)
     def _written(self, _result: object) -> None:

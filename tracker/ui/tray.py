@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from tracker.notify.freedesktop import FreedesktopNotifier
 from tracker.services import notifications
 from tracker.ui.main_window import MainWindow
 
+log = logging.getLogger(__name__)
 CHECK_MS = 60_000  # time-based rules (end of day, weekly report) need a clock tick; cheap
 
 
@@ -159,13 +161,12 @@ class TrayController(QObject):
 
     def show(self, alert: Alert, record: bool = True) -> None:
         via = "dbus" if self.notifier.available else "tray"
-        if record:
-            # Recorded before it is shown: a crash in between loses one alert, never repeats it.
-            self.window.importer.write.emit(lambda conn: notifications.record(conn, alert, via, datetime.now(UTC)))
         if self.notifier.available:
             try:
                 self.notifier.notify(alert)
             except Exception:
+                # Logged without the alert's text (it may name a task); the tray takes over.
+                log.exception("desktop notification failed for rule %s; alerts go to the tray from now on", alert.rule)
                 self.notifier.available = False
                 via = "tray"
         if via == "tray":
@@ -175,4 +176,8 @@ class TrayController(QObject):
                 else QSystemTrayIcon.MessageIcon.Information
             )
             self.icon.showMessage(alert.title, alert.body, icon, 10_000)
+        if record:
+            # Queued to the writer thread once delivered, so the record says how it went out. A
+            # crash before the writer commits can show this one alert again at the next start.
+            self.window.importer.write.emit(lambda conn: notifications.record(conn, alert, via, datetime.now(UTC)))
         self.delivered.append((alert, via))

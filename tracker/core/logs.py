@@ -1,0 +1,71 @@
+"""The log file: background failures with their tracebacks, for a user to attach to a bug report.
+
+Each composition root (the CLI's ``run``, the app's ``main``) calls ``setup_logging`` once. Modules
+log through ``logging.getLogger(__name__)``, so every logger is named under ``tracker.``.
+
+What is logged: what happened, counts, file paths and tracebacks. Never prompts, replies, task
+titles, alert texts, keys or other content — pass those to a logger nowhere.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import logging.handlers
+import os
+from importlib import metadata
+from pathlib import Path
+
+from tracker.core.paths import DataPaths
+
+ROOT = "tracker"
+MAX_BYTES = 1_000_000
+BACKUPS = 3
+PRIVATE_FILE = 0o600
+HANDLER_NAME = "tokenworth-log"  # marks the one handler setup_logging owns
+FORMAT = "%(asctime)s %(levelname)s %(name)s [%(process)d %(threadName)s] %(message)s"
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Rotates at ``MAX_BYTES``; every file it creates is private (0600) and is never opened
+    through a symlink planted in its place."""
+
+    def _open(self) -> io.TextIOWrapper:
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(self.baseFilename, flags, PRIVATE_FILE)
+        os.fchmod(fd, PRIVATE_FILE)  # an older file made before this version may be 0644
+        return io.TextIOWrapper(os.fdopen(fd, "ab"), encoding=self.encoding or "utf-8", errors=self.errors)
+
+
+def version() -> str:
+    """The installed version, for the log's first line and the About box."""
+    try:
+        return metadata.version("tokenworth")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
+def setup_logging(paths: DataPaths, level: int = logging.INFO, max_bytes: int = MAX_BYTES) -> Path | None:
+    """Send ``tracker.*`` records to ``paths.log``; returns that path, or None when the file
+    cannot be written (a read-only or missing data folder): then warnings go to stderr.
+
+    Calling it again (another data folder, in tests) replaces the handler it installed before.
+    """
+    logger = logging.getLogger(ROOT)
+    for old in [h for h in logger.handlers if h.get_name() == HANDLER_NAME]:
+        logger.removeHandler(old)
+        old.close()
+    handler: logging.Handler
+    try:
+        paths.ensure()
+        handler = PrivateRotatingFileHandler(paths.log, maxBytes=max_bytes, backupCount=BACKUPS, encoding="utf-8")
+        where: Path | None = paths.log
+    except OSError:
+        handler = logging.StreamHandler()  # stderr: the failure is still seen somewhere
+        handler.setLevel(logging.WARNING)
+        where = None
+    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.set_name(HANDLER_NAME)
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    return where
