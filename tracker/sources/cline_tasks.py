@@ -63,7 +63,7 @@ class _Element(msgspec.Struct):
     ts: Any = None
     type: Any = None
     say: Any = None
-    text: msgspec.Raw | None = None  # decoded only for requests: other rows hold conversation text
+    text: msgspec.Raw = msgspec.Raw(b"null")  # decoded for requests only: other rows hold conversation
     modelInfo: Any = None  # noqa: N815 - Cline's own field name
 
 
@@ -197,7 +197,7 @@ class TaskMessages:
             result.skip(n, "request without a numeric ts")
             return
         try:
-            req = _API_REQ.decode(_TEXT.decode(el.text)) if el.text is not None else None
+            req = _API_REQ.decode(_TEXT.decode(el.text))
         except (msgspec.DecodeError, msgspec.ValidationError):
             req = None
         if req is None:
