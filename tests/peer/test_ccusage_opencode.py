@@ -1,7 +1,7 @@
 """OpenCode and Kilo CLI accounting checked against ccusage 20.0.24 on generated databases.
 
 ccusage reads ``message.data.tokens`` only (peer-ccusage-20.md), so where it departs from an
-exact reading the test asserts the documented difference, per day × model:
+exact reading the test asserts the documented difference, per day and model:
 
 - multi-step messages: ccusage has the last step's tokens, we have the sum of the steps;
 - ``Session.fork`` copies: ccusage counts each copy again, we count the request once;
