@@ -226,3 +226,25 @@ def test_rows_added_between_reads_are_counted_once(messages: list[list[tuple[int
             if any(any(s[0]) for s in m.steps)
         )
         assert sorted((float(r[3]), r[4], r[5]) for r in rows(full.events)) == expected
+
+
+def test_unchanged_database_reads_only_the_newest_millisecond(home: Path) -> None:
+    data = build_home(home)
+    _, marks = read_db(data / "opencode.db")
+    again, marks2 = read_db(data / "opencode.db", marks)
+    assert marks2 == marks
+    # Only the rows updated at the marks themselves come back (harmless: same keys).
+    assert sorted(r[3] for r in rows(again.events)) == [M8.created, 1764500000000]
+
+
+def test_replaced_database_is_read_whole(home: Path, tmp_path: Path) -> None:
+    data = build_home(home)
+    _, marks = read_db(data / "opencode.db")
+    older = tmp_path / "older" / "opencode.db"
+    db = create_db(older)
+    add_session(db, "ses_A")
+    add_message(db, M2, updated=1764400000000)  # every row older than the marks
+    db.commit()
+    db.close()
+    r, _ = read_db(older, marks)
+    assert [row[3] for row in rows(r.events)] == [1764493300123]

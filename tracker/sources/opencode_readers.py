@@ -16,10 +16,12 @@ Child (subagent) and archived sessions are read like any other: nothing filters 
 ``parent_id`` or ``time_archived``. The project is ``session.directory`` where the session
 table has it, else the message's ``path.root``. See ``opencode_usage`` for the tokens.
 
-Incremental reads: the marks are the largest ``time_updated`` seen per table; the next read
-takes rows updated at or after them (a row written in the same millisecond is read again,
-which the key makes harmless) and re-sums every step of each message touched. A database
-whose newest row is older than the marks was replaced: it is read whole.
+Incremental reads: the marks are the largest ``time_updated`` seen in ``message`` and
+``session_message`` (rewritten in place) and the largest ``part`` rowid (parts are only
+inserted); the next read takes messages updated at or after the mark (a row written in the
+same millisecond is read again, which the key makes harmless) or with a step part inserted
+since, and re-sums every step of each. A database whose newest row is older than the marks
+was replaced (or vacuumed): it is read whole.
 """
 
 from __future__ import annotations
@@ -65,11 +67,19 @@ def _ids(ids: Sequence[str]) -> str:
     return json.dumps(list(ids))
 
 
-_NEWEST = {t: f"SELECT MAX(time_updated) FROM {t}" for t in ("message", "part", "session_message")}  # noqa: S608 - fixed names
+# The newest row per table: messages and v2 rows are rewritten in place (``time_updated``);
+# parts are only ever inserted, so their rowid (an index range, not a scan) marks them.
+_NEWEST = {
+    "message": "SELECT MAX(time_updated) FROM message",
+    "part": "SELECT MAX(rowid) FROM part",
+    "session_message": "SELECT MAX(time_updated) FROM session_message",
+}
 
 
 def _newest(db: sqlite3.Connection, table: str) -> int | None:
     value = db.execute(_NEWEST[table]).fetchone()[0]
+    if value is None:
+        return 0  # an empty table
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return None
     return math.floor(value)
@@ -94,7 +104,9 @@ class OpenCodeDatabase:
         tables = _columns(db)
         projects = self._projects(db, tables.get("session", set()))
         new: dict[str, int] = {}
-        newest = {t: _newest(db, t) for t, cols in tables.items() if "time_updated" in cols and t != "session"}
+        newest = {
+            t: _newest(db, t) for t, cols in tables.items() if t in _NEWEST and ("time_updated" in cols or t == "part")
+        }
         # A database older than what was read before was replaced: read it whole.
         full = not marks or any(t in marks and (newest.get(t) or 0) < marks[t] for t in newest)
         msg_cols = tables.get("message", set())
@@ -123,8 +135,8 @@ class OpenCodeDatabase:
         """Ids of messages updated since the marks, or with a step part written since."""
         q = "SELECT id FROM message WHERE time_updated >= ?"
         ids = {str(r[0]) for r in db.execute(q, (marks.get("message", 0),))}
-        if {"message_id", "data", "time_updated"} <= tables.get("part", set()):
-            q = "SELECT message_id FROM part WHERE time_updated >= ? AND data LIKE ?"
+        if {"message_id", "data"} <= tables.get("part", set()):
+            q = "SELECT message_id FROM part WHERE rowid > ? AND data LIKE ?"
             ids.update(str(r[0]) for r in db.execute(q, (marks.get("part", 0), _STEP)))
         return sorted(ids)
 
