@@ -248,3 +248,38 @@ def test_replaced_database_is_read_whole(home: Path, tmp_path: Path) -> None:
     db.close()
     r, _ = read_db(older, marks)
     assert [row[3] for row in rows(r.events)] == [1764493300123]
+
+
+def test_reading_while_opencode_writes_sees_only_committed_rows(home: Path) -> None:
+    data = build_home(home)
+    writer = sqlite3.connect(data / "opencode.db")
+    writer.execute("BEGIN")
+    late = Msg("msg_09A", "ses_A", 1764495000000, [((1, 2, 0, 3, 4), 0.0)])
+    add_message(writer, late, updated=1764600000000)  # not committed yet
+    r1, marks = read_db(data / "opencode.db")
+    assert rows(r1.events) == EXPECTED_DB
+    writer.commit()
+    writer.close()
+    r2, _ = read_db(data / "opencode.db", marks)
+    assert [row[3:8] for row in rows(r2.events) if row[3] == 1764495000000] == [(1764495000000, 1, 2, 3, 4)]
+
+
+def test_kilo_cli_reads_the_same_layout_as_kilo(home: Path) -> None:
+    from tracker.sources import kilo
+
+    data = home / ".local" / "share" / "kilo"
+    db = create_db(data / "kilo.db")
+    add_session(db, "ses_A")
+    add_message(db, M1)
+    db.commit()
+    db.close()
+    write_legacy(data, OLD)
+    parts = {p.name: p.reader for p in kilo.SPEC.parts}
+    con = sqlite3.connect(f"file:{data / 'kilo.db'}?mode=ro", uri=True)
+    r = ReadResult(cursor=Cursor())
+    parts["cli-db"].read_database(con, data / "kilo.db", {}, r)  # type: ignore[union-attr]  # the SQLITE part
+    con.close()
+    legacy = data / "storage" / "message" / "ses_old" / "msg_00Z.json"
+    parts["cli-messages"].parse_document(legacy, legacy.read_bytes(), r)  # type: ignore[union-attr]  # DOCUMENT
+    assert rows(r.events) == [rows(read_doc(legacy).events)[0], EXPECTED_DB[0]]
+    assert {e.source for e in r.events} == {"kilo"} and all(e.dedup_key.startswith("kilo-cli:") for e in r.events)
