@@ -18,8 +18,10 @@ Dedup key (``Session.fork`` copies every message under new ids with identical da
 fields a copy keeps and that never change once the message exists — ``time.created``,
 provider, model, agent — plus the first finished step's tokens when there is one. The key is
 the same for the SQLite row, a v2 ``session_message`` row and a legacy JSON file of the same
-message, and stays the same while the message is still growing (later steps only add parts),
-so the store's "largest copy wins" keeps the complete step sum once. Two different requests
+message, and stays the same while the message is still growing: OpenCode inserts each
+step-finish part before it rewrites the message (``session/processor.ts``), so a message has
+tokens only once its first step exists, and later steps only add parts (ids ascending). The
+store's "largest copy wins" then keeps the complete step sum once. Two different requests
 would need the same millisecond, model, provider, agent and first-step counts to collide.
 """
 
