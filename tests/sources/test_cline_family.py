@@ -1,0 +1,235 @@
+"""Cline, Roo Code, Kilo Code: cache rules by extension and version, placeholders, two editors,
+truncation, hostile rows, and the roots under every VS Code-family editor."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.helpers.gen_cline import conversation, request, say, task_dir, user_dir, write_task
+from tracker.core.reading import Cursor, ReadResult
+from tracker.core.records import UsageEvent
+from tracker.sources import cline, kilo, roo_code
+from tracker.sources.cline_tasks import TaskMessages
+from tracker.sources.spec import Kind, SourceSpec, spec_roots
+
+# (session, project, model, ts, input, output, cache read, cache write, cost µ$)
+Row = tuple[str, str, str, int, int, int, int, int, int | None]
+
+OCT_1, NOV_5, DEC_1 = 1759276800000, 1762300800000, 1764547200000  # 2025, UTC
+CLINE_TASK = "1764493200000"
+
+
+def merged(events: Iterable[UsageEvent]) -> dict[str, UsageEvent]:
+    """What the store keeps: one row per key, the copy with the most tokens."""
+    best: dict[str, UsageEvent] = {}
+    for e in events:
+        if e.dedup_key not in best or e.total_tokens > best[e.dedup_key].total_tokens:
+            best[e.dedup_key] = e
+    return best
+
+
+def rows(events: Iterable[UsageEvent]) -> list[Row]:
+    return sorted(
+        (
+            e.session_id, e.project, e.model, e.ts_ms, e.input_tokens, e.output_tokens, e.cache_read_tokens,
+            e.cache_write_5m_tokens + e.cache_write_1h_tokens, e.tool_cost_micro,
+        )
+        for e in merged(events).values()
+    )  # fmt: skip
+
+
+def reader(spec: SourceSpec) -> TaskMessages:
+    part = next(p for p in spec.parts if p.name == "tasks")
+    assert isinstance(part.reader, TaskMessages)
+    return part.reader
+
+
+def parse(spec: SourceSpec, path: Path, data: bytes | None = None) -> ReadResult:
+    r = ReadResult(cursor=Cursor())
+    reader(spec).parse_document(path, path.read_bytes() if data is None else data, r)
+    return r
+
+
+def cline_task(home: Path, editor: str = "Code") -> Path:
+    folder = task_dir(home, cline.EXTENSION_ID, CLINE_TASK, editor)
+    history = [{"id": CLINE_TASK, "ts": 1764493200000, "task": "refactor", "cwdOnTaskInitialization": "/home/u/cl"}]
+    (folder.parents[1] / "state").mkdir(parents=True, exist_ok=True)
+    (folder.parents[1] / "state" / "taskHistory.json").write_text(json.dumps(history))
+    t = 1764493200000
+    messages = [
+        say(t, "text", "Refactor utils.py"),
+        request(  # Anthropic: disjoint buckets
+            t + 500, {"modelId": "claude-sonnet-4-5", "providerId": "anthropic", "mode": "act"},
+            tokensIn=12, tokensOut=488, cacheWrites=14210, cacheReads=0, cost=0.06068,
+        ),
+        request(  # an OpenAI-style provider: tokensIn holds the cached tokens too
+            t + 30000, {"modelId": "gpt-4.1", "providerId": "openai", "mode": "act"},
+            tokensIn=15800, tokensOut=210, cacheWrites=0, cacheReads=14100, cost=0.0093,
+        ),
+        request(t + 40000, tokensIn=300, tokensOut=30, cacheReads=0, cacheWrites=0),  # model from metadata
+        request(t + 50000, tokensIn=5, tokensOut=3, cancelReason="user_cancelled", cost=0),  # billed anyway
+        request(t + 60000),  # placeholder: still streaming
+        {"ts": "soon", "type": "say", "say": "api_req_started", "text": "{}"},  # wrong type
+        say(t + 70000, "api_req_started", '{"tokensIn": 4'),  # truncated request JSON
+        request(t + 80000, tokensIn=-5, tokensOut=1),  # hostile number
+        request(t + 90000, tokensIn=10**12, tokensOut=1),  # hostile number
+        "not an object",
+    ]  # fmt: skip
+    metadata = {
+        "files_in_context": [],
+        "model_usage": [
+            {"ts": t, "model_id": "claude-sonnet-4-5", "model_provider_id": "anthropic", "mode": "act"},
+            {"ts": t + 35000, "model_id": "deepseek-chat", "model_provider_id": "deepseek", "mode": "act"},
+        ],
+        "environment_history": [],
+    }
+    return write_task(folder, messages, task_metadata=metadata)
+
+
+CLINE_EXPECTED: list[Row] = [
+    (CLINE_TASK, "/home/u/cl", "claude-sonnet-4-5", 1764493200500, 12, 488, 0, 14210, 60680),
+    (CLINE_TASK, "/home/u/cl", "deepseek-chat", 1764493240000, 300, 30, 0, 0, None),
+    (CLINE_TASK, "/home/u/cl", "deepseek-chat", 1764493250000, 5, 3, 0, 0, None),
+    (CLINE_TASK, "/home/u/cl", "gpt-4.1", 1764493230000, 1700, 210, 14100, 0, 9300),
+]
+
+
+def test_cline_task_exact(home: Path) -> None:
+    r = parse(cline.SPEC, cline_task(home))
+    assert rows(r.events) == CLINE_EXPECTED
+    assert r.skipped_count == 5  # wrong ts type, truncated text, -5, 10^12, a non-object
+    assert r.ignored == {"request without numbers yet (placeholder or cancelled before any)": 1}
+
+
+def test_one_task_under_two_editors_counts_once(home: Path) -> None:
+    code = parse(cline.SPEC, cline_task(home, "Code"))
+    cursor = parse(cline.SPEC, cline_task(home, "Cursor"))
+    assert rows([*code.events, *cursor.events]) == CLINE_EXPECTED
+
+
+def roo_like(home: Path, extension: str) -> Path:
+    folder = task_dir(home, extension, "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0")
+    messages = [
+        say(OCT_1, "text", "Build the parser"),
+        request(OCT_1 + 1000, apiProtocol="anthropic", tokensIn=12, tokensOut=488, cacheWrites=14210, cacheReads=0),
+        request(OCT_1 + 2000, apiProtocol="anthropic", tokensIn=500, tokensOut=40, cacheWrites=0, cacheReads=100),
+        request(OCT_1 + 3000, apiProtocol="openai", tokensIn=15800, tokensOut=210, cacheWrites=0, cacheReads=14100),
+        request(NOV_5, apiProtocol="anthropic", tokensIn=1000, tokensOut=10, cacheWrites=0, cacheReads=400),
+        request(
+            DEC_1, apiProtocol="anthropic", tokensIn=14222, tokensOut=60, cacheWrites=14210, cacheReads=0, cost=0.05
+        ),
+    ]
+    history = {"id": folder.name, "number": 1, "ts": OCT_1, "task": "Build the parser", "tokensIn": 0, "tokensOut": 0,
+               "totalCost": 0, "workspace": "/home/u/roo"}  # fmt: skip
+    return write_task(
+        folder, messages, history_item=history,
+        api_conversation_history=conversation("/home/u/elsewhere", "claude-sonnet-4-5"),
+    )  # fmt: skip
+
+
+def test_roo_cache_rules_by_date_and_protocol(home: Path) -> None:
+    r = parse(roo_code.SPEC, roo_like(home, roo_code.EXTENSION_ID))
+    task, proj, model = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0", "/home/u/roo", "claude-sonnet-4-5"
+    assert rows(r.events) == [
+        (task, proj, model, OCT_1 + 1000, 12, 488, 0, 14210, None),  # below the cache: the remainder
+        (task, proj, model, OCT_1 + 2000, 500, 40, 100, 0, None),  # anthropic before 3.29.5: remainder
+        (task, proj, model, OCT_1 + 3000, 1700, 210, 14100, 0, None),  # openai: cache inside
+        (task, proj, model, NOV_5, 600, 10, 400, 0, None),  # after Roo's change: cache inside
+        (task, proj, model, DEC_1, 12, 60, 0, 14210, 50000),
+    ]
+    assert all(e.source == "roo" and e.dedup_key.startswith("roo:") for e in r.events)
+
+
+def test_kilo_changed_eleven_days_later(home: Path) -> None:
+    r = parse(kilo.SPEC, roo_like(home, kilo.EXTENSION_ID))
+    nov5 = [row for row in rows(r.events) if row[3] == NOV_5]
+    assert [row[4:8] for row in nov5] == [(1000, 10, 400, 0)]  # still the remainder for Kilo
+    assert all(e.source == "kilo" and e.dedup_key.startswith("kilo:") for e in r.events)
+
+
+def test_project_from_the_conversation_when_nothing_else_says(home: Path) -> None:
+    folder = task_dir(home, roo_code.EXTENSION_ID, "t-1")
+    ui = write_task(
+        folder, [request(DEC_1, apiProtocol="openai", tokensIn=10, tokensOut=1)],
+        api_conversation_history=conversation("/home/u/from-conv", "gpt-5"),
+    )  # fmt: skip
+    assert rows(parse(roo_code.SPEC, ui).events) == [("t-1", "/home/u/from-conv", "gpt-5", DEC_1, 10, 1, 0, 0, None)]
+
+
+def test_not_json_is_an_error(home: Path) -> None:
+    ui = write_task(task_dir(home, cline.EXTENSION_ID, "1"), [])
+    r = parse(cline.SPEC, ui, b'[{"ts": 1764493200000, "type": "say", "say": "api_req_sta')
+    assert r.error and r.events == []
+
+
+def test_specs_parts_and_roots(home: Path) -> None:
+    for spec in (cline.SPEC, roo_code.SPEC):
+        assert [(p.name, p.kind, p.patterns, p.under) for p in spec.parts] == [
+            ("tasks", Kind.DOCUMENT, ("ui_messages.json",), "tasks")
+        ]
+    assert [(p.name, p.kind) for p in kilo.SPEC.parts] == [
+        ("tasks", Kind.DOCUMENT), ("cli-db", Kind.SQLITE), ("cli-messages", Kind.DOCUMENT),
+    ]  # fmt: skip
+    ext = cline.EXTENSION_ID
+    linux = spec_roots(cline.SPEC, home, {}, platform="linux")
+    assert user_dir(home) / "globalStorage" / ext in linux
+    assert user_dir(home, "Cursor") / "globalStorage" / ext in linux
+    assert user_dir(home, "Code - Insiders") / "globalStorage" / ext in linux
+    assert home / ".vscode-server" / "data" / "User" / "globalStorage" / ext in linux
+    assert linux[-1] == home / ".cline" / "data"
+    assert spec_roots(cline.SPEC, home, {"CLINE_DIR": "/c"}, platform="linux")[-1] == Path("/c/data")
+    xdg = spec_roots(cline.SPEC, home, {"XDG_CONFIG_HOME": "/cfg"}, platform="linux")
+    assert Path("/cfg/Windsurf/User/globalStorage") / ext in xdg
+    mac = spec_roots(roo_code.SPEC, home, {}, platform="darwin")
+    support = home / "Library" / "Application Support"
+    assert mac[0] == support / "Code" / "User" / "globalStorage" / roo_code.EXTENSION_ID
+    assert home / ".cursor-server" / "data" / "User" / "globalStorage" / roo_code.EXTENSION_ID in mac
+    win = spec_roots(roo_code.SPEC, home, {"APPDATA": "/roaming"}, platform="win32")
+    assert win[0] == Path("/roaming/Code/User/globalStorage") / roo_code.EXTENSION_ID
+    assert not any(".vscode-server" in str(p) for p in win)  # remote servers are Linux/macOS hosts
+    k = spec_roots(kilo.SPEC, home, {}, platform="linux")
+    assert k[0] == home / ".local" / "share" / "kilo"
+    assert user_dir(home) / "globalStorage" / kilo.EXTENSION_ID in k
+    assert spec_roots(kilo.SPEC, home, {"KILO_DATA_DIR": "/k1,/k2"}, platform="win32")[:2] == [Path("/k1"), Path("/k2")]
+    assert spec_roots(kilo.SPEC, home, {}, platform="darwin")[0] == home / ".local" / "share" / "kilo"
+
+
+# Operations on a task's file: start a request (placeholder), finish the oldest open one,
+# or truncate to n rows (checkpoint restore). Every read merges into what is stored.
+OPS = st.lists(
+    st.one_of(st.just(("start", 0)), st.just(("finish", 0)), st.tuples(st.just("cut"), st.integers(0, 8))), max_size=25
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(ops=OPS)
+def test_any_rewrites_and_truncations_store_each_request_once(ops: list[tuple[str, int]]) -> None:
+    path = Path("/nonexistent/tasks/t-9/ui_messages.json")  # siblings absent: nothing else read
+    doc: list[dict[str, object]] = []
+    finished: dict[int, tuple[int, int]] = {}
+    stored: list[UsageEvent] = []
+    ts = 1764493200000
+    for op, n in ops:
+        if op == "start":
+            ts += 1000
+            doc.append(request(ts))
+        elif op == "finish":
+            open_ = [i for i, el in enumerate(doc) if "tokensIn" not in json.loads(str(el["text"]))]
+            if not open_:
+                continue
+            i = open_[0]
+            t = int(str(doc[i]["ts"]))
+            numbers = (t % 997 + 1, t % 89 + 1)
+            doc[i] = request(t, apiProtocol="anthropic", tokensIn=numbers[0], tokensOut=numbers[1])
+            finished[t] = numbers
+        else:
+            doc = doc[:n]
+        r = ReadResult(cursor=Cursor())
+        reader(roo_code.SPEC).parse_document(path, json.dumps(doc).encode(), r)
+        stored.extend(r.events)
+    assert {e.ts_ms: (e.input_tokens, e.output_tokens) for e in merged(stored).values()} == finished
