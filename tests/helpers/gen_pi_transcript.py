@@ -134,15 +134,27 @@ def line(obj: dict[str, Any]) -> bytes:
     return json.dumps(obj, separators=(",", ":")).encode() + b"\n"
 
 
+def chained(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entries as pi appends them: each one's ``parentId`` is the entry before it."""
+    out: list[dict[str, Any]] = []
+    parent = None
+    for e in entries:
+        if e.get("type") != "session" and "id" in e:
+            e = dict(e, parentId=parent)
+            parent = e["id"]
+        out.append(e)
+    return out
+
+
 def write_jsonl(path: Path, entries: Iterable[dict[str, Any]]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"".join(line(e) for e in entries))
+    path.write_bytes(b"".join(line(e) for e in chained(entries)))
     return path
 
 
 def write_zst(path: Path, entries: Iterable[dict[str, Any]]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(zstandard.ZstdCompressor(level=1).compress(b"".join(line(e) for e in entries)))
+    path.write_bytes(zstandard.ZstdCompressor(level=1).compress(b"".join(line(e) for e in chained(entries))))
     return path
 
 

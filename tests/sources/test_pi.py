@@ -113,7 +113,7 @@ def test_appends_in_any_steps_read_the_same(tmp_path: Path, cuts: list[int]) -> 
     path.parent.mkdir(parents=True, exist_ok=True)
     events = []
     cursor = None
-    for cut in sorted(c % (len(data) + 1) for c in cuts) + [len(data)]:
+    for cut in [*sorted(c % (len(data) + 1) for c in cuts), len(data)]:
         path.write_bytes(data[:cut])
         r = read_jsonl(path, pi.READER, cursor)
         events += r.events
