@@ -170,20 +170,28 @@ def test_compressed_rows_are_read_and_marks_resume(tmp_path: Path) -> None:
     db.commit()
     r, marks = read_db(path, openclaw.DATABASE)
     assert [counts(e) for e in r.events] == [(11, 22, 44, 33, 0)]
-    assert marks == {"rowid": 2, "rows": 2}
+    assert (marks["rowid"], marks["rows"]) == (2, 2)
     add_event(db, "S4", 2, A9.entry())
     db.commit()
     r2, marks2 = read_db(path, openclaw.DATABASE, marks)
     # Only the new row, with the session's context (cwd, window model) found again.
     assert [(counts(e), e.model, e.project) for e in r2.events] == [((1, 2, 4, 3, 0), "claude-haiku-4-5", "/work/db")]
-    assert marks2 == {"rowid": 3, "rows": 3}
+    assert (marks2["rowid"], marks2["rows"]) == (3, 3)
+    assert read_db(path, openclaw.DATABASE, marks2)[0].events == []  # nothing new
+    # The top row goes and a new one takes its rowid: the checksum sees it, all is read again.
+    db.execute("DELETE FROM transcript_events WHERE seq = 2")
+    add_event(db, "S4", 3, A8.entry())
+    db.commit()
+    assert db.execute("SELECT rowid FROM transcript_events WHERE seq = 3").fetchone() == (3,)
+    r3, marks3 = read_db(path, openclaw.DATABASE, marks2)
+    assert sorted(e.dedup_key for e in r3.events) == sorted([key(A7), key(A8)])
+    # A row below the mark goes: read again as well (the keys make that exact).
     db.execute("DELETE FROM transcript_events WHERE seq = 0")
     db.commit()
     db.close()
-    r3, marks3 = read_db(path, openclaw.DATABASE, marks2)
-    # A row below the mark went: everything is read again (the keys make that exact).
-    assert sorted(e.dedup_key for e in r3.events) == sorted([key(A7), key(A9)])
-    assert marks3 == {"rowid": 3, "rows": 2}
+    r4, marks4 = read_db(path, openclaw.DATABASE, marks3)
+    assert sorted(e.dedup_key for e in r4.events) == sorted([key(A7), key(A8)])
+    assert (marks4["rowid"], marks4["rows"]) == (3, 2)
 
 
 def test_database_without_transcripts_is_nothing_here(tmp_path: Path) -> None:
@@ -342,3 +350,25 @@ def test_zstandard_frames_round_trip_like_openclaw_writes_them() -> None:
     r = ReadResult(cursor=Cursor())
     assert openclaw._body({"event_zstd": frame}, 1, r) == text
     assert r.skipped_count == 0
+
+
+def test_codex_rollouts_under_codex_home_are_read_as_codex(tmp_path: Path) -> None:
+    # OpenClaw driving Codex app-server keeps Codex's own rollout, which holds every call of the turn.
+    rollout = (
+        tmp_path / "agents" / "main" / "agent" / "codex-home" / "sessions" / "2026" / "11" / "30"
+        / "rollout-2026-11-30T09-00-00-0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b.jsonl"
+    )  # fmt: skip
+    usage = {"input_tokens": 1200, "cached_input_tokens": 200, "output_tokens": 300, "reasoning_output_tokens": 100,
+             "total_tokens": 1500}  # fmt: skip
+    lines = [
+        {"timestamp": "2026-11-30T09:00:00.000Z", "type": "session_meta",
+         "payload": {"id": "0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "cwd": "/work/proj"}},
+        {"timestamp": "2026-11-30T09:00:01.000Z", "type": "turn_context", "payload": {"model": "gpt-5.2-codex"}},
+        {"timestamp": "2026-11-30T09:00:05.000Z", "type": "event_msg",
+         "payload": {"type": "token_count", "info": {"total_token_usage": usage, "last_token_usage": usage}}},
+    ]  # fmt: skip
+    write_jsonl(rollout, lines)
+    assert claims(openclaw.SPEC, tmp_path, rollout) == ["codex"]
+    [part] = [p for p in openclaw.SPEC.parts if p.name == "codex"]
+    [e] = read_jsonl(rollout, part.reader).events
+    assert (e.source, e.model, counts(e)) == ("codex", "gpt-5.2-codex", (1000, 300, 0, 200, 100))

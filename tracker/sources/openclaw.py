@@ -115,9 +115,11 @@ def _lines(chunks: Iterator[bytes]) -> Iterator[bytes]:
 class AgentDatabase:
     """``transcript_events`` of a per-agent database, read by rowid.
 
-    Marks: the largest rowid read and how many rows had a rowid up to it. When rows below
-    the mark were deleted or renumbered (VACUUM may renumber this table) the count no longer
-    matches and everything is read again; keys make that exact.
+    Marks: the largest rowid read, how many rows had a rowid up to it and a checksum of
+    their (rowid, seq) pairs, all from one scan of the primary-key index (never the event
+    bodies). When rows below the mark were deleted or renumbered (VACUUM may renumber this
+    table, and a new row may reuse a deleted top rowid) they no longer match, and everything
+    is read again: the keys make that exact.
     """
 
     def read_database(
@@ -136,15 +138,14 @@ class AgentDatabase:
             return {}  # schema-1 databases (cache, auth, memory only): nothing here
         created = "created_at" if "created_at" in cols else "NULL"
         select = f"SELECT rowid, session_id, {created}, {', '.join(bodies)} FROM transcript_events"  # noqa: S608 - column names come from the schema probe, not input
-        last, below = int(marks.get("rowid", 0)), int(marks.get("rows", 0))
+        last = int(marks.get("rowid", 0))
         try:
-            kept = db.execute("SELECT count(*) FROM transcript_events WHERE rowid <= ?", (last,)).fetchone()[0]
-            if kept != below:
+            top, count, kept, sig, sig_all = db.execute(_SIGNATURE, (last, last)).fetchone()
+            if (kept, sig) != (marks.get("rows", 0), marks.get("sig", 0)):
                 last = 0
-            top, count = db.execute("SELECT max(rowid), count(*) FROM transcript_events").fetchone()
             rows = db.execute(f"{select} WHERE rowid > ? ORDER BY session_id, seq", (last,))
         except sqlite3.OperationalError:  # a WITHOUT ROWID table in some fork: read all, no marks
-            top, count = None, 0
+            top = None
             rows = db.execute(select.replace("rowid", "seq", 1) + " ORDER BY session_id, seq")
         windows = _windows(db)
         agent = agent_of(path)
@@ -162,7 +163,7 @@ class AgentDatabase:
             body = _body(dict(zip(bodies, row[3:], strict=True)), line_no, result)
             if body is not None:
                 FORMAT.parse_record(body, line_no, context, result)
-        return {"rowid": int(top), "rows": int(count)} if top is not None else {}
+        return {"rowid": int(top), "rows": int(count), "sig": int(sig_all)} if top is not None else {}
 
     def _start(
         self,
@@ -190,6 +191,16 @@ class AgentDatabase:
             if body is not None and b'"type":"session"' in body:
                 FORMAT.parse_record(body, 0, context, scratch)
         return context
+
+
+# One pass over the primary-key index: the top rowid, the row count, and the count and a
+# checksum of the rows up to the last mark (each term below 2^31, so the sum cannot overflow).
+_SIGNATURE = """
+SELECT max(rowid), count(*), coalesce(sum(rowid <= ?), 0),
+       coalesce(sum(CASE WHEN rowid <= ? THEN ((rowid % 2147483647) * 1000003 + seq % 2147483647) % 2147483647 END), 0),
+       coalesce(sum(((rowid % 2147483647) * 1000003 + seq % 2147483647) % 2147483647), 0)
+FROM transcript_events WHERE session_id >= ''
+"""
 
 
 def _columns(db: sqlite3.Connection, table: str) -> set[str]:
