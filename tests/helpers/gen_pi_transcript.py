@@ -9,6 +9,7 @@ zstd frame in ``event_zstd`` with ``event_utf8_bytes`` and ``navigation_json``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -44,6 +45,33 @@ CREATE TABLE transcript_events (
     (event_json IS NOT NULL AND event_zstd IS NULL)
     OR (event_json IS NULL AND event_zstd IS NOT NULL AND event_utf8_bytes IS NOT NULL AND navigation_json IS NOT NULL)
   )
+) STRICT;
+CREATE TABLE session_transcript_archives (
+  session_id TEXT NOT NULL,
+  generation TEXT NOT NULL,
+  session_key TEXT NOT NULL,
+  reason TEXT NOT NULL CHECK (reason IN ('deleted', 'reset')),
+  encoding TEXT NOT NULL CHECK (encoding IN ('identity', 'zstd')),
+  archive_blob BLOB NOT NULL,
+  archive_sha256 TEXT NOT NULL CHECK (length(archive_sha256) = 64),
+  archive_name TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  published_at INTEGER,
+  PRIMARY KEY (session_id, generation)
+) STRICT;
+CREATE TABLE session_transcript_cold_archives (
+  session_id TEXT NOT NULL PRIMARY KEY,
+  generation TEXT NOT NULL,
+  archive_name TEXT NOT NULL UNIQUE,
+  archive_sha256 TEXT NOT NULL CHECK (length(archive_sha256) = 64),
+  event_count INTEGER NOT NULL CHECK (event_count >= 1),
+  raw_bytes INTEGER NOT NULL CHECK (raw_bytes >= 0),
+  archive_bytes INTEGER NOT NULL CHECK (archive_bytes >= 0),
+  last_seq INTEGER NOT NULL,
+  archived_at INTEGER NOT NULL,
+  storage TEXT NOT NULL CHECK (storage IN ('file', 'sqlite')),
+  archive_blob BLOB,
+  CHECK ((storage = 'file' AND archive_blob IS NULL) OR (storage = 'sqlite' AND archive_blob IS NOT NULL))
 ) STRICT;
 """
 
@@ -170,6 +198,34 @@ def add_window(db: sqlite3.Connection, session: str, key: str, ts_ms: int, model
         "INSERT INTO session_windows (session_id, session_key, reason, created_at, updated_at, model_provider, model)"
         " VALUES (?, ?, 'initial', ?, ?, ?, ?)",
         (session, key, ts_ms, ts_ms, provider or None, model or None),
+    )
+
+
+def add_archive(
+    db: sqlite3.Connection, session: str, entries: list[dict[str, Any]], *, reason: str = "reset", zstd: bool = False
+) -> None:
+    """A reset/deleted transcript kept in ``session_transcript_archives`` (not yet published)."""
+    data = b"".join(line(e) for e in chained(entries))
+    blob = zstandard.ZstdCompressor(level=1).compress(data) if zstd else data
+    name = f"{session}.jsonl.{reason}.2026-11-30T10-00-00.000Z" + (".zst" if zstd else "")
+    db.execute(
+        "INSERT INTO session_transcript_archives (session_id, generation, session_key, reason, encoding, archive_blob,"
+        " archive_sha256, archive_name, created_at) VALUES (?, 'g1', ?, ?, ?, ?, ?, ?, 0)",
+        (session, f"agent:main:{session}", reason, "zstd" if zstd else "identity", blob,
+         hashlib.sha256(data).hexdigest(), name),
+    )  # fmt: skip
+
+
+def add_cold_blob(db: sqlite3.Connection, session: str, entries: list[dict[str, Any]]) -> None:
+    """A cold archive a backup embedded in its row (``storage = 'sqlite'``)."""
+    data = b"".join(line(e) for e in chained(entries))
+    blob = zstandard.ZstdCompressor(level=1).compress(data)
+    sha = hashlib.sha256(data).hexdigest()
+    db.execute(
+        "INSERT INTO session_transcript_cold_archives (session_id, generation, archive_name, archive_sha256,"
+        " event_count, raw_bytes, archive_bytes, last_seq, archived_at, storage, archive_blob)"
+        " VALUES (?, 'g1', ?, ?, ?, ?, ?, ?, 0, 'sqlite', ?)",
+        (session, f"{sha}.jsonl.zst", sha, len(entries), len(data), len(blob), len(entries), blob),
     )
 
 

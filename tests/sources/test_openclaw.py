@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from tests.helpers.gen_pi_transcript import (
     Call,
+    add_archive,
+    add_cold_blob,
     add_event,
     add_window,
     create_agent_db,
@@ -372,3 +374,27 @@ def test_codex_rollouts_under_codex_home_are_read_as_codex(tmp_path: Path) -> No
     [part] = [p for p in openclaw.SPEC.parts if p.name == "codex"]
     [e] = read_jsonl(rollout, part.reader).events
     assert (e.source, e.model, counts(e)) == ("codex", "gpt-5.2-codex", (1000, 300, 0, 200, 100))
+
+
+def test_archive_blobs_in_the_database_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "agents" / "main" / "agent" / "openclaw-agent.sqlite"
+    db = create_agent_db(path)
+    add_window(db, "R1", "agent:main:main", T)
+    add_archive(db, "R1", [header("R1", T, "/work/reset"), A1.entry()])  # a /reset, not yet published
+    add_archive(db, "D1", [header("D1", T, "/work/gone"), A3.entry()], reason="deleted", zstd=True)
+    add_cold_blob(db, "C1", [header("C1", T, "/work/cold"), A10.entry()])
+    db.commit()
+    r, marks = read_db(path, openclaw.DATABASE)
+    assert sorted((e.dedup_key, e.session_id, e.project) for e in r.events) == sorted(
+        [(key(A1), "R1", "/work/reset"), (key(A3), "D1", "/work/gone"), (key(A10), "C1", "/work/cold")]
+    )
+    assert r.skipped_count == 0
+    assert marks["session_transcript_archives.rows"] == 2
+    assert read_db(path, openclaw.DATABASE, marks)[0].events == []  # immutable rows: not read again
+    db.execute("UPDATE session_transcript_archives SET archive_blob = X'28B52FFD00' WHERE session_id = 'D1'")
+    db.execute("DELETE FROM session_transcript_archives WHERE session_id = 'R1'")
+    db.commit()
+    db.close()
+    r2, _ = read_db(path, openclaw.DATABASE, marks)
+    assert r2.skipped_count == 1  # the corrupt blob, counted; the rest read again
+    assert [e.dedup_key for e in r2.events] == []

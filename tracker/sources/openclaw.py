@@ -9,7 +9,9 @@ entry naming that folder), everything under ``agents/<agentId>/``:
   <key>.<id>.jsonl.imported-<ts>`` (often the only copy of old history);
 - the per-agent database ``agent/openclaw-agent.sqlite`` (≥ v2026.8.1), table
   ``transcript_events``: each event's JSON in ``event_json`` or, since agent schema 23, as a
-  level-1 zstd frame in ``event_zstd`` (``docs/reference/database-schemas/layout.md``);
+  level-1 zstd frame in ``event_zstd`` (``docs/reference/database-schemas/layout.md``),
+  and whole archived transcripts kept as blobs there (``session_transcript_archives``:
+  reset/deleted sessions not yet published as files; cold archives a backup embedded);
 - cold archives ``sessions/cold/<sha256>.jsonl.zst`` (≥ v2026.9.5): zstd JSONL;
 - Codex rollouts under ``agent/codex-home`` when OpenClaw drives Codex: read with the Codex
   reader, and the transcript's one-row mirror of such a turn is dropped.
@@ -38,6 +40,9 @@ FORMAT = TranscriptFormat(NAME, "oc")
 # OpenClaw stores events of 1 KiB to 4 MiB compressed; a frame inflating past this is corrupt.
 MAX_EVENT_BYTES = 16 << 20
 CHUNK = 1 << 20
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+# Tables holding whole archived transcripts as blobs (agent schema 20+).
+ARCHIVE_TABLES = ("session_transcript_archives", "session_transcript_cold_archives")
 
 
 def _context(path: Path) -> dict[str, Any]:
@@ -163,7 +168,10 @@ class AgentDatabase:
             body = _body(dict(zip(bodies, row[3:], strict=True)), line_no, result)
             if body is not None:
                 FORMAT.parse_record(body, line_no, context, result)
-        return {"rowid": int(top), "rows": int(count), "sig": int(sig_all)} if top is not None else {}
+        out = {"rowid": int(top), "rows": int(count), "sig": int(sig_all)} if top is not None else {}
+        for table in ARCHIVE_TABLES:
+            out.update(_archives(db, table, marks, agent, result))
+        return out
 
     def _start(
         self,
@@ -201,6 +209,43 @@ SELECT max(rowid), count(*), coalesce(sum(rowid <= ?), 0),
        coalesce(sum(((rowid % 2147483647) * 1000003 + seq % 2147483647) % 2147483647), 0)
 FROM transcript_events WHERE session_id >= ''
 """
+
+
+def _archives(
+    db: sqlite3.Connection, table: str, marks: Mapping[str, int], agent: str, result: ReadResult
+) -> dict[str, int]:
+    """Archived transcripts kept as blobs (plain or zstd JSONL): reset/deleted sessions not
+    yet published as files, and cold archives a backup embedded. Rows are immutable, so
+    the marks are the top rowid and the row count up to it (a count that moved: read all)."""
+    if not {"session_id", "archive_blob"} <= _columns(db, table):
+        return {}
+    last = int(marks.get(f"{table}.rowid", 0))
+    top, count, kept = db.execute(
+        f"SELECT max(rowid), count(*), coalesce(sum(rowid <= ?), 0) FROM {table}",  # noqa: S608 - a fixed table name
+        (last,),
+    ).fetchone()
+    if kept != marks.get(f"{table}.rows", 0):
+        last = 0
+    query = f"SELECT rowid, session_id, archive_blob FROM {table} WHERE rowid > ? AND archive_blob IS NOT NULL"  # noqa: S608 - a fixed table name
+    for rowid, session, blob in db.execute(query, (last,)):
+        if not isinstance(blob, bytes):
+            result.skip(rowid, f"{table} row whose archive is not a blob")
+            continue
+        context: dict[str, Any] = {
+            "fallback_session": session if isinstance(session, str) else "",
+            "fallback_project": agent,
+        }
+        import zstandard  # imported here: only databases with archived transcripts need it
+
+        try:
+            lines = _lines(_inflate(blob)) if blob.startswith(ZSTD_MAGIC) else iter(blob.split(b"\n"))
+            for line in lines:
+                result.lines_read += 1
+                if line.strip():
+                    FORMAT.parse_record(line, rowid, context, result)
+        except (zstandard.ZstdError, _TruncatedError) as exc:
+            result.skip(rowid, f"corrupt zstd archive in {table} ({exc}); the lines before it were read")
+    return {f"{table}.rowid": int(top), f"{table}.rows": int(count)} if top is not None else {}
 
 
 def _columns(db: sqlite3.Connection, table: str) -> set[str]:
