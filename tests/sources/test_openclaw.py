@@ -398,3 +398,21 @@ def test_archive_blobs_in_the_database_are_read(tmp_path: Path) -> None:
     r2, _ = read_db(path, openclaw.DATABASE, marks)
     assert r2.skipped_count == 1  # the corrupt blob, counted; the rest read again
     assert [e.dedup_key for e in r2.events] == []
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cuts=st.lists(st.integers(min_value=0, max_value=4_000), max_size=4))
+def test_archive_seen_cut_then_whole_counts_each_request_once(tmp_path: Path, cuts: list[int]) -> None:
+    # A copy caught half-written (any cut), then the whole archive: merged by key, each request once.
+    entries = [header("OLD2", T, "/w"), A10.entry(), A1.entry(), A3.entry()]
+    path = write_zst(tmp_path / "cold" / "x.jsonl.zst", entries)
+    data = path.read_bytes()
+    results = [read_document(path, openclaw.ARCHIVES, data[: c % (len(data) + 1)]) for c in cuts]
+    results.append(read_document(path, openclaw.ARCHIVES))
+    assert all(r.error is None for r in results)
+    got = stored(results)
+    assert {k: counts(e) for k, e in got.items()} == {
+        key(A10): (5, 6, 8, 7, 0),
+        key(A1): (100, 200, 50, 1000, 0),
+        key(A3): (10, 500, 100, 3000, 0),
+    }

@@ -21,6 +21,8 @@ G1 = Call("b3000003", T + 10_000, 9000, 300, 6000, provider="google", model="gem
 G2 = Call("b4000004", T + 20_000, 3000, 300, 6000, provider="google-gemini-cli", model="gemini-2.5-pro", total=9300,
           cost=0)  # fmt: skip
 COPILOT = Call("b5000005", T + 30_000, 400, 50, provider="github-copilot", model="gpt-5.2", cost=0)
+# An aborted reply still billed what streamed before the abort.
+ABORTED = Call("b8000008", T + 35_000, 900, 12, 4000, extra=(("stopReason", "aborted"),))
 WITH_ID = Call("b6000006", T + 40_000, 10, 20, extra=(("responseId", "msg_01XyZ"),))
 # A sub-agent tool result rolls up the child's usage: never added (the child session counts).
 ROLLUP = {"type": "message", "id": "b7000007", "parentId": None, "timestamp": "2026-12-01T00:00:45.000Z",
@@ -41,7 +43,7 @@ def build_sessions(sessions: Path) -> Path:
         folder / "2026-11-30T23-50-00-000Z_5b1e0c3a-aaaa-4bbb-8ccc-000000000001.jsonl",
         [header("5b1e0c3a-aaaa-4bbb-8ccc-000000000001", T - 600_000, "/home/me/proj"), user("u1", T), P1.entry(),
          model_change("mc1", T + 1_000, "anthropic", "claude-opus-4-5"), P2.entry(), G1.entry(), G2.entry(),
-         COPILOT.entry(), WITH_ID.entry(), ROLLUP],
+         COPILOT.entry(), ABORTED.entry(), WITH_ID.entry(), ROLLUP],
     )  # fmt: skip
     # /fork copies the path verbatim into a new file whose header names the source.
     write_jsonl(
@@ -68,6 +70,7 @@ def test_sessions_read_exactly_and_copies_count_once(tmp_path: Path) -> None:
         key(G1): ((3000, 300, 0, 6000, 0), "gemini-2.5-flash", "/home/me/proj"),  # 9000 - 6000 cached
         key(G2): ((3000, 300, 0, 6000, 0), "gemini-2.5-pro", "/home/me/proj"),
         key(COPILOT): ((400, 50, 0, 0, 0), "gpt-5.2", "/home/me/proj"),
+        key(ABORTED): ((900, 12, 0, 4000, 0), "claude-sonnet-4-5", "/home/me/proj"),
         "pi:r:msg_01XyZ": ((10, 20, 0, 0, 0), "claude-sonnet-4-5", "/home/me/proj"),
     }
     assert got[key(P1)].tool_cost_micro == 50_000
