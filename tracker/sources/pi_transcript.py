@@ -13,6 +13,8 @@ Token mapping (pi-ai providers, ``packages/ai/src/providers/*.ts``):
 - Except older ``google`` / ``google-vertex`` records, whose ``input`` is
   ``promptTokenCount`` and so *includes* ``cacheRead``: recognised by the four parts adding
   up to more than ``totalTokens``, and the cached part is subtracted.
+- ``cacheWrite`` is stored as a 5-minute cache write: pi's default retention (the 1-hour
+  opt-in, ``PI_CACHE_RETENTION=long``, is not recorded in the transcript).
 - ``output`` includes reasoning; ``usage.reasoning`` (newer builds) is the informational part.
 - ``usage.cost.total`` is the tool's list-price estimate (kept when above 0); a 0 from an
   OAuth/subscription provider marks the request as subscription-covered.
