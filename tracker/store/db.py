@@ -29,6 +29,7 @@ def connect(path: Path) -> sqlite3.Connection:
     """Open (and migrate) the store for writing. Readers use ``connect_read``."""
     with translated(path):
         path.parent.mkdir(parents=True, exist_ok=True)
+        check_whole(path)
         # Used by one thread at a time, but not always the one that opened it (report helpers).
         conn = sqlite3.connect(path, isolation_level=None, timeout=WRITE_WAIT_S, check_same_thread=False)
         try:
@@ -49,6 +50,7 @@ def connect_read(path: Path) -> sqlite3.Connection:
     with translated(path):
         if not path.exists():
             connect(path).close()
+        check_whole(path)
         conn = _open_ro(path)
         try:
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -63,6 +65,27 @@ def connect_read(path: Path) -> sqlite3.Connection:
             connect(path).close()  # upgrade once, then read as usual
             conn = _open_ro(path)
     return conn
+
+
+def check_whole(path: Path) -> None:
+    """Refuse a database file shorter than its header says (cut off by a full disk or a bad
+    copy) before any query meets a missing page. Costs one 100-byte read."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(100)
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    if not head:
+        return  # an empty file is a new database
+    if len(head) < 100 or not head.startswith(b"SQLite format 3\x00"):
+        raise StoreError(f"{path} is damaged (file is not a database); {REBUILD}")
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(head[28:32], "big")
+    header_valid = head[24:28] == head[92:96]  # else the page count is not maintained (old writers)
+    if header_valid and size < pages * page_size:
+        raise StoreError(f"{path} is damaged (truncated: {size:,} of {pages * page_size:,} bytes); {REBUILD}")
 
 
 def _open_ro(path: Path) -> sqlite3.Connection:

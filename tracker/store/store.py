@@ -114,7 +114,7 @@ class Store:
     @contextlib.contextmanager
     def best_effort(self) -> Iterator[sqlite3.Connection | None]:
         """A cache write that must never wait or fail a read: skipped (``None``) on a
-        read-only store, and abandoned when the lock is taken, the disk is full or read-only."""
+        read-only store or when the write lock is taken, abandoned when the disk is full."""
         if self.read_only:
             yield None
             return
@@ -122,21 +122,29 @@ class Store:
         (old,) = conn.execute("PRAGMA busy_timeout").fetchone()
         conn.execute("PRAGMA busy_timeout = 0")
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                self._skip_or_raise(exc)
+                yield None
+                return
             try:
                 yield conn
+                conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                self._skip_or_raise(exc)
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            if not any(w in str(exc).lower() for w in BEST_EFFORT_FAILURES):
-                raise store_error(self.path, exc) from exc
         finally:
             conn.execute(f"PRAGMA busy_timeout = {int(old)}")
+
+    def _skip_or_raise(self, exc: sqlite3.OperationalError) -> None:
+        if not any(w in str(exc).lower() for w in BEST_EFFORT_FAILURES):
+            raise store_error(self.path, exc) from exc
 
 
 __all__ = ["Changes", "Store"]
