@@ -132,10 +132,17 @@ def test_behind_a_stalled_import_reads_answer_and_writers_are_told(
         assert json.loads(out.read_text())["totals"]["total_tokens"] == sum(FIXTURE_DAYS.values())
         # Writers that import: told at once who runs, in one line.
         csv = FIXTURES / "trackers" / "jira.csv"
-        for args in (("import",), ("task", "import", str(csv)), ("usage", "daily", *DAYS)):
+        for args in (("import",), ("task", "import", str(csv))):
             proc = cli(*args)
             assert proc.returncode != 0  # 3 once cli/main maps StoreError
             assert one_line(proc.stderr) == "tokenworth: " + RUNNING.format(pid=stalled.pid), args
+        # 'usage' without --no-import shows what is stored, and says why it did not import.
+        usage = cli("usage", "daily", "--json", *DAYS, check_rc=0)
+        assert json.loads(usage.stdout) == before
+        assert one_line(usage.stderr) == (
+            f"tokenworth: warning: another Tokenworth import is running (pid {stalled.pid}): "
+            "showing what it has stored so far"
+        )
     finally:
         stalled.kill()  # the lock dies with its process: never stale
         stalled.communicate()

@@ -25,6 +25,7 @@ from tracker.core.timezones import get_zone, local_day_start_ms, offset_segments
 from tracker.pricing.catalog import build_price_book, catalog_key, catalog_missing, load_catalog
 from tracker.services.context import Context
 from tracker.services.importer import ImportSummary
+from tracker.store.import_lock import ImportRunningError
 from tracker.store.queries import GroupBy, UsageFilter
 from tracker.store.store import Store
 
@@ -126,7 +127,8 @@ def import_and_render(
     """Import, then report — with both cores: the report is made on its own read-only store
     while the import looks for new lines (or read from the cache when nothing changed since
     it was rendered), and made again only if the import stored anything. ``run_import`` gets
-    the writer's connection; the import lock is held for it (another import: StoreError)."""
+    the writer's connection, with the import lock held; while another import runs, what is
+    stored is shown, with a warning saying so."""
     overrides = ctx.price_overrides()
     key = _cache_key(ctx, query, fmt, render)
 
@@ -157,7 +159,16 @@ def import_and_render(
 
     from concurrent.futures import ThreadPoolExecutor  # deferred: it pulls in logging
 
-    with ctx.writer() as writer, ThreadPoolExecutor(max_workers=1) as pool:
+    try:
+        writer = ctx.writer()
+    except ImportRunningError as exc:  # that import brings the logs in: show what it stored so far
+        body, warnings = early()
+        who = f" (pid {exc.pid})" if exc.pid else ""
+        return ImportSummary(), (
+            body,
+            [*warnings, f"another Tokenworth import is running{who}: showing what it has stored so far"],
+        )
+    with writer, ThreadPoolExecutor(max_workers=1) as pool:
         pending = pool.submit(early)
         with writer.guard():
             summary = run_import(writer.write_connection())

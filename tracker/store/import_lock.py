@@ -15,6 +15,15 @@ from types import TracebackType
 from tracker.core.errors import StoreError
 
 
+class ImportRunningError(StoreError):
+    """Another process holds the import lock."""
+
+    def __init__(self, pid: int | None) -> None:
+        who = f" (pid {pid})" if pid else ""
+        super().__init__(f"another Tokenworth import is running{who}; try again when it finishes")
+        self.pid = pid
+
+
 class ImportLock:
     """Held for as long as an import (or another bulk write) runs."""
 
@@ -33,9 +42,7 @@ class ImportLock:
             ) from exc
         if not _try_lock(fd):
             os.close(fd)
-            holder = _read_pid(self.path)
-            who = f" (pid {holder})" if holder else ""
-            raise StoreError(f"another Tokenworth import is running{who}; try again when it finishes")
+            raise ImportRunningError(_read_pid(self.path))
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
