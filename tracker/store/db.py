@@ -62,7 +62,14 @@ def connect_read(path: Path) -> sqlite3.Connection:
             raise NewerSchemaError(version)
         if version < SCHEMA_VERSION:
             conn.close()
-            connect(path).close()  # upgrade once, then read as usual
+            try:
+                connect(path).close()  # upgrade once, then read as usual
+            except StoreError as exc:
+                cause = root_cause(exc.__cause__ or exc)
+                raise StoreError(
+                    f"{path} is from an older Tokenworth and must be upgraded once, which needs it "
+                    f"writable ({cause}); copy the data folder somewhere writable, or update it where it is"
+                ) from exc
             conn = _open_ro(path)
     return conn
 
