@@ -14,6 +14,7 @@ import pytest
 from tracker.pricing.catalog import build_price_book
 from tracker.pricing.rates import TokenSums, cost
 from tracker.store.db import connect
+from tracker.store.store import Store
 
 SONNET = "claude-sonnet-4-5-20250929"
 
@@ -24,7 +25,7 @@ def conn(tmp_path: Path) -> sqlite3.Connection:
 
 
 def test_long_context_tier_is_chosen_by_the_whole_prompt(conn: sqlite3.Connection) -> None:
-    rates = build_price_book(conn, [SONNET], {}).get(SONNET)
+    rates = build_price_book(Store(conn).prices, [SONNET], {}).get(SONNET)
     assert rates is not None
     assert rates.thresholds == (200_000,)
     # 10 fresh input + 150k cache read + 60k cache write: over 200k only as a whole prompt.
@@ -38,7 +39,7 @@ def test_long_context_tier_is_chosen_by_the_whole_prompt(conn: sqlite3.Connectio
 
 
 def test_one_hour_cache_writes_cost_more_than_five_minute_ones(conn: sqlite3.Connection) -> None:
-    rates = build_price_book(conn, [SONNET], {}).get(SONNET)
+    rates = build_price_book(Store(conn).prices, [SONNET], {}).get(SONNET)
     assert rates is not None
     five = cost(rates, 0, TokenSums(cache_write_5m=1_000_000))
     hour = cost(rates, 0, TokenSums(cache_write_1h=1_000_000))
@@ -46,14 +47,14 @@ def test_one_hour_cache_writes_cost_more_than_five_minute_ones(conn: sqlite3.Con
 
 
 def test_unknown_models_are_unpriced_not_free(conn: sqlite3.Connection) -> None:
-    book = build_price_book(conn, ["acme-coder-9000", "<synthetic>"], {})
+    book = build_price_book(Store(conn).prices, ["acme-coder-9000", "<synthetic>"], {})
     assert book.get("acme-coder-9000") is None
     assert book.unpriced == {"acme-coder-9000", "<synthetic>"}
 
 
 def test_overrides_replace_catalog_rates_and_can_price_unknown_models(conn: sqlite3.Connection) -> None:
     overrides = {SONNET: {"input": "2.4", "output": "12"}, "acme-coder-9000": {"input": "1", "output": "2"}}
-    book = build_price_book(conn, [SONNET, "acme-coder-9000", "acme-other"], overrides)
+    book = build_price_book(Store(conn).prices, [SONNET, "acme-coder-9000", "acme-other"], overrides)
     sonnet = book.get(SONNET)
     assert sonnet is not None and sonnet.priced_as.startswith("override")
     assert cost(sonnet, 0, TokenSums(input=1_000_000, output=1_000_000)) == Decimal("14.4")
@@ -65,26 +66,26 @@ def test_overrides_replace_catalog_rates_and_can_price_unknown_models(conn: sqli
 
 
 def test_override_by_catalog_id_applies_to_dated_model_names(conn: sqlite3.Connection) -> None:
-    book = build_price_book(conn, [SONNET], {"claude-sonnet-4-5": {"output": "10"}})
+    book = build_price_book(Store(conn).prices, [SONNET], {"claude-sonnet-4-5": {"output": "10"}})
     rates = book.get(SONNET)
     assert rates is not None and cost(rates, 0, TokenSums(output=10**6)) == Decimal(10)
 
 
 def test_resolved_rates_are_cached_in_the_store(conn: sqlite3.Connection) -> None:
-    build_price_book(conn, [SONNET, "acme-coder-9000"], {})
+    build_price_book(Store(conn).prices, [SONNET, "acme-coder-9000"], {})
     rows = dict(conn.execute("SELECT model, catalog FROM price_cache").fetchall())
     assert set(rows) == {SONNET, "acme-coder-9000"}
-    again = build_price_book(conn, [SONNET, "acme-coder-9000"], {})
-    assert again.get(SONNET) == build_price_book(conn, [SONNET], {}).get(SONNET)
+    again = build_price_book(Store(conn).prices, [SONNET, "acme-coder-9000"], {})
+    assert again.get(SONNET) == build_price_book(Store(conn).prices, [SONNET], {}).get(SONNET)
     assert again.unpriced == {"acme-coder-9000"}
 
 
 def test_a_new_data_folder_reuses_resolved_rates_without_loading_the_catalog(tmp_path: Path) -> None:
     """The user-level cache answers a first report in a new data folder: no genai-prices import."""
     script = (
-        "import sys; from pathlib import Path; from tracker.store.db import connect;"
+        "import sys; from pathlib import Path; from tracker.store.store import Store;"
         "from tracker.pricing.catalog import build_price_book;"
-        f"b = build_price_book(connect(Path(sys.argv[1])), [{SONNET!r}, 'acme-coder-9000'], {{}});"
+        f"b = build_price_book(Store.open(Path(sys.argv[1])).prices, [{SONNET!r}, 'acme-coder-9000'], {{}});"
         "print(sorted(b.rates), sorted(b.unpriced), 'genai_prices' in sys.modules)"
     )
     env = {**os.environ, "TOKENWORTH_CACHE_DIR": str(tmp_path / "cache")}

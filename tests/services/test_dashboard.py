@@ -26,13 +26,14 @@ def test_period_ranges() -> None:
 
 def test_dashboard_matches_the_usage_report(ctx: Context, home: Path) -> None:
     install_fixture_logs(home)
-    conn = ctx.connect()
+    store = ctx.store()
+    conn = store.conn
     run_import(conn, home=home, env={}, config=ctx.source_config())
     today = date(2026, 6, 3)
     d = build_dashboard(
-        conn, timezone="UTC", since=date(2026, 6, 1), until=today, today=today, overrides={}, weekly_target=4
+        store, timezone="UTC", since=date(2026, 6, 1), until=today, today=today, overrides={}, weekly_target=4
     )
-    report = build_usage_report(conn, UsageQuery("daily", "UTC", date(2026, 6, 1), today), {})
+    report = build_usage_report(store, UsageQuery("daily", "UTC", date(2026, 6, 1), today), {})
     assert d.totals == report.total.totals
     assert [day for day, _ in d.days] == [date(2026, 6, 1), date(2026, 6, 2), date(2026, 6, 3)]
     assert d.days[2][1] is None
@@ -43,7 +44,7 @@ def test_dashboard_matches_the_usage_report(ctx: Context, home: Path) -> None:
     assert set(d.by_source) == {"claude-code", "codex"}
     assert 0 < d.cache_read_share < 1
     one = build_dashboard(
-        conn,
+        store,
         timezone="UTC",
         since=date(2026, 6, 1),
         until=today,
@@ -58,18 +59,18 @@ def test_tasks_completed_and_cost_per_task(ctx: Context, home: Path) -> None:
     from decimal import Decimal
 
     from tracker.core.tasks import NewTask
-    from tracker.store.tasks import completed_count, insert_task
 
     install_fixture_logs(home)
-    conn = ctx.connect()
+    store = ctx.store()
+    conn = store.conn
     run_import(conn, home=home, env={}, config=ctx.source_config())
     june_1_noon = 1780315200000
-    insert_task(conn, NewTask("Cart", category="feature", hours_saved=Decimal("1.5")), june_1_noon)
-    insert_task(conn, NewTask("Still open", done=False), june_1_noon)
-    insert_task(conn, NewTask("Later", category="bug fix"), june_1_noon + 86_400_000 * 40)
-    assert completed_count(conn, june_1_noon, june_1_noon + 1) == 1
+    store.tasks.add(NewTask("Cart", category="feature", hours_saved=Decimal("1.5")), june_1_noon)
+    store.tasks.add(NewTask("Still open", done=False), june_1_noon)
+    store.tasks.add(NewTask("Later", category="bug fix"), june_1_noon + 86_400_000 * 40)
+    assert store.tasks.completed_count(june_1_noon, june_1_noon + 1) == 1
     d = build_dashboard(
-        conn, timezone="UTC", since=date(2026, 6, 1), until=date(2026, 6, 3), today=date(2026, 6, 3), overrides={}
+        store, timezone="UTC", since=date(2026, 6, 1), until=date(2026, 6, 3), today=date(2026, 6, 3), overrides={}
     )
     assert d.tasks_completed == 1
     assert d.cost_per_task == d.totals.cost_usd

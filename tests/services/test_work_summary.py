@@ -23,13 +23,14 @@ def test_work_summary(ctx: Context, home: Path) -> None:
     w.claude_session(datetime(2026, 6, 1, 9, tzinfo=UTC), project=str(repo.path), turns=3)
     w.claude_session(datetime(2026, 6, 9, 9, tzinfo=UTC), project=str(repo.path), turns=3)
     w.codex_session(datetime(2026, 6, 5, 9, tzinfo=UTC), project="/elsewhere", turns=3)
-    conn = ctx.connect()
+    store = ctx.store()
+    conn = store.conn
     run_import(conn, home=home, env={}, config=ctx.source_config())
-    import_git(ctx, conn)
+    import_git(ctx, store)
     with conn:
         upsert_imported(conn, ImportedTask("jira", "X-1", "Plan", True, 1780488000000, 1780488000000))
     conn.execute("UPDATE tasks SET hours_saved = '2.5' WHERE title = 'feat: cart'")
-    s = build_work_summary(conn, "UTC", date(2026, 6, 1), date(2026, 6, 14), {})
+    s = build_work_summary(store, "UTC", date(2026, 6, 1), date(2026, 6, 14), {})
     assert [t.title for t in s.done] == ["feat: cart", "Plan", "fix: totals"]
     assert s.hours_saved == Decimal("2.5")
     assert [(wk, n) for wk, _, n, _ in s.weeks] == [("2026-W23", 2), ("2026-W24", 1)]
@@ -48,10 +49,11 @@ def test_weekly_usage_from_days_matches_the_weekly_report(ctx: Context, home: Pa
     w = LogWriter(home, seed=2, content_bytes=40)
     for day in (1, 4, 9, 15):
         w.claude_session(datetime(2026, 6, day, 9, tzinfo=UTC), turns=2)
-    conn = ctx.connect()
+    store = ctx.store()
+    conn = store.conn
     run_import(conn, home=home, env={}, config=ctx.source_config())
     since, until = date(2026, 6, 1), date(2026, 6, 20)
-    d = build_dashboard(conn, timezone="UTC", since=since, until=until, today=until, overrides={})
-    derived = build_work_summary(conn, "UTC", since, until, {}, weekly_usage=weeks_of_days(d.days))
-    queried = build_work_summary(conn, "UTC", since, until, {})
+    d = build_dashboard(store, timezone="UTC", since=since, until=until, today=until, overrides={})
+    derived = build_work_summary(store, "UTC", since, until, {}, weekly_usage=weeks_of_days(d.days))
+    queried = build_work_summary(store, "UTC", since, until, {})
     assert derived.weeks == queried.weeks and derived.total_tokens == queried.total_tokens

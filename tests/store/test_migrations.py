@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tracker.core.errors import StoreError
 from tracker.store.db import connect
 from tracker.store.schema import SCHEMA_VERSION, migrate
 
@@ -37,8 +38,9 @@ def test_a_newer_database_is_refused_clearly(tmp_path: Path) -> None:
     c = sqlite3.connect(path)
     c.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     c.close()
-    with pytest.raises(RuntimeError, match="newer than this Tokenworth"):
+    with pytest.raises(StoreError, match=r"new\.sqlite3 was written by a newer Tokenworth .*move it aside"):
         connect(path)
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1  # untouched
 
 
 def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path: Path) -> None:

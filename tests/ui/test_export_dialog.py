@@ -29,14 +29,14 @@ def recent_work(ctx: Context, home: Path) -> GitRepo:
         repo.commit(f"feat: step {d}", day.strftime("%Y-%m-%dT%H:%M:%SZ"))
     conn = ctx.connect()
     run_import(conn, home=home, env={}, config=ctx.source_config())
-    import_git(ctx, conn)
+    import_git(ctx, ctx.store())
     return repo
 
 
 def test_preview_options_save_and_remember(qtbot, ctx: Context, home: Path, tmp_path: Path) -> None:
     recent_work(ctx, home)
     state = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-    dialog = ExportDialog(ctx, ctx.connect, state)
+    dialog = ExportDialog(ctx, ctx.reader, state)
     qtbot.addWidget(dialog)
     dialog.period.setCurrentText("last-30-days")
     dialog.refresh()
@@ -57,7 +57,7 @@ def test_preview_options_save_and_remember(qtbot, ctx: Context, home: Path, tmp_
     dialog.format.setCurrentText("JSON")
     saved = dialog.save(tmp_path / "r.json")
     assert saved is not None and json.loads(saved.read_text())["totals"]["tasks_completed"] == 3
-    again = ExportDialog(ctx, ctx.connect, state)
+    again = ExportDialog(ctx, ctx.reader, state)
     qtbot.addWidget(again)
     assert again.redact.isChecked() and again.period.currentText() == "last-30-days"
     assert again.format.currentText() == "JSON"

@@ -28,10 +28,10 @@ def loaded(ctx: Context, home: Path) -> Context:
 
 
 def test_sessions_table_shows_the_report(qtbot, loaded: Context) -> None:
-    page = UsageTablePage(loaded, loaded.connect, "session")
+    page = UsageTablePage(loaded, loaded.reader, "session")
     qtbot.addWidget(page)
     page.refresh(JUNE_1, JUNE_2)
-    report = build_usage_report(loaded.connect(), UsageQuery("session", "UTC", JUNE_1, JUNE_2), {})
+    report = build_usage_report(loaded.reader(), UsageQuery("session", "UTC", JUNE_1, JUNE_2), {})
     model = page.model
     assert model.rowCount() == len(report.rows) == 2
     total_col = model.headers.index("Total tokens")
@@ -50,7 +50,7 @@ def test_sessions_table_shows_the_report(qtbot, loaded: Context) -> None:
 
 
 def test_projects_table(qtbot, loaded: Context) -> None:
-    page = UsageTablePage(loaded, loaded.connect, "project")
+    page = UsageTablePage(loaded, loaded.reader, "project")
     qtbot.addWidget(page)
     page.refresh(JUNE_1, JUNE_2)
     assert page.model.rowCount() == 1
@@ -60,14 +60,14 @@ def test_projects_table(qtbot, loaded: Context) -> None:
 
 
 def test_dashboard_cards_charts_and_day_filter(qtbot, loaded: Context) -> None:
-    page = DashboardPage(loaded, loaded.connect)
+    page = DashboardPage(loaded, loaded.reader)
     qtbot.addWidget(page)
     page.period.setCurrentText("Custom")
     page.since.setDate(JUNE_1)
     page.until.setDate(JUNE_2)
     page.resize(1300, 1200)
     page.show()
-    report = build_usage_report(loaded.connect(), UsageQuery("daily", "UTC", JUNE_1, JUNE_2), {})
+    report = build_usage_report(loaded.reader(), UsageQuery("daily", "UTC", JUNE_1, JUNE_2), {})
     assert page.cards["tokens"].detail.text().startswith("64,703 in 5 requests")
     assert page.cards["cost"].value.text() == f"${float(report.total.totals.cost_usd):,.2f}"
     stacks = page.chart.series.stacks
@@ -119,7 +119,7 @@ def test_settings_dialog_is_built_from_the_schema_and_validates(qtbot, ctx: Cont
 def test_charts_follow_a_palette_change(qtbot, loaded: Context) -> None:
     from PySide6.QtGui import QColor, QPalette
 
-    page = DashboardPage(loaded, loaded.connect)
+    page = DashboardPage(loaded, loaded.reader)
     qtbot.addWidget(page)
     dark = QPalette(page.palette())
     dark.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -15,6 +14,7 @@ from tracker.services.context import Context
 from tracker.services.importer import run_import
 from tracker.services.tasks import import_git
 from tracker.services.work_summary import build_work_summary
+from tracker.store.store import Store
 from tracker.ui.review_dialog import NEW, ReviewDialog
 from tracker.ui.tasks_page import TasksPage
 
@@ -31,18 +31,18 @@ def work(ctx: Context, home: Path) -> Context:
     w.codex_session(datetime(2026, 6, 10, 9, tzinfo=UTC), project="/home/dev/notes", turns=2)
     conn = ctx.connect()
     run_import(conn, home=home, env={}, config=ctx.source_config())
-    import_git(ctx, conn)
+    import_git(ctx, ctx.store())
     ctx.settings.set("general.timezone", "UTC")
     return ctx
 
 
-def direct_writer(ctx: Context) -> Callable[[Callable[[sqlite3.Connection], object]], None]:
-    conn = ctx.connect()
-    return lambda change: change(conn)  # the app sends these to its writer thread
+def direct_writer(ctx: Context) -> Callable[[Callable[[Store], object]], None]:
+    store = ctx.store()
+    return lambda change: change(store)  # the app sends these to its writer thread
 
 
 def test_journal_lists_edits_completes_deletes_and_undoes(qtbot, work: Context, monkeypatch) -> None:
-    page = TasksPage(work, work.connect, direct_writer(work))
+    page = TasksPage(work, work.reader, direct_writer(work))
     qtbot.addWidget(page)
     page.refresh(*JUNE)
     assert page.model.rowCount() == 2
@@ -66,14 +66,15 @@ def test_journal_lists_edits_completes_deletes_and_undoes(qtbot, work: Context, 
 
 
 def test_end_of_day_review_links_or_creates(qtbot, work: Context) -> None:
-    conn = work.connect()
-    summary = build_work_summary(conn, "UTC", date(2026, 6, 10), date(2026, 6, 10), {}, orphans_limit=None)
+    store = work.store()
+    conn = store.conn
+    summary = build_work_summary(store, "UTC", date(2026, 6, 10), date(2026, 6, 10), {}, orphans_limit=None)
     assert [o.source for o in summary.orphans] == ["codex"]
     dialog = ReviewDialog(summary.orphans, [], None)
     qtbot.addWidget(dialog)
     dialog.choices[0].setCurrentText(NEW)
-    assert dialog.change(conn) == 1
-    after = build_work_summary(conn, "UTC", date(2026, 6, 10), date(2026, 6, 10), {}, orphans_limit=None)
+    assert dialog.change(store) == 1
+    after = build_work_summary(store, "UTC", date(2026, 6, 10), date(2026, 6, 10), {}, orphans_limit=None)
     assert after.orphans == [] and after.linked_share == 1.0
     assert conn.execute("SELECT title FROM tasks WHERE title = 'Work in notes'").fetchone()
 
@@ -113,7 +114,7 @@ def test_csv_mapping_dialog_previews_and_remembers(qtbot, ctx: Context) -> None:
 def test_tracker_exports_import_from_the_journal(qtbot, work: Context) -> None:
     from tests.conftest import FIXTURES
 
-    page = TasksPage(work, work.connect, direct_writer(work))
+    page = TasksPage(work, work.reader, direct_writer(work))
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.status, timeout=5_000) as said:
         page.import_file(FIXTURES / "trackers" / "linear.csv")
@@ -127,13 +128,13 @@ def test_link_and_unlink_sessions_by_hand(qtbot, work: Context) -> None:
 
     from tracker.ui.link_dialog import LinkSessionsDialog
 
-    page = TasksPage(work, work.connect, direct_writer(work))
+    page = TasksPage(work, work.reader, direct_writer(work))
     qtbot.addWidget(page)
     page.refresh(*JUNE)
     totals = next(t for t in page.model.rows if t.title == "fix: totals")
     from tracker.services.usage import UsageQuery, build_usage_report
 
-    report = build_usage_report(work.connect(), UsageQuery("session", "UTC", *JUNE), {})
+    report = build_usage_report(work.reader(), UsageQuery("session", "UTC", *JUNE), {})
     sessions = [(r, report.session_info.get((r.source, r.session_id), ("", ""))[0]) for r in report.rows]
     dialog = LinkSessionsDialog(totals, sessions)
     qtbot.addWidget(dialog)
@@ -142,23 +143,22 @@ def test_link_and_unlink_sessions_by_hand(qtbot, work: Context) -> None:
     assert dialog.list.item(claude).checkState() == Qt.CheckState.Checked  # linked automatically
     dialog.list.item(claude).setCheckState(Qt.CheckState.Unchecked)
     dialog.list.item(codex).setCheckState(Qt.CheckState.Checked)
-    assert dialog.change(work.connect()) == 2
+    assert dialog.change(work.store()) == 2
     # An automatic relink (as after every import) keeps the user's choice.
     from tracker.work.linking import auto_link
 
-    auto_link(work.connect())
+    auto_link(work.store())
     page.refresh(*JUNE)
     again = next(t for t in page.model.rows if t.title == "fix: totals")
     assert [s for s, _ in again.sessions] == ["codex"]
 
 
 def test_edit_dialog_keeps_the_report_flag(qtbot, work: Context) -> None:
-    from tracker.store.tasks import update_task
     from tracker.ui.tasks_page import EditTaskDialog
 
     conn = work.connect()
     conn.execute("UPDATE tasks SET include_in_report = 0 WHERE title = 'fix: totals'")
-    page = TasksPage(work, work.connect, direct_writer(work))
+    page = TasksPage(work, work.reader, direct_writer(work))
     qtbot.addWidget(page)
     page.refresh(*JUNE)
     task = next(t for t in page.model.rows if t.title == "fix: totals")
@@ -169,6 +169,6 @@ def test_edit_dialog_keeps_the_report_flag(qtbot, work: Context) -> None:
     dialog.hours.setValue(1.5)
     dialog._accept()
     assert dialog.edit is not None
-    update_task(conn, task.id, dialog.edit)
+    Store(conn).tasks.update(task.id, dialog.edit)
     row = conn.execute("SELECT impact, hours_saved, include_in_report FROM tasks WHERE id = ?", (task.id,)).fetchone()
     assert row == ("Totals are right again", "1.5", 0)

@@ -36,10 +36,10 @@ def test_closing_keeps_running_in_the_tray_and_history_page(qtbot, ctx: Context)
     window.show()
     window.close()
     assert window.isHidden() and window.importer.qthread.isRunning()  # still importing for the tray
-    conn = ctx.connect()
+    store = ctx.store()
     alert = Alert("budget:daily_tokens:80:2026-06-01", "budget", "Daily budget 80% used", "8,000 of 10,000")
-    assert notifications.record(conn, alert, "dbus", datetime.now(UTC))
-    assert not notifications.record(conn, alert, "dbus", datetime.now(UTC))  # once per key, ever
+    assert notifications.record(store, alert, "dbus", datetime.now(UTC))
+    assert not notifications.record(store, alert, "dbus", datetime.now(UTC))  # once per key, ever
     window.nav.setCurrentRow(5)
     assert window.alerts.table.rowCount() == 1
     assert window.alerts.table.item(0, 1).text() == "Daily budget 80% used"

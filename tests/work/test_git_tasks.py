@@ -9,6 +9,7 @@ import pytest
 
 from tests.helpers.gitrepo import ME, GitRepo
 from tracker.store.db import connect
+from tracker.store.store import Store
 from tracker.work.git_tasks import import_repo
 
 OTHER = "colleague@example.com"
@@ -52,7 +53,7 @@ def tasks(conn: sqlite3.Connection) -> list[tuple]:
 
 def test_merges_squashes_and_commits_become_tasks(tmp_path: Path, conn: sqlite3.Connection) -> None:
     repo = build(tmp_path)
-    result = import_repo(conn, repo.path, [ME])
+    result = import_repo(Store(conn), repo.path, [ME])
     assert result.error is None
     got = [(t[0], t[1], t[2], t[3], t[4], t[5], t[6]) for t in tasks(conn)]
     assert got == [
@@ -67,11 +68,11 @@ def test_merges_squashes_and_commits_become_tasks(tmp_path: Path, conn: sqlite3.
 
 def test_only_new_commits_are_read(tmp_path: Path, conn: sqlite3.Connection) -> None:
     repo = build(tmp_path)
-    import_repo(conn, repo.path, [ME])
-    again = import_repo(conn, repo.path, [ME])
+    import_repo(Store(conn), repo.path, [ME])
+    again = import_repo(Store(conn), repo.path, [ME])
     assert again.commits_read == 0
     repo.commit("feat: coupons", "2026-06-05T09:00:00Z")
-    more = import_repo(conn, repo.path, [ME])
+    more = import_repo(Store(conn), repo.path, [ME])
     assert (more.commits_read, more.tasks_new) == (1, 1)
     assert len(tasks(conn)) == 5
 
@@ -81,14 +82,14 @@ def test_a_branch_read_before_its_merge_joins_the_merge_task(tmp_path: Path, con
     repo.commit("feat: base", "2026-06-01T09:00:00Z")
     repo.checkout("feature/search", new=True)
     repo.commit("Search box", "2026-06-02T09:00:00Z")
-    import_repo(conn, repo.path, [ME])  # the user had the branch checked out
+    import_repo(Store(conn), repo.path, [ME])  # the user had the branch checked out
     assert [t[0] for t in tasks(conn)] == ["feat: base", "Search box"]
     conn.execute(
         "INSERT INTO session_links VALUES ('claude-code', 's1', (SELECT id FROM tasks WHERE title = 'Search box'), 1, 1, 0)"
     )
     repo.checkout("main")
     repo.merge("feature/search", "Merge branch 'feature/search'", "2026-06-03T09:00:00Z")
-    result = import_repo(conn, repo.path, [ME])
+    result = import_repo(Store(conn), repo.path, [ME])
     assert [t[0] for t in tasks(conn)] == ["feat: base", "feature/search"]
     assert len(result.absorbed) == 1
     # The manual link moved with the work.
@@ -99,14 +100,14 @@ def test_a_branch_read_before_its_merge_joins_the_merge_task(tmp_path: Path, con
 
 def test_identity_defaults_to_the_repository_email(tmp_path: Path, conn: sqlite3.Connection) -> None:
     repo = build(tmp_path)
-    import_repo(conn, repo.path, [])
+    import_repo(Store(conn), repo.path, [])
     assert len(tasks(conn)) == 4
     other = connect(tmp_path / "other.sqlite3")
-    import_repo(other, repo.path, [OTHER])
+    import_repo(Store(other), repo.path, [OTHER])
     assert [t[0] for t in tasks(other)] == ["chore: tidy", "Their feature"]
 
 
 def test_an_empty_repository_is_not_an_error(tmp_path: Path, conn: sqlite3.Connection) -> None:
     repo = GitRepo(tmp_path / "empty")
-    result = import_repo(conn, repo.path, [ME])
+    result = import_repo(Store(conn), repo.path, [ME])
     assert result.error is None and result.commits_read == 0

@@ -38,12 +38,12 @@ def report_problems(summary: ImportSummary) -> None:
 
 
 def handle(ctx: Context, args: argparse.Namespace) -> int:
-    conn = ctx.connect()
-    summary = import_now(ctx, conn)
-    report_problems(summary)
-    from tracker.services.tasks import import_git  # only this command reads git
+    with ctx.writer() as store, store.guard():  # the import lock: a second import is told who runs
+        summary = import_now(ctx, store.write_connection())
+        report_problems(summary)
+        from tracker.services.tasks import import_git  # only this command reads git
 
-    repos = import_git(ctx, conn)
+        repos = import_git(ctx, store)
     for r in repos:
         if r.error:
             print(f"tokenworth: git: {r.error}", file=sys.stderr)

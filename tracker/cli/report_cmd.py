@@ -46,7 +46,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     if since > until:
         raise UsageError("--since is after --until")
     options = ReportOptions(since, until, tz, args.audience, args.redact, not args.all_tasks)
-    report = build_report(ctx, ctx.connect(), options)
+    report = build_report(ctx, ctx.reader(), options)
     out: Path = args.out
     if args.format == "json":
         from tracker.reports.text_formats import write_json

@@ -25,8 +25,7 @@ def _when(ms: int | None) -> str:
 
 
 def handle(ctx: Context, args: argparse.Namespace) -> int:
-    conn = ctx.connect()
-    statuses = source_statuses(ctx, conn)
+    statuses = source_statuses(ctx, ctx.reader())
     if args.json:
         print(json.dumps([asdict(s) for s in statuses], indent=2, ensure_ascii=False))
         return 0

@@ -8,7 +8,7 @@ import sys
 import time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker.cli.args import day
 from tracker.cli.table import render_table, tokens
@@ -19,6 +19,9 @@ from tracker.core.tasks import CATEGORIES, HOURS_SAVED, MAPPABLE, NewTask
 from tracker.services.context import Context
 from tracker.services.usage import money
 from tracker.work.trackers import FORMATS, mapping_from_text
+
+if TYPE_CHECKING:
+    from tracker.store.store import Store
 
 
 def _hours(text: str) -> Decimal:
@@ -62,43 +65,36 @@ def register(sub: Any) -> None:
 
 def handle(ctx: Context, args: argparse.Namespace) -> int:
     # Imported here: other commands (and the warm 'usage' path) need none of this.
-    from tracker.services.tasks import list_tasks, task_json
-    from tracker.store.tasks import delete_task, insert_task, set_done
-    from tracker.work.linking import set_manual_link
+    from tracker.services.tasks import link_session, list_tasks, task_json
 
-    conn = ctx.connect()
+    if args.verb == "import":
+        with ctx.writer() as writer:  # one bulk writer at a time: a second one is told who runs
+            return _import(ctx, writer, args, int(time.time() * 1000))
+    store = ctx.reader() if args.verb == "list" else ctx.store()
     now_ms = int(time.time() * 1000)
     if args.verb == "add":
         task = NewTask(args.title, args.done, args.category, args.impact, args.hours_saved, tuple(args.link))
         problems = task.problems()
         if problems:
             raise UsageError("; ".join(problems))
-        print(f"task {insert_task(conn, task, now_ms)} added")
+        print(f"task {store.tasks.add(task, now_ms)} added")
         return 0
     if args.verb == "done":
-        if not set_done(conn, args.id, now_ms):
+        if not store.tasks.set_done(args.id, now_ms):
             raise UsageError(f"no task {args.id}")
         print(f"task {args.id} done")
         return 0
-    if args.verb == "import":
-        return _import(ctx, conn, args, now_ms)
     if args.verb == "delete":
-        if not delete_task(conn, args.id):
+        if not store.tasks.delete(args.id):
             raise UsageError(f"no task {args.id}")
         print(f"task {args.id} deleted")
         return 0
     if args.verb == "link":
-        if conn.execute("SELECT 1 FROM tasks WHERE id = ?", (args.id,)).fetchone() is None:
-            raise UsageError(f"no task {args.id}")
-        sources = [r[0] for r in conn.execute("SELECT source FROM sessions WHERE session_id = ?", (args.session,))]
-        if not sources:
-            raise UsageError(f"no session {args.session!r}; 'tokenworth usage session' lists them")
-        for source in sources:
-            set_manual_link(conn, source, args.session, args.id, linked=not args.unlink)
+        link_session(store, args.session, args.id, linked=not args.unlink)
         print(f"session {args.session} {'unlinked from' if args.unlink else 'linked to'} task {args.id}")
         return 0
     tz = ctx.timezone(args.timezone)
-    rows = list_tasks(conn, tz, ctx.price_overrides(), args.since, args.until)
+    rows = list_tasks(store, tz, ctx.price_overrides(), args.since, args.until)
     if args.json:
         print(json.dumps([task_json(t, tz) for t in rows], indent=2, ensure_ascii=False))
         return 0
@@ -121,7 +117,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def _import(ctx: Context, conn: Any, args: argparse.Namespace, now_ms: int) -> int:
+def _import(ctx: Context, store: Store, args: argparse.Namespace, now_ms: int) -> int:
     from tracker.services.tasks import import_task_file
 
     if not args.file.is_file():
@@ -142,7 +138,7 @@ def _import(ctx: Context, conn: Any, args: argparse.Namespace, now_ms: int) -> i
         mapping = dict(chosen)
     if (args.format == "csv" or args.mapping or args.map) and not mapping:
         raise UsageError("a generic CSV needs --map FIELD=COLUMN,... (at least title=…) or --mapping NAME")
-    result = import_task_file(ctx, conn, args.file, args.format or ("csv" if mapping else None), mapping, now_ms)
+    result = import_task_file(ctx, store, args.file, args.format or ("csv" if mapping else None), mapping, now_ms)
     print(f"{args.file}: {result.format}: {result.new} new task(s), {result.updated} updated")
     for row, reason in result.bad_rows[:20]:
         print(f"tokenworth: {args.file}: row {row}: {reason}", file=sys.stderr)

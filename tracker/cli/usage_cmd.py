@@ -52,7 +52,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     status = 0
     render = _render_json if args.json else _render_text
     if args.no_import:
-        report = build_usage_report(ctx.connect(), query, ctx.price_overrides(), ctx.read_helpers())
+        report = build_usage_report(ctx.reader(), query, ctx.price_overrides(), ctx.read_helpers())
         body, warnings = render(report), report.warnings
     else:
         fmt = "json" if args.json else "text"

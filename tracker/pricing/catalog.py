@@ -1,20 +1,21 @@
 """Resolving a model name from a log to its rates.
 
-genai-prices is imported only when a model is not in the store's price cache, so a warm
-report never loads the pricing tables. Overrides (negotiated rates) come from settings
-and replace the catalog's rates for that model, in every tier.
+genai-prices is imported only when a model is not in the price cache, so a warm report
+never loads the pricing tables. Pricing computes, the store persists: the cache is passed in
+(``Store.prices`` fits ``PriceCache``), so this layer needs no SQL and no store import.
+Overrides (negotiated rates) come from settings and replace the catalog's rates for that
+model, in every tier.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 
@@ -34,24 +35,32 @@ def catalog_key() -> str:
     return f"genai-prices:{st.st_size}:{st.st_mtime_ns}"
 
 
-def catalog_name(conn: sqlite3.Connection, key: str) -> str:
+class PriceCache(Protocol):
+    """Where resolved rates are kept between runs. Saving is best effort: it may skip."""
+
+    def rates(self, catalog: str) -> dict[str, bytes]: ...
+    def has_catalog(self, catalog: str) -> bool: ...
+    def save_rates(self, catalog: str, rates: Mapping[str, bytes]) -> None: ...
+    def catalog_name(self, catalog: str) -> str | None: ...
+    def save_catalog_name(self, catalog: str, name: str) -> None: ...
+
+
+def catalog_name(cache: PriceCache, key: str) -> str:
     """``genai-prices X.Y.Z``, remembered per installed catalog."""
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (f"catalog_name:{key}",)).fetchone()
-    if row is not None:
-        return str(row[0])
+    name = cache.catalog_name(key)
+    if name is not None:
+        return name
     from importlib.metadata import version
 
     name = f"genai-prices {version('genai-prices')}"
-    with conn:
-        conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"catalog_name:{key}", name))
+    cache.save_catalog_name(key, name)
     return name
 
 
-def catalog_missing(conn: sqlite3.Connection) -> bool:
+def catalog_missing(cache: PriceCache) -> bool:
     """True when no price has been resolved from the installed catalog yet (a first run)."""
     key = catalog_key()
-    row = conn.execute("SELECT EXISTS (SELECT 1 FROM price_cache WHERE catalog = ?)", (key,))
-    return not row.fetchone()[0] and not shared_cache.known(key)
+    return not cache.has_catalog(key) and not shared_cache.known(key)
 
 
 def load_catalog() -> None:
@@ -74,15 +83,15 @@ class PriceBook:
 
 
 def build_price_book(
-    conn: sqlite3.Connection,
+    cache: PriceCache,
     models: Iterable[str],
     overrides: Mapping[str, Mapping[str, Any]],
 ) -> PriceBook:
     """Rates for ``models``: overrides first, then the cached or looked-up catalog."""
     cat = catalog_key()
-    book = PriceBook(source=f"{catalog_name(conn, cat)} (bundled price data)")
+    book = PriceBook(source=f"{catalog_name(cache, cat)} (bundled price data)")
     wanted = sorted(set(models))
-    cached = dict(conn.execute("SELECT model, rates FROM price_cache WHERE catalog = ?", (cat,)).fetchall())
+    cached = cache.rates(cat)
     stored_before = set(cached)
     fresh: dict[str, bytes] = {}
     shared: dict[str, bytes] | None = None
@@ -100,10 +109,9 @@ def build_price_book(
             book.unpriced.add(model)
         else:
             book.rates[model] = rates
-    stored = [(cat, m, cached[m]) for m in wanted if m not in stored_before]
+    stored = {m: cached[m] for m in wanted if m not in stored_before}
     if stored:
-        with conn:
-            conn.executemany("INSERT OR REPLACE INTO price_cache VALUES (?, ?, ?)", stored)
+        cache.save_rates(cat, stored)
     if fresh:
         shared_cache.add(cat, fresh)
     return book

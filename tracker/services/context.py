@@ -18,7 +18,9 @@ from tracker.core.timezones import get_zone, local_zone_name
 from tracker.services.importer import SourceConfig
 from tracker.sources.registry import SOURCES
 from tracker.store.db import connect
+from tracker.store.import_lock import ImportLock
 from tracker.store.settings_file import SettingsFile
+from tracker.store.store import Store
 
 
 @dataclass
@@ -33,12 +35,35 @@ class Context:
         self.settings = SettingsFile(self.paths.settings, declarations(labels))
 
     def connect(self) -> sqlite3.Connection:
+        """A writer's bare connection, for ``run_import``; everything else takes a Store."""
         self.paths.ensure()
         return connect(self.paths.database)
 
-    def read_helpers(self) -> list[sqlite3.Connection]:
-        """Extra read connections for spreading a report over the other cores."""
-        return [self.connect() for _ in range(max((os.cpu_count() or 1) - 1, 0))][:3]
+    def store(self) -> Store:
+        """Read and write (a task logged, a link set)."""
+        self.paths.ensure()
+        return Store.open(self.paths.database)
+
+    def reader(self) -> Store:
+        """Read only: never waits on an import, works on a read-only or full disk."""
+        if not self.paths.database.exists():
+            self.paths.ensure()
+        return Store.open_read(self.paths.database)
+
+    def writer(self) -> Store:
+        """Read and write, holding the import lock until closed: a second import is told
+        at once that this one runs (with its pid), instead of waiting on SQLite's lock."""
+        self.paths.ensure()
+        return Store.open(self.paths.database, import_lock=True)
+
+    def import_lock(self) -> ImportLock:
+        """Held around an import by a process that keeps its store open between imports (the app)."""
+        self.paths.ensure()
+        return ImportLock(self.paths.database)
+
+    def read_helpers(self) -> list[Store]:
+        """Extra read-only stores for spreading a report over the other cores."""
+        return [self.reader() for _ in range(max((os.cpu_count() or 1) - 1, 0))][:3]
 
     def source_config(self) -> SourceConfig:
         enabled = {name: self.settings.value(source_enabled(name)) for name in SOURCES}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -12,8 +11,8 @@ from typing import Any
 from tracker.analytics.usage_rollup import Totals, UsageRow
 from tracker.core.timezones import get_zone, local_day_start_ms, offset_segments
 from tracker.services.usage import UsageQuery, build_usage_report
-from tracker.store.queries import UsageFilter, day_totals, time_span
-from tracker.store.tasks import completed_count
+from tracker.store.queries import UsageFilter
+from tracker.store.store import Store
 
 PERIODS = ("Today", "This week", "This month", "Last 30 days", "Custom")
 
@@ -33,15 +32,15 @@ def period_range(choice: str, today: date, custom: tuple[date, date] | None = No
     return min(custom), max(custom)
 
 
-def year_of_days(conn: sqlite3.Connection, timezone: str, today: date) -> dict[date, int]:
+def year_of_days(store: Store, timezone: str, today: date) -> dict[date, int]:
     """Total tokens per local day over the 365 days ending ``today``."""
     zone = get_zone(timezone)
     first = today - timedelta(days=364)
     f = UsageFilter(local_day_start_ms(first, zone), local_day_start_ms(today + timedelta(days=1), zone))
-    span = time_span(conn)
+    span = store.usage.time_span()
     offsets = offset_segments(zone, *span) if span else [(2**62, 0)]
     epoch = date(1970, 1, 1)
-    return {epoch + timedelta(days=k): n for k, n in day_totals(conn, f, offsets) if n}
+    return {epoch + timedelta(days=k): n for k, n in store.usage.day_totals(f, offsets) if n}
 
 
 @dataclass
@@ -78,7 +77,7 @@ class Dashboard:
 
 
 def build_dashboard(
-    conn: sqlite3.Connection,
+    store: Store,
     *,
     timezone: str,
     since: date,
@@ -86,7 +85,7 @@ def build_dashboard(
     today: date,
     overrides: Mapping[str, Mapping[str, Any]],
     weekly_target: int = 0,
-    helpers: Sequence[sqlite3.Connection] = (),
+    helpers: Sequence[Store] = (),
     day_filter: date | None = None,
     heatmap: dict[date, int] | None = None,
 ) -> Dashboard:
@@ -97,10 +96,10 @@ def build_dashboard(
     """
     if day_filter is not None:
         since = until = day_filter
-    daily = build_usage_report(conn, UsageQuery("daily", timezone, since, until), overrides, helpers)
-    hourly = build_usage_report(conn, UsageQuery("hour", timezone, since, until), overrides, helpers)
+    daily = build_usage_report(store, UsageQuery("daily", timezone, since, until), overrides, helpers)
+    hourly = build_usage_report(store, UsageQuery("hour", timezone, since, until), overrides, helpers)
     if heatmap is None:
-        heatmap = year_of_days(conn, timezone, today)
+        heatmap = year_of_days(store, timezone, today)
     by_day = {date.fromisoformat(r.period): r for r in daily.rows}
     span = (until - since).days + 1
     days = [(since + timedelta(days=i), by_day.get(since + timedelta(days=i))) for i in range(span)]
@@ -108,7 +107,9 @@ def build_dashboard(
     for r in hourly.rows:
         hours[int(r.period)] = r.totals.total_tokens
     zone = get_zone(timezone)
-    tasks = completed_count(conn, local_day_start_ms(since, zone), local_day_start_ms(until + timedelta(days=1), zone))
+    tasks = store.tasks.completed_count(
+        local_day_start_ms(since, zone), local_day_start_ms(until + timedelta(days=1), zone)
+    )
     monday = today - timedelta(days=today.weekday())
     active = sum(1 for d, n in heatmap.items() if d >= monday and n > 0)
     return Dashboard(

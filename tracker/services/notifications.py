@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -13,6 +12,8 @@ from tracker.services.context import Context
 from tracker.services.dashboard import year_of_days
 from tracker.services.usage import UsageQuery, build_usage_report
 from tracker.services.work_summary import build_work_summary
+from tracker.store.changes import Changes
+from tracker.store.store import Store
 
 BLOCK_MS = 5 * 3_600_000
 
@@ -38,14 +39,11 @@ def rule_settings(ctx: Context) -> Settings:
     )
 
 
-def _claude_block(conn: sqlite3.Connection, now_ms: int) -> tuple[int, int | None]:
+def _claude_block(store: Store, now_ms: int) -> tuple[int, int | None]:
     """Tokens in the current Claude Code 5-hour block (blocks start on the hour of their first request)."""
     start: int | None = None
     tokens = 0
-    for ts, total in conn.execute(
-        "SELECT ts_ms, total_tokens FROM events WHERE source = 'claude-code' AND ts_ms >= ? ORDER BY ts_ms",
-        (now_ms - 2 * BLOCK_MS,),
-    ):
+    for ts, total in store.usage.request_totals("claude-code", now_ms - 2 * BLOCK_MS):
         if start is None or ts >= start + BLOCK_MS:
             start, tokens = ts - ts % 3_600_000, 0
         tokens += total
@@ -54,14 +52,14 @@ def _claude_block(conn: sqlite3.Connection, now_ms: int) -> tuple[int, int | Non
     return tokens, start
 
 
-def current_usage(ctx: Context, conn: sqlite3.Connection, now: datetime) -> Usage:
+def current_usage(ctx: Context, store: Store, now: datetime) -> Usage:
     tz = ctx.timezone()
     local = now.astimezone(get_zone(tz))
     today = local.date()
     monday = today - timedelta(days=today.weekday())
     first = min(today.replace(day=1), monday)
     overrides = ctx.price_overrides()
-    daily = build_usage_report(conn, UsageQuery("daily", tz, first, today), overrides)
+    daily = build_usage_report(store, UsageQuery("daily", tz, first, today), overrides)
     by_day = {r.period: r.totals for r in daily.rows}
 
     def total(since: object) -> tuple[int, Decimal]:
@@ -69,21 +67,18 @@ def current_usage(ctx: Context, conn: sqlite3.Connection, now: datetime) -> Usag
         return sum(t.total_tokens for t in rows), sum((t.cost_usd for t in rows), Decimal(0))
 
     (day_t, day_c), (week_t, week_c), (month_t, month_c) = total(today), total(monday), total(today.replace(day=1))
-    year = year_of_days(conn, tz, today)
+    year = year_of_days(store, tz, today)
     history = [year.get(today - timedelta(days=i), 0) for i in range(28, 0, -1)]
     limits: dict[str, tuple[float, int | None]] = {}
-    row = conn.execute(
-        """SELECT primary_used_percent, primary_window_minutes, primary_resets_at_ms, secondary_used_percent,
-                  secondary_window_minutes, secondary_resets_at_ms FROM rate_limits ORDER BY ts_ms DESC LIMIT 1"""
-    ).fetchone()
+    row = store.usage.latest_rate_limits()
     now_ms = int(now.timestamp() * 1000)
     if row is not None:
         for percent, minutes, resets in (row[:3], row[3:]):
             if percent is not None and (resets is None or resets > now_ms):
                 name = "5-hour" if minutes == 300 else "weekly" if minutes == 10080 else f"{minutes}-minute"
                 limits[name] = (float(percent), resets)
-    block_tokens, block_start = _claude_block(conn, now_ms)
-    orphans = build_work_summary(conn, tz, today, today, overrides, orphans_limit=None).orphans
+    block_tokens, block_start = _claude_block(store, now_ms)
+    orphans = build_work_summary(store, tz, today, today, overrides, orphans_limit=None).orphans
     return Usage(
         now=local,
         tokens={"day": day_t, "week": week_t, "month": month_t},
@@ -97,29 +92,21 @@ def current_usage(ctx: Context, conn: sqlite3.Connection, now: datetime) -> Usag
     )
 
 
-def pending_alerts(ctx: Context, conn: sqlite3.Connection, now: datetime) -> list[Alert]:
-    fired = {k for (k,) in conn.execute("SELECT key FROM notifications")}
-    row = conn.execute("SELECT value FROM meta WHERE key = 'notify_paused_until'").fetchone()
-    paused = datetime.fromisoformat(row[0]) if row else None
-    return due_alerts(current_usage(ctx, conn, now), rule_settings(ctx), fired, paused)
+def pending_alerts(ctx: Context, store: Store, now: datetime) -> list[Alert]:
+    """Alerts due now and not shown before (reads only)."""
+    usage = current_usage(ctx, store, now)
+    return due_alerts(usage, rule_settings(ctx), store.alerts.fired(), store.alerts.paused_until())
 
 
-def record(conn: sqlite3.Connection, alert: Alert, via: str, now: datetime) -> bool:
+def record(store: Store, alert: Alert, via: str, now: datetime) -> bool:
     """Remember an alert as shown; False when it already was (another process got there first)."""
-    with conn:
-        cur = conn.execute(
-            "INSERT OR IGNORE INTO notifications VALUES (?, ?, ?, ?, ?, ?)",
-            (alert.key, alert.rule, alert.title, alert.body, int(now.timestamp() * 1000), via),
-        )
-    return cur.rowcount == 1
+    changes = store.alerts.record(alert.key, alert.rule, alert.title, alert.body, int(now.timestamp() * 1000), via)
+    return bool(changes)
 
 
-def pause(conn: sqlite3.Connection, until: datetime) -> None:
-    with conn:
-        conn.execute("INSERT OR REPLACE INTO meta VALUES ('notify_paused_until', ?)", (until.isoformat(),))
+def pause(store: Store, until: datetime) -> Changes:
+    return store.alerts.pause(until)
 
 
-def history(conn: sqlite3.Connection, limit: int = 200) -> list[tuple[int, str, str, str, str]]:
-    return conn.execute(
-        "SELECT fired_ms, rule, title, body, delivered_via FROM notifications ORDER BY fired_ms DESC LIMIT ?", (limit,)
-    ).fetchall()
+def history(store: Store, limit: int = 200) -> list[tuple[int, str, str, str, str]]:
+    return store.alerts.history(limit)

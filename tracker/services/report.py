@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -20,6 +19,7 @@ from tracker.services.dashboard import year_of_days
 from tracker.services.tasks import TaskRow
 from tracker.services.usage import UsageQuery, build_usage_report, money, totals_json
 from tracker.services.work_summary import WorkSummary, build_work_summary
+from tracker.store.store import Store
 
 Audience = Literal["summary", "detailed"]
 PERIODS = ("last-week", "last-month", "quarter", "this-week", "this-month", "last-30-days")  # as cli.report_cmd
@@ -149,14 +149,15 @@ def _value(t: TaskRow) -> tuple[Decimal, int, int]:
     return (t.hours_saved or Decimal(0), int(bool(t.impact)), t.tokens)
 
 
-def build_report(ctx: Context, conn: sqlite3.Connection, options: ReportOptions) -> Report:
+def build_report(ctx: Context, store: Store, options: ReportOptions) -> Report:
+    """Reads only: works on a read-only store."""
     tz = options.timezone
     overrides = ctx.price_overrides()
-    usage = build_usage_report(conn, UsageQuery("daily", tz, options.since, options.until), overrides)
-    work = build_work_summary(conn, tz, options.since, options.until, overrides)
-    flagged = {r[0] for r in conn.execute("SELECT id FROM tasks WHERE include_in_report = 1")}
+    usage = build_usage_report(store, UsageQuery("daily", tz, options.since, options.until), overrides)
+    work = build_work_summary(store, tz, options.since, options.until, overrides)
+    flagged = store.tasks.flagged()
     tasks = [t for t in work.tasks if t.id in flagged or not options.only_flagged]
-    days = year_of_days(conn, tz, options.until)
+    days = year_of_days(store, tz, options.until)
     active = sum(1 for d, n in days.items() if options.since <= d <= options.until and n)
     report = Report(
         options=options,

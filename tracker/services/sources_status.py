@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 
 from tracker.services.context import Context
 from tracker.services.importer import source_roots
 from tracker.sources.registry import SOURCES
+from tracker.store.store import Store
 
 SHOW_SKIPPED = 10
 
@@ -28,36 +28,12 @@ class SourceStatus:
     errors: list[str] = field(default_factory=list)
 
 
-def source_statuses(ctx: Context, conn: sqlite3.Connection) -> list[SourceStatus]:
+def source_statuses(ctx: Context, store: Store) -> list[SourceStatus]:
     config = ctx.source_config()
     out = []
     for name, source in SOURCES.items():
         roots = source_roots(source, ctx.home, ctx.env, config)
-        files, skipped, last = conn.execute(
-            "SELECT COUNT(*), COALESCE(SUM(skipped), 0), MAX(last_import_ms) FROM files WHERE source = ?",
-            (name,),
-        ).fetchone()
-        (events,) = conn.execute(  # from the rollup: no scan of every event
-            "SELECT COALESCE(SUM(events), 0) FROM usage_rollup_project WHERE source = ?", (name,)
-        ).fetchone()
-        first = conn.execute(
-            """SELECT s.path, s.line_no, s.reason FROM skipped_lines s JOIN files f ON f.path = s.path
-               WHERE f.source = ? ORDER BY s.path, s.line_no LIMIT ?""",
-            (name, SHOW_SKIPPED),
-        ).fetchall()
-        ignored = dict(
-            conn.execute(
-                """SELECT i.what, SUM(i.count) FROM ignored_lines i JOIN files f ON f.path = i.path
-                   WHERE f.source = ? GROUP BY i.what ORDER BY i.what""",
-                (name,),
-            ).fetchall()
-        )
-        errors = [
-            r[0]
-            for r in conn.execute(
-                "SELECT error FROM files WHERE source = ? AND error IS NOT NULL ORDER BY path", (name,)
-            )
-        ]
+        files = store.files.of_source(name, SHOW_SKIPPED)
         out.append(
             SourceStatus(
                 name=name,
@@ -65,13 +41,13 @@ def source_statuses(ctx: Context, conn: sqlite3.Connection) -> list[SourceStatus
                 enabled=config.is_enabled(name),
                 roots=[str(r) for r in roots],
                 found=[str(r) for r in roots if r.is_dir()],
-                files=int(files),
-                events=int(events),
-                last_import_ms=last,
-                skipped_lines=int(skipped),
-                skipped_first=[(p, int(n), r) for p, n, r in first],
-                ignored={str(k): int(v) for k, v in ignored.items()},
-                errors=errors,
+                files=files.files,
+                events=files.events,
+                last_import_ms=files.last_import_ms,
+                skipped_lines=files.skipped_lines,
+                skipped_first=files.skipped_first,
+                ignored=files.ignored,
+                errors=files.errors,
             )
         )
     return out

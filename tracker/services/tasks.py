@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -11,32 +10,34 @@ from pathlib import Path
 from typing import Any
 
 from tracker.analytics.task_metrics import SessionKey, task_usage
+from tracker.core.errors import UsageError
 from tracker.core.settings_schema import GIT_EMAILS, GIT_ENABLED, GIT_FOLDERS
 from tracker.core.timezones import get_zone, local_day_start_ms
 from tracker.services.context import Context
 from tracker.services.usage import UsageQuery, build_usage_report, money
-from tracker.store.tasks import upsert_imported
+from tracker.store.changes import Changes
+from tracker.store.store import Store
 from tracker.work.git_log import repo_root
 from tracker.work.git_tasks import RepoImport, import_repo
-from tracker.work.linking import active_links, auto_link
+from tracker.work.linking import auto_link
 from tracker.work.trackers import guess_format, parse_file
 
 
-def git_repositories(ctx: Context, conn: sqlite3.Connection) -> list[Path]:
+def git_repositories(ctx: Context, store: Store) -> list[Path]:
     """Repositories the sessions worked in, and the folders the user added."""
-    candidates = [Path(p) for (p,) in conn.execute("SELECT DISTINCT project FROM sessions WHERE project != ''")]
+    candidates = [Path(p) for p in store.usage.projects()]
     candidates += [Path(p).expanduser() for p in ctx.settings.value(GIT_FOLDERS)]
     roots = {root for folder in candidates if (root := repo_root(folder)) is not None}
     return sorted(roots)
 
 
-def import_git(ctx: Context, conn: sqlite3.Connection) -> list[RepoImport]:
+def import_git(ctx: Context, store: Store) -> list[RepoImport]:
     """New commits of every known repository as tasks, then links recomputed."""
     if not ctx.settings.value(GIT_ENABLED):
         return []
     emails = ctx.settings.value(GIT_EMAILS)
-    results = [import_repo(conn, repo, emails) for repo in git_repositories(ctx, conn)]
-    auto_link(conn)
+    results = [import_repo(store, repo, emails) for repo in git_repositories(ctx, store)]
+    auto_link(store)
     return results
 
 
@@ -65,7 +66,7 @@ class TaskRow:
 
 
 def list_tasks(
-    conn: sqlite3.Connection,
+    store: Store,
     timezone: str,
     overrides: Any,
     since: date | None = None,
@@ -73,21 +74,13 @@ def list_tasks(
 ) -> list[TaskRow]:
     """Tasks completed in ``since..until`` (all tasks when no range), with their usage."""
     zone = get_zone(timezone)
-    where, params = "", []
+    completed = None
     if since or until:
         lo = local_day_start_ms(since, zone) if since else 0
         hi = local_day_start_ms(until + timedelta(days=1), zone) if until else 2**62
-        where, params = "WHERE t.completed_ms >= ? AND t.completed_ms < ?", [lo, hi]
-    rows = conn.execute(
-        f"""SELECT t.id, t.title, t.status, t.completed_ms, t.source, t.external_id, t.category, t.impact,
-                   t.hours_saved, t.links, t.project, t.branch, t.include_in_report,
-                   COALESCE(MAX(c.ai_assisted), 0), COALESCE(SUM(c.files_changed), 0),
-                   COALESCE(SUM(c.lines_added), 0), COALESCE(SUM(c.lines_removed), 0)
-            FROM tasks t LEFT JOIN task_commits c ON c.task_id = t.id {where}
-            GROUP BY t.id ORDER BY COALESCE(t.completed_ms, t.created_ms), t.id""",  # noqa: S608 - fixed fragments
-        params,
-    ).fetchall()
-    every = active_links(conn)
+        completed = (lo, hi)
+    rows = store.tasks.listing(completed)
+    every = store.links.active()
     listed = {r[0] for r in rows}
     wanted = frozenset(session_id for _, session_id, task_id, _ in every if task_id in listed)
     # All links of those sessions, not only to listed tasks: a session's split stays the same.
@@ -95,7 +88,7 @@ def list_tasks(
     per_session = {}
     if wanted:  # usage of just the sessions these tasks are linked to
         query = UsageQuery("session", timezone, sessions=wanted)
-        report = build_usage_report(conn, query, overrides)
+        report = build_usage_report(store, query, overrides)
         per_session = {(r.source, r.session_id): (r.totals.total_tokens, r.totals.cost_usd) for r in report.rows}
     usage = task_usage(links, per_session)
     out = []
@@ -150,18 +143,25 @@ class FileImport:
 
 
 def import_task_file(
-    ctx: Context, conn: sqlite3.Connection, path: Path, fmt: str | None, mapping: dict[str, str] | None, now_ms: int
+    ctx: Context, store: Store, path: Path, fmt: str | None, mapping: dict[str, str] | None, now_ms: int
 ) -> FileImport:
     """Tasks from a tracker export; re-importing updates the same tasks, never duplicates."""
     chosen = fmt or guess_format(path)
     parsed = parse_file(path, chosen, mapping, now_ms)
     result = FileImport(chosen, bad_rows=parsed.bad_rows)
-    with conn:
-        conn.execute("BEGIN IMMEDIATE")
-        for task in parsed.tasks:
-            _, new = upsert_imported(conn, task)
-            if new:
-                result.new += 1
-            else:
-                result.updated += 1
+    result.new, result.updated = store.tasks.import_all(parsed.tasks)
     return result
+
+
+def link_session(store: Store, session_id: str, task_id: int, *, linked: bool) -> Changes:
+    """Link (or unlink) every tool's session with this id to a task, by hand; UsageError when
+    the task or the session is unknown."""
+    if not store.tasks.exists(task_id):
+        raise UsageError(f"no task {task_id}")
+    sources = store.usage.session_sources(session_id)
+    if not sources:
+        raise UsageError(f"no session {session_id!r}; 'tokenworth usage session' lists them")
+    changes = Changes()
+    for source in sources:
+        changes |= store.links.set_manual(source, session_id, task_id, linked=linked)
+    return changes

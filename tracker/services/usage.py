@@ -25,10 +25,9 @@ from tracker.core.timezones import get_zone, local_day_start_ms, offset_segments
 from tracker.pricing.catalog import build_price_book, catalog_key, catalog_missing, load_catalog
 from tracker.services.context import Context
 from tracker.services.importer import ImportSummary
-from tracker.store.queries import GroupBy, UsageFilter, grouped_usage, models_seen, session_meta, time_span
-from tracker.store.report_cache import cached
-from tracker.store.report_cache import save as save_cached
-from tracker.store.rollup import generation
+from tracker.store.import_lock import ImportRunningError
+from tracker.store.queries import GroupBy, UsageFilter
+from tracker.store.store import Store
 
 MICRO = Decimal("0.000001")
 
@@ -63,12 +62,15 @@ class UsageReport:
 
 
 def build_usage_report(
-    conn: sqlite3.Connection,
+    source: Store | sqlite3.Connection,
     query: UsageQuery,
     overrides: Mapping[str, Mapping[str, Any]],
-    helpers: Sequence[sqlite3.Connection] = (),
+    helpers: Sequence[Store] = (),
 ) -> UsageReport:
-    """The report; ``helpers`` are extra read connections to sum on more cores."""
+    """The report; ``helpers`` are extra read-only stores to sum on more cores. Reads only
+    (the price cache is filled best effort). A bare connection (the import path's tests
+    hold one) is wrapped in a Store."""
+    store = Store.of(source)
     zone = get_zone(query.timezone)
     f = UsageFilter(
         start_ms=local_day_start_ms(query.since, zone) if query.since else None,
@@ -77,16 +79,16 @@ def build_usage_report(
         project=query.project,
         sessions=query.sessions if query.period == "session" else None,
     )
-    book = build_price_book(conn, models_seen(conn), overrides)
+    book = build_price_book(store.prices, store.usage.models_seen(), overrides)
     thresholds = {m: r.thresholds for m, r in book.rates.items()}
-    span = time_span(conn)
+    span = store.usage.time_span()
     offsets = offset_segments(zone, *span) if span else [(2**62, 0)]
     group_by = cast(GroupBy, GROUPING.get(query.period, "day"))
-    groups = grouped_usage(conn, f, group_by, offsets=offsets, thresholds=thresholds, helpers=helpers, span=span)
+    groups = store.usage.grouped(f, group_by, offsets=offsets, thresholds=thresholds, helpers=helpers, span=span)
     rows = rollup(groups, book, query.period)
     report = UsageReport(query, rows, grand_total(rows), unpriced_models(rows), book.source)
     if query.period == "session":
-        report.session_info = session_meta(conn)
+        report.session_info = store.usage.session_meta()
     return report
 
 
@@ -122,49 +124,57 @@ def import_and_render(
     render: Callable[[UsageReport], bytes],
     fmt: str,
 ) -> tuple[ImportSummary, Rendered]:
-    """Import, then report — with both cores: the report is made on its own connection while
-    the import looks for new lines (or read from the cache when nothing changed since it was
-    rendered), and made again only if the import stored anything."""
+    """Import, then report — with both cores: the report is made on its own read-only store
+    while the import looks for new lines (or read from the cache when nothing changed since
+    it was rendered), and made again only if the import stored anything. ``run_import`` gets
+    the writer's connection, with the import lock held; while another import runs, what is
+    stored is shown, with a warning saying so."""
     overrides = ctx.price_overrides()
     key = _cache_key(ctx, query, fmt, render)
 
-    def make(conn: sqlite3.Connection, helpers: Sequence[sqlite3.Connection] = ()) -> Rendered:
-        gen = generation(conn)
-        report = build_usage_report(conn, query, overrides, helpers)
+    def make(store: Store, helpers: Sequence[Store] = ()) -> Rendered:
+        gen = store.usage.generation()
+        report = build_usage_report(store, query, overrides, helpers)
         out = (render(report), report.warnings)
-        save_cached(conn, key, gen, *out)
+        store.usage.save_report(key, gen, *out)
         return out
 
-    def early() -> Rendered:
-        own = ctx.connect()
+    def made(store: Store) -> Rendered:
+        helpers = ctx.read_helpers()
         try:
-            hit = cached(own, key)
+            return make(store, helpers)
+        finally:
+            for h in helpers:
+                h.close()
+
+    def early() -> Rendered:
+        with ctx.reader() as own:
+            hit = own.usage.cached_report(key)
             if hit is not None:
                 return hit
-            helpers = ctx.read_helpers()
-            try:
-                out = make(own, helpers)
-            finally:
-                for c in helpers:
-                    c.close()
-            if catalog_missing(own):
+            out = made(own)
+            if catalog_missing(own.prices):
                 load_catalog()  # first run: load the price tables while the import reads logs
             return out
-        finally:
-            own.close()
 
     from concurrent.futures import ThreadPoolExecutor  # deferred: it pulls in logging
 
-    conn = ctx.connect()
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    try:
+        writer = ctx.writer()
+    except ImportRunningError as exc:  # that import brings the logs in: show what it stored so far
+        body, warnings = early()
+        who = f" (pid {exc.pid})" if exc.pid else ""
+        return ImportSummary(), (
+            body,
+            [*warnings, f"another Tokenworth import is running{who}: showing what it has stored so far"],
+        )
+    with writer, ThreadPoolExecutor(max_workers=1) as pool:
         pending = pool.submit(early)
-        summary = run_import(conn)
+        with writer.guard():
+            summary = run_import(writer.write_connection())
         out = pending.result()
-    if summary.changed:
-        helpers = ctx.read_helpers()
-        out = make(conn, helpers)
-        for c in helpers:
-            c.close()
+        if summary.changed:
+            out = made(writer)
     return summary, out
 
 

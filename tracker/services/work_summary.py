@@ -3,7 +3,6 @@ section and the reports show."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -15,7 +14,7 @@ from tracker.analytics.usage_rollup import label_of
 from tracker.core.timezones import get_zone
 from tracker.services.tasks import TaskRow, list_tasks
 from tracker.services.usage import UsageQuery, build_usage_report
-from tracker.work.linking import active_links
+from tracker.store.store import Store
 
 HEAVY_SESSIONS = 8
 
@@ -61,25 +60,25 @@ def _week(ms: int, zone: Any) -> str:
 
 
 def build_work_summary(
-    conn: sqlite3.Connection,
+    store: Store,
     timezone: str,
     since: date,
     until: date,
     overrides: Any,
     orphans_limit: int | None = HEAVY_SESSIONS,
-    helpers: Sequence[sqlite3.Connection] = (),
+    helpers: Sequence[Store] = (),
     weekly_usage: Sequence[tuple[str, int, Decimal]] | None = None,
 ) -> WorkSummary:
     """The period's tasks and usage; ``orphans_limit`` heaviest sessions with no task (all: None)."""
     zone = get_zone(timezone)
-    tasks = list_tasks(conn, timezone, overrides, since, until)
+    tasks = list_tasks(store, timezone, overrides, since, until)
     if weekly_usage is None:  # callers that already hold the period's usage pass it in
-        weekly = build_usage_report(conn, UsageQuery("weekly", timezone, since, until), overrides, helpers)
+        weekly = build_usage_report(store, UsageQuery("weekly", timezone, since, until), overrides, helpers)
         weekly_usage = [(r.period, r.totals.total_tokens, r.totals.cost_usd) for r in weekly.rows]
-    sessions = build_usage_report(conn, UsageQuery("session", timezone, since, until), overrides, helpers)
+    sessions = build_usage_report(store, UsageQuery("session", timezone, since, until), overrides, helpers)
     total_tokens = sum(t for _, t, _ in weekly_usage)
     total_cost = sum((c for _, _, c in weekly_usage), Decimal(0))
-    linked = {(s, i) for s, i, _, _ in active_links(conn)}
+    linked = {(s, i) for s, i, _, _ in store.links.active()}
     in_period_linked = sum(r.totals.total_tokens for r in sessions.rows if (r.source, r.session_id) in linked)
     done_by_week: dict[str, int] = {}
     for t in tasks:

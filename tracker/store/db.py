@@ -1,23 +1,152 @@
-"""Opening the database: WAL, sane pragmas, migrations."""
+"""Opening the database: WAL, sane pragmas, migrations; and SQLite's failures as one line.
+
+Two kinds of connection. The writer's (``connect``) migrates and waits for the write lock.
+A reader's (``connect_read``) is opened ``mode=ro``: it can never start a write, never
+waits on the import's lock (WAL readers do not need it), and works on a read-only or full
+disk. Every failure to open or use the file becomes a ``StoreError`` naming the file, the
+cause and what to do.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
+from tracker.core.errors import StoreError
 from tracker.store.rollup import ensure_rollup
-from tracker.store.schema import migrate
+from tracker.store.schema import SCHEMA_VERSION, NewerSchemaError, migrate
+
+WRITE_WAIT_S = 30  # the writer waits this long for another writer's batch to commit
+READ_WAIT_MS = 2000  # a reader only ever waits on WAL recovery, which is short
+REBUILD = "move it aside; 'tokenworth import' rebuilds it from the logs"
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """Open (and migrate) the store. Readers use their own connection; WAL lets them
-    read while the single writer imports."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Used by one thread at a time, but not always the one that opened it (report helpers).
-    conn = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    migrate(conn)
-    ensure_rollup(conn)
+    """Open (and migrate) the store for writing. Readers use ``connect_read``."""
+    with translated(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        check_whole(path)
+        # Used by one thread at a time, but not always the one that opened it (report helpers).
+        conn = sqlite3.connect(path, isolation_level=None, timeout=WRITE_WAIT_S, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            migrate(conn)
+            ensure_rollup(conn)
+        except BaseException:
+            conn.close()
+            raise
     return conn
+
+
+def connect_read(path: Path) -> sqlite3.Connection:
+    """A read-only connection. A missing or outdated database is created or upgraded first
+    by a writer's connection (the one time a read needs to write)."""
+    with translated(path):
+        if not path.exists():
+            connect(path).close()
+        check_whole(path)
+        conn = _open_ro(path)
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        except BaseException:
+            conn.close()
+            raise
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise NewerSchemaError(version)
+        if version < SCHEMA_VERSION:
+            conn.close()
+            try:
+                connect(path).close()  # upgrade once, then read as usual
+            except StoreError as exc:
+                cause = root_cause(exc.__cause__ or exc)
+                raise StoreError(
+                    f"{path} is from an older Tokenworth and must be upgraded once, which needs it "
+                    f"writable ({cause}); copy the data folder somewhere writable, or update it where it is"
+                ) from exc
+            conn = _open_ro(path)
+    return conn
+
+
+def check_whole(path: Path) -> None:
+    """Refuse a database file shorter than its header says (cut off by a full disk or a bad
+    copy) before any query meets a missing page. Costs one 100-byte read."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(100)
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    if not head:
+        return  # an empty file is a new database
+    if len(head) < 100 or not head.startswith(b"SQLite format 3\x00"):
+        raise StoreError(f"{path} is damaged (file is not a database); {REBUILD}")
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(head[28:32], "big")
+    header_valid = head[24:28] == head[92:96]  # else the page count is not maintained (old writers)
+    if header_valid and size < pages * page_size:
+        raise StoreError(f"{path} is damaged (truncated: {size:,} of {pages * page_size:,} bytes); {REBUILD}")
+
+
+def _open_ro(path: Path) -> sqlite3.Connection:
+    uri = f"file:{quote(str(path))}?mode=ro"
+    if not os.access(path.parent, os.W_OK) and not (path.parent / f"{path.name}-shm").exists():
+        # Nobody can write here, so nothing can change under us: SQLite may skip the
+        # shared-memory index it could not create.
+        uri += "&immutable=1"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {READ_WAIT_MS}")
+    conn.execute("PRAGMA query_only = 1")
+    return conn
+
+
+@contextlib.contextmanager
+def translated(path: Path) -> Iterator[None]:
+    """Turn SQLite's and the file system's failures into one ``StoreError`` line."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except NewerSchemaError as exc:
+        raise StoreError(
+            f"{path} was written by a newer Tokenworth (schema {exc.version}; this one knows "
+            f"{SCHEMA_VERSION}): update Tokenworth, or {REBUILD}"
+        ) from exc
+    except (sqlite3.Error, OSError) as exc:
+        raise store_error(path, exc) from exc
+
+
+def store_error(path: Path, exc: BaseException) -> StoreError:
+    """The message for a failure, from its real cause (a failed ROLLBACK hides the first one)."""
+    cause = root_cause(exc)
+    text = str(cause).lower()
+    code = getattr(cause, "sqlite_errorcode", None)
+    if code == sqlite3.SQLITE_FULL or "disk is full" in text or "no space" in text:
+        return StoreError(f"the disk holding {path} is full; free some space and try again")
+    if code == sqlite3.SQLITE_READONLY or "readonly" in text or "read-only" in text or "permission" in text:
+        return StoreError(
+            f"{path} cannot be written (read-only disk or folder); reading commands still work, "
+            "e.g. 'tokenworth usage --no-import'"
+        )
+    if code == sqlite3.SQLITE_BUSY or "locked" in text:
+        return StoreError(f"{path} is busy: another program holds its write lock; try again when it finishes")
+    if code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT) or "not a database" in text or "malformed" in text:
+        return StoreError(f"{path} is damaged ({cause}); {REBUILD}")
+    if isinstance(cause, OSError) or code == sqlite3.SQLITE_CANTOPEN or "unable to open" in text:
+        return StoreError(f"cannot open {path} ({cause}); check that its folder exists and is readable")
+    return StoreError(f"{path}: {cause}; if this persists, {REBUILD}")
+
+
+def root_cause(exc: BaseException) -> BaseException:
+    """The first SQLite error in the chain: 'cannot rollback' only says a ROLLBACK came too late."""
+    seen = exc
+    while "cannot rollback" in str(seen) and seen.__context__ is not None:
+        seen = seen.__context__
+    return seen

@@ -224,20 +224,42 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
-    """Bring the database to ``target``; returns the version it had before."""
-    before = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    if before > SCHEMA_VERSION:
-        raise RuntimeError(
-            f"database schema {before} is newer than this Tokenworth understands ({SCHEMA_VERSION}); update Tokenworth"
+class NewerSchemaError(RuntimeError):
+    """The database was written by a newer Tokenworth; nothing in it is touched."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(
+            f"database schema {version} is newer than this Tokenworth understands ({SCHEMA_VERSION}); update Tokenworth"
         )
-    for version in range(before, target):
+        self.version = version
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Bring the database to ``target``; returns the version it had before.
+
+    Safe when several processes start together on one file: each migration re-reads
+    ``user_version`` inside ``BEGIN IMMEDIATE`` (one process at a time), so a migration
+    another process has just applied is skipped, never run twice.
+    """
+    before = _version(conn)
+    if before > SCHEMA_VERSION:
+        raise NewerSchemaError(before)
+    while _version(conn) < target:
         with conn:  # one transaction per migration: all of it or none
-            conn.execute("BEGIN")
+            conn.execute("BEGIN IMMEDIATE")
+            version = _version(conn)  # another process may have migrated while we waited
+            if version > SCHEMA_VERSION:
+                raise NewerSchemaError(version)
+            if version >= target:
+                break
             for statement in _statements(MIGRATIONS[version]):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version + 1}")
     return before
+
+
+def _version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 def _statements(script: str) -> list[str]:

@@ -1,27 +1,26 @@
-"""Tasks in the store."""
+"""``store.tasks``: the task journal, tasks imported from git and trackers, and their commits."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tracker.core.tasks import NewTask
+from tracker.store.changes import Changes
 
+if TYPE_CHECKING:
+    from tracker.store.store import Store
 
-def insert_task(conn: sqlite3.Connection, task: NewTask, now_ms: int) -> int:
-    with conn:
-        cur = conn.execute(
-            """INSERT INTO tasks (title, notes, status, created_ms, completed_ms, project, category,
-                   impact, hours_saved, links)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (
-                task.title.strip(), task.notes, "done" if task.done else "open", now_ms,
-                now_ms if task.done else None, task.project, task.category, task.impact.strip(),
-                None if task.hours_saved is None else str(task.hours_saved), json.dumps(list(task.links)),
-            ),
-        )  # fmt: skip
-    return int(cur.lastrowid or 0)
+TaskSnapshot = tuple[tuple[object, ...], list[tuple[object, ...]], list[tuple[object, ...]]]
+# task id, repo, sha, authored_ms, files_changed, lines_added, lines_removed, ai_assisted
+CommitRow = tuple[int, str, str, int, int, int, int, int]
+# id, title, status, completed_ms, source, external_id, category, impact, hours_saved, links (JSON),
+# project, branch, include_in_report, then over its commits: ai_assisted, files, lines added, removed
+TaskListRow = tuple[int, str, str, int | None, str, str | None, str, str, str | None, str, str, str, int,
+                    int, int, int, int]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -42,6 +41,141 @@ class ImportedTask:
     notes: str = ""
 
 
+@dataclass(frozen=True)
+class TaskEdit:
+    """The fields a person edits in the journal."""
+
+    title: str
+    category: str
+    impact: str
+    hours_saved: str | None
+    links: tuple[str, ...]
+    notes: str
+    include_in_report: bool
+
+
+class TaskStore:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    # ---- reads -----------------------------------------------------------------------------
+    def exists(self, task_id: int) -> bool:
+        return self._store.conn.execute("SELECT 1 FROM tasks WHERE id = ?", (task_id,)).fetchone() is not None
+
+    def flagged(self) -> set[int]:
+        """Tasks the user wants in reports."""
+        return {int(r[0]) for r in self._store.conn.execute("SELECT id FROM tasks WHERE include_in_report = 1")}
+
+    def completed_count(self, start_ms: int, end_ms: int) -> int:
+        """Tasks marked done in ``[start_ms, end_ms)``."""
+        row = self._store.conn.execute(
+            "SELECT COUNT(*) FROM tasks WHERE status = 'done' AND completed_ms >= ? AND completed_ms < ?",
+            (start_ms, end_ms),
+        ).fetchone()
+        return int(row[0])
+
+    def listing(self, completed: tuple[int, int] | None = None) -> list[TaskListRow]:
+        """Tasks (completed in ``[lo, hi)`` when given) with their commits' sums, oldest first."""
+        where, params = ("WHERE t.completed_ms >= ? AND t.completed_ms < ?", list(completed)) if completed else ("", [])
+        return self._store.conn.execute(
+            f"""SELECT t.id, t.title, t.status, t.completed_ms, t.source, t.external_id, t.category, t.impact,
+                       t.hours_saved, t.links, t.project, t.branch, t.include_in_report,
+                       COALESCE(MAX(c.ai_assisted), 0), COALESCE(SUM(c.files_changed), 0),
+                       COALESCE(SUM(c.lines_added), 0), COALESCE(SUM(c.lines_removed), 0)
+                FROM tasks t LEFT JOIN task_commits c ON c.task_id = t.id {where}
+                GROUP BY t.id ORDER BY COALESCE(t.completed_ms, t.created_ms), t.id""",  # noqa: S608 - fixed fragments
+            params,
+        ).fetchall()
+
+    def linkable(self) -> list[tuple[int, str, str, list[int]]]:
+        """``(id, repo, branch, times)`` of done tasks with a repository: when they were
+        completed and when each of their commits was authored."""
+        conn = self._store.conn
+        times: dict[int, list[int]] = {}
+        for task_id, authored in conn.execute("SELECT task_id, authored_ms FROM task_commits ORDER BY rowid"):
+            times.setdefault(int(task_id), []).append(int(authored))
+        rows = conn.execute(
+            "SELECT id, project, branch, completed_ms FROM tasks WHERE project != '' AND completed_ms IS NOT NULL"
+        )
+        return [(int(i), str(p), str(b), [int(c), *times.get(int(i), [])]) for i, p, b, c in rows]
+
+    def snapshot(self, task_id: int) -> TaskSnapshot | None:
+        """Everything needed to undo a delete: the row, its links and its commits."""
+        conn = self._store.conn
+        row = conn.execute("SELECT * FROM tasks WHERE id = ?", (task_id,)).fetchone()
+        if row is None:
+            return None
+        links = conn.execute("SELECT * FROM session_links WHERE task_id = ?", (task_id,)).fetchall()
+        commits = conn.execute("SELECT * FROM task_commits WHERE task_id = ?", (task_id,)).fetchall()
+        return row, links, commits
+
+    def git_tip(self, repo: str) -> str:
+        """The commit a repository's last import reached ('' before the first)."""
+        row = self._store.conn.execute("SELECT last_tip FROM git_repos WHERE repo = ?", (repo,)).fetchone()
+        return str(row[0]) if row else ""
+
+    # ---- writes ----------------------------------------------------------------------------
+    def add(self, task: NewTask, now_ms: int) -> int:
+        """Log a task; returns its id."""
+        with self._store.transaction() as conn:
+            cur = conn.execute(
+                """INSERT INTO tasks (title, notes, status, created_ms, completed_ms, project, category,
+                       impact, hours_saved, links)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    task.title.strip(), task.notes, "done" if task.done else "open", now_ms,
+                    now_ms if task.done else None, task.project, task.category, task.impact.strip(),
+                    None if task.hours_saved is None else str(task.hours_saved), json.dumps(list(task.links)),
+                ),
+            )  # fmt: skip
+        return int(cur.lastrowid or 0)
+
+    def set_done(self, task_id: int, now_ms: int) -> Changes:
+        with self._store.transaction() as conn:
+            n = conn.execute(
+                "UPDATE tasks SET status = 'done', completed_ms = COALESCE(completed_ms, ?) WHERE id = ?",
+                (now_ms, task_id),
+            ).rowcount
+        return _changed({task_id} if n == 1 else set())
+
+    def delete(self, task_id: int) -> Changes:
+        """Remove a task and its links; usage is never touched."""
+        with self._store.transaction() as conn:
+            links = conn.execute("SELECT COUNT(*) FROM session_links WHERE task_id = ?", (task_id,)).fetchone()[0]
+            n = conn.execute("DELETE FROM tasks WHERE id = ?", (task_id,)).rowcount
+        return _changed({task_id} if n == 1 else set(), int(links) if n == 1 else 0)
+
+    def update(self, task_id: int, edit: TaskEdit) -> Changes:
+        with self._store.transaction() as conn:
+            n = conn.execute(
+                """UPDATE tasks SET title = ?, category = ?, impact = ?, hours_saved = ?, links = ?, notes = ?,
+                       include_in_report = ? WHERE id = ?""",
+                (edit.title.strip(), edit.category, edit.impact.strip(), edit.hours_saved,
+                 json.dumps(list(edit.links)), edit.notes, int(edit.include_in_report), task_id),
+            ).rowcount  # fmt: skip
+        return _changed({task_id} if n == 1 else set())
+
+    def restore(self, snap: TaskSnapshot) -> Changes:
+        row, links, commits = snap
+        with self._store.transaction() as conn:
+            conn.execute(f"INSERT INTO tasks VALUES ({', '.join('?' * len(row))})", row)  # noqa: S608 - placeholders
+            conn.executemany("INSERT OR IGNORE INTO session_links VALUES (?, ?, ?, ?, ?, ?)", links)
+            conn.executemany("INSERT OR IGNORE INTO task_commits VALUES (?, ?, ?, ?, ?, ?, ?, ?)", commits)
+        return _changed({int(str(row[0]))}, len(links))
+
+    def import_all(self, tasks: Iterable[ImportedTask]) -> tuple[int, int]:
+        """Insert or update tasks from a tracker, in one transaction; returns (new, updated)."""
+        new = updated = 0
+        with self._store.transaction() as conn:
+            for task in tasks:
+                if upsert_imported(conn, task)[1]:
+                    new += 1
+                else:
+                    updated += 1
+        return new, updated
+
+
+# ---- statements a git import runs inside its own transaction (``store.transaction()``) ------
 def upsert_imported(conn: sqlite3.Connection, task: ImportedTask) -> tuple[int, bool]:
     """Insert, or update what the source owns (title, status, dates, links); the user's own
     fields (impact, hours saved, category, report flag) are never overwritten.
@@ -68,70 +202,40 @@ def upsert_imported(conn: sqlite3.Connection, task: ImportedTask) -> tuple[int, 
     return int(cur.lastrowid or 0), True
 
 
-def set_done(conn: sqlite3.Connection, task_id: int, now_ms: int) -> bool:
-    with conn:
-        n = conn.execute(
-            "UPDATE tasks SET status = 'done', completed_ms = COALESCE(completed_ms, ?) WHERE id = ?",
-            (now_ms, task_id),
-        ).rowcount
-    return n == 1
-
-
-def completed_count(conn: sqlite3.Connection, start_ms: int, end_ms: int) -> int:
-    """Tasks marked done in ``[start_ms, end_ms)``."""
-    row = conn.execute(
-        "SELECT COUNT(*) FROM tasks WHERE status = 'done' AND completed_ms >= ? AND completed_ms < ?",
-        (start_ms, end_ms),
+def absorb_git_task(conn: sqlite3.Connection, external_id: str, into: int) -> int | None:
+    """A commit imported on its own that a merge now covers: its links move to the merge's
+    task ``into`` and it is removed. Returns its id, or None when there is none."""
+    old = conn.execute(
+        "SELECT id FROM tasks WHERE source = 'git' AND external_id = ? AND id != ?", (external_id, into)
     ).fetchone()
-    return int(row[0])
-
-
-def delete_task(conn: sqlite3.Connection, task_id: int) -> bool:
-    """Remove a task and its links; usage is never touched."""
-    with conn:
-        return conn.execute("DELETE FROM tasks WHERE id = ?", (task_id,)).rowcount == 1
-
-
-@dataclass(frozen=True)
-class TaskEdit:
-    """The fields a person edits in the journal."""
-
-    title: str
-    category: str
-    impact: str
-    hours_saved: str | None
-    links: tuple[str, ...]
-    notes: str
-    include_in_report: bool
-
-
-def update_task(conn: sqlite3.Connection, task_id: int, edit: TaskEdit) -> None:
-    with conn:
-        conn.execute(
-            """UPDATE tasks SET title = ?, category = ?, impact = ?, hours_saved = ?, links = ?, notes = ?,
-                   include_in_report = ? WHERE id = ?""",
-            (edit.title.strip(), edit.category, edit.impact.strip(), edit.hours_saved, json.dumps(list(edit.links)),
-             edit.notes, int(edit.include_in_report), task_id),
-        )  # fmt: skip
-
-
-def snapshot_task(
-    conn: sqlite3.Connection, task_id: int
-) -> tuple[tuple[object, ...], list[tuple[object, ...]], list[tuple[object, ...]]] | None:
-    """Everything needed to undo a delete: the row, its links and its commits."""
-    row = conn.execute("SELECT * FROM tasks WHERE id = ?", (task_id,)).fetchone()
-    if row is None:
+    if old is None:
         return None
-    links = conn.execute("SELECT * FROM session_links WHERE task_id = ?", (task_id,)).fetchall()
-    commits = conn.execute("SELECT * FROM task_commits WHERE task_id = ?", (task_id,)).fetchall()
-    return row, links, commits
+    conn.execute(
+        """INSERT OR IGNORE INTO session_links (source, session_id, task_id, confidence, manual, removed)
+           SELECT source, session_id, ?, confidence, manual, removed FROM session_links WHERE task_id = ?""",
+        (into, old[0]),
+    )
+    conn.execute("DELETE FROM tasks WHERE id = ?", (old[0],))
+    return int(old[0])
 
 
-def restore_task(
-    conn: sqlite3.Connection, snap: tuple[tuple[object, ...], list[tuple[object, ...]], list[tuple[object, ...]]]
-) -> None:
-    row, links, commits = snap
-    with conn:
-        conn.execute(f"INSERT INTO tasks VALUES ({', '.join('?' * len(row))})", row)  # noqa: S608 - placeholders
-        conn.executemany("INSERT OR IGNORE INTO session_links VALUES (?, ?, ?, ?, ?, ?)", links)
-        conn.executemany("INSERT OR IGNORE INTO task_commits VALUES (?, ?, ?, ?, ?, ?, ?, ?)", commits)
+def put_commits(conn: sqlite3.Connection, rows: Sequence[CommitRow]) -> None:
+    """A task's commits (a commit read again moves to the task now holding it)."""
+    conn.executemany(
+        """INSERT INTO task_commits VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT(repo, sha) DO UPDATE SET task_id = excluded.task_id""",
+        rows,
+    )
+
+
+def put_git_tip(conn: sqlite3.Connection, repo: str, head: str, now_ms: int) -> None:
+    conn.execute(
+        """INSERT INTO git_repos (repo, last_tip, last_import_ms) VALUES (?, ?, ?)
+           ON CONFLICT(repo) DO UPDATE SET last_tip = excluded.last_tip,
+               last_import_ms = excluded.last_import_ms, error = NULL""",
+        (repo, head, now_ms),
+    )
+
+
+def _changed(tasks: set[int], links: int = 0) -> Changes:
+    return Changes(tasks=frozenset(tasks), links=links)

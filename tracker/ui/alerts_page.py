@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from tracker.services import notifications
+from tracker.store.store import Store
 
 
 class AlertsPage(QWidget):
-    def __init__(self, read: Callable[[], sqlite3.Connection]) -> None:
+    def __init__(self, read: Callable[[], Store]) -> None:
         super().__init__()
         self.read = read
         self.table = QTableWidget(0, 4)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import cast
@@ -28,6 +27,7 @@ from tracker.services.dashboard import PERIODS, Dashboard, build_dashboard, peri
 from tracker.services.importer import source_roots
 from tracker.services.work_summary import build_work_summary
 from tracker.sources.registry import SOURCES
+from tracker.store.store import Store
 from tracker.ui.charts import (
     CalendarHeatmap,
     DaySeries,
@@ -79,14 +79,14 @@ class DashboardPage(QWidget):
     period_changed = Signal()
     add_task = Signal()
 
-    def __init__(self, ctx: Context, read: Callable[[], sqlite3.Connection]) -> None:
+    def __init__(self, ctx: Context, read: Callable[[], Store]) -> None:
         super().__init__()
         self.ctx = ctx
         self.read = read
         self.day_filter: date | None = None
         self.data: Dashboard | None = None
         self._heat_day: date | None = None
-        self._helpers: list[sqlite3.Connection] | None = None
+        self._helpers: list[Store] | None = None
 
         self.period = QComboBox()
         self.period.addItems(PERIODS)
@@ -279,7 +279,7 @@ class DashboardPage(QWidget):
         w_since, w_until = (self.day_filter, self.day_filter) if self.day_filter else (since, until)
         self.work.set_summary(build_work_summary(self.read(), tz, w_since, w_until, self.ctx.price_overrides()))
 
-    def helpers(self) -> list[sqlite3.Connection]:
+    def helpers(self) -> list[Store]:
         """Extra read connections, opened once, so reports use both cores."""
         if self._helpers is None:
             self._helpers = self.ctx.read_helpers()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -31,12 +30,13 @@ from tracker.reports.pdf import default_page_size, preview_pages, write_pdf
 from tracker.reports.text_formats import markdown, write_csv, write_json
 from tracker.services.context import Context
 from tracker.services.report import PERIODS, Report, ReportOptions, build_report, named_period
+from tracker.store.store import Store
 
 FORMATS = {"PDF": "pdf", "CSV (zip)": "zip", "JSON": "json", "Markdown": "md"}
 
 
 class ExportDialog(QDialog):
-    def __init__(self, ctx: Context, read: Callable[[], sqlite3.Connection], state: QSettings,
+    def __init__(self, ctx: Context, read: Callable[[], Store], state: QSettings,
                  parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.setWindowTitle("Export a report")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -11,6 +10,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from tracker.services.context import Context
 from tracker.services.importer import ImportSummary, run_import
 from tracker.services.tasks import import_git
+from tracker.store.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class ImportWorker(QObject):
     def __init__(self, ctx: Context) -> None:
         super().__init__()
         self._ctx = ctx
-        self._conn: sqlite3.Connection | None = None
+        self._store: Store | None = None
         self._cancel = False
         self.busy = False
 
@@ -48,17 +48,18 @@ class ImportWorker(QObject):
         self._cancel = False
         self.started.emit()
         try:
-            if self._conn is None:
-                self._conn = self._ctx.connect()  # opened on, and used only by, this thread
-            summary = run_import(
-                self._conn,
-                home=self._ctx.home,
-                env=self._ctx.env,
-                config=self._ctx.source_config(),
-                progress=self._progress,
-                mp_context="forkserver",  # never fork a process that runs Qt threads
-            )
-            repos = import_git(self._ctx, self._conn)  # new commits become tasks; links follow
+            if self._store is None:
+                self._store = self._ctx.store()  # opened on, and used only by, this thread
+            with self._ctx.import_lock(), self._store.guard():  # a CLI import running: a clear message
+                summary = run_import(
+                    self._store.write_connection(),
+                    home=self._ctx.home,
+                    env=self._ctx.env,
+                    config=self._ctx.source_config(),
+                    progress=self._progress,
+                    mp_context="forkserver",  # never fork a process that runs Qt threads
+                )
+                repos = import_git(self._ctx, self._store)  # new commits become tasks; links follow
             if any(r.tasks_new or r.tasks_updated for r in repos):
                 summary.tasks_changed = True
         except ImportCancelledError:
@@ -75,12 +76,12 @@ class ImportWorker(QObject):
             self.busy = False
 
     @Slot(object)
-    def write(self, change: Callable[[sqlite3.Connection], object]) -> None:
+    def write(self, change: Callable[[Store], object]) -> None:
         """Run a small change (a logged task) here, so the store keeps a single writer."""
         try:
-            if self._conn is None:
-                self._conn = self._ctx.connect()
-            self.written.emit(change(self._conn))
+            if self._store is None:
+                self._store = self._ctx.store()
+            self.written.emit(change(self._store))
         except Exception as exc:
             log.exception("a change from the window could not be written")
             self.write_failed.emit(f"{type(exc).__name__}: {exc}")
@@ -95,7 +96,7 @@ class ImportThread(QObject):
     """Owns the worker and its thread; ``request`` queues an import on it."""
 
     request = Signal()
-    write = Signal(object)  # a callable taking the writer's connection
+    write = Signal(object)  # a callable taking the writer's Store
 
     def __init__(self, ctx: Context) -> None:
         super().__init__()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from pathlib import PurePath
 
@@ -11,8 +10,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QL
 
 from tracker.analytics.usage_rollup import UsageRow
 from tracker.services.tasks import TaskRow
+from tracker.store.store import Store
 from tracker.ui.formatting import money, tokens
-from tracker.work.linking import set_manual_link
 
 
 class LinkSessionsDialog(QDialog):
@@ -42,12 +41,12 @@ class LinkSessionsDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(680, 480)
 
-    def change(self, conn: sqlite3.Connection) -> int:
+    def change(self, store: Store) -> int:
         """Store what changed (run by the single writer); returns how many links changed."""
         changed = 0
         for i, key in enumerate(self.keys):
             checked = self.list.item(i).checkState() == Qt.CheckState.Checked
             if checked != (key in self.linked):
-                set_manual_link(conn, key[0], key[1], self.task.id, linked=checked)
+                store.links.set_manual(key[0], key[1], self.task.id, linked=checked)
                 changed += 1
         return changed

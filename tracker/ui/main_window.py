@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -29,7 +28,7 @@ from tracker.services.importer import ImportSummary, source_roots
 from tracker.services.tasks import list_tasks
 from tracker.services.work_summary import build_work_summary
 from tracker.sources.registry import SOURCES
-from tracker.store.tasks import insert_task
+from tracker.store.store import Store
 from tracker.ui.alerts_page import AlertsPage
 from tracker.ui.dashboard_page import DashboardPage
 from tracker.ui.export_dialog import ExportDialog
@@ -50,7 +49,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.setWindowTitle("Tokenworth — what your AI tokens were worth")
-        self._conn: sqlite3.Connection | None = None
+        self._reader: Store | None = None
         self.ui_state = QSettings(str(ctx.paths.root / "window.ini"), QSettings.Format.IniFormat)
 
         self.dashboard = DashboardPage(ctx, self.read)
@@ -108,11 +107,11 @@ class MainWindow(QMainWindow):
         self._restore()
 
     # ---- plumbing ----------------------------------------------------------------------------
-    def read(self) -> sqlite3.Connection:
+    def read(self) -> Store:
         """The UI's own read connection (WAL lets it read while the worker writes)."""
-        if self._conn is None:
-            self._conn = self.ctx.connect()
-        return self._conn
+        if self._reader is None:
+            self._reader = self.ctx.reader()  # read-only: a redraw never waits on the import
+        return self._reader
 
     def _actions(self) -> None:
         bar = QToolBar("Main")
@@ -284,7 +283,7 @@ class MainWindow(QMainWindow):
         if dialog.exec() and dialog.task is not None:
             task = dialog.task
             now_ms = int(time.time() * 1000)
-            self.importer.write.emit(lambda conn: insert_task(conn, task, now_ms))
+            self.importer.write.emit(lambda store: store.tasks.add(task, now_ms))
             self.status.setText(f"Logged: {task.title.strip()}")
 
     def export_report(self) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Sequence
 from pathlib import PurePath
@@ -21,9 +20,8 @@ from PySide6.QtWidgets import (
 from tracker.core.tasks import NewTask
 from tracker.services.tasks import TaskRow
 from tracker.services.work_summary import Orphan
-from tracker.store.tasks import insert_task
+from tracker.store.store import Store
 from tracker.ui.formatting import money, tokens
-from tracker.work.linking import set_manual_link
 
 LEAVE, NEW = "— leave unlinked —", "New task from this session"
 
@@ -60,7 +58,7 @@ class ReviewDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(760, 420)
 
-    def change(self, conn: sqlite3.Connection) -> int:
+    def change(self, store: Store) -> int:
         """Apply the choices (run by the single writer); returns how many sessions got a task."""
         now_ms = int(time.time() * 1000)
         done = 0
@@ -70,9 +68,9 @@ class ReviewDialog(QDialog):
                 continue
             if choice == NEW:
                 name = PurePath(o.project).name or o.source
-                task_id = insert_task(conn, NewTask(f"Work in {name}", project=o.project), now_ms)
+                task_id = store.tasks.add(NewTask(f"Work in {name}", project=o.project), now_ms)
             else:
                 task_id = self.tasks[combo.currentIndex() - 2].id
-            set_manual_link(conn, o.source, o.session_id, task_id, linked=True)
+            store.links.set_manual(o.source, o.session_id, task_id, linked=True)
             done += 1
         return done

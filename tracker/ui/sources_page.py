@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from html import escape
@@ -11,11 +10,12 @@ from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from tracker.services.context import Context
 from tracker.services.sources_status import source_statuses
+from tracker.store.store import Store
 from tracker.ui.dashboard_page import STORED_NOTE
 
 
 class SourcesPage(QWidget):
-    def __init__(self, ctx: Context, read: Callable[[], sqlite3.Connection]) -> None:
+    def __init__(self, ctx: Context, read: Callable[[], Store]) -> None:
         super().__init__()
         self.ctx, self.read = ctx, read
         self.view = QTextBrowser()

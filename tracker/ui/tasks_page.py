@@ -3,7 +3,6 @@ delete (with undo), search, import, and the end-of-day review."""
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -35,7 +34,8 @@ from tracker.core.tasks import CATEGORIES
 from tracker.services.context import Context
 from tracker.services.tasks import FileImport, TaskRow, import_task_file, list_tasks
 from tracker.services.usage import UsageQuery, build_usage_report
-from tracker.store.tasks import TaskEdit, delete_task, restore_task, set_done, snapshot_task, update_task
+from tracker.store.store import Store
+from tracker.store.tasks import TaskEdit
 from tracker.ui.formatting import money, tokens
 from tracker.ui.import_dialog import CsvMappingDialog
 from tracker.ui.link_dialog import LinkSessionsDialog
@@ -43,7 +43,7 @@ from tracker.ui.usage_table import SORT_ROLE, when
 from tracker.work.trackers import guess_format
 
 Index = QModelIndex | QPersistentModelIndex
-Write = Callable[[Callable[[sqlite3.Connection], object]], None]
+Write = Callable[[Callable[[Store], object]], None]
 HEADERS = ["Title", "Status", "Completed", "Category", "AI", "Sessions", "Tokens", "Cost", "Hours saved", "Impact"]
 
 
@@ -152,7 +152,7 @@ class TasksPage(QWidget):
     new_task = Signal()
     review = Signal()
 
-    def __init__(self, ctx: Context, read: Callable[[], sqlite3.Connection], write: Write) -> None:
+    def __init__(self, ctx: Context, read: Callable[[], Store], write: Write) -> None:
         super().__init__()
         self.ctx, self.read, self.write = ctx, read, write
         self.model = TasksModel()
@@ -238,7 +238,7 @@ class TasksPage(QWidget):
                 return
             mapping = dialog.mapping()
         now_ms = int(time.time() * 1000)
-        self.write(lambda conn: self._imported(import_task_file(self.ctx, conn, path, fmt, mapping, now_ms), path))
+        self.write(lambda store: self._imported(import_task_file(self.ctx, store, path, fmt, mapping, now_ms), path))
 
     def _imported(self, result: FileImport, path: Path) -> FileImport:
         bad = f"; {len(result.bad_rows)} rows skipped" if result.bad_rows else ""
@@ -256,7 +256,7 @@ class TasksPage(QWidget):
         dialog = EditTaskDialog(task, self)
         if dialog.exec() and dialog.edit is not None:
             edit = dialog.edit
-            self.write(lambda conn: update_task(conn, task.id, edit))
+            self.write(lambda store: store.tasks.update(task.id, edit))
 
     def link_selected(self) -> None:
         """Choose by hand which sessions served the selected task."""
@@ -286,15 +286,15 @@ class TasksPage(QWidget):
         task = self.selected()
         if task is not None:
             now_ms = int(time.time() * 1000)
-            self.write(lambda conn: set_done(conn, task.id, now_ms))
+            self.write(lambda store: store.tasks.set_done(task.id, now_ms))
 
     def delete_selected(self) -> None:
         task = self.selected()
         if task is None:
             return
-        snap = snapshot_task(self.read(), task.id)
+        snap = self.read().tasks.snapshot(task.id)
         self._deleted = snap
-        self.write(lambda conn: delete_task(conn, task.id))
+        self.write(lambda store: store.tasks.delete(task.id))
         self.undo.setVisible(True)
         self.status.emit(f"Deleted “{task.title}” (its sessions' usage is kept).")
 
@@ -302,5 +302,5 @@ class TasksPage(QWidget):
         snap, self._deleted = self._deleted, None
         self.undo.setVisible(False)
         if snap is not None:
-            self.write(lambda conn: restore_task(conn, snap))
+            self.write(lambda store: store.tasks.restore(snap))
             self.status.emit("Task restored.")

@@ -109,7 +109,7 @@ class TrayController(QObject):
 
     def pause(self, span: timedelta) -> None:
         until = datetime.now(UTC) + span
-        self.window.importer.write.emit(lambda conn: notifications.pause(conn, until))
+        self.window.importer.write.emit(lambda store: notifications.pause(store, until))
         self.window.status.setText(f"Notifications paused until {until.astimezone():%H:%M}.")
 
     def pause_until_tomorrow(self) -> None:
@@ -143,8 +143,8 @@ class TrayController(QObject):
     def check(self) -> None:
         """Refresh the icon and tooltip; deliver the alerts that are due, once each."""
         now = datetime.now(UTC)
-        conn = self.window.read()
-        u = notifications.current_usage(self.ctx, conn, now)
+        store = self.window.read()
+        u = notifications.current_usage(self.ctx, store, now)
         settings = notifications.rule_settings(self.ctx)
         shares = [
             Decimal(u.tokens["day"] if "tokens" in name else u.cost["day"]) / Decimal(limit)
@@ -156,7 +156,7 @@ class TrayController(QObject):
             f"Tokenworth — today {u.tokens['day']:,} tokens, ${u.cost['day']:,.2f}; "
             f"{u.active_days_week} active days this week"
         )
-        for alert in notifications.pending_alerts(self.ctx, conn, now):
+        for alert in notifications.pending_alerts(self.ctx, store, now):
             self.show(alert)
 
     def show(self, alert: Alert, record: bool = True) -> None:
@@ -179,5 +179,5 @@ class TrayController(QObject):
         if record:
             # Queued to the writer thread once delivered, so the record says how it went out. A
             # crash before the writer commits can show this one alert again at the next start.
-            self.window.importer.write.emit(lambda conn: notifications.record(conn, alert, via, datetime.now(UTC)))
+            self.window.importer.write.emit(lambda store: notifications.record(store, alert, via, datetime.now(UTC)))
         self.delivered.append((alert, via))

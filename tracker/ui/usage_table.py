@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from html import escape
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from tracker.analytics.usage_rollup import UsageRow
 from tracker.services.context import Context
 from tracker.services.usage import UsageQuery, UsageReport, build_usage_report
+from tracker.store.store import Store
 from tracker.ui.formatting import money, tokens
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
@@ -130,7 +130,7 @@ class UsageTableModel(QAbstractTableModel):
 class UsageTablePage(QWidget):
     """A filter box, the table and, for sessions, a detail pane."""
 
-    def __init__(self, ctx: Context, read: Callable[[], sqlite3.Connection], kind: str) -> None:
+    def __init__(self, ctx: Context, read: Callable[[], Store], kind: str) -> None:
         super().__init__()
         self.ctx, self.read, self.kind = ctx, read, kind
         self.model = UsageTableModel(kind)
@@ -172,11 +172,11 @@ class UsageTablePage(QWidget):
     def refresh(self, since: Any, until: Any) -> None:
         self.range = (since, until)
         query = UsageQuery(self.kind, self.ctx.timezone(), since, until)  # type: ignore[arg-type]
-        conn = self.read()
-        report = build_usage_report(conn, query, self.ctx.price_overrides())
+        store = self.read()
+        report = build_usage_report(store, query, self.ctx.price_overrides())
         counts: dict[str, int] = {}
         if self.kind == "project":
-            sessions = build_usage_report(conn, UsageQuery("session", query.timezone, since, until), {})
+            sessions = build_usage_report(store, UsageQuery("session", query.timezone, since, until), {})
             for r in sessions.rows:
                 project = sessions.session_info.get((r.source, r.session_id), ("", ""))[0]
                 counts[project] = counts.get(project, 0) + 1

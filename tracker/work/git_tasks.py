@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracker.store.tasks import ImportedTask, upsert_imported
+from tracker.store.store import Store
+from tracker.store.tasks import ImportedTask, absorb_git_task, put_commits, put_git_tip, upsert_imported
 from tracker.work.git_log import Commit, GitError, config_email, is_ancestor, log, run_git
 
 _PR_MERGE = re.compile(r"^Merge pull request #(\d+) from (\S+)")
@@ -50,7 +51,7 @@ def _merge_title(c: Commit) -> tuple[str | None, str, str]:
     return None, branch, branch or c.subject
 
 
-def import_repo(conn: sqlite3.Connection, repo: Path, identities: Iterable[str]) -> RepoImport:
+def import_repo(store: Store, repo: Path, identities: Iterable[str]) -> RepoImport:
     """Read the commits added to ``repo``'s checked-out branch since last time."""
     result = RepoImport(str(repo))
     ids = {e.lower() for e in identities} or {config_email(repo)} - {""}
@@ -58,8 +59,7 @@ def import_repo(conn: sqlite3.Connection, repo: Path, identities: Iterable[str])
         head = run_git(repo, "rev-parse", "--verify", "-q", "HEAD").strip()
     except GitError:
         return result  # no commits yet
-    row = conn.execute("SELECT last_tip FROM git_repos WHERE repo = ?", (str(repo),)).fetchone()
-    last = row[0] if row else ""
+    last = store.tasks.git_tip(str(repo))
     if last == head:
         return result
     revisions = f"{last}..HEAD" if last and is_ancestor(repo, last, head) else "HEAD"
@@ -69,19 +69,13 @@ def import_repo(conn: sqlite3.Connection, repo: Path, identities: Iterable[str])
         result.error = str(exc)
         return result
     result.commits_read = len(mainline)
-    with conn:
-        conn.execute("BEGIN IMMEDIATE")
+    with store.transaction() as conn:
         for c in reversed(mainline):  # oldest first, so a later merge absorbs earlier commits
             if c.is_merge:
                 _merge(conn, repo, c, ids, result)
             elif c.email in ids:
                 _single(conn, repo, c, result)
-        conn.execute(
-            """INSERT INTO git_repos (repo, last_tip, last_import_ms) VALUES (?, ?, ?)
-               ON CONFLICT(repo) DO UPDATE SET last_tip = excluded.last_tip,
-                   last_import_ms = excluded.last_import_ms, error = NULL""",
-            (str(repo), head, int(time.time() * 1000)),
-        )
+        put_git_tip(conn, str(repo), head, int(time.time() * 1000))
     return result
 
 
@@ -108,17 +102,9 @@ def _merge(conn: sqlite3.Connection, repo: Path, c: Commit, ids: set[str], resul
     task_id = _store(conn, task, result)
     # Commits already imported on their own (read while the branch was checked out) join it.
     for m in merged:
-        old = conn.execute(
-            "SELECT id FROM tasks WHERE source = 'git' AND external_id = ? AND id != ?", (f"{repo}@{m.sha}", task_id)
-        ).fetchone()
+        old = absorb_git_task(conn, f"{repo}@{m.sha}", task_id)
         if old is not None:
-            conn.execute(
-                """INSERT OR IGNORE INTO session_links (source, session_id, task_id, confidence, manual, removed)
-                   SELECT source, session_id, ?, confidence, manual, removed FROM session_links WHERE task_id = ?""",
-                (task_id, old[0]),
-            )
-            conn.execute("DELETE FROM tasks WHERE id = ?", (old[0],))
-            result.absorbed.append(int(old[0]))
+            result.absorbed.append(old)
     _commit_rows(conn, repo, task_id, mine or [c])
 
 
@@ -132,9 +118,8 @@ def _store(conn: sqlite3.Connection, task: ImportedTask, result: RepoImport) -> 
 
 
 def _commit_rows(conn: sqlite3.Connection, repo: Path, task_id: int, commits: list[Commit]) -> None:
-    conn.executemany(
-        """INSERT INTO task_commits VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT(repo, sha) DO UPDATE SET task_id = excluded.task_id""",
+    put_commits(
+        conn,
         [
             (
                 task_id,

@@ -1,0 +1,50 @@
+"""``store.links``: which sessions served which tasks. Manual choices always win."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from tracker.store.changes import Changes
+
+if TYPE_CHECKING:
+    from tracker.store.store import Store
+
+Link = tuple[str, str, int, float]  # source, session id, task id, confidence
+
+
+class LinkStore:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def active(self) -> list[Link]:
+        """Every link in force (manual unlinks excluded)."""
+        return self._store.conn.execute(
+            "SELECT source, session_id, task_id, confidence FROM session_links WHERE removed = 0"
+        ).fetchall()
+
+    def replace_automatic(self, links: Sequence[Link]) -> Changes:
+        """The automatic links become ``links``; a session the user linked or unlinked by
+        hand keeps that choice for that task."""
+        with self._store.transaction() as conn:
+            before = set(conn.execute("SELECT source, session_id, task_id FROM session_links WHERE manual = 0"))
+            conn.execute("DELETE FROM session_links WHERE manual = 0")
+            conn.executemany(
+                "INSERT OR IGNORE INTO session_links (source, session_id, task_id, confidence) VALUES (?, ?, ?, ?)",
+                links,
+            )
+            after = set(conn.execute("SELECT source, session_id, task_id FROM session_links WHERE manual = 0"))
+        moved = before ^ after
+        return Changes(tasks=frozenset(int(t) for _, _, t in moved), links=len(moved))
+
+    def set_manual(self, source: str, session_id: str, task_id: int, *, linked: bool) -> Changes:
+        """The user's choice for one session and task; it survives every re-import."""
+        with self._store.transaction() as conn:
+            conn.execute(
+                """INSERT INTO session_links (source, session_id, task_id, confidence, manual, removed)
+                   VALUES (?, ?, ?, 1.0, 1, ?)
+                   ON CONFLICT(source, session_id, task_id) DO UPDATE SET manual = 1, confidence = 1.0,
+                       removed = excluded.removed""",
+                (source, session_id, task_id, 0 if linked else 1),
+            )
+        return Changes(tasks=frozenset({task_id}), links=1)

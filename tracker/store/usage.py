@@ -1,0 +1,108 @@
+"""``store.usage``: what reports, the dashboard, linking and alerts read about usage."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from tracker.store import queries
+from tracker.store.meta import GENERATION
+from tracker.store.queries import GroupBy, GroupRow, UsageFilter
+
+if TYPE_CHECKING:
+    from tracker.store.store import Store
+
+RateLimitRow = tuple[float | None, int | None, int | None, float | None, int | None, int | None]
+
+
+class UsageStore:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def grouped(
+        self,
+        f: UsageFilter,
+        group_by: GroupBy,
+        *,
+        offsets: Sequence[tuple[int, int]],
+        thresholds: Mapping[str, Sequence[int]],
+        helpers: Sequence[Store] = (),
+        span: tuple[int, int] | None = None,
+    ) -> list[GroupRow]:
+        """Token sums by local day (or hour, session, project), source, model and tier;
+        ``helpers`` (more read-only stores) sum parts of a long range on other cores."""
+        return queries.grouped_usage(
+            self._store.conn, f, group_by, offsets=offsets, thresholds=thresholds,
+            helpers=[h.conn for h in helpers], span=span,
+        )  # fmt: skip
+
+    def day_totals(self, f: UsageFilter, offsets: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        return queries.day_totals(self._store.conn, f, offsets)
+
+    def models_seen(self) -> list[str]:
+        return queries.models_seen(self._store.conn)
+
+    def time_span(self) -> tuple[int, int] | None:
+        return queries.time_span(self._store.conn)
+
+    def session_meta(self) -> dict[tuple[str, str], tuple[str, str]]:
+        return queries.session_meta(self._store.conn)
+
+    def session_sources(self, session_id: str) -> list[str]:
+        """The tools that have a session with this id (ids are unique per tool only)."""
+        rows = self._store.conn.execute(
+            "SELECT source FROM sessions WHERE session_id = ? ORDER BY source", (session_id,)
+        )
+        return [str(r[0]) for r in rows]
+
+    def projects(self) -> list[str]:
+        """Every folder a session worked in."""
+        rows = self._store.conn.execute("SELECT DISTINCT project FROM sessions WHERE project != '' ORDER BY project")
+        return [str(r[0]) for r in rows]
+
+    def session_spans(self) -> list[tuple[str, str, str, str, int, int]]:
+        """``(source, session_id, project, branch, first_ms, last_ms)`` of every session."""
+        return self._store.conn.execute(
+            """SELECT r.source, r.session_id, COALESCE(s.project, ''), COALESCE(s.git_branch, ''),
+                      MIN(r.first_ms), MAX(r.last_ms)
+               FROM usage_rollup r LEFT JOIN sessions s ON s.source = r.source AND s.session_id = r.session_id
+               GROUP BY r.source, r.session_id"""
+        ).fetchall()
+
+    def request_totals(self, source: str, since_ms: int) -> list[tuple[int, int]]:
+        """``(ts_ms, total tokens)`` of every request of ``source`` from ``since_ms`` on, oldest first."""
+        return self._store.conn.execute(
+            "SELECT ts_ms, total_tokens FROM events WHERE source = ? AND ts_ms >= ? ORDER BY ts_ms",
+            (source, since_ms),
+        ).fetchall()
+
+    def latest_rate_limits(self) -> RateLimitRow | None:
+        """The newest rate-limit snapshot: used %, window minutes and reset time, primary then secondary."""
+        row = self._store.conn.execute(
+            """SELECT primary_used_percent, primary_window_minutes, primary_resets_at_ms, secondary_used_percent,
+                      secondary_window_minutes, secondary_resets_at_ms FROM rate_limits ORDER BY ts_ms DESC LIMIT 1"""
+        ).fetchone()
+        return None if row is None else tuple(row)
+
+    def generation(self) -> int:
+        """Counts changes of stored usage; a cached report of an older one is stale."""
+        return self._store.meta.get(GENERATION) or 0
+
+    def cached_report(self, key: str) -> tuple[bytes, list[str]] | None:
+        """A rendered report, if it was made from the usage stored now."""
+        row = self._store.conn.execute(
+            "SELECT generation, body, warnings FROM report_cache WHERE key = ?", (key,)
+        ).fetchone()
+        if row is None or row[0] != self.generation():
+            return None
+        return bytes(row[1]), list(json.loads(row[2]))
+
+    def save_report(self, key: str, gen: int, body: bytes, warnings: list[str]) -> None:
+        """Best effort: skipped, never waited for, while an import holds the write lock."""
+        with self._store.best_effort() as conn:
+            if conn is not None:
+                conn.execute("DELETE FROM report_cache WHERE generation < ?", (gen,))
+                conn.execute(
+                    "INSERT OR REPLACE INTO report_cache VALUES (?, ?, ?, ?)", (key, gen, body, json.dumps(warnings))
+                )
