@@ -78,8 +78,8 @@ def test_a_failed_write_is_logged_with_its_traceback(qtbot, ctx: Context, caplog
     window = MainWindow(ctx)
     qtbot.addWidget(window)
 
-    def broken_change(conn) -> None:
-        conn.execute("INSERT INTO no_such_table VALUES (1)")
+    def broken_change(store) -> None:
+        store.conn.execute("INSERT INTO no_such_table VALUES (1)")
 
     with caplog.at_level(logging.ERROR, logger="tracker"):
         window.importer.write.emit(broken_change)
@@ -124,9 +124,9 @@ def test_a_failing_notifier_is_logged_and_the_record_says_tray(qtbot, ctx: Conte
     with caplog.at_level(logging.ERROR, logger="tracker"):
         controller.show(alert)
     assert controller.delivered == [(alert, "tray")] and not controller.notifier.available
-    conn = ctx.connect()
-    qtbot.waitUntil(lambda: len(notifications.history(conn)) == 1, timeout=10_000)
-    assert notifications.history(conn)[0][4] == "tray"  # how it really went out
+    store = ctx.store()
+    qtbot.waitUntil(lambda: len(notifications.history(store)) == 1, timeout=10_000)
+    assert notifications.history(store)[0][4] == "tray"  # how it really went out
     logged = ctx.paths.log.read_text()
     assert "desktop notification failed for rule budget" in logged and "ConnectionError" in logged
     assert "Ship-the-cart" not in logged  # alert texts may name a task: never logged
@@ -164,9 +164,9 @@ def test_the_tray_record_is_written_with_the_time_it_went_out(qtbot, ctx: Contex
     controller.notifier.available = False  # straight to the tray
     before = int(datetime.now(UTC).timestamp() * 1000)
     controller.show(Alert("k", "summary", "t", "b"))
-    conn = ctx.connect()
-    qtbot.waitUntil(lambda: len(notifications.history(conn)) == 1, timeout=10_000)
-    fired, rule, _title, _body, via = notifications.history(conn)[0]
+    store = ctx.store()
+    qtbot.waitUntil(lambda: len(notifications.history(store)) == 1, timeout=10_000)
+    fired, rule, _title, _body, via = notifications.history(store)[0]
     assert (rule, via) == ("summary", "tray") and fired >= before
     controller.timer.stop()
     window.close()

@@ -48,8 +48,8 @@ def truncated_db(db: Path) -> None:
 # What the cause must say (lower case), whatever the store's exact wording.
 CASES = {
     "garbage": (garbage_db, ("not a database",)),
-    "newer": (newer_db, ("99", "newer", f"({SCHEMA_VERSION})")),
-    "truncated": (truncated_db, ("malformed",)),
+    "newer": (newer_db, ("99", "newer", f"knows {SCHEMA_VERSION}")),
+    "truncated": (truncated_db, ("damaged", "truncated")),
 }
 
 
@@ -113,7 +113,7 @@ def test_move_aside_leaves_a_working_app_on_a_fresh_database(
     window.show()
     window.start()
     qtbot.waitUntil(lambda: window.import_finished_count == 1, timeout=60_000)
-    stored = window.read().execute("SELECT COUNT(*) FROM events").fetchone()[0]
+    stored = window.read().conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
     assert stored > 0 and f"{stored:,} usage records read" in window.status.text()
     window.close()
 
