@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 
 from tracker.cli.args import day
 from tracker.cli.table import render_table, tokens
+from tracker.cli.terminal import printable, say
 from tracker.core.errors import UsageError
 from tracker.core.tasks import CATEGORIES, MAPPABLE, NewTask
 from tracker.services.context import Context
@@ -96,7 +96,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
             raise UsageError(f"no session {args.session!r}; 'tokenworth usage session' lists them")
         for source in sources:
             set_manual_link(conn, source, args.session, args.id, linked=not args.unlink)
-        print(f"session {args.session} {'unlinked from' if args.unlink else 'linked to'} task {args.id}")
+        print(printable(f"session {args.session} {'unlinked from' if args.unlink else 'linked to'} task {args.id}"))
         return 0
     tz = ctx.timezone(args.timezone)
     rows = list_tasks(conn, tz, ctx.price_overrides(), args.since, args.until)
@@ -126,7 +126,7 @@ def _import(ctx: Context, conn: Any, args: argparse.Namespace, now_ms: int) -> i
     from tracker.services.tasks import import_task_file
 
     if not args.file.is_file():
-        raise UsageError(f"no file {args.file}")
+        raise UsageError(f"no file {args.file}")  # shown through printable(), as every message
     mapping = None
     if args.map:
         try:
@@ -144,9 +144,9 @@ def _import(ctx: Context, conn: Any, args: argparse.Namespace, now_ms: int) -> i
     if (args.format == "csv" or args.mapping or args.map) and not mapping:
         raise UsageError("a generic CSV needs --map FIELD=COLUMN,... (at least title=…) or --mapping NAME")
     result = import_task_file(ctx, conn, args.file, args.format or ("csv" if mapping else None), mapping, now_ms)
-    print(f"{args.file}: {result.format}: {result.new} new task(s), {result.updated} updated")
+    print(printable(f"{args.file}: {result.format}: {result.new} new task(s), {result.updated} updated"))
     for row, reason in result.bad_rows[:20]:
-        print(f"tokenworth: {args.file}: row {row}: {reason}", file=sys.stderr)
+        say(f"{args.file}: row {row}: {reason}")
     if len(result.bad_rows) > 20:
-        print(f"tokenworth: … and {len(result.bad_rows) - 20} more bad rows", file=sys.stderr)
+        say(f"… and {len(result.bad_rows) - 20} more bad rows")
     return 1 if result.bad_rows else 0
