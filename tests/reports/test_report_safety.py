@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
+import socket
+import stat
 import subprocess
 import sys
+import threading
 import zipfile
 from pathlib import Path
 
@@ -175,3 +179,25 @@ def test_pdf_success_still_says_its_pages(hostile: None, cli: CliRunner, tmp_pat
     proc = _report(cli, "pdf", tmp_path / "ok.pdf")
     assert (tmp_path / "ok.pdf").read_bytes().startswith(b"%PDF")
     assert "page(s)" in proc.stderr and "QPainter" not in proc.stderr and "propagateSizeHints" not in proc.stderr
+
+
+def test_a_pipe_or_dev_stdout_is_written_in_place_not_replaced(hostile: None, cli: CliRunner, tmp_path: Path) -> None:
+    os.mkfifo(fifo := tmp_path / "pipe")
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    _report(cli, "json", fifo)
+    reader.join(timeout=60)
+    assert json.loads(got[0])["audience"] == "detailed" and stat.S_ISFIFO(fifo.lstat().st_mode)
+    for fmt in ("pdf", "md", "csv"):
+        (null_link := tmp_path / f"stdout.{fmt}.zip").symlink_to(os.devnull)  # like /dev/stdout -> /proc/self/fd/1
+        proc = _report(cli, fmt, null_link)
+        assert proc.stderr.count("page(s)") == (fmt == "pdf") and null_link.is_symlink()
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def test_a_socket_or_other_special_file_is_refused(hostile: None, cli: CliRunner, tmp_path: Path) -> None:
+    with socket.socket(socket.AF_UNIX) as s:
+        s.bind(str(sock := tmp_path / "s"))
+        proc = _report(cli, "md", sock, check_rc=None)
+    assert proc.returncode == 3 and proc.stderr == f"tokenworth: cannot write {sock}: it is not a regular file\n"

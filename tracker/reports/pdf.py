@@ -26,9 +26,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QApplication
 
-from tracker.core.atomic_write import atomic_path
 from tracker.core.errors import OutputError
 from tracker.reports.charts import WeeklyWorkChart
+from tracker.reports.output import output_path
 from tracker.reports.text_formats import methods
 from tracker.services.report import Report
 from tracker.services.usage import money
@@ -265,7 +265,7 @@ def render_pdf(r: Report, page_size: str | None = None) -> tuple[bytes, int]:
 def write_pdf(r: Report, out: Path, page_size: str | None = None) -> int:
     """Write the PDF atomically (a failure leaves the previous file as it was); returns the page
     count. ``OutputError`` when it cannot be drawn or written."""
-    with atomic_path(out, require_content=True) as tmp:
+    with output_path(out, require_content=True) as tmp:
         data, pages = render_pdf(r, page_size)
         tmp.write_bytes(data)
     return pages

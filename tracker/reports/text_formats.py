@@ -9,9 +9,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from tracker.core import atomic_write
 from tracker.core.errors import OutputError
 from tracker.reports.escaping import csv_cell, md_link, md_text
+from tracker.reports.output import output_path
 from tracker.services.report import Report
 from tracker.services.usage import money, totals_json
 
@@ -49,11 +49,16 @@ def methods(r: Report) -> dict[str, Any]:
 
 def write_json(r: Report, out: Path) -> None:
     """Write atomically: a failed write leaves the previous file as it was (``OutputError``)."""
-    atomic_write.write_text(out, json.dumps(report_json(r), indent=2, ensure_ascii=False) + "\n")
+    _write(out, json.dumps(report_json(r), indent=2, ensure_ascii=False) + "\n")
 
 
 def write_markdown(r: Report, out: Path) -> None:
-    atomic_write.write_text(out, markdown(r))
+    _write(out, markdown(r))
+
+
+def _write(out: Path, text: str, *, streams: bool = True) -> None:
+    with output_path(out, streams=streams) as tmp:
+        tmp.write_text(text, encoding="utf-8")
 
 
 def csv_tables(r: Report) -> dict[str, list[list[Any]]]:
@@ -88,7 +93,7 @@ def write_csv(r: Report, out: Path) -> list[Path]:
         files[f"{name}.csv"] = buf.getvalue()
     if out.suffix == ".zip":
         # The zip is closed (written whole) before the temporary file is renamed into place.
-        with atomic_write.atomic_path(out, require_content=True) as tmp, zipfile.ZipFile(tmp, "w") as z:
+        with output_path(out, require_content=True) as tmp, zipfile.ZipFile(tmp, "w") as z:
             for name, text in files.items():
                 z.writestr(name, text, zipfile.ZIP_DEFLATED)
         return [out]
@@ -99,7 +104,7 @@ def write_csv(r: Report, out: Path) -> list[Path]:
     except OSError as exc:
         raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from exc
     for name, text in files.items():
-        atomic_write.write_text(out / name, text)
+        _write(out / name, text, streams=False)  # a pipe planted in a shared folder is refused
     return [out / n for n in files]
 
 
