@@ -140,3 +140,15 @@ def test_help_documents_the_exit_codes(cli: CliRunner) -> None:
         assert text in out
     readme = (REPO / "README.md").read_text()
     assert "`3` failure, nothing changed" in readme
+
+
+def test_the_cli_modules_load_no_qt() -> None:
+    """The PDF's QApplication belongs to reports/pdf.py; the CLI layer stays Qt-free."""
+    script = (
+        "import sys, pkgutil, importlib, tracker.cli\n"
+        "for m in pkgutil.iter_modules(tracker.cli.__path__):\n"
+        "    importlib.import_module('tracker.cli.' + m.name)\n"
+        "print(sorted(n for n in sys.modules if n.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6')))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert proc.stdout.strip() == "[]", proc.stderr
