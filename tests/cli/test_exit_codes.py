@@ -5,15 +5,18 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO, CliRunner, install_fixture_logs
+from tracker.cli.args import day
 from tracker.cli.main import EXIT_FAILURE, EXIT_INTERRUPTED, guarded
 from tracker.core.errors import OutputError, UsageError
 from tracker.core.paths import DataPaths
@@ -152,3 +155,13 @@ def test_the_cli_modules_load_no_qt() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert proc.stdout.strip() == "[]", proc.stderr
+
+
+def test_date_arguments_say_what_is_wrong() -> None:
+    with pytest.raises(argparse.ArgumentTypeError, match="2025-13-01 is not a day of the calendar"):
+        day("2025-13-01")
+    with pytest.raises(argparse.ArgumentTypeError, match="expected a date as YYYY-MM-DD, got 'yesterday'"):
+        day("yesterday")
+    with pytest.raises(argparse.ArgumentTypeError, match=r"outside the dates Tokenworth handles \(0001-01-02 to"):
+        day("0001-01-01")
+    assert day("9999-12-30") == date(9999, 12, 30) and day("0001-01-02") == date(1, 1, 2)
