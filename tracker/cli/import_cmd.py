@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from tracker.cli.progress import Progress
+from tracker.cli.terminal import printable, say
 from tracker.services.context import Context
 from tracker.services.importer import ImportSummary, run_import
 
@@ -29,12 +29,9 @@ def report_problems(summary: ImportSummary) -> None:
     """Tell the user, on stderr, what was skipped and where to look."""
     for s in summary.sources.values():
         for error in s.errors[:10]:
-            print(f"tokenworth: {error}", file=sys.stderr)
+            say(error)
         if s.skipped:
-            print(
-                f"tokenworth: {s.name}: skipped {s.skipped:,} unusable line(s); 'tokenworth sources' lists them",
-                file=sys.stderr,
-            )
+            say(f"{s.name}: skipped {s.skipped:,} unusable line(s); 'tokenworth sources' lists them")
 
 
 def handle(ctx: Context, args: argparse.Namespace) -> int:
@@ -46,7 +43,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         repos = import_git(ctx, store)
     for r in repos:
         if r.error:
-            print(f"tokenworth: git: {r.error}", file=sys.stderr)
+            say(f"git: {r.error}")
     if args.json:
         import json
 
@@ -79,5 +76,5 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
                 f"{s.events_read:,} usage record(s) in {s.new_lines:,} new line(s)"
             )
         for r in repos:
-            print(f"git {r.repo}: {r.commits_read} new commit(s), {r.tasks_new} new task(s)")
+            print(printable(f"git {r.repo}: {r.commits_read} new commit(s), {r.tasks_new} new task(s)"))
     return 1 if summary.skipped or any(r.error for r in repos) else 0

@@ -1,29 +1,58 @@
-"""Argument parsing and dispatch. Exit codes: 0 ok, 1 partial (input skipped), 2 usage error."""
+"""Argument parsing and dispatch.
+
+Exit codes (also in ``--help`` and the README):
+0 ok · 1 done, some input skipped · 2 usage error · 3 failure, nothing changed · 130 interrupted.
+
+Every failure is one line on stderr starting ``tokenworth:``; an unexpected exception is logged
+with its traceback (``tracker`` logger, to the log file in the data folder) and named in that line.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
 import os
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import FrameType
+from typing import NoReturn
 
+from tracker.cli.terminal import say
 from tracker.core.errors import SettingError, TokenworthError, UsageError
-from tracker.core.paths import DATA_DIR_ENV, resolve_data_paths
+from tracker.core.paths import DATA_DIR_ENV, DataPaths, resolve_data_paths
 
-if TYPE_CHECKING:
-    from tracker.services.context import Context
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_FAILURE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
-EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+EXIT_CODES = """exit codes:
+  0 ok
+  1 done, some input skipped (see 'tokenworth sources')
+  2 usage error (a bad argument; nothing was done)
+  3 failure, nothing changed (an output or the store could not be written or read)
+  130 interrupted (Ctrl+C or SIGTERM; nothing is left half-written)"""
+
+log = logging.getLogger("tracker")
+log.addHandler(logging.NullHandler())  # tracebacks go to the log file's handler, never to stderr
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line (and exit 2), not the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        say(f"{message} (see '{self.prog} --help')")
+        sys.exit(EXIT_USAGE)
 
 
 def build_parser() -> argparse.ArgumentParser:
     from tracker.cli import config_cmd, import_cmd, report_cmd, sources_cmd, task_cmd, usage_cmd
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="tokenworth",
         description="What your AI tokens were worth. With no command, opens the app.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--data-dir",
@@ -41,10 +70,52 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def make_context(args: argparse.Namespace) -> Context:
-    from tracker.services.context import Context
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a service manager, ``kill``) ends the command like Ctrl+C: transactions roll
+    back and atomic writes remove their temporary files on the way out."""
 
-    return Context(resolve_data_paths(args.data_dir), Path.home(), dict(os.environ))
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals to whoever owns it
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _cause(exc: BaseException) -> str:
+    first = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {first[0]}" if first else type(exc).__name__
+
+
+def guarded(what: str, paths: DataPaths, call: Callable[[], int]) -> int:
+    """Run one command; turn whatever it raises into one line on stderr and an exit code."""
+    try:
+        with sigterm_as_interrupt():
+            return int(call())
+    except (UsageError, SettingError) as exc:
+        say(str(exc))
+        return EXIT_USAGE
+    except TokenworthError as exc:  # OutputError, StoreError and the rest: it failed, nothing changed
+        say(str(exc))
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        say("interrupted")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # output piped into head & co.: they have what they wanted
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return EXIT_OK
+    except Exception as exc:
+        log.exception("%s failed", what)
+        say(f"{what} failed: {_cause(exc)} (details in {paths.log})")
+        return EXIT_FAILURE
 
 
 def run(argv: Sequence[str]) -> int:
@@ -53,19 +124,23 @@ def run(argv: Sequence[str]) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_OK
-    try:
-        ctx = make_context(args)
-        from tracker.core.logs import setup_logging  # deferred, as the commands are: --help stays light
+    what = " ".join(str(x) for x in (args.command, getattr(args, "verb", None) or getattr(args, "period", None)) if x)
 
-        setup_logging(ctx.paths)
+    try:
+        paths = resolve_data_paths(args.data_dir)
+    except (OSError, RuntimeError) as exc:  # an unresolvable path (a symlink loop)
+        say(f"cannot use the data folder {args.data_dir}: {exc}")
+        return EXIT_FAILURE
+
+    def command() -> int:
+        from tracker.core.logs import setup_logging  # deferred, as the commands are: --help stays light
+        from tracker.services.context import Context
+
+        paths.ensure()  # a data folder that cannot be made is one clear error, before anything reads it
+        setup_logging(paths)
+        ctx = Context(paths, Path.home(), dict(os.environ))
         for problem in ctx.settings.problems:
-            print(f"tokenworth: {problem}", file=sys.stderr)
+            say(problem)
         return int(args.handler(ctx, args))
-    except (UsageError, SettingError) as exc:
-        print(f"tokenworth: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except TokenworthError as exc:
-        print(f"tokenworth: {exc}", file=sys.stderr)
-        return EXIT_PARTIAL
-    except BrokenPipeError:
-        return EXIT_OK
+
+    return guarded(what, paths, command)

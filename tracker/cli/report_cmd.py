@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from tracker.cli.args import day
+from tracker.cli.terminal import printable, say
 from tracker.core.errors import UsageError
 from tracker.services.context import Context
 
@@ -53,28 +52,17 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
 
         write_json(report, out)
     elif args.format == "md":
-        from tracker.reports.text_formats import markdown
+        from tracker.reports.text_formats import write_markdown
 
-        out.write_text(markdown(report), encoding="utf-8")
+        write_markdown(report, out)
     elif args.format == "csv":
         from tracker.reports.text_formats import write_csv
 
         write_csv(report, out)
     else:
-        pages = _pdf(report, out, args.page_size)
-        print(f"{out}: {pages} page(s), {report.period_label}", file=sys.stderr)
-    print(out)
+        from tracker.reports.pdf import write_pdf  # Qt: loaded only for a PDF
+
+        pages = write_pdf(report, out, args.page_size)
+        say(f"{out}: {pages} page(s), {report.period_label}")
+    print(printable(str(out)))
     return 0
-
-
-def _pdf(report: Any, out: Path, page_size: str | None) -> int:
-    if not os.environ.get("QT_QPA_PLATFORM"):
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a report needs no screen, whether or not there is one
-        os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")  # the offscreen plugin's chatter
-    from PySide6.QtWidgets import QApplication
-
-    from tracker.reports.pdf import write_pdf
-
-    app = QApplication.instance() or QApplication(["tokenworth-report"])
-    del app
-    return write_pdf(report, out, page_size)

@@ -8,8 +8,9 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
+from tracker.cli.terminal import printable
 from tracker.services.context import Context
-from tracker.services.sources_status import source_statuses
+from tracker.services.sources_status import SourceStatus, source_statuses
 
 
 def register(sub: Any) -> None:
@@ -30,24 +31,31 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         print(json.dumps([asdict(s) for s in statuses], indent=2, ensure_ascii=False))
         return 0
     for s in statuses:
-        state = "on" if s.enabled else f"off (sources.{s.name}.enabled)"
-        print(f"{s.label} [{s.name}] — {state}")
-        if s.found:
-            for root in s.found:
-                print(f"  found: {root}")
-        else:
-            print(f"  no logs found under {', '.join(s.roots)}")
-        print(f"  files: {s.files:,}   usage records: {s.events:,}   last import: {_when(s.last_import_ms)}")
-        if s.skipped_lines:
-            print(f"  skipped lines: {s.skipped_lines:,} (first ones below)")
-            for path, line_no, reason in s.skipped_first:
-                print(f"    {path}:{line_no}: {reason}")
-        for what, count in s.ignored.items():
-            print(f"  ignored: {what} ({count:,} line(s))")
-        for error in s.errors[:10]:
-            print(f"  error: {error}")
-        print()
-    print(f"Data folder: {ctx.paths.root}")
+        _print_status(s)
+    print(printable(f"Data folder: {ctx.paths.root}"))
     print("Stored: usage metadata only (tokens, model, time, session, project path); never prompts or code.")
     print(f"log: {ctx.paths.log}")
     return 0
+
+
+def _print_status(s: SourceStatus) -> None:
+    def out(text: str = "") -> None:
+        print(printable(text))  # paths, reasons and errors come from the disk and the logs
+
+    state = "on" if s.enabled else f"off (sources.{s.name}.enabled)"
+    out(f"{s.label} [{s.name}] — {state}")
+    if s.found:
+        for root in s.found:
+            out(f"  found: {root}")
+    else:
+        out(f"  no logs found under {', '.join(s.roots)}")
+    out(f"  files: {s.files:,}   usage records: {s.events:,}   last import: {_when(s.last_import_ms)}")
+    if s.skipped_lines:
+        out(f"  skipped lines: {s.skipped_lines:,} (first ones below)")
+        for path, line_no, reason in s.skipped_first:
+            out(f"    {path}:{line_no}: {reason}")
+    for what, count in s.ignored.items():
+        out(f"  ignored: {what} ({count:,} line(s))")
+    for error in s.errors[:10]:
+        out(f"  error: {error}")
+    out()

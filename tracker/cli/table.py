@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from tracker.cli.terminal import printable
+
 
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, right: Sequence[int] = ()) -> str:
-    """Columns padded to fit; the columns in ``right`` (numbers) are right-aligned."""
+    """Columns padded to fit; the columns in ``right`` (numbers) are right-aligned. Cells come
+    from logs and commits, so control characters are shown escaped (``printable``)."""
+    headers = [printable(h) for h in headers]
+    rows = [[printable(c) for c in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):

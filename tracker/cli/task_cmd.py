@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracker.cli.args import day
 from tracker.cli.table import render_table, tokens
+from tracker.cli.terminal import printable, say
 from tracker.core.errors import UsageError
 from tracker.core.setting_types import BadValueError
 from tracker.core.settings_schema import CSV_MAPPINGS
@@ -91,7 +91,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     if args.verb == "link":
         link_session(store, args.session, args.id, linked=not args.unlink)
-        print(f"session {args.session} {'unlinked from' if args.unlink else 'linked to'} task {args.id}")
+        print(printable(f"session {args.session} {'unlinked from' if args.unlink else 'linked to'} task {args.id}"))
         return 0
     tz = ctx.timezone(args.timezone)
     rows = list_tasks(store, tz, ctx.price_overrides(), args.since, args.until)
@@ -121,7 +121,7 @@ def _import(ctx: Context, store: Store, args: argparse.Namespace, now_ms: int) -
     from tracker.services.tasks import import_task_file
 
     if not args.file.is_file():
-        raise UsageError(f"no file {args.file}")
+        raise UsageError(f"no file {args.file}")  # shown through printable(), as every message
     mapping = None
     if args.map:
         try:
@@ -139,9 +139,9 @@ def _import(ctx: Context, store: Store, args: argparse.Namespace, now_ms: int) -
     if (args.format == "csv" or args.mapping or args.map) and not mapping:
         raise UsageError("a generic CSV needs --map FIELD=COLUMN,... (at least title=…) or --mapping NAME")
     result = import_task_file(ctx, store, args.file, args.format or ("csv" if mapping else None), mapping, now_ms)
-    print(f"{args.file}: {result.format}: {result.new} new task(s), {result.updated} updated")
+    print(printable(f"{args.file}: {result.format}: {result.new} new task(s), {result.updated} updated"))
     for row, reason in result.bad_rows[:20]:
-        print(f"tokenworth: {args.file}: row {row}: {reason}", file=sys.stderr)
+        say(f"{args.file}: row {row}: {reason}")
     if len(result.bad_rows) > 20:
-        print(f"tokenworth: … and {len(result.bad_rows) - 20} more bad rows", file=sys.stderr)
+        say(f"… and {len(result.bad_rows) - 20} more bad rows")
     return 1 if result.bad_rows else 0

@@ -12,6 +12,7 @@ import msgspec
 from tracker.cli.args import day
 from tracker.cli.import_cmd import import_now, report_problems
 from tracker.cli.table import render_table, tokens
+from tracker.cli.terminal import printable, say
 from tracker.core.errors import UsageError
 from tracker.services.context import Context
 from tracker.services.usage import (
@@ -60,7 +61,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         report_problems(summary)
         status = 1 if summary.skipped else 0
     for warning in warnings:
-        print(f"tokenworth: warning: {warning}", file=sys.stderr)
+        say(f"warning: {warning}")
     sys.stdout.buffer.write(body)
     sys.stdout.flush()
     return status
@@ -136,7 +137,7 @@ def render_human(report: UsageReport) -> str:
         )
     n = len(headers)
     table = render_table(headers, rows, right=range(n - 6, n))
-    notes = [f"Times in {report.query.timezone}. Prices: {report.price_source}."]
+    notes = [printable(f"Times in {report.query.timezone}. Prices: {report.price_source}.")]
     if report.unpriced:
         notes.append("* includes tokens of models with no known price (not in the cost).")
     return table + "\n\n" + "\n".join(notes)

@@ -8,8 +8,10 @@ data folder (a first import, another profile, ``--data-dir``) does not load the 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -17,6 +19,7 @@ import msgspec
 
 CACHE_DIR_ENV = "TOKENWORTH_CACHE_DIR"
 _entries = msgspec.msgpack.Decoder(dict[str, bytes])
+PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600  # the models a user prices say what they use
 
 
 def cache_dir(env: Mapping[str, str] = os.environ) -> Path:
@@ -44,9 +47,15 @@ def add(catalog: str, fresh: Mapping[str, bytes]) -> None:
     path = _file(catalog)
     merged = {**load(catalog), **fresh}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+        if stat.S_IMODE(path.parent.stat().st_mode) & 0o077:
+            with contextlib.suppress(OSError):  # a folder we may not own (TOKENWORTH_CACHE_DIR)
+                os.chmod(path.parent, PRIVATE_DIR)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(msgspec.msgpack.encode(merged))
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+        os.fchmod(fd, PRIVATE_FILE)  # a stale temp file of an older version may be 0644
+        with os.fdopen(fd, "wb") as f:
+            f.write(msgspec.msgpack.encode(merged))
         os.replace(tmp, path)  # readers see the old or the new file, never half of one
     except OSError:
         pass

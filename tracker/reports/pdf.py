@@ -3,6 +3,8 @@ pyqtgraph code as the app, rendered as vectors so it stays sharp in print."""
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Callable
 from decimal import Decimal
 from html import escape
@@ -10,11 +12,23 @@ from pathlib import Path
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtCore import (
+    QBuffer,
+    QIODevice,
+    QMarginsF,
+    QMessageLogContext,
+    QRectF,
+    QSizeF,
+    Qt,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QApplication
 
+from tracker.core.errors import OutputError
 from tracker.reports.charts import WeeklyWorkChart
+from tracker.reports.output import output_path
 from tracker.reports.text_formats import methods
 from tracker.services.report import Report
 from tracker.services.usage import money
@@ -207,21 +221,54 @@ def paint_report(r: Report, painter: QPainter, width: float, height: float, new_
     return pages
 
 
-def write_pdf(r: Report, out: Path, page_size: str | None = None) -> int:
-    """Write the PDF; returns the number of pages."""
-    if QApplication.instance() is None:
-        raise RuntimeError("write_pdf needs a QApplication (the CLI creates an offscreen one)")
-    writer = QPdfWriter(str(out))
+def _qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    logging.getLogger("tracker.qt").debug("%s", message)  # the offscreen plugin's chatter is no news
+
+
+def ensure_app() -> QApplication:
+    """The running QApplication, or an offscreen one for a report drawn without a window (the
+    CLI, a cron job, a machine without a screen); its Qt messages go to the log, not stderr."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    if not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a report needs no screen, whether or not there is one
+    qInstallMessageHandler(_qt_message)
+    return QApplication(["tokenworth-report"])
+
+
+def render_pdf(r: Report, page_size: str | None = None) -> tuple[bytes, int]:
+    """The PDF's bytes and its page count; ``OutputError`` if Qt could not draw it."""
+    app = ensure_app()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)  # in memory: the file is written by Python, which sees every error
     writer.setResolution(RESOLUTION)
     writer.setPageLayout(page_layout(page_size))
     writer.setTitle(f"AI usage and outcomes, {r.period_label}")
     writer.setCreator("Tokenworth")
-    painter = QPainter(writer)
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise OutputError("cannot draw the PDF: Qt could not start painting")
     try:
         page = QRectF(writer.pageLayout().paintRectPixels(RESOLUTION))
-        return paint_report(r, painter, page.width(), page.height(), writer.newPage)
+        pages = paint_report(r, painter, page.width(), page.height(), writer.newPage)
     finally:
-        painter.end()
+        ended = painter.end()
+    data = bytes(buffer.data().data())
+    del app
+    if not ended or not data.startswith(b"%PDF"):
+        raise OutputError("cannot draw the PDF: Qt produced no document")
+    return data, pages
+
+
+def write_pdf(r: Report, out: Path, page_size: str | None = None) -> int:
+    """Write the PDF atomically (a failure leaves the previous file as it was); returns the page
+    count. ``OutputError`` when it cannot be drawn or written."""
+    with output_path(out, require_content=True) as tmp:
+        data, pages = render_pdf(r, page_size)
+        tmp.write_bytes(data)
+    return pages
 
 
 def preview_pages(r: Report, page_size: str | None = None, scale: float = 1.0) -> list[QImage]:

@@ -9,6 +9,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from tracker.core.errors import OutputError
+from tracker.reports.escaping import csv_cell, md_link, md_text
+from tracker.reports.output import output_path
 from tracker.services.report import Report
 from tracker.services.usage import money, totals_json
 
@@ -45,7 +48,17 @@ def methods(r: Report) -> dict[str, Any]:
 
 
 def write_json(r: Report, out: Path) -> None:
-    out.write_text(json.dumps(report_json(r), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    """Write atomically: a failed write leaves the previous file as it was (``OutputError``)."""
+    _write(out, json.dumps(report_json(r), indent=2, ensure_ascii=False) + "\n")
+
+
+def write_markdown(r: Report, out: Path) -> None:
+    _write(out, markdown(r))
+
+
+def _write(out: Path, text: str, *, streams: bool = True) -> None:
+    with output_path(out, streams=streams) as tmp:
+        tmp.write_text(text, encoding="utf-8")
 
 
 def csv_tables(r: Report) -> dict[str, list[list[Any]]]:
@@ -68,31 +81,39 @@ def csv_tables(r: Report) -> dict[str, list[list[Any]]]:
 
 
 def write_csv(r: Report, out: Path) -> list[Path]:
-    """``out.zip``: one zip of tables; otherwise a folder ``out`` with one CSV per table."""
+    """``out.zip``: one zip of tables; otherwise a folder ``out`` with one CSV per table.
+
+    Every file is written whole or not at all, and replaces (never follows) a link already
+    at its name. Text cells that a spreadsheet would run as a formula are quoted.
+    """
     files: dict[str, str] = {}
     for name, rows in csv_tables(r).items():
         buf = io.StringIO()
-        csv.writer(buf).writerows(rows)
+        csv.writer(buf).writerows([csv_cell(cell) for cell in row] for row in rows)
         files[f"{name}.csv"] = buf.getvalue()
     if out.suffix == ".zip":
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        # The zip is closed (written whole) before the temporary file is renamed into place.
+        with output_path(out, require_content=True) as tmp, zipfile.ZipFile(tmp, "w") as z:
             for name, text in files.items():
-                z.writestr(name, text)
+                z.writestr(name, text, zipfile.ZIP_DEFLATED)
         return [out]
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"cannot write {out}: it is a file, not a folder (name a .zip for one file)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from exc
     for name, text in files.items():
-        (out / name).write_text(text, encoding="utf-8")
+        _write(out / name, text, streams=False)  # a pipe planted in a shared folder is refused
     return [out / n for n in files]
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def markdown(r: Report) -> str:
+    """The report as Markdown; every text from tasks or logs is escaped (``md_text``), and only
+    http(s) and mailto links are links."""
     t = r.totals
     lines = [
-        f"# AI usage and outcomes, {r.period_label}",
+        f"# AI usage and outcomes, {md_text(r.period_label)}",
         "",
         f"- **Tasks completed:** {r.tasks_completed}",
         f"- **Hours saved (estimated):** {r.hours_saved:g}",
@@ -107,30 +128,33 @@ def markdown(r: Report) -> str:
         "",
     ]
     for o in r.outcomes:
-        impact = f": {_md(o.impact)}" if o.impact else ""
+        impact = f": {md_text(o.impact)}" if o.impact else ""
         saved = f" ({o.hours_saved:g} h saved)" if o.hours_saved else ""
-        lines.append(f"- **{_md(o.title)}**{impact}{saved}")
+        lines.append(f"- **{md_text(o.title)}**{impact}{saved}")
     if not r.outcomes:
         lines.append("No completed tasks in this period.")
-    lines += ["", "## Tasks", "", "| Task | Category | Completed | AI | Tokens | Cost | Impact |",
-              "|---|---|---|---|--:|--:|---|"]  # fmt: skip
+    lines += ["", "## Tasks", "", "| Task | Category | Completed | AI | Tokens | Cost | Impact | Links |",
+              "|---|---|---|---|--:|--:|---|---|"]  # fmt: skip
     for row in r.task_rows():
         ai = "yes" if row["ai_assisted"] else ""
+        links = ", ".join(md_link(link) for link in row["links"])
         lines.append(
-            f"| {_md(row['title'])} | {row['category']} | {row['completed'] or ''} | {ai}"
-            f" | {row['tokens']:,} | ${row['cost_usd']:,.2f} | {_md(row['impact'])} |"
+            f"| {md_text(row['title'])} | {md_text(row['category'])} | {row['completed'] or ''} | {ai}"
+            f" | {row['tokens']:,} | ${row['cost_usd']:,.2f} | {md_text(row['impact'])} | {links} |"
         )
     lines += ["", "## Spend by tool and model", "", "| | Tokens | Cost |", "|---|--:|--:|"]
     for name, v in [*sorted(r.by_tool.items()), *sorted(r.by_model.items())]:
-        lines.append(f"| {name} | {v.total_tokens:,} | ${money(v.cost_usd):,.2f} |")
+        lines.append(f"| {md_text(name)} | {v.total_tokens:,} | ${money(v.cost_usd):,.2f} |")
     m = methods(r)
-    lines += ["", "## Method", "", f"Sources: {', '.join(m['sources']) or 'none'}. Prices: {m['pricing']}. "
-              f"Times in {m['timezone']}. {m['estimated']}"]  # fmt: skip
+    sources = md_text(", ".join(m["sources"])) or "none"
+    lines += ["", "## Method", "", f"Sources: {sources}. Prices: {md_text(m['pricing'])}. "
+              f"Times in {md_text(m['timezone'])}. {m['estimated']}"]  # fmt: skip
     if r.unpriced:
         lines.append(
-            "Unpriced (tokens counted, cost unknown): " + ", ".join(f"{k} ({v:,})" for k, v in r.unpriced.items())
+            "Unpriced (tokens counted, cost unknown): "
+            + ", ".join(f"{md_text(k)} ({v:,})" for k, v in r.unpriced.items())
         )
     if r.redactions:
-        lines.append("Redacted: " + ", ".join(r.redactions) + ".")
+        lines.append("Redacted: " + md_text(", ".join(r.redactions)) + ".")
     lines += ["", f"Fingerprint (SHA-256 of the report's rows): `{r.fingerprint}`", ""]
     return "\n".join(lines)
