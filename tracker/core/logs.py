@@ -16,6 +16,7 @@ import os
 from importlib import metadata
 from pathlib import Path
 
+from tracker.core.errors import StoreError
 from tracker.core.paths import DataPaths
 
 ROOT = "tracker"
@@ -60,7 +61,7 @@ def setup_logging(paths: DataPaths, level: int = logging.INFO, max_bytes: int = 
         paths.ensure()
         handler = PrivateRotatingFileHandler(paths.log, maxBytes=max_bytes, backupCount=BACKUPS, encoding="utf-8")
         where: Path | None = paths.log
-    except OSError:
+    except (OSError, StoreError):  # ensure() names an unusable folder as a StoreError
         handler = logging.StreamHandler()  # stderr: the failure is still seen somewhere
         handler.setLevel(logging.WARNING)
         where = None
