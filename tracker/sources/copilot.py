@@ -17,8 +17,8 @@ informational. Copilot bills premium requests, not tokens: cost is API-equivalen
 
 The key is ``cp:<session>:<id>:<created_at>``: the row id alone is reused when the store
 is deleted and recreated, the creation time is not. Incremental: rows are only appended,
-so the largest id read is the mark; a store whose largest id is below the mark was
-replaced and is read from the start.
+so the largest id read is the mark, with that row's creation time; a store whose row at the
+mark is missing or was created at another time was recreated and is read from the start.
 
 ``session-state/<id>/events.jsonl`` is not read: its ``assistant.message`` events carry no
 input or cache counts and its ``session.shutdown`` rollups are per-session sums of these
@@ -45,6 +45,7 @@ EVENT_COLUMNS = (
 )  # fmt: skip
 SESSION_COLUMNS = ("cwd", "branch")
 MARK = "id"
+MARK_AT = "id_created_ms"  # the marked row's creation time: a recreated store does not match it
 
 
 class StoreReader:
@@ -53,32 +54,43 @@ class StoreReader:
     def read_database(
         self, db: sqlite3.Connection, path: Path, marks: Mapping[str, int], result: ReadResult
     ) -> dict[str, int]:
+        try:
+            return self._read(db, marks, result)
+        except sqlite3.Error as exc:  # not a database, or a corrupt one: report, keep the marks
+            result.error = f"cannot read the Copilot session store: {exc}"
+            return dict(marks)
+
+    def _read(self, db: sqlite3.Connection, marks: Mapping[str, int], result: ReadResult) -> dict[str, int]:
         columns = table_columns(db, EVENTS)
         if not {"id", "input_tokens", "output_tokens"} <= columns:
             return {}  # no usage table in this store (yet): nothing here
         after = marks.get(MARK, 0)
-        try:
-            (largest,) = db.execute(f"SELECT MAX(id) FROM {EVENTS}").fetchone()  # noqa: S608 - constant names
-            if not isinstance(largest, int) or largest < after:
-                after = 0  # the store was recreated: its ids started again
-            session_cols = table_columns(db, "sessions")
-            join = "id" in session_cols and "session_id" in columns
-            query = (
-                f"SELECT {select_list(columns, EVENT_COLUMNS, 'e.')}, "  # noqa: S608 - names from constants
-                f"{select_list(session_cols if join else frozenset(), SESSION_COLUMNS, 's.')} FROM {EVENTS} e "
-                + ('LEFT JOIN sessions s ON s."id" = e."session_id" ' if join else "")
-                + "WHERE e.id > ? ORDER BY e.id"
-            )
-            rows = db.execute(query, (after,)).fetchall()
-        except sqlite3.Error as exc:
-            result.error = f"cannot read the Copilot session store: {exc}"
-            return dict(marks)
-        mark = after
+        if after and _created_ms(db, columns, after) != marks.get(MARK_AT):
+            after = 0  # the store was recreated (its ids started again): read it all
+        session_cols = table_columns(db, "sessions")
+        join = "id" in session_cols and "session_id" in columns
+        query = (
+            f"SELECT {select_list(columns, EVENT_COLUMNS, 'e.')}, "  # noqa: S608 - names from constants
+            f"{select_list(session_cols if join else frozenset(), SESSION_COLUMNS, 's.')} FROM {EVENTS} e "
+            + ('LEFT JOIN sessions s ON s."id" = e."session_id" ' if join else "")
+            + "WHERE e.id > ? ORDER BY e.id"
+        )
+        rows = db.execute(query, (after,)).fetchall()
+        mark, mark_at = after, marks.get(MARK_AT, 0) if after else 0
         for row in rows:
-            mark = max(mark, row[0]) if isinstance(row[0], int) else mark
+            if isinstance(row[0], int) and row[0] > mark:
+                mark, mark_at = row[0], timestamp_ms(row[9]) or 0
             _add_row(row, result)
             result.lines_read += 1
-        return {MARK: mark}
+        return {MARK: mark, MARK_AT: mark_at} if mark else {}
+
+
+def _created_ms(db: sqlite3.Connection, columns: frozenset[str], rid: int) -> int:
+    """When row ``rid`` was created (0: no such row or no time), to tell this store from a new one."""
+    if "created_at" not in columns:
+        return 0
+    row = db.execute(f"SELECT created_at FROM {EVENTS} WHERE id = ?", (rid,)).fetchone()  # noqa: S608 - constant names
+    return (timestamp_ms(row[0]) or 0) if row else 0
 
 
 def _add_row(row: tuple[object, ...], result: ReadResult) -> None:

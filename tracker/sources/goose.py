@@ -78,12 +78,13 @@ class SessionsReader:
     def read_database(
         self, db: sqlite3.Connection, path: Path, marks: Mapping[str, int], result: ReadResult
     ) -> dict[str, int]:
-        columns = table_columns(db, "sessions")
-        if "id" not in columns:
-            return {}
         try:
-            rows = db.execute(f"SELECT {select_list(columns, COLUMNS)} FROM sessions ORDER BY rowid").fetchall()  # noqa: S608 - names from constants
-        except sqlite3.Error as exc:
+            columns = table_columns(db, "sessions")
+            if "id" not in columns:
+                return {}  # not (yet) a sessions database: nothing here
+            query = f"SELECT {select_list(columns, COLUMNS)} FROM sessions ORDER BY rowid"  # noqa: S608 - names from constants
+            rows = db.execute(query).fetchall()
+        except sqlite3.Error as exc:  # not a database, or a corrupt one
             result.error = f"cannot read the Goose sessions database: {exc}"
             return {}
         for line, row in enumerate(rows, 1):

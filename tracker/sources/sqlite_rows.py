@@ -20,11 +20,11 @@ MS_THRESHOLD = 10**10
 
 
 def table_columns(db: sqlite3.Connection, table: str) -> frozenset[str]:
-    """The columns ``table`` has; empty when there is no such table (or it cannot be read)."""
-    try:
-        rows = db.execute("SELECT name FROM pragma_table_info(?)", (table,)).fetchall()
-    except sqlite3.Error:
-        return frozenset()
+    """The columns ``table`` has; empty when there is no such table.
+
+    Raises ``sqlite3.Error`` when the file is not a readable database (the caller reports it).
+    """
+    rows = db.execute("SELECT name FROM pragma_table_info(?)", (table,)).fetchall()
     return frozenset(r[0] for r in rows if isinstance(r[0], str))
 
 

@@ -127,15 +127,15 @@ class ThreadsReader:
     def read_database(
         self, db: sqlite3.Connection, path: Path, marks: Mapping[str, int], result: ReadResult
     ) -> dict[str, int]:
-        columns = table_columns(db, "threads")
-        if not {"id", "data", "data_type", "updated_at"} <= columns:
-            return {}
         after = marks.get(MARK, 0)
         try:
+            columns = table_columns(db, "threads")
+            if not {"id", "data", "data_type", "updated_at"} <= columns:
+                return {}  # no threads table (yet): nothing here
             index = db.execute(
                 f"SELECT rowid, updated_at, {select_list(columns, ('created_at',))} FROM threads ORDER BY rowid"  # noqa: S608 - names from constants
             ).fetchall()
-        except sqlite3.Error as exc:
+        except sqlite3.Error as exc:  # not a database, or a corrupt one
             result.error = f"cannot read Zed's threads database: {exc}"
             return dict(marks)
         one_row = f"SELECT id, data_type, data, {select_list(columns, ('folder_paths',))} FROM threads WHERE rowid = ?"  # noqa: S608 - names from constants
