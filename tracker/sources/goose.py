@@ -67,11 +67,6 @@ def _model(raw: object) -> str:
         return ""
 
 
-def _positive(value: object) -> bool:
-    count = token_count(value)
-    return count is not None and count > 0
-
-
 class SessionsReader:
     """``SqliteReader`` for ``sessions.db``."""
 
@@ -95,10 +90,12 @@ class SessionsReader:
 
 def _add_session(line: int, row: tuple[Any, ...], result: ReadResult) -> None:
     sid, created, cwd, config, acc_in, acc_out, acc_total, last_in, last_out, last_total, cost = row
-    accumulated = any(_positive(v) for v in (acc_in, acc_out, acc_total))
+    # NULL or 0 everywhere: a session from before Goose accumulated (anything else, even a
+    # corrupt value, is the accumulated figure and is checked as such)
+    accumulated = any(v is not None and v != 0 for v in (acc_in, acc_out, acc_total))
     inp, out, total = (acc_in, acc_out, acc_total) if accumulated else (last_in, last_out, last_total)
     counts = [token_count(v) for v in (inp, out, total)]
-    if not any(counts):
+    if all(c == 0 for c in counts):
         result.ignore("goose session without usage")
         return
     ts = timestamp_ms(created)
