@@ -14,10 +14,12 @@ apart (``totalInputTokens`` = the three), output includes any thinking. ``credit
 charge for the request in dollars (Amp shows credit balances in $): the tool's cost.
 
 **Message usage, never the ledger as well.** Each assistant message with usage is one
-request, key ``amp:<thread id>:<messageId>``. A ledger event is read only for a message that
-has no usage of its own, under that message's key, so a request is never counted from both;
-a ledger event that names no message is read only in a thread with no message usage at all
-(key ``amp:<thread id>:ledger:<event id>``). A message usage without a timestamp is dated
+request, key ``amp:<thread id>:<messageId>``. A ledger event naming a message
+(``toMessageId``) is read only when that message has no usage of its own, under the
+message's key, so a request is never counted from both. A ledger event naming no message
+(a title or other side call) is its own request, key ``amp:<thread id>:ledger:<event id>``,
+unless it repeats a message's usage (same model, input and output: tokscale's match), which
+then counts it. A message usage without a timestamp is dated
 at the thread's ``created``. Amp records no project path; the project is left empty.
 """
 
@@ -86,7 +88,7 @@ class ThreadReader:
             return
         thread_id = text(thread.id) or path.stem
         created = timestamp_ms(thread.created)
-        counted: set[str] = set()
+        counted: dict[str, Fingerprint] = {}  # messageId -> its usage's fingerprint
         for line, msg in enumerate(_messages(thread.messages), 1):
             if msg.role != "assistant" or not isinstance(msg.usage, dict):
                 continue
@@ -102,7 +104,7 @@ class ThreadReader:
             if ts is None:
                 result.skip(line, "Amp message usage with an unreadable timestamp")
                 continue
-            counted.add(mid)
+            counted[mid] = _fingerprint(usage.get("model"), usage.get("inputTokens"), usage.get("outputTokens"))
             add_usage(
                 result, line, source=NAME, key=f"amp:{thread_id}:{mid}", session=thread_id, project="",
                 model=text(usage.get("model")), ts_ms=ts,
@@ -116,29 +118,39 @@ class ThreadReader:
             _ledger(events, thread_id, counted, result)
 
 
-def _ledger(events: list[Any], thread_id: str, counted: set[str], result: ReadResult) -> None:
+Fingerprint = tuple[str, object, object]  # model, input, output
+
+
+def _fingerprint(model: object, inp: object, out: object) -> Fingerprint:
+    return (text(model), inp, out)
+
+
+def _ledger(events: list[Any], thread_id: str, counted: dict[str, Fingerprint], result: ReadResult) -> None:
     """Ledger events for requests no message usage counts (see the module docstring)."""
-    any_message_usage = bool(counted)
+    unclaimed = list(counted.values())  # message usages a ledger event without a target may repeat
     for n, event in enumerate(events, 1):
         if not isinstance(event, dict):
             result.skip(n, "Amp ledger event that is not an object")
             continue
-        target = _message_id(event.get("toMessageId"))
-        if target and target in counted:
-            result.ignore("amp ledger event for a message with its own usage")
-            continue
-        if not target and any_message_usage:
-            result.ignore("amp ledger event naming no message, in a thread with message usage")
-            continue
-        key = f"amp:{thread_id}:{target}" if target else f"amp:{thread_id}:ledger:{_message_id(event.get('id'))}"
         tokens = event.get("tokens")
         if not isinstance(tokens, dict):
             result.skip(n, "Amp ledger event without tokens")
             continue
+        target = _message_id(event.get("toMessageId"))
+        if target in counted:
+            result.ignore("amp ledger event for a message with its own usage")
+            continue
+        if not target:
+            twin = _fingerprint(event.get("model"), tokens.get("input"), tokens.get("output"))
+            if twin in unclaimed:
+                unclaimed.remove(twin)
+                result.ignore("amp ledger event repeating a message's usage")
+                continue
         ts = timestamp_ms(event.get("timestamp"))
         if ts is None:
             result.skip(n, "Amp ledger event with an unreadable timestamp")
             continue
+        key = f"amp:{thread_id}:{target}" if target else f"amp:{thread_id}:ledger:{_message_id(event.get('id')) or n}"
         add_usage(
             result, n, source=NAME, key=key, session=thread_id, project="", model=text(event.get("model")),
             ts_ms=ts, input=tokens.get("input"), output=tokens.get("output"),
