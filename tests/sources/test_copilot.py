@@ -179,3 +179,19 @@ def test_roots_per_platform_and_copilot_home() -> None:
         assert spec_roots(SPEC, home, {}, platform=platform) == [home / ".copilot"]
         assert spec_roots(SPEC, home, {"COPILOT_HOME": "/data/cp"}, platform=platform) == [Path("/data/cp")]
     assert SPEC.api_equivalent_cost
+
+
+def test_an_older_store_without_the_newer_columns(tmp_path: Path) -> None:
+    path = tmp_path / "session-store.db"
+    with closing(sqlite3.connect(path)) as db, db:  # no copilot_usage_model, reasoning or sessions table
+        db.execute(
+            "CREATE TABLE assistant_usage_events (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT,"
+            " model TEXT, input_tokens INTEGER, output_tokens INTEGER, cache_read_tokens INTEGER,"
+            " cache_write_tokens INTEGER, created_at TEXT)"
+        )
+        db.execute(
+            "INSERT INTO assistant_usage_events VALUES (NULL, 's', 'gpt-4.1', 900, 50, 800, 0, '2026-07-01 12:34:56')"
+        )
+    r, marks = read_database(STORE, path)
+    assert [(e.model, e.input_tokens, e.cache_read_tokens, e.project) for e in r.events] == [("gpt-4.1", 100, 800, "")]
+    assert marks == {"id": 1, "id_created_ms": 1782909296000}

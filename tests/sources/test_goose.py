@@ -163,3 +163,19 @@ def test_roots_per_platform_and_goose_path_root() -> None:
     assert spec_roots(SPEC, home, {}, platform="win32") == [home / "AppData/Roaming/Block/goose/data"]
     for platform in ("linux", "darwin", "win32"):
         assert spec_roots(SPEC, home, {"GOOSE_PATH_ROOT": "/srv/g"}, platform=platform) == [Path("/srv/g/data")]
+
+
+def test_an_older_schema_without_accumulated_columns_reads_the_plain_ones(tmp_path: Path) -> None:
+    path = tmp_path / "sessions.db"
+    with closing(sqlite3.connect(path)) as db, db:  # a Goose from before the accumulated_* migration
+        db.execute(
+            "CREATE TABLE sessions (id TEXT PRIMARY KEY, description TEXT, working_dir TEXT, created_at TIMESTAMP,"
+            " total_tokens INTEGER, input_tokens INTEGER, output_tokens INTEGER, model_config_json TEXT)"
+        )
+        db.execute(
+            "INSERT INTO sessions VALUES ('20250101_1', 'x', '/w', '2025-01-01', 130, 100, 30, ?)", (config("gpt-4o"),)
+        )
+    r, _ = read_database(SESSIONS, path)
+    assert [(e.model, e.input_tokens, e.output_tokens, e.ts_ms) for e in r.events] == [
+        ("gpt-4o", 100, 30, 1735689600000)  # a bare date: midnight UTC
+    ]
