@@ -83,16 +83,20 @@ def test_only_threads_saved_since_the_mark_are_decompressed_and_a_growing_thread
     path = home_db(tmp_path)
     fixture(path)
     first, marks = read_database(THREADS, path)
-    assert marks == {"updated_ms": 1796058000000}  # T3's save, the latest
+    assert marks == {"updated_ms": 1796058000000, "rowid": 5}  # T3's save, the latest; five rows
     assert first.lines_read == 5
     save(path, T1, thread("2026-12-01T10:00:00Z", usage(9000, 4000, 2100, 150000)), folders="/home/dev/billing")
-    second, _ = read_database(THREADS, path, marks)
+    second, marks2 = read_database(THREADS, path, marks)
     assert second.lines_read == 2  # T1 saved again, and T3 at the mark itself; the rest not opened
     merged = dedup(first.events + second.events)
     t1 = merged[f"zed:{T1}"]
     assert (t1.input_tokens, t1.output_tokens, t1.cache_read_tokens) == (9000, 4000, 150000)
     assert t1.ts_ms == 1796054520000  # Zed keeps the first created_at: the thread stays on its day
     assert len(merged) == 4
+    # a thread migrated in later keeps its old updated_at: read because its row is new
+    save(path, "migrated", thread("2025-06-01T00:00:00Z", usage(70, 7)), folders=None)
+    third, _ = read_database(THREADS, path, marks2)
+    assert sorted(e.session_id for e in third.events) == sorted([T1, "migrated"])  # T1: saved at the mark
 
 
 saves = st.lists(st.tuples(st.integers(0, 2), st.integers(0, 4000), st.integers(0, 900)), min_size=1, max_size=10)

@@ -24,7 +24,9 @@ includes any reasoning.
 A thread is cumulative and its requests carry no times, so it is **one record per thread**,
 key ``zed:<thread id>``, dated at its ``created_at`` (``updated_at`` for rows from before that
 column); the store keeps the copy with the most tokens, so a growing thread updates its one
-row. Incremental: only rows whose ``updated_at`` is at or after the mark are decompressed.
+row. Incremental: only rows saved at or after the last ``updated_at`` read, and rows added
+since (a rowid above the last one: a thread migrated in with an old ``updated_at``), are
+decompressed.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from tracker.sources.sqlite_rows import select_list, table_columns, text, timest
 
 NAME = "zed"
 MARK = "updated_ms"
+ROW_MARK = "rowid"
 MAX_THREAD_BYTES = 256 * 1024 * 1024  # a decompressed thread above this is corrupt (or a bomb)
 CHUNK = 1024 * 1024
 TOKEN_FIELDS = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
@@ -127,7 +130,7 @@ class ThreadsReader:
     def read_database(
         self, db: sqlite3.Connection, path: Path, marks: Mapping[str, int], result: ReadResult
     ) -> dict[str, int]:
-        after = marks.get(MARK, 0)
+        after, last_row = marks.get(MARK, 0), marks.get(ROW_MARK, 0)
         try:
             columns = table_columns(db, "threads")
             if not {"id", "data", "data_type", "updated_at"} <= columns:
@@ -139,10 +142,11 @@ class ThreadsReader:
             result.error = f"cannot read Zed's threads database: {exc}"
             return dict(marks)
         one_row = f"SELECT id, data_type, data, {select_list(columns, ('folder_paths',))} FROM threads WHERE rowid = ?"  # noqa: S608 - names from constants
-        mark = after
+        mark, row_mark = after, last_row
         for rowid, updated, created in index:
             updated_ms = timestamp_ms(updated)
-            if updated_ms is not None and updated_ms < after:
+            row_mark = max(row_mark, rowid)
+            if updated_ms is not None and updated_ms < after and rowid <= last_row:
                 continue  # unchanged since the last read
             result.lines_read += 1
             try:
@@ -159,7 +163,7 @@ class ThreadsReader:
             _add_thread(rowid, ts, row, result)
             if updated_ms is not None:
                 mark = max(mark, updated_ms)
-        return {MARK: mark}
+        return {MARK: mark, ROW_MARK: row_mark}
 
 
 def _add_thread(line: int, ts: int, row: tuple[Any, ...], result: ReadResult) -> None:
