@@ -52,11 +52,13 @@ class _Ledger(msgspec.Struct):
 class _Thread(msgspec.Struct):
     id: Any = None
     created: Any = None
-    messages: Any = None
+    messages: msgspec.Raw = msgspec.field(default_factory=lambda: msgspec.Raw(b"[]"))
     usageLedger: Any = None  # noqa: N815
 
 
 _THREAD = msgspec.json.Decoder(_Thread)
+_RAW_LIST = msgspec.json.Decoder(list[msgspec.Raw])
+_MESSAGE = msgspec.json.Decoder(_Message)
 
 
 def _message_id(value: object) -> str:
@@ -67,13 +69,19 @@ def _message_id(value: object) -> str:
     return text(value)
 
 
-def _messages(raw: object) -> list[_Message]:
-    if not isinstance(raw, list):
-        return []
-    out = []
-    for item in raw:
-        if isinstance(item, dict):
-            out.append(_Message(item.get("role"), item.get("messageId"), item.get("usage")))
+def _messages(raw: msgspec.Raw) -> list[_Message | None]:
+    """Each message's role, id and usage; its content (prompts, replies) is never decoded.
+    None for an entry that is not a message object."""
+    try:
+        items = _RAW_LIST.decode(raw)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return []  # ``messages`` is not a list: no message usage
+    out: list[_Message | None] = []
+    for item in items:
+        try:
+            out.append(_MESSAGE.decode(item))
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            out.append(None)
     return out
 
 
@@ -90,7 +98,7 @@ class ThreadReader:
         created = timestamp_ms(thread.created)
         counted: dict[str, Fingerprint] = {}  # messageId -> its usage's fingerprint
         for line, msg in enumerate(_messages(thread.messages), 1):
-            if msg.role != "assistant" or not isinstance(msg.usage, dict):
+            if msg is None or msg.role != "assistant" or not isinstance(msg.usage, dict):
                 continue
             usage: dict[str, Any] = msg.usage
             if not any(k in usage for k in SPLIT):
@@ -100,7 +108,7 @@ class ThreadReader:
             if not mid:
                 result.skip(line, "Amp assistant message without a messageId")
                 continue
-            ts = timestamp_ms(usage.get("timestamp")) if "timestamp" in usage else created
+            ts = created if usage.get("timestamp") is None else timestamp_ms(usage["timestamp"])
             if ts is None:
                 result.skip(line, "Amp message usage with an unreadable timestamp")
                 continue
