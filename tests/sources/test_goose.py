@@ -179,3 +179,18 @@ def test_an_older_schema_without_accumulated_columns_reads_the_plain_ones(tmp_pa
     assert [(e.model, e.input_tokens, e.output_tokens, e.ts_ms) for e in r.events] == [
         ("gpt-4o", 100, 30, 1735689600000)  # a bare date: midnight UTC
     ]
+
+
+def test_an_imported_copy_carrying_the_original_totals_is_not_counted_again(tmp_path: Path) -> None:
+    path = create(tmp_path / "sessions.db")
+    # Goose's import_session: a new id and time, the exported session's accumulated_* carried over
+    copy = Session(
+        "20261202_1", A.working_dir, "2026-12-02 09:00:00", "anthropic", A.model_config, (0, 0, 0), A.accumulated
+    )
+    fresh = Session(
+        "20261202_2", A.working_dir, "2026-12-02 10:00:00", "anthropic", A.model_config, (0, 0, 0), (30, 20, 10)
+    )
+    add(path, [A, copy, fresh])
+    r, _ = read_database(SESSIONS, path)
+    assert [e.session_id for e in r.events] == [A.id, fresh.id]
+    assert r.ignored == {"goose session imported as a copy of another (same totals)": 1}

@@ -20,6 +20,11 @@ input is stored as Goose gives it — all of it at the fresh-input price, an upp
 ``accumulated_total - input - output``, when positive, is reasoning the provider reported
 apart from output (Gemini thoughts); it is added to output and kept as reasoning.
 
+``import_session`` (same file) creates a new session, new id and time, carrying the exported
+session's ``accumulated_*`` over (``copy_session`` does not copy them): a later row with the
+same folder, model and sums as an earlier one is that copy and is not counted again. (If
+either then grows, the copy's inherited part is counted twice; Goose keeps no link.)
+
 A session is cumulative and has no per-turn usage with times, so it is **one record per
 session**, dated at its ``created_at``: key ``gs:<id>:<created_at>`` (ids such as
 ``20261130_4`` repeat across databases, the creation time does not). Each read emits the
@@ -82,10 +87,25 @@ class SessionsReader:
         except sqlite3.Error as exc:  # not a database, or a corrupt one
             result.error = f"cannot read the Goose sessions database: {exc}"
             return {}
+        seen: set[tuple[Any, ...]] = set()
         for line, row in enumerate(rows, 1):
             result.lines_read += 1
+            copy = _import_fingerprint(row)
+            if copy is not None and copy in seen:
+                result.ignore("goose session imported as a copy of another (same totals)")
+                continue
+            if copy is not None:
+                seen.add(copy)
             _add_session(line, row, result)
         return {}
+
+
+def _import_fingerprint(row: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """What an imported copy shares with its original: folder, model and the three sums."""
+    _, _, cwd, config, acc_in, acc_out, acc_total, *_ = row
+    if not all(isinstance(v, int) and v > 0 for v in (acc_in, acc_out)):
+        return None
+    return (cwd, _model(config), acc_in, acc_out, acc_total)
 
 
 def _add_session(line: int, row: tuple[Any, ...], result: ReadResult) -> None:
