@@ -89,7 +89,7 @@ def test_block_decoding_reports_exactly_what_line_by_line_reading_does(
     """Whatever the lines and wherever the reads split them, decoding blocks of lines at once
     gives the same events, skips, ignored lines, line numbers and cursor as line by line."""
     from tracker.sources import jsonl
-    from tracker.sources.claude_code import SOURCE
+    from tracker.sources.claude_code import READER as SOURCE
 
     monkeypatch.setattr(jsonl, "CHUNK", chunk)
     f = tmp_path / "mix.jsonl"
@@ -102,7 +102,7 @@ def test_block_decoding_reports_exactly_what_line_by_line_reading_does(
 
 def test_a_block_with_a_bad_line_is_read_line_by_line(tmp_path: Path) -> None:
     from tracker.sources import jsonl
-    from tracker.sources.claude_code import SOURCE
+    from tracker.sources.claude_code import READER as SOURCE
 
     calls: list[int] = []
     real = jsonl._scan

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tracker.core.errors import SettingError
 from tracker.core.paths import DataPaths
 from tracker.core.timezones import get_zone, local_zone_name
 from tracker.services.importer import SourceConfig
@@ -39,10 +40,17 @@ class Context:
         return [self.connect() for _ in range(max((os.cpu_count() or 1) - 1, 0))][:3]
 
     def source_config(self) -> SourceConfig:
-        enabled = {name: bool(self.settings.get(f"sources.{name}.enabled")) for name in SOURCES}
-        extra = {
-            name: [Path(p).expanduser() for p in self.settings.get(f"sources.{name}.extra_paths")] for name in SOURCES
-        }
+        """Each registered source's settings; a source whose settings are not declared (yet)
+        is on, with no extra folders."""
+        enabled: dict[str, bool] = {}
+        extra: dict[str, list[Path]] = {}
+        for name in SOURCES:
+            try:
+                enabled[name] = bool(self.settings.get(f"sources.{name}.enabled"))
+                extra[name] = [Path(p).expanduser() for p in self.settings.get(f"sources.{name}.extra_paths")]
+            except SettingError:
+                enabled.setdefault(name, True)
+                extra.setdefault(name, [])
         return SourceConfig(enabled, extra)
 
     def timezone(self, flag: str | None = None) -> str:

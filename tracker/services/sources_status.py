@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tracker.services.context import Context
 from tracker.services.importer import source_roots
+from tracker.sources.discovery import part_folders
 from tracker.sources.registry import SOURCES
 
 SHOW_SKIPPED = 10
@@ -75,3 +77,41 @@ def source_statuses(ctx: Context, conn: sqlite3.Connection) -> list[SourceStatus
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class WatchFolder:
+    """A folder the log watcher watches (and every folder below it) for these file names."""
+
+    path: Path
+    patterns: tuple[str, ...]
+
+
+def watch_folders(ctx: Context) -> list[WatchFolder]:
+    """Where every enabled source's parts are looked for, each folder once, with the
+    patterns of all the parts found there (the GUI's watcher watches these)."""
+    config = ctx.source_config()
+    merged: dict[Path, list[str]] = {}
+    for name, spec in SOURCES.items():
+        if not config.is_enabled(name):
+            continue
+        for folder, part in part_folders(spec, source_roots(spec, ctx.home, ctx.env, config)):
+            patterns = merged.setdefault(folder, [])
+            patterns.extend(p for p in part.patterns if p not in patterns)
+    return [WatchFolder(path, tuple(patterns)) for path, patterns in merged.items()]
+
+
+def reading_line(ctx: Context) -> str:
+    """One line saying where usage is read from, or where nothing was found."""
+    parts = []
+    config = ctx.source_config()
+    for name, spec in SOURCES.items():
+        if not config.is_enabled(name):
+            continue
+        roots = source_roots(spec, ctx.home, ctx.env, config)
+        found = [str(r) for r in roots if r.is_dir()]
+        if found:
+            parts.append(f"{spec.label}: {', '.join(found)}")
+        else:
+            parts.append(f"no {spec.label} logs found under {', '.join(map(str, roots))}")
+    return "Reading " + " · ".join(parts) if parts else "All sources are off (Settings)."

@@ -1,15 +1,18 @@
-"""All sources Tokenworth knows, by name."""
+"""Every tool Tokenworth reads: one entry per source, by id.
+
+Adding a tool is one module exporting ``SPEC`` (see ``sources.spec``) and one line here;
+the importer, the watcher, ``--source``, the Sources page and the report derive from this.
+"""
 
 from __future__ import annotations
 
 from tracker.sources import claude_code, codex
-from tracker.sources.base import Source
+from tracker.sources.spec import SourceSpec
 
-SOURCES: dict[str, Source] = {
-    claude_code.NAME: claude_code.SOURCE,
-    codex.NAME: codex.SOURCE,
+SOURCES: dict[str, SourceSpec] = {
+    spec.id: spec
+    for spec in (
+        claude_code.SPEC,
+        codex.SPEC,
+    )
 }
-
-
-def get_source(name: str) -> Source:
-    return SOURCES[name]

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.services.context import Context
-from tracker.services.importer import ImportSummary, source_roots
+from tracker.services.importer import ImportSummary
+from tracker.services.sources_status import watch_folders
 from tracker.services.tasks import list_tasks
 from tracker.services.work_summary import build_work_summary
-from tracker.sources.registry import SOURCES
 from tracker.store.tasks import insert_task
 from tracker.ui.alerts_page import AlertsPage
 from tracker.ui.dashboard_page import DashboardPage
@@ -198,12 +198,7 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """First run and every launch: show what is stored, then import in the background."""
         self.refresh_current()
-        self.watcher.watch(
-            root
-            for name, source in SOURCES.items()
-            if self.ctx.source_config().is_enabled(name)
-            for root in source_roots(source, self.ctx.home, self.ctx.env, self.ctx.source_config())
-        )
+        self.watcher.watch(watch_folders(self.ctx))
         self.import_now()
 
     def import_now(self) -> None:
@@ -280,9 +275,5 @@ class MainWindow(QMainWindow):
                 bool(self.ctx.settings.get("app.autostart")), self.ctx.home, self.ctx.env, self.ctx.paths.root
             )
             self.refresh_current(data_changed=True)
-            self.watcher.watch(
-                root
-                for name, source in SOURCES.items()
-                for root in source_roots(source, self.ctx.home, self.ctx.env, self.ctx.source_config())
-            )
+            self.watcher.watch(watch_folders(self.ctx))
             QMessageBox.information(self, "Tokenworth", "Settings saved.")
