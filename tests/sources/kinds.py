@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.core.reading import ReadResult
+from tracker.core.records import UsageEvent
 from tracker.sources.document import decode_json
 from tracker.sources.normalize import add_usage
 from tracker.sources.spec import Kind, Part, Root, SourceSpec
@@ -35,6 +36,10 @@ class DocReader:
         for n, r in enumerate(doc["requests"], 1):
             if not isinstance(r, dict):
                 result.skip(n, "not a request")
+                continue
+            if r.get("unchecked"):  # a reader bug: past the range checks, straight to the store
+                ev = UsageEvent("doc-test", f"doc:{r['id']}", "s", "/p", "", "m", 1780000000000, r["in"], 1, 0, 0, 0, 0)
+                result.events.append(ev)
                 continue
             ts = usage_ts_ms(r.get("ts", T0))
             if ts is None:
@@ -87,6 +92,12 @@ DB_SPEC = SourceSpec(
     counts="Each request row, once per id.",
 )
 KINDS = {DOC_SPEC.id: DOC_SPEC, DB_SPEC.id: DB_SPEC}
+
+
+def write_doc_unchecked(path: Path, tokens: int) -> None:
+    """A document whose one request ``UncheckedDocReader`` stores without range checks."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'{{"requests": [{{"id": "{path.stem}", "in": {tokens}, "out": 1, "unchecked": true}}]}}')
 
 
 def create_db(path: Path, rows: list[tuple[str, int, int]], generation: int = 1) -> sqlite3.Connection:
