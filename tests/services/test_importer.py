@@ -389,3 +389,71 @@ def test_f6_an_unreadable_log_folder_is_reported(ctx: Context, home: Path, cli) 
     assert "-home-dev-locked" in cli("sources").stdout
     do_import(ctx)  # readable again: read, and the folder's error is gone
     assert ctx.connect().execute("SELECT COUNT(*) FROM files WHERE error IS NOT NULL").fetchone()[0] == 0
+
+
+# ---- migration 7: the tool's own cost, subscriptions, parts; old cursors ---------------------
+
+
+def test_tool_cost_and_subscription_are_stored_exactly(ctx: Context, home: Path) -> None:
+    import json
+
+    from tests.sources.kinds import KINDS
+
+    docs = home / ".kinds" / "docs"
+    docs.mkdir(parents=True)
+    requests = [
+        {"id": "paid", "in": 10, "out": 1, "cost": 0.012345},
+        {"id": "plan", "in": 20, "out": 2, "cost": 0, "sub": True},
+        {"id": "silent", "in": 30, "out": 3},
+        {"id": "absurd", "in": 40, "out": 4, "cost": 10**9},  # beyond any request: not a cost
+    ]
+    for i in range(3):  # three files: more than one worker batch
+        (docs / f"d{i}.json").write_text(json.dumps({"requests": requests if i == 0 else requests[i:]}))
+    expected = [("absurd", None, 0), ("paid", 12345, 0), ("plan", 0, 1), ("silent", None, 0)]
+    for workers in (1, 2):
+        other = Context(type(ctx.paths)(ctx.paths.root / f"w{workers}"), home, {})
+        conn = other.connect()
+        run_import(
+            conn, home=home, env={}, config=other.source_config(), sources=KINDS, workers=workers, parallel_min_bytes=0
+        )
+        got = conn.execute("SELECT dedup_key, tool_cost_micro, subscription FROM events").fetchall()
+        assert sorted(got) == sorted((dedup_digest(f"doc:{k}"), c, s) for k, c, s in expected)
+        parts = conn.execute("SELECT DISTINCT source, part FROM files").fetchall()
+        assert parts == [("doc-test", "docs")]
+
+
+def test_a_version_6_store_migrates_and_its_old_cursors_resume(ctx: Context, home: Path) -> None:
+    import sqlite3
+
+    import msgspec
+
+    from tracker.store.schema import migrate
+
+    install_fixture_logs(home)
+    old = sqlite3.connect(ctx.paths.ensure().database, isolation_level=None)
+    migrate(old, target=6)
+    old.execute(
+        "INSERT INTO events (source, dedup_key, session_id, project, git_branch, model, ts_ms, input_tokens,"
+        " output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, reasoning_tokens,"
+        " total_tokens, prompt_class) VALUES ('codex', X'00ff', 's', '/p', '', 'gpt-5', 1780000000000, 1, 2, 0, 0, 0, 0, 3, 0)"
+    )
+    old.close()
+    log = next((home / ".claude").rglob("*.jsonl"))
+    content = log.read_bytes()
+    cut = content.index(b'{"parentUuid":"u-2"')
+    log.write_bytes(content[:cut])
+    do_import(ctx)
+    conn = ctx.connect()
+    assert conn.execute(
+        "SELECT COUNT(*) FROM events WHERE tool_cost_micro IS NULL AND subscription = 0"
+    ).fetchone() == (4,)
+    # Cursors as a version-6 Tokenworth wrote them: no kind, no hash before the offset.
+    for path, blob in conn.execute("SELECT path, cursor FROM files").fetchall():
+        legacy = msgspec.msgpack.decode(blob)
+        legacy.pop("kind"), legacy.pop("before_hash")
+        conn.execute("UPDATE files SET cursor = ? WHERE path = ?", (msgspec.msgpack.encode(legacy), path))
+    with log.open("ab") as f:
+        f.write(content[cut:])
+    summary = do_import(ctx)
+    assert summary.sources["claude-code"].new_lines == content[cut:].count(b"\n")  # resumed, not re-read
+    assert totals(ctx) == (6, CLAUDE_TOTAL + CODEX_TOTAL + 3)

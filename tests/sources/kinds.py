@@ -48,6 +48,7 @@ class DocReader:
             add_usage(
                 result, n, source="doc-test", key=f"doc:{r.get('id')}", session=path.stem, project="/p",
                 model="claude-sonnet-4-5", ts_ms=ts, input=r.get("in"), output=r.get("out"),
+                tool_cost_usd=r.get("cost"), subscription=bool(r.get("sub")),
             )  # fmt: skip
 
 
