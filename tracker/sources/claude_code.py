@@ -30,28 +30,53 @@ KNOWN_TYPES = frozenset(
 )
 
 
+# Typed records decode fastest; a line they reject is decoded again as a ``_Lenient*`` one.
 class _Usage(msgspec.Struct):
-    input_tokens: Any = None
-    output_tokens: Any = None
-    cache_creation_input_tokens: Any = None
-    cache_read_input_tokens: Any = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    cache_creation_input_tokens: int | None = None
+    cache_read_input_tokens: int | None = None
     cache_creation: Any = None  # {"ephemeral_5m_input_tokens": …, "ephemeral_1h_input_tokens": …}
 
 
 class _Message(msgspec.Struct):
-    id: Any = None
-    model: Any = None
+    id: str | None = None
+    model: str | None = None
     usage: _Usage | None = None
 
 
 class _Line(msgspec.Struct):
     type: str | None = None
+    timestamp: str | None = None
+    sessionId: str | None = None  # noqa: N815 - the log's own field name
+    cwd: str | None = None
+    gitBranch: str | None = None  # noqa: N815
+    requestId: str | None = None  # noqa: N815
+    message: _Message | None = None
+
+
+class _LenientUsage(msgspec.Struct):
+    input_tokens: Any = None
+    output_tokens: Any = None
+    cache_creation_input_tokens: Any = None
+    cache_read_input_tokens: Any = None
+    cache_creation: Any = None
+
+
+class _LenientMessage(msgspec.Struct):
+    id: Any = None
+    model: Any = None
+    usage: _LenientUsage | None = None
+
+
+class _LenientLine(msgspec.Struct):
+    type: str | None = None
     timestamp: Any = None
-    sessionId: Any = None  # noqa: N815 - the log's own field name
+    sessionId: Any = None  # noqa: N815
     cwd: Any = None
     gitBranch: Any = None  # noqa: N815
     requestId: Any = None  # noqa: N815
-    message: _Message | None = None
+    message: _LenientMessage | None = None
 
 
 def text(value: Any) -> str:
@@ -66,7 +91,7 @@ def ident(value: Any) -> str:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else ""
 
 
-def _handle(rec: _Line, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
+def _handle(rec: _Line | _LenientLine, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
     msg = rec.message
     if rec.type != "assistant" or msg is None or msg.usage is None:
         return
@@ -113,7 +138,7 @@ def _handle(rec: _Line, line_no: int, context: dict[str, Any], result: ReadResul
     )
 
 
-LINES = LineFormat(msgspec.json.Decoder(_Line), KNOWN_TYPES, _handle)
+LINES = LineFormat(msgspec.json.Decoder(_Line), KNOWN_TYPES, _handle, msgspec.json.Decoder(_LenientLine))
 
 
 class TranscriptReader:

@@ -30,11 +30,12 @@ KNOWN_TYPES = frozenset({"session_meta", "turn_context", "response_item", "event
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 
 
+# Typed records decode fastest; a line they reject is decoded again as a ``_Lenient*`` one.
 class _Totals(msgspec.Struct):
-    input_tokens: Any = 0
-    cached_input_tokens: Any = 0
-    output_tokens: Any = 0
-    reasoning_output_tokens: Any = 0
+    input_tokens: int = 0
+    cached_input_tokens: int = 0
+    output_tokens: int = 0
+    reasoning_output_tokens: int = 0
 
 
 class _Info(msgspec.Struct):
@@ -42,10 +43,10 @@ class _Info(msgspec.Struct):
 
 
 class _Payload(msgspec.Struct):
-    type: Any = None
-    id: Any = None
-    cwd: Any = None
-    model: Any = None
+    type: str | None = None
+    id: str | None = None
+    cwd: str | None = None
+    model: str | None = None
     git: Any = None  # {"branch": …}
     info: _Info | None = None
     rate_limits: Any = None  # {"primary": {…}, "secondary": {…}}
@@ -53,11 +54,38 @@ class _Payload(msgspec.Struct):
 
 class _Line(msgspec.Struct):
     type: str | None = None
-    timestamp: Any = None
+    timestamp: str | None = None
     payload: _Payload | None = None
 
 
-def _handle(rec: _Line, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
+class _LenientTotals(msgspec.Struct):
+    input_tokens: Any = 0
+    cached_input_tokens: Any = 0
+    output_tokens: Any = 0
+    reasoning_output_tokens: Any = 0
+
+
+class _LenientInfo(msgspec.Struct):
+    total_token_usage: _LenientTotals | None = None
+
+
+class _LenientPayload(msgspec.Struct):
+    type: Any = None
+    id: Any = None
+    cwd: Any = None
+    model: Any = None
+    git: Any = None
+    info: _LenientInfo | None = None
+    rate_limits: Any = None
+
+
+class _LenientLine(msgspec.Struct):
+    type: str | None = None
+    timestamp: Any = None
+    payload: _LenientPayload | None = None
+
+
+def _handle(rec: _Line | _LenientLine, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
     kind = rec.type
     payload = rec.payload
     if payload is None:
@@ -79,7 +107,7 @@ def _handle(rec: _Line, line_no: int, context: dict[str, Any], result: ReadResul
         _token_count(rec, payload, line_no, context, result)
 
 
-def _token_count(rec: _Line, payload: _Payload, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
+def _token_count(rec: Any, payload: Any, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
     ts_ms = usage_ts_ms(rec.timestamp)
     if ts_ms is None:
         result.skip(line_no, f"unreadable timestamp {str(rec.timestamp or '')[:40]!r}")
@@ -134,7 +162,7 @@ def _token_count(rec: _Line, payload: _Payload, line_no: int, context: dict[str,
     )
 
 
-LINES = LineFormat(msgspec.json.Decoder(_Line), KNOWN_TYPES, _handle)
+LINES = LineFormat(msgspec.json.Decoder(_Line), KNOWN_TYPES, _handle, msgspec.json.Decoder(_LenientLine))
 
 
 class RolloutReader:

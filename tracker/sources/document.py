@@ -27,7 +27,7 @@ def decode_json(data: bytes, result: ReadResult) -> Any | None:
     tool is halfway through writing, or a corrupt one: nothing of it is stored)."""
     try:
         return msgspec.json.decode(data)
-    except (msgspec.DecodeError, RecursionError):
+    except (msgspec.DecodeError, RecursionError, UnicodeDecodeError):
         result.error = NOT_JSON
         return None
 

@@ -52,12 +52,15 @@ class LineFormat(Generic[R]):
     decoder: msgspec.json.Decoder[R]
     known: frozenset[str]
     handle: Callable[[R, int, dict[str, Any], ReadResult], None]
+    # Tried on a line the typed decoder rejects: the same record with optional fields of any
+    # type, so one mistyped field does not lose the line (the handler checks the types).
+    lenient: msgspec.json.Decoder[Any] | None = None
 
     def parse_line(self, needles: Sequence[bytes]) -> LineParser:
         """The line-by-line parser for lines that contain one of ``needles``."""
 
         def parse(line: bytes, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
-            rec = decode_line(self.decoder, line, line_no, result, self.known)
+            rec = decode_line(self.decoder, line, line_no, result, self.known, self.lenient)
             if rec is not None:
                 _handle_one(self.handle, rec, line_no, context, result)
 
@@ -65,11 +68,14 @@ class LineFormat(Generic[R]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Worker processes receive parts by pickling; a msgspec decoder does not pickle, its type does.
-        return (_line_format, (self.decoder.type, self.known, self.handle))
+        lenient = None if self.lenient is None else self.lenient.type
+        return (_line_format, (self.decoder.type, self.known, self.handle, lenient))
 
 
-def _line_format(kind: Any, known: frozenset[str], handle: Callable[..., None]) -> LineFormat[Any]:
-    return LineFormat(msgspec.json.Decoder(kind), known, handle)
+def _line_format(kind: Any, known: frozenset[str], handle: Callable[..., None], lenient: Any) -> LineFormat[Any]:
+    return LineFormat(
+        msgspec.json.Decoder(kind), known, handle, None if lenient is None else msgspec.json.Decoder(lenient)
+    )
 
 
 def _handle_one(
@@ -173,8 +179,8 @@ def _decode_block(
         return 0
     try:
         records = line_format.decoder.decode_lines(memoryview(buf)[:end])
-    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
-        return 0  # deep nesting included: line by line, it is that line's problem only
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeDecodeError):
+        return 0  # deep nesting and invalid UTF-8 included: line by line, it is that line's problem only
     if len(records) != count:
         return 0  # a line holding two values: line numbers would be off
     handle, known = line_format.handle, line_format.known
@@ -251,16 +257,27 @@ T = TypeVar("T", bound=msgspec.Struct)
 
 
 def decode_line(
-    decoder: msgspec.json.Decoder[T], line: bytes, line_no: int, result: ReadResult, known: frozenset[str]
+    decoder: msgspec.json.Decoder[T],
+    line: bytes,
+    line_no: int,
+    result: ReadResult,
+    known: frozenset[str],
+    lenient: msgspec.json.Decoder[Any] | None = None,
 ) -> T | None:
     """Decode one line; bad JSON, a wrong shape or an event type not in ``known`` is
-    counted on ``result`` and gives None. The decoded type must have a ``type`` field."""
+    counted on ``result`` and gives None. The decoded type must have a ``type`` field.
+    A line of the wrong shape for ``decoder`` is tried with ``lenient`` too."""
     try:
         rec = decoder.decode(line)
     except msgspec.ValidationError as exc:
-        result.skip(line_no, f"unexpected shape: {exc}")
-        return None
-    except (msgspec.DecodeError, RecursionError):
+        try:
+            if lenient is None:
+                raise
+            rec = lenient.decode(line)
+        except (msgspec.ValidationError, msgspec.DecodeError, RecursionError, UnicodeDecodeError):
+            result.skip(line_no, f"unexpected shape: {exc}")
+            return None
+    except (msgspec.DecodeError, RecursionError, UnicodeDecodeError):
         result.skip(line_no, CORRUPT)
         return None
     kind = getattr(rec, "type", None) or "?"
@@ -275,6 +292,6 @@ def _is_complete_json(line: bytes) -> bool:
         msgspec.json.decode(line)
     except msgspec.DecodeError:
         return False
-    except RecursionError:
+    except (RecursionError, UnicodeDecodeError):
         return True  # hostile nesting: consumed, then skipped as corrupt
     return True

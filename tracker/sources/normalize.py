@@ -36,6 +36,8 @@ def token_count(value: object) -> int | None:
 
     A missing count (None) is 0. Floats with no fraction are accepted (JSON writers differ).
     """
+    if type(value) is int:  # the common case, first
+        return value if 0 <= value <= MAX_TOKENS else None
     if value is None:
         return 0
     if isinstance(value, bool):
