@@ -231,13 +231,13 @@ def _plan_source(
     """Stat every file of one source; keep those with something new to read."""
     jobs: list[_Job] = []
     unchanged = stored.unchanged
-    reported: set[str] = set()
+    reported: set[str] = set()  # every path found: the errors of others are gone
     for found in discover(spec, roots):
         stats.files_seen += found.part is not None
         path, st, part = found.path, found.st, found.part
+        reported.add(str(path))
         if found.error is not None or st is None or part is None:
             message = found.error or f"{path}: cannot read"
-            reported.add(str(path))
             stats.errors.append(message)
             writer.error(str(path), spec.id, message)
             continue
@@ -247,7 +247,6 @@ def _plan_source(
             job = _plan(stored, spec, part, path, st)
         except OSError as exc:
             message = f"{path}: cannot read ({exc.strerror or exc})"
-            reported.add(str(path))
             stats.errors.append(message)
             writer.error(str(path), spec.id, message)
             continue

@@ -3,8 +3,11 @@
 Results are written in batches: each batch is one transaction holding the files' new
 records, their cursors and the rollup update, so a crash never leaves a cursor ahead of the
 events it covers, and the store is not committed file by file (commits dominate otherwise).
-Inside a batch each file (or each staged batch of files) has its own savepoint: one whose
-rows cannot be stored is rolled back alone, gets an error, and keeps its old cursor.
+A file (or staged batch of files) whose rows cannot be stored gets an error and keeps its old
+cursor, and the rest of the batch goes on: rows of it that were stored are real rows of the
+file (reading it again finds them stored already), and the rollup of a staged batch that
+failed half-way is rebuilt from the events. No savepoint is needed (one would cost a
+sub-journal of every page the batch touches).
 
 Events are inserted when their key is new; the batch's new rows are then added to the
 rollup in one grouped statement. A key already stored (a resumed session's copy, a file read
@@ -144,7 +147,6 @@ class ImportWriter:
         its rows could not be stored: the file then has an error and keeps its old cursor."""
         self._begin()
         conn = self.conn
-        conn.execute("SAVEPOINT one_file")
         try:
             rows = event_rows(result.events)
             before = last_event_id(conn)
@@ -162,12 +164,9 @@ class ImportWriter:
         except Exception as exc:
             if not row_failure(exc):
                 raise
-            conn.execute("ROLLBACK TO one_file")
-            conn.execute("RELEASE one_file")
             self.failed.add(path)
             self.error(path, source, f"{path}: could not be stored ({type(exc).__name__}: {exc})")
             return False
-        conn.execute("RELEASE one_file")
         if self._pending >= self.batch_events:
             self.commit()
         return True
@@ -195,17 +194,15 @@ class ImportWriter:
                     # move the cursor past rows never stored. Read again next time.
                     self._failed_stage(files, "an earlier part of this file could not be stored")
                     continue
-                conn.execute("SAVEPOINT one_stage")
                 try:
                     self._merge(name, files)
                 except Exception as exc:
                     if not row_failure(exc):
                         raise
-                    conn.execute("ROLLBACK TO one_stage")
-                    conn.execute("RELEASE one_stage")
+                    # Whatever of it was merged, its rollup is rebuilt from the events.
+                    dirty = f"INSERT OR IGNORE INTO rollup_dirty SELECT DISTINCT ts_ms / {BUCKET_MS} FROM {name}.events"  # noqa: S608 - constants only
+                    conn.execute(dirty)
                     self._failed_stage(files, f"{type(exc).__name__}: {exc}")
-                    continue
-                conn.execute("RELEASE one_stage")
             self._after = last_event_id(conn)  # the staged rows are in the rollup already
             self.commit()
         except BaseException:
@@ -319,7 +316,7 @@ class ImportWriter:
 
     def forget_errors(self, source: str, keep: set[str]) -> None:
         """Drop the error-only entries (never read: a folder, a broken link) of ``source``
-        that were not reported again: the problem is gone."""
+        whose path was not found again (``keep``): the problem is gone."""
         stale = [
             p
             for (p,) in self.conn.execute(
