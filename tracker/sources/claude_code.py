@@ -30,13 +30,19 @@ KNOWN_TYPES = frozenset(
 )
 
 
-# Typed records decode fastest; a line they reject is decoded again as a ``_Lenient*`` one.
+# Typed records decode fastest; a line they reject is decoded again as a ``_Lenient*`` one and
+# coerced into a typed record (see ``LineFormat.coerce``).
+class _CacheCreation(msgspec.Struct):
+    ephemeral_5m_input_tokens: int | None = None
+    ephemeral_1h_input_tokens: int | None = None
+
+
 class _Usage(msgspec.Struct):
     input_tokens: int | None = None
     output_tokens: int | None = None
     cache_creation_input_tokens: int | None = None
     cache_read_input_tokens: int | None = None
-    cache_creation: Any = None  # {"ephemeral_5m_input_tokens": …, "ephemeral_1h_input_tokens": …}
+    cache_creation: _CacheCreation | None = None
 
 
 class _Message(msgspec.Struct):
@@ -79,28 +85,46 @@ class _LenientLine(msgspec.Struct):
     message: _LenientMessage | None = None
 
 
-def text(value: Any) -> str:
-    """A metadata string, or "" when the field is absent or of another type."""
-    return value if isinstance(value, str) else ""
+def text(value: Any) -> str | None:
+    """A metadata string, or None when the field is of another type."""
+    return value if isinstance(value, str) else None
 
 
-def ident(value: Any) -> str:
+def ident(value: Any) -> str | None:
     """An id: a string, or a whole number written as one."""
     if isinstance(value, str):
         return value
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else ""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _handle(rec: _Line | _LenientLine, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
+def _coerce(rec: _LenientLine) -> _Line:
+    """A leniently decoded line as a typed one: odd strings dropped, numbers kept as they are
+    (``add_usage`` range-checks them; Structs do not check types when built)."""
+    msg = rec.message
+    message = None
+    if msg is not None:
+        usage = None
+        if (u := msg.usage) is not None:
+            cc = u.cache_creation
+            breakdown = None
+            if isinstance(cc, dict):
+                breakdown = _CacheCreation(cc.get("ephemeral_5m_input_tokens"), cc.get("ephemeral_1h_input_tokens"))
+            usage = _Usage(
+                u.input_tokens, u.output_tokens, u.cache_creation_input_tokens, u.cache_read_input_tokens, breakdown
+            )
+        message = _Message(ident(msg.id), text(msg.model), usage)
+    session, request = ident(rec.sessionId), ident(rec.requestId)
+    return _Line(rec.type, text(rec.timestamp), session, text(rec.cwd), text(rec.gitBranch), request, message)
+
+
+def _handle(rec: _Line, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
     msg = rec.message
     if rec.type != "assistant" or msg is None or msg.usage is None:
         return
-    model = text(msg.model)
-    if model == "<synthetic>":
+    if msg.model == "<synthetic>":
         result.ignore("synthetic message (no model call)")
         return
-    message_id = ident(msg.id)
-    if not message_id:
+    if not msg.id:
         result.ignore("assistant line without message.id")
         return
     if not rec.timestamp:
@@ -108,27 +132,23 @@ def _handle(rec: _Line | _LenientLine, line_no: int, context: dict[str, Any], re
         return
     ts_ms = usage_ts_ms(rec.timestamp)
     if ts_ms is None:
-        result.skip(line_no, f"unreadable timestamp {str(rec.timestamp)[:40]!r}")
+        result.skip(line_no, f"unreadable timestamp {rec.timestamp[:40]!r}")
         return
     u = msg.usage
     creation: object = u.cache_creation_input_tokens
     one_hour = 0
-    whole = token_count(creation)
-    if whole is not None:
-        breakdown = u.cache_creation
-        if isinstance(breakdown, dict):
-            one_hour = min(token_count(breakdown.get("ephemeral_1h_input_tokens")) or 0, whole)
+    if u.cache_creation is not None and (whole := token_count(creation)) is not None:
+        one_hour = min(token_count(u.cache_creation.ephemeral_1h_input_tokens) or 0, whole)
         creation = whole - one_hour
-    session = ident(rec.sessionId) or context["fallback_session"]
     add_usage(
         result,
         line_no,
         source=NAME,
-        key=f"cc:{message_id}:{ident(rec.requestId)}",
-        session=session,
-        project=text(rec.cwd) or context["fallback_project"],
-        branch=text(rec.gitBranch),
-        model=model,
+        key=f"cc:{msg.id}:{rec.requestId or ''}",
+        session=rec.sessionId or context["fallback_session"],
+        project=rec.cwd or context["fallback_project"],
+        branch=rec.gitBranch or "",
+        model=msg.model or "unknown",
         ts_ms=ts_ms,
         input=u.input_tokens,
         output=u.output_tokens,
@@ -138,7 +158,7 @@ def _handle(rec: _Line | _LenientLine, line_no: int, context: dict[str, Any], re
     )
 
 
-LINES = LineFormat(msgspec.json.Decoder(_Line), KNOWN_TYPES, _handle, msgspec.json.Decoder(_LenientLine))
+LINES = LineFormat(msgspec.json.Decoder(_Line), KNOWN_TYPES, _handle, msgspec.json.Decoder(_LenientLine), _coerce)
 
 
 class TranscriptReader:

@@ -30,7 +30,8 @@ KNOWN_TYPES = frozenset({"session_meta", "turn_context", "response_item", "event
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 
 
-# Typed records decode fastest; a line they reject is decoded again as a ``_Lenient*`` one.
+# Typed records decode fastest; a line they reject is decoded again as a ``_Lenient*`` one and
+# coerced into a typed record (see ``LineFormat.coerce``).
 class _Totals(msgspec.Struct):
     input_tokens: int = 0
     cached_input_tokens: int = 0
@@ -42,6 +43,18 @@ class _Info(msgspec.Struct):
     total_token_usage: _Totals | None = None
 
 
+class _Window(msgspec.Struct):
+    used_percent: float | None = None
+    window_minutes: int | None = None
+    resets_at: int | None = None
+    resets_in_seconds: int | None = None
+
+
+class _Limits(msgspec.Struct):
+    primary: _Window | None = None
+    secondary: _Window | None = None
+
+
 class _Payload(msgspec.Struct):
     type: str | None = None
     id: str | None = None
@@ -49,7 +62,7 @@ class _Payload(msgspec.Struct):
     model: str | None = None
     git: Any = None  # {"branch": …}
     info: _Info | None = None
-    rate_limits: Any = None  # {"primary": {…}, "secondary": {…}}
+    rate_limits: _Limits | None = None
 
 
 class _Line(msgspec.Struct):
@@ -85,7 +98,35 @@ class _LenientLine(msgspec.Struct):
     payload: _LenientPayload | None = None
 
 
-def _handle(rec: _Line | _LenientLine, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
+def _coerce(rec: _LenientLine) -> _Line:
+    """A leniently decoded line as a typed one: odd strings dropped, numbers kept as they are
+    (range-checked later; Structs do not check types when built)."""
+    p = rec.payload
+    if p is None:
+        return _Line(rec.type, text(rec.timestamp), None)
+    info = None
+    if p.info is not None:
+        t = p.info.total_token_usage
+        totals = (
+            None
+            if t is None
+            else _Totals(t.input_tokens, t.cached_input_tokens, t.output_tokens, t.reasoning_output_tokens)
+        )
+        info = _Info(totals)
+    limits = None
+    if isinstance(p.rate_limits, dict):
+        limits = _Limits(_lenient_window(p.rate_limits.get("primary")), _lenient_window(p.rate_limits.get("secondary")))
+    payload = _Payload(text(p.type), ident(p.id), text(p.cwd), text(p.model), p.git, info, limits)
+    return _Line(rec.type, text(rec.timestamp), payload)
+
+
+def _lenient_window(w: object) -> _Window | None:
+    if not isinstance(w, dict):
+        return None
+    return _Window(w.get("used_percent"), w.get("window_minutes"), w.get("resets_at"), w.get("resets_in_seconds"))
+
+
+def _handle(rec: _Line, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
     kind = rec.type
     payload = rec.payload
     if payload is None:
@@ -107,30 +148,29 @@ def _handle(rec: _Line | _LenientLine, line_no: int, context: dict[str, Any], re
         _token_count(rec, payload, line_no, context, result)
 
 
-def _token_count(rec: Any, payload: Any, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
+def _token_count(rec: _Line, payload: _Payload, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
     ts_ms = usage_ts_ms(rec.timestamp)
     if ts_ms is None:
         result.skip(line_no, f"unreadable timestamp {str(rec.timestamp or '')[:40]!r}")
         return
-    limits = payload.rate_limits if isinstance(payload.rate_limits, dict) else None
+    limits = payload.rate_limits
     if limits is not None:
-        primary, secondary = _window(limits.get("primary"), ts_ms), _window(limits.get("secondary"), ts_ms)
+        first, second = limits.primary, limits.secondary
         # The CLI repeats the same snapshot with every count; keep only changes.
-        seen = [_percent(primary), _percent(secondary)]
+        seen = [None if first is None else first.used_percent, None if second is None else second.used_percent]
         if seen != context.get("limits"):
             context["limits"] = seen
+            primary, secondary = _window(first, ts_ms), _window(second, ts_ms)
             result.rate_limits.append(RateLimitSnapshot(NAME, context["session"], ts_ms, primary, secondary))
     info = payload.info
     if info is None or info.total_token_usage is None:
         return  # ``info: null`` reports limits only, not usage
     t = info.total_token_usage
-    counts = [
-        token_count(v) for v in (t.input_tokens, t.cached_input_tokens, t.output_tokens, t.reasoning_output_tokens)
-    ]
-    if any(c is None for c in counts):
+    i, c = token_count(t.input_tokens), token_count(t.cached_input_tokens)
+    o, r = token_count(t.output_tokens), token_count(t.reasoning_output_tokens)
+    if i is None or c is None or o is None or r is None:
         result.skip(line_no, "token count that is not a whole number from 0 to 10^10")
         return
-    i, c, o, r = (x or 0 for x in counts)
     if c > i:
         result.skip(line_no, "impossible token totals")
         return
@@ -162,7 +202,7 @@ def _token_count(rec: Any, payload: Any, line_no: int, context: dict[str, Any], 
     )
 
 
-LINES = LineFormat(msgspec.json.Decoder(_Line), KNOWN_TYPES, _handle, msgspec.json.Decoder(_LenientLine))
+LINES = LineFormat(msgspec.json.Decoder(_Line), KNOWN_TYPES, _handle, msgspec.json.Decoder(_LenientLine), _coerce)
 
 
 class RolloutReader:
@@ -200,19 +240,17 @@ def _note_session(context: dict[str, Any], result: ReadResult) -> None:
     result.sessions[sid] = SessionSeen(sid, context["project"], context["branch"])
 
 
-def _percent(w: RateLimitWindow | None) -> float | None:
-    return None if w is None else w.used_percent
-
-
-def _window(w: object, ts_ms: int) -> RateLimitWindow | None:
-    if not isinstance(w, dict):
+def _window(w: _Window | None, ts_ms: int) -> RateLimitWindow | None:
+    """A window, its values checked (a coerced record may carry any type; only changed
+    snapshots get here)."""
+    if w is None:
         return None
-    used = w.get("used_percent")
+    used = w.used_percent
     if isinstance(used, bool) or not isinstance(used, int | float) or not 0 <= used <= 1000:
         return None
-    minutes = w.get("window_minutes")
+    minutes = w.window_minutes
     minutes = minutes if isinstance(minutes, int) and not isinstance(minutes, bool) and 0 < minutes < 10**7 else None
-    at, within = w.get("resets_at"), w.get("resets_in_seconds")
+    at, within = w.resets_at, w.resets_in_seconds
     resets: int | None = None
     if isinstance(at, int) and not isinstance(at, bool) and 0 <= at < 10**11:
         resets = at * 1000

@@ -33,6 +33,8 @@ BEFORE_BYTES = 4096  # hashed just before the cursor, to notice a file rewritten
 _OPEN, _CLOSE, _CR, _SPACE = ord("{"), ord("}"), ord("\r"), ord(" ")
 CORRUPT = "not valid JSON (corrupt or truncated line)"
 FAILED = "could not be read ({})"
+# What a handler may raise on a record too odd for it: that line is skipped, nothing else.
+ODD_RECORD = (TypeError, ValueError, AttributeError, KeyError, OverflowError, RecursionError)
 
 
 class LineParser(Protocol):
@@ -53,14 +55,17 @@ class LineFormat(Generic[R]):
     known: frozenset[str]
     handle: Callable[[R, int, dict[str, Any], ReadResult], None]
     # Tried on a line the typed decoder rejects: the same record with optional fields of any
-    # type, so one mistyped field does not lose the line (the handler checks the types).
+    # type, turned by ``coerce`` into a typed record (a mistyped string field becomes absent;
+    # numbers pass as they are, for the range checks), so one odd field does not lose the line
+    # and the handler of the common, typed case checks no types.
     lenient: msgspec.json.Decoder[Any] | None = None
+    coerce: Callable[[Any], R] | None = None
 
     def parse_line(self, needles: Sequence[bytes]) -> LineParser:
         """The line-by-line parser for lines that contain one of ``needles``."""
 
         def parse(line: bytes, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
-            rec = decode_line(self.decoder, line, line_no, result, self.known, self.lenient)
+            rec = decode_line(self.decoder, line, line_no, result, self.known, self.lenient, self.coerce)
             if rec is not None:
                 _handle_one(self.handle, rec, line_no, context, result)
 
@@ -69,13 +74,14 @@ class LineFormat(Generic[R]):
     def __reduce__(self) -> tuple[Any, ...]:
         # Worker processes receive parts by pickling; a msgspec decoder does not pickle, its type does.
         lenient = None if self.lenient is None else self.lenient.type
-        return (_line_format, (self.decoder.type, self.known, self.handle, lenient))
+        return (_line_format, (self.decoder.type, self.known, self.handle, lenient, self.coerce))
 
 
-def _line_format(kind: Any, known: frozenset[str], handle: Callable[..., None], lenient: Any) -> LineFormat[Any]:
-    return LineFormat(
-        msgspec.json.Decoder(kind), known, handle, None if lenient is None else msgspec.json.Decoder(lenient)
-    )
+def _line_format(
+    kind: Any, known: frozenset[str], handle: Callable[..., None], lenient: Any, coerce: Any
+) -> LineFormat[Any]:
+    loose = None if lenient is None else msgspec.json.Decoder(lenient)
+    return LineFormat(msgspec.json.Decoder(kind), known, handle, loose, coerce)
 
 
 def _handle_one(
@@ -88,7 +94,7 @@ def _handle_one(
     """A record whose fields are too odd for its handler is that line's problem only."""
     try:
         handle(rec, line_no, context, result)
-    except (TypeError, ValueError, AttributeError, KeyError, OverflowError, RecursionError) as exc:
+    except ODD_RECORD as exc:
         result.skip(line_no, FAILED.format(type(exc).__name__))
 
 
@@ -188,7 +194,10 @@ def _decode_block(
     for i, rec in enumerate(records, line_no + 1):
         kind = rec.type
         if kind in known:
-            _handle_one(handle, rec, i, context, result)
+            try:  # free unless it raises (zero-cost exceptions): no wrapper call per record
+                handle(rec, i, context, result)
+            except ODD_RECORD as exc:
+                result.skip(i, FAILED.format(type(exc).__name__))
             continue
         # Line by line, a line of an unknown type is reported only if it held a needle.
         if split is None:
@@ -263,6 +272,7 @@ def decode_line(
     result: ReadResult,
     known: frozenset[str],
     lenient: msgspec.json.Decoder[Any] | None = None,
+    coerce: Callable[[Any], T] | None = None,
 ) -> T | None:
     """Decode one line; bad JSON, a wrong shape or an event type not in ``known`` is
     counted on ``result`` and gives None. The decoded type must have a ``type`` field.
@@ -274,6 +284,8 @@ def decode_line(
             if lenient is None:
                 raise
             rec = lenient.decode(line)
+            if coerce is not None:
+                rec = coerce(rec)
         except (msgspec.ValidationError, msgspec.DecodeError, RecursionError, UnicodeDecodeError):
             result.skip(line_no, f"unexpected shape: {exc}")
             return None
