@@ -7,20 +7,21 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import cache
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import FIXTURES, install_fixture_logs
 from tests.helpers.loggen import generate
+from tests.helpers.source_fixtures import fixture_sources, install_source_fixture
 from tracker.core.paths import DataPaths
 from tracker.services.context import Context
 from tracker.services.importer import run_import
 from tracker.services.usage import UsageQuery, build_usage_report
-
-CLAUDE = (FIXTURES / "claude-code" / "session.jsonl").read_bytes()
-CODEX = next((FIXTURES / "codex").glob("*.jsonl")).read_bytes()
+from tracker.sources.registry import SOURCES
+from tracker.sources.spec import Kind
 
 
 @contextmanager
@@ -33,57 +34,82 @@ def fresh() -> Iterator[Context]:
         shutil.rmtree(root)
 
 
-def imported(ctx: Context) -> list[tuple[object, ...]]:
+def imported(ctx: Context, source: str | None = None) -> list[tuple[object, ...]]:
     conn = ctx.connect()
-    run_import(conn, home=ctx.home, env={}, config=ctx.source_config())
+    specs = SOURCES if source is None else {source: SOURCES[source]}
+    run_import(conn, home=ctx.home, env={}, config=ctx.source_config(), sources=specs)
     return conn.execute(
         "SELECT dedup_key, model, ts_ms, input_tokens, output_tokens, cache_write_5m_tokens,"
-        " cache_write_1h_tokens, cache_read_tokens, reasoning_tokens FROM events ORDER BY dedup_key"
+        " cache_write_1h_tokens, cache_read_tokens, reasoning_tokens, tool_cost_micro, subscription"
+        " FROM events ORDER BY dedup_key"
     ).fetchall()
 
 
-def log_paths(home: Path) -> tuple[Path, Path]:
-    cc = home / ".claude" / "projects" / "p" / "s.jsonl"
-    cx = home / ".codex" / "sessions" / "rollout-2026-06-01T10-00-00-0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b.jsonl"
-    cc.parent.mkdir(parents=True, exist_ok=True)
-    cx.parent.mkdir(parents=True, exist_ok=True)
-    return cc, cx
+EVERY_SOURCE = pytest.mark.parametrize("source", fixture_sources())
 
 
-def one_step() -> list[tuple[object, ...]]:
+@cache
+def one_step(source: str) -> list[tuple[object, ...]]:
     with fresh() as ctx:
-        cc, cx = log_paths(ctx.home)
-        cc.write_bytes(CLAUDE)
-        cx.write_bytes(CODEX)
-        return imported(ctx)
+        install_source_fixture(source, ctx.home)
+        return imported(ctx, source)
 
 
-ONE_STEP = one_step()
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(cut_cc=st.integers(0, len(CLAUDE)), cut_cx=st.integers(0, len(CODEX)))
-def test_splitting_files_at_any_byte_equals_one_import(cut_cc: int, cut_cx: int) -> None:
+@pytest.mark.parametrize("source", fixture_sources(Kind.JSONL))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_splitting_files_at_any_byte_equals_one_import(source: str, data: st.DataObject) -> None:
+    """Appended files (JSONL) cut anywhere and imported in two steps store what one import does."""
+    whole = one_step(source)
     with fresh() as ctx:
-        cc, cx = log_paths(ctx.home)
-        cc.write_bytes(CLAUDE[:cut_cc])
-        cx.write_bytes(CODEX[:cut_cx])
-        imported(ctx)
-        with cc.open("ab") as f:
-            f.write(CLAUDE[cut_cc:])
-        with cx.open("ab") as f:
-            f.write(CODEX[cut_cx:])
-        assert imported(ctx) == ONE_STEP
+        placed = install_source_fixture(source, ctx.home)
+        appended = [(p, p.read_bytes()) for p, kind in placed if kind is Kind.JSONL]
+        assert appended  # chosen for having some
+        cuts = [data.draw(st.integers(0, len(content))) for _, content in appended]
+        for (path, content), cut in zip(appended, cuts, strict=True):
+            path.write_bytes(content[:cut])
+        imported(ctx, source)
+        for (path, content), cut in zip(appended, cuts, strict=True):
+            with path.open("ab") as f:
+                f.write(content[cut:])
+        assert imported(ctx, source) == whole
 
 
-@settings(max_examples=15, deadline=None)
+@EVERY_SOURCE
+@settings(max_examples=5, deadline=None)
 @given(times=st.integers(1, 3))
-def test_importing_again_changes_nothing(times: int) -> None:
+def test_importing_again_changes_nothing(source: str, times: int) -> None:
     with fresh() as ctx:
-        install_fixture_logs(ctx.home)
-        first = imported(ctx)
+        install_source_fixture(source, ctx.home)
+        first = imported(ctx, source)
+        assert first
         for _ in range(times):
-            assert imported(ctx) == first
+            assert imported(ctx, source) == first
+
+
+ZONES = [
+    "UTC", "America/New_York", "Europe/Berlin", "Asia/Kolkata", "Asia/Kathmandu", "Australia/Lord_Howe",
+    "Pacific/Chatham", "America/St_Johns", "Pacific/Kiritimati", "Pacific/Pago_Pago",
+]  # fmt: skip
+
+
+@EVERY_SOURCE
+@settings(max_examples=5, deadline=None)
+@given(zone=st.sampled_from(ZONES))
+def test_every_sources_totals_are_the_same_in_every_time_zone(source: str, zone: str) -> None:
+    with fresh() as ctx:
+        install_source_fixture(source, ctx.home)
+        conn = ctx.connect()
+        run_import(conn, home=ctx.home, env={}, config=ctx.source_config(), sources={source: SOURCES[source]})
+        utc = build_usage_report(conn, UsageQuery("daily", "UTC"), {})
+        assert utc.total.totals.total_tokens > 0
+        for kind in ("daily", "weekly", "monthly", "session"):
+            other = build_usage_report(conn, UsageQuery(kind, zone), {})  # type: ignore[arg-type]
+            assert other.total.totals == utc.total.totals
+
+
+def test_every_registered_source_with_a_fixture_is_covered() -> None:
+    assert {"claude-code", "codex"} <= set(fixture_sources())
 
 
 @settings(max_examples=12, deadline=None)

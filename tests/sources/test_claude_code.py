@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tests.conftest import FIXTURES
 from tracker.core.reading import Cursor
-from tracker.sources.claude_code import SOURCE
+from tracker.sources.claude_code import READER as SOURCE
 from tracker.sources.jsonl import read_incremental
 
 SAMPLE = FIXTURES / "claude-code" / "session.jsonl"
@@ -69,7 +69,7 @@ def test_corrupt_lines_are_skipped_with_line_numbers(tmp_path: Path) -> None:
         (2, "not valid JSON"),
         (3, "not valid JSON"),
         (5, "unreadable timestamp 'yesterday'"),
-        (6, "negative token count"),
+        (6, "token count that is not a whole number from 0 to 10^10"),
         (7, "unexpected shape"),
     ]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.conftest import FIXTURES
 from tracker.core.reading import Cursor
-from tracker.sources.codex import SOURCE
+from tracker.sources.codex import READER as SOURCE
 from tracker.sources.jsonl import read_incremental
 
 SAMPLE = next((FIXTURES / "codex").glob("*.jsonl"))

@@ -89,7 +89,7 @@ def test_block_decoding_reports_exactly_what_line_by_line_reading_does(
     """Whatever the lines and wherever the reads split them, decoding blocks of lines at once
     gives the same events, skips, ignored lines, line numbers and cursor as line by line."""
     from tracker.sources import jsonl
-    from tracker.sources.claude_code import SOURCE
+    from tracker.sources.claude_code import READER as SOURCE
 
     monkeypatch.setattr(jsonl, "CHUNK", chunk)
     f = tmp_path / "mix.jsonl"
@@ -102,7 +102,7 @@ def test_block_decoding_reports_exactly_what_line_by_line_reading_does(
 
 def test_a_block_with_a_bad_line_is_read_line_by_line(tmp_path: Path) -> None:
     from tracker.sources import jsonl
-    from tracker.sources.claude_code import SOURCE
+    from tracker.sources.claude_code import READER as SOURCE
 
     calls: list[int] = []
     real = jsonl._scan
@@ -124,3 +124,30 @@ def test_a_block_with_a_bad_line_is_read_line_by_line(tmp_path: Path) -> None:
             f, Cursor(context=SOURCE.start_context(f)), SOURCE.parse_line, SOURCE.needles, SOURCE.line_format
         )
         assert calls and len(bad.events) == 1 and [s.line_no for s in bad.skipped] == [2]
+
+
+def test_a_read_limit_splits_a_big_file_into_chunks_that_add_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Memory stays flat: a read stops after ``limit`` bytes (rounded up to a whole block
+    read) at a line end, and reading on from its cursor gives exactly what one read does."""
+    from tracker.sources import jsonl
+
+    monkeypatch.setattr(jsonl, "CHUNK", 333)
+    f = tmp_path / "big.jsonl"
+    f.write_bytes(b"".join(b'{"n":%d}\n' % i for i in range(3000)) + b'{"n":"tail"}')
+    whole = read_incremental(f, Cursor(), collect)
+    cursor, seen, reads = Cursor(), [], 0
+    while True:
+        r = read_incremental(f, cursor, collect, limit=1000)
+        seen += r.cursor.context.pop("seen", [])
+        cursor, reads = r.cursor, reads + 1
+        if not r.more:
+            break
+    assert seen == whole.cursor.context["seen"] and len(seen) == 3001
+    assert (cursor.offset, cursor.line_no, cursor.pending_newline) == (
+        whole.cursor.offset,
+        whole.cursor.line_no,
+        whole.cursor.pending_newline,
+    )
+    assert reads > 20

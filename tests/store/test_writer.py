@@ -13,8 +13,9 @@ from tracker.core.records import UsageEvent
 from tracker.store.db import connect
 from tracker.store.import_state import FileIdentity
 from tracker.store.rollup import BUCKET_MS, refresh_rollup
-from tracker.store.staging import write_stage
-from tracker.store.writer import ImportWriter
+from tracker.store.staging import pack, write_stage
+from tracker.store.staging import staged as strip_staged
+from tracker.store.writer import ImportWriter, StagedFile
 
 T0 = 1_780_000_200_000  # a quarter-hour boundary
 
@@ -57,7 +58,7 @@ def test_rollup_after_any_writes_equals_a_rebuild(tmp_path: Path, imports: list,
                 (
                     f"/f{n}-{i}",
                     FileIdentity(1, i, 1, 1, 0, ""),
-                    ReadResult(Cursor(), events=list(evs)).pack(),
+                    pack(ReadResult(Cursor(), events=list(evs))),
                     restarted,
                 )
                 for i, (evs, restarted) in enumerate(run)
@@ -71,7 +72,9 @@ def test_rollup_after_any_writes_equals_a_rebuild(tmp_path: Path, imports: list,
                     stage = tmp_path / f"stage-{n}-{k}.sqlite3"
                     stage.unlink(missing_ok=True)
                     write_stage(stage, [("claude-code", r) for _, _, r, _ in chunk])
-                    stages.append((stage, [(p, "claude-code", ident, r.staged(), rs) for p, ident, r, rs in chunk]))
+                    stages.append(
+                        (stage, [StagedFile(p, "claude-code", ident, strip_staged(r), rs) for p, ident, r, rs in chunk])
+                    )
                 for start in range(0, len(stages), per_merge):
                     w.add_staged(stages[start : start + per_merge])
             else:
@@ -103,7 +106,7 @@ def test_larger_copies_moving_two_events_out_of_one_bucket(tmp_path: Path) -> No
         evs = [UsageEvent("codex", f"k{i}", "s", "/a", "", "gpt-5", ts + i, 1, out, 0, 0, 0, 0) for i in range(2)]
         with ImportWriter(conn) as w:
             w.add(
-                path, "codex", FileIdentity(1, 1, 1, 1, 0, ""), ReadResult(Cursor(), events=evs).pack(), restarted=False
+                path, "codex", FileIdentity(1, 1, 1, 1, 0, ""), pack(ReadResult(Cursor(), events=evs)), restarted=False
             )
 
     write("/a", T0, 1)

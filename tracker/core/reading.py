@@ -1,4 +1,4 @@
-"""What one incremental read of one log file produces, and where it stopped."""
+"""What one read of one source file produces, and where it stopped (a cursor per reader kind)."""
 
 from __future__ import annotations
 
@@ -6,19 +6,46 @@ from typing import Any
 
 import msgspec
 
-from tracker.core.records import EventRow, RateLimitSnapshot, SkippedLine, UsageEvent
+from tracker.core.records import RateLimitSnapshot, SkippedLine, UsageEvent
 
 MAX_SKIPPED_KEPT = 20  # per file: enough to find the problem, bounded for a garbage file
 
 
-class Cursor(msgspec.Struct):
-    """Where reading a file stopped, and the parser context needed to go on from there."""
+class Cursor(msgspec.Struct, tag="jsonl", tag_field="kind"):
+    """Where reading an append-only JSONL file stopped, and the parser context to go on.
+
+    Cursors stored before reader kinds existed carry no ``kind``; they decode as this one.
+    """
 
     offset: int = 0
     line_no: int = 0
     # The last read consumed a complete but unterminated final line; its newline may follow.
     pending_newline: bool = False
     context: dict[str, Any] = msgspec.field(default_factory=dict)
+    # SHA-256 of the (up to 4 KiB) bytes just before ``offset`` ("" = not known): a file
+    # rewritten in place is resumed only when they are still the same.
+    before_hash: str = ""
+
+
+JsonlCursor = Cursor
+
+
+class DocumentCursor(msgspec.Struct, tag="document", tag_field="kind"):
+    """A document is read whole whenever its identity (kept with the file) changes."""
+
+    records: int = 0  # usage records it held when last read
+
+
+class SqliteCursor(msgspec.Struct, tag="sqlite", tag_field="kind"):
+    """Another tool's database: the reader's marks and the ``-wal`` file's identity, so an
+    unchanged database costs a ``stat``, never a query."""
+
+    marks: dict[str, int] = msgspec.field(default_factory=dict)
+    wal_size: int = -1  # -1: there was no ``-wal`` file
+    wal_mtime_ns: int = 0
+
+
+AnyCursor = Cursor | DocumentCursor | SqliteCursor
 
 
 class SessionSeen(msgspec.Struct):
@@ -28,12 +55,10 @@ class SessionSeen(msgspec.Struct):
 
 
 class ReadResult(msgspec.Struct):
-    """Everything one incremental read of one file produced."""
+    """Everything one read of one file produced."""
 
-    cursor: Cursor
+    cursor: AnyCursor
     events: list[UsageEvent] = msgspec.field(default_factory=list)
-    # ``events`` ready for the store; filled by ``pack`` where the file was read.
-    rows: list[EventRow] = msgspec.field(default_factory=list)
     rate_limits: list[RateLimitSnapshot] = msgspec.field(default_factory=list)
     sessions: dict[str, SessionSeen] = msgspec.field(default_factory=dict)
     skipped: list[SkippedLine] = msgspec.field(default_factory=list)
@@ -41,34 +66,14 @@ class ReadResult(msgspec.Struct):
     ignored: dict[str, int] = msgspec.field(default_factory=dict)
     lines_read: int = 0
     error: str | None = None
-    # Rows a worker wrote to a staging file rather than sending them (see ``staged``).
+    # The read stopped early to keep memory bounded: read again from ``cursor`` for the rest.
+    more: bool = False
+    # Events a worker wrote to a staging file rather than sending them (``store.staging``).
     staged_rows: int = 0
-
-    def pack(self) -> ReadResult:
-        """Turn events into store rows here (a worker process), not in the single writer."""
-        from tracker.core.records import event_rows
-
-        # A streamed reply repeats its key within a file: keep the largest copy, as the store
-        # would, so the single writer sees each key once per file.
-        best: dict[str, UsageEvent] = {}
-        for e in self.events:
-            prev = best.get(e.dedup_key)
-            if prev is None or e.total_tokens > prev.total_tokens:
-                best[e.dedup_key] = e
-        self.rows = event_rows(list(best.values()))
-        self.events = []
-        return self
-
-    def staged(self) -> ReadResult:
-        """This result once its rows, sessions and limits are in a staging file: what is left
-        (cursor, counts, skipped lines) is all the writer still needs."""
-        self.staged_rows = len(self.rows)
-        self.rows, self.rate_limits, self.sessions = [], [], {}
-        return self
 
     @property
     def event_count(self) -> int:
-        return len(self.rows) or len(self.events) or self.staged_rows
+        return len(self.events) or self.staged_rows
 
     def skip(self, line_no: int, reason: str) -> None:
         self.skipped_count += 1

@@ -87,23 +87,3 @@ def dedup_digest(key: str) -> bytes:
     from hashlib import blake2b  # deferred: only import workers hash, reports never do
 
     return blake2b(key.encode(), digest_size=16).digest()
-
-
-EventRow = tuple[str, bytes, str, str, str, str, int, int, int, int, int, int, int, int, int]
-
-
-def event_rows(events: list[UsageEvent]) -> list[EventRow]:
-    """Events as rows for the store, in ``events`` column order after ``id``."""
-    from bisect import bisect_left
-    from hashlib import blake2b
-
-    return [
-        (
-            e.source, blake2b(e.dedup_key.encode(), digest_size=16).digest(),
-            e.session_id, e.project, e.git_branch, e.model, e.ts_ms,
-            e.input_tokens, e.output_tokens, e.cache_write_5m_tokens, e.cache_write_1h_tokens,
-            e.cache_read_tokens, e.reasoning_tokens, e.total_tokens,
-            bisect_left(PROMPT_THRESHOLDS, e.prompt_tokens),  # thresholds the prompt exceeds
-        )
-        for e in events
-    ]  # fmt: skip

@@ -1,28 +1,40 @@
 """Incremental import of every enabled source into the store.
 
-Files are read in worker processes when there is enough to read to pay for them; each
-worker writes a batch's rows to a staging file, which the calling thread — the single
-database writer — merges.
+Each source's files are found by the registry's roots and parts (``sources.discovery``) and
+read by their part's reader kind: appended JSONL from a cursor, whole documents when they
+changed, other tools' databases read-only when they or their ``-wal`` changed. Files are
+read in worker processes when there is enough to read to pay for them; each worker writes
+a batch's rows to a staging file, which the calling thread — the single database writer —
+merges. A big file is read and stored in bounded chunks, so memory stays flat.
 """
 
 from __future__ import annotations
 
-import errno
 import os
+import shutil
 import sqlite3
-import stat
-import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
-from tracker.core.reading import Cursor, ReadResult
-from tracker.sources.base import Source
-from tracker.sources.jsonl import read_incremental
+from tracker.core.reading import AnyCursor, Cursor, DocumentCursor, ReadResult, SqliteCursor
+from tracker.services.import_workers import (
+    StagedRead,
+    WorkItem,
+    init_worker,
+    make_scratch,
+    read_batch,
+    scratch_root,
+)
+from tracker.sources.discovery import discover
+from tracker.sources.document import read_document
+from tracker.sources.jsonl import READ_LIMIT, before_hash, read_incremental
 from tracker.sources.registry import SOURCES
+from tracker.sources.spec import DocumentReader, JsonlReader, Kind, Part, SourceSpec, SqliteReader, spec_roots
+from tracker.sources.sqlite_db import read_sqlite, wal_unchanged
 from tracker.store.import_state import FileIdentity, StoredFiles, identify
-from tracker.store.staging import write_stage
+from tracker.store.staging import pack
 from tracker.store.writer import ImportWriter, StagedFile
 
 if TYPE_CHECKING:
@@ -75,18 +87,25 @@ class SourceConfig:
 @dataclass(frozen=True)
 class _Job:
     source: str
+    part: Part
     path: Path
     identity: FileIdentity
-    cursor: Cursor
+    cursor: AnyCursor
     restarted: bool
 
     @property
     def pending_bytes(self) -> int:
-        return max(self.identity.size - self.cursor.offset, 0)
+        if isinstance(self.cursor, Cursor):
+            return max(self.identity.size - self.cursor.offset, 0)
+        return self.identity.size
+
+    def item(self) -> WorkItem:
+        return WorkItem(self.source, self.part, self.path, self.cursor)
 
 
-def source_roots(source: Source, home: Path, env: Mapping[str, str], config: SourceConfig) -> list[Path]:
-    return source.roots(home, env, list(config.extra_paths.get(source.name, ())))
+def source_roots(spec: SourceSpec, home: Path, env: Mapping[str, str], config: SourceConfig) -> list[Path]:
+    """Every folder ``spec`` reads here: its roots, then the user's extra folders."""
+    return spec_roots(spec, home, env, list(config.extra_paths.get(spec.id, ())))
 
 
 def run_import(
@@ -99,47 +118,106 @@ def run_import(
     workers: int | None = None,
     parallel_min_bytes: int = PARALLEL_MIN_BYTES,
     mp_context: str | None = None,
+    sources: Mapping[str, SourceSpec] = SOURCES,
+    scratch: Path | None = None,
 ) -> ImportSummary:
-    """Read what is new in every enabled source's logs and store it.
+    """Read what is new in every enabled source and store it.
 
     ``mp_context`` picks how worker processes start ("forkserver" in a program that runs
-    other threads, such as the GUI); the platform default otherwise.
+    other threads, such as the GUI); the platform default otherwise. ``scratch`` is where
+    workers stage their batches (default: ``scratch`` beside the store).
     """
     summary = ImportSummary()
     stored = StoredFiles(conn)
     jobs: list[_Job] = []
     with ImportWriter(conn) as writer:
-        for name, source in SOURCES.items():
+        for name, spec in sources.items():
             if config.is_enabled(name):
                 stats = summary.sources.setdefault(name, SourceImport(name))
-                roots = source_roots(source, home, env, config)
-                jobs.extend(_plan_source(stored, writer, name, source, roots, stats))
+                roots = source_roots(spec, home, env, config)
+                jobs.extend(_plan_source(stored, writer, spec, roots, stats))
         total = sum(j.pending_bytes for j in jobs)
+        n = workers if workers is not None else (os.cpu_count() or 1)
         done = 0
-        for ready in _read_all(jobs, total, workers, parallel_min_bytes, mp_context):
-            staged: list[tuple[Path, list[StagedFile]]] = []
-            for batch, results, stage in ready:
-                for job, result in zip(batch, results, strict=True):
-                    _count(summary.sources[job.source], result)
-                    done += job.pending_bytes
-                    if stage is None and result.error:
-                        writer.error(str(job.path), job.source, result.error)
-                    elif stage is None:
-                        writer.add(str(job.path), job.source, job.identity, result, restarted=job.restarted)
-                if stage is not None:
-                    pairs = zip(batch, results, strict=True)
-                    staged.append((stage, [(str(j.path), j.source, j.identity, r, j.restarted) for j, r in pairs]))
-            if staged:
-                writer.add_staged(staged)
-                for stage, _ in staged:
-                    stage.unlink()
-            if progress is not None:
-                progress(done, total)
+        if n <= 1 or len(jobs) < 2 or total < parallel_min_bytes:
+            for job in jobs:
+                done += _import_serial(writer, job, summary.sources[job.source])
+                if progress is not None:
+                    progress(done, total)
+        else:
+            folder = make_scratch(scratch or scratch_root(conn))
+            try:
+                for ready in _read_parallel(jobs, total, n, folder, mp_context):
+                    stages: list[tuple[Path, list[StagedFile]]] = []
+                    for batch, segments in ready:
+                        for stage, reads in segments:
+                            files = []
+                            for r in reads:
+                                job = batch[r.index]
+                                _count(summary.sources[job.source], r.result, first=r.first)
+                                if stage is None:  # the worker failed: nothing was staged
+                                    writer.error(str(job.path), job.source, r.result.error or "could not be read")
+                                files.append(_staged_file(job, r))
+                            if stage is not None:
+                                stages.append((stage, files))
+                        done += sum(j.pending_bytes for j in batch)
+                    if stages:
+                        writer.add_staged(stages)
+                        for stage, _ in stages:
+                            stage.unlink(missing_ok=True)
+                    if progress is not None:
+                        progress(done, total)
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
     return summary
 
 
-def _count(stats: SourceImport, result: ReadResult) -> None:
-    stats.files_read += 1
+def _staged_file(job: _Job, r: StagedRead) -> StagedFile:
+    return StagedFile(str(job.path), job.source, job.identity, r.result, job.restarted and r.first, job.part.name)
+
+
+def _import_serial(writer: ImportWriter, job: _Job, stats: SourceImport) -> int:
+    """Read and store one file in this process, a bounded chunk at a time."""
+    cursor, first = job.cursor, True
+    while True:
+        result = pack(read_file(job.item(), cursor))
+        _count(stats, result, first=first)
+        if result.error:
+            writer.error(str(job.path), job.source, result.error)
+            break
+        stored = writer.add(
+            str(job.path), job.source, job.identity, result, restarted=job.restarted and first, part=job.part.name
+        )
+        if not stored or not result.more:
+            break  # a chunk that could not be stored: its cursor stays, nothing after it is read
+        cursor, first = result.cursor, False
+    return job.pending_bytes
+
+
+def read_file(item: WorkItem, cursor: AnyCursor) -> ReadResult:
+    """Read one file with its part's reader kind (in a worker or here); whatever the
+    reader does, a failure is an error of this file, never of the import."""
+    reader: Any = item.part.reader
+    try:
+        kind = item.part.kind
+        if kind is Kind.JSONL:
+            r = cast(JsonlReader, reader)
+            start = cursor if isinstance(cursor, Cursor) else Cursor()
+            return read_incremental(item.path, start, r.parse_line, r.needles, r.line_format, limit=READ_LIMIT)
+        if kind is Kind.DOCUMENT:
+            return read_document(item.path, cast(DocumentReader, reader))
+        start_db = cursor if isinstance(cursor, SqliteCursor) else SqliteCursor()
+        return read_sqlite(item.path, start_db, cast(SqliteReader, reader))
+    except Exception as exc:
+        return ReadResult(cursor=cursor, error=f"{item.path}: could not be read ({type(exc).__name__}: {exc})")
+
+
+def _read_staged(item: WorkItem, cursor: AnyCursor) -> ReadResult:
+    return pack(read_file(item, cursor))
+
+
+def _count(stats: SourceImport, result: ReadResult, *, first: bool) -> None:
+    stats.files_read += first
     stats.new_lines += result.lines_read
     stats.events_read += result.event_count
     stats.skipped += result.skipped_count
@@ -148,86 +226,81 @@ def _count(stats: SourceImport, result: ReadResult) -> None:
 
 
 def _plan_source(
-    stored: StoredFiles,
-    writer: ImportWriter,
-    name: str,
-    source: Source,
-    roots: list[Path],
-    stats: SourceImport,
+    stored: StoredFiles, writer: ImportWriter, spec: SourceSpec, roots: list[Path], stats: SourceImport
 ) -> list[_Job]:
-    """Stat every log file of one source; keep those with something new to read."""
+    """Stat every file of one source; keep those with something new to read."""
     jobs: list[_Job] = []
-    seen: set[tuple[int, int]] = set()
     unchanged = stored.unchanged
-    for path in source.files(roots):
-        try:
-            st = os.stat(path)
-            if not stat.S_ISREG(st.st_mode):
-                raise IsADirectoryError(errno.EISDIR, "not a regular file")
-        except OSError as exc:
-            stats.files_seen += 1
-            _file_error(writer, stats, name, path, exc)
+    reported: set[str] = set()  # every path found: the errors of others are gone
+    for found in discover(spec, roots):
+        stats.files_seen += found.part is not None
+        path, st, part = found.path, found.st, found.part
+        reported.add(str(path))
+        if found.error is not None or st is None or part is None:
+            message = found.error or f"{path}: cannot read"
+            stats.errors.append(message)
+            writer.error(str(path), spec.id, message)
             continue
-        key = (st.st_dev, st.st_ino)
-        if key in seen:
-            continue  # the same file reached by two roots or a link
-        seen.add(key)
-        stats.files_seen += 1
-        if unchanged(str(path), st):
+        if unchanged(str(path), st) and (part.kind is not Kind.SQLITE or _db_unchanged(stored, path)):
             continue  # the warm path: one stat, nothing read
         try:
-            job = _plan(stored, name, source, path, st)
+            job = _plan(stored, spec, part, path, st)
         except OSError as exc:
-            _file_error(writer, stats, name, path, exc)
+            message = f"{path}: cannot read ({exc.strerror or exc})"
+            stats.errors.append(message)
+            writer.error(str(path), spec.id, message)
             continue
         if job is not None:
             jobs.append(job)
+    writer.forget_errors(spec.id, reported)
     return jobs
 
 
-def _file_error(writer: ImportWriter, stats: SourceImport, name: str, path: Path, exc: OSError) -> None:
-    message = f"{path}: cannot read ({exc.strerror or exc})"
-    stats.errors.append(message)
-    writer.error(str(path), name, message)
+def _db_unchanged(stored: StoredFiles, path: Path) -> bool:
+    previous = stored.get(str(path))
+    return previous is not None and isinstance(previous.cursor, SqliteCursor) and wal_unchanged(path, previous.cursor)
 
 
-def _plan(stored: StoredFiles, name: str, source: Source, path: Path, st: os.stat_result) -> _Job | None:
-    """Decide how to read ``path``: not at all, from where we stopped, or from the start."""
-    old = stored.identity(str(path))
-    if old is not None:
-        same_file = (old.device, old.inode) == (st.st_dev, st.st_ino)
-        if same_file and st.st_size == old.size and st.st_mtime_ns == old.mtime_ns:
+def _plan(stored: StoredFiles, spec: SourceSpec, part: Part, path: Path, st: os.stat_result) -> _Job | None:
+    """Decide how to read ``path``: from where we stopped, or from the start."""
+    previous = stored.get(str(path))
+    same_file = previous is not None and (previous.identity.device, previous.identity.inode) == (st.st_dev, st.st_ino)
+    same_part = previous is not None and previous.part in ("", part.name)
+    if part.kind is Kind.DOCUMENT:  # read whole whenever it changed; its records' keys dedup
+        return _Job(spec.id, part, path, identify(path, st), DocumentCursor(), restarted=True)
+    if part.kind is Kind.SQLITE:
+        if previous is not None and same_file and same_part and isinstance(previous.cursor, SqliteCursor):
+            return _Job(spec.id, part, path, identify(path, st), previous.cursor, restarted=False)
+        return _Job(spec.id, part, path, identify(path, st), SqliteCursor(), restarted=previous is not None)
+    if previous is not None and same_file and same_part and isinstance(previous.cursor, Cursor):
+        old, cursor = previous.identity, previous.cursor
+        if st.st_size == old.size and st.st_mtime_ns == old.mtime_ns:
             return None  # unchanged: the warm path reads nothing
-        previous = stored.get(str(path))
-        assert previous is not None
-        if same_file and st.st_size >= previous.cursor.offset:
-            now = identify(path, st, old.head_len)
-            if now.head_hash == old.head_hash:
-                return _Job(name, path, identify(path, st), previous.cursor, restarted=False)
+        same_head = st.st_size >= cursor.offset and identify(path, st, old.head_len).head_hash == old.head_hash
+        if same_head and (not cursor.before_hash or _before_matches(path, cursor)):
+            return _Job(spec.id, part, path, identify(path, st), cursor, restarted=False)
     # New, replaced, rewritten or shrunk: read it all again; dedup keys prevent double counting.
-    start = Cursor(context=source.start_context(path))
-    return _Job(name, path, identify(path, st), start, restarted=old is not None)
+    reader = cast(JsonlReader, part.reader)
+    start = Cursor(context=reader.start_context(path))
+    return _Job(spec.id, part, path, identify(path, st), start, restarted=previous is not None)
 
 
-def _read_one(source_name: str, path: Path, cursor: Cursor) -> ReadResult:
-    source = SOURCES[source_name]
-    return read_incremental(path, cursor, source.parse_line, source.needles, source.line_format).pack()
+def _before_matches(path: Path, cursor: Cursor) -> bool:
+    """The bytes just before the cursor are those read last time: the file was appended
+    to, not rewritten in place behind an unchanged head."""
+    with path.open("rb") as f:
+        return before_hash(f, cursor.offset) == cursor.before_hash
 
 
-Batch = tuple[list[_Job], list[ReadResult], Path | None]  # jobs, results, their staging file
+Batch = tuple[list[_Job], list[tuple[Path | None, list[StagedRead]]]]  # jobs, their staging files
 
 
-def _read_all(
-    jobs: list[_Job], total_bytes: int, workers: int | None, min_bytes: int, mp_context: str | None = None
+def _read_parallel(
+    jobs: list[_Job], total_bytes: int, n: int, folder: Path, mp_context: str | None = None
 ) -> Iterator[list[Batch]]:
-    """Read every job: in this process one file at a time (no staging file), or in worker
-    processes a batch of files at a time, each batch staged in a file for the writer.
-    Yields the batches read since the last time (several when the writer is the slower)."""
-    n = workers if workers is not None else (os.cpu_count() or 1)
-    if n <= 1 or len(jobs) < 2 or total_bytes < min_bytes:
-        for job in jobs:
-            yield [([job], [_read_one(job.source, job.path, job.cursor)], None)]
-        return
+    """Read every job in worker processes a batch of files at a time, each batch staged in
+    files for the writer. Yields the batches read since the last time (several when the
+    writer is the slower)."""
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # only when it pays
 
     # Files that are a large share of the work go first, so none finishes last alone; the
@@ -242,24 +315,32 @@ def _read_all(
     import multiprocessing
 
     context = multiprocessing.get_context(mp_context) if mp_context else None
-    with (
-        tempfile.TemporaryDirectory(prefix="tokenworth-import-") as scratch,
-        ProcessPoolExecutor(max_workers=n, mp_context=context) as pool,
-    ):
-        running: dict[Future[list[ReadResult]], tuple[list[_Job], Path]] = {}
+    with ProcessPoolExecutor(
+        max_workers=n, mp_context=context, initializer=init_worker, initargs=(os.getpid(),)
+    ) as pool:
+        running: dict[Future[list[tuple[Path, list[StagedRead]]]], list[_Job]] = {}
         while True:
             while len(running) < 2 * n and (item := next(todo, None)) is not None:
                 i, batch = item
-                stage = Path(scratch) / f"batch-{i}.sqlite3"
-                running[pool.submit(_read_batch, [(j.source, j.path, j.cursor) for j in batch], stage)] = batch, stage
+                running[pool.submit(read_batch, [j.item() for j in batch], folder, f"batch-{i}", _read_staged)] = batch
             if not running:
                 return
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             ready: list[Batch] = []
             for fut in done:
-                batch, stage = running.pop(fut)
-                ready.append((batch, fut.result(), stage))
+                batch = running.pop(fut)
+                segments: list[tuple[Path | None, list[StagedRead]]]
+                try:
+                    segments = list(fut.result())
+                except Exception as exc:
+                    message = f"could not be read by a worker ({type(exc).__name__}: {exc})"
+                    segments = [(None, [StagedRead(k, _failed(j, message), True) for k, j in enumerate(batch)])]
+                ready.append((batch, segments))
             yield ready
+
+
+def _failed(job: _Job, message: str) -> ReadResult:
+    return ReadResult(cursor=job.cursor, error=f"{job.path}: {message}")
 
 
 def _batches(jobs: list[_Job], total_bytes: int, n: int) -> list[list[_Job]]:
@@ -281,10 +362,3 @@ def _batches(jobs: list[_Job], total_bytes: int, n: int) -> list[list[_Job]]:
         size += job.pending_bytes
         left -= job.pending_bytes
     return batches
-
-
-def _read_batch(items: list[tuple[str, Path, Cursor]], stage: Path) -> list[ReadResult]:
-    """In a worker: read the files, stage their rows, send back only what the writer needs."""
-    results = [_read_one(*item) for item in items]
-    write_stage(stage, [(item[0], r) for item, r in zip(items, results, strict=True)])
-    return [r.staged() for r in results]

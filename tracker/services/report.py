@@ -19,6 +19,7 @@ from tracker.services.dashboard import year_of_days
 from tracker.services.tasks import TaskRow
 from tracker.services.usage import UsageQuery, build_usage_report, money, totals_json
 from tracker.services.work_summary import WorkSummary, build_work_summary
+from tracker.sources.registry import SOURCES
 from tracker.store.store import Store
 
 Audience = Literal["summary", "detailed"]
@@ -171,7 +172,7 @@ def build_report(ctx: Context, store: Store, options: ReportOptions) -> Report:
         active_days=active,
         weeks_in_period=((options.until - options.since).days + 1) / 7,
         weekly_target=ctx.settings.value(WEEKLY_ACTIVE_DAYS),
-        sources=[s for s in ("claude-code", "codex") if s in usage.total.sources],
+        sources=[s for s in SOURCES if s in usage.total.sources],
         price_source=usage.price_source,
         unpriced=usage.unpriced,
     )

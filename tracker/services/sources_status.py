@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tracker.services.context import Context
 from tracker.services.importer import source_roots
+from tracker.sources.discovery import part_folders
 from tracker.sources.registry import SOURCES
 from tracker.store.store import Store
 
@@ -51,3 +53,56 @@ def source_statuses(ctx: Context, store: Store) -> list[SourceStatus]:
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class WatchFolder:
+    """A folder the log watcher watches (and every folder below it) for these file names."""
+
+    path: Path
+    patterns: tuple[str, ...]
+
+
+def watch_folders(ctx: Context) -> list[WatchFolder]:
+    """Where every enabled source's parts are looked for, each folder once, with the
+    patterns of all the parts found there (the GUI's watcher watches these)."""
+    config = ctx.source_config()
+    merged: dict[Path, list[str]] = {}
+    for name, spec in SOURCES.items():
+        if not config.is_enabled(name):
+            continue
+        for folder, part in part_folders(spec, source_roots(spec, ctx.home, ctx.env, config)):
+            patterns = merged.setdefault(folder, [])
+            patterns.extend(p for p in part.patterns if p not in patterns)
+    return [WatchFolder(path, tuple(patterns)) for path, patterns in merged.items()]
+
+
+def reading_line(ctx: Context) -> str:
+    """One line saying where usage is read from; tools with no logs here are counted, not listed
+    (a user of two tools should not read twelve "not found"s), and named when none is found."""
+    found, missing = [], []
+    config = ctx.source_config()
+    for name, spec in SOURCES.items():
+        if not config.is_enabled(name):
+            continue
+        roots = [r for r in source_roots(spec, ctx.home, ctx.env, config) if r.is_dir()]
+        if roots:
+            found.append(f"{spec.label} ({', '.join(_short(r, ctx.home) for r in roots)})")
+        else:
+            missing.append(spec.label)
+    if not found and not missing:
+        return "All sources are off (Settings)."
+    if not found:
+        return f"No logs of {len(missing)} supported tools found yet; Sources shows where Tokenworth looks."
+    line = "Reading " + " · ".join(found)
+    if missing:
+        line += f" · {len(missing)} other {'tool' if len(missing) == 1 else 'tools'} not found (see Sources)"
+    return line
+
+
+def _short(path: Path, home: Path) -> str:
+    """``~/…`` for folders in the home folder: shorter, and the same on every machine."""
+    try:
+        return "~/" + str(path.relative_to(home))
+    except ValueError:
+        return str(path)

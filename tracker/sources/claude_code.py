@@ -3,21 +3,26 @@
 Each assistant line carries ``message.usage``. A streamed reply writes one line per
 content block and a resumed session copies earlier lines, so the store keeps one row per
 (``message.id``, ``requestId``): the copy with the most tokens, as the final snapshot is.
+
+Token contract (``sources.normalize``): ``input_tokens`` is already the fresh part; cache
+writes (``cache_creation_input_tokens``, split 5-minute/1-hour by ``cache_creation``) and
+``cache_read_input_tokens`` are separate; Claude reports no reasoning count.
+Metadata is decoded leniently: a field of an unexpected type counts as absent, so a tool
+release that changes one field's type never loses the line's usage.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
-from tracker.core.reading import ReadResult, SessionSeen
-from tracker.core.records import UsageEvent
-from tracker.sources.files import jsonl_files
+from tracker.core.reading import ReadResult
 from tracker.sources.jsonl import LineFormat
-from tracker.sources.timestamps import iso_to_ms
+from tracker.sources.normalize import add_usage, token_count
+from tracker.sources.spec import Kind, Part, Root, SourceSpec
+from tracker.sources.timestamps import usage_ts_ms
 
 NAME = "claude-code"
 KNOWN_TYPES = frozenset(
@@ -25,6 +30,8 @@ KNOWN_TYPES = frozenset(
 )
 
 
+# Typed records decode fastest; a line they reject is decoded again as a ``_Lenient*`` one and
+# coerced into a typed record (see ``LineFormat.coerce``).
 class _CacheCreation(msgspec.Struct):
     ephemeral_5m_input_tokens: int | None = None
     ephemeral_1h_input_tokens: int | None = None
@@ -54,6 +61,62 @@ class _Line(msgspec.Struct):
     message: _Message | None = None
 
 
+class _LenientUsage(msgspec.Struct):
+    input_tokens: Any = None
+    output_tokens: Any = None
+    cache_creation_input_tokens: Any = None
+    cache_read_input_tokens: Any = None
+    cache_creation: Any = None
+
+
+class _LenientMessage(msgspec.Struct):
+    id: Any = None
+    model: Any = None
+    usage: _LenientUsage | None = None
+
+
+class _LenientLine(msgspec.Struct):
+    type: str | None = None
+    timestamp: Any = None
+    sessionId: Any = None  # noqa: N815
+    cwd: Any = None
+    gitBranch: Any = None  # noqa: N815
+    requestId: Any = None  # noqa: N815
+    message: _LenientMessage | None = None
+
+
+def text(value: Any) -> str | None:
+    """A metadata string, or None when the field is of another type."""
+    return value if isinstance(value, str) else None
+
+
+def ident(value: Any) -> str | None:
+    """An id: a string, or a whole number written as one."""
+    if isinstance(value, str):
+        return value
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _coerce(rec: _LenientLine) -> _Line:
+    """A leniently decoded line as a typed one: odd strings dropped, numbers kept as they are
+    (``add_usage`` range-checks them; Structs do not check types when built)."""
+    msg = rec.message
+    message = None
+    if msg is not None:
+        usage = None
+        if (u := msg.usage) is not None:
+            cc = u.cache_creation
+            breakdown = None
+            if isinstance(cc, dict):
+                breakdown = _CacheCreation(cc.get("ephemeral_5m_input_tokens"), cc.get("ephemeral_1h_input_tokens"))
+            usage = _Usage(
+                u.input_tokens, u.output_tokens, u.cache_creation_input_tokens, u.cache_read_input_tokens, breakdown
+            )
+        message = _Message(ident(msg.id), text(msg.model), usage)
+    session, request = ident(rec.sessionId), ident(rec.requestId)
+    return _Line(rec.type, text(rec.timestamp), session, text(rec.cwd), text(rec.gitBranch), request, message)
+
+
 def _handle(rec: _Line, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
     msg = rec.message
     if rec.type != "assistant" or msg is None or msg.usage is None:
@@ -67,69 +130,56 @@ def _handle(rec: _Line, line_no: int, context: dict[str, Any], result: ReadResul
     if not rec.timestamp:
         result.skip(line_no, "assistant usage line without a timestamp")
         return
-    try:
-        ts_ms = iso_to_ms(rec.timestamp)
-    except ValueError:
+    ts_ms = usage_ts_ms(rec.timestamp)
+    if ts_ms is None:
         result.skip(line_no, f"unreadable timestamp {rec.timestamp[:40]!r}")
         return
     u = msg.usage
-    input_t = u.input_tokens or 0
-    output_t = u.output_tokens or 0
-    creation_t = u.cache_creation_input_tokens or 0
-    read_t = u.cache_read_input_tokens or 0
-    if input_t < 0 or output_t < 0 or creation_t < 0 or read_t < 0:
-        result.skip(line_no, "negative token count")
-        return
+    creation: object = u.cache_creation_input_tokens
     one_hour = 0
-    if u.cache_creation is not None:
-        one_hour = min(max(u.cache_creation.ephemeral_1h_input_tokens or 0, 0), creation_t)
-    session = rec.sessionId or context["fallback_session"]
-    project = rec.cwd or context["fallback_project"]
-    branch = rec.gitBranch or ""
-    result.events.append(
-        UsageEvent(
-            NAME,
-            f"cc:{msg.id}:{rec.requestId or ''}",
-            session,
-            project,
-            branch,
-            msg.model or "unknown",
-            ts_ms,
-            input_t,
-            output_t,
-            creation_t - one_hour,
-            one_hour,
-            read_t,
-            0,
-        )
+    if u.cache_creation is not None and (whole := token_count(creation)) is not None:
+        one_hour = min(token_count(u.cache_creation.ephemeral_1h_input_tokens) or 0, whole)
+        creation = whole - one_hour
+    add_usage(
+        result,
+        line_no,
+        source=NAME,
+        key=f"cc:{msg.id}:{rec.requestId or ''}",
+        session=rec.sessionId or context["fallback_session"],
+        project=rec.cwd or context["fallback_project"],
+        branch=rec.gitBranch or "",
+        model=msg.model or "unknown",
+        ts_ms=ts_ms,
+        input=u.input_tokens,
+        output=u.output_tokens,
+        cache_read=u.cache_read_input_tokens,
+        cache_write_5m=creation,
+        cache_write_1h=one_hour,
     )
-    seen = result.sessions.get(session)
-    if seen is None or (project and not seen.project) or (branch and seen.git_branch != branch):
-        result.sessions[session] = SessionSeen(session, project, branch)
 
 
-LINES = LineFormat(msgspec.json.Decoder(_Line), KNOWN_TYPES, _handle)
+LINES = LineFormat(msgspec.json.Decoder(_Line), KNOWN_TYPES, _handle, msgspec.json.Decoder(_LenientLine), _coerce)
 
 
-class ClaudeCodeSource:
-    name = NAME
-    label = "Claude Code"
+class TranscriptReader:
     needles: tuple[bytes, ...] = (b'"usage"',)
     line_format: LineFormat[Any] | None = LINES
     parse_line = staticmethod(LINES.parse_line(needles))
-
-    def roots(self, home: Path, env: Mapping[str, str], extra: Sequence[Path]) -> list[Path]:
-        configured = [p.strip() for p in env.get("CLAUDE_CONFIG_DIR", "").split(",") if p.strip()]
-        if configured:
-            bases = [Path(p).expanduser() for p in configured]
-        else:
-            bases = [home / ".config" / "claude", home / ".claude"]
-        return [b / "projects" for b in bases] + list(extra)
-
-    files = staticmethod(jsonl_files)
 
     def start_context(self, path: Path) -> dict[str, Any]:
         return {"fallback_session": path.stem, "fallback_project": path.parent.name}
 
 
-SOURCE = ClaudeCodeSource()
+READER = TranscriptReader()
+
+SPEC = SourceSpec(
+    id=NAME,
+    label="Claude Code",
+    roots=(
+        # CLAUDE_CONFIG_DIR (a comma-separated list) replaces both defaults.
+        Root("~/.config/claude/projects", env="CLAUDE_CONFIG_DIR", env_sub="projects", env_list=True),
+        Root("~/.claude/projects", env="CLAUDE_CONFIG_DIR", env_sub="projects", env_list=True),
+    ),
+    parts=(Part("transcripts", Kind.JSONL, ("*.jsonl",), READER),),
+    counts="Every assistant reply's usage, once per message and request id (its final, largest copy).",
+)

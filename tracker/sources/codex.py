@@ -1,32 +1,37 @@
 """Codex CLI rollouts: ``$CODEX_HOME/{sessions,archived_sessions}/**/*.jsonl``.
 
 ``token_count`` events carry the session's cumulative ``total_token_usage``; a request's
-usage is the difference from the previous total in the file. ``cached_input_tokens`` is
-part of ``input_tokens`` and ``reasoning_output_tokens`` part of ``output_tokens``, so
-the stored input is the non-cached part and reasoning is kept only as information.
+usage is the difference from the previous total in the file.
+
+Token contract (``sources.normalize``): ``cached_input_tokens`` is part of ``input_tokens``
+(subtracted: stored input is the fresh part) and ``reasoning_output_tokens`` part of
+``output_tokens`` (kept as information only). Totals are range-checked before they are
+subtracted; metadata of an unexpected type counts as absent.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
 from tracker.core.reading import ReadResult, SessionSeen
-from tracker.core.records import RateLimitSnapshot, RateLimitWindow, UsageEvent
-from tracker.sources.files import jsonl_files
+from tracker.core.records import RateLimitSnapshot, RateLimitWindow
+from tracker.sources.claude_code import ident, text
 from tracker.sources.jsonl import LineFormat
-from tracker.sources.timestamps import iso_to_ms
+from tracker.sources.normalize import add_usage, token_count
+from tracker.sources.spec import Kind, Part, Root, SourceSpec
+from tracker.sources.timestamps import usage_ts_ms
 
 NAME = "codex"
 KNOWN_TYPES = frozenset({"session_meta", "turn_context", "response_item", "event_msg", "compacted"})
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
-_FIELDS = ("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_output_tokens")
 
 
+# Typed records decode fastest; a line they reject is decoded again as a ``_Lenient*`` one and
+# coerced into a typed record (see ``LineFormat.coerce``).
 class _Totals(msgspec.Struct):
     input_tokens: int = 0
     cached_input_tokens: int = 0
@@ -50,16 +55,12 @@ class _Limits(msgspec.Struct):
     secondary: _Window | None = None
 
 
-class _Git(msgspec.Struct):
-    branch: str | None = None
-
-
 class _Payload(msgspec.Struct):
     type: str | None = None
     id: str | None = None
     cwd: str | None = None
     model: str | None = None
-    git: _Git | None = None
+    git: Any = None  # {"branch": …}
     info: _Info | None = None
     rate_limits: _Limits | None = None
 
@@ -70,55 +71,107 @@ class _Line(msgspec.Struct):
     payload: _Payload | None = None
 
 
+class _LenientTotals(msgspec.Struct):
+    input_tokens: Any = 0
+    cached_input_tokens: Any = 0
+    output_tokens: Any = 0
+    reasoning_output_tokens: Any = 0
+
+
+class _LenientInfo(msgspec.Struct):
+    total_token_usage: _LenientTotals | None = None
+
+
+class _LenientPayload(msgspec.Struct):
+    type: Any = None
+    id: Any = None
+    cwd: Any = None
+    model: Any = None
+    git: Any = None
+    info: _LenientInfo | None = None
+    rate_limits: Any = None
+
+
+class _LenientLine(msgspec.Struct):
+    type: str | None = None
+    timestamp: Any = None
+    payload: _LenientPayload | None = None
+
+
+def _coerce(rec: _LenientLine) -> _Line:
+    """A leniently decoded line as a typed one: odd strings dropped, numbers kept as they are
+    (range-checked later; Structs do not check types when built)."""
+    p = rec.payload
+    if p is None:
+        return _Line(rec.type, text(rec.timestamp), None)
+    info = None
+    if p.info is not None:
+        t = p.info.total_token_usage
+        totals = (
+            None
+            if t is None
+            else _Totals(t.input_tokens, t.cached_input_tokens, t.output_tokens, t.reasoning_output_tokens)
+        )
+        info = _Info(totals)
+    limits = None
+    if isinstance(p.rate_limits, dict):
+        limits = _Limits(_lenient_window(p.rate_limits.get("primary")), _lenient_window(p.rate_limits.get("secondary")))
+    payload = _Payload(text(p.type), ident(p.id), text(p.cwd), text(p.model), p.git, info, limits)
+    return _Line(rec.type, text(rec.timestamp), payload)
+
+
+def _lenient_window(w: object) -> _Window | None:
+    if not isinstance(w, dict):
+        return None
+    return _Window(w.get("used_percent"), w.get("window_minutes"), w.get("resets_at"), w.get("resets_in_seconds"))
+
+
 def _handle(rec: _Line, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
     kind = rec.type
     payload = rec.payload
     if payload is None:
         return
     if kind == "session_meta":
-        if payload.id:
-            context["session"] = payload.id
-        if payload.cwd:
-            context["project"] = payload.cwd
-        if payload.git is not None and payload.git.branch:
-            context["branch"] = payload.git.branch
+        if session := ident(payload.id):
+            context["session"] = session
+        if cwd := text(payload.cwd):
+            context["project"] = cwd
+        if isinstance(payload.git, dict) and (branch := text(payload.git.get("branch"))):
+            context["branch"] = branch
         _note_session(context, result)
     elif kind == "turn_context":
-        if payload.model:
-            context["model"] = payload.model
-        if payload.cwd:
-            context["project"] = payload.cwd
+        if model := text(payload.model):
+            context["model"] = model
+        if cwd := text(payload.cwd):
+            context["project"] = cwd
     elif payload.type == "token_count":
         _token_count(rec, payload, line_no, context, result)
 
 
 def _token_count(rec: _Line, payload: _Payload, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
-    try:
-        ts_ms = iso_to_ms(rec.timestamp or "")
-    except ValueError:
-        result.skip(line_no, f"unreadable timestamp {(rec.timestamp or '')[:40]!r}")
+    ts_ms = usage_ts_ms(rec.timestamp)
+    if ts_ms is None:
+        result.skip(line_no, f"unreadable timestamp {str(rec.timestamp or '')[:40]!r}")
         return
     limits = payload.rate_limits
     if limits is not None:
+        first, second = limits.primary, limits.secondary
         # The CLI repeats the same snapshot with every count; keep only changes.
-        seen = [_percent(limits.primary), _percent(limits.secondary)]
+        seen = [None if first is None else first.used_percent, None if second is None else second.used_percent]
         if seen != context.get("limits"):
             context["limits"] = seen
-            result.rate_limits.append(
-                RateLimitSnapshot(
-                    NAME,
-                    context["session"],
-                    ts_ms,
-                    _window(limits.primary, ts_ms),
-                    _window(limits.secondary, ts_ms),
-                )
-            )
+            primary, secondary = _window(first, ts_ms), _window(second, ts_ms)
+            result.rate_limits.append(RateLimitSnapshot(NAME, context["session"], ts_ms, primary, secondary))
     info = payload.info
     if info is None or info.total_token_usage is None:
         return  # ``info: null`` reports limits only, not usage
     t = info.total_token_usage
-    i, c, o, r = t.input_tokens, t.cached_input_tokens, t.output_tokens, t.reasoning_output_tokens
-    if i < 0 or c < 0 or o < 0 or r < 0 or c > i:
+    i, c = token_count(t.input_tokens), token_count(t.cached_input_tokens)
+    o, r = token_count(t.output_tokens), token_count(t.reasoning_output_tokens)
+    if i is None or c is None or o is None or r is None:
+        result.skip(line_no, "token count that is not a whole number from 0 to 10^10")
+        return
+    if c > i:
         result.skip(line_no, "impossible token totals")
         return
     pi, pc, po, pr = context["totals"]
@@ -131,40 +184,31 @@ def _token_count(rec: _Line, payload: _Payload, line_no: int, context: dict[str,
     session = context["session"]
     if session not in result.sessions:
         _note_session(context, result)
-    result.events.append(
-        UsageEvent(
-            NAME,
-            f"cx:{session}:{i}:{c}:{o}:{r}",
-            session,
-            context["project"],
-            context["branch"],
-            context["model"] or "unknown",
-            ts_ms,
-            d_in - d_cached if d_in > d_cached else 0,
-            o - po,
-            0,
-            0,
-            d_cached if d_cached < d_in else d_in,
-            r - pr,
-        )
+    add_usage(
+        result,
+        line_no,
+        source=NAME,
+        key=f"cx:{session}:{i}:{c}:{o}:{r}",
+        session=session,
+        project=context["project"],
+        branch=context["branch"],
+        model=context["model"],
+        ts_ms=ts_ms,
+        input=d_in,
+        cache_read=min(d_cached, d_in),
+        input_includes_cache_read=True,
+        output=o - po,
+        reasoning=r - pr,
     )
 
 
-LINES = LineFormat(msgspec.json.Decoder(_Line), KNOWN_TYPES, _handle)
+LINES = LineFormat(msgspec.json.Decoder(_Line), KNOWN_TYPES, _handle, msgspec.json.Decoder(_LenientLine), _coerce)
 
 
-class CodexSource:
-    name = NAME
-    label = "Codex CLI"
+class RolloutReader:
     needles: tuple[bytes, ...] = (b'"token_count"', b'"turn_context"', b'"session_meta"')
     line_format: LineFormat[Any] | None = LINES
     parse_line = staticmethod(LINES.parse_line(needles))
-
-    def roots(self, home: Path, env: Mapping[str, str], extra: Sequence[Path]) -> list[Path]:
-        base = Path(env["CODEX_HOME"]).expanduser() if env.get("CODEX_HOME") else home / ".codex"
-        return [base / "sessions", base / "archived_sessions", *extra]
-
-    files = staticmethod(jsonl_files)
 
     def start_context(self, path: Path) -> dict[str, Any]:
         found = _UUID.findall(path.stem)
@@ -177,25 +221,39 @@ class CodexSource:
         }
 
 
+READER = RolloutReader()
+
+SPEC = SourceSpec(
+    id=NAME,
+    label="Codex CLI",
+    roots=(
+        Root("~/.codex/sessions", env="CODEX_HOME", env_sub="sessions"),
+        Root("~/.codex/archived_sessions", env="CODEX_HOME", env_sub="archived_sessions"),
+    ),
+    parts=(Part("rollouts", Kind.JSONL, ("*.jsonl",), READER),),
+    counts="Each token_count event's difference from the session's previous cumulative total.",
+)
+
+
 def _note_session(context: dict[str, Any], result: ReadResult) -> None:
     sid = context["session"]
     result.sessions[sid] = SessionSeen(sid, context["project"], context["branch"])
 
 
-def _percent(w: _Window | None) -> float | None:
-    return None if w is None else w.used_percent
-
-
 def _window(w: _Window | None, ts_ms: int) -> RateLimitWindow | None:
-    if w is None or w.used_percent is None:
+    """A window, its values checked (a coerced record may carry any type; only changed
+    snapshots get here)."""
+    if w is None:
         return None
-    if w.resets_at is not None:
-        resets = w.resets_at * 1000
-    elif w.resets_in_seconds is not None:
-        resets = ts_ms + w.resets_in_seconds * 1000
-    else:
-        resets = None
-    return RateLimitWindow(float(w.used_percent), w.window_minutes, resets)
-
-
-SOURCE = CodexSource()
+    used = w.used_percent
+    if isinstance(used, bool) or not isinstance(used, int | float) or not 0 <= used <= 1000:
+        return None
+    minutes = w.window_minutes
+    minutes = minutes if isinstance(minutes, int) and not isinstance(minutes, bool) and 0 < minutes < 10**7 else None
+    at, within = w.resets_at, w.resets_in_seconds
+    resets: int | None = None
+    if isinstance(at, int) and not isinstance(at, bool) and 0 <= at < 10**11:
+        resets = at * 1000
+    elif isinstance(within, int) and not isinstance(within, bool) and 0 <= within < 10**9:
+        resets = ts_ms + within * 1000
+    return RateLimitWindow(float(used), minutes, resets)

@@ -14,20 +14,33 @@ must contain; other lines are only checked for the shape of a JSON object, never
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import IO, Any, Generic, Protocol, TypeVar
 
 import msgspec
 
 from tracker.core.reading import Cursor, ReadResult
-from tracker.sources.base import LineParser
 
 CHUNK = 4 << 20
+# One read stops after about this much of a file, so memory stays flat however big the file
+# is; the importer stores what was read and reads on from the cursor.
+READ_LIMIT = 64 << 20
+BEFORE_BYTES = 4096  # hashed just before the cursor, to notice a file rewritten in place
 _OPEN, _CLOSE, _CR, _SPACE = ord("{"), ord("}"), ord("\r"), ord(" ")
 CORRUPT = "not valid JSON (corrupt or truncated line)"
+FAILED = "could not be read ({})"
+# What a handler may raise on a record too odd for it: that line is skipped, nothing else.
+ODD_RECORD = (TypeError, ValueError, AttributeError, KeyError, OverflowError, RecursionError)
+
+
+class LineParser(Protocol):
+    """Turns one complete JSONL line into records on ``result``; state lives in ``context``."""
+
+    def __call__(self, line: bytes, line_no: int, context: dict[str, Any], result: ReadResult) -> None: ...
 
 
 R = TypeVar("R", bound=msgspec.Struct)  # with a ``type: str | None`` field
@@ -41,16 +54,55 @@ class LineFormat(Generic[R]):
     decoder: msgspec.json.Decoder[R]
     known: frozenset[str]
     handle: Callable[[R, int, dict[str, Any], ReadResult], None]
+    # Tried on a line the typed decoder rejects: the same record with optional fields of any
+    # type, turned by ``coerce`` into a typed record (a mistyped string field becomes absent;
+    # numbers pass as they are, for the range checks), so one odd field does not lose the line
+    # and the handler of the common, typed case checks no types.
+    lenient: msgspec.json.Decoder[Any] | None = None
+    coerce: Callable[[Any], R] | None = None
 
     def parse_line(self, needles: Sequence[bytes]) -> LineParser:
         """The line-by-line parser for lines that contain one of ``needles``."""
 
         def parse(line: bytes, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
-            rec = decode_line(self.decoder, line, line_no, result, self.known)
+            rec = decode_line(self.decoder, line, line_no, result, self.known, self.lenient, self.coerce)
             if rec is not None:
-                self.handle(rec, line_no, context, result)
+                _handle_one(self.handle, rec, line_no, context, result)
 
         return parse
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Worker processes receive parts by pickling; a msgspec decoder does not pickle, its type does.
+        lenient = None if self.lenient is None else self.lenient.type
+        return (_line_format, (self.decoder.type, self.known, self.handle, lenient, self.coerce))
+
+
+def _line_format(
+    kind: Any, known: frozenset[str], handle: Callable[..., None], lenient: Any, coerce: Any
+) -> LineFormat[Any]:
+    loose = None if lenient is None else msgspec.json.Decoder(lenient)
+    return LineFormat(msgspec.json.Decoder(kind), known, handle, loose, coerce)
+
+
+def _handle_one(
+    handle: Callable[[Any, int, dict[str, Any], ReadResult], None],
+    rec: Any,
+    line_no: int,
+    context: dict[str, Any],
+    result: ReadResult,
+) -> None:
+    """A record whose fields are too odd for its handler is that line's problem only."""
+    try:
+        handle(rec, line_no, context, result)
+    except ODD_RECORD as exc:
+        result.skip(line_no, FAILED.format(type(exc).__name__))
+
+
+def before_hash(f: IO[bytes], offset: int) -> str:
+    """SHA-256 of the (up to ``BEFORE_BYTES``) bytes of ``f`` just before ``offset``."""
+    start = max(offset - BEFORE_BYTES, 0)
+    f.seek(start)
+    return hashlib.sha256(f.read(offset - start)).hexdigest()
 
 
 def read_incremental(
@@ -59,16 +111,20 @@ def read_incremental(
     parse_line: LineParser,
     needles: Sequence[bytes] = (),
     line_format: LineFormat[Any] | None = None,
+    limit: int | None = None,
 ) -> ReadResult:
     """Read what was appended to ``path`` since ``cursor``; never raises for bad content.
 
     With no ``needles`` every line goes to ``parse_line``. With a ``line_format`` (whose
-    line-by-line parser must be ``parse_line``) whole blocks are decoded at once.
+    line-by-line parser must be ``parse_line``) whole blocks are decoded at once. With a
+    ``limit``, reading stops (``result.more``) once about that many bytes were consumed.
     """
     context: dict[str, Any] = dict(cursor.context)
     result = ReadResult(cursor=cursor)
     pattern = re.compile(b"|".join(re.escape(n) for n in needles)) if needles else None
     offset, line_no, pending = cursor.offset, cursor.line_no, cursor.pending_newline
+    stop = offset + limit if limit is not None else None
+    tail_hash = cursor.before_hash
     try:
         with path.open("rb") as f:
             f.seek(offset)
@@ -91,7 +147,10 @@ def read_incremental(
                     consumed, line_no = _scan(buf, line_no, pattern, parse_line, context, result)
                 offset += consumed
                 carry = buf[consumed:]
-            tail = carry.strip()
+                if stop is not None and offset >= stop:
+                    result.more = True
+                    break
+            tail = b"" if result.more else carry.strip()
             if tail and _is_complete_json(tail):
                 line_no += 1
                 result.lines_read += 1
@@ -99,9 +158,12 @@ def read_incremental(
                 pending = True
                 if not needles or any(n in tail for n in needles):
                     parse_line(tail, line_no, context, result)
+            if offset != cursor.offset:
+                tail_hash = before_hash(f, offset)
     except OSError as exc:
         result.error = f"cannot read {path}: {exc.strerror or exc}"
-    result.cursor = Cursor(offset, line_no, pending, context)
+        result.more = False
+    result.cursor = Cursor(offset, line_no, pending, context, tail_hash)
     return result
 
 
@@ -123,8 +185,8 @@ def _decode_block(
         return 0
     try:
         records = line_format.decoder.decode_lines(memoryview(buf)[:end])
-    except (msgspec.DecodeError, msgspec.ValidationError):
-        return 0
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeDecodeError):
+        return 0  # deep nesting and invalid UTF-8 included: line by line, it is that line's problem only
     if len(records) != count:
         return 0  # a line holding two values: line numbers would be off
     handle, known = line_format.handle, line_format.known
@@ -132,7 +194,10 @@ def _decode_block(
     for i, rec in enumerate(records, line_no + 1):
         kind = rec.type
         if kind in known:
-            handle(rec, i, context, result)
+            try:  # free unless it raises (zero-cost exceptions): no wrapper call per record
+                handle(rec, i, context, result)
+            except ODD_RECORD as exc:
+                result.skip(i, FAILED.format(type(exc).__name__))
             continue
         # Line by line, a line of an unknown type is reported only if it held a needle.
         if split is None:
@@ -201,16 +266,30 @@ T = TypeVar("T", bound=msgspec.Struct)
 
 
 def decode_line(
-    decoder: msgspec.json.Decoder[T], line: bytes, line_no: int, result: ReadResult, known: frozenset[str]
+    decoder: msgspec.json.Decoder[T],
+    line: bytes,
+    line_no: int,
+    result: ReadResult,
+    known: frozenset[str],
+    lenient: msgspec.json.Decoder[Any] | None = None,
+    coerce: Callable[[Any], T] | None = None,
 ) -> T | None:
     """Decode one line; bad JSON, a wrong shape or an event type not in ``known`` is
-    counted on ``result`` and gives None. The decoded type must have a ``type`` field."""
+    counted on ``result`` and gives None. The decoded type must have a ``type`` field.
+    A line of the wrong shape for ``decoder`` is tried with ``lenient`` too."""
     try:
         rec = decoder.decode(line)
     except msgspec.ValidationError as exc:
-        result.skip(line_no, f"unexpected shape: {exc}")
-        return None
-    except msgspec.DecodeError:
+        try:
+            if lenient is None:
+                raise
+            rec = lenient.decode(line)
+            if coerce is not None:
+                rec = coerce(rec)
+        except (msgspec.ValidationError, msgspec.DecodeError, RecursionError, UnicodeDecodeError):
+            result.skip(line_no, f"unexpected shape: {exc}")
+            return None
+    except (msgspec.DecodeError, RecursionError, UnicodeDecodeError):
         result.skip(line_no, CORRUPT)
         return None
     kind = getattr(rec, "type", None) or "?"
@@ -225,4 +304,6 @@ def _is_complete_json(line: bytes) -> bool:
         msgspec.json.decode(line)
     except msgspec.DecodeError:
         return False
+    except (RecursionError, UnicodeDecodeError):
+        return True  # hostile nesting: consumed, then skipped as corrupt
     return True

@@ -36,6 +36,8 @@ def token_count(value: object) -> int | None:
 
     A missing count (None) is 0. Floats with no fraction are accepted (JSON writers differ).
     """
+    if type(value) is int:  # the common case, first
+        return value if 0 <= value <= MAX_TOKENS else None
     if value is None:
         return 0
     if isinstance(value, bool):
@@ -95,11 +97,17 @@ def add_usage(
     OpenCode ``reasoning``), so it is added to output.
     ``subscription``: the tool says the request cost the user nothing beyond a plan.
     """
-    counts = [token_count(v) for v in (input, output, cache_read, cache_write_5m, cache_write_1h, reasoning)]
-    if any(c is None for c in counts):
+    # This runs once per request of every log: plain ints in range take no call at all.
+    top = MAX_TOKENS
+    inp = input if type(input) is int and 0 <= input <= top else token_count(input)
+    out = output if type(output) is int and 0 <= output <= top else token_count(output)
+    read = cache_read if type(cache_read) is int and 0 <= cache_read <= top else token_count(cache_read)
+    w5 = cache_write_5m if type(cache_write_5m) is int and 0 <= cache_write_5m <= top else token_count(cache_write_5m)
+    w1 = cache_write_1h if type(cache_write_1h) is int and 0 <= cache_write_1h <= top else token_count(cache_write_1h)
+    reason = reasoning if type(reasoning) is int and 0 <= reasoning <= top else token_count(reasoning)
+    if inp is None or out is None or read is None or w5 is None or w1 is None or reason is None:
         result.skip(line_no, "token count that is not a whole number from 0 to 10^10")
         return False
-    inp, out, read, w5, w1, reason = (c or 0 for c in counts)
     if input_includes_cache_read:
         inp -= read
     if input_includes_cache_write:
@@ -111,10 +119,10 @@ def add_usage(
         out += reason
     elif reason > out:
         reason = out  # a part of output cannot exceed it; keep output as the tool billed it
-    if not timestamp_ok(ts_ms):
+    if not MIN_TS_MS <= ts_ms < MAX_TS_MS:
         result.skip(line_no, "unreadable timestamp (outside 2000–2100)")
         return False
-    cost = cost_micro(tool_cost_usd)
+    cost = None if tool_cost_usd is None else cost_micro(tool_cost_usd)
     result.events.append(
         UsageEvent(
             source, key, session, project, branch, model or "unknown", ts_ms,

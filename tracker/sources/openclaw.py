@@ -316,7 +316,7 @@ SPEC = SourceSpec(
         ),
         Part("database", Kind.SQLITE, ("openclaw-agent.sqlite",), DATABASE, under="agents"),
         Part("cold", Kind.DOCUMENT, ("*.jsonl.zst", "*.jsonl.*.zst"), ARCHIVES, under="agents"),
-        Part("codex", Kind.JSONL, ("rollout-*.jsonl",), codex.SOURCE, under="agents"),
+        Part("codex", Kind.JSONL, ("rollout-*.jsonl",), codex.READER, under="agents"),
     ),
     counts=(
         "Each assistant reply's usage in OpenClaw's transcripts, archives, agent databases (compressed "

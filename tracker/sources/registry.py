@@ -1,15 +1,45 @@
-"""All sources Tokenworth knows, by name."""
+"""Every tool Tokenworth reads: one entry per source, by id.
+
+Adding a tool is one module exporting ``SPEC`` (see ``sources.spec``) and one line here;
+the importer, the watcher, ``--source``, the Sources page and the report derive from this.
+"""
 
 from __future__ import annotations
 
-from tracker.sources import claude_code, codex
-from tracker.sources.base import Source
+from tracker.sources import (
+    amp,
+    claude_code,
+    cline,
+    codex,
+    copilot,
+    gemini,
+    goose,
+    kilo,
+    openclaw,
+    opencode,
+    pi,
+    qwen,
+    roo_code,
+    zed,
+)
+from tracker.sources.spec import SourceSpec
 
-SOURCES: dict[str, Source] = {
-    claude_code.NAME: claude_code.SOURCE,
-    codex.NAME: codex.SOURCE,
+SOURCES: dict[str, SourceSpec] = {
+    spec.id: spec
+    for spec in (
+        claude_code.SPEC,
+        codex.SPEC,
+        openclaw.SPEC,
+        pi.SPEC,
+        gemini.SPEC,
+        qwen.SPEC,
+        opencode.SPEC,
+        cline.SPEC,
+        roo_code.SPEC,
+        kilo.SPEC,
+        copilot.SPEC,
+        goose.SPEC,
+        zed.SPEC,
+        amp.SPEC,
+    )
 }
-
-
-def get_source(name: str) -> Source:
-    return SOURCES[name]

@@ -4,13 +4,31 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from tracker.sources.normalize import timestamp_ok
+
 
 def iso_to_ms(value: str) -> int:
     """Parse ``2025-06-01T12:00:00.123Z`` (or with an offset) into UTC epoch milliseconds.
 
-    A value without a zone is taken as UTC, which is what the tools write.
+    A value without a zone is taken as UTC, which is what the tools write. Raises
+    ``ValueError`` for anything else, an instant no calendar can hold included.
     """
     dt = datetime.fromisoformat(value)
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
-    return int(dt.timestamp() * 1000)
+    try:
+        return int(dt.timestamp() * 1000)
+    except (OverflowError, OSError) as exc:  # e.g. 0001-01-01T00:00:00+14:00 is before year 1
+        raise ValueError(f"timestamp out of range: {value[:40]!r}") from exc
+
+
+def usage_ts_ms(value: object) -> int | None:
+    """``value`` as the UTC milliseconds of a usage record, or None when it is not a
+    readable timestamp inside the range usage can have (2000 to 2100)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        ts_ms = iso_to_ms(value)
+    except ValueError:
+        return None
+    return ts_ms if timestamp_ok(ts_ms) else None

@@ -25,6 +25,14 @@ READ_WAIT_MS = 2000  # a reader only ever waits on WAL recovery, which is short
 REBUILD = "move it aside; 'tokenworth import' rebuilds it from the logs"
 
 
+def database_file(conn: sqlite3.Connection) -> Path | None:
+    """The file behind ``conn``'s main database (None in memory)."""
+    for _, name, file in conn.execute("PRAGMA database_list"):
+        if name == "main" and file:
+            return Path(file)
+    return None
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open (and migrate) the store for writing. Readers use ``connect_read``."""
     with translated(path):

@@ -1,4 +1,4 @@
-"""Per-file import state: identity, size, head hash and the reading cursor."""
+"""Per-file import state: identity, size, head hash, the part it belongs to and its cursor."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import msgspec
 
-from tracker.core.reading import Cursor
+from tracker.core.reading import AnyCursor, Cursor
 
 HEAD_BYTES = 4096
 
@@ -36,7 +36,8 @@ def identify(path: Path, st: os.stat_result, head_len: int | None = None) -> Fil
 @dataclass(frozen=True)
 class StoredFile:
     identity: FileIdentity
-    cursor: Cursor
+    cursor: AnyCursor
+    part: str
 
 
 class StoredFiles:
@@ -46,7 +47,7 @@ class StoredFiles:
         self._rows = {
             row[0]: row[1:]
             for row in conn.execute(
-                "SELECT path, device, inode, size, mtime_ns, head_len, head_hash, cursor FROM files"
+                "SELECT path, device, inode, size, mtime_ns, head_len, head_hash, cursor, part FROM files"
             )
         }
 
@@ -72,8 +73,21 @@ class StoredFiles:
         identity = self.identity(path)
         if identity is None:
             return None
-        return StoredFile(identity, msgspec.msgpack.decode(self._rows[path][6], type=Cursor))
+        row = self._rows[path]
+        return StoredFile(identity, decode_cursor(row[6]), row[7])
 
 
-def encode_cursor(cursor: Cursor) -> bytes:
+def encode_cursor(cursor: AnyCursor) -> bytes:
     return msgspec.msgpack.encode(cursor)
+
+
+_DECODER: msgspec.msgpack.Decoder[AnyCursor] = msgspec.msgpack.Decoder(AnyCursor)
+_LEGACY = msgspec.msgpack.Decoder(Cursor)
+
+
+def decode_cursor(blob: bytes) -> AnyCursor:
+    """A stored cursor; one written before reader kinds existed (no ``kind``) is a JSONL one."""
+    try:
+        return _DECODER.decode(blob)
+    except msgspec.ValidationError:
+        return _LEGACY.decode(blob)

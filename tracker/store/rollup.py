@@ -12,24 +12,9 @@ import json
 import sqlite3
 from collections.abc import Iterable
 
+from tracker.core.records import PROMPT_THRESHOLDS
+
 BUCKET_MS = 900_000
-# Every long-context threshold genai-prices uses (and round numbers around them). A model
-# priced at a threshold not listed here is reported from the raw events instead.
-PROMPT_THRESHOLDS: tuple[int, ...] = (
-    32_000,
-    64_000,
-    100_000,
-    128_000,
-    199_999,
-    200_000,
-    256_000,
-    272_000,
-    400_000,
-    500_000,
-    512_000,
-    524_288,
-    1_000_000,
-)
 _PROMPT = "(input_tokens + cache_write_5m_tokens + cache_write_1h_tokens + cache_read_tokens)"
 _CLASS = " + ".join(f"({_PROMPT} > {t})" for t in PROMPT_THRESHOLDS)
 

@@ -219,6 +219,13 @@ MIGRATIONS: tuple[str, ...] = (
         WHEN NOT EXISTS (SELECT 1 FROM rollup_dirty WHERE bucket = old.ts_ms / 900000)
         BEGIN INSERT INTO rollup_dirty VALUES (old.ts_ms / 900000); END;
     """,
+    # 7: what the tool itself said a request cost (NULL: it said nothing) and whether a
+    # subscription covered it; which of its source's parts (reader kind) each file is.
+    """
+    ALTER TABLE events ADD COLUMN tool_cost_micro INTEGER;
+    ALTER TABLE events ADD COLUMN subscription INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE files ADD COLUMN part TEXT NOT NULL DEFAULT '';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

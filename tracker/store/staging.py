@@ -1,25 +1,86 @@
-"""Staging files: a worker process writes one batch of import results into a small SQLite
-file of its own, and the single writer merges it with a few statements run by SQLite.
+"""The store's row for one event, and staging files.
 
-Binding every value of every row and grouping the rollup are most of an import's writing
-work; here they are done in the workers, on both cores, rather than in the one process
-that may write the store. The file is scratch: no journal, deleted once merged.
+A worker process turns events into rows (``event_rows``) and writes one batch of import
+results into a small SQLite file of its own; the single writer merges it with a few
+statements run by SQLite. Binding every value of every row and grouping the rollup are most
+of an import's writing work; here they are done in the workers, on every core, rather than
+in the one process that may write the store. The file is scratch: no journal, deleted once
+merged.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from bisect import bisect_left
 from collections.abc import Sequence
+from hashlib import blake2b
 from pathlib import Path
+from typing import NamedTuple
 
 from tracker.core.reading import ReadResult
-from tracker.core.records import EventRow, RateLimitSnapshot, RateLimitWindow
+from tracker.core.records import PROMPT_THRESHOLDS, RateLimitSnapshot, RateLimitWindow, UsageEvent
 from tracker.store.rollup import project_rollup_select, session_rollup_select
 
-EVENT_COLUMNS = (
-    "source, dedup_key, session_id, project, git_branch, model, ts_ms, input_tokens, output_tokens, "
-    "cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, reasoning_tokens, total_tokens, prompt_class"
-)
+
+class EventRow(NamedTuple):
+    """One ``events`` row, in column order after ``id`` (a tuple: SQLite binds it as is)."""
+
+    source: str
+    dedup_key: bytes  # 128-bit digest of the tool's ids (``core.records.dedup_digest``)
+    session_id: str
+    project: str
+    git_branch: str
+    model: str
+    ts_ms: int
+    input_tokens: int
+    output_tokens: int
+    cache_write_5m_tokens: int
+    cache_write_1h_tokens: int
+    cache_read_tokens: int
+    reasoning_tokens: int
+    total_tokens: int
+    prompt_class: int  # how many of PROMPT_THRESHOLDS the whole prompt exceeds
+    tool_cost_micro: int | None
+    subscription: int
+
+
+EVENT_COLUMNS = ", ".join(EventRow._fields)
+EVENT_PLACEHOLDERS = ", ".join("?" * len(EventRow._fields))
+
+
+def keep_largest(events: Sequence[UsageEvent]) -> list[UsageEvent]:
+    """One event per key, the copy with the most tokens (the first of equal ones), as the
+    store would keep: a streamed reply repeats its key within a file."""
+    best: dict[str, UsageEvent] = {}
+    for e in events:
+        prev = best.get(e.dedup_key)
+        if prev is None or e.total_tokens > prev.total_tokens:
+            best[e.dedup_key] = e
+    return list(best.values())
+
+
+def pack(result: ReadResult) -> ReadResult:
+    """``result`` with each key's largest copy only (done where the file was read)."""
+    result.events = keep_largest(result.events)
+    return result
+
+
+def event_rows(events: Sequence[UsageEvent]) -> list[EventRow]:
+    """Events as store rows. ``tuple.__new__`` builds the named row at a plain tuple's cost."""
+    new = tuple.__new__
+    return [
+        new(EventRow, (
+            e.source, blake2b(e.dedup_key.encode(), digest_size=16).digest(),
+            e.session_id, e.project, e.git_branch, e.model, e.ts_ms,
+            e.input_tokens, e.output_tokens, e.cache_write_5m_tokens, e.cache_write_1h_tokens,
+            e.cache_read_tokens, e.reasoning_tokens, e.total_tokens,
+            bisect_left(PROMPT_THRESHOLDS, e.prompt_tokens),  # thresholds the prompt exceeds
+            e.tool_cost_micro, int(e.subscription),
+        ))
+        for e in events
+    ]  # fmt: skip
+
+
 _SUMS = "input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens, reasoning_tokens"
 # The store's tables, with the same column order and no constraints.
 _SCHEMA = (
@@ -47,17 +108,17 @@ def _window_cols(w: RateLimitWindow | None) -> tuple[float | None, int | None, i
 
 
 def write_stage(path: Path, results: Sequence[tuple[str, ReadResult]]) -> None:
-    """Write the rows of ``results`` (source name, packed result) and their rollup to ``path``.
+    """Write the events of ``results`` (source name, packed result) and their rollup to ``path``.
 
     A key read in several of the files keeps its largest copy (the first of equal ones), as
     storing the files one after another would.
     """
     best: dict[bytes, EventRow] = {}
     for _, result in results:
-        for row in result.rows:
-            prev = best.get(row[1])
-            if prev is None or row[13] > prev[13]:
-                best[row[1]] = row
+        for row in event_rows(result.events):
+            prev = best.get(row.dedup_key)
+            if prev is None or row.total_tokens > prev.total_tokens:
+                best[row.dedup_key] = row
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode = OFF")
@@ -65,7 +126,7 @@ def write_stage(path: Path, results: Sequence[tuple[str, ReadResult]]) -> None:
         conn.execute("BEGIN")
         for statement in _SCHEMA:
             conn.execute(statement)
-        conn.executemany(f"INSERT INTO events VALUES ({', '.join('?' * 15)})", best.values())  # noqa: S608
+        conn.executemany(f"INSERT INTO events VALUES ({EVENT_PLACEHOLDERS})", best.values())  # noqa: S608
         conn.execute(f"INSERT INTO usage_rollup {session_rollup_select()}")
         conn.execute(f"INSERT INTO usage_rollup_project {project_rollup_select()}")
         conn.executemany(
@@ -79,3 +140,11 @@ def write_stage(path: Path, results: Sequence[tuple[str, ReadResult]]) -> None:
         conn.execute("COMMIT")
     finally:
         conn.close()
+
+
+def staged(result: ReadResult) -> ReadResult:
+    """``result`` once its events, sessions and limits are in a staging file: what is left
+    (cursor, counts, skipped lines) is all the writer still needs."""
+    result.staged_rows = len(result.events)
+    result.events, result.rate_limits, result.sessions = [], [], {}
+    return result

@@ -3,6 +3,11 @@
 Results are written in batches: each batch is one transaction holding the files' new
 records, their cursors and the rollup update, so a crash never leaves a cursor ahead of the
 events it covers, and the store is not committed file by file (commits dominate otherwise).
+A file (or staged batch of files) whose rows cannot be stored gets an error and keeps its old
+cursor, and the rest of the batch goes on: rows of it that were stored are real rows of the
+file (reading it again finds them stored already), and the rollup of a staged batch that
+failed half-way is rebuilt from the events. No savepoint is needed (one would cost a
+sub-journal of every page the batch touches).
 
 Events are inserted when their key is new; the batch's new rows are then added to the
 rollup in one grouped statement. A key already stored (a resumed session's copy, a file read
@@ -17,15 +22,15 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import NamedTuple
 
 from tracker.core.reading import ReadResult
-from tracker.core.records import EventRow, event_rows
 from tracker.store.import_state import FileIdentity, encode_cursor
 from tracker.store.rollup import BUCKET_MS, add_rollup_rows, finish_batch, last_event_id
-from tracker.store.staging import EVENT_COLUMNS, rate_limit_row
+from tracker.store.staging import EVENT_COLUMNS, EVENT_PLACEHOLDERS, EventRow, event_rows, rate_limit_row
 
-_VALUES = f"VALUES ({', '.join('?' * 15)})"
-_INSERT_EVENT = f"INSERT OR IGNORE INTO main.events ({EVENT_COLUMNS}) {_VALUES}"
+# Column names and placeholders are constants (noqa S608 below).
+_INSERT_EVENT = f"INSERT OR IGNORE INTO main.events ({EVENT_COLUMNS}) VALUES ({EVENT_PLACEHOLDERS})"  # noqa: S608
 
 # The copy with the most tokens wins: a streamed reply's last snapshot is complete.
 _ON_LARGER = """
@@ -37,10 +42,11 @@ ON CONFLICT(dedup_key) DO UPDATE SET
     cache_write_1h_tokens = excluded.cache_write_1h_tokens,
     cache_read_tokens = excluded.cache_read_tokens,
     reasoning_tokens = excluded.reasoning_tokens, total_tokens = excluded.total_tokens,
-    prompt_class = excluded.prompt_class
+    prompt_class = excluded.prompt_class, tool_cost_micro = excluded.tool_cost_micro,
+    subscription = excluded.subscription
 WHERE excluded.total_tokens > events.total_tokens
 """
-_UPSERT_EVENT = f"INSERT INTO main.events ({EVENT_COLUMNS}) {_VALUES} {_ON_LARGER}"
+_UPSERT_EVENT = f"INSERT INTO main.events ({EVENT_COLUMNS}) VALUES ({EVENT_PLACEHOLDERS}) {_ON_LARGER}"  # noqa: S608
 
 _SESSION_CONFLICT = """
 ON CONFLICT(source, session_id) DO UPDATE SET
@@ -50,20 +56,46 @@ ON CONFLICT(source, session_id) DO UPDATE SET
 """
 _UPSERT_SESSION = f"INSERT INTO sessions VALUES (?, ?, ?, ?) {_SESSION_CONFLICT}"  # noqa: S608
 
-StagedFile = tuple[str, str, FileIdentity, ReadResult, bool]  # path, source, identity, result, restarted
+
+class StagedFile(NamedTuple):
+    """One file's result in a staging file, with what the writer needs to store its state."""
+
+    path: str
+    source: str
+    identity: FileIdentity
+    result: ReadResult
+    restarted: bool
+    part: str = ""
+
 
 _UPSERT_FILE = """
 INSERT INTO files (path, source, device, inode, size, mtime_ns, head_len, head_hash,
-    cursor, events, skipped, last_import_ms, error)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+    cursor, events, skipped, last_import_ms, error, part)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
 ON CONFLICT(path) DO UPDATE SET source = excluded.source,
     device = excluded.device, inode = excluded.inode, size = excluded.size,
     mtime_ns = excluded.mtime_ns, head_len = excluded.head_len,
     head_hash = excluded.head_hash, cursor = excluded.cursor,
     events = CASE WHEN ? THEN 0 ELSE files.events END + excluded.events,
     skipped = CASE WHEN ? THEN 0 ELSE files.skipped END + excluded.skipped,
-    last_import_ms = excluded.last_import_ms, error = NULL
+    last_import_ms = excluded.last_import_ms, error = NULL, part = excluded.part
 """
+
+# Failures of the store itself, not of one file's rows: the import must stop on these.
+_STORE_FAILURES = frozenset(
+    {"SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CORRUPT",
+     "SQLITE_NOTADB", "SQLITE_CANTOPEN", "SQLITE_NOMEM", "SQLITE_INTERRUPT"}
+)  # fmt: skip
+
+
+def row_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` is about the rows being stored (contained to their file), not the store."""
+    if isinstance(exc, OverflowError | ValueError | TypeError):
+        return True
+    if isinstance(exc, sqlite3.Error):
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        return not any(name.startswith(f) for f in _STORE_FAILURES)
+    return False
 
 
 class ImportWriter:
@@ -75,6 +107,7 @@ class ImportWriter:
         self._pending = 0
         self._after = 0  # events with a larger id were stored by this batch
         self._open = False
+        self.failed: set[str] = set()  # files whose rows could not be stored in this import
 
     def __enter__(self) -> ImportWriter:
         return self
@@ -100,29 +133,48 @@ class ImportWriter:
             self._open = False
         self._pending = 0
 
-    def add(self, path: str, source: str, identity: FileIdentity, result: ReadResult, *, restarted: bool) -> None:
-        """Store one file's new records and its cursor (committed with the batch)."""
+    def add(
+        self,
+        path: str,
+        source: str,
+        identity: FileIdentity,
+        result: ReadResult,
+        *,
+        restarted: bool,
+        part: str = "",
+    ) -> bool:
+        """Store one file's new records and its cursor (committed with the batch). False when
+        its rows could not be stored: the file then has an error and keeps its old cursor."""
         self._begin()
         conn = self.conn
-        rows = result.rows or event_rows(result.events)
-        before = last_event_id(conn)
-        if conn.executemany(_INSERT_EVENT, rows).rowcount < len(rows):
-            self._clashes(rows, before)
-        conn.executemany(
-            _UPSERT_SESSION,
-            [(source, s.session_id, s.project, s.git_branch) for s in result.sessions.values()],
-        )
-        conn.executemany(
-            "INSERT OR IGNORE INTO rate_limits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [rate_limit_row(r) for r in result.rate_limits],
-        )
-        self._file_state(path, source, identity, result, len(rows), restarted=restarted)
+        try:
+            rows = event_rows(result.events)
+            before = last_event_id(conn)
+            if conn.executemany(_INSERT_EVENT, rows).rowcount < len(rows):
+                self._clashes(rows, before)
+            conn.executemany(
+                _UPSERT_SESSION,
+                [(source, s.session_id, s.project, s.git_branch) for s in result.sessions.values()],
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO rate_limits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [rate_limit_row(r) for r in result.rate_limits],
+            )
+            self._file_state(path, source, identity, result, len(rows), restarted=restarted, part=part)
+        except Exception as exc:
+            if not row_failure(exc):
+                raise
+            self.failed.add(path)
+            self.error(path, source, f"{path}: could not be stored ({type(exc).__name__}: {exc})")
+            return False
         if self._pending >= self.batch_events:
             self.commit()
+        return True
 
     def add_staged(self, stages: Sequence[tuple[Path, Sequence[StagedFile]]]) -> None:
         """Merge batches workers wrote to staging files (see ``staging``), with each file's
-        state — ``(path, source, identity, result, restarted)`` — in one transaction.
+        state, in one transaction; a batch that cannot be merged is rolled back alone and its
+        files get an error (their cursors stay, so they are read again next time).
 
         Several batches share one commit: a commit writes every page the transaction
         touched, and each batch touches pages all over the indexes.
@@ -137,7 +189,20 @@ class ImportWriter:
                 names.append(name)
             self._begin()
             for name, (_, files) in zip(names, stages, strict=True):
-                self._merge(name, files)
+                if any(f.path in self.failed for f in files):
+                    # A later chunk of a file whose earlier chunk failed: storing it would
+                    # move the cursor past rows never stored. Read again next time.
+                    self._failed_stage(files, "an earlier part of this file could not be stored")
+                    continue
+                try:
+                    self._merge(name, files)
+                except Exception as exc:
+                    if not row_failure(exc):
+                        raise
+                    # Whatever of it was merged, its rollup is rebuilt from the events.
+                    dirty = f"INSERT OR IGNORE INTO rollup_dirty SELECT DISTINCT ts_ms / {BUCKET_MS} FROM {name}.events"  # noqa: S608 - constants only
+                    conn.execute(dirty)
+                    self._failed_stage(files, f"{type(exc).__name__}: {exc}")
             self._after = last_event_id(conn)  # the staged rows are in the rollup already
             self.commit()
         except BaseException:
@@ -148,6 +213,11 @@ class ImportWriter:
         finally:
             for name in names:
                 conn.execute(f"DETACH DATABASE {name}")
+
+    def _failed_stage(self, files: Sequence[StagedFile], why: str) -> None:
+        for f in files:
+            self.failed.add(f.path)
+            self.error(f.path, f.source, f"{f.path}: could not be stored ({why})")
 
     def _merge(self, stage: str, files: Sequence[StagedFile]) -> None:
         conn = self.conn
@@ -161,14 +231,24 @@ class ImportWriter:
                 {_SESSION_CONFLICT}"""  # noqa: S608 - constants only
         )
         conn.execute(f"INSERT OR IGNORE INTO main.rate_limits SELECT * FROM {stage}.rate_limits")  # noqa: S608
-        for path, source, identity, result, restarted in files:
-            if result.error:
-                self.error(path, source, result.error)
+        for f in files:
+            if f.result.error:
+                self.error(f.path, f.source, f.result.error)
             else:
-                self._file_state(path, source, identity, result, result.event_count, restarted=restarted)
+                self._file_state(
+                    f.path, f.source, f.identity, f.result, f.result.event_count, restarted=f.restarted, part=f.part
+                )
 
     def _file_state(
-        self, path: str, source: str, identity: FileIdentity, result: ReadResult, events: int, *, restarted: bool
+        self,
+        path: str,
+        source: str,
+        identity: FileIdentity,
+        result: ReadResult,
+        events: int,
+        *,
+        restarted: bool,
+        part: str,
     ) -> None:
         conn = self.conn
         if restarted:
@@ -188,7 +268,7 @@ class ImportWriter:
             (
                 path, source, identity.device, identity.inode, identity.size, identity.mtime_ns,
                 identity.head_len, identity.head_hash, encode_cursor(result.cursor),
-                events, result.skipped_count, int(time.time() * 1000), restarted, restarted,
+                events, result.skipped_count, int(time.time() * 1000), part, restarted, restarted,
             ),
         )  # fmt: skip
         self._pending += events + 1
@@ -198,9 +278,9 @@ class ImportWriter:
         conn = self.conn
         new = {k for (k,) in conn.execute("SELECT dedup_key FROM events WHERE id > ?", (before,))}
         for row in rows:
-            if row[1] not in new and conn.execute(_UPSERT_EVENT, row).rowcount:
+            if row.dedup_key not in new and conn.execute(_UPSERT_EVENT, row).rowcount:
                 # The old bucket, when the copy moved, is marked by a trigger.
-                conn.execute("INSERT OR IGNORE INTO rollup_dirty VALUES (?)", (row[6] // BUCKET_MS,))
+                conn.execute("INSERT OR IGNORE INTO rollup_dirty VALUES (?)", (row.ts_ms // BUCKET_MS,))
 
     def _staged_clashes(self, stage: str, before: int) -> None:
         """Staged rows whose key was stored already: the staged rollup counted them, so their
@@ -216,7 +296,8 @@ class ImportWriter:
         conn.execute("DROP TABLE temp.clash")
 
     def error(self, path: str, source: str, message: str) -> None:
-        """Remember that a file could not be read, keeping whatever state it had."""
+        """Remember that a file (or folder) could not be read or stored, keeping whatever
+        state it had."""
         known = self.conn.execute("SELECT error FROM files WHERE path = ?", (path,)).fetchone()
         if known is not None and known[0] == message:
             return  # already recorded; a lasting problem costs no write on every run
@@ -232,3 +313,17 @@ class ImportWriter:
                    VALUES (?, ?, 0, 0, 0, 0, 0, '', X'', ?, ?)""",
                 (path, source, now_ms, message),
             )
+
+    def forget_errors(self, source: str, keep: set[str]) -> None:
+        """Drop the error-only entries (never read: a folder, a broken link) of ``source``
+        whose path was not found again (``keep``): the problem is gone."""
+        stale = [
+            p
+            for (p,) in self.conn.execute(
+                "SELECT path FROM files WHERE source = ? AND cursor = X'' AND error IS NOT NULL", (source,)
+            )
+            if p not in keep
+        ]
+        if stale:
+            self._begin()
+            self.conn.executemany("DELETE FROM files WHERE path = ? AND cursor = X''", [(p,) for p in stale])

@@ -24,9 +24,8 @@ from PySide6.QtWidgets import (
 from tracker.core.settings_schema import WEEKLY_ACTIVE_DAYS
 from tracker.services.context import Context
 from tracker.services.dashboard import PERIODS, Dashboard, build_dashboard, period_range
-from tracker.services.importer import source_roots
+from tracker.services.sources_status import reading_line
 from tracker.services.work_summary import build_work_summary
-from tracker.sources.registry import SOURCES
 from tracker.store.store import Store
 from tracker.ui.charts import (
     CalendarHeatmap,
@@ -287,18 +286,7 @@ class DashboardPage(QWidget):
 
     def sources_text(self) -> str:
         """Where usage is read from, or where nothing was found: always in view."""
-        parts = []
-        config = self.ctx.source_config()
-        for name, source in SOURCES.items():
-            if not config.is_enabled(name):
-                continue
-            roots = source_roots(source, self.ctx.home, self.ctx.env, config)
-            found = [str(r) for r in roots if r.is_dir()]
-            if found:
-                parts.append(f"{source.label}: {', '.join(found)}")
-            else:
-                parts.append(f"no {source.label} logs found under {', '.join(map(str, roots))}")
-        return "Reading " + " · ".join(parts) if parts else "All sources are off (Settings)."
+        return reading_line(self.ctx)
 
     def _redraw_chart(self) -> None:
         d = self.data

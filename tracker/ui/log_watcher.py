@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Iterable
+from fnmatch import translate
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
+
+from tracker.services.sources_status import WatchFolder
 
 RECENT_SECONDS = 2 * 86400  # files touched in the last two days are watched for appends
 MAX_FILES = 2000  # stay well inside the default inotify watch limit
@@ -33,20 +37,24 @@ class LogWatcher(QObject):
         self.poll.timeout.connect(self.changed)
         self.roots: list[Path] = []
 
-    def watch(self, roots: Iterable[Path]) -> None:
-        """(Re)build the watch list: every folder under ``roots`` and the recently used files."""
-        self.roots = [r for r in roots if r.is_dir()]
+    def watch(self, targets: Iterable[WatchFolder]) -> None:
+        """(Re)build the watch list: every folder under the targets and their recently used
+        files (those matching a target's patterns: JSONL, documents, databases and ``-wal``)."""
+        wanted = [t for t in targets if t.path.is_dir()]
+        self.roots = [t.path for t in wanted]
         old = self.watcher.directories() + self.watcher.files()
         if old:
             self.watcher.removePaths(old)
         folders: list[str] = []
         recent: list[tuple[float, str]] = []
         horizon = time.time() - RECENT_SECONDS
-        for root in self.roots:
-            for folder, _dirs, names in os.walk(root):
+        for target in wanted:
+            # A database's writes land in its -wal file first.
+            match = re.compile("|".join(translate(p) + "|" + translate(p + "-wal") for p in target.patterns)).match
+            for folder, _dirs, names in os.walk(target.path):
                 folders.append(folder)
                 for name in names:
-                    if name.endswith(".jsonl"):
+                    if match(name):
                         path = os.path.join(folder, name)
                         try:
                             mtime = os.stat(path).st_mtime
@@ -54,6 +62,8 @@ class LogWatcher(QObject):
                             continue
                         if mtime >= horizon:
                             recent.append((mtime, path))
+        folders = list(dict.fromkeys(folders))  # overlapping targets: each folder once
+        recent = list(dict.fromkeys(recent))
         recent.sort(reverse=True)
         paths = folders[:MAX_FILES] + [p for _, p in recent[: max(MAX_FILES - len(folders), 0)]]
         if paths:

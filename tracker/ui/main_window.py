@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 from tracker.core.logs import version
 from tracker.core.settings_schema import AUTOSTART, CLOSE_TO_TRAY
 from tracker.services.context import Context
-from tracker.services.importer import ImportSummary, source_roots
+from tracker.services.importer import ImportSummary
+from tracker.services.sources_status import watch_folders
 from tracker.services.tasks import list_tasks
 from tracker.services.work_summary import build_work_summary
-from tracker.sources.registry import SOURCES
 from tracker.store.store import Store
 from tracker.ui.alerts_page import AlertsPage
 from tracker.ui.dashboard_page import DashboardPage
@@ -223,12 +223,7 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """First run and every launch: show what is stored, then import in the background."""
         self.refresh_current()
-        self.watcher.watch(
-            root
-            for name, source in SOURCES.items()
-            if self.ctx.source_config().is_enabled(name)
-            for root in source_roots(source, self.ctx.home, self.ctx.env, self.ctx.source_config())
-        )
+        self.watcher.watch(watch_folders(self.ctx))
         self.import_now()
 
     def import_now(self) -> None:
@@ -307,9 +302,5 @@ class MainWindow(QMainWindow):
 
             apply_autostart(self.ctx.settings.value(AUTOSTART), self.ctx.home, self.ctx.env, self.ctx.paths.root)
             self.refresh_current(data_changed=True)
-            self.watcher.watch(
-                root
-                for name, source in SOURCES.items()
-                for root in source_roots(source, self.ctx.home, self.ctx.env, self.ctx.source_config())
-            )
+            self.watcher.watch(watch_folders(self.ctx))
             QMessageBox.information(self, "Tokenworth", "Settings saved.")

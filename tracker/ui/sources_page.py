@@ -27,12 +27,14 @@ class SourcesPage(QWidget):
         return any(s.found for s in source_statuses(self.ctx, self.read()))
 
     def empty_message(self) -> str:
-        """What to tell a user whose dashboard is empty."""
-        parts = []
-        for s in source_statuses(self.ctx, self.read()):
-            if s.enabled and not s.found:
-                parts.append(f"no {s.label} logs found under {', '.join(s.roots)}")
-        return "; ".join(parts)
+        """What to tell a user whose dashboard is empty: only when no tool's logs were found at
+        all (usage outside the period is not a missing source)."""
+        statuses = [s for s in source_statuses(self.ctx, self.read()) if s.enabled]
+        if not statuses or any(s.found for s in statuses):
+            return ""
+        return (
+            f"no logs of the {len(statuses)} supported tools were found; the Sources page shows where Tokenworth looked"
+        )
 
     def refresh(self) -> None:
         html = ["<h2>Sources</h2>"]
