@@ -11,7 +11,7 @@ from typing import Any
 
 from tracker.analytics.task_metrics import SessionKey, task_usage
 from tracker.core.errors import UsageError
-from tracker.core.settings_schema import GIT_EMAILS, GIT_ENABLED, GIT_FOLDERS
+from tracker.core.settings_schema import GIT_EMAILS, GIT_ENABLED, GIT_FOLDERS, TRACKER_PROJECTS
 from tracker.core.timezones import get_zone, local_day_start_ms
 from tracker.services.context import Context
 from tracker.services.usage import UsageQuery, build_usage_report, money
@@ -20,9 +20,10 @@ from tracker.store.store import Store
 from tracker.store.tasks import TaskListRow
 from tracker.work.git_log import repo_root
 from tracker.work.git_tasks import RepoImport, import_repo
-from tracker.work.linking import auto_link
+from tracker.work.linking import auto_link, session_spans
 from tracker.work.outcomes import join_outcomes
 from tracker.work.reverts import mark_reverted
+from tracker.work.suggestions import Suggestion, for_tracker_tasks
 from tracker.work.trackers import guess_format, parse_file
 
 # What a task's spend became (``TaskRow.spend``; the period's split: ``work/spend_yield.py``).
@@ -233,3 +234,34 @@ def link_session(store: Store, session_id: str, task_id: int, *, linked: bool) -
     for source in sources:
         changes |= store.links.set_manual(source, session_id, task_id, linked=linked)
     return changes
+
+
+def suggestions(ctx: Context, store: Store, now_ms: int, task_id: int | None = None) -> list[Suggestion]:
+    """Sessions suggested for tracker tasks without a repository (for ``task_id`` only, when
+    given), best first; a session already linked to that task is not suggested again."""
+    tasks = store.tasks.linkable()
+    if task_id is not None:
+        tasks = [t for t in tasks if t[0] == task_id]
+    states = store.links.states()
+    count: dict[tuple[str, str], int] = {}
+    decided = set()
+    for source, session_id, linked_task, _confidence, manual, removed in states:
+        if not removed:
+            count[(source, session_id)] = count.get((source, session_id), 0) + 1
+        if manual or not removed:
+            decided.add((source, session_id, linked_task))
+    found = for_tracker_tasks(tasks, session_spans(store), ctx.settings.value(TRACKER_PROJECTS), count, now_ms)
+    return [s for s in found if (s.source, s.session_id, s.task_id) not in decided]
+
+
+def session_hints(ctx: Context, store: Store, task_id: int, now_ms: int) -> dict[SessionKey, tuple[str, float]]:
+    """Per session, why it is (or may be) linked to the task: ("by hand" | "automatic" |
+    "suggested", confidence), for the manual picker to show and rank."""
+    members = {task_id, *(t[0] for t in store.tasks.linkable() if t[6] == task_id)}
+    hints: dict[SessionKey, tuple[str, float]] = {}
+    for s in suggestions(ctx, store, now_ms, task_id):
+        hints[(s.source, s.session_id)] = ("suggested", s.confidence)
+    for source, session_id, linked_task, confidence, manual, removed in store.links.states():
+        if linked_task in members and not removed:
+            hints[(source, session_id)] = ("by hand" if manual else "automatic", confidence)
+    return hints

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 
 from PySide6.QtCore import Qt
@@ -15,18 +15,35 @@ from tracker.ui.formatting import money, tokens
 
 
 class LinkSessionsDialog(QDialog):
-    def __init__(self, task: TaskRow, sessions: Sequence[tuple[UsageRow, str]], parent: QWidget | None = None) -> None:
+    """``hints``: per session, why it is or may be linked ("automatic", "suggested", …) and the
+    confidence; suggested sessions come first, best first."""
+
+    def __init__(
+        self,
+        task: TaskRow,
+        sessions: Sequence[tuple[UsageRow, str]],
+        parent: QWidget | None = None,
+        hints: Mapping[tuple[str, str], tuple[str, float]] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Sessions for “{task.title}”")
         self.task = task
         self.linked = set(task.sessions)
         self.list = QListWidget()
         self.keys: list[tuple[str, str]] = []
-        for row, project in sessions:
+        hints = hints or {}
+
+        def rank(pair: tuple[UsageRow, str]) -> tuple[int, float]:
+            why, confidence = hints.get((pair[0].source, pair[0].session_id), ("", 0.0))
+            return (0, -confidence) if why == "suggested" else (1, 0.0)
+
+        for row, project in sorted(sessions, key=rank):  # stable: otherwise in the caller's order
             key = (row.source, row.session_id)
+            why, confidence = hints.get(key, ("", 0.0))
+            hint = f" · {why} {confidence:.0%}" if why and why != "by hand" else f" · {why}" if why else ""
             item = QListWidgetItem(
                 f"{row.source} · {PurePath(project).name or project or '—'} · {tokens(row.totals.total_tokens)} tokens"
-                f" · {money(row.totals.cost_usd)} · {row.session_id[:8]}"
+                f" · {money(row.totals.cost_usd)} · {row.session_id[:8]}{hint}"
             )
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if key in self.linked else Qt.CheckState.Unchecked)
@@ -36,7 +53,12 @@ class LinkSessionsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Checked sessions served this task. Your choice is kept across re-imports."))
+        layout.addWidget(
+            QLabel(
+                "Checked sessions served this task. Your choice is kept across re-imports.\n"
+                "Percentages are how sure automatic linking is; suggested sessions are listed first."
+            )
+        )
         layout.addWidget(self.list)
         layout.addWidget(buttons)
         self.resize(680, 480)
