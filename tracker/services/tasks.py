@@ -20,9 +20,10 @@ from tracker.store.store import Store
 from tracker.store.tasks import TaskListRow
 from tracker.work.git_log import repo_root
 from tracker.work.git_tasks import RepoImport, import_repo
-from tracker.work.linking import auto_link, session_spans
+from tracker.work.linking import auto_link, repo_lines, session_spans
 from tracker.work.outcomes import join_outcomes
 from tracker.work.reverts import mark_reverted
+from tracker.work.spend_yield import SpendYield, spend_yield
 from tracker.work.suggestions import Suggestion, for_tracker_tasks
 from tracker.work.trackers import guess_format, parse_file
 
@@ -265,3 +266,20 @@ def session_hints(ctx: Context, store: Store, task_id: int, now_ms: int) -> dict
         if linked_task in members and not removed:
             hints[(source, session_id)] = ("by hand" if manual else "automatic", confidence)
     return hints
+
+
+def period_yield(
+    store: Store, timezone: str, overrides: Any, since: date | None, until: date | None, now_ms: int
+) -> SpendYield:
+    """The period's spend (sessions' usage inside it) split into productive / reverted / in
+    progress / abandoned / not linked; the parts add up to the period's total."""
+    tasks = list_tasks(store, timezone, overrides)
+    kind_of = {m: t.spend for t in tasks for m in (t.id, *t.members)}
+    report = build_usage_report(store, UsageQuery("session", timezone, since, until), overrides)
+    usage = {(r.source, r.session_id): (r.totals.total_tokens, r.totals.cost_usd) for r in report.rows}
+    spans = {(s.source, s.session_id): s for s in session_spans(store)}
+    return spend_yield(usage, store.links.active(), kind_of, spans, repo_lines(store.tasks.linkable()), now_ms)
+
+
+def yield_json(y: SpendYield) -> dict[str, Any]:
+    return {kind: {"tokens": y.tokens[kind], "cost_usd": money(y.cost_usd[kind])} for kind in y.tokens}
