@@ -14,6 +14,7 @@ from tracker.core.errors import UsageError
 from tracker.core.settings_schema import GIT_EMAILS, GIT_ENABLED, GIT_FOLDERS, TRACKER_PROJECTS
 from tracker.core.timezones import get_zone, local_day_start_ms
 from tracker.services.context import Context
+from tracker.services.spend_yield import SpendYield, spend_yield
 from tracker.services.usage import UsageQuery, build_usage_report, money
 from tracker.store.changes import Changes
 from tracker.store.store import Store
@@ -23,11 +24,10 @@ from tracker.work.git_tasks import RepoImport, import_repo
 from tracker.work.linking import auto_link, repo_lines, session_spans
 from tracker.work.outcomes import join_outcomes
 from tracker.work.reverts import mark_reverted
-from tracker.work.spend_yield import SpendYield, spend_yield
 from tracker.work.suggestions import Suggestion, for_tracker_tasks
 from tracker.work.trackers import guess_format, parse_file
 
-# What a task's spend became (``TaskRow.spend``; the period's split: ``work/spend_yield.py``).
+# What a task's spend became (``TaskRow.spend``; the period's split: ``services/spend_yield.py``).
 PRODUCTIVE, REVERTED, IN_PROGRESS = "productive", "reverted", "in progress"
 
 
