@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -283,3 +283,16 @@ def period_yield(
 
 def yield_json(y: SpendYield) -> dict[str, Any]:
     return {kind: {"tokens": y.tokens[kind], "cost_usd": money(y.cost_usd[kind])} for kind in y.tokens}
+
+
+def done_when(day: date | None, at: time | None, timezone: str, now_ms: int) -> int:
+    """When work logged after the fact was done: ``day`` (today when only ``at`` is given) at
+    ``at``, else at noon (safely inside the day in ``timezone``), never later than now.
+    UsageError for a time in the future."""
+    zone = get_zone(timezone)
+    now = datetime.fromtimestamp(now_ms / 1000, UTC).astimezone(zone)
+    when = datetime.combine(day or now.date(), at or time(12), tzinfo=zone)
+    ms = int(when.timestamp() * 1000)
+    if ms > now_ms and (at is not None or (day or now.date()) > now.date()):
+        raise UsageError(f"{when.isoformat(timespec='minutes')} is in the future; log work once it is done")
+    return min(ms, now_ms)
