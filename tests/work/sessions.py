@@ -12,9 +12,9 @@ def claude_log(home: Path, session_id: str, project: str, branch: str, requests:
     folder = home / ".claude" / "projects" / project.replace("/", "-")
     folder.mkdir(parents=True, exist_ok=True)
     lines = []
-    for n, (when, inp, out) in enumerate(requests):
+    for n, (when, inp, out, *on) in enumerate(requests):
         ts = datetime.fromisoformat(when.replace("Z", "+00:00")).isoformat(timespec="milliseconds")
-        base = {"sessionId": session_id, "cwd": project, "gitBranch": branch, "isSidechain": False}
+        base = {"sessionId": session_id, "cwd": project, "gitBranch": on[0] if on else branch, "isSidechain": False}
         lines.append({**base, "type": "user", "uuid": f"u{session_id}{n}", "timestamp": ts,
                       "message": {"role": "user", "content": "…"}})  # fmt: skip
         usage = {"input_tokens": inp, "output_tokens": out, "cache_creation_input_tokens": 0,

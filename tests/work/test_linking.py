@@ -60,6 +60,17 @@ def test_a_feature_branch_session_goes_to_its_pr_only_with_all_its_tokens(ctx: C
     assert pr.category == "feature" and fix.category == "bug fix"
 
 
+def test_a_session_that_switched_branch_is_split_by_its_tokens_on_each(ctx: Context, home: Path) -> None:
+    repo = rate_limit_repo(home)
+    claude_log(home, "both", str(repo.path), "",
+               [("2026-06-01T13:00:00Z", 29_000, 1_000, "feature/rate-limit"),
+                ("2026-06-01T14:00:00Z", 30_000, 0, "feature/rate-limit"),
+                ("2026-06-02T10:00:00Z", 20_000, 0, "main")])  # fmt: skip
+    got = by_title(imported(ctx, home))
+    assert got["Rate limit the API"].tokens == 60_000
+    assert got["fix: typo in the health check"].tokens == 20_000
+
+
 def test_a_main_branch_session_serves_the_next_task_completed_on_main(ctx: Context, home: Path) -> None:
     repo = GitRepo(home / "src" / "web")
     repo.commit("feat: menu", "2026-06-03T09:00:00Z")

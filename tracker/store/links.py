@@ -33,6 +33,21 @@ class LinkStore:
             "SELECT source, session_id, task_id, confidence, manual, removed FROM session_links"
         ).fetchall()
 
+    def evidence(self) -> list[tuple[str, str, str, str, int, int, int]]:
+        """What automatic linking reads: each session's time and tokens per folder and branch
+        (a session may switch branch), ``(source, session_id, project, branch, first_ms, last_ms,
+        tokens)``; the branch is the session's recorded one where a line did not say."""
+        return self._store.conn.execute(
+            """SELECT r.source, r.session_id, r.project,
+                      CASE WHEN r.git_branch != '' THEN r.git_branch ELSE COALESCE(s.git_branch, '') END AS branch,
+                      MIN(r.first_ms), MAX(r.last_ms),
+                      SUM(r.input_tokens + r.output_tokens + r.cache_write_5m_tokens + r.cache_write_1h_tokens
+                          + r.cache_read_tokens)
+               FROM usage_rollup r LEFT JOIN sessions s ON s.source = r.source AND s.session_id = r.session_id
+               GROUP BY r.source, r.session_id, r.project, branch
+               ORDER BY r.source, r.session_id, MIN(r.first_ms)"""
+        ).fetchall()
+
     def replace_automatic(self, links: Sequence[AutoLink]) -> Changes:
         """The automatic links become ``links``; a session the user linked or unlinked by
         hand keeps that choice for that task."""

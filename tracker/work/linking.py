@@ -176,6 +176,37 @@ def session_spans(store: Store) -> list[SessionSpan]:
     return [SessionSpan(*row) for row in store.usage.session_spans()]
 
 
+def session_parts(store: Store) -> dict[tuple[str, str], list[tuple[SessionSpan, int]]]:
+    """Each session as its parts per folder and branch, with their tokens: a session that
+    worked on ``feature/x`` and then on ``main`` is evidence for both lines, by its tokens."""
+    out: dict[tuple[str, str], list[tuple[SessionSpan, int]]] = defaultdict(list)
+    for source, session_id, project, branch, first, last, tokens in store.links.evidence():
+        out[(source, session_id)].append((SessionSpan(source, session_id, project, branch, first, last), int(tokens)))
+    return out
+
+
+def serve_parts(
+    parts: list[tuple[SessionSpan, int]],
+    lines: Mapping[str, Mapping[str, list[TaskSpan]]],
+    owners: Mapping[str, int],
+    excluded: frozenset[int] = frozenset(),
+) -> list[Served]:
+    """What a session served, its parts weighted by their tokens; parts that served nothing
+    give their weight to those that did (a session's tokens all go to its tasks, or none)."""
+    if len(parts) == 1:
+        return serve(parts[0][0], lines, owners, excluded)
+    weights = [tokens for _, tokens in parts] if any(tokens for _, tokens in parts) else [1] * len(parts)
+    found: dict[int, tuple[float, float]] = {}
+    for (span, _), weight in zip(parts, weights, strict=True):
+        for s in serve(span, lines, owners, excluded):
+            confidence, share = found.get(s.task_id, (0.0, 0.0))
+            found[s.task_id] = (max(confidence, s.confidence), share + weight * s.share)
+    shares = sum(share for _, share in found.values())
+    if shares <= 0:
+        return []
+    return [Served(t, c, round(share / shares, 6)) for t, (c, share) in sorted(found.items()) if share > 0]
+
+
 def auto_link(store: Store) -> Changes:
     """Recompute automatic links; returns what changed (``links``: how many moved)."""
     tasks = store.tasks.linkable()
@@ -188,10 +219,9 @@ def auto_link(store: Store) -> Changes:
         elif manual:
             by_hand.add((source, session_id))
     links: list[AutoLink] = []
-    for span in session_spans(store):
-        key = (span.source, span.session_id)
+    for key, parts in session_parts(store).items():
         if key in by_hand:
             continue  # the user decided what this session served
-        for s in serve(span, lines, owners, frozenset(unlinked.get(key, ()))):
-            links.append((span.source, span.session_id, s.task_id, s.confidence, s.share))
+        for s in serve_parts(parts, lines, owners, frozenset(unlinked.get(key, ()))):
+            links.append((key[0], key[1], s.task_id, s.confidence, s.share))
     return store.links.replace_automatic(links)
