@@ -21,8 +21,11 @@ def test_suggestions_come_first_with_their_confidence(qtbot) -> None:
     dialog = LinkSessionsDialog(task, [(row("auto"), "/src/api"), (row("other"), "/src/api"), (row("weak"), "/x"),
                                        (row("strong"), "/x")], None, hints)  # fmt: skip
     qtbot.addWidget(dialog)
-    assert [k for _, k in dialog.keys] == ["strong", "weak", "auto", "other"]
+    assert [k for _, k in dialog.keys] == ["strong", "weak", "auto", "other"]  # suggested, linked, the rest
     texts = [dialog.list.item(i).text() for i in range(4)]
     assert texts[0].endswith("suggested 60%") and texts[2].endswith("automatic 92%")
     assert dialog.list.item(2).checkState() == Qt.CheckState.Checked
     assert dialog.list.item(0).checkState() == Qt.CheckState.Unchecked  # suggested, not linked
+    assert dialog.list.item(1).toolTip() == "/x"  # the full path
+    dialog.search.setText("src/api")
+    assert [dialog.list.item(i).isHidden() for i in range(4)] == [True, True, False, False]

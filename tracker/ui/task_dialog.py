@@ -68,6 +68,7 @@ class QuickAddDialog(QDialog):
         form.addRow(self.error)
         form.addRow(buttons)
         self.task: NewTask | None = None
+        self.setMinimumWidth(480)  # placeholders readable in full
 
     def value(self) -> NewTask:
         hours = Decimal(str(round(self.hours.value(), 1)))
