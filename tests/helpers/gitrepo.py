@@ -10,13 +10,15 @@ ME = "dev@example.com"
 
 
 class GitRepo:
-    def __init__(self, path: Path, email: str = ME) -> None:
+    def __init__(self, path: Path, email: str = ME, *, initial: bool = True) -> None:
         self.path = path
         path.mkdir(parents=True, exist_ok=True)
         self.git("init", "-q", "-b", "main")
         self.git("config", "user.email", email)
         self.git("config", "user.name", "Dev")
         self.git("config", "commit.gpgsign", "false")
+        if initial:  # as real repositories start: an empty root commit, which is never a task
+            self.git("commit", "-q", "--allow-empty", "-m", "Initial commit", date="2026-01-01T00:00:00Z")
 
     def git(self, *args: str, date: str | None = None, email: str | None = None) -> str:
         env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}

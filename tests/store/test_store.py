@@ -71,10 +71,12 @@ def test_writes_return_what_they_changed(ctx: Context) -> None:
 def test_automatic_relinking_reports_only_moved_links(loaded: Context) -> None:
     with loaded.store() as store:
         store.conn.execute(
-            "INSERT INTO tasks (title, status, created_ms, completed_ms, project)"
-            " VALUES ('Shop', 'done', 0, 1780304400000, '/home/dev/shop')"
+            "INSERT INTO tasks (title, status, created_ms, completed_ms, project, branch)"
+            " VALUES ('Shop', 'done', 0, 1780416000000, '/home/dev/shop', 'feature/cart')"
         )
-        first = auto_link(store)  # both fixture sessions worked in the shop within the window
+        # Both fixture sessions worked on the shop's feature/cart before it merged (the Claude
+        # one ends on main, where the shop has no task: its feature/cart part is the evidence).
+        first = auto_link(store)
         assert first == Changes(tasks=frozenset({1}), links=2)
         assert auto_link(store) == Changes()  # nothing moved the second time
 

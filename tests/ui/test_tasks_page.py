@@ -131,7 +131,8 @@ def test_link_and_unlink_sessions_by_hand(qtbot, work: Context) -> None:
     page = TasksPage(work, work.reader, direct_writer(work))
     qtbot.addWidget(page)
     page.refresh(*JUNE)
-    totals = next(t for t in page.model.rows if t.title == "fix: totals")
+    # The session on main served the next task completed there: the cart, not the next day's fix.
+    totals = next(t for t in page.model.rows if t.title == "feat: cart")
     from tracker.services.usage import UsageQuery, build_usage_report
 
     report = build_usage_report(work.reader(), UsageQuery("session", "UTC", *JUNE), {})
@@ -149,7 +150,7 @@ def test_link_and_unlink_sessions_by_hand(qtbot, work: Context) -> None:
 
     auto_link(work.store())
     page.refresh(*JUNE)
-    again = next(t for t in page.model.rows if t.title == "fix: totals")
+    again = next(t for t in page.model.rows if t.title == "feat: cart")
     assert [s for s, _ in again.sessions] == ["codex"]
 
 

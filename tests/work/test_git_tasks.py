@@ -58,7 +58,7 @@ def test_merges_squashes_and_commits_become_tasks(tmp_path: Path, conn: sqlite3.
     got = [(t[0], t[1], t[2], t[3], t[4], t[5], t[6]) for t in tasks(conn)]
     assert got == [
         ("feat: initial shop", "done", "feature", "", 1, 3, 0),
-        ("Add a cart page", "done", "other", "feature-cart", 2, 15, 1),
+        ("Add a cart page", "done", "feature", "feature-cart", 2, 15, 1),
         ("fix: broken login", "done", "bug fix", "", 1, 3, 0),
         ("docs: readme", "done", "docs", "", 1, 3, 1),
     ]
@@ -85,7 +85,8 @@ def test_a_branch_read_before_its_merge_joins_the_merge_task(tmp_path: Path, con
     import_repo(Store(conn), repo.path, [ME])  # the user had the branch checked out
     assert [t[0] for t in tasks(conn)] == ["feat: base", "Search box"]
     conn.execute(
-        "INSERT INTO session_links VALUES ('claude-code', 's1', (SELECT id FROM tasks WHERE title = 'Search box'), 1, 1, 0)"
+        "INSERT INTO session_links (source, session_id, task_id, confidence, manual, removed)"
+        " VALUES ('claude-code', 's1', (SELECT id FROM tasks WHERE title = 'Search box'), 1, 1, 0)"
     )
     repo.checkout("main")
     repo.merge("feature/search", "Merge branch 'feature/search'", "2026-06-03T09:00:00Z")
@@ -108,6 +109,6 @@ def test_identity_defaults_to_the_repository_email(tmp_path: Path, conn: sqlite3
 
 
 def test_an_empty_repository_is_not_an_error(tmp_path: Path, conn: sqlite3.Connection) -> None:
-    repo = GitRepo(tmp_path / "empty")
+    repo = GitRepo(tmp_path / "empty", initial=False)
     result = import_repo(Store(conn), repo.path, [ME])
     assert result.error is None and result.commits_read == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from datetime import time as clock_time
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,12 +32,22 @@ def _hours(text: str) -> Decimal:
         raise argparse.ArgumentTypeError(f"hours saved: {exc}") from None
 
 
+def _clock(text: str) -> clock_time:
+    try:
+        return clock_time.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a time as HH:MM, got {text!r}") from None
+
+
 def register(sub: Any) -> None:
     p = sub.add_parser("task", help="log, list and link the work your tokens went into")
     verbs = p.add_subparsers(dest="verb", metavar="VERB", required=True)
     add = verbs.add_parser("add", help="log a task")
     add.add_argument("title")
     add.add_argument("--done", action="store_true", help="completed now")
+    add.add_argument("--done-on", type=day, metavar="DATE", help="completed on that day (implies --done)")
+    add.add_argument("--done-at", type=_clock, metavar="HH:MM", help="completed at that time (implies --done)")
+    add.add_argument("--timezone", metavar="IANA", help="of --done-on/--done-at; default: the setting")
     add.add_argument("--impact", default="", help="why it mattered, in a sentence")
     add.add_argument("--hours-saved", type=_hours, metavar="N", help="your estimate of the hours saved")
     add.add_argument("--category", choices=CATEGORIES, default="other")
@@ -65,7 +76,7 @@ def register(sub: Any) -> None:
 
 def handle(ctx: Context, args: argparse.Namespace) -> int:
     # Imported here: other commands (and the warm 'usage' path) need none of this.
-    from tracker.services.tasks import link_session, list_tasks, task_json
+    from tracker.services.tasks import done_when, link_session, list_tasks, task_json
 
     if args.verb == "import":
         with ctx.writer() as writer:  # one bulk writer at a time: a second one is told who runs
@@ -73,7 +84,10 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     store = ctx.reader() if args.verb == "list" else ctx.store()
     now_ms = int(time.time() * 1000)
     if args.verb == "add":
-        task = NewTask(args.title, args.done, args.category, args.impact, args.hours_saved, tuple(args.link))
+        after = args.done_on is not None or args.done_at is not None  # logged after the fact
+        done_ms = done_when(args.done_on, args.done_at, ctx.timezone(args.timezone), now_ms) if after else None
+        task = NewTask(args.title, args.done or after, args.category, args.impact, args.hours_saved,
+                       tuple(args.link), done_ms=done_ms)  # fmt: skip
         problems = task.problems()
         if problems:
             raise UsageError("; ".join(problems))

@@ -380,3 +380,27 @@ class CsvMappings(_JsonType[Mapping[str, Mapping[str, str]]]):
 
     def describe(self) -> str:
         return f"JSON such as {self.example}"
+
+
+class ProjectFolders(_JsonType[Mapping[str, tuple[str, ...]]]):
+    """Tracker project (``PROJ``, ``ENG``, or a tracker: ``jira``) -> the folders its work happens in."""
+
+    example: ClassVar[str] = '{"PROJ": ["~/src/shop"], "linear": ["~/src/api"]}'
+
+    def from_json(self, value: object) -> Mapping[str, tuple[str, ...]]:
+        if not isinstance(value, dict):
+            raise BadValueError(f"expected an object of tracker project -> folders such as {self.example}")
+        out: dict[str, tuple[str, ...]] = {}
+        for name, folders in value.items():
+            if isinstance(folders, str):
+                folders = [folders]
+            if not isinstance(folders, list) or not all(isinstance(f, str) and f.strip() for f in folders):
+                raise BadValueError(f"project {name!r}: expected a list of folders")
+            out[str(name)] = tuple(f.strip() for f in folders)
+        return out
+
+    def to_json(self, value: Mapping[str, tuple[str, ...]]) -> dict[str, list[str]]:
+        return {name: list(folders) for name, folders in value.items()}
+
+    def describe(self) -> str:
+        return f"JSON such as {self.example}"

@@ -25,6 +25,7 @@ from tracker.core.setting_types import (
     Int,
     Number,
     PriceOverrides,
+    ProjectFolders,
     QuietHours,
     SettingType,
     TextList,
@@ -164,6 +165,14 @@ CSV_MAPPINGS: Setting[Mapping[str, Mapping[str, str]]] = Setting(
     "Saved CSV column mappings",
     'Named mappings for "tokenworth task import --format csv", e.g. {"sheet": {"title": "Name"}}.',
 )
+TRACKER_PROJECTS: Setting[Mapping[str, tuple[str, ...]]] = Setting(
+    "work.tracker_projects",
+    ProjectFolders(),
+    {},
+    "Tracker projects' folders",
+    'Where each tracker project\'s work happens, e.g. {"PROJ": ["~/src/shop"]}: sessions there while a '
+    "ticket was in progress are suggested for it.",
+)
 QUIET_HOURS: Setting[Hours | None] = Setting(
     "notify.quiet_hours",
     QuietHours(),
@@ -238,6 +247,7 @@ SETTINGS: tuple[Setting[Any], ...] = (
     GIT_FOLDERS,
     GIT_EMAILS,
     CSV_MAPPINGS,
+    TRACKER_PROJECTS,
     CLOSE_TO_TRAY,
     AUTOSTART,
 )

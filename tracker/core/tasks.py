@@ -30,6 +30,7 @@ class NewTask(msgspec.Struct, frozen=True):
     links: tuple[str, ...] = ()
     project: str = ""
     notes: str = ""
+    done_ms: int | None = None  # when it was done, for work logged after the fact; None: now
 
     def problems(self) -> list[str]:
         out = []

@@ -226,6 +226,32 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE events ADD COLUMN subscription INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE files ADD COLUMN part TEXT NOT NULL DEFAULT '';
     """,
+    # 8: linking by evidence.
+    # ``share``: the part of a session's time that served the task (its tokens are split by it);
+    # ``outcome_of``: a task that is the same outcome as another (a merged PR and its ticket);
+    # ``reverted_ms``: when a task's commits were reverted; ``task_keys``: ticket keys a task
+    # owns ('own', e.g. its Jira key) or names ('ref', in a branch, title or commit message);
+    # ``git_reverts``: which commits a revert commit undid.
+    """
+    ALTER TABLE session_links ADD COLUMN share REAL NOT NULL DEFAULT 1.0;
+    ALTER TABLE tasks ADD COLUMN outcome_of INTEGER REFERENCES tasks(id) ON DELETE SET NULL;
+    ALTER TABLE tasks ADD COLUMN reverted_ms INTEGER;
+    CREATE TABLE task_keys (
+        task_id INTEGER NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('own', 'ref')),
+        key TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (task_id, kind, key)
+    );
+    CREATE INDEX task_keys_key ON task_keys(key);
+    CREATE TABLE git_reverts (
+        repo TEXT NOT NULL,
+        sha TEXT NOT NULL,
+        target TEXT NOT NULL,
+        reverted_ms INTEGER NOT NULL,
+        PRIMARY KEY (repo, sha, target)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

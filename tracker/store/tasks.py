@@ -14,13 +14,19 @@ from tracker.store.changes import Changes
 if TYPE_CHECKING:
     from tracker.store.store import Store
 
-TaskSnapshot = tuple[tuple[object, ...], list[tuple[object, ...]], list[tuple[object, ...]]]
+# the row, its links, its commits, its ticket keys
+TaskSnapshot = tuple[tuple[object, ...], list[tuple[object, ...]], list[tuple[object, ...]], list[tuple[object, ...]]]
 # task id, repo, sha, authored_ms, files_changed, lines_added, lines_removed, ai_assisted
 CommitRow = tuple[int, str, str, int, int, int, int, int]
 # id, title, status, completed_ms, source, external_id, category, impact, hours_saved, links (JSON),
-# project, branch, include_in_report, then over its commits: ai_assisted, files, lines added, removed
+# project, branch, include_in_report, then over its commits: ai_assisted, files, lines added, removed;
+# then outcome_of (the task this one is the same outcome as), reverted_ms, created_ms
 TaskListRow = tuple[int, str, str, int | None, str, str | None, str, str, str | None, str, str, str, int,
-                    int, int, int, int]  # fmt: skip
+                    int, int, int, int, int | None, int | None, int]  # fmt: skip
+# A task as linking sees it: id, repo ('' for a tracker's), branch, status, created_ms, completed_ms,
+# outcome_of, source, earliest commit authored_ms (or None), own keys, keys it names (in order)
+LinkableTask = tuple[int, str, str, str, int, int | None, int | None, str, int | None, tuple[str, ...],
+                     tuple[str, ...]]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,8 @@ class ImportedTask:
     links: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     notes: str = ""
+    own_key: str = ""  # the ticket key this task is known by (a Jira key, "#12" for a GitHub PR)
+    mentions: tuple[str, ...] = ()  # ticket keys its branch, title or commits name, first first
 
 
 @dataclass(frozen=True)
@@ -67,9 +75,16 @@ class TaskStore:
         return {int(r[0]) for r in self._store.conn.execute("SELECT id FROM tasks WHERE include_in_report = 1")}
 
     def completed_count(self, start_ms: int, end_ms: int) -> int:
-        """Tasks marked done in ``[start_ms, end_ms)``."""
+        """Outcomes completed in ``[start_ms, end_ms)`` and not reverted: a ticket and the PR
+        that did it (``outcome_of``) count once, when the ticket was done (else the PR merged)."""
         row = self._store.conn.execute(
-            "SELECT COUNT(*) FROM tasks WHERE status = 'done' AND completed_ms >= ? AND completed_ms < ?",
+            """WITH outcomes AS (
+                   SELECT COALESCE(outcome_of, id) AS outcome,
+                          COALESCE(MAX(CASE WHEN outcome_of IS NULL AND status = 'done' THEN completed_ms END),
+                                   MAX(CASE WHEN status = 'done' THEN completed_ms END)) AS done_ms,
+                          MAX(CASE WHEN outcome_of IS NULL THEN reverted_ms END) AS reverted_ms
+                   FROM tasks GROUP BY COALESCE(outcome_of, id))
+               SELECT COUNT(*) FROM outcomes WHERE done_ms >= ? AND done_ms < ? AND reverted_ms IS NULL""",
             (start_ms, end_ms),
         ).fetchone()
         return int(row[0])
@@ -81,23 +96,41 @@ class TaskStore:
             f"""SELECT t.id, t.title, t.status, t.completed_ms, t.source, t.external_id, t.category, t.impact,
                        t.hours_saved, t.links, t.project, t.branch, t.include_in_report,
                        COALESCE(MAX(c.ai_assisted), 0), COALESCE(SUM(c.files_changed), 0),
-                       COALESCE(SUM(c.lines_added), 0), COALESCE(SUM(c.lines_removed), 0)
+                       COALESCE(SUM(c.lines_added), 0), COALESCE(SUM(c.lines_removed), 0),
+                       t.outcome_of, t.reverted_ms, t.created_ms
                 FROM tasks t LEFT JOIN task_commits c ON c.task_id = t.id {where}
                 GROUP BY t.id ORDER BY COALESCE(t.completed_ms, t.created_ms), t.id""",  # noqa: S608 - fixed fragments
             params,
         ).fetchall()
 
-    def linkable(self) -> list[tuple[int, str, str, list[int]]]:
-        """``(id, repo, branch, times)`` of done tasks with a repository: when they were
-        completed and when each of their commits was authored."""
+    def linkable(self) -> list[LinkableTask]:
+        """Every task with what linking needs: where and when its work happened and its ticket keys."""
         conn = self._store.conn
-        times: dict[int, list[int]] = {}
-        for task_id, authored in conn.execute("SELECT task_id, authored_ms FROM task_commits ORDER BY rowid"):
-            times.setdefault(int(task_id), []).append(int(authored))
+        own: dict[int, list[str]] = {}
+        ref: dict[int, list[str]] = {}
+        for task_id, kind, key in conn.execute("SELECT task_id, kind, key FROM task_keys ORDER BY task_id, position"):
+            (own if kind == "own" else ref).setdefault(int(task_id), []).append(str(key))
         rows = conn.execute(
-            "SELECT id, project, branch, completed_ms FROM tasks WHERE project != '' AND completed_ms IS NOT NULL"
-        )
-        return [(int(i), str(p), str(b), [int(c), *times.get(int(i), [])]) for i, p, b, c in rows]
+            """SELECT t.id, t.project, t.branch, t.status, t.created_ms, t.completed_ms, t.outcome_of, t.source,
+                      (SELECT MIN(c.authored_ms) FROM task_commits c WHERE c.task_id = t.id)
+               FROM tasks t ORDER BY t.id"""
+        ).fetchall()
+        return [
+            (int(i), str(p), str(b), str(st), int(cr), co, oo, str(src), first,
+             tuple(own.get(int(i), ())), tuple(ref.get(int(i), ())))
+            for i, p, b, st, cr, co, oo, src, first in rows
+        ]  # fmt: skip
+
+    def commits_by_task(self) -> dict[int, list[tuple[str, str]]]:
+        """Task id -> ``(repo, sha)`` of each of its commits."""
+        out: dict[int, list[tuple[str, str]]] = {}
+        for task_id, repo, sha in self._store.conn.execute("SELECT task_id, repo, sha FROM task_commits"):
+            out.setdefault(int(task_id), []).append((str(repo), str(sha)))
+        return out
+
+    def reverts(self) -> list[tuple[str, str, str, int]]:
+        """``(repo, revert sha, reverted sha, when)`` of every revert commit read."""
+        return self._store.conn.execute("SELECT repo, sha, target, reverted_ms FROM git_reverts").fetchall()
 
     def snapshot(self, task_id: int) -> TaskSnapshot | None:
         """Everything needed to undo a delete: the row, its links and its commits."""
@@ -107,7 +140,8 @@ class TaskStore:
             return None
         links = conn.execute("SELECT * FROM session_links WHERE task_id = ?", (task_id,)).fetchall()
         commits = conn.execute("SELECT * FROM task_commits WHERE task_id = ?", (task_id,)).fetchall()
-        return row, links, commits
+        keys = conn.execute("SELECT * FROM task_keys WHERE task_id = ?", (task_id,)).fetchall()
+        return row, links, commits, keys
 
     def git_tip(self, repo: str) -> str:
         """The commit a repository's last import reached ('' before the first)."""
@@ -116,7 +150,8 @@ class TaskStore:
 
     # ---- writes ----------------------------------------------------------------------------
     def add(self, task: NewTask, now_ms: int) -> int:
-        """Log a task; returns its id."""
+        """Log a task; returns its id. A done task counts when it says it was done
+        (``task.done_ms``, logged after the fact), else now."""
         with self._store.transaction() as conn:
             cur = conn.execute(
                 """INSERT INTO tasks (title, notes, status, created_ms, completed_ms, project, category,
@@ -124,7 +159,7 @@ class TaskStore:
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     task.title.strip(), task.notes, "done" if task.done else "open", now_ms,
-                    now_ms if task.done else None, task.project, task.category, task.impact.strip(),
+                    (task.done_ms or now_ms) if task.done else None, task.project, task.category, task.impact.strip(),
                     None if task.hours_saved is None else str(task.hours_saved), json.dumps(list(task.links)),
                 ),
             )  # fmt: skip
@@ -156,11 +191,12 @@ class TaskStore:
         return _changed({task_id} if n == 1 else set())
 
     def restore(self, snap: TaskSnapshot) -> Changes:
-        row, links, commits = snap
+        row, links, commits, keys = snap
         with self._store.transaction() as conn:
             conn.execute(f"INSERT INTO tasks VALUES ({', '.join('?' * len(row))})", row)  # noqa: S608 - placeholders
-            conn.executemany("INSERT OR IGNORE INTO session_links VALUES (?, ?, ?, ?, ?, ?)", links)
+            conn.executemany("INSERT OR IGNORE INTO session_links VALUES (?, ?, ?, ?, ?, ?, ?)", links)
             conn.executemany("INSERT OR IGNORE INTO task_commits VALUES (?, ?, ?, ?, ?, ?, ?, ?)", commits)
+            conn.executemany("INSERT OR IGNORE INTO task_keys VALUES (?, ?, ?, ?)", keys)
         return _changed({int(str(row[0]))}, len(links))
 
     def import_all(self, tasks: Iterable[ImportedTask]) -> tuple[int, int]:
@@ -173,6 +209,22 @@ class TaskStore:
                 else:
                     updated += 1
         return new, updated
+
+    def set_outcomes(self, outcome_of: dict[int, int | None]) -> Changes:
+        """Which task each task is the same outcome as (None: its own); returns the tasks that moved."""
+        with self._store.transaction() as conn:
+            before = dict(conn.execute("SELECT id, outcome_of FROM tasks").fetchall())
+            moved = {t for t, o in outcome_of.items() if t in before and before[t] != o}
+            conn.executemany("UPDATE tasks SET outcome_of = ? WHERE id = ?", [(outcome_of[t], t) for t in moved])
+        return _changed(moved)
+
+    def set_reverted(self, reverted_ms: dict[int, int | None]) -> Changes:
+        """When each task was reverted (None: it stands); returns the tasks that changed."""
+        with self._store.transaction() as conn:
+            before = dict(conn.execute("SELECT id, reverted_ms FROM tasks").fetchall())
+            moved = {t for t, when in reverted_ms.items() if t in before and before[t] != when}
+            conn.executemany("UPDATE tasks SET reverted_ms = ? WHERE id = ?", [(reverted_ms[t], t) for t in moved])
+        return _changed(moved)
 
 
 # ---- statements a git import runs inside its own transaction (``store.transaction()``) ------
@@ -191,6 +243,7 @@ def upsert_imported(conn: sqlite3.Connection, task: ImportedTask) -> tuple[int, 
             (task.title, status, task.completed_ms, task.project, task.branch, json.dumps(list(task.links)),
              json.dumps(list(task.tags)), row[0]),
         )  # fmt: skip
+        _put_keys(conn, int(row[0]), task)
         return int(row[0]), False
     cur = conn.execute(
         """INSERT INTO tasks (title, notes, status, created_ms, completed_ms, project, branch, category,
@@ -199,7 +252,20 @@ def upsert_imported(conn: sqlite3.Connection, task: ImportedTask) -> tuple[int, 
         (task.title, task.notes, status, task.created_ms, task.completed_ms, task.project, task.branch,
          task.category, json.dumps(list(task.links)), json.dumps(list(task.tags)), task.source, task.external_id),
     )  # fmt: skip
+    _put_keys(conn, int(cur.lastrowid or 0), task)
     return int(cur.lastrowid or 0), True
+
+
+def _put_keys(conn: sqlite3.Connection, task_id: int, task: ImportedTask) -> None:
+    conn.execute("DELETE FROM task_keys WHERE task_id = ?", (task_id,))
+    rows = [(task_id, "own", task.own_key, 0)] if task.own_key else []
+    rows += [(task_id, "ref", key, n) for n, key in enumerate(task.mentions) if key != task.own_key]
+    conn.executemany("INSERT OR IGNORE INTO task_keys VALUES (?, ?, ?, ?)", rows)
+
+
+def put_reverts(conn: sqlite3.Connection, rows: Sequence[tuple[str, str, str, int]]) -> None:
+    """``(repo, revert sha, reverted sha, when)``: what a revert commit undid."""
+    conn.executemany("INSERT OR IGNORE INTO git_reverts VALUES (?, ?, ?, ?)", rows)
 
 
 def absorb_git_task(conn: sqlite3.Connection, external_id: str, into: int) -> int | None:
@@ -211,8 +277,8 @@ def absorb_git_task(conn: sqlite3.Connection, external_id: str, into: int) -> in
     if old is None:
         return None
     conn.execute(
-        """INSERT OR IGNORE INTO session_links (source, session_id, task_id, confidence, manual, removed)
-           SELECT source, session_id, ?, confidence, manual, removed FROM session_links WHERE task_id = ?""",
+        """INSERT OR IGNORE INTO session_links (source, session_id, task_id, confidence, manual, removed, share)
+           SELECT source, session_id, ?, confidence, manual, removed, share FROM session_links WHERE task_id = ?""",
         (into, old[0]),
     )
     conn.execute("DELETE FROM tasks WHERE id = ?", (old[0],))

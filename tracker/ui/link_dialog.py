@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import PurePath
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from tracker.analytics.usage_rollup import UsageRow
 from tracker.services.tasks import TaskRow
@@ -15,31 +25,71 @@ from tracker.ui.formatting import money, tokens
 
 
 class LinkSessionsDialog(QDialog):
-    def __init__(self, task: TaskRow, sessions: Sequence[tuple[UsageRow, str]], parent: QWidget | None = None) -> None:
+    """``hints``: per session, why it is or may be linked ("automatic", "suggested", …) and the
+    confidence. Suggested sessions come first (best first), then the linked ones, then the rest."""
+
+    def __init__(
+        self,
+        task: TaskRow,
+        sessions: Sequence[tuple[UsageRow, str]],
+        parent: QWidget | None = None,
+        hints: Mapping[tuple[str, str], tuple[str, float]] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Sessions for “{task.title}”")
         self.task = task
         self.linked = set(task.sessions)
         self.list = QListWidget()
         self.keys: list[tuple[str, str]] = []
-        for row, project in sessions:
+        hints = hints or {}
+
+        def rank(pair: tuple[UsageRow, str]) -> tuple[int, float]:
+            key = (pair[0].source, pair[0].session_id)
+            why, confidence = hints.get(key, ("", 0.0))
+            return (0, -confidence) if why == "suggested" else (1, 0.0) if key in self.linked else (2, 0.0)
+
+        for row, project in sorted(sessions, key=rank):  # stable: otherwise in the caller's order
             key = (row.source, row.session_id)
-            item = QListWidgetItem(
-                f"{row.source} · {PurePath(project).name or project or '—'} · {tokens(row.totals.total_tokens)} tokens"
-                f" · {money(row.totals.cost_usd)} · {row.session_id[:8]}"
+            why, confidence = hints.get(key, ("", 0.0))
+            hint = f" · {why} {confidence:.0%}" if why and why != "by hand" else f" · {why}" if why else ""
+            start = (
+                datetime.fromtimestamp(row.first_ms / 1000, UTC).astimezone().strftime("%Y-%m-%d %H:%M · ")
+                if row.first_ms
+                else ""
             )
+            item = QListWidgetItem(
+                f"{start}{row.source} · {PurePath(project).name or project or '—'} · {tokens(row.totals.total_tokens)}"
+                f" tokens · {money(row.totals.cost_usd)} · {row.session_id[:8]}{hint}"
+            )
+            item.setToolTip(project or "no project folder")  # the full path: two "api-server"s differ
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if key in self.linked else Qt.CheckState.Unchecked)
             self.list.addItem(item)
             self.keys.append(key)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Filter by date, tool, project or session id")
+        self.search.textChanged.connect(self._filter)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Checked sessions served this task. Your choice is kept across re-imports."))
+        layout.addWidget(
+            QLabel(
+                "Checked sessions served this task. Your choice is kept across re-imports.\n"
+                "Percentages are how sure automatic linking is; suggested sessions are listed first."
+            )
+        )
+        layout.addWidget(self.search)
         layout.addWidget(self.list)
         layout.addWidget(buttons)
         self.resize(680, 480)
+
+    def _filter(self, text: str) -> None:
+        words = text.lower().split()
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            haystack = f"{item.text()} {item.toolTip()}".lower()
+            item.setHidden(not all(w in haystack for w in words))
 
     def change(self, store: Store) -> int:
         """Store what changed (run by the single writer); returns how many links changed."""

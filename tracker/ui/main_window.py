@@ -274,7 +274,7 @@ class MainWindow(QMainWindow):
         self.status.setText(message)
 
     def log_task(self) -> None:
-        dialog = QuickAddDialog(self)
+        dialog = QuickAddDialog(self, self.ctx.timezone())
         if dialog.exec() and dialog.task is not None:
             task = dialog.task
             now_ms = int(time.time() * 1000)

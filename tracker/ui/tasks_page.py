@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from tracker.core.tasks import CATEGORIES
 from tracker.services.context import Context
-from tracker.services.tasks import FileImport, TaskRow, import_task_file, list_tasks
+from tracker.services.tasks import FileImport, TaskRow, import_task_file, list_tasks, session_hints
 from tracker.services.usage import UsageQuery, build_usage_report
 from tracker.store.store import Store
 from tracker.store.tasks import TaskEdit
@@ -271,14 +271,15 @@ class TasksPage(QWidget):
         report = build_usage_report(self.read(), query, self.ctx.price_overrides())
         known = {(r.source, r.session_id) for r in report.rows}
         rows = list(report.rows)
-        if missing := frozenset(s for src, s in task.sessions if (src, s) not in known):
+        hints = session_hints(self.ctx, self.read(), task.id, int(time.time() * 1000))
+        if missing := frozenset(s for src, s in [*task.sessions, *hints] if (src, s) not in known):
             extra = UsageQuery("session", self.ctx.timezone(), sessions=missing)
             rows += build_usage_report(self.read(), extra, self.ctx.price_overrides()).rows
         info = report.session_info
         sessions = [
             (r, info.get((r.source, r.session_id), ("", ""))[0]) for r in sorted(rows, key=lambda r: -(r.first_ms or 0))
         ]
-        dialog = LinkSessionsDialog(task, sessions, self)
+        dialog = LinkSessionsDialog(task, sessions, self, hints)
         if dialog.exec():
             self.write(dialog.change)
 

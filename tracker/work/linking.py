@@ -1,20 +1,40 @@
-"""Linking sessions to the tasks they served: by repository, branch and time window.
+"""Linking sessions to the tasks they served: by branch, by ticket key and by time, exclusively.
 
-Automatic links carry a confidence; a manual link or unlink is kept in the same table with
-``manual = 1`` and always wins, so re-imports and re-linking never undo the user's choice.
+- A session on a feature branch serves the task(s) of that branch only; while the branch has
+  no task yet (not merged) it stays unlinked: its work has not landed.
+- A session on the main branch serves the next task completed there after it.
+- A session whose tool does not record the branch is matched against every line of the repository.
+- A ticket key in the session's branch name (``feature/PROJ-12-…``) links it to the imported
+  tracker task with that key.
+- Each task owns the time from the previous task of its line (but no more than a lead time
+  before its first commit) to its completion. A session that overlaps several tasks' times
+  is split by that overlap (``share``), not evenly.
+
+Links go to the task that stands for the outcome (``outcome_of``: a ticket rather than its PR).
+Automatic links carry a confidence; a manual link or unlink is kept with ``manual = 1`` and
+always wins: a session the user linked by hand gets no automatic link, and a task the user
+unlinked a session from is never chosen for it again.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from tracker.store.changes import Changes
+from tracker.store.links import AutoLink
 from tracker.store.store import Store
+from tracker.store.tasks import LinkableTask
+from tracker.work.ticket_keys import mentioned
 
-BEFORE_MS = 2 * 3_600_000  # a session may start a little before the first commit of its task
-AFTER_MS = 48 * 3_600_000  # ... and the work may be committed or merged up to two days later
+MAIN = ""  # the line of a repository's main branch
+MAIN_NAMES = frozenset({"main", "master", "trunk", "develop", "development", "default", "mainline"})
+LEAD_MAIN_MS = 48 * 3_600_000  # work on main is committed within two days ...
+LEAD_BRANCH_MS = 14 * 24 * 3_600_000  # ... a branch may be worked on for two weeks before its first commit
 MIN_CONFIDENCE = 0.5
+KEY_CONFIDENCE = 0.95
 
 
 @dataclass(frozen=True)
@@ -27,43 +47,187 @@ class SessionSpan:
     last_ms: int
 
 
-def _under(project: str, repo: str) -> bool:
-    return project == repo or project.startswith(repo.rstrip("/") + "/")
+@dataclass(frozen=True)
+class TaskSpan:
+    """A done task of a repository: the time its work could have happened in, on its line."""
+
+    id: int
+    repo: str
+    line: str
+    first_ms: int  # earliest evidence of the work: its first commit (or its completion)
+    done_ms: int
+    outcome: int  # the task that stands for the outcome (itself, or the ticket it did)
 
 
-def confidence(span: SessionSpan, repo: str, branch: str, times: list[int]) -> float:
-    """0 when the session cannot have served the task; else 0.5 to 1."""
-    if not repo or not _under(span.project, repo):
-        return 0.0
-    gaps = [
-        max(span.first_ms - t, t - span.last_ms, 0)
-        for t in times
-        if span.first_ms - BEFORE_MS <= t <= span.last_ms + AFTER_MS
+@dataclass(frozen=True)
+class Served:
+    task_id: int
+    confidence: float
+    share: float
+
+
+def task_line(branch: str) -> str:
+    return MAIN if not branch or branch in MAIN_NAMES or branch == "HEAD" else branch
+
+
+def session_line(branch: str) -> str | None:
+    """The line a session worked on; None when its tool did not record the branch."""
+    return None if not branch or branch == "HEAD" else task_line(branch)
+
+
+def under(project: str, repo: str) -> bool:
+    return bool(repo) and (project == repo or project.startswith(repo.rstrip("/") + "/"))
+
+
+def outcome_ids(tasks: Iterable[LinkableTask]) -> dict[int, int]:
+    """Task id -> the id of the task that stands for its outcome."""
+    return {t[0]: t[6] if t[6] is not None else t[0] for t in tasks}
+
+
+def repo_lines(tasks: Iterable[LinkableTask]) -> dict[str, dict[str, list[TaskSpan]]]:
+    """Done tasks with a repository, by repository and line, in order of completion."""
+    rows = list(tasks)
+    outcome = outcome_ids(rows)
+    out: dict[str, dict[str, list[TaskSpan]]] = defaultdict(lambda: defaultdict(list))
+    for task_id, repo, branch, status, _created, done, _of, _src, first_commit, _own, _refs in rows:
+        if not repo or status != "done" or done is None:
+            continue
+        first = min(first_commit, done) if first_commit is not None else done
+        out[repo][task_line(branch)].append(TaskSpan(task_id, repo, task_line(branch), first, done, outcome[task_id]))
+    for lines in out.values():
+        for spans in lines.values():
+            spans.sort(key=lambda t: (t.done_ms, t.id))
+    return out
+
+
+def _overlap(span: SessionSpan, lo: int, hi: int) -> int:
+    """Milliseconds of the session inside ``(lo, hi]``; a one-request session counts as 1 ms."""
+    return max(0, min(span.last_ms + 1, hi + 1) - max(span.first_ms, lo + 1))
+
+
+def by_time(
+    span: SessionSpan, lines: Mapping[str, list[TaskSpan]], excluded: frozenset[int] = frozenset()
+) -> list[Served]:
+    """The tasks of one repository a session served, with confidence and share of its time."""
+    line = session_line(span.branch)
+    if line is None:
+        chosen, base = list(lines.items()), 0.55
+    elif line in lines:
+        chosen, base = [(line, lines[line])], (0.7 if line == MAIN else 0.9)
+    else:
+        return []  # a branch with no task yet: its work has not landed
+    found: dict[int, tuple[float, int]] = {}
+    for name, spans in chosen:
+        lead = LEAD_MAIN_MS if name == MAIN else LEAD_BRANCH_MS
+        # Tasks done before the session started cannot own any of it; nor can those after a
+        # task done after it ended: start and stop there (linking stays cheap with many tasks).
+        k = bisect_left(spans, span.first_ms, key=lambda t: t.done_ms)
+        previous = spans[k - 1].done_ms if k else -(2**62)
+        for t in spans[k:]:
+            if previous > span.last_ms:
+                break
+            lo, previous = max(previous, t.first_ms - lead), t.done_ms
+            if t.outcome in excluded or t.id in excluded:
+                continue
+            overlap = _overlap(span, lo, t.done_ms)
+            if overlap <= 0:
+                continue
+            gap = max(0, t.done_ms - span.last_ms)
+            confidence = base + 0.1 * (1 - min(gap, lead) / lead)
+            old_confidence, old_overlap = found.get(t.outcome, (0.0, 0))
+            found[t.outcome] = (max(confidence, old_confidence), old_overlap + overlap)
+    total = sum(o for _, o in found.values())
+    return [
+        Served(task_id, round(min(c, 1.0), 3), round(o / total, 6))
+        for task_id, (c, o) in sorted(found.items())
+        if c >= MIN_CONFIDENCE
     ]
-    if not gaps:
-        return 0.0
-    score = 0.5 + 0.2 * (1 - min(gaps) / AFTER_MS)
-    if branch and span.branch and branch == span.branch:
-        score += 0.3
-    return round(min(score, 1.0), 3)
+
+
+def by_key(span: SessionSpan, owners: Mapping[str, int], excluded: frozenset[int] = frozenset()) -> list[Served]:
+    """Tracker tasks named by a ticket key in the session's branch, each an equal share."""
+    targets = list(dict.fromkeys(owners[k] for k in mentioned(branch=span.branch) if k in owners))
+    targets = [t for t in targets if t not in excluded]
+    return [Served(t, KEY_CONFIDENCE, round(1 / len(targets), 6)) for t in targets]
+
+
+def key_owners(tasks: Iterable[LinkableTask]) -> dict[str, int]:
+    """Ticket key -> the outcome of the tracker task known by it."""
+    rows = list(tasks)
+    outcome = outcome_ids(rows)
+    owners: dict[str, int] = {}
+    for t in rows:
+        for key in t[9]:
+            owners.setdefault(key, outcome[t[0]])
+    return owners
+
+
+def serve(
+    span: SessionSpan,
+    lines: Mapping[str, Mapping[str, list[TaskSpan]]],
+    owners: Mapping[str, int],
+    excluded: frozenset[int] = frozenset(),
+) -> list[Served]:
+    """What one session served: by ticket key when its branch names one, else by repository and time."""
+    if found := by_key(span, owners, excluded):
+        return found
+    repos = [repo for repo in lines if under(span.project, repo)]
+    if not repos:
+        return []
+    innermost = max(repos, key=len)  # a repository nested inside another is the one worked in
+    return by_time(span, lines[innermost], excluded)
 
 
 def session_spans(store: Store) -> list[SessionSpan]:
     return [SessionSpan(*row) for row in store.usage.session_spans()]
 
 
+def session_parts(store: Store) -> dict[tuple[str, str], list[tuple[SessionSpan, int]]]:
+    """Each session as its parts per folder and branch, with their tokens: a session that
+    worked on ``feature/x`` and then on ``main`` is evidence for both lines, by its tokens."""
+    out: dict[tuple[str, str], list[tuple[SessionSpan, int]]] = defaultdict(list)
+    for source, session_id, project, branch, first, last, tokens in store.links.evidence():
+        out[(source, session_id)].append((SessionSpan(source, session_id, project, branch, first, last), int(tokens)))
+    return out
+
+
+def serve_parts(
+    parts: list[tuple[SessionSpan, int]],
+    lines: Mapping[str, Mapping[str, list[TaskSpan]]],
+    owners: Mapping[str, int],
+    excluded: frozenset[int] = frozenset(),
+) -> list[Served]:
+    """What a session served, its parts weighted by their tokens; parts that served nothing
+    give their weight to those that did (a session's tokens all go to its tasks, or none)."""
+    if len(parts) == 1:
+        return serve(parts[0][0], lines, owners, excluded)
+    weights = [tokens for _, tokens in parts] if any(tokens for _, tokens in parts) else [1] * len(parts)
+    found: dict[int, tuple[float, float]] = {}
+    for (span, _), weight in zip(parts, weights, strict=True):
+        for s in serve(span, lines, owners, excluded):
+            confidence, share = found.get(s.task_id, (0.0, 0.0))
+            found[s.task_id] = (max(confidence, s.confidence), share + weight * s.share)
+    shares = sum(share for _, share in found.values())
+    if shares <= 0:
+        return []
+    return [Served(t, c, round(share / shares, 6)) for t, (c, share) in sorted(found.items()) if share > 0]
+
+
 def auto_link(store: Store) -> Changes:
     """Recompute automatic links; returns what changed (``links``: how many moved)."""
-    by_repo: dict[str, list[tuple[int, str, list[int]]]] = defaultdict(list)
-    for task_id, repo, branch, times in store.tasks.linkable():
-        by_repo[repo].append((task_id, branch, times))
-    links = []
-    for span in session_spans(store):
-        for repo, repo_tasks in by_repo.items():
-            if not _under(span.project, repo):
-                continue
-            for task_id, branch, times in repo_tasks:
-                c = confidence(span, repo, branch, times)
-                if c >= MIN_CONFIDENCE:
-                    links.append((span.source, span.session_id, task_id, c))
+    tasks = store.tasks.linkable()
+    lines, owners = repo_lines(tasks), key_owners(tasks)
+    by_hand: set[tuple[str, str]] = set()
+    unlinked: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for source, session_id, task_id, _confidence, manual, removed in store.links.states():
+        if manual and removed:
+            unlinked[(source, session_id)].add(task_id)
+        elif manual:
+            by_hand.add((source, session_id))
+    links: list[AutoLink] = []
+    for key, parts in session_parts(store).items():
+        if key in by_hand:
+            continue  # the user decided what this session served
+        for s in serve_parts(parts, lines, owners, frozenset(unlinked.get(key, ()))):
+            links.append((key[0], key[1], s.task_id, s.confidence, s.share))
     return store.links.replace_automatic(links)

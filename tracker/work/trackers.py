@@ -14,6 +14,7 @@ from typing import Any
 
 from tracker.core.tasks import CATEGORIES, MAPPABLE
 from tracker.store.tasks import ImportedTask
+from tracker.work.ticket_keys import mentioned, own_key
 
 FORMATS = ("jira", "github", "linear", "csv")
 DONE_WORDS = {"done", "closed", "resolved", "completed", "merged", "fixed", "shipped"}
@@ -134,10 +135,12 @@ def parse_csv(text: str, source: str, mapping: Mapping[str, str], now_ms: int, *
         labels = [x.strip() for x in get(row, "labels").split(",") if x.strip()]
         category = get(row, "category").lower()
         link = get(row, "link")
+        external_id = get(row, "external_id") or f"{title}@{created}"
+        key = own_key(source, external_id) or ""
         result.tasks.append(
             ImportedTask(
                 source=source,
-                external_id=get(row, "external_id") or f"{title}@{created}",
+                external_id=external_id,
                 title=title,
                 done=done,
                 completed_ms=completed if completed is not None else (created if done else None),
@@ -145,6 +148,8 @@ def parse_csv(text: str, source: str, mapping: Mapping[str, str], now_ms: int, *
                 category=category if category in CATEGORIES else _category(labels, category),
                 links=(link,) if link else (),
                 tags=tuple(labels),
+                own_key=key,
+                mentions=tuple(k for k in mentioned(title) if k != key),
             )
         )
     return result
@@ -181,18 +186,23 @@ def parse_github(text: str, now_ms: int) -> TrackerImport:
         labels = [str(lb.get("name", "")) for lb in item.get("labels") or [] if isinstance(lb, dict)]
         done = state in DONE_WORDS or completed is not None
         url = str(item.get("url") or "")
+        external_id = url or f"#{item['number']}"
+        branch = str(item.get("headRefName") or "")
+        key = own_key("github", external_id) or ""
         result.tasks.append(
             ImportedTask(
                 source="github",
-                external_id=url or f"#{item['number']}",
+                external_id=external_id,
                 title=str(item["title"]),
                 done=done,
                 completed_ms=completed if done else None,
                 created_ms=created,
-                branch=str(item.get("headRefName") or ""),
+                branch=branch,
                 category=_category(labels),
                 links=(url,) if url else (),
                 tags=tuple(labels),
+                own_key=key,
+                mentions=tuple(k for k in mentioned(str(item["title"]), branch=branch) if k != key),
             )
         )
     return result
