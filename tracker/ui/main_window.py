@@ -77,6 +77,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(split)
         self.dashboard.period_changed.connect(self._refresh_tables)
         self.dashboard.add_task.connect(self.log_task)
+        self.dashboard.sources_changed.connect(self.start)  # "Add folder…" on the empty dashboard
+        self.dashboard.show_sources.connect(lambda: self.nav.setCurrentRow(PAGES.index("Sources")))
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)

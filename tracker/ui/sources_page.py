@@ -12,6 +12,7 @@ from tracker.services.context import Context
 from tracker.services.sources_status import source_statuses
 from tracker.store.store import Store
 from tracker.ui.dashboard_page import STORED_NOTE
+from tracker.ui.empty_states import join_words, no_logs_sentence
 
 
 class SourcesPage(QWidget):
@@ -27,12 +28,9 @@ class SourcesPage(QWidget):
         return any(s.found for s in source_statuses(self.ctx, self.read()))
 
     def empty_message(self) -> str:
-        """What to tell a user whose dashboard is empty."""
-        parts = []
-        for s in source_statuses(self.ctx, self.read()):
-            if s.enabled and not s.found:
-                parts.append(f"no {s.label} logs found under {', '.join(s.roots)}")
-        return "; ".join(parts)
+        """What to tell a user whose dashboard is empty: ``no Claude Code or Codex CLI logs found
+        (looked in ~/.claude/projects and ~/.codex/sessions)``; empty when every source was found."""
+        return no_logs_sentence(source_statuses(self.ctx, self.read()), self.ctx.home)
 
     def refresh(self) -> None:
         html = ["<h2>Sources</h2>"]
@@ -42,7 +40,8 @@ class SourcesPage(QWidget):
             if s.found:
                 html.extend(f"<li>found: <code>{escape(r)}</code></li>" for r in s.found)
             else:
-                html.append(f"<li>no logs found under <code>{escape(', '.join(s.roots))}</code></li>")
+                looked = join_words([f"<code>{escape(r)}</code>" for r in s.roots], "or")
+                html.append(f"<li>No logs found yet (looked in {looked})</li>")
             last = (
                 datetime.fromtimestamp(s.last_import_ms / 1000, UTC).astimezone().strftime("%Y-%m-%d %H:%M")
                 if s.last_import_ms

@@ -9,18 +9,27 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
-from tracker.reports.charts import PALETTE, LabelAxis, TokenAxis, WeeklyWorkChart, fixed_plot
+from tracker.reports.charts import (
+    PALETTE,
+    LabelAxis,
+    MoneyAxis,
+    ReadOnlyPlot,
+    TokenAxis,
+    WeeklyWorkChart,
+    fixed_plot,
+)
+from tracker.services.chart_series import SlotUsage, done_by_slot
 from tracker.services.work_summary import WorkSummary
-from tracker.ui.charts import ShareBars
-from tracker.ui.formatting import money, short_tokens, tokens
+from tracker.ui.charts import ElidedLabel, ShareBars
+from tracker.ui.formatting import money, plural, short_tokens, tokens
 
 
-class CostPerTaskChart(pg.PlotWidget):
+class CostPerTaskChart(ReadOnlyPlot):
     def __init__(self) -> None:
         self.axis = LabelAxis()
-        super().__init__(axisItems={"bottom": self.axis})
+        super().__init__(axisItems={"bottom": self.axis, "left": MoneyAxis("left")})
         item = fixed_plot(self, 160, 240)
-        item.setLabel("left", "USD per task")
+        item.setLabel("left", "$ per task")
         self.line = pg.PlotDataItem(pen=pg.mkPen(PALETTE[3], width=2), symbol="o", symbolSize=6, connect="finite")
         self.addItem(self.line)
 
@@ -41,8 +50,10 @@ class TaskScatter(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.readout = QLabel("Hover a task.")
-        self.plot = pg.PlotWidget(axisItems={"bottom": TokenAxis("bottom")})
+        self.readout = ElidedLabel("Hover a task.")
+        hours = pg.AxisItem("left")
+        hours.enableAutoSIPrefix(False)  # "hours saved (x0.001)" helps nobody
+        self.plot = ReadOnlyPlot(axisItems={"bottom": TokenAxis("bottom"), "left": hours})
         item = fixed_plot(self.plot, 200, 300)
         item.setLabel("bottom", "tokens")
         item.setLabel("left", "hours saved")
@@ -57,7 +68,17 @@ class TaskScatter(QWidget):
     def set_tasks(self, points: Sequence[tuple[str, int, float]]) -> None:
         self.dots.setData([{"pos": (t, h), "data": f"{title}: {tokens(t)} tokens, {h:g} h saved"}
                            for title, t, h in points])  # fmt: skip
-        self.readout.setText("Hover a task." if points else "No completed task has tokens or hours saved yet.")
+        with_hours = [p for p in points if p[2]]
+        self.plot.setVisible(bool(with_hours))
+        if with_hours:
+            top = max(h for _, _, h in with_hours)
+            self.plot.getPlotItem().setYRange(0, top * 1.15, padding=0)
+            self.plot.getPlotItem().setXRange(0, max(t for _, t, _ in points) * 1.1 or 1, padding=0)
+        self.readout.setText(
+            "Hover a task."
+            if with_hours
+            else "Add “hours saved” to completed tasks (Tasks ▸ Edit) to see what the tokens bought."
+        )
 
     def _hovered(self, _item: object, points: Sequence[object], _event: object) -> None:
         if len(points):
@@ -78,7 +99,8 @@ class WorkSection(QWidget):
         self.orphans.setTextFormat(Qt.TextFormat.RichText)
         grid = QGridLayout(self)
         grid.addWidget(self.headline, 0, 0, 1, 2)
-        grid.addWidget(QLabel("<b>Tokens and tasks per week</b>"), 1, 0)
+        self.weekly_title = QLabel("<b>Tokens and tasks done per week</b>")
+        grid.addWidget(self.weekly_title, 1, 0)
         grid.addWidget(QLabel("<b>Cost per task</b>"), 1, 1)
         grid.addWidget(self.weekly, 2, 0)
         grid.addWidget(self.cost_per_task, 2, 1)
@@ -88,14 +110,21 @@ class WorkSection(QWidget):
         grid.addWidget(QLabel("<b>Heavy sessions with no task</b>"), 5, 0, 1, 2)
         grid.addWidget(self.orphans, 6, 0, 1, 2)
 
-    def set_summary(self, s: WorkSummary) -> None:
+    def set_summary(self, s: WorkSummary, usage: SlotUsage | None = None, timezone: str = "UTC") -> None:
+        """``usage``: the period cut into slots as the main chart is (else the summary's weeks)."""
         done = s.done
         per_task = short_tokens(sum(t.tokens for t in done) // len(done)) if done else "—"
         self.headline.setText(
-            f"{len(done)} tasks completed · {100 * s.linked_share:.0f}% of tokens linked to a task · "
+            f"{plural(len(done), 'task')} completed · {100 * s.linked_share:.0f}% of tokens linked to a task · "
             f"{per_task} tokens per completed task · {s.hours_saved:g} hours saved (your estimates)"
         )
-        self.weekly.set_weeks([(w, t, n) for w, t, n, _ in s.weeks])
+        if usage is None:
+            self.weekly.set_weeks([(w, t, n) for w, t, n, _ in s.weeks])
+        else:
+            done_ms = [t.completed_ms for t in done]
+            self.weekly.set_slots([x.label for x in usage.slots], usage.tokens(),
+                                  done_by_slot(usage.slots, done_ms, timezone))  # fmt: skip
+            self.weekly_title.setText(f"<b>Tokens and tasks done per {usage.bucket}</b>")
         self.cost_per_task.set_points([(w, float(c) if c is not None else None) for w, c in s.cost_per_task_by_week()])
         self.scatter.set_tasks(
             [(t.title, t.tokens, float(t.hours_saved or 0)) for t in done if t.tokens or t.hours_saved]
@@ -105,5 +134,9 @@ class WorkSection(QWidget):
             "<br>".join(
                 f"{o.source} · {o.project or '—'} · {tokens(o.tokens)} tokens · {money(o.cost_usd)}" for o in s.orphans
             )
-            or "Every session in this period is linked to a task."
+            or (
+                "Every session in this period is linked to a task."
+                if s.total_tokens
+                else "No AI sessions in this period."
+            )
         )
