@@ -61,3 +61,22 @@ def test_plural_and_tokens() -> None:
     assert tokens(1147779782) == "1,147,779,782"
     assert short_tokens(1_147_779_782) == "1.1B"
     assert short_tokens(999) == "999"
+
+
+@pytest.mark.parametrize(
+    ("model", "short"),
+    [
+        ("claude-sonnet-4-5-20250929", "Sonnet 4.5"),
+        ("claude-opus-4-1-20250805", "Opus 4.1"),
+        ("claude-3-5-sonnet-20241022", "Sonnet 3.5"),
+        ("claude-haiku-4-5", "Haiku 4.5"),
+        ("gpt-5-codex", "GPT-5 Codex"),
+        ("gpt-5.1-codex-max", "GPT-5.1 Codex Max"),
+        ("gemini-2.5-pro", "gemini-2.5-pro"),
+        ("acme-20250101", "acme"),
+    ],
+)
+def test_short_model(model: str, short: str) -> None:
+    from tracker.core.formatting import short_model
+
+    assert short_model(model) == short

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-__all__ = ["money", "plural", "short_money", "short_tokens", "to_decimal", "tokens"]
+__all__ = ["money", "plural", "short_model", "short_money", "short_tokens", "to_decimal", "tokens"]
 
 _CENT = Decimal("0.01")
 
@@ -72,3 +72,22 @@ def short_tokens(n: int) -> str:
 def plural(n: int, word: str, many: str | None = None) -> str:
     """``1 session``, ``2 sessions``, ``1,204 entries`` (``many`` for irregular plurals)."""
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+_FAMILIES = ("opus", "sonnet", "haiku")
+
+
+def short_model(model: str) -> str:
+    """A model id as people say it: ``claude-sonnet-4-5-20250929`` → ``Sonnet 4.5``,
+    ``gpt-5.1-codex-max`` → ``GPT-5.1 Codex Max``; unknown ids lose only a date suffix."""
+    parts = model.split("-")
+    if parts and len(parts[-1]) == 8 and parts[-1].isdigit():
+        parts = parts[:-1]  # the release date
+    if parts[:1] == ["claude"]:
+        family = next((p for p in parts if p in _FAMILIES), None)
+        numbers = [p for p in parts[1:] if p.isdigit()]
+        if family:
+            return f"{family.capitalize()} {'.'.join(numbers)}".strip()
+    if parts[:1] == ["gpt"] and len(parts) > 1:
+        return " ".join([f"GPT-{parts[1]}", *(p.capitalize() for p in parts[2:])])
+    return "-".join(parts) or model

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tracker.core.formatting import money, plural, short_money, short_tokens, tokens
+from tracker.core.formatting import money, plural, short_model, short_money, short_tokens, tokens
 
-__all__ = ["money", "plural", "short_money", "short_tokens", "tokens"]
+__all__ = ["money", "plural", "short_model", "short_money", "short_tokens", "tokens"]

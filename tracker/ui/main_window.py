@@ -53,8 +53,8 @@ class MainWindow(QMainWindow):
         self.ui_state = QSettings(str(ctx.paths.root / "window.ini"), QSettings.Format.IniFormat)
 
         self.dashboard = DashboardPage(ctx, self.read)
-        self.sessions = UsageTablePage(ctx, self.read, "session")
-        self.projects = UsageTablePage(ctx, self.read, "project")
+        self.sessions = UsageTablePage(ctx, self.read, "session", self.ui_state)
+        self.projects = UsageTablePage(ctx, self.read, "project", self.ui_state)
         self.sources = SourcesPage(ctx, self.read)
         self.tasks = TasksPage(ctx, self.read, lambda change: self.importer.write.emit(change))
         self.tasks.new_task.connect(self.log_task)
