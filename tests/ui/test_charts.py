@@ -202,3 +202,17 @@ def test_empty_period_with_stored_usage(qtbot, loaded: Context) -> None:
     assert page.chart.showing_empty
     assert page.chart.empty.message.text().startswith("<b>No usage from 01 Jul to 10 Jul 2026.</b>")
     assert page.chart.empty.button_texts() == []
+
+
+@pytest.mark.parametrize(("until", "bucket", "bars"), [(JUNE_1, "hour", 24), (JUNE_2 + timedelta(days=20), "day", 22)])
+def test_the_pdf_chart_follows_the_same_bucket(qtbot, loaded: Context, until: date, bucket: str, bars: int) -> None:
+    from tracker.reports.pdf import _chart, first_page_html
+    from tracker.services.report import ReportOptions, build_report
+
+    report = build_report(loaded, loaded.reader(), ReportOptions(JUNE_1, until, "UTC"))
+    assert report.chart is not None and report.chart.bucket == bucket
+    chart = _chart(report, 800, 250)
+    qtbot.addWidget(chart)
+    assert len(chart.axis.labels) == bars
+    assert sum(chart.bars.opts["height"]) == (64_688 if bucket == "hour" else 64_703)
+    assert f"Tokens and tasks completed per {bucket}" in first_page_html(report)
