@@ -216,3 +216,17 @@ def test_the_pdf_chart_follows_the_same_bucket(qtbot, loaded: Context, until: da
     assert len(chart.axis.labels) == bars
     assert sum(chart.bars.opts["height"]) == (64_688 if bucket == "hour" else 64_703)
     assert f"Tokens and tasks completed per {bucket}" in first_page_html(report)
+
+
+def test_review_with_no_sessions_does_not_congratulate(qtbot) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from tracker.ui.review_dialog import ReviewDialog
+
+    quiet = ReviewDialog([], [], None, had_usage=False)
+    qtbot.addWidget(quiet)
+    texts = [label.text() for label in quiet.findChildren(QLabel)]
+    assert "No AI sessions today." in texts and not any("Nice" in t or "linked" in t for t in texts)
+    busy = ReviewDialog([], [], None, had_usage=True)
+    qtbot.addWidget(busy)
+    assert "Every session today is linked to a task." in [label.text() for label in busy.findChildren(QLabel)]

@@ -298,7 +298,7 @@ class MainWindow(QMainWindow):
         )
         recent = list_tasks(self.read(), self.ctx.timezone(), {}, today - timedelta(days=14), today)
         open_tasks = [t for t in list_tasks(self.read(), self.ctx.timezone(), {}) if t.status == "open"]
-        dialog = ReviewDialog(summary.orphans, [*open_tasks, *reversed(recent)], self)
+        dialog = ReviewDialog(summary.orphans, [*open_tasks, *reversed(recent)], self, bool(summary.total_tokens))
         if dialog.exec():
             self.importer.write.emit(dialog.change)
 
