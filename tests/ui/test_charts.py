@@ -230,3 +230,31 @@ def test_review_with_no_sessions_does_not_congratulate(qtbot) -> None:
     busy = ReviewDialog([], [], None, had_usage=True)
     qtbot.addWidget(busy)
     assert "Every session today is linked to a task." in [label.text() for label in busy.findChildren(QLabel)]
+
+
+def test_a_long_legend_wraps_instead_of_widening_the_plot(qtbot, loaded: Context) -> None:
+    page = _dashboard(qtbot, loaded, JUNE_1 - timedelta(days=9), JUNE_2, size=(700, 640))
+    page.stack_by.setCurrentText("by model")
+    QApplication.processEvents()
+    plot = page.chart.plot
+    item = plot.getPlotItem()
+    assert item.sceneBoundingRect().width() <= plot.viewport().width() + 1  # nothing clipped on the right
+    names = [label.text for _, label in page.chart.legend.items]
+    assert "Sonnet 4.5" in names and "claude-sonnet-4-5-20250929" not in names
+
+
+def test_eight_long_legend_entries_fit_the_width(qtbot) -> None:
+    from tracker.analytics.buckets import slots
+    from tracker.ui.charts import ChartSeries, TokensPerDayChart
+
+    chart = TokensPerDayChart()
+    qtbot.addWidget(chart)
+    chart.resize(800, 360)
+    chart.show()
+    qtbot.waitExposed(chart)
+    days = slots(JUNE_1, JUNE_1 + timedelta(days=4))
+    stacks = {f"a-rather-long-tool-name-{i}": [i + 1] * 5 for i in range(8)}
+    chart.set_series(ChartSeries(days, stacks, [0.1] * 5))
+    QApplication.processEvents()
+    assert chart.legend.columnCount < 9  # wrapped onto rows
+    assert chart.plot.getPlotItem().sceneBoundingRect().width() <= chart.plot.viewport().width() + 1

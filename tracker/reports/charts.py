@@ -8,11 +8,12 @@ legend sits above the plot, not over the bars.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QWheelEvent
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QWheelEvent
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from tracker.core.formatting import short_money, short_tokens
@@ -25,6 +26,7 @@ __all__ = [
     "ReadOnlyPlot",
     "TokenAxis",
     "WeeklyWorkChart",
+    "fit_legend",
     "fixed_plot",
     "legend_above",
     "read_only_view",
@@ -132,6 +134,18 @@ def legend_above(item: pg.PlotItem, columns: int = 6) -> pg.LegendItem:
     item.layout.addItem(legend, 0, 1)
     item.legend = legend  # PlotItem.addLegend() now returns this one
     return legend
+
+
+def fit_legend(legend: pg.LegendItem, width: float) -> int:
+    """As many legend columns as fit in ``width`` px (so a long model list wraps, never widens)."""
+    font = QFont()
+    font.setPointSizeF(9)  # pyqtgraph's legend label size
+    fm = QFontMetricsF(font)
+    names = [label.text for _, label in legend.items]
+    widest = max((fm.horizontalAdvance(re.sub("<[^>]+>", "", n)) for n in names), default=0.0)
+    columns = max(1, min(len(names) or 1, int(width // (widest + 20 + 25 + 10))))
+    legend.setColumnCount(columns)
+    return columns
 
 
 def cost_pen(color: QColor | str) -> pg.QtGui.QPen:

@@ -97,9 +97,9 @@ class CalendarHeatmap(QWidget):
     # ---- drawing ---------------------------------------------------------------------------
     def level_colors(self) -> list[QColor]:
         """No usage, then four steps to full green."""
-        empty = self.palette().color(QPalette.ColorRole.AlternateBase)
-        if empty == self.palette().color(QPalette.ColorRole.Base):  # some palettes: make "none" visible
-            empty = mix(empty, self.palette().color(QPalette.ColorRole.WindowText), 0.08)
+        pal = self.palette()
+        # "No usage" a shade off the background, so the empty squares still read as a calendar.
+        empty = mix(pal.color(QPalette.ColorRole.Window), pal.color(QPalette.ColorRole.WindowText), 0.1)
         high = QColor(PALETTE[2])
         return [empty] + [mix(empty, high, t) for t in (0.3, 0.55, 0.8, 1.0)]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -27,12 +27,13 @@ from tracker.reports.charts import (
     ReadOnlyPlot,
     TokenAxis,
     cost_pen,
+    fit_legend,
     fixed_plot,
     legend_above,
     read_only_view,
 )
 from tracker.ui.calendar_heatmap import CalendarHeatmap
-from tracker.ui.formatting import money, tokens
+from tracker.ui.formatting import money, short_model, tokens
 
 __all__ = [
     "CalendarHeatmap",
@@ -69,6 +70,11 @@ def repaint_plot(plot: pg.PlotWidget, palette: QPalette) -> None:
         axis.setTextPen(pen)
     if item.legend is not None:
         item.legend.setLabelTextColor(text)
+
+
+def label_of(name: str) -> str:
+    """A legend or read-out name: ``Sonnet 4.5`` for a model id; tool ids pass unchanged."""
+    return short_model(name)
 
 
 def color_for(index: int) -> QColor:
@@ -191,6 +197,10 @@ class TokensPerDayChart(QWidget):
         layout.addWidget(self.readout)
         layout.addWidget(self.stack)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt
+        super().resizeEvent(event)
+        fit_legend(self.legend, event.size().width() - 120)
+
     def _sync_views(self) -> None:
         self.cost_view.setGeometry(self.plot.getPlotItem().getViewBox().sceneBoundingRect())
 
@@ -226,10 +236,11 @@ class TokensPerDayChart(QWidget):
             else:
                 bar.setOpts(x=xs, height=values, y0=list(base), width=width, brush=brush)
             bar.setVisible(True)
-            self.legend.addItem(bar, name)
+            self.legend.addItem(bar, label_of(name))
             base = [b + v for b, v in zip(base, values, strict=True)]
         if series.stacks:
             self.legend.addItem(self.cost_line, "cost ($, right axis)")
+        fit_legend(self.legend, self.plot.width() - 120)
         top = max(base, default=0)
         item = self.plot.getPlotItem()
         item.setXRange(-0.6, max(n - 0.4, 0.6), padding=0)
@@ -247,7 +258,7 @@ class TokensPerDayChart(QWidget):
 
     def readout_for(self, i: int) -> str:
         s = self.series
-        parts = [f"{name} {tokens(v[i])}" for name, v in s.stacks.items() if v[i]]
+        parts = [f"{label_of(name)} {tokens(v[i])}" for name, v in s.stacks.items() if v[i]]
         total = sum(v[i] for v in s.stacks.values())
         detail = f" ({'; '.join(parts)})" if parts else ""
         return f"{s.slots[i].long_label}: {tokens(total)} tokens{detail} · {money(s.cost[i])}"
