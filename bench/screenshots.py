@@ -1,4 +1,4 @@
-"""Screenshots of every page with realistic data, light and dark, at 1440×900 and 1024×640.
+"""Screenshots of every page with realistic data, light and dark, at 1440x900 and 1024x640.
 
     ../shared/desktop-session uv run python -m bench.screenshots            # or xvfb-run -a …
     uv run python -m bench.screenshots --out /tmp/tw-shots --days 60
@@ -100,7 +100,8 @@ def shoot(data: Path, home: Path, out: Path, theme: str, empty: bool) -> list[Pa
         scroll.verticalScrollBar().setValue(0)
         if not empty:
             today = d.today()
-            for name, first in (("two-days-hourly", today - timedelta(days=1)), ("quarter-weekly", today - timedelta(days=89))):
+            spans = (("two-days-hourly", today - timedelta(days=1)), ("quarter-weekly", today - timedelta(days=89)))
+            for name, first in spans:
                 d.period.setCurrentText("Custom")
                 d.since.setDate(QDate(first.year, first.month, first.day))
                 d.until.setDate(QDate(today.year, today.month, today.day))
