@@ -23,6 +23,7 @@ def test_hourly_slots() -> None:
     assert len(s) == 48
     assert s[0] == Slot(D, D, 0) and s[47] == Slot(D + timedelta(days=1), D + timedelta(days=1), 23)
     assert s[14].label == "14:00"
+    assert s[24].label == "Thu 02"  # midnight names the day
     assert s[23].long_label == "Wed 2025-10-01 23:00–00:00"
     assert slot_index(s, D + timedelta(days=1), 5) == 29
 

@@ -38,7 +38,9 @@ class Slot:
 
     @property
     def label(self) -> str:
-        """The tick under the bar: ``14:00``, ``Oct 03``, ``15-21 Sep``."""
+        """The tick under the bar: ``Fri 03`` at midnight, ``14:00``, ``Oct 03``, ``15-21 Sep``."""
+        if self.hour == 0:
+            return self.first.strftime("%a %d")  # midnight names the day
         if self.hour is not None:
             return f"{self.hour:02d}:00"
         if self.first == self.last:
@@ -82,6 +84,14 @@ def slots(since: date, until: date, bucket: Bucket | None = None) -> list[Slot]:
             out.append(Slot(first, min(sunday, until)))
             first = sunday + timedelta(days=1)
     return out
+
+
+def tick_step(series: Sequence[Slot]) -> int | None:
+    """Label every 3rd hour of one day, every 6th of two (midnight names the day); else None
+    (the axis picks its own spacing)."""
+    if not series or series[0].hour is None:
+        return None
+    return 3 if len(series) <= 24 else 6
 
 
 def slot_index(series: Sequence[Slot], day: date, hour: int = 0) -> int | None:

@@ -102,8 +102,11 @@ class LabelAxis(pg.AxisItem):
     def __init__(self) -> None:
         super().__init__("bottom")
         self.labels: Sequence[str] = ()
+        self.step: int | None = None  # a fixed tick step (every 6 hours), else pyqtgraph's choice
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:  # noqa: N802, N803 - Qt
+        if self.step:
+            return [(float(self.step), [float(i) for i in range(0, len(self.labels), self.step)])]
         return _whole(super().tickValues(minVal, maxVal, size), minVal, maxVal)[:1]
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802 - Qt
@@ -186,9 +189,13 @@ class WeeklyWorkChart(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.addWidget(self.plot)
 
-    def set_slots(self, labels: Sequence[str], tokens: Sequence[int], done: Sequence[int]) -> None:
+    def set_slots(
+        self, labels: Sequence[str], tokens: Sequence[int], done: Sequence[int], step: int | None = None
+    ) -> None:
+        """``step``: label every n-th slot (``analytics.buckets.tick_step``); None: the axis decides."""
         self.axis.labels = list(labels)
         n = len(labels)
+        self.axis.step = step
         xs = list(range(n))
         self.bars.setOpts(x=xs, height=list(tokens), width=0.7 if n < 60 else 0.9)
         self.line.setData(xs, list(done))

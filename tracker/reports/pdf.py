@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QApplication
 
+from tracker.analytics.buckets import tick_step
 from tracker.core.errors import OutputError
 from tracker.reports.charts import WeeklyWorkChart
 from tracker.reports.output import output_path
@@ -173,7 +174,7 @@ def _chart(r: Report, width: int, height: int) -> WeeklyWorkChart:
         chart.set_weeks([(w, tok, n) for w, tok, n, _ in r.work.weeks])
     else:  # the same bucket as the dashboard's chart: hours, days or weeks by the span
         done = done_by_slot(r.chart.slots, [t.completed_ms for t in r.work.done], r.options.timezone)
-        chart.set_slots([s.label for s in r.chart.slots], r.chart.tokens(), done)
+        chart.set_slots([s.label for s in r.chart.slots], r.chart.tokens(), done, tick_step(r.chart.slots))
     QApplication.processEvents()  # layout, and the second axis follows the first
     return chart
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.analytics.buckets import Slot
+from tracker.analytics.buckets import Slot, tick_step
 from tracker.reports.charts import (
     PALETTE,
     LabelAxis,
@@ -219,6 +219,7 @@ class TokensPerDayChart(QWidget):
         self.series = series
         self.axis.labels = [s.label for s in series.slots]
         n = len(series.slots)
+        self.axis.step = tick_step(series.slots)
         xs = list(range(n))
         width = 0.8 if n < 60 else 0.95
         base = [0] * n

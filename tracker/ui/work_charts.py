@@ -9,6 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
+from tracker.analytics.buckets import tick_step
 from tracker.reports.charts import (
     PALETTE,
     LabelAxis,
@@ -122,8 +123,9 @@ class WorkSection(QWidget):
             self.weekly.set_weeks([(w, t, n) for w, t, n, _ in s.weeks])
         else:
             done_ms = [t.completed_ms for t in done]
-            self.weekly.set_slots([x.label for x in usage.slots], usage.tokens(),
-                                  done_by_slot(usage.slots, done_ms, timezone))  # fmt: skip
+            done_per_slot = done_by_slot(usage.slots, done_ms, timezone)
+            labels = [x.label for x in usage.slots]
+            self.weekly.set_slots(labels, usage.tokens(), done_per_slot, tick_step(usage.slots))
             self.weekly_title.setText(f"<b>Tokens and tasks done per {usage.bucket}</b>")
         self.cost_per_task.set_points([(w, float(c) if c is not None else None) for w, c in s.cost_per_task_by_week()])
         self.scatter.set_tasks(
