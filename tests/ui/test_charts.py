@@ -258,3 +258,13 @@ def test_eight_long_legend_entries_fit_the_width(qtbot) -> None:
     QApplication.processEvents()
     assert chart.legend.columnCount < 9  # wrapped onto rows
     assert chart.plot.getPlotItem().sceneBoundingRect().width() <= chart.plot.viewport().width() + 1
+
+
+def test_work_section_without_tasks_says_what_to_do(qtbot, loaded: Context) -> None:
+    from tracker.ui.work_charts import iso_week_label
+
+    page = _dashboard(qtbot, loaded, JUNE_1 - timedelta(days=9), JUNE_2)
+    assert page.work.cost_per_task.isHidden() and not page.work.no_cost_per_task.isHidden()
+    assert page.work.scatter.plot.isHidden()
+    assert page.work.scatter.readout.text().startswith("Add “hours saved” to completed tasks")
+    assert iso_week_label("2025-W38") == "15–21 Sep" and iso_week_label("other") == "other"

@@ -297,9 +297,10 @@ class HourChart(ReadOnlyPlot):
 class ShareBars(QWidget):
     """Horizontal bars: each name's share of the whole, with its tokens and cost."""
 
-    def __init__(self, title: str) -> None:
+    def __init__(self, title: str, empty_text: str = "Nothing in this period.") -> None:
         super().__init__()
         self.title = title
+        self.empty_text = empty_text
         self.rows: list[tuple[str, int, float]] = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
@@ -310,7 +311,7 @@ class ShareBars(QWidget):
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt
         line = self.fontMetrics().height() + 8
-        return QSize(320, line * (len(self.rows) + 1) + 8)
+        return QSize(320, line * (max(len(self.rows), 1) + 1) + 8)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt
         p = QPainter(self)
@@ -324,6 +325,8 @@ class ShareBars(QWidget):
         p.setFont(bold)
         p.drawText(QPointF(4, fm.ascent() + 2), self.title)
         p.setFont(self.font())
+        if not self.rows:
+            p.drawText(QPointF(4, line + fm.ascent() + 4), self.empty_text)
         total = sum(r[1] for r in self.rows) or 1
         label_w = min(max((fm.horizontalAdvance(r[0]) for r in self.rows), default=0) + 12, self.width() // 2)
         value_w = fm.horizontalAdvance("100.0%  999,999,999,999  $99,999.99") + 8

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import date, timedelta
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
-from tracker.analytics.buckets import tick_step
+from tracker.analytics.buckets import tick_step, week_label
 from tracker.reports.charts import (
     PALETTE,
     LabelAxis,
@@ -35,7 +36,7 @@ class CostPerTaskChart(ReadOnlyPlot):
         self.addItem(self.line)
 
     def set_points(self, points: Sequence[tuple[str, float | None]]) -> None:
-        self.axis.labels = [w for w, _ in points]
+        self.axis.labels = [iso_week_label(w) for w, _ in points]
         ys = [math.nan if v is None else v for _, v in points]
         finite = [y for y in ys if not math.isnan(y)]
         if finite:
@@ -44,6 +45,17 @@ class CostPerTaskChart(ReadOnlyPlot):
             self.line.setData([], [])  # no week has a task yet (all-NaN data upsets the plot)
         self.getPlotItem().setXRange(-0.5, max(len(points) - 0.5, 0.5), padding=0)
         self.getPlotItem().setYRange(0, max(finite, default=0) * 1.2 or 1, padding=0)
+        self.setVisible(bool(finite))  # no empty axes: the section says what to do instead
+
+
+def iso_week_label(label: str) -> str:
+    """``2026-W45`` as ``2-8 Nov`` (with an en dash); other labels unchanged."""
+    try:
+        year, week = label.split("-W")
+        monday = date.fromisocalendar(int(year), int(week), 1)
+    except ValueError:
+        return label
+    return week_label(monday, monday + timedelta(days=6))
 
 
 class TaskScatter(QWidget):
@@ -94,7 +106,7 @@ class WorkSection(QWidget):
         self.weekly = WeeklyWorkChart()
         self.cost_per_task = CostPerTaskChart()
         self.scatter = TaskScatter()
-        self.top = ShareBars("Top tasks by spend")
+        self.top = ShareBars("Top tasks by spend", "No task has linked usage yet.")
         self.orphans = QLabel()
         self.orphans.setWordWrap(True)
         self.orphans.setTextFormat(Qt.TextFormat.RichText)
@@ -104,7 +116,11 @@ class WorkSection(QWidget):
         grid.addWidget(self.weekly_title, 1, 0)
         grid.addWidget(QLabel("<b>Cost per task</b>"), 1, 1)
         grid.addWidget(self.weekly, 2, 0)
+        self.no_cost_per_task = QLabel("Log a completed task to see what each one cost, week by week.")
+        self.no_cost_per_task.setWordWrap(True)
+        self.no_cost_per_task.setAlignment(Qt.AlignmentFlag.AlignCenter)
         grid.addWidget(self.cost_per_task, 2, 1)
+        grid.addWidget(self.no_cost_per_task, 2, 1)
         grid.addWidget(QLabel("<b>Tokens against hours saved</b>"), 3, 0)
         grid.addWidget(self.top, 4, 1)
         grid.addWidget(self.scatter, 4, 0)
@@ -128,6 +144,7 @@ class WorkSection(QWidget):
             self.weekly.set_slots(labels, usage.tokens(), done_per_slot, tick_step(usage.slots))
             self.weekly_title.setText(f"<b>Tokens and tasks done per {usage.bucket}</b>")
         self.cost_per_task.set_points([(w, float(c) if c is not None else None) for w, c in s.cost_per_task_by_week()])
+        self.no_cost_per_task.setVisible(self.cost_per_task.isHidden())
         self.scatter.set_tasks(
             [(t.title, t.tokens, float(t.hours_saved or 0)) for t in done if t.tokens or t.hours_saved]
         )
