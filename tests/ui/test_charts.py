@@ -268,3 +268,17 @@ def test_work_section_without_tasks_says_what_to_do(qtbot, loaded: Context) -> N
     assert page.work.scatter.plot.isHidden()
     assert page.work.scatter.readout.text().startswith("Add “hours saved” to completed tasks")
     assert iso_week_label("2025-W38") == "15–21 Sep" and iso_week_label("other") == "other"
+
+
+def test_empty_state_buttons_are_not_stacked_by_redraws(qtbot) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from tracker.ui.charts import EmptyState
+
+    empty = EmptyState()
+    qtbot.addWidget(empty)
+    for _ in range(3):
+        empty.set_message("x", [("Add folder…", lambda: None), ("What is read?", lambda: None)])
+    assert len([b for b in empty.findChildren(QPushButton) if not b.isHidden()]) == 2
+    empty.set_message("y")
+    assert empty.button_texts() == [] and not [b for b in empty.findChildren(QPushButton) if not b.isHidden()]

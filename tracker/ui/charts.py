@@ -120,7 +120,6 @@ class EmptyState(QFrame):
         self.message.setTextFormat(Qt.TextFormat.RichText)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.buttons = QHBoxLayout()
-        self.buttons.addStretch(1)
         self._buttons: list[QPushButton] = []
         box = QVBoxLayout(self)
         box.addStretch(1)
@@ -130,14 +129,19 @@ class EmptyState(QFrame):
 
     def set_message(self, html: str, actions: Sequence[tuple[str, Callable[[], object]]] = ()) -> None:
         self.message.setText(html)
-        for b in self._buttons:
-            self.buttons.removeWidget(b)
-            b.deleteLater()
+        if [t for t, _ in actions] == self.button_texts():
+            return  # the same buttons: a redraw must not stack copies
+        while self.buttons.count():
+            widget = self.buttons.takeAt(0).widget()
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
         self._buttons = []
+        self.buttons.addStretch(1)
         for text, slot in actions:
             b = QPushButton(text)
             b.clicked.connect(slot)
-            self.buttons.insertWidget(self.buttons.count(), b)
+            self.buttons.addWidget(b)
             self._buttons.append(b)
         self.buttons.addStretch(1)
 
