@@ -132,7 +132,8 @@ class EmptyState(QFrame):
         if [t for t, _ in actions] == self.button_texts():
             return  # the same buttons: a redraw must not stack copies
         while self.buttons.count():
-            widget = self.buttons.takeAt(0).widget()
+            item = self.buttons.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.hide()
                 widget.deleteLater()
