@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from tracker.analytics.intensity import LEVELS, level, quartile_cuts
 from tracker.reports.charts import PALETTE
-from tracker.ui.formatting import tokens
+from tracker.ui.formatting import plural
 
 LEFT, TOP, RIGHT = 32, 16, 4
 DAYS = 365
@@ -147,7 +147,7 @@ class CalendarHeatmap(QWidget):
             QToolTip.hideText()
             return
         QToolTip.showText(
-            event.globalPosition().toPoint(), f"{day:%a %Y-%m-%d}: {tokens(self.values.get(day, 0))} tokens"
+            event.globalPosition().toPoint(), f"{day:%a %Y-%m-%d}: {plural(self.values.get(day, 0), 'token')}"
         )
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt

@@ -33,7 +33,7 @@ from tracker.reports.charts import (
     read_only_view,
 )
 from tracker.ui.calendar_heatmap import CalendarHeatmap
-from tracker.ui.formatting import money, short_model, tokens
+from tracker.ui.formatting import money, plural, short_model, tokens
 
 __all__ = [
     "CalendarHeatmap",
@@ -267,7 +267,7 @@ class TokensPerDayChart(QWidget):
         parts = [f"{label_of(name)} {tokens(v[i])}" for name, v in s.stacks.items() if v[i]]
         total = sum(v[i] for v in s.stacks.values())
         detail = f" ({'; '.join(parts)})" if parts else ""
-        return f"{s.slots[i].long_label}: {tokens(total)} tokens{detail} · {money(s.cost[i])}"
+        return f"{s.slots[i].long_label}: {plural(total, 'token')}{detail} · {money(s.cost[i])}"
 
     def _hover(self, pos: QPointF) -> None:
         vb = self.plot.getPlotItem().getViewBox()

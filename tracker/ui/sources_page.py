@@ -13,6 +13,7 @@ from tracker.services.sources_status import source_statuses
 from tracker.store.store import Store
 from tracker.ui.dashboard_page import STORED_NOTE
 from tracker.ui.empty_states import join_words, no_logs_sentence
+from tracker.ui.formatting import plural
 
 
 class SourcesPage(QWidget):
@@ -47,7 +48,7 @@ class SourcesPage(QWidget):
                 if s.last_import_ms
                 else "never"
             )
-            html.append(f"<li>{s.files:,} files, {s.events:,} usage records, last import {last}</li>")
+            html.append(f"<li>{plural(s.files, 'file')}, {plural(s.events, 'usage record')}, last import {last}</li>")
             if s.skipped_lines:
                 html.append(f"<li>{s.skipped_lines:,} unusable lines skipped; the first ones:<ul>")
                 html.extend(f"<li><code>{escape(p)}:{n}</code>: {escape(r)}</li>" for p, n, r in s.skipped_first)

@@ -318,7 +318,7 @@ class UsageTablePage(QWidget):
             f"<h3>{escape(row.source)} session {escape(row.session_id)}</h3>",
             f"<p>Project <b>{escape(project) or '—'}</b> on branch <b>{escape(branch) or '—'}</b><br>",
             f"{when(row.first_ms, self.model.zone)} → {when(row.last_ms, self.model.zone)} "
-            f"({_duration(row)[0]}), {row.totals.events:,} requests</p>",
+            f"({_duration(row)[0]}), {plural(row.totals.events, 'request')}</p>",
             "<table cellpadding=4><tr><th align=left>Model</th><th>Input</th><th>Output</th>"
             "<th>Cache write</th><th>Cache read</th><th>Total</th><th>Cost</th></tr>",
         ]
