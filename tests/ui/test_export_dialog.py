@@ -45,7 +45,7 @@ def test_preview_options_save_and_remember(qtbot, ctx: Context, home: Path, tmp_
     first = dialog.pages[0].toImage()
     inked = sum(first.pixelColor(x, y) != QColor("white") for x in range(0, first.width(), 7)
                 for y in range(0, first.height(), 7))  # fmt: skip
-    assert inked > 500  # text and the chart were drawn
+    assert inked > 300  # text and the chart were drawn (daily bars for 30 days: thinner than weekly ones)
     dialog.redact.setChecked(True)
     dialog.refresh()
     assert all(t.title.startswith("Feature task #") for t in dialog.report.tasks)

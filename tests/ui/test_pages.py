@@ -13,6 +13,7 @@ from tracker.services.context import Context
 from tracker.services.importer import run_import
 from tracker.services.usage import UsageQuery, build_usage_report
 from tracker.ui.dashboard_page import DashboardPage
+from tracker.ui.formatting import money
 from tracker.ui.settings_dialog import SettingsDialog
 from tracker.ui.usage_table import SORT_ROLE, UsageTablePage
 
@@ -37,8 +38,9 @@ def test_sessions_table_shows_the_report(qtbot, loaded: Context) -> None:
     total_col = model.headers.index("Total tokens")
     shown = sorted(int(model.index(r, total_col).data(SORT_ROLE)) for r in range(model.rowCount()))
     assert shown == sorted(r.totals.total_tokens for r in report.rows) == [31500, 33203]
-    assert {model.index(r, 0).data() for r in range(2)} == {"claude-code", "codex"}
-    assert {model.index(r, 2).data() for r in range(2)} == {"feature/cart", "main"}
+    tool, branch = model.headers.index("Tool"), model.headers.index("Branch")
+    assert {model.index(r, tool).data() for r in range(2)} == {"claude-code", "codex"}
+    assert {model.index(r, branch).data() for r in range(2)} == {"feature/cart", "main"}
     page.filter.setText("gpt-5.1")
     assert page.proxy.rowCount() == 1
     page.filter.clear()
@@ -69,10 +71,12 @@ def test_dashboard_cards_charts_and_day_filter(qtbot, loaded: Context) -> None:
     page.show()
     report = build_usage_report(loaded.reader(), UsageQuery("daily", "UTC", JUNE_1, JUNE_2), {})
     assert page.cards["tokens"].detail.text().startswith("64,703 in 5 requests")
-    assert page.cards["cost"].value.text() == f"${float(report.total.totals.cost_usd):,.2f}"
+    assert page.cards["cost"].value.text() == money(report.total.totals.cost_usd)
     stacks = page.chart.series.stacks
     assert {k: sum(v) for k, v in stacks.items()} == {"claude-code": 33203, "codex": 31500}
-    assert "2026-06-01: 64,688 tokens" in page.chart.readout_for(0)
+    assert len(page.chart.series.slots) == 48  # a two-day period is drawn by the hour
+    assert page.chart.readout_for(9).startswith("Mon 2026-06-01 09:00–10:00: ")
+    assert page.chart_title.text() == "<b>Tokens and cost per hour</b>"
     page.stack_by.setCurrentText("by model")
     assert set(page.chart.series.stacks) == set(report.total.models)
     assert sum(page.hours.bars.opts["height"]) == 64703
@@ -146,15 +150,18 @@ def test_token_axis_ticks_are_whole_tokens(qtbot) -> None:
 def test_a_period_without_usage_says_so(qtbot) -> None:
     from datetime import date, timedelta
 
-    from tracker.ui.charts import DaySeries, TokensPerDayChart
+    from tracker.analytics.buckets import slots
+    from tracker.ui.charts import ChartSeries, TokensPerDayChart
 
     chart = TokensPerDayChart()
     qtbot.addWidget(chart)
-    days = [date(2026, 11, 1) + timedelta(days=i) for i in range(3)]
-    chart.set_series(DaySeries(days, {"codex": [0, 0, 0]}, [0.0, 0.0, 0.0]))
+    days = slots(date(2026, 11, 1), date(2026, 11, 1) + timedelta(days=2))
+    chart.set_series(ChartSeries(days, {"codex": [0, 0, 0]}, [0.0, 0.0, 0.0]))
     assert chart.readout.text() == "No usage in this period."
-    chart.set_series(DaySeries(days, {"codex": [0, 5, 0]}, [0.0, 0.1, 0.0]))
+    assert chart.showing_empty  # a placeholder, not empty axes
+    chart.set_series(ChartSeries(days, {"codex": [0, 5, 0]}, [0.0, 0.1, 0.0]))
     assert chart.readout.text().startswith("Hover a day")
+    assert not chart.showing_empty
 
 
 def test_settings_dialog_shows_a_damaged_file_and_does_not_write_over_it(qtbot, ctx: Context) -> None:

@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from tracker.analytics.usage_rollup import Period, label_of
+from tracker.core.formatting import money, plural
 from tracker.core.setting_types import Hours
 
 BUDGET_STEPS = (50, 80, 100)
@@ -63,7 +64,7 @@ def _window(period: Period, now: datetime) -> str:
 
 
 def _fmt(value: int | Decimal, unit: str) -> str:
-    return f"${value:,.2f}" if unit == "cost_usd" else f"{value:,} tokens"
+    return money(value) if unit == "cost_usd" else plural(int(value), "token")
 
 
 def budget_alerts(u: Usage, s: Settings) -> Iterable[Alert]:

@@ -26,10 +26,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QApplication
 
+from tracker.analytics.buckets import tick_step
 from tracker.core.errors import OutputError
 from tracker.reports.charts import WeeklyWorkChart
 from tracker.reports.output import output_path
 from tracker.reports.text_formats import methods
+from tracker.services.chart_series import done_by_slot
 from tracker.services.report import Report
 from tracker.services.usage import money
 
@@ -81,7 +83,7 @@ def first_page_html(r: Report) -> str:
     return (
         f"<h1>AI usage and outcomes</h1><div class='period'>{escape(r.period_label)} · times in "
         f"{escape(r.options.timezone)}</div><h2>In numbers</h2><table width='100%'>{rows}</table>"
-        "<h2>Tokens and tasks completed per week</h2>"
+        f"<h2>Tokens and tasks completed per {r.chart.bucket if r.chart else 'week'}</h2>"
     )
 
 
@@ -168,7 +170,11 @@ def _chart(r: Report, width: int, height: int) -> WeeklyWorkChart:
         axis.setTextPen(pg.mkPen("#333333"))
     chart.resize(width, height)
     chart.show()
-    chart.set_weeks([(w, tok, n) for w, tok, n, _ in r.work.weeks])
+    if r.chart is None:
+        chart.set_weeks([(w, tok, n) for w, tok, n, _ in r.work.weeks])
+    else:  # the same bucket as the dashboard's chart: hours, days or weeks by the span
+        done = done_by_slot(r.chart.slots, [t.completed_ms for t in r.work.done], r.options.timezone)
+        chart.set_slots([s.label for s in r.chart.slots], r.chart.tokens(), done, tick_step(r.chart.slots))
     QApplication.processEvents()  # layout, and the second axis follows the first
     return chart
 

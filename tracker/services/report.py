@@ -14,6 +14,7 @@ from typing import Any, Literal
 from tracker.analytics.usage_rollup import Totals
 from tracker.core.settings_schema import WEEKLY_ACTIVE_DAYS
 from tracker.core.timezones import get_zone
+from tracker.services.chart_series import SlotUsage, usage_by_slot
 from tracker.services.context import Context
 from tracker.services.dashboard import year_of_days
 from tracker.services.tasks import TaskRow
@@ -76,6 +77,7 @@ class Report:
     price_source: str
     unpriced: Mapping[str, int]
     redactions: list[str] = field(default_factory=list)
+    chart: SlotUsage | None = None  # the period in hours, days or weeks, cut as the app's chart is
 
     @property
     def period_label(self) -> str:
@@ -175,6 +177,14 @@ def build_report(ctx: Context, store: Store, options: ReportOptions) -> Report:
         sources=[s for s in SOURCES if s in usage.total.sources],
         price_source=usage.price_source,
         unpriced=usage.unpriced,
+        chart=usage_by_slot(
+            store,
+            tz,
+            options.since,
+            options.until,
+            overrides,
+            days=[(date.fromisoformat(r.period), r) for r in usage.rows],
+        ),
     )
     return redact(report) if options.redact else report
 

@@ -2,18 +2,50 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from tracker.reports.charts import PALETTE, LabelAxis, TokenAxis, fixed_plot
-from tracker.ui.formatting import money, tokens
+from tracker.analytics.buckets import Slot, tick_step
+from tracker.reports.charts import (
+    PALETTE,
+    LabelAxis,
+    MoneyAxis,
+    ReadOnlyPlot,
+    TokenAxis,
+    cost_pen,
+    fit_legend,
+    fixed_plot,
+    legend_above,
+    read_only_view,
+)
+from tracker.ui.calendar_heatmap import CalendarHeatmap
+from tracker.ui.formatting import money, plural, short_model, tokens
+
+__all__ = [
+    "CalendarHeatmap",
+    "ChartSeries",
+    "ElidedLabel",
+    "EmptyState",
+    "HourChart",
+    "ShareBars",
+    "TokensPerDayChart",
+    "follow_palette",
+    "repaint_plot",
+]
 
 
 def follow_palette(palette: QPalette) -> None:
@@ -28,67 +60,173 @@ def follow_palette(palette: QPalette) -> None:
 
 def repaint_plot(plot: pg.PlotWidget, palette: QPalette) -> None:
     """Re-colour an existing plot after the system theme changed."""
+    text = palette.color(QPalette.ColorRole.WindowText)
     plot.setBackground(palette.color(QPalette.ColorRole.Base))
-    pen = pg.mkPen(palette.color(QPalette.ColorRole.WindowText))
+    pen = pg.mkPen(text)
+    item = plot.getPlotItem()
     for name in ("left", "bottom", "right"):
-        axis = plot.getPlotItem().getAxis(name)
+        axis = item.getAxis(name)
         axis.setPen(pen)
         axis.setTextPen(pen)
+    if item.legend is not None:
+        item.legend.setLabelTextColor(text)
+
+
+def label_of(name: str) -> str:
+    """A legend or read-out name: ``Sonnet 4.5`` for a model id; tool ids pass unchanged."""
+    return short_model(name)
 
 
 def color_for(index: int) -> QColor:
     return QColor(PALETTE[index % len(PALETTE)])
 
 
-@dataclass(frozen=True)
-class DaySeries:
-    """Tokens per day for one tool or model, and the cost per day in total."""
+class ElidedLabel(QLabel):
+    """One line that never asks for more width: longer text is elided, the whole of it is the
+    tooltip. A hover read-out in a plain QLabel widened the whole dashboard."""
 
-    days: Sequence[date]
-    stacks: dict[str, list[int]]
-    cost: list[float]
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setFixedHeight(self.fontMetrics().height() + 4)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt
+        super().setText(text)
+        self.setToolTip(text if self.fontMetrics().horizontalAdvance(text) > self.width() else "")
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt
+        return QSize(0, self.fontMetrics().height() + 4)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt
+        return self.minimumSizeHint()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt
+        p = QPainter(self)
+        p.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.width())
+        p.drawText(self.rect(), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), shown)
+        p.end()
 
 
-class TokensPerDayChart(QWidget):
-    """Tokens per day stacked by tool or model, the cost as a line on a second axis."""
+class EmptyState(QFrame):
+    """What to do next, in place of a chart with nothing to draw."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.readout = QLabel(" ")
+        self.setObjectName("emptyState")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.RichText)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.buttons = QHBoxLayout()
+        self._buttons: list[QPushButton] = []
+        box = QVBoxLayout(self)
+        box.addStretch(1)
+        box.addWidget(self.message)
+        box.addLayout(self.buttons)
+        box.addStretch(1)
+
+    def set_message(self, html: str, actions: Sequence[tuple[str, Callable[[], object]]] = ()) -> None:
+        self.message.setText(html)
+        if [t for t, _ in actions] == self.button_texts():
+            return  # the same buttons: a redraw must not stack copies
+        while self.buttons.count():
+            item = self.buttons.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+        self._buttons = []
+        self.buttons.addStretch(1)
+        for text, slot in actions:
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            self.buttons.addWidget(b)
+            self._buttons.append(b)
+        self.buttons.addStretch(1)
+
+    def button_texts(self) -> list[str]:
+        return [b.text() for b in self._buttons]
+
+    def click(self, text: str) -> None:
+        next(b for b in self._buttons if b.text() == text).click()
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    """Tokens per slot (hour, day or week) for each tool or model, and the cost per slot."""
+
+    slots: Sequence[Slot]
+    stacks: dict[str, list[int]]
+    cost: list[float]
+
+    @property
+    def total(self) -> int:
+        return sum(sum(v) for v in self.stacks.values())
+
+
+class TokensPerDayChart(QWidget):
+    """Tokens per slot stacked by tool or model, the cost as a dashed line on a second axis;
+    an ``EmptyState`` instead when there is nothing to draw."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.readout = ElidedLabel(" ")
         self.readout.setObjectName("chartReadout")
-        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.axis = LabelAxis()
-        self.plot = pg.PlotWidget(axisItems={"bottom": self.axis, "left": TokenAxis()})
+        self.plot = ReadOnlyPlot(axisItems={"bottom": self.axis, "left": TokenAxis(), "right": MoneyAxis()})
         item = fixed_plot(self.plot, 240, 380)
         item.setLabel("left", "tokens")
         item.showAxis("right")
-        item.setLabel("right", "cost (USD)")
-        self.legend = item.addLegend(offset=(10, 5))
-        self.cost_view = pg.ViewBox()
+        item.setLabel("right", "cost ($)")
+        self.legend = legend_above(item)
+        self.cost_view = read_only_view(pg.ViewBox())
         self.cost_view.setZValue(10)  # the cost line in front of the bars
         item.scene().addItem(self.cost_view)
         item.getAxis("right").linkToView(self.cost_view)
         self.cost_view.setXLink(item)
-        self.cost_line = pg.PlotDataItem(pen=pg.mkPen("#d62728", width=2), symbol="o", symbolSize=5)
+        self.cost_line = pg.PlotDataItem(pen=cost_pen(pg.getConfigOption("foreground")), symbol="o", symbolSize=4)
         self.cost_view.addItem(self.cost_line)
         item.getViewBox().sigResized.connect(self._sync_views)
         self.bars: dict[str, pg.BarGraphItem] = {}
-        self.series = DaySeries((), {}, [])
+        self.series = ChartSeries((), {}, [])
         item.scene().sigMouseMoved.connect(self._hover)
+        self.empty = EmptyState()
+        self.empty.setMinimumHeight(240)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.plot)
+        self.stack.addWidget(self.empty)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.readout)
-        layout.addWidget(self.plot)
+        layout.addWidget(self.stack)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt
+        super().resizeEvent(event)
+        fit_legend(self.legend, event.size().width() - 120)
 
     def _sync_views(self) -> None:
         self.cost_view.setGeometry(self.plot.getPlotItem().getViewBox().sceneBoundingRect())
 
-    def set_series(self, series: DaySeries) -> None:
+    def recolor(self, palette: QPalette) -> None:
+        repaint_plot(self.plot, palette)
+        color = palette.color(QPalette.ColorRole.WindowText)
+        self.cost_line.setPen(cost_pen(color))
+        self.cost_line.setSymbolBrush(color)
+        self.cost_line.setSymbolPen(color)
+
+    @property
+    def showing_empty(self) -> bool:
+        return self.stack.currentWidget() is self.empty
+
+    def set_series(self, series: ChartSeries) -> None:
         self.series = series
-        self.axis.labels = [d.strftime("%b %d") for d in series.days]
-        n = len(series.days)
+        self.axis.labels = [s.label for s in series.slots]
+        n = len(series.slots)
+        self.axis.step = tick_step(series.slots)
         xs = list(range(n))
-        width = 0.8 if n < 60 else 1.0
+        width = 0.8 if n < 60 else 0.95
         base = [0] * n
         self.legend.clear()
         for name, bar in self.bars.items():
@@ -104,8 +242,11 @@ class TokensPerDayChart(QWidget):
             else:
                 bar.setOpts(x=xs, height=values, y0=list(base), width=width, brush=brush)
             bar.setVisible(True)
-            self.legend.addItem(bar, name)
+            self.legend.addItem(bar, label_of(name))
             base = [b + v for b, v in zip(base, values, strict=True)]
+        if series.stacks:
+            self.legend.addItem(self.cost_line, "cost ($, right axis)")
+        fit_legend(self.legend, self.plot.width() - 120)
         top = max(base, default=0)
         item = self.plot.getPlotItem()
         item.setXRange(-0.6, max(n - 0.4, 0.6), padding=0)
@@ -114,32 +255,41 @@ class TokensPerDayChart(QWidget):
         top_cost = max(series.cost, default=0.0)
         self.cost_view.setYRange(0, top_cost * 1.1 if top_cost else 1, padding=0)
         self._sync_views()
-        self.readout.setText("Hover a day for exact numbers." if top else "No usage in this period.")
+        unit = "a bar"
+        if series.slots:
+            first = series.slots[0]
+            unit = "an hour" if first.hour is not None else ("a day" if first.first == first.last else "a week")
+        self.readout.setText(f"Hover {unit} for exact numbers." if top else "No usage in this period.")
+        self.stack.setCurrentWidget(self.plot if top else self.empty)
 
     def readout_for(self, i: int) -> str:
         s = self.series
-        parts = [f"{name} {tokens(v[i])}" for name, v in s.stacks.items() if v[i]]
+        parts = [f"{label_of(name)} {tokens(v[i])}" for name, v in s.stacks.items() if v[i]]
         total = sum(v[i] for v in s.stacks.values())
         detail = f" ({'; '.join(parts)})" if parts else ""
-        return f"{s.days[i]:%a %Y-%m-%d}: {tokens(total)} tokens{detail} · {money(s.cost[i])}"
+        return f"{s.slots[i].long_label}: {plural(total, 'token')}{detail} · {money(s.cost[i])}"
 
     def _hover(self, pos: QPointF) -> None:
         vb = self.plot.getPlotItem().getViewBox()
-        if not self.series.days or not vb.sceneBoundingRect().contains(pos):
+        if not self.series.slots or not vb.sceneBoundingRect().contains(pos):
             return
         i = round(vb.mapSceneToView(pos).x())
-        if 0 <= i < len(self.series.days):
+        if 0 <= i < len(self.series.slots):
             self.readout.setText(self.readout_for(i))
 
 
-class HourChart(pg.PlotWidget):
+class HourChart(ReadOnlyPlot):
     """Tokens by hour of the day."""
 
     def __init__(self) -> None:
-        super().__init__(axisItems={"left": TokenAxis()})
+        super().__init__(axisItems={"left": TokenAxis(), "bottom": LabelAxis()})
         item = fixed_plot(self, 150, 220)
         item.setLabel("bottom", "hour of day")
-        self.bars = pg.BarGraphItem(x=list(range(24)), height=[0] * 24, width=0.8, brush=pg.mkBrush(PALETTE[0]))
+        axis = item.getAxis("bottom")
+        axis.labels = [f"{h:02d}" for h in range(24)]
+        self.bars = pg.BarGraphItem(
+            x=list(range(24)), height=[0] * 24, width=0.8, brush=pg.mkBrush(PALETTE[0]), pen=None
+        )
         self.addItem(self.bars)
         item.setXRange(-0.6, 23.6, padding=0)
 
@@ -152,9 +302,10 @@ class HourChart(pg.PlotWidget):
 class ShareBars(QWidget):
     """Horizontal bars: each name's share of the whole, with its tokens and cost."""
 
-    def __init__(self, title: str) -> None:
+    def __init__(self, title: str, empty_text: str = "Nothing in this period.") -> None:
         super().__init__()
         self.title = title
+        self.empty_text = empty_text
         self.rows: list[tuple[str, int, float]] = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
@@ -165,7 +316,7 @@ class ShareBars(QWidget):
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt
         line = self.fontMetrics().height() + 8
-        return QSize(320, line * (len(self.rows) + 1) + 8)
+        return QSize(320, line * (max(len(self.rows), 1) + 1) + 8)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt
         p = QPainter(self)
@@ -179,6 +330,8 @@ class ShareBars(QWidget):
         p.setFont(bold)
         p.drawText(QPointF(4, fm.ascent() + 2), self.title)
         p.setFont(self.font())
+        if not self.rows:
+            p.drawText(QPointF(4, line + fm.ascent() + 4), self.empty_text)
         total = sum(r[1] for r in self.rows) or 1
         label_w = min(max((fm.horizontalAdvance(r[0]) for r in self.rows), default=0) + 12, self.width() // 2)
         value_w = fm.horizontalAdvance("100.0%  999,999,999,999  $99,999.99") + 8
@@ -198,83 +351,3 @@ class ShareBars(QWidget):
                 f"{100 * n / total:5.1f}%  {tokens(n)}  {money(cost)}",
             )
         p.end()
-
-
-class CalendarHeatmap(QWidget):
-    """The last 365 days as weeks of squares; click a day to narrow the dashboard to it."""
-
-    day_clicked = Signal(object)  # date
-
-    CELL = 13
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: dict[date, int] = {}
-        self.today = date.today()
-        self.selected: date | None = None
-        self.setMouseTracking(True)
-        self.setMinimumHeight(self.CELL * 7 + 24)
-        self.setToolTip("")
-
-    def set_values(self, values: dict[date, int], today: date, selected: date | None = None) -> None:
-        self.values, self.today, self.selected = values, today, selected
-        self.update()
-
-    def _first(self) -> date:
-        start = self.today - timedelta(days=364)
-        return start - timedelta(days=start.weekday())  # weeks start on Monday
-
-    def _cell(self, day: date) -> QRectF:
-        offset = (day - self._first()).days
-        return QRectF(30 + (offset // 7) * self.CELL, 16 + (offset % 7) * self.CELL, self.CELL - 2, self.CELL - 2)
-
-    def day_at(self, x: float, y: float) -> date | None:
-        col, row = int((x - 30) // self.CELL), int((y - 16) // self.CELL)
-        if x < 30 or y < 16 or not 0 <= row < 7:
-            return None
-        day = self._first() + timedelta(days=col * 7 + row)
-        return day if self.today - timedelta(days=364) <= day <= self.today else None
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt
-        return QSize(30 + 54 * self.CELL, 16 + 7 * self.CELL + 8)
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt
-        p = QPainter(self)
-        pal = self.palette()
-        empty = pal.color(QPalette.ColorRole.AlternateBase)
-        high = QColor(PALETTE[2])
-        top = math.log1p(max(self.values.values(), default=0)) or 1.0
-        p.setPen(pal.color(QPalette.ColorRole.WindowText))
-        for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri")):
-            p.drawText(QPointF(0, 16 + row * self.CELL + self.CELL - 3), name)
-        day = self.today - timedelta(days=364)
-        last_month = None
-        while day <= self.today:
-            rect = self._cell(day)
-            if day.month != last_month and day.day <= 7:
-                p.drawText(QPointF(rect.x(), 12), day.strftime("%b"))
-                last_month = day.month
-            n = self.values.get(day, 0)
-            color = QColor(empty)
-            if n:
-                color = QColor(high)
-                color.setAlphaF(0.25 + 0.75 * math.log1p(n) / top)
-            p.fillRect(rect, color)
-            if day == self.selected:
-                p.drawRect(rect)
-            day += timedelta(days=1)
-        p.end()
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt
-        day = self.day_at(event.position().x(), event.position().y())
-        if day is None:
-            QToolTip.hideText()
-            return
-        QToolTip.showText(
-            event.globalPosition().toPoint(), f"{day:%a %Y-%m-%d}: {tokens(self.values.get(day, 0))} tokens"
-        )
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt
-        day = self.day_at(event.position().x(), event.position().y())
-        if day is not None:
-            self.day_clicked.emit(day)

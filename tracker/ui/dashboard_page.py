@@ -22,20 +22,22 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.core.settings_schema import WEEKLY_ACTIVE_DAYS
+from tracker.services.chart_series import SlotUsage, usage_by_slot
 from tracker.services.context import Context
-from tracker.services.dashboard import PERIODS, Dashboard, build_dashboard, period_range
+from tracker.services.dashboard import PERIODS, Dashboard, build_dashboard, period_range, year_of_days
 from tracker.services.sources_status import reading_line
 from tracker.services.work_summary import build_work_summary
 from tracker.store.store import Store
 from tracker.ui.charts import (
     CalendarHeatmap,
-    DaySeries,
+    ChartSeries,
     HourChart,
     ShareBars,
     TokensPerDayChart,
     follow_palette,
     repaint_plot,
 )
+from tracker.ui.empty_states import EmptyActions, no_logs_html, period_empty_html
 from tracker.ui.formatting import money, short_tokens, tokens
 from tracker.ui.work_charts import WorkSection
 
@@ -77,6 +79,8 @@ class DashboardPage(QWidget):
 
     period_changed = Signal()
     add_task = Signal()
+    sources_changed = Signal()  # a folder was added from the empty state: watch and import again
+    show_sources = Signal()  # "What is read?"
 
     def __init__(self, ctx: Context, read: Callable[[], Store]) -> None:
         super().__init__()
@@ -86,6 +90,11 @@ class DashboardPage(QWidget):
         self.data: Dashboard | None = None
         self._heat_day: date | None = None
         self._helpers: list[Store] | None = None
+        self.slot_usage: SlotUsage | None = None
+        self._calendar: tuple[tuple[date, str], dict[date, int]] | None = None
+        self.empty_actions = EmptyActions(self, ctx, read)
+        self.empty_actions.added.connect(self.sources_changed)
+        self.empty_actions.sources.connect(self.show_sources)
 
         self.period = QComboBox()
         self.period.addItems(PERIODS)
@@ -162,9 +171,11 @@ class DashboardPage(QWidget):
         layout.addWidget(self.sources_line)
         layout.addWidget(self.notice)
         layout.addLayout(cards)
-        layout.addWidget(QLabel("<b>Tokens and cost per day</b>"))
+        self.chart_title = QLabel("<b>Tokens and cost per day</b>")
+        layout.addWidget(self.chart_title)
         layout.addWidget(self.chart)
-        layout.addWidget(QLabel("<b>The last 365 days</b> (click a day to see only that day)"))
+        self.calendar_title = QLabel()
+        layout.addWidget(self.calendar_title)
         layout.addWidget(self.heatmap)
         layout.addLayout(mix)
         self.work = WorkSection()
@@ -181,7 +192,8 @@ class DashboardPage(QWidget):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt
         if event.type() == QEvent.Type.PaletteChange:  # the system switched light/dark
             follow_palette(self.palette())
-            for plot in (self.chart.plot, self.hours):
+            self.chart.recolor(self.palette())
+            for plot in (self.hours, self.work.weekly.plot, self.work.cost_per_task, self.work.scatter.plot):
                 repaint_plot(plot, self.palette())
         super().changeEvent(event)
 
@@ -270,13 +282,20 @@ class DashboardPage(QWidget):
             else ""
         )
         self.notice.setVisible(bool(d.unpriced))
+        self.slot_usage = usage_by_slot(
+            self.read(), tz, d.since, d.until, self.ctx.price_overrides(), self.helpers(), days=d.days
+        )
         self._redraw_chart()
-        self.heatmap.set_values(d.heatmap, self.today(), self.day_filter)
+        self.heatmap.set_values(self.calendar_values(until, tz, data_changed), until, self.day_filter)
+        self.calendar_title.setText(
+            f"<b>The year to {until:%d %b %Y}</b> (shaded by quartile; click a day to see only that day)"
+        )
         self.by_model.set_rows([(m, v.total_tokens, float(v.cost_usd)) for m, v in d.by_model.items()])
         self.by_tool.set_rows([(s, v.total_tokens, float(v.cost_usd)) for s, v in d.by_source.items()])
         self.hours.set_hours(d.hours)
         w_since, w_until = (self.day_filter, self.day_filter) if self.day_filter else (since, until)
-        self.work.set_summary(build_work_summary(self.read(), tz, w_since, w_until, self.ctx.price_overrides()))
+        summary = build_work_summary(self.read(), tz, w_since, w_until, self.ctx.price_overrides())
+        self.work.set_summary(summary, self.slot_usage, tz)
 
     def helpers(self) -> list[Store]:
         """Extra read connections, opened once, so reports use both cores."""
@@ -288,19 +307,39 @@ class DashboardPage(QWidget):
         """Where usage is read from, or where nothing was found: always in view."""
         return reading_line(self.ctx)
 
+    def calendar_values(self, last: date, tz: str, data_changed: bool) -> dict[date, int]:
+        """Tokens per day over the year ending ``last`` (kept until the data or the end changes)."""
+        if self._calendar is None or data_changed or self._calendar[0] != (last, tz):
+            self._calendar = ((last, tz), year_of_days(self.read(), tz, last))
+        return self._calendar[1]
+
     def _redraw_chart(self) -> None:
-        d = self.data
-        if d is None:
+        d, usage = self.data, self.slot_usage
+        if d is None or usage is None:
             return
         by_model = self.stack_by.currentText() == "by model"
         names = sorted(d.by_model if by_model else d.by_source)
-        stacks = {name: [0] * len(d.days) for name in names}
-        cost = [0.0] * len(d.days)
-        for i, (_, row) in enumerate(d.days):
+        n = len(usage.slots)
+        stacks = {name: [0] * n for name in names}
+        cost = [0.0] * n
+        for i, row in enumerate(usage.rows):
             if row is None:
                 continue
             parts = row.models if by_model else row.sources
             for name, t in parts.items():
-                stacks[name][i] = t.total_tokens
+                stacks.setdefault(name, [0] * n)[i] = t.total_tokens
             cost[i] = float(row.totals.cost_usd)
-        self.chart.set_series(DaySeries([day for day, _ in d.days], stacks, cost))
+        self.chart_title.setText(f"<b>Tokens and cost per {usage.bucket}</b>")
+        self.chart.set_series(ChartSeries(usage.slots, stacks, cost))
+        self.show_empty_state()
+
+    def show_empty_state(self) -> None:
+        """Next steps in place of an empty chart: where logs were looked for, or that the
+        period is empty while the store is not."""
+        if not self.chart.showing_empty or self.data is None:
+            return
+        statuses = self.empty_actions.statuses()
+        if any(s.events for s in statuses):
+            self.chart.empty.set_message(period_empty_html(self.data.since, self.data.until))
+        else:
+            self.chart.empty.set_message(no_logs_html(statuses, self.ctx.home), self.empty_actions.buttons())

@@ -1,17 +1,7 @@
-"""Numbers as people read them."""
+"""Numbers as people read them: the UI uses the one Qt-free formatter the CLI and reports share."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from tracker.core.formatting import money, plural, short_model, short_money, short_tokens, tokens
 
-from tracker.reports.charts import short_tokens
-
-__all__ = ["money", "short_tokens", "tokens"]
-
-
-def tokens(n: int) -> str:
-    return f"{n:,}"
-
-
-def money(value: Decimal | float) -> str:
-    return f"${float(value):,.2f}"
+__all__ = ["money", "plural", "short_model", "short_money", "short_tokens", "tokens"]

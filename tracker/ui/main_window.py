@@ -53,8 +53,8 @@ class MainWindow(QMainWindow):
         self.ui_state = QSettings(str(ctx.paths.root / "window.ini"), QSettings.Format.IniFormat)
 
         self.dashboard = DashboardPage(ctx, self.read)
-        self.sessions = UsageTablePage(ctx, self.read, "session")
-        self.projects = UsageTablePage(ctx, self.read, "project")
+        self.sessions = UsageTablePage(ctx, self.read, "session", self.ui_state)
+        self.projects = UsageTablePage(ctx, self.read, "project", self.ui_state)
         self.sources = SourcesPage(ctx, self.read)
         self.tasks = TasksPage(ctx, self.read, lambda change: self.importer.write.emit(change))
         self.tasks.new_task.connect(self.log_task)
@@ -77,6 +77,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(split)
         self.dashboard.period_changed.connect(self._refresh_tables)
         self.dashboard.add_task.connect(self.log_task)
+        self.dashboard.sources_changed.connect(self.start)  # "Add folder…" on the empty dashboard
+        self.dashboard.show_sources.connect(lambda: self.nav.setCurrentRow(PAGES.index("Sources")))
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -291,7 +293,7 @@ class MainWindow(QMainWindow):
         )
         recent = list_tasks(self.read(), self.ctx.timezone(), {}, today - timedelta(days=14), today)
         open_tasks = [t for t in list_tasks(self.read(), self.ctx.timezone(), {}) if t.status == "open"]
-        dialog = ReviewDialog(summary.orphans, [*open_tasks, *reversed(recent)], self)
+        dialog = ReviewDialog(summary.orphans, [*open_tasks, *reversed(recent)], self, bool(summary.total_tokens))
         if dialog.exec():
             self.importer.write.emit(dialog.change)
 

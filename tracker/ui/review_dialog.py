@@ -27,7 +27,13 @@ LEAVE, NEW = "— leave unlinked —", "New task from this session"
 
 
 class ReviewDialog(QDialog):
-    def __init__(self, orphans: Sequence[Orphan], tasks: Sequence[TaskRow], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        orphans: Sequence[Orphan],
+        tasks: Sequence[TaskRow],
+        parent: QWidget | None = None,
+        had_usage: bool = True,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Review today")
         self.orphans = list(orphans)
@@ -35,7 +41,9 @@ class ReviewDialog(QDialog):
         grid = QGridLayout()
         self.choices: list[QComboBox] = []
         if not self.orphans:
-            grid.addWidget(QLabel("Every session today is linked to a task. Nice."), 0, 0)
+            # Congratulate only when there was something to link.
+            done = "Every session today is linked to a task." if had_usage else "No AI sessions today."
+            grid.addWidget(QLabel(done), 0, 0)
         for row, o in enumerate(self.orphans):
             grid.addWidget(QLabel(f"<b>{o.source}</b> {PurePath(o.project).name or o.project or '—'}"), row, 0)
             grid.addWidget(QLabel(f"{tokens(o.tokens)} tokens · {money(o.cost_usd)}"), row, 1)

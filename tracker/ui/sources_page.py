@@ -12,6 +12,10 @@ from tracker.services.context import Context
 from tracker.services.sources_status import source_statuses
 from tracker.store.store import Store
 from tracker.ui.dashboard_page import STORED_NOTE
+from tracker.ui.empty_states import join_words, no_logs_sentence
+from tracker.ui.formatting import plural
+
+FEW = 3  # up to this many tools (and their folders) fit in one status line
 
 
 class SourcesPage(QWidget):
@@ -27,13 +31,16 @@ class SourcesPage(QWidget):
         return any(s.found for s in source_statuses(self.ctx, self.read()))
 
     def empty_message(self) -> str:
-        """What to tell a user whose dashboard is empty: only when no tool's logs were found at
-        all (usage outside the period is not a missing source)."""
+        """What to tell a user whose dashboard is empty, only when no tool's logs were found at
+        all (usage outside the period is not a missing source): the tools and folders by name
+        when a few are on, else how many tools were looked for."""
         statuses = [s for s in source_statuses(self.ctx, self.read()) if s.enabled]
         if not statuses or any(s.found for s in statuses):
             return ""
+        if len(statuses) <= FEW:
+            return no_logs_sentence(statuses, self.ctx.home)
         return (
-            f"no logs of the {len(statuses)} supported tools were found; the Sources page shows where Tokenworth looked"
+            f"no logs of the {len(statuses)} supported tools found yet; the Sources page shows where Tokenworth looked"
         )
 
     def refresh(self) -> None:
@@ -44,13 +51,14 @@ class SourcesPage(QWidget):
             if s.found:
                 html.extend(f"<li>found: <code>{escape(r)}</code></li>" for r in s.found)
             else:
-                html.append(f"<li>no logs found under <code>{escape(', '.join(s.roots))}</code></li>")
+                looked = join_words([f"<code>{escape(r)}</code>" for r in s.roots], "or")
+                html.append(f"<li>No logs found yet (looked in {looked})</li>")
             last = (
                 datetime.fromtimestamp(s.last_import_ms / 1000, UTC).astimezone().strftime("%Y-%m-%d %H:%M")
                 if s.last_import_ms
                 else "never"
             )
-            html.append(f"<li>{s.files:,} files, {s.events:,} usage records, last import {last}</li>")
+            html.append(f"<li>{plural(s.files, 'file')}, {plural(s.events, 'usage record')}, last import {last}</li>")
             if s.skipped_lines:
                 html.append(f"<li>{s.skipped_lines:,} unusable lines skipped; the first ones:<ul>")
                 html.extend(f"<li><code>{escape(p)}:{n}</code>: {escape(r)}</li>" for p, n, r in s.skipped_first)

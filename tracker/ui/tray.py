@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 from tracker.analytics.alert_rules import Alert
 from tracker.notify.freedesktop import FreedesktopNotifier
 from tracker.services import notifications
+from tracker.ui.formatting import money, plural
 from tracker.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -104,8 +105,8 @@ class TrayController(QObject):
     def today_summary(self) -> None:
         u = notifications.current_usage(self.ctx, self.window.read(), datetime.now(UTC))
         self.show(Alert("summary", "summary", "Today so far",
-                        f"{u.tokens['day']:,} tokens · ${u.cost['day']:,.2f} · {u.active_days_week} active days "
-                        "this week", "low"), record=False)  # fmt: skip
+                        f"{plural(u.tokens['day'], 'token')} · {money(u.cost['day'])} · "
+                        f"{plural(u.active_days_week, 'active day')} this week", "low"), record=False)  # fmt: skip
 
     def pause(self, span: timedelta) -> None:
         until = datetime.now(UTC) + span
@@ -153,8 +154,8 @@ class TrayController(QObject):
         ]
         self.icon.setIcon(ring_icon(float(max(shares)) if shares else None))
         self.icon.setToolTip(
-            f"Tokenworth — today {u.tokens['day']:,} tokens, ${u.cost['day']:,.2f}; "
-            f"{u.active_days_week} active days this week"
+            f"Tokenworth — today {plural(u.tokens['day'], 'token')}, {money(u.cost['day'])}; "
+            f"{plural(u.active_days_week, 'active day')} this week"
         )
         for alert in notifications.pending_alerts(self.ctx, store, now):
             self.show(alert)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from decimal import Decimal
 from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QByteArray,
     QModelIndex,
     QPersistentModelIndex,
+    QSettings,
     QSortFilterProxyModel,
     Qt,
 )
@@ -30,9 +33,19 @@ from tracker.analytics.usage_rollup import UsageRow
 from tracker.services.context import Context
 from tracker.services.usage import UsageQuery, UsageReport, build_usage_report
 from tracker.store.store import Store
-from tracker.ui.formatting import money, tokens
+from tracker.ui.formatting import money, plural, short_model, tokens
+from tracker.ui.table_export import EXPORT_ROLE, TableActions, arrows_follow_rows
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
+FILTER_ROLE = Qt.ItemDataRole.UserRole + 2  # what the filter box matches: full model ids too
+TOKEN_KINDS = ("Input", "Output", "Cache write", "Cache read")
+# Numbers first: what you spent is one glance away; the long model list comes last.
+COLUMNS = {
+    "session": ["Start", "Tool", "Project", "Branch", "Total tokens", "Cost", "Duration", *TOKEN_KINDS, "Models"],
+    "project": ["Project", "Sessions", "Total tokens", "Cost", *TOKEN_KINDS, "Models"],
+}
+# Widths a first look needs (the user's own widths are remembered over these).
+WIDTHS = {"Project": 220, "Branch": 140, "Models": 200, "Start": 130}
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -55,11 +68,7 @@ class UsageTableModel(QAbstractTableModel):
         self.report: UsageReport | None = None
         self.rows: list[UsageRow] = []
         self.zone = ZoneInfo("UTC")
-        if kind == "session":
-            self.headers = ["Tool", "Project", "Branch", "Models", "Start", "Duration"]
-        else:
-            self.headers = ["Project", "Sessions", "Models"]
-        self.headers += ["Input", "Output", "Cache write", "Cache read", "Total tokens", "Cost"]
+        self.headers = list(COLUMNS[kind])
         self.sessions_per_project: dict[str, int] = {}
 
     def set_report(self, report: UsageReport, sessions_per_project: dict[str, int] | None = None) -> None:
@@ -77,83 +86,148 @@ class UsageTableModel(QAbstractTableModel):
         return len(self.headers)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.headers[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole and self.is_number(section):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def is_number(self, column: int) -> bool:
+        return self.headers[column] in ("Sessions", "Total tokens", "Cost", "Duration", *TOKEN_KINDS)
+
+    def info(self, row: UsageRow) -> tuple[str, str]:
+        """(project, branch) of a session row."""
+        if self.report is None:
+            return "", ""
+        return self.report.session_info.get((row.source, row.session_id), ("", ""))
 
     def cell(self, row: UsageRow, column: int) -> tuple[str, Any]:
         """(display text, sort key) of one cell."""
         t = row.totals
-        fixed = 6 if self.kind == "session" else 3
-        if column >= fixed:
-            n = column - fixed
-            values = [
-                t.input_tokens,
-                t.output_tokens,
-                t.cache_creation_tokens,
-                t.cache_read_tokens,
-                t.total_tokens,
-            ]
-            if n < len(values):
-                return tokens(values[n]), values[n]
-            return (money(t.cost_usd) + ("*" if t.unpriced_tokens else "")), float(t.cost_usd)
-        models = ", ".join(sorted(row.models))
-        if self.kind == "project":
+        name = self.headers[column]
+        counts = dict(zip(TOKEN_KINDS, (t.input_tokens, t.output_tokens, t.cache_creation_tokens,
+                                        t.cache_read_tokens), strict=True))  # fmt: skip
+        if name in counts:
+            return tokens(counts[name]), counts[name]
+        if name == "Total tokens":
+            return tokens(t.total_tokens), t.total_tokens
+        if name == "Cost":
+            return money(t.cost_usd) + ("*" if t.unpriced_tokens else ""), float(t.cost_usd)
+        if name == "Models":
+            return models_text(row), ", ".join(by_size(row))
+        if name == "Project":
+            project = row.period if self.kind == "project" else self.info(row)[0]
+            return project, project
+        if name == "Sessions":
             count = self.sessions_per_project.get(row.period, 0)
-            return [(row.period, row.period), (str(count), count), (models, models)][column]
-        project, branch = ("", "")
-        if self.report is not None:
-            project, branch = self.report.session_info.get((row.source, row.session_id), ("", ""))
-        text, seconds = _duration(row)
-        return [
-            (row.source, row.source),
-            (project, project),
-            (branch, branch),
-            (models, models),
-            (when(row.first_ms, self.zone), row.first_ms or 0),
-            (text, seconds),
-        ][column]
+            return f"{count:,}", count
+        if name == "Branch":
+            return self.info(row)[1], self.info(row)[1]
+        if name == "Start":
+            return when(row.first_ms, self.zone), row.first_ms or 0
+        if name == "Duration":
+            text, seconds = _duration(row)
+            return text, seconds
+        return row.source, row.source  # Tool
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        text, key = self.cell(self.rows[index.row()], index.column())
+        row = self.rows[index.row()]
+        name = self.headers[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and name == "Models":
+            return models_tooltip(row)
+        if role == Qt.ItemDataRole.ToolTipRole and name == "Project" and self.kind == "session":
+            return self.info(row)[0] or None  # the full path when the column is narrow
+        if role not in (Qt.ItemDataRole.DisplayRole, SORT_ROLE, EXPORT_ROLE, FILTER_ROLE,
+                        Qt.ItemDataRole.TextAlignmentRole):  # fmt: skip
+            return None
+        text, key = self.cell(row, index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return text
         if role == SORT_ROLE:
             return key
-        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(key, int | float) and index.column() >= 4:
+        if role == EXPORT_ROLE:
+            return export_value(row, name, text, key)
+        if role == FILTER_ROLE:
+            return f"{text} {key}" if name == "Models" else text
+        if self.is_number(index.column()):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
 
-class UsageTablePage(QWidget):
-    """A filter box, the table and, for sessions, a detail pane."""
+def by_size(row: UsageRow) -> list[str]:
+    """The row's models, the most used first."""
+    return [m for m, _ in sorted(row.models.items(), key=lambda kv: (-kv[1].total_tokens, kv[0]))]
 
-    def __init__(self, ctx: Context, read: Callable[[], Store], kind: str) -> None:
+
+def models_text(row: UsageRow) -> str:
+    """``Sonnet 4.5 +2``: the biggest model by name, and how many more."""
+    names = by_size(row)
+    if not names:
+        return ""
+    return short_model(names[0]) + (f" +{len(names) - 1}" if len(names) > 1 else "")
+
+
+def models_tooltip(row: UsageRow) -> str:
+    return "\n".join(f"{m}: {tokens(row.models[m].total_tokens)} tokens, {money(row.models[m].cost_usd)}"
+                     for m in by_size(row))  # fmt: skip
+
+
+def export_value(row: UsageRow, name: str, text: str, key: Any) -> str:
+    """Plain values for copies: ``1234``, ``12.35``, every model id."""
+    if name == "Cost":
+        return money(row.totals.cost_usd).replace("$", "").replace(",", "")
+    if name == "Models":
+        return ", ".join(by_size(row))
+    if isinstance(key, int) and name not in ("Start", "Duration"):
+        return str(key)
+    return text
+
+
+class UsageTablePage(QWidget):
+    """A filter box, the totals of what it shows, the table and, for sessions, a detail pane."""
+
+    def __init__(self, ctx: Context, read: Callable[[], Store], kind: str, state: QSettings | None = None) -> None:
         super().__init__()
         self.ctx, self.read, self.kind = ctx, read, kind
+        # The window's UI state file: column widths and order survive a restart.
+        self.state = state or QSettings(str(ctx.paths.root / "window.ini"), QSettings.Format.IniFormat)
         self.model = UsageTableModel(kind)
         self.proxy = QSortFilterProxyModel()
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterRole(FILTER_ROLE)
         self.proxy.setFilterKeyColumn(-1)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter by tool, project, branch or model…")
         self.filter.setClearButtonEnabled(True)
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter.textChanged.connect(self._filter_changed)
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         # Newest sessions first; biggest projects first.
-        self.table.sortByColumn(4 if kind == "session" else 7, Qt.SortOrder.DescendingOrder)
+        self.table.sortByColumn(self.model.headers.index("Start" if kind == "session" else "Total tokens"),
+                                Qt.SortOrder.DescendingOrder)  # fmt: skip
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(True)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.arrows = arrows_follow_rows(self.table)
+        self.copying = TableActions(self.table, f"tokenworth-{kind}s")
+        self._sized = self._restore_header()
+        header.sectionResized.connect(self._save_header)
+        header.sectionMoved.connect(self._save_header)
+        header.sortIndicatorChanged.connect(self._save_header)
         self.summary = QLabel()
         self.detail = QTextBrowser()
         self.detail.setVisible(kind == "session")
@@ -169,6 +243,31 @@ class UsageTablePage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._show_detail)
         self.range: tuple[Any, Any] = (None, None)
 
+    # ---- column state --------------------------------------------------------------------
+    def _state_key(self) -> str:
+        return f"tables/{self.kind}/header"
+
+    def _restore_header(self) -> bool:
+        saved = self.state.value(self._state_key())
+        if not isinstance(saved, QByteArray | bytes):
+            return False
+        return self.table.horizontalHeader().restoreState(QByteArray(saved))
+
+    def _save_header(self, *_args: object) -> None:
+        if self._sized:  # not the widths of an empty table before its first load
+            self.state.setValue(self._state_key(), self.table.horizontalHeader().saveState())
+
+    def _first_widths(self) -> None:
+        """Fit the columns to the first rows, then keep the text columns within bounds."""
+        self.table.resizeColumnsToContents()
+        for name, width in WIDTHS.items():
+            if name in self.model.headers:
+                column = self.model.headers.index(name)
+                self.table.setColumnWidth(column, min(self.table.columnWidth(column), width))
+        self._sized = True
+        self._save_header()
+
+    # ---- data ----------------------------------------------------------------------------
     def refresh(self, since: Any, until: Any) -> None:
         self.range = (since, until)
         query = UsageQuery(self.kind, self.ctx.timezone(), since, until)  # type: ignore[arg-type]
@@ -181,15 +280,32 @@ class UsageTablePage(QWidget):
                 project = sessions.session_info.get((r.source, r.session_id), ("", ""))[0]
                 counts[project] = counts.get(project, 0) + 1
         self.model.set_report(report, counts)
-        self.table.resizeColumnsToContents()
-        noun = "sessions" if self.kind == "session" else "projects"
-        self.summary.setText(
-            f"{len(report.rows):,} {noun} from {since} to {until} · {tokens(report.total.totals.total_tokens)} "
-            f"tokens · {money(report.total.totals.cost_usd)}"
-            if report.rows
-            else f"No {noun} from {since} to {until}."
-        )
+        if not self._sized and report.rows:
+            self._first_widths()
+        self.update_summary()
         self.detail.setHtml("<p>Select a session to see its models and token kinds.</p>")
+
+    def _filter_changed(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text)
+        self.update_summary()
+
+    def update_summary(self) -> None:
+        """``12 of 381 sessions match · 1,234 tokens · $1.00`` for what the filter leaves."""
+        since, until = self.range
+        noun = "session" if self.kind == "session" else "project"
+        total = len(self.model.rows)
+        if not total:
+            self.summary.setText(f"No {noun}s from {since} to {until}.")
+            return
+        shown = [self.model.rows[self.proxy.mapToSource(self.proxy.index(r, 0)).row()]
+                 for r in range(self.proxy.rowCount())]  # fmt: skip
+        n_tokens = sum(r.totals.total_tokens for r in shown)
+        cost = sum((r.totals.cost_usd for r in shown), Decimal(0))
+        if self.filter.text() and len(shown) != total:
+            head = f"{len(shown):,} of {plural(total, noun)} match"
+        else:
+            head = f"{plural(total, noun)} from {since} to {until}"
+        self.summary.setText(f"{head} · {tokens(n_tokens)} tokens · {money(cost)}")
 
     def _show_detail(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self.kind != "session" or not current.isValid():
@@ -202,7 +318,7 @@ class UsageTablePage(QWidget):
             f"<h3>{escape(row.source)} session {escape(row.session_id)}</h3>",
             f"<p>Project <b>{escape(project) or '—'}</b> on branch <b>{escape(branch) or '—'}</b><br>",
             f"{when(row.first_ms, self.model.zone)} → {when(row.last_ms, self.model.zone)} "
-            f"({_duration(row)[0]}), {row.totals.events:,} requests</p>",
+            f"({_duration(row)[0]}), {plural(row.totals.events, 'request')}</p>",
             "<table cellpadding=4><tr><th align=left>Model</th><th>Input</th><th>Output</th>"
             "<th>Cache write</th><th>Cache read</th><th>Total</th><th>Cost</th></tr>",
         ]

@@ -4,28 +4,39 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import date, timedelta
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
-from tracker.reports.charts import PALETTE, LabelAxis, TokenAxis, WeeklyWorkChart, fixed_plot
+from tracker.analytics.buckets import tick_step, week_label
+from tracker.reports.charts import (
+    PALETTE,
+    LabelAxis,
+    MoneyAxis,
+    ReadOnlyPlot,
+    TokenAxis,
+    WeeklyWorkChart,
+    fixed_plot,
+)
+from tracker.services.chart_series import SlotUsage, done_by_slot
 from tracker.services.work_summary import WorkSummary
-from tracker.ui.charts import ShareBars
-from tracker.ui.formatting import money, short_tokens, tokens
+from tracker.ui.charts import ElidedLabel, ShareBars
+from tracker.ui.formatting import money, plural, short_tokens, tokens
 
 
-class CostPerTaskChart(pg.PlotWidget):
+class CostPerTaskChart(ReadOnlyPlot):
     def __init__(self) -> None:
         self.axis = LabelAxis()
-        super().__init__(axisItems={"bottom": self.axis})
+        super().__init__(axisItems={"bottom": self.axis, "left": MoneyAxis("left")})
         item = fixed_plot(self, 160, 240)
-        item.setLabel("left", "USD per task")
+        item.setLabel("left", "$ per task")
         self.line = pg.PlotDataItem(pen=pg.mkPen(PALETTE[3], width=2), symbol="o", symbolSize=6, connect="finite")
         self.addItem(self.line)
 
     def set_points(self, points: Sequence[tuple[str, float | None]]) -> None:
-        self.axis.labels = [w for w, _ in points]
+        self.axis.labels = [iso_week_label(w) for w, _ in points]
         ys = [math.nan if v is None else v for _, v in points]
         finite = [y for y in ys if not math.isnan(y)]
         if finite:
@@ -34,6 +45,17 @@ class CostPerTaskChart(pg.PlotWidget):
             self.line.setData([], [])  # no week has a task yet (all-NaN data upsets the plot)
         self.getPlotItem().setXRange(-0.5, max(len(points) - 0.5, 0.5), padding=0)
         self.getPlotItem().setYRange(0, max(finite, default=0) * 1.2 or 1, padding=0)
+        self.setVisible(bool(finite))  # no empty axes: the section says what to do instead
+
+
+def iso_week_label(label: str) -> str:
+    """``2026-W45`` as ``2-8 Nov`` (with an en dash); other labels unchanged."""
+    try:
+        year, week = label.split("-W")
+        monday = date.fromisocalendar(int(year), int(week), 1)
+    except ValueError:
+        return label
+    return week_label(monday, monday + timedelta(days=6))
 
 
 class TaskScatter(QWidget):
@@ -41,8 +63,10 @@ class TaskScatter(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.readout = QLabel("Hover a task.")
-        self.plot = pg.PlotWidget(axisItems={"bottom": TokenAxis("bottom")})
+        self.readout = ElidedLabel("Hover a task.")
+        hours = pg.AxisItem("left")
+        hours.enableAutoSIPrefix(False)  # "hours saved (x0.001)" helps nobody
+        self.plot = ReadOnlyPlot(axisItems={"bottom": TokenAxis("bottom"), "left": hours})
         item = fixed_plot(self.plot, 200, 300)
         item.setLabel("bottom", "tokens")
         item.setLabel("left", "hours saved")
@@ -57,7 +81,17 @@ class TaskScatter(QWidget):
     def set_tasks(self, points: Sequence[tuple[str, int, float]]) -> None:
         self.dots.setData([{"pos": (t, h), "data": f"{title}: {tokens(t)} tokens, {h:g} h saved"}
                            for title, t, h in points])  # fmt: skip
-        self.readout.setText("Hover a task." if points else "No completed task has tokens or hours saved yet.")
+        with_hours = [p for p in points if p[2]]
+        self.plot.setVisible(bool(with_hours))
+        if with_hours:
+            top = max(h for _, _, h in with_hours)
+            self.plot.getPlotItem().setYRange(0, top * 1.15, padding=0)
+            self.plot.getPlotItem().setXRange(0, max(t for _, t, _ in points) * 1.1 or 1, padding=0)
+        self.readout.setText(
+            "Hover a task."
+            if with_hours
+            else "Add “hours saved” to completed tasks (Tasks ▸ Edit) to see what the tokens bought."
+        )
 
     def _hovered(self, _item: object, points: Sequence[object], _event: object) -> None:
         if len(points):
@@ -72,31 +106,45 @@ class WorkSection(QWidget):
         self.weekly = WeeklyWorkChart()
         self.cost_per_task = CostPerTaskChart()
         self.scatter = TaskScatter()
-        self.top = ShareBars("Top tasks by spend")
+        self.top = ShareBars("Top tasks by spend", "No task has linked usage yet.")
         self.orphans = QLabel()
         self.orphans.setWordWrap(True)
         self.orphans.setTextFormat(Qt.TextFormat.RichText)
         grid = QGridLayout(self)
         grid.addWidget(self.headline, 0, 0, 1, 2)
-        grid.addWidget(QLabel("<b>Tokens and tasks per week</b>"), 1, 0)
+        self.weekly_title = QLabel("<b>Tokens and tasks done per week</b>")
+        grid.addWidget(self.weekly_title, 1, 0)
         grid.addWidget(QLabel("<b>Cost per task</b>"), 1, 1)
         grid.addWidget(self.weekly, 2, 0)
+        self.no_cost_per_task = QLabel("Log a completed task to see what each one cost, week by week.")
+        self.no_cost_per_task.setWordWrap(True)
+        self.no_cost_per_task.setAlignment(Qt.AlignmentFlag.AlignCenter)
         grid.addWidget(self.cost_per_task, 2, 1)
+        grid.addWidget(self.no_cost_per_task, 2, 1)
         grid.addWidget(QLabel("<b>Tokens against hours saved</b>"), 3, 0)
         grid.addWidget(self.top, 4, 1)
         grid.addWidget(self.scatter, 4, 0)
         grid.addWidget(QLabel("<b>Heavy sessions with no task</b>"), 5, 0, 1, 2)
         grid.addWidget(self.orphans, 6, 0, 1, 2)
 
-    def set_summary(self, s: WorkSummary) -> None:
+    def set_summary(self, s: WorkSummary, usage: SlotUsage | None = None, timezone: str = "UTC") -> None:
+        """``usage``: the period cut into slots as the main chart is (else the summary's weeks)."""
         done = s.done
         per_task = short_tokens(sum(t.tokens for t in done) // len(done)) if done else "—"
         self.headline.setText(
-            f"{len(done)} tasks completed · {100 * s.linked_share:.0f}% of tokens linked to a task · "
+            f"{plural(len(done), 'task')} completed · {100 * s.linked_share:.0f}% of tokens linked to a task · "
             f"{per_task} tokens per completed task · {s.hours_saved:g} hours saved (your estimates)"
         )
-        self.weekly.set_weeks([(w, t, n) for w, t, n, _ in s.weeks])
+        if usage is None:
+            self.weekly.set_weeks([(w, t, n) for w, t, n, _ in s.weeks])
+        else:
+            done_ms = [t.completed_ms for t in done]
+            done_per_slot = done_by_slot(usage.slots, done_ms, timezone)
+            labels = [x.label for x in usage.slots]
+            self.weekly.set_slots(labels, usage.tokens(), done_per_slot, tick_step(usage.slots))
+            self.weekly_title.setText(f"<b>Tokens and tasks done per {usage.bucket}</b>")
         self.cost_per_task.set_points([(w, float(c) if c is not None else None) for w, c in s.cost_per_task_by_week()])
+        self.no_cost_per_task.setVisible(self.cost_per_task.isHidden())
         self.scatter.set_tasks(
             [(t.title, t.tokens, float(t.hours_saved or 0)) for t in done if t.tokens or t.hours_saved]
         )
@@ -105,5 +153,9 @@ class WorkSection(QWidget):
             "<br>".join(
                 f"{o.source} · {o.project or '—'} · {tokens(o.tokens)} tokens · {money(o.cost_usd)}" for o in s.orphans
             )
-            or "Every session in this period is linked to a task."
+            or (
+                "Every session in this period is linked to a task."
+                if s.total_tokens
+                else "No AI sessions in this period."
+            )
         )

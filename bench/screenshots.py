@@ -1,0 +1,159 @@
+"""Screenshots of every page with realistic data, light and dark, at 1440x900 and 1024x640.
+
+    ../shared/desktop-session uv run python -m bench.screenshots            # or xvfb-run -a …
+    uv run python -m bench.screenshots --out /tmp/tw-shots --days 60
+
+Generates logs with ``tests/helpers/loggen.py`` (ending today, so the default period has
+data), imports them into a scratch data folder, then grabs each window (``QWidget.grab``, the
+pixels Qt painted) to ``OUT/<size>-<theme>-<name>.png``. A second, empty data folder shows
+the first-launch empty states. Look at the pictures: that is the point.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path("/tmp/tw-shots")  # noqa: S108 - scratch output, never the user's data
+SIZES = ((1440, 900), (1024, 640))
+
+
+def make_home(home: Path, days: int) -> None:
+    from tests.helpers.loggen import generate
+
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
+    start = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0) - timedelta(days=days - 1)
+    generate(home, seed=7, days=days, sessions_per_day=4, turns=8, content_bytes=200, start=start)
+
+
+def dark_palette() -> object:
+    from PySide6.QtGui import QColor, QPalette
+
+    p = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: "#2b2b2b",
+        QPalette.ColorRole.WindowText: "#e6e6e6",
+        QPalette.ColorRole.Base: "#1e1e1e",
+        QPalette.ColorRole.AlternateBase: "#323232",
+        QPalette.ColorRole.Text: "#e6e6e6",
+        QPalette.ColorRole.Button: "#3a3a3a",
+        QPalette.ColorRole.ButtonText: "#e6e6e6",
+        QPalette.ColorRole.Highlight: "#3d6fb4",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.ToolTipBase: "#3a3a3a",
+        QPalette.ColorRole.ToolTipText: "#e6e6e6",
+    }
+    for role, color in roles.items():
+        p.setColor(role, QColor(color))
+    return p
+
+
+def shoot(data: Path, home: Path, out: Path, theme: str, empty: bool) -> list[Path]:
+    from datetime import date
+
+    from PySide6.QtCore import QDate, QPointF
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    from tracker.core.paths import DataPaths
+    from tracker.services.context import Context
+    from tracker.ui.charts import follow_palette
+    from tracker.ui.main_window import PAGES, MainWindow
+
+    app = QApplication.instance() or QApplication(["tokenworth-shots"])
+    app.setStyle("Fusion")
+    palette = dark_palette() if theme == "dark" else app.style().standardPalette()
+    app.setPalette(palette)  # type: ignore[arg-type] # a QPalette
+    follow_palette(app.palette())
+    ctx = Context(DataPaths(data), home, {})
+    shots: list[Path] = []
+    for width, height in SIZES:
+        w = MainWindow(ctx)
+        w.resize(width, height)
+        w.show()
+        w.refresh_current()
+        app.processEvents()
+
+        def grab(name: str, w: MainWindow = w, width: int = width, height: int = height) -> None:
+            app.processEvents()
+            kind = "empty-" if empty and not name.startswith("empty") else ""
+            path = out / f"{width}x{height}-{theme}-{kind}{name}.png"
+            w.grab().save(str(path))
+            shots.append(path)
+
+        d = w.dashboard
+        scroll = d.findChild(QScrollArea)
+        grab("empty-dashboard" if empty else "dashboard")
+        if not empty:
+            vb = d.chart.plot.getPlotItem().getViewBox()
+            d.stack_by.setCurrentText("by model")
+            d.chart._hover(vb.mapViewToScene(QPointF(len(d.chart.series.slots) - 3, 1)))
+            grab("dashboard-hover-by-model")
+            d.stack_by.setCurrentText("by tool")
+        scroll.ensureWidgetVisible(d.heatmap)
+        grab("empty-dashboard-calendar" if empty else "dashboard-calendar")
+        scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
+        grab("empty-dashboard-work" if empty else "dashboard-work")
+        scroll.verticalScrollBar().setValue(0)
+        if not empty:
+            today = d.today()
+            spans = (("two-days-hourly", today - timedelta(days=1)), ("quarter-weekly", today - timedelta(days=89)))
+            for name, first in spans:
+                d.period.setCurrentText("Custom")
+                d.since.setDate(QDate(first.year, first.month, first.day))
+                d.until.setDate(QDate(today.year, today.month, today.day))
+                grab(f"dashboard-{name}")
+            d.period.setCurrentText("Custom")
+            old = date(today.year - 1, 1, 1)
+            d.since.setDate(QDate(old.year, 1, 1))
+            d.until.setDate(QDate(old.year, 1, 10))
+            grab("dashboard-empty-period")
+            d.period.setCurrentText("Last 30 days")
+        for i, page in enumerate(PAGES[1:], start=1):
+            w.nav.setCurrentRow(i)
+            if page == "Sessions" and not empty:
+                grab("sessions")
+                w.sessions.filter.setText("codex")
+                grab("sessions-filtered")
+                w.sessions.filter.clear()
+            else:
+                grab(page.lower())
+        w.nav.setCurrentRow(0)
+        w.close()
+        w.deleteLater()
+        app.processEvents()
+    return shots
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", type=Path, default=ROOT / "out")
+    ap.add_argument("--days", type=int, default=60)
+    args = ap.parse_args()
+    from tracker.services.context import Context
+    from tracker.services.importer import run_import
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    home, data = ROOT / "home", ROOT / "data"
+    empty_home, empty_data = ROOT / "empty-home", ROOT / "empty-data"
+    make_home(home, args.days)
+    for folder in (data, empty_data):
+        shutil.rmtree(folder, ignore_errors=True)
+    empty_home.mkdir(parents=True, exist_ok=True)
+    from tracker.core.paths import DataPaths
+
+    ctx = Context(DataPaths(data), home, {})
+    run_import(ctx.connect(), home=home, env={}, config=ctx.source_config())
+    Context(DataPaths(empty_data), empty_home, {}).connect().close()
+    shots = []
+    for theme in ("light", "dark"):
+        shots += shoot(data, home, args.out, theme, empty=False)
+        shots += shoot(empty_data, empty_home, args.out, theme, empty=True)
+    print(f"{len(shots)} screenshots in {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""What an empty dashboard says, and the actions it offers (Add folder…, What is read?)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
+
+from tracker.core.settings_schema import source_extra_paths
+from tracker.services.context import Context
+from tracker.services.sources_status import SourceStatus, source_statuses
+from tracker.store.store import Store
+
+
+def join_words(items: Sequence[str], last: str = "and") -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def tilde(path: str, home: Path) -> str:
+    """``~/.claude/projects`` rather than the full home path."""
+    h = str(home)
+    return "~" + path[len(h) :] if path == h or path.startswith(h + "/") else path
+
+
+def missing(statuses: Sequence[SourceStatus]) -> list[SourceStatus]:
+    return [s for s in statuses if s.enabled and not s.found]
+
+
+def no_logs_sentence(statuses: Sequence[SourceStatus], home: Path) -> str:
+    """``no Claude Code or Codex CLI logs found (looked in ~/.claude/projects and ~/.codex/sessions)``;
+    empty when every enabled source was found. Lower case: the caller starts the sentence."""
+    lost = missing(statuses)
+    if not lost:
+        return ""
+    roots = [tilde(r, home) for s in lost for r in s.roots]
+    return f"no {join_words([s.label for s in lost], 'or')} logs found (looked in {join_words(roots)})"
+
+
+def no_logs_html(statuses: Sequence[SourceStatus], home: Path) -> str:
+    enabled = [s for s in statuses if s.enabled]
+    if not enabled:
+        return "<b>Every source is turned off.</b><br>Turn one on in Settings ▸ Sources to start counting."
+    rows = "".join(
+        f"<li>{escape(s.label)}: {escape(join_words([tilde(r, home) for r in s.roots], 'or'))}</li>" for s in enabled
+    )
+    return (
+        "<b>No AI tool logs found yet.</b><br>Tokenworth reads the usage logs your AI coding tools write "
+        f"(token counts only, never prompts or code). It looked in:<ul>{rows}</ul>"
+        "If your tool keeps its logs elsewhere, add that folder. Use a tool once and its usage appears here."
+    )
+
+
+def period_empty_html(since: date, until: date) -> str:
+    span = f"on {since:%a %d %b %Y}" if since == until else f"from {since:%d %b} to {until:%d %b %Y}"
+    return (
+        f"<b>No usage {span}.</b><br>Pick a longer period above, or click a shaded day in the calendar "
+        "below to see that day."
+    )
+
+
+class EmptyActions(QObject):
+    """The empty state's buttons: add a folder for a tool, or show what is read."""
+
+    added = Signal()
+    sources = Signal()
+
+    def __init__(self, parent: QWidget, ctx: Context, read: Callable[[], Store]) -> None:
+        super().__init__(parent)
+        self.widget, self.ctx, self.read = parent, ctx, read
+
+    def statuses(self) -> list[SourceStatus]:
+        return source_statuses(self.ctx, self.read())
+
+    def buttons(self) -> list[tuple[str, Callable[[], object]]]:
+        return [("Add folder…", self.add_folder), ("What is read?", self.sources.emit)]
+
+    def add_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self.widget, "Choose the folder with your AI tool's logs",
+                                                  str(self.ctx.home))  # fmt: skip
+        if not folder:
+            return
+        tools = {s.label: s.name for s in self.statuses() if s.enabled}
+        label, ok = QInputDialog.getItem(self.widget, "Add folder", f"Which tool's logs are in {folder}?",
+                                         list(tools), 0, False)  # fmt: skip
+        if ok and label:
+            self.add_folder_for(tools[label], folder)
+
+    def add_folder_for(self, source: str, folder: str) -> None:
+        """Remember ``folder`` as one more place for ``source``'s logs, then import again."""
+        setting = source_extra_paths(source)
+        current: tuple[str, ...] = self.ctx.settings.value(setting)
+        if folder not in current:
+            self.ctx.settings.put(setting, (*current, folder))
+        self.added.emit()
