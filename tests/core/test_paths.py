@@ -83,3 +83,24 @@ def test_price_cache_is_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     folder.chmod(0o755)
     shared_cache.add("catalog-1", {"n": b"y"})
     assert mode(folder) == 0o700
+
+
+def test_an_atomic_write_never_replaces_a_device_or_a_socket(tmp_path: Path) -> None:
+    """A rename over ``/dev/null`` as root replaced the device with a file; any writer that
+    goes through ``atomic_write`` refuses a target that is not a regular file or a link."""
+    import socket
+
+    from tracker.core.atomic_write import write_text
+    from tracker.core.errors import OutputError
+
+    sock_path = tmp_path / "s.sock"
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(sock_path))
+        with pytest.raises(OutputError, match="not a regular file"):
+            write_text(sock_path, "x")
+        assert stat.S_ISSOCK(sock_path.lstat().st_mode)
+    fifo = tmp_path / "p"
+    os.mkfifo(fifo)
+    with pytest.raises(OutputError, match="not a regular file"):
+        write_text(fifo, "x")
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)

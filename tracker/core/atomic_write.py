@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,14 @@ def atomic_path(target: Path, mode: int = PRIVATE_FILE, *, require_content: bool
     target = Path(target)
     if target.is_dir():
         raise OutputError(f"cannot write {target}: it is a folder")
+    node: int | None
+    try:
+        node = target.lstat().st_mode
+    except (OSError, ValueError):
+        node = None  # missing (or unreadable): the folder's own error says why below
+    if node is not None and not (stat.S_ISREG(node) or stat.S_ISLNK(node)):
+        # A rename over a device, a socket or a pipe replaces the node itself (as root, /dev/null).
+        raise OutputError(f"cannot write {target}: it is not a regular file")
     folder = target.parent
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)

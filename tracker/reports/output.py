@@ -4,7 +4,7 @@ A file is written through ``core.atomic_write`` (a temporary file renamed over t
 a failed export keeps last week's file and a planted link is replaced, not followed). But a
 rename over ``/dev/null`` or ``/dev/stdout`` would replace the device node itself (as root) or
 fail: a terminal, a pipe or the null device is written in place. Any other special file (a
-block device, a socket) is refused.
+block device, a socket) is refused by ``atomic_path``.
 """
 
 from __future__ import annotations
@@ -34,15 +34,6 @@ def is_stream(path: Path) -> bool:
     return os.path.realpath(path).startswith(("/dev/pts/", "/dev/tty"))
 
 
-def _refuse_special(path: Path) -> None:
-    try:
-        mode = path.lstat().st_mode
-    except (OSError, ValueError):
-        return  # missing (or unreadable): atomic_path gives the message
-    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode) or stat.S_ISDIR(mode)):
-        raise OutputError(f"cannot write {path}: it is not a regular file")
-
-
 @contextlib.contextmanager
 def output_path(out: Path, *, require_content: bool = False, streams: bool = True) -> Iterator[Path]:
     """The path to write ``out``'s content to; ``OutputError`` with a message when it fails.
@@ -56,6 +47,5 @@ def output_path(out: Path, *, require_content: bool = False, streams: bool = Tru
         except OSError as exc:
             raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from exc
         return
-    _refuse_special(out)
     with atomic_path(out, require_content=require_content) as tmp:
         yield tmp
