@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tracker.analytics.value_figures import summary_line
 from tracker.cli.args import day
 from tracker.cli.terminal import printable, say
 from tracker.core.errors import UsageError
@@ -64,5 +65,6 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
 
         pages = write_pdf(report, out, args.page_size)
         say(f"{out}: {pages} page(s), {report.period_label}")
+    say(f"{report.period_label}: {summary_line(report.figures)}")
     print(printable(str(out)))
     return 0

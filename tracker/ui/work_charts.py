@@ -9,10 +9,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
+from tracker.analytics.value_figures import summary_line
 from tracker.reports.charts import PALETTE, LabelAxis, TokenAxis, WeeklyWorkChart, fixed_plot
 from tracker.services.work_summary import WorkSummary
 from tracker.ui.charts import ShareBars
-from tracker.ui.formatting import money, short_tokens, tokens
+from tracker.ui.formatting import money, tokens
 
 
 class CostPerTaskChart(pg.PlotWidget):
@@ -20,7 +21,7 @@ class CostPerTaskChart(pg.PlotWidget):
         self.axis = LabelAxis()
         super().__init__(axisItems={"bottom": self.axis})
         item = fixed_plot(self, 160, 240)
-        item.setLabel("left", "USD per task")
+        item.setLabel("left", "USD per outcome")
         self.line = pg.PlotDataItem(pen=pg.mkPen(PALETTE[3], width=2), symbol="o", symbolSize=6, connect="finite")
         self.addItem(self.line)
 
@@ -79,7 +80,7 @@ class WorkSection(QWidget):
         grid = QGridLayout(self)
         grid.addWidget(self.headline, 0, 0, 1, 2)
         grid.addWidget(QLabel("<b>Tokens and tasks per week</b>"), 1, 0)
-        grid.addWidget(QLabel("<b>Cost per task</b>"), 1, 1)
+        grid.addWidget(QLabel("<b>Cost per outcome</b>"), 1, 1)
         grid.addWidget(self.weekly, 2, 0)
         grid.addWidget(self.cost_per_task, 2, 1)
         grid.addWidget(QLabel("<b>Tokens against hours saved</b>"), 3, 0)
@@ -90,11 +91,7 @@ class WorkSection(QWidget):
 
     def set_summary(self, s: WorkSummary) -> None:
         done = s.done
-        per_task = short_tokens(sum(t.tokens for t in done) // len(done)) if done else "—"
-        self.headline.setText(
-            f"{len(done)} tasks completed · {100 * s.linked_share:.0f}% of tokens linked to a task · "
-            f"{per_task} tokens per completed task · {s.hours_saved:g} hours saved (your estimates)"
-        )
+        self.headline.setText(f"{summary_line(s.figures)} · {s.hours_saved:g} hours saved (your estimates)")
         self.weekly.set_weeks([(w, t, n) for w, t, n, _ in s.weeks])
         self.cost_per_task.set_points([(w, float(c) if c is not None else None) for w, c in s.cost_per_task_by_week()])
         self.scatter.set_tasks(
