@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from html import escape
 from pathlib import Path
@@ -120,8 +121,16 @@ def _spend_table(title: str, rows: list[tuple[str, Any]]) -> str:
             f"<th class='num' width='18%'>Cost</th></tr>{body}</table>")  # fmt: skip
 
 
-TASK_COLUMNS = (("Task", 34, ""), ("Category", 10, ""), ("Completed", 11, ""), ("AI", 5, ""),
-                ("Tokens", 11, "num"), ("Cost", 9, "num"), ("Impact", 20, ""))  # fmt: skip
+TASK_COLUMNS = (("Task", 34, ""), ("Category", 12, ""), ("Done", 8, ""), ("AI", 4, ""),
+                ("Tokens", 12, "num"), ("Cost", 9, "num"), ("Impact", 21, ""))  # fmt: skip
+
+
+def _short_day(iso: str | None) -> str:
+    """``2026-06-02`` as ``2 Jun``: short enough never to wrap inside its column."""
+    if not iso:
+        return ""
+    d = date.fromisoformat(iso)
+    return f"{d.day}\u00a0{d:%b}"
 
 
 def tasks_html(r: Report) -> str:
@@ -130,7 +139,7 @@ def tasks_html(r: Report) -> str:
     tasks = r.task_rows()[: MAX_TASKS_DETAILED if detailed else MAX_TASKS_SUMMARY]
     head = "".join(f"<th width='{w}%' class='{c}'>{n}</th>" for n, w, c in TASK_COLUMNS)
     rows = "".join(
-        f"<tr><td>{escape(t['title'])}</td><td>{escape(t['category'])}</td><td nowrap>{t['completed'] or ''}</td>"
+        f"<tr><td>{escape(t['title'])}</td><td>{escape(t['category'])}</td><td nowrap>{_short_day(t['completed'])}</td>"
         f"<td>{'yes' if t['ai_assisted'] else ''}</td>{_num(format(t['tokens'], ','))}"
         f"{_num(_usd(Decimal(str(t['cost_usd']))))}<td>{escape(t['impact'])}"
         + "".join(f"<br><span class='small'>{escape(link)}</span>" for link in t["links"])

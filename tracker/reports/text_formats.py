@@ -171,7 +171,7 @@ def markdown(r: Report) -> str:
         lines += [md_text(r.author.line()), ""]
     for h in r.headline():
         delta = f" ({h.delta})" if h.delta else ""
-        lines.append(f"- **{md_text(h.label.capitalize())}:** {h.value}{delta}")
+        lines.append(f"- **{h.value}** {md_text(h.label)}{delta}")
     lines += ["", md_text(r.narrative()), "", "## Most valuable outcomes", ""]
     for o in r.outcomes:
         impact = f": {md_text(o.impact)}" if o.impact else ""
