@@ -28,7 +28,15 @@ from tracker.store.store import Store
 
 Audience = Literal["summary", "detailed"]
 PERIODS = ("last-week", "last-month", "quarter", "this-week", "this-month", "last-30-days")  # as cli.report_cmd
+# What people read for each period (the export dialog); the CLI takes the names.
+PERIOD_LABELS = {"last-week": "Last week", "last-month": "Last month", "quarter": "Last quarter",
+                 "this-week": "This week", "this-month": "This month", "last-30-days": "Last 30 days"}  # fmt: skip
 TRACKER_SOURCES = frozenset({"jira", "github", "linear", "csv", "git"})
+
+
+def period_named(since: date, until: date, today: date) -> str | None:
+    """The name of the period ``since..until`` is, if any (a dashboard's range in the export dialog)."""
+    return next((name for name in PERIODS if named_period(name, today) == (since, until)), None)
 
 
 def named_period(name: str, today: date) -> tuple[date, date]:

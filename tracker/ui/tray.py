@@ -127,7 +127,7 @@ class TrayController(QObject):
     def export_last_week(self) -> None:
         self.window.ui_state.setValue("report/period", "last-week")
         self.open_window()
-        self.window.export_report()
+        self.window.export_report(shown=False)
 
     def quit(self) -> None:
         self.window.quit_app()
