@@ -171,3 +171,15 @@ def test_pdf_is_forwardable(valued: GitRepo, cli: CliRunner, tmp_path: Path, aud
     folder = artefacts(tmp_path, f"pdf-{audience}")
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(folder / "page")], check=True)
     assert len(list(folder.glob("page-*.png"))) == len(pages)
+
+
+def test_detailed_redacted_numbers_projects(valued: GitRepo, cli: CliRunner, tmp_path: Path) -> None:
+    data = json.loads(report(cli, "json", tmp_path / "d.json", "--audience", "detailed", "--redact").read_text())
+    assert list(data["by_project"]) == ["Project 1"]
+    assert data["by_project"]["Project 1"]["total_tokens"] == data["totals"]["total_tokens"]
+    assert sum(d["total_tokens"] for d in data["by_day"]) == data["totals"]["total_tokens"]
+    linked = sum(s["tokens"] for ts in data["task_sessions"] for s in ts["sessions"])
+    assert linked >= data["totals"]["linked_tokens"]  # whole sessions; a shared one is split in the figures
+    raw = (tmp_path / "d.json").read_text() + report(cli, "md", tmp_path / "d.md", "--audience", "detailed",
+                                                     "--redact").read_text()  # fmt: skip
+    assert "secret-shop" not in raw and "fix: totals" not in raw
