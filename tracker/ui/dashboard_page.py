@@ -272,7 +272,7 @@ class DashboardPage(QWidget):
         else:
             k = v.tasks_with_spend
             self.cards["per_outcome"].show_value(
-                money(per_outcome), f"linked spend over {k} task{'s' if k != 1 else ''} with linked spend",
+                money(per_outcome), f"linked spend ÷ {k} task{'s' if k != 1 else ''} with linked sessions",
                 DEFINITIONS["cost_per_outcome"][1],
             )  # fmt: skip
         target = f" of {d.weekly_target}" if d.weekly_target else ""
