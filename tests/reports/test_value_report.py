@@ -75,6 +75,13 @@ def test_the_same_figures_everywhere(valued: GitRepo, cli: CliRunner, ctx: Conte
     assert data["previous_period"]["since"] == "2026-05-18" and data["previous_period"]["until"] == "2026-05-31"
     assert [o["title"] for o in data["outcomes"]] == ["fix: totals"]  # the only one with an impact or hours
     assert set(data["methods"]["definitions"]) == set(DEFINITIONS)
+    head = {h["key"]: h for h in data["headline"]}
+    assert [h["key"] for h in data["headline"][:4]] == ["tasks_completed", "hours_saved", "linked_share",
+                                                       "cost_per_outcome"]  # fmt: skip
+    assert (
+        head["tokens"]["exact"] == f"{t['total_tokens']:,}"
+        and head["tasks_completed"]["delta"] == "+3 vs previous period"
+    )
 
     summary = csv_summary(report(cli, "csv", tmp_path / "r.zip"))
     for key in ("tasks_completed", "tasks_with_linked_spend", "linked_tokens", "not_linked_tokens"):

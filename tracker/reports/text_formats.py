@@ -28,6 +28,9 @@ def report_json(r: Report) -> dict[str, Any]:
         "audience": o.audience,
         "author": {"name": r.author.name, "team": r.author.team, "role": r.author.role},
         "totals": r.totals_json(),
+        "headline": [
+            {"key": h.key, "label": h.label, "value": h.value, "exact": h.exact, "delta": h.delta} for h in r.headline()
+        ],
         "narrative": r.narrative(),
         "previous_period": None
         if r.previous is None
