@@ -55,7 +55,7 @@ def test_dashboard_matches_the_usage_report(ctx: Context, home: Path) -> None:
     assert one.totals.total_tokens == 15
 
 
-def test_tasks_completed_and_cost_per_task(ctx: Context, home: Path) -> None:
+def test_tasks_completed_and_cost_per_outcome(ctx: Context, home: Path) -> None:
     from decimal import Decimal
 
     from tracker.core.tasks import NewTask
@@ -73,7 +73,11 @@ def test_tasks_completed_and_cost_per_task(ctx: Context, home: Path) -> None:
         store, timezone="UTC", since=date(2026, 6, 1), until=date(2026, 6, 3), today=date(2026, 6, 3), overrides={}
     )
     assert d.tasks_completed == 1
-    assert d.cost_per_task == d.totals.cost_usd
+    # "Cart" has no linked session: it is an outcome, but it has no cost, and all spend is unlinked.
+    f = d.figures
+    assert f.cost_per_outcome is None and f.tasks_with_spend == 0
+    assert f.not_linked.cost_usd == d.totals.cost_usd and f.linked_share == 0.0
+    assert f.hours_saved == Decimal("1.5")
     assert NewTask("  ").problems() == ["a task needs a title"]
     assert NewTask("x", category="nap").problems()[0].startswith("unknown category 'nap'")
     hours, title = conn.execute("SELECT hours_saved, title FROM tasks WHERE id = 1").fetchone()

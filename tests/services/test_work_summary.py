@@ -37,9 +37,18 @@ def test_work_summary(ctx: Context, home: Path) -> None:
     assert sum(tok for _, tok, _, _ in s.weeks) == s.total_tokens
     codex_tokens = sum(o.tokens for o in s.orphans)
     assert [o.source for o in s.orphans] == ["codex"]
-    assert abs(s.linked_share - (1 - codex_tokens / s.total_tokens)) < 1e-9
+    codex_cost = sum((o.cost_usd for o in s.orphans), Decimal(0))
+    f = s.figures
+    # Both Claude sessions serve completed tasks: all but the Codex session is linked spend.
+    assert f.linked.tokens == s.total_tokens - codex_tokens == sum(t.tokens for t in s.done)
+    assert f.linked.cost_usd == s.total_cost - codex_cost == sum((t.cost_usd for t in s.done), Decimal(0))
+    assert f.not_linked.tokens == codex_tokens and f.not_linked.cost_usd == codex_cost
+    assert s.linked_share == float((s.total_cost - codex_cost) / s.total_cost)
+    assert f.tasks_with_spend == 2  # the Jira ticket has no session
+    assert f.cost_per_outcome == f.linked.cost_usd / 2
     assert s.top_by_spend(1)[0].cost_usd == max(t.cost_usd for t in s.tasks)
-    assert [c is None for _, c in s.cost_per_task_by_week()] == [False, False]
+    assert "Plan" not in [t.title for t in s.top_by_spend()]
+    assert [c is None for _, c in s.cost_per_outcome_by_week()] == [False, False]
 
 
 def test_weekly_usage_from_days_matches_the_weekly_report(ctx: Context, home: Path) -> None:

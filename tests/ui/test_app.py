@@ -232,4 +232,11 @@ def test_ctrl_n_logs_a_task_and_the_cards_count_it(qtbot, window: MainWindow) ->
     qtbot.waitUntil(lambda: window.dashboard.cards["tasks"].value.text() == "1", timeout=5_000)
     data = window.dashboard.data
     assert data is not None
-    assert window.dashboard.cards["per_task"].value.text() == f"${float(data.totals.cost_usd):,.2f}"
+    # A task with no linked session is an outcome with no cost: it never lowers the cost per outcome.
+    assert window.dashboard.cards["per_outcome"].value.text() == "—"
+    assert window.dashboard.cards["linked"].value.text() == "0%"
+    assert (
+        window.dashboard.cards["linked"]
+        .detail.text()
+        .endswith(f"${float(data.totals.cost_usd):,.2f} not linked to any outcome")
+    )

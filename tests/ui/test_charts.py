@@ -67,7 +67,11 @@ def test_wheel_over_charts_scrolls_the_page_and_leaves_ranges(qtbot, loaded: Con
     qtbot.waitUntil(lambda: bar.value() < at)
     wheel(page.hours)
     qtbot.waitUntil(lambda: bar.value() != at)
-    assert ranges() == pytest.approx(before, abs=1e-9)  # no axis zoomed (it went to -9,000 USD)
+    # No axis zoomed or panned (the cost axis went to -9,000 USD): one wheel notch zooms by ~26 %;
+    # a linked view may still settle by a fraction of a percent after the page scrolled.
+    spans = [x for v in views for axis in v.viewRange() for x in (axis[1] - axis[0],)]
+    assert ranges() == pytest.approx(before, rel=0.01, abs=1e-6)
+    assert spans == pytest.approx([b - a for a, b in zip(before[::2], before[1::2], strict=True)], rel=0.01)
 
 
 def test_hovering_never_widens_the_page(qtbot, loaded: Context) -> None:
@@ -217,7 +221,8 @@ def test_empty_period_with_stored_usage(qtbot, loaded: Context) -> None:
 
 @pytest.mark.parametrize(("until", "bucket", "bars"), [(JUNE_1, "hour", 24), (JUNE_2 + timedelta(days=20), "day", 22)])
 def test_the_pdf_chart_follows_the_same_bucket(qtbot, loaded: Context, until: date, bucket: str, bars: int) -> None:
-    from tracker.reports.pdf import _chart, first_page_html
+    from tracker.reports.pdf import _chart
+    from tracker.reports.pdf_html import head_html
     from tracker.services.report import ReportOptions, build_report
 
     report = build_report(loaded, loaded.reader(), ReportOptions(JUNE_1, until, "UTC"))
@@ -226,7 +231,7 @@ def test_the_pdf_chart_follows_the_same_bucket(qtbot, loaded: Context, until: da
     qtbot.addWidget(chart)
     assert len(chart.axis.labels) == bars
     assert sum(chart.bars.opts["height"]) == (64_688 if bucket == "hour" else 64_703)
-    assert f"Tokens and tasks completed per {bucket}" in first_page_html(report)
+    assert f"Tokens and tasks completed per {bucket}" in head_html(report)
 
 
 def test_review_with_no_sessions_does_not_congratulate(qtbot) -> None:

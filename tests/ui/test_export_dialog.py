@@ -38,7 +38,9 @@ def test_preview_options_save_and_remember(qtbot, ctx: Context, home: Path, tmp_
     state = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
     dialog = ExportDialog(ctx, ctx.reader, state)
     qtbot.addWidget(dialog)
-    dialog.period.setCurrentText("last-30-days")
+    labels = [dialog.period.itemText(i) for i in range(dialog.period.count())]
+    assert labels == ["Last week", "Last month", "Last quarter", "This week", "This month", "Last 30 days", "Custom"]
+    dialog.period.setCurrentText("Last 30 days")
     dialog.refresh()
     assert dialog.report is not None and dialog.report.tasks_completed == 3
     assert len(dialog.pages) >= 2
@@ -59,5 +61,28 @@ def test_preview_options_save_and_remember(qtbot, ctx: Context, home: Path, tmp_
     assert saved is not None and json.loads(saved.read_text())["totals"]["tasks_completed"] == 3
     again = ExportDialog(ctx, ctx.reader, state)
     qtbot.addWidget(again)
-    assert again.redact.isChecked() and again.period.currentText() == "last-30-days"
+    assert again.redact.isChecked() and again.period.currentText() == "Last 30 days"
+    assert again.period_name() == "last-30-days" and state.value("report/period") == "last-30-days"
     assert again.format.currentText() == "JSON"
+
+
+def test_opens_on_the_period_the_dashboard_shows(qtbot, ctx: Context, tmp_path: Path) -> None:
+    from datetime import date
+
+    from tracker.services.report import named_period
+
+    state = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    shown = (date(2025, 9, 15), date(2025, 10, 31))  # a custom range on the dashboard
+    dialog = ExportDialog(ctx, ctx.reader, state, shown=shown)
+    qtbot.addWidget(dialog)
+    assert dialog.period.currentText() == "Custom"
+    assert dialog.report is not None and (dialog.report.options.since, dialog.report.options.until) == shown
+    today = dialog.today()
+    thirty = named_period("last-30-days", today)
+    named = ExportDialog(ctx, ctx.reader, state, shown=thirty)
+    qtbot.addWidget(named)
+    assert named.period.currentText() == "Last 30 days" and not named.since.isEnabled()
+    named.period.setCurrentText("Last week")
+    named.options()  # the disabled fields show the days the period resolves to
+    week = named_period("last-week", today)
+    assert (named.since.date().toPython(), named.until.date().toPython()) == week

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tracker.analytics.value_figures import summary_line
 from tracker.cli.args import day
 from tracker.cli.terminal import printable, say
 from tracker.core.errors import UsageError
@@ -18,7 +19,12 @@ REPORT_PERIODS = ("last-week", "last-month", "quarter", "this-week", "this-month
 
 def register(sub: Any) -> None:
     p = sub.add_parser("report", help="a summary of outcomes and AI usage, for your manager")
-    p.add_argument("--format", choices=["pdf", "csv", "json", "md"], required=True)
+    p.add_argument(
+        "--format",
+        choices=["pdf", "csv", "json", "md", "org-csv"],
+        required=True,
+        help="org-csv: one row per day in the columns of managers' AI dashboards",
+    )
     p.add_argument("--period", choices=REPORT_PERIODS, help="default: last-week")
     p.add_argument("--since", type=day, metavar="DATE")
     p.add_argument("--until", type=day, metavar="DATE")
@@ -44,9 +50,17 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         since, until = named_period(args.period or "last-week", today)
     if since > until:
         raise UsageError("--since is after --until")
+    out: Path = args.out
+    if args.format == "org-csv":
+        from tracker.reports.org_csv import write_org_csv
+        from tracker.services.org_days import build_org_days
+
+        write_org_csv(build_org_days(ctx.reader(), tz, since, until, ctx.price_overrides()), out)
+        say(f"{out}: one row per day, {since} to {until}")
+        print(printable(str(out)))
+        return 0
     options = ReportOptions(since, until, tz, args.audience, args.redact, not args.all_tasks)
     report = build_report(ctx, ctx.reader(), options)
-    out: Path = args.out
     if args.format == "json":
         from tracker.reports.text_formats import write_json
 
@@ -64,5 +78,6 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
 
         pages = write_pdf(report, out, args.page_size)
         say(f"{out}: {pages} page(s), {report.period_label}")
+    say(f"{report.period_label}: {summary_line(report.figures)}")
     print(printable(str(out)))
     return 0

@@ -173,6 +173,35 @@ class Number(SettingType[Decimal]):
         return f"a number from {self.min} to {self.max}"
 
 
+@dataclass(frozen=True)
+class Text(SettingType[str]):
+    """One line of text (a name shown on a report); control characters are refused."""
+
+    max_length: int = 120
+
+    def from_str(self, text: str) -> str:
+        value = text.strip()
+        if len(value) > self.max_length:
+            raise BadValueError(f"expected at most {self.max_length} characters, got {len(value)}")
+        if any(ord(c) < 32 or ord(c) == 127 for c in value):
+            raise BadValueError("expected one line of text without control characters")
+        return value
+
+    def from_json(self, value: object) -> str:
+        if not isinstance(value, str):
+            raise self._bad(value)
+        return self.from_str(value)
+
+    def to_json(self, value: str) -> str:
+        return value
+
+    def to_str(self, value: str) -> str:
+        return value
+
+    def describe(self) -> str:
+        return f"one line of text (up to {self.max_length} characters)"
+
+
 class Zone(SettingType[str]):
     """An IANA time zone name; empty means the system's zone."""
 

@@ -28,6 +28,7 @@ from tracker.core.setting_types import (
     ProjectFolders,
     QuietHours,
     SettingType,
+    Text,
     TextList,
     Zone,
 )
@@ -49,6 +50,7 @@ GROUPS: Mapping[str, str] = {
     "target": "Targets",
     "notify": "Notifications",
     "work": "Work",
+    "report": "Reports",
     "app": "App",
 }
 
@@ -226,6 +228,9 @@ CLOSE_TO_TRAY = Setting(
     "Keep running in the tray",
     "Closing the window leaves Tokenworth in the system tray.",
 )
+REPORT_AUTHOR = Setting("report.author", Text(), "", "Your name", "Shown on the first page of your reports.")
+REPORT_TEAM = Setting("report.team", Text(), "", "Team", "Shown on the first page of your reports.")
+REPORT_ROLE = Setting("report.role", Text(), "", "Role", "Shown on the first page of your reports.")
 AUTOSTART = Setting("app.autostart", Bool(), False, "Start at login", "Start Tokenworth in the tray when you log in.")
 
 # The settings that do not depend on which sources exist, in the order they are listed.
@@ -248,6 +253,9 @@ SETTINGS: tuple[Setting[Any], ...] = (
     GIT_EMAILS,
     CSV_MAPPINGS,
     TRACKER_PROJECTS,
+    REPORT_AUTHOR,
+    REPORT_TEAM,
+    REPORT_ROLE,
     CLOSE_TO_TRAY,
     AUTOSTART,
 )

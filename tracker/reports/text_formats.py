@@ -9,10 +9,14 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from tracker.analytics.value_figures import DEFINITIONS
+from tracker.core.compact_numbers import exact_usd
+from tracker.core.display_names import model_name, week_label
 from tracker.core.errors import OutputError
 from tracker.reports.escaping import csv_cell, md_link, md_text
 from tracker.reports.output import output_path
 from tracker.services.report import Report
+from tracker.services.report_headline import figures_json
 from tracker.services.usage import money, totals_json
 
 
@@ -22,17 +26,48 @@ def report_json(r: Report) -> dict[str, Any]:
         "period": {"since": o.since.isoformat(), "until": o.until.isoformat(), "timezone": o.timezone},
         "generated_at": r.generated_at.isoformat(timespec="seconds"),
         "audience": o.audience,
+        "author": {"name": r.author.name, "team": r.author.team, "role": r.author.role},
         "totals": r.totals_json(),
+        "headline": [
+            {"key": h.key, "label": h.label, "value": h.value, "exact": h.exact, "delta": h.delta} for h in r.headline()
+        ],
+        "narrative": r.narrative(),
+        "previous_period": None
+        if r.previous is None
+        else {
+            "since": r.previous.since.isoformat(),
+            "until": r.previous.until.isoformat(),
+            **figures_json(r.previous.figures),
+            "total_tokens": r.previous.figures.all.tokens,
+            "cost_usd": money(r.previous.figures.all.cost_usd),
+        },
         "by_tool": {k: totals_json(v) for k, v in sorted(r.by_tool.items())},
-        "by_model": {k: totals_json(v) for k, v in sorted(r.by_model.items())},
-        "outcomes": [t for t in r.task_rows() if t["id"] in {x.id for x in r.outcomes}],
+        "by_model": {k: {"name": model_name(k), **totals_json(v)} for k, v in sorted(r.by_model.items())},
+        "outcomes": [next(t for t in r.task_rows() if t["id"] == x.id) for x in r.outcomes],
         "tasks": r.task_rows(),
         "weeks": [
-            {"week": w, "tokens": tok, "tasks_completed": n, "cost_usd": money(c)} for w, tok, n, c in r.work.weeks
+            {"week": w, "label": week_label(w), "tokens": tok, "tasks_completed": n, "cost_usd": money(c)}
+            for w, tok, n, c in r.work.weeks
         ],
+        **detailed_json(r),
         "methods": methods(r),
         "fingerprint": r.fingerprint,
     }
+
+
+def detailed_json(r: Report) -> dict[str, Any]:
+    if r.options.audience != "detailed":
+        return {}
+    return {
+        "by_project": {k: totals_json(v) for k, v in r.by_project.items()},
+        "by_day": [{"day": d.isoformat(), **totals_json(t)} for d, t in r.by_day],
+        "task_sessions": [
+            {"task_id": ts.task_id, "title": ts.title,
+             "sessions": [{"tool": src, "session_id": sid, "first_day": day, "tokens": tok, "cost_usd": money(c)}
+                          for src, sid, day, tok, c in ts.sessions]}
+            for ts in r.task_sessions
+        ],
+    }  # fmt: skip
 
 
 def methods(r: Report) -> dict[str, Any]:
@@ -43,6 +78,7 @@ def methods(r: Report) -> dict[str, Any]:
         "unpriced_models": dict(r.unpriced),
         "estimated": "Hours saved and impact are the user's own estimates; tokens of a session that served "
         "several tasks are split between them by link confidence.",
+        "definitions": {key: f"{label}: {text}" for key, (label, text) in DEFINITIONS.items()},
         "redacted": r.redactions,
     }
 
@@ -64,20 +100,41 @@ def _write(out: Path, text: str, *, streams: bool = True) -> None:
 def csv_tables(r: Report) -> dict[str, list[list[Any]]]:
     usage_fields = ["input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens", "total_tokens",
                     "cost_usd", "unpriced_tokens"]  # fmt: skip
-    totals = r.totals_json()
+    summary: list[tuple[str, Any]] = list(r.totals_json().items())
+    if r.previous is not None:
+        summary += [("previous_since", r.previous.since.isoformat()), ("previous_until", r.previous.until.isoformat())]
+        summary += [(f"previous_{k}", v) for k, v in figures_json(r.previous.figures).items()]
     tasks = r.task_rows()
     task_fields = ["id", "title", "category", "status", "completed", "ai_assisted", "tokens", "cost_usd",
                    "hours_saved", "impact", "links"]  # fmt: skip
-    return {
-        "summary": [["field", "value"], *([k, v] for k, v in totals.items())],
+    tables: dict[str, list[list[Any]]] = {
+        "summary": [["field", "value"], *([k, v] for k, v in summary)],
         "tasks": [task_fields, *([("; ".join(t[f]) if f == "links" else t[f]) for f in task_fields] for t in tasks)],
-        "by_model": [["model", *usage_fields], *([m, *(totals_json(v)[f] for f in usage_fields)]
-                                                for m, v in sorted(r.by_model.items()))],
+        "by_model": [["model", "name", *usage_fields], *([m, model_name(m), *(totals_json(v)[f] for f in usage_fields)]
+                                                        for m, v in sorted(r.by_model.items()))],
         "by_tool": [["tool", *usage_fields], *([m, *(totals_json(v)[f] for f in usage_fields)]
                                               for m, v in sorted(r.by_tool.items()))],
-        "weeks": [["week", "tokens", "tasks_completed", "cost_usd"],
-                  *([w, tok, n, money(c)] for w, tok, n, c in r.work.weeks)],
+        "weeks": [["week", "label", "tokens", "tasks_completed", "cost_usd"],
+                  *([w, week_label(w), tok, n, money(c)] for w, tok, n, c in r.work.weeks)],
     }  # fmt: skip
+    if r.options.audience == "detailed":
+        tables["by_project"] = [
+            ["project", *usage_fields],
+            *([k, *(totals_json(v)[f] for f in usage_fields)] for k, v in r.by_project.items()),
+        ]
+        tables["by_day"] = [
+            ["day", *usage_fields],
+            *([d.isoformat(), *(totals_json(v)[f] for f in usage_fields)] for d, v in r.by_day),
+        ]
+        tables["task_sessions"] = [
+            ["task_id", "task", "tool", "session_id", "first_day", "tokens", "cost_usd"],
+            *(
+                [ts.task_id, ts.title, src, sid, day, tok, money(c)]
+                for ts in r.task_sessions
+                for src, sid, day, tok, c in ts.sessions
+            ),
+        ]
+    return tables  # fmt: skip
 
 
 def write_csv(r: Report, out: Path) -> list[Path]:
@@ -112,27 +169,19 @@ def markdown(r: Report) -> str:
     """The report as Markdown; every text from tasks or logs is escaped (``md_text``), and only
     http(s) and mailto links are links."""
     t = r.totals
-    lines = [
-        f"# AI usage and outcomes, {md_text(r.period_label)}",
-        "",
-        f"- **Tasks completed:** {r.tasks_completed}",
-        f"- **Hours saved (estimated):** {r.hours_saved:g}",
-        f"- **Tokens:** {t.total_tokens:,}",
-        f"- **Cost:** ${money(t.cost_usd):,.2f}",
-        "- **Cost per task:** " + (f"${money(r.cost_per_task):,.2f}" if r.cost_per_task is not None else "—"),
-        f"- **Tokens linked to outcomes:** {100 * r.work.linked_share:.0f}%",
-        f"- **Active days per week:** {r.active_days_per_week:.1f}"
-        + (f" (target {r.weekly_target})" if r.weekly_target else ""),
-        "",
-        "## Outcomes",
-        "",
-    ]
+    lines = [f"# AI usage and outcomes, {md_text(r.period_label)}", ""]
+    if r.author.line():
+        lines += [md_text(r.author.line()), ""]
+    for h in r.headline():
+        delta = f" ({h.delta})" if h.delta else ""
+        lines.append(f"- **{h.value}** {md_text(h.label)}{delta}")
+    lines += ["", md_text(r.narrative()), "", "## Most valuable outcomes", ""]
     for o in r.outcomes:
         impact = f": {md_text(o.impact)}" if o.impact else ""
         saved = f" ({o.hours_saved:g} h saved)" if o.hours_saved else ""
         lines.append(f"- **{md_text(o.title)}**{impact}{saved}")
     if not r.outcomes:
-        lines.append("No completed tasks in this period.")
+        lines.append("No completed task with an impact, hours saved or a merged pull request in this period.")
     lines += ["", "## Tasks", "", "| Task | Category | Completed | AI | Tokens | Cost | Impact | Links |",
               "|---|---|---|---|--:|--:|---|---|"]  # fmt: skip
     for row in r.task_rows():
@@ -143,18 +192,50 @@ def markdown(r: Report) -> str:
             f" | {row['tokens']:,} | ${row['cost_usd']:,.2f} | {md_text(row['impact'])} | {links} |"
         )
     lines += ["", "## Spend by tool and model", "", "| | Tokens | Cost |", "|---|--:|--:|"]
-    for name, v in [*sorted(r.by_tool.items()), *sorted(r.by_model.items())]:
+    names = [(r.tool_name(k), v) for k, v in sorted(r.by_tool.items())]
+    names += [(model_name(k), v) for k, v in sorted(r.by_model.items())]
+    for name, v in names:
         lines.append(f"| {md_text(name)} | {v.total_tokens:,} | ${money(v.cost_usd):,.2f} |")
+    if r.options.audience == "detailed":
+        lines += _markdown_detailed(r)
+    f = r.figures
+    lines += ["", "## Appendix: exact totals", "", "| | |", "|---|--:|"]
+    for label, value in (
+        ("Input tokens (not cached)", f"{t.input_tokens:,}"), ("Output tokens", f"{t.output_tokens:,}"),
+        ("Cache write tokens", f"{t.cache_creation_tokens:,}"), ("Cache read tokens", f"{t.cache_read_tokens:,}"),
+        ("Total tokens", f"{t.total_tokens:,}"), ("Cost", exact_usd(t.cost_usd)),
+        ("Linked spend", f"{f.linked.tokens:,} tokens, {exact_usd(f.linked.cost_usd)}"),
+        ("Not linked to any outcome", f"{f.not_linked.tokens:,} tokens, {exact_usd(f.not_linked.cost_usd)}"),
+        ("Tasks with linked spend", f"{f.tasks_with_spend}"),
+    ):  # fmt: skip
+        lines.append(f"| {label} | {value} |")
     m = methods(r)
     sources = md_text(", ".join(m["sources"])) or "none"
     lines += ["", "## Method", "", f"Sources: {sources}. Prices: {md_text(m['pricing'])}. "
-              f"Times in {md_text(m['timezone'])}. {m['estimated']}"]  # fmt: skip
+              f"Times in {md_text(m['timezone'])}. {m['estimated']}", ""]  # fmt: skip
+    lines += [f"- {md_text(d)}" for d in m["definitions"].values()]
+    lines.append("")
     if r.unpriced:
         lines.append(
             "Unpriced (tokens counted, cost unknown): "
-            + ", ".join(f"{md_text(k)} ({v:,})" for k, v in r.unpriced.items())
+            + ", ".join(f"{md_text(model_name(k))} ({v:,})" for k, v in r.unpriced.items())
         )
     if r.redactions:
         lines.append("Redacted: " + md_text(", ".join(r.redactions)) + ".")
     lines += ["", f"Fingerprint (SHA-256 of the report's rows): `{r.fingerprint}`", ""]
     return "\n".join(lines)
+
+
+def _markdown_detailed(r: Report) -> list[str]:
+    lines = ["", "## By project", "", "| Project | Tokens | Cost |", "|---|--:|--:|"]
+    lines += [f"| {md_text(k)} | {v.total_tokens:,} | {exact_usd(v.cost_usd)} |" for k, v in r.by_project.items()]
+    lines += ["", "## By day", "", "| Day | Tokens | Cost |", "|---|--:|--:|"]
+    lines += [f"| {d.isoformat()} | {v.total_tokens:,} | {exact_usd(v.cost_usd)} |" for d, v in r.by_day]
+    lines += ["", "## Tasks and their sessions", ""]
+    for ts in r.task_sessions:
+        lines.append(f"- **{md_text(ts.title)}**")
+        lines += [f"  - {md_text(r.tool_name(src))} {md_text(sid)} {day or ''}: {tok:,} tokens, {exact_usd(c)}"
+                  for src, sid, day, tok, c in ts.sessions]  # fmt: skip
+    if not r.task_sessions:
+        lines.append("No task has linked sessions in this period.")
+    return lines

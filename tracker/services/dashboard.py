@@ -9,8 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from tracker.analytics.usage_rollup import Totals, UsageRow
+from tracker.analytics.value_figures import Spend, ValueFigures
 from tracker.core.timezones import get_zone, local_day_start_ms, offset_segments
 from tracker.services.usage import UsageQuery, build_usage_report
+from tracker.services.work_summary import WorkSummary, build_work_summary, weeks_of_days
 from tracker.store.queries import UsageFilter
 from tracker.store.store import Store
 
@@ -58,11 +60,18 @@ class Dashboard:
     weekly_target: int = 0
     unpriced: Mapping[str, int] = field(default_factory=dict)
     price_source: str = ""
-    tasks_completed: int = 0
+    work: WorkSummary | None = None  # the work section and the value cards
 
     @property
-    def cost_per_task(self) -> Decimal | None:
-        return self.totals.cost_usd / self.tasks_completed if self.tasks_completed else None
+    def figures(self) -> ValueFigures:
+        """The value figures (``analytics.value_figures``) of the period shown."""
+        if self.work is not None:
+            return self.work.figures
+        return ValueFigures(0, 0, Decimal(0), Spend(self.totals.total_tokens, self.totals.cost_usd), Spend())
+
+    @property
+    def tasks_completed(self) -> int:
+        return self.figures.tasks_completed
 
     @property
     def cache_read_share(self) -> float:
@@ -106,10 +115,8 @@ def build_dashboard(
     hours = [0] * 24
     for r in hourly.rows:
         hours[int(r.period)] = r.totals.total_tokens
-    zone = get_zone(timezone)
-    tasks = store.tasks.completed_count(
-        local_day_start_ms(since, zone), local_day_start_ms(until + timedelta(days=1), zone)
-    )
+    work = build_work_summary(store, timezone, since, until, overrides, helpers=helpers,
+                              weekly_usage=weeks_of_days(days))  # fmt: skip
     monday = today - timedelta(days=today.weekday())
     active = sum(1 for d, n in heatmap.items() if d >= monday and n > 0)
     return Dashboard(
@@ -126,5 +133,5 @@ def build_dashboard(
         weekly_target=weekly_target,
         unpriced=daily.unpriced,
         price_source=daily.price_source,
-        tasks_completed=tasks,
+        work=work,
     )

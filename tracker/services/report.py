@@ -1,5 +1,6 @@
 """The report use case: what a manager reads, built once and rendered as PDF, CSV, JSON or
-Markdown. Honest: outcomes first, what they cost in AI usage second; every number exact."""
+Markdown. Honest: outcomes first, what they cost in AI usage second; headlines compact, every
+exact number in the tables and the appendix. The value figures come from ``analytics.value_figures``."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from tracker.analytics.usage_rollup import Totals
-from tracker.core.settings_schema import WEEKLY_ACTIVE_DAYS
+from tracker.analytics.usage_rollup import Totals, UsageRow, label_of
+from tracker.analytics.value_figures import Spend, ValueFigures, value_figures
+from tracker.core.display_names import day_range_label
+from tracker.core.settings_schema import REPORT_AUTHOR, REPORT_ROLE, REPORT_TEAM, WEEKLY_ACTIVE_DAYS
 from tracker.core.timezones import get_zone
 from tracker.services.chart_series import SlotUsage, usage_by_slot
 from tracker.services.context import Context
 from tracker.services.dashboard import year_of_days
+from tracker.services.report_headline import Headline, figures_json, headline, narrative
 from tracker.services.tasks import TaskRow
 from tracker.services.usage import UsageQuery, build_usage_report, money, totals_json
 from tracker.services.work_summary import WorkSummary, build_work_summary
@@ -25,7 +29,15 @@ from tracker.store.store import Store
 
 Audience = Literal["summary", "detailed"]
 PERIODS = ("last-week", "last-month", "quarter", "this-week", "this-month", "last-30-days")  # as cli.report_cmd
+# What people read for each period (the export dialog); the CLI takes the names.
+PERIOD_LABELS = {"last-week": "Last week", "last-month": "Last month", "quarter": "Last quarter",
+                 "this-week": "This week", "this-month": "This month", "last-30-days": "Last 30 days"}  # fmt: skip
 TRACKER_SOURCES = frozenset({"jira", "github", "linear", "csv", "git"})
+
+
+def period_named(since: date, until: date, today: date) -> str | None:
+    """The name of the period ``since..until`` is, if any (a dashboard's range in the export dialog)."""
+    return next((name for name in PERIODS if named_period(name, today) == (since, until)), None)
 
 
 def named_period(name: str, today: date) -> tuple[date, date]:
@@ -58,6 +70,40 @@ class ReportOptions:
     audience: Audience = "summary"
     redact: bool = False
     only_flagged: bool = True  # tasks the user marked "include in report"
+    compare: bool = True  # figures of the previous period of the same length, for the deltas
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str = ""
+    team: str = ""
+    role: str = ""
+
+    def line(self) -> str:
+        return " · ".join(p for p in (self.name, self.role, self.team) if p)
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The period of the same length just before, for "Δ vs previous period"."""
+
+    since: date
+    until: date
+    figures: ValueFigures
+    active_days: int
+
+    @property
+    def label(self) -> str:
+        return day_range_label(self.since, self.until)
+
+
+@dataclass(frozen=True)
+class TaskSessions:
+    """Detailed reports: the sessions a task's linked spend comes from."""
+
+    task_id: int
+    title: str
+    sessions: list[tuple[str, str, str | None, int, Decimal]]  # tool, session id, first day, tokens, cost
 
 
 @dataclass
@@ -78,6 +124,12 @@ class Report:
     unpriced: Mapping[str, int]
     redactions: list[str] = field(default_factory=list)
     chart: SlotUsage | None = None  # the period in hours, days or weeks, cut as the app's chart is
+    author: Author = field(default_factory=Author)
+    previous: Previous | None = None
+    by_project: dict[str, Totals] = field(default_factory=dict)  # detailed only
+    by_day: list[tuple[date, Totals]] = field(default_factory=list)  # detailed only
+    task_sessions: list[TaskSessions] = field(default_factory=list)  # detailed only
+    tool_labels: dict[str, str] = field(default_factory=dict)
 
     @property
     def period_label(self) -> str:
@@ -85,28 +137,47 @@ class Report:
         return f"{o.since:%d %b %Y} – {o.until:%d %b %Y}" if o.since != o.until else f"{o.since:%d %b %Y}"
 
     @property
+    def figures(self) -> ValueFigures:
+        """The value figures (``analytics.value_figures``) over the tasks this report lists."""
+        done = [t for t in self.tasks if t.status == "done"]
+        return value_figures(done, Spend(self.totals.total_tokens, self.totals.cost_usd))
+
+    @property
     def tasks_completed(self) -> int:
-        return sum(1 for t in self.tasks if t.status == "done")
+        return self.figures.tasks_completed
 
     @property
     def hours_saved(self) -> Decimal:
-        return sum((t.hours_saved or Decimal(0) for t in self.tasks if t.status == "done"), Decimal(0))
+        return self.figures.hours_saved
 
     @property
-    def cost_per_task(self) -> Decimal | None:
-        return self.totals.cost_usd / self.tasks_completed if self.tasks_completed else None
+    def cost_per_outcome(self) -> Decimal | None:
+        return self.figures.cost_per_outcome
 
     @property
     def active_days_per_week(self) -> float:
         return self.active_days / self.weeks_in_period if self.weeks_in_period else 0.0
 
+    def tool_name(self, source: str) -> str:
+        return self.tool_labels.get(source, source)
+
+    def headline(self) -> list[Headline]:
+        """Outcomes first (tasks, hours saved, linked share, cost per outcome), then what they cost."""
+        p = self.previous.figures if self.previous else None
+        target = f" (target {self.weekly_target})" if self.weekly_target else ""
+        return headline(self.figures, p, f"{self.active_days_per_week:.1f}", f"{self.active_days} active days", target)
+
+    def narrative(self) -> str:
+        """A short paragraph from the figures, by a template."""
+        days = (self.options.until - self.options.since).days + 1
+        prev = (self.previous.figures, self.previous.label) if self.previous else None
+        return narrative(self.figures, days, prev)
+
     def totals_json(self) -> dict[str, Any]:
+        f = self.figures
         return {
             **totals_json(self.totals),
-            "tasks_completed": self.tasks_completed,
-            "hours_saved": float(self.hours_saved),
-            "linked_share": round(self.work.linked_share, 6),
-            "cost_per_task_usd": money(self.cost_per_task) if self.cost_per_task is not None else None,
+            **figures_json(f),
             "active_days": self.active_days,
         }
 
@@ -147,9 +218,53 @@ def _day(ms: int | None, timezone: str) -> str | None:
     )
 
 
-def _value(t: TaskRow) -> tuple[Decimal, int, int]:
-    """Most valuable first: hours saved, then a stated impact, then the work put in."""
-    return (t.hours_saved or Decimal(0), int(bool(t.impact)), t.tokens)
+def is_merged_pr(t: TaskRow) -> bool:
+    """A pull request merged into the repository (git merge or squash with its number, or a
+    GitHub export's merged PR)."""
+    if t.status != "done" or not t.external_id:
+        return False
+    return (t.source == "git" and "#pr" in t.external_id) or t.source == "github"
+
+
+def is_valuable(t: TaskRow) -> bool:
+    """An outcome worth naming: a stated impact, hours saved, or a merged pull request."""
+    return t.status == "done" and (bool(t.impact.strip()) or bool(t.hours_saved) or is_merged_pr(t))
+
+
+def _value(t: TaskRow) -> tuple[Decimal, Decimal, int, int]:
+    """Most valuable first: hours saved, then linked spend; ties by tokens, then oldest id."""
+    return (-(t.hours_saved or Decimal(0)), -t.cost_usd, -t.tokens, t.id)
+
+
+def most_valuable(tasks: list[TaskRow], n: int = 5) -> list[TaskRow]:
+    return sorted((t for t in tasks if is_valuable(t)), key=_value)[:n]
+
+
+def _flagged(tasks: list[TaskRow], flagged: frozenset[int] | set[int], only: bool) -> list[TaskRow]:
+    return [t for t in tasks if t.id in flagged or not only]
+
+
+def _previous(
+    store: Store, options: ReportOptions, overrides: Any, flagged: frozenset[int] | set[int], days: dict[date, int]
+) -> Previous:
+    length = options.until - options.since
+    until = options.since - timedelta(days=1)
+    since = until - length
+    work = build_work_summary(store, options.timezone, since, until, overrides, orphans_limit=0)
+    done = [t for t in _flagged(work.tasks, flagged, options.only_flagged) if t.status == "done"]
+    figures = value_figures(done, Spend(work.total_tokens, work.total_cost))
+    return Previous(since, until, figures, sum(1 for d, n in days.items() if since <= d <= until and n))
+
+
+def _task_sessions(tasks: list[TaskRow], sessions: dict[tuple[str, str], UsageRow], tz: str) -> list[TaskSessions]:
+    out = []
+    for t in tasks:
+        rows = [(src, sid, _day(r.first_ms, tz) if (r := sessions.get((src, sid))) else None,
+                 r.totals.total_tokens if r else 0, r.totals.cost_usd if r else Decimal(0))
+                for src, sid in t.sessions]  # fmt: skip
+        if rows:
+            out.append(TaskSessions(t.id, t.title, rows))
+    return out
 
 
 def build_report(ctx: Context, store: Store, options: ReportOptions) -> Report:
@@ -157,11 +272,18 @@ def build_report(ctx: Context, store: Store, options: ReportOptions) -> Report:
     tz = options.timezone
     overrides = ctx.price_overrides()
     usage = build_usage_report(store, UsageQuery("daily", tz, options.since, options.until), overrides)
-    work = build_work_summary(store, tz, options.since, options.until, overrides)
+    weekly = [(label_of(date.fromisoformat(r.period), "weekly"), r) for r in usage.rows]
+    weeks: dict[str, tuple[int, Decimal]] = {}
+    for w, r in weekly:
+        tok, cost = weeks.get(w, (0, Decimal(0)))
+        weeks[w] = (tok + r.totals.total_tokens, cost + r.totals.cost_usd)
+    work = build_work_summary(store, tz, options.since, options.until, overrides,
+                              weekly_usage=[(w, t, c) for w, (t, c) in sorted(weeks.items())])  # fmt: skip
     flagged = store.tasks.flagged()
-    tasks = [t for t in work.tasks if t.id in flagged or not options.only_flagged]
+    tasks = _flagged(work.tasks, flagged, options.only_flagged)
     days = year_of_days(store, tz, options.until)
     active = sum(1 for d, n in days.items() if options.since <= d <= options.until and n)
+    settings = ctx.settings
     report = Report(
         options=options,
         generated_at=datetime.now(UTC),
@@ -170,13 +292,15 @@ def build_report(ctx: Context, store: Store, options: ReportOptions) -> Report:
         by_tool=usage.total.sources,
         by_model=usage.total.models,
         tasks=tasks,
-        outcomes=[t for t in sorted(tasks, key=_value, reverse=True) if t.status == "done"][:5],
+        outcomes=most_valuable(tasks),
         active_days=active,
         weeks_in_period=((options.until - options.since).days + 1) / 7,
-        weekly_target=ctx.settings.value(WEEKLY_ACTIVE_DAYS),
-        sources=[s for s in SOURCES if s in usage.total.sources],
+        weekly_target=settings.value(WEEKLY_ACTIVE_DAYS),
+        sources=[SOURCES[s].label if s in SOURCES else s for s in sorted(usage.total.sources)],
         price_source=usage.price_source,
         unpriced=usage.unpriced,
+        author=Author(settings.value(REPORT_AUTHOR), settings.value(REPORT_TEAM), settings.value(REPORT_ROLE)),
+        tool_labels={s: SOURCES[s].label for s in usage.total.sources if s in SOURCES},
         chart=usage_by_slot(
             store,
             tz,
@@ -186,6 +310,17 @@ def build_report(ctx: Context, store: Store, options: ReportOptions) -> Report:
             days=[(date.fromisoformat(r.period), r) for r in usage.rows],
         ),
     )
+    if options.compare:
+        report.previous = _previous(store, options, overrides, flagged, days)
+    if options.audience == "detailed":
+        projects = build_usage_report(store, UsageQuery("project", tz, options.since, options.until), overrides)
+        report.by_project = {r.period: r.totals for r in projects.rows}
+        report.by_day = [(date.fromisoformat(r.period), r.totals) for r in usage.rows]
+        wanted = frozenset(sid for t in tasks for _, sid in t.sessions)
+        if wanted:
+            q = UsageQuery("session", tz, options.since, options.until, sessions=wanted)
+            rows = {(r.source, r.session_id): r for r in build_usage_report(store, q, overrides).rows}
+            report.task_sessions = _task_sessions(tasks, rows, tz)
     return redact(report) if options.redact else report
 
 
@@ -200,5 +335,10 @@ def redact(report: Report) -> Report:
     report.outcomes = [clean(t) for t in report.outcomes]
     report.work.orphans = []
     report.work.tasks = [clean(t) for t in report.work.tasks]
+    # Projects by number, in the order of their spend; sessions without their task's title.
+    ranked = sorted(report.by_project.items(), key=lambda kv: (-kv[1].cost_usd, -kv[1].total_tokens, kv[0]))
+    report.by_project = {f"Project {i}": v for i, (_, v) in enumerate(ranked, 1)}
+    titles = {t.id: t.title for t in report.tasks}
+    report.task_sessions = [replace(ts, title=titles.get(ts.task_id, "")) for ts in report.task_sessions]
     report.redactions = ["project paths", "repository names and branches", "ticket and commit titles", "links"]
     return report

@@ -4,13 +4,14 @@ section and the reports show."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from tracker.analytics.task_metrics import linked_share
+from tracker.analytics.task_metrics import task_usage
 from tracker.analytics.usage_rollup import label_of
+from tracker.analytics.value_figures import Spend, ValueFigures, has_linked_spend, value_figures
 from tracker.core.timezones import get_zone
 from tracker.services.tasks import TaskRow, list_tasks
 from tracker.services.usage import UsageQuery, build_usage_report
@@ -33,10 +34,16 @@ class Orphan:
 
 @dataclass
 class WorkSummary:
+    """The period's tasks, each with its linked spend *in the period*, and the value figures.
+
+    A task's ``tokens``/``cost_usd`` here are its share of its sessions' usage inside the
+    period, so the tasks' spend adds up to the linked spend exactly.
+    """
+
     tasks: list[TaskRow]
     total_tokens: int
     total_cost: Decimal
-    linked_share: float
+    timezone: str = "UTC"
     weeks: list[tuple[str, int, int, Decimal]] = field(default_factory=list)  # week, tokens, tasks, cost
     orphans: list[Orphan] = field(default_factory=list)
 
@@ -45,14 +52,34 @@ class WorkSummary:
         return [t for t in self.tasks if t.status == "done"]
 
     @property
+    def figures(self) -> ValueFigures:
+        return value_figures(self.done, Spend(self.total_tokens, self.total_cost))
+
+    @property
+    def linked_share(self) -> float:
+        return self.figures.linked_share
+
+    @property
     def hours_saved(self) -> Decimal:
-        return sum((t.hours_saved or Decimal(0) for t in self.done), Decimal(0))
+        return self.figures.hours_saved
 
     def top_by_spend(self, n: int = 5) -> list[TaskRow]:
-        return sorted(self.tasks, key=lambda t: (-t.cost_usd, -t.tokens, t.id))[:n]
+        """Tasks with linked spend, the most expensive first."""
+        spent = [t for t in self.tasks if has_linked_spend(t)]
+        return sorted(spent, key=lambda t: (-t.cost_usd, -t.tokens, t.id))[:n]
 
-    def cost_per_task_by_week(self) -> list[tuple[str, Decimal | None]]:
-        return [(w, cost / n if n else None) for w, _, n, cost in self.weeks]
+    def cost_per_outcome_by_week(self) -> list[tuple[str, Decimal | None]]:
+        """Per week of the period: the cost per outcome of the tasks completed that week."""
+        zone = get_zone(self.timezone)
+        by_week: dict[str, list[TaskRow]] = {}
+        for t in self.done:
+            if t.completed_ms is not None:
+                by_week.setdefault(_week(t.completed_ms, zone), []).append(t)
+        return [(w, value_figures(by_week.get(w, []), Spend(tok, cost)).cost_per_outcome)
+                for w, tok, _, cost in self.weeks]  # fmt: skip
+
+    # The work charts' name from before cost per outcome; the same figure.
+    cost_per_task_by_week = cost_per_outcome_by_week
 
 
 def _week(ms: int, zone: Any) -> str:
@@ -78,8 +105,14 @@ def build_work_summary(
     sessions = build_usage_report(store, UsageQuery("session", timezone, since, until), overrides, helpers)
     total_tokens = sum(t for _, t, _ in weekly_usage)
     total_cost = sum((c for _, _, c in weekly_usage), Decimal(0))
-    linked = {(s, i) for s, i, _, _ in store.links.active()}
-    in_period_linked = sum(r.totals.total_tokens for r in sessions.rows if (r.source, r.session_id) in linked)
+    every = store.links.active()
+    linked = {(s, i) for s, i, _, _ in every}
+    # Each task's share of its sessions' usage *in this period* (a session's split over all its tasks).
+    in_period = {(r.source, r.session_id): (r.totals.total_tokens, r.totals.cost_usd) for r in sessions.rows}
+    shares = task_usage([link for link in every if (link[0], link[1]) in in_period], in_period)
+    tasks = [replace(t, tokens=u.tokens, cost_usd=u.cost_usd, sessions=sorted(u.sessions))
+             if (u := shares.get(t.id)) is not None else replace(t, tokens=0, cost_usd=Decimal(0), sessions=[])
+             for t in tasks]  # fmt: skip
     done_by_week: dict[str, int] = {}
     for t in tasks:
         if t.status == "done" and t.completed_ms is not None:
@@ -100,10 +133,15 @@ def build_work_summary(
         tasks=tasks,
         total_tokens=total_tokens,
         total_cost=total_cost,
-        linked_share=linked_share([in_period_linked], total_tokens),
+        timezone=timezone,
         weeks=rows,
         orphans=orphans[:orphans_limit],
     )
+
+
+def period_figures(store: Store, timezone: str, since: date, until: date, overrides: Any) -> ValueFigures:
+    """The value figures of ``since..until`` (the tray's summary, the CLI)."""
+    return build_work_summary(store, timezone, since, until, overrides, orphans_limit=0).figures
 
 
 def weeks_of_days(days: Sequence[tuple[date, Any]]) -> list[tuple[str, int, Decimal]]:

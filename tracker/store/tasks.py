@@ -6,7 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from tracker.core.tasks import NewTask
 from tracker.store.changes import Changes
@@ -102,6 +102,15 @@ class TaskStore:
                 GROUP BY t.id ORDER BY COALESCE(t.completed_ms, t.created_ms), t.id""",  # noqa: S608 - fixed fragments
             params,
         ).fetchall()
+
+    def commits_between(self, start_ms: int, end_ms: int) -> list[CommitRow]:
+        """Commits of tasks authored in ``[start_ms, end_ms)`` (one row per repository and sha)."""
+        rows = self._store.conn.execute(
+            """SELECT task_id, repo, sha, authored_ms, files_changed, lines_added, lines_removed, ai_assisted
+               FROM task_commits WHERE authored_ms >= ? AND authored_ms < ? ORDER BY authored_ms, repo, sha""",
+            (start_ms, end_ms),
+        ).fetchall()
+        return [cast(CommitRow, tuple(r)) for r in rows]
 
     def linkable(self) -> list[LinkableTask]:
         """Every task with what linking needs: where and when its work happened and its ticket keys."""

@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker.analytics.value_figures import DEFINITIONS
 from tracker.core.settings_schema import WEEKLY_ACTIVE_DAYS
 from tracker.services.chart_series import SlotUsage, usage_by_slot
 from tracker.services.context import Context
 from tracker.services.dashboard import PERIODS, Dashboard, build_dashboard, period_range, year_of_days
 from tracker.services.sources_status import reading_line
-from tracker.services.work_summary import build_work_summary
 from tracker.store.store import Store
 from tracker.ui.charts import (
     CalendarHeatmap,
@@ -136,7 +136,8 @@ class DashboardPage(QWidget):
             "tokens": Card("Tokens"),
             "cost": Card("Cost"),
             "tasks": Card("Tasks completed"),
-            "per_task": Card("Cost per task"),
+            "linked": Card("Linked to outcomes"),
+            "per_outcome": Card("Cost per outcome"),
             "active": Card("Active days this week"),
             "cache": Card("Prompt served from cache"),
         }
@@ -265,13 +266,26 @@ class DashboardPage(QWidget):
         )
         unpriced = f"; {tokens(t.unpriced_tokens)} tokens unpriced" if t.unpriced_tokens else ""
         self.cards["cost"].show_value(money(d.cost), f"{d.price_source}{unpriced}")
-        n = d.tasks_completed
-        self.cards["tasks"].show_value(str(n), "in this period" if n else "none logged in this period")
-        per_task = d.cost_per_task
-        if per_task is None:
-            self.cards["per_task"].show_value("—", "Log a completed task to see it.")
+        v = d.figures  # one definition of each value figure: analytics/value_figures.py
+        n = v.tasks_completed
+        self.cards["tasks"].show_value(str(n), "in this period" if n else "none logged in this period",
+                                       DEFINITIONS["tasks_completed"][1])  # fmt: skip
+        self.cards["linked"].show_value(
+            f"{100 * v.linked_share:.0f}%",
+            f"{money(v.linked.cost_usd)} of {money(v.all.cost_usd)}; {money(v.not_linked.cost_usd)} not linked "
+            "to any outcome",
+            f"{DEFINITIONS['linked_share'][1]}\n{DEFINITIONS['not_linked'][1]}",
+        )
+        per_outcome = v.cost_per_outcome
+        if per_outcome is None:
+            self.cards["per_outcome"].show_value("—", "No completed task has linked sessions yet.",
+                                                 DEFINITIONS["cost_per_outcome"][1])  # fmt: skip
         else:
-            self.cards["per_task"].show_value(money(per_task), f"{money(d.cost)} over {n} task(s)")
+            k = v.tasks_with_spend
+            self.cards["per_outcome"].show_value(
+                money(per_outcome), f"linked spend ÷ {k} task{'s' if k != 1 else ''} with linked sessions",
+                DEFINITIONS["cost_per_outcome"][1],
+            )  # fmt: skip
         target = f" of {d.weekly_target}" if d.weekly_target else ""
         self.cards["active"].show_value(f"{d.active_days_this_week}{target}", "days with AI usage since Monday")
         self.cards["cache"].show_value(f"{100 * d.cache_read_share:.0f}%", "of prompt tokens were cache reads")
@@ -293,9 +307,8 @@ class DashboardPage(QWidget):
         self.by_model.set_rows([(m, v.total_tokens, float(v.cost_usd)) for m, v in d.by_model.items()])
         self.by_tool.set_rows([(s, v.total_tokens, float(v.cost_usd)) for s, v in d.by_source.items()])
         self.hours.set_hours(d.hours)
-        w_since, w_until = (self.day_filter, self.day_filter) if self.day_filter else (since, until)
-        summary = build_work_summary(self.read(), tz, w_since, w_until, self.ctx.price_overrides())
-        self.work.set_summary(summary, self.slot_usage, tz)
+        if d.work is not None:
+            self.work.set_summary(d.work, self.slot_usage, tz)
 
     def helpers(self) -> list[Store]:
         """Extra read connections, opened once, so reports use both cores."""

@@ -26,36 +26,51 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker.analytics.value_figures import summary_line
 from tracker.reports.pdf import default_page_size, preview_pages, write_pdf
 from tracker.reports.text_formats import markdown, write_csv, write_json
 from tracker.services.context import Context
-from tracker.services.report import PERIODS, Report, ReportOptions, build_report, named_period
+from tracker.services.report import (
+    PERIOD_LABELS,
+    PERIODS,
+    Report,
+    ReportOptions,
+    build_report,
+    named_period,
+    period_named,
+)
 from tracker.store.store import Store
 
 FORMATS = {"PDF": "pdf", "CSV (zip)": "zip", "JSON": "json", "Markdown": "md"}
+AUDIENCES = {"summary": "Summary", "detailed": "Detailed (per project, per day, sessions)"}
+CUSTOM = "custom"
 
 
 class ExportDialog(QDialog):
     def __init__(self, ctx: Context, read: Callable[[], Store], state: QSettings,
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+                 parent: QWidget | None = None, shown: tuple[date, date] | None = None) -> None:  # fmt: skip
+        """``shown``: the period the dashboard shows; the dialog opens on it (else on the last choice)."""
         super().__init__(parent)
         self.setWindowTitle("Export a report")
         self.ctx, self.read, self.state = ctx, read, state
         self.period = QComboBox()
-        self.period.addItems([*PERIODS, "custom"])
+        for name in PERIODS:
+            self.period.addItem(PERIOD_LABELS[name], name)
+        self.period.addItem("Custom", CUSTOM)
         self.since, self.until = QDateEdit(), QDateEdit()
         for edit in (self.since, self.until):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDisplayFormat("d MMM yyyy")
         self.audience = QComboBox()
-        self.audience.addItems(["summary", "detailed"])
+        for name, label in AUDIENCES.items():
+            self.audience.addItem(label, name)
         self.redact = QCheckBox("Hide project paths, repository names and ticket titles")
         self.all_tasks = QCheckBox("Include tasks not marked for reports")
         self.page_size = QComboBox()
         self.page_size.addItems(["A4", "Letter"])
         self.format = QComboBox()
         self.format.addItems(list(FORMATS))
-        self._restore()
+        self._restore(shown)
         form = QFormLayout()
         form.addRow("Period", self.period)
         dates = QHBoxLayout()
@@ -104,22 +119,35 @@ class ExportDialog(QDialog):
         self.refresh()
 
     # ---- options ----------------------------------------------------------------------------
-    def _restore(self) -> None:
+    def _restore(self, shown: tuple[date, date] | None) -> None:
         s = self.state
-        self.period.setCurrentText(str(s.value("report/period", "last-week")))
-        self.audience.setCurrentText(str(s.value("report/audience", "summary")))
+        today = self.today()
+        period = str(s.value("report/period", "last-week"))
+        if shown is not None:
+            period = period_named(*shown, today) or CUSTOM
+        self._select(self.period, period)
+        self._select(self.audience, str(s.value("report/audience", "summary")))
         self.redact.setChecked(str(s.value("report/redact", "false")) == "true")
         self.all_tasks.setChecked(str(s.value("report/all_tasks", "false")) == "true")
         self.page_size.setCurrentText(str(s.value("report/page_size", default_page_size())))
         self.format.setCurrentText(str(s.value("report/format", "PDF")))
-        today = self.today()
-        self.since.setDate(QDate(today.year, today.month, 1))
-        self.until.setDate(QDate(today.year, today.month, today.day))
+        first, last = shown if shown is not None else (today.replace(day=1), today)
+        self.since.setDate(QDate(first.year, first.month, first.day))
+        self.until.setDate(QDate(last.year, last.month, last.day))
+
+    @staticmethod
+    def _select(combo: QComboBox, name: str) -> None:
+        """Select the item whose data is ``name`` (an older state's label is matched too)."""
+        i = combo.findData(name)
+        combo.setCurrentIndex(i if i >= 0 else max(combo.findText(name), 0))
+
+    def period_name(self) -> str:
+        return str(self.period.currentData())
 
     def remember(self) -> None:
         s = self.state
-        s.setValue("report/period", self.period.currentText())
-        s.setValue("report/audience", self.audience.currentText())
+        s.setValue("report/period", self.period_name())
+        s.setValue("report/audience", str(self.audience.currentData()))
         s.setValue("report/redact", "true" if self.redact.isChecked() else "false")
         s.setValue("report/all_tasks", "true" if self.all_tasks.isChecked() else "false")
         s.setValue("report/page_size", self.page_size.currentText())
@@ -130,16 +158,20 @@ class ExportDialog(QDialog):
         return datetime.now(ZoneInfo(self.ctx.timezone())).date()
 
     def options(self) -> ReportOptions:
-        custom = self.period.currentText() == "custom"
+        custom = self.period_name() == CUSTOM
         self.since.setEnabled(custom)
         self.until.setEnabled(custom)
         if custom:
             since = cast(date, self.since.date().toPython())
             until = cast(date, self.until.date().toPython())
             since, until = min(since, until), max(since, until)
-        else:
-            since, until = named_period(self.period.currentText(), self.today())
-        return ReportOptions(since, until, self.ctx.timezone(), self.audience.currentText(),  # type: ignore[arg-type]
+        else:  # the disabled fields show the days the named period resolves to
+            since, until = named_period(self.period_name(), self.today())
+            for edit, day in ((self.since, since), (self.until, until)):
+                blocked = edit.blockSignals(True)
+                edit.setDate(QDate(day.year, day.month, day.day))
+                edit.blockSignals(blocked)
+        return ReportOptions(since, until, self.ctx.timezone(), str(self.audience.currentData()),  # type: ignore[arg-type]
                              self.redact.isChecked(), not self.all_tasks.isChecked())  # fmt: skip
 
     # ---- preview ----------------------------------------------------------------------------
@@ -150,7 +182,8 @@ class ExportDialog(QDialog):
         self.page.setRange(1, len(self.pages))
         self.page.setSuffix(f" of {len(self.pages)}")
         self._show_page(self.page.value())
-        self.status.setText(f"{self.report.period_label}: {self.report.tasks_completed} tasks completed")
+        self.status.setText(f"{self.report.period_label}: {summary_line(self.report.figures)}")
+        self.status.setWordWrap(True)
 
     def _show_page(self, n: int) -> None:
         if self.pages:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
+from tracker.analytics.value_figures import WHAT_COUNTS
 from tracker.core.logs import version
 from tracker.core.settings_schema import AUTOSTART, CLOSE_TO_TRAY
 from tracker.services.context import Context
@@ -134,6 +135,9 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
             bar.addAction(action)
         help_menu = self.menuBar().addMenu("&Help")
+        counts = QAction("&What counts", self)
+        counts.triggered.connect(self.what_counts)
+        help_menu.addAction(counts)
         about = QAction("&About Tokenworth", self)
         about.triggered.connect(self.about)
         help_menu.addAction(about)
@@ -191,6 +195,15 @@ class MainWindow(QMainWindow):
             f"Data folder: {paths.root}\nDatabase: {paths.database}\nLog file: {paths.log}\n\n"
             "Attach the log file to a bug report: it holds errors and file paths, never prompts, titles or keys."
         )
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.about_box = box
+        box.open()
+
+    def what_counts(self) -> None:
+        """Help ▸ What counts: the definitions every figure in the app and the reports follows."""
+        title, _, body = WHAT_COUNTS.partition("\n\n")
+        box = QMessageBox(QMessageBox.Icon.Information, title, title, parent=self)
+        box.setInformativeText(body)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.about_box = box
         box.open()
@@ -283,8 +296,11 @@ class MainWindow(QMainWindow):
             self.importer.write.emit(lambda store: store.tasks.add(task, now_ms))
             self.status.setText(f"Logged: {task.title.strip()}")
 
-    def export_report(self) -> None:
-        ExportDialog(self.ctx, self.read, self.ui_state, self).exec()
+    def export_report(self, shown: bool = True) -> None:
+        """Opens on the period the dashboard shows (``shown``), else on the last one exported."""
+        ExportDialog(
+            self.ctx, self.read, self.ui_state, self, self.dashboard.selected_range() if shown else None
+        ).exec()
 
     def review_today(self) -> None:
         today = self.dashboard.today()

@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from tracker.analytics.alert_rules import Alert
+from tracker.analytics.value_figures import summary_line
 from tracker.notify.freedesktop import FreedesktopNotifier
 from tracker.services import notifications
+from tracker.services.work_summary import period_figures
 from tracker.ui.formatting import money, plural
 from tracker.ui.main_window import MainWindow
 
@@ -103,10 +106,15 @@ class TrayController(QObject):
             self.open_window()
 
     def today_summary(self) -> None:
-        u = notifications.current_usage(self.ctx, self.window.read(), datetime.now(UTC))
+        store = self.window.read()
+        u = notifications.current_usage(self.ctx, store, datetime.now(UTC))
+        today = datetime.now(ZoneInfo(self.ctx.timezone())).date()
+        monday = today - timedelta(days=today.weekday())
+        week = period_figures(store, self.ctx.timezone(), monday, today, self.ctx.price_overrides())
         self.show(Alert("summary", "summary", "Today so far",
                         f"{plural(u.tokens['day'], 'token')} · {money(u.cost['day'])} · "
-                        f"{plural(u.active_days_week, 'active day')} this week", "low"), record=False)  # fmt: skip
+                        f"{plural(u.active_days_week, 'active day')} this week\n"
+                        f"This week: {summary_line(week)}", "low"), record=False)  # fmt: skip
 
     def pause(self, span: timedelta) -> None:
         until = datetime.now(UTC) + span
@@ -121,7 +129,7 @@ class TrayController(QObject):
     def export_last_week(self) -> None:
         self.window.ui_state.setValue("report/period", "last-week")
         self.open_window()
-        self.window.export_report()
+        self.window.export_report(shown=False)
 
     def quit(self) -> None:
         self.window.quit_app()

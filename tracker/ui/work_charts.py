@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from tracker.analytics.buckets import tick_step, week_label
+from tracker.analytics.value_figures import summary_line
 from tracker.reports.charts import (
     PALETTE,
     LabelAxis,
@@ -23,7 +24,7 @@ from tracker.reports.charts import (
 from tracker.services.chart_series import SlotUsage, done_by_slot
 from tracker.services.work_summary import WorkSummary
 from tracker.ui.charts import ElidedLabel, ShareBars
-from tracker.ui.formatting import money, plural, short_tokens, tokens
+from tracker.ui.formatting import money, tokens
 
 
 class CostPerTaskChart(ReadOnlyPlot):
@@ -31,7 +32,7 @@ class CostPerTaskChart(ReadOnlyPlot):
         self.axis = LabelAxis()
         super().__init__(axisItems={"bottom": self.axis, "left": MoneyAxis("left")})
         item = fixed_plot(self, 160, 240)
-        item.setLabel("left", "$ per task")
+        item.setLabel("left", "$ per outcome")
         self.line = pg.PlotDataItem(pen=pg.mkPen(PALETTE[3], width=2), symbol="o", symbolSize=6, connect="finite")
         self.addItem(self.line)
 
@@ -114,7 +115,7 @@ class WorkSection(QWidget):
         grid.addWidget(self.headline, 0, 0, 1, 2)
         self.weekly_title = QLabel("<b>Tokens and tasks done per week</b>")
         grid.addWidget(self.weekly_title, 1, 0)
-        grid.addWidget(QLabel("<b>Cost per task</b>"), 1, 1)
+        grid.addWidget(QLabel("<b>Cost per outcome</b>"), 1, 1)
         grid.addWidget(self.weekly, 2, 0)
         self.no_cost_per_task = QLabel("Log a completed task to see what each one cost, week by week.")
         self.no_cost_per_task.setWordWrap(True)
@@ -130,11 +131,7 @@ class WorkSection(QWidget):
     def set_summary(self, s: WorkSummary, usage: SlotUsage | None = None, timezone: str = "UTC") -> None:
         """``usage``: the period cut into slots as the main chart is (else the summary's weeks)."""
         done = s.done
-        per_task = short_tokens(sum(t.tokens for t in done) // len(done)) if done else "—"
-        self.headline.setText(
-            f"{plural(len(done), 'task')} completed · {100 * s.linked_share:.0f}% of tokens linked to a task · "
-            f"{per_task} tokens per completed task · {s.hours_saved:g} hours saved (your estimates)"
-        )
+        self.headline.setText(f"{summary_line(s.figures)} · {s.hours_saved:g} hours saved (your estimates)")
         if usage is None:
             self.weekly.set_weeks([(w, t, n) for w, t, n, _ in s.weeks])
         else:
