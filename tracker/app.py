@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tracker.core.logs import setup_logging, version
 from tracker.core.paths import resolve_data_paths
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication, QTimer
 
 log = logging.getLogger(__name__)
 EXIT_STORE_FAILED = 3  # the CLI's "failure, nothing changed"
@@ -78,6 +83,7 @@ def main(data_dir: str | None = None, argv: list[str] | None = None, *, tray: bo
         if not tray or not controller.tray_available:
             window.show()
         window.start()
+        stop_on_signals(app)
         code = int(app.exec())
         del controller, instance
     finally:
@@ -86,3 +92,21 @@ def main(data_dir: str | None = None, argv: list[str] | None = None, *, tray: bo
         guard.stop()
     log.info("Tokenworth exits with %d", code)
     return code
+
+
+def stop_on_signals(app: QCoreApplication) -> QTimer:
+    """SIGTERM (logout, a service manager, ``kill``) and Ctrl+C quit the app the orderly way:
+    the open import batch rolls back and the import thread is stopped. Python runs signal
+    handlers only between bytecodes, so a timer lets it look while Qt's loop waits."""
+    from PySide6.QtCore import QTimer
+
+    def quit_app(signum: int, _frame: object) -> None:
+        log.info("signal %d: quitting", signum)
+        app.quit()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, quit_app)
+    tick = QTimer(app)
+    tick.timeout.connect(lambda: None)
+    tick.start(250)
+    return tick
