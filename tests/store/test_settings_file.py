@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
+import subprocess
+import sys
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -193,11 +196,30 @@ def test_typed_puts_are_checked_and_stored_in_the_files_form(path: Path) -> None
     assert open_file(path).value(schema.GIT_FOLDERS) == () and settings.is_default("work.git_folders")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+UNREADABLE_CHECK = """
+import sys
+from pathlib import Path
+from tests.store.test_settings_file import open_file
+from tracker.store.settings_file import SettingsFileError
+settings = open_file(Path(sys.argv[1]))
+print(settings.problems[0])
+try:
+    settings.set("budget.daily_tokens", "1")
+except SettingsFileError as exc:
+    print("refused:", exc)
+"""
+
+
 def test_an_unreadable_file_is_not_written_over(path: Path) -> None:
+    """Run where permissions apply: as root, in a child without the override capabilities."""
     path.write_text('{"values": {"budget.daily_tokens": 5000}}')
     path.chmod(0)
-    settings = open_file(path)
-    assert "cannot be read" in settings.problems[0]
-    with pytest.raises(SettingsFileError):
-        settings.set("budget.daily_tokens", "1")
+    argv = [sys.executable, "-c", UNREADABLE_CHECK, str(path)]
+    if os.geteuid() == 0:
+        assert shutil.which("setpriv"), "setpriv (util-linux) makes permissions apply to root"
+        argv = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *argv]
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=60, cwd=Path(__file__).parents[2])
+    assert out.returncode == 0, out.stderr
+    assert "cannot be read" in out.stdout and "refused:" in out.stdout
+    path.chmod(0o600)
+    assert json.loads(path.read_text()) == {"values": {"budget.daily_tokens": 5000}}  # untouched
