@@ -49,6 +49,7 @@ GROUPS: Mapping[str, str] = {
     "target": "Targets",
     "notify": "Notifications",
     "work": "Work",
+    "privacy": "Privacy",
     "app": "App",
 }
 
@@ -226,6 +227,14 @@ CLOSE_TO_TRAY = Setting(
     "Keep running in the tray",
     "Closing the window leaves Tokenworth in the system tray.",
 )
+SHOW_SESSION_TITLES = Setting(
+    "privacy.show_session_titles",
+    Bool(),
+    True,
+    "Show session titles",
+    "Show a session's own title (Claude Code summary, OpenCode title) in the link inbox and the session "
+    "picker, read from the tool's file when shown; it is never stored in Tokenworth's database.",
+)
 AUTOSTART = Setting("app.autostart", Bool(), False, "Start at login", "Start Tokenworth in the tray when you log in.")
 
 # The settings that do not depend on which sources exist, in the order they are listed.
@@ -248,6 +257,7 @@ SETTINGS: tuple[Setting[Any], ...] = (
     GIT_EMAILS,
     CSV_MAPPINGS,
     TRACKER_PROJECTS,
+    SHOW_SESSION_TITLES,
     CLOSE_TO_TRAY,
     AUTOSTART,
 )
