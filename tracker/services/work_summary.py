@@ -79,6 +79,7 @@ def build_work_summary(
     total_tokens = sum(t for _, t, _ in weekly_usage)
     total_cost = sum((c for _, _, c in weekly_usage), Decimal(0))
     linked = {(s, i) for s, i, _, _ in store.links.active()}
+    not_work = store.links.not_work()  # marked in the link inbox: not an orphan, not linked either
     in_period_linked = sum(r.totals.total_tokens for r in sessions.rows if (r.source, r.session_id) in linked)
     done_by_week: dict[str, int] = {}
     for t in tasks:
@@ -93,7 +94,7 @@ def build_work_summary(
         Orphan(r.source, r.session_id, sessions.session_info.get((r.source, r.session_id), ("", ""))[0],
                r.totals.total_tokens, r.totals.cost_usd, r.first_ms)
         for r in sessions.rows
-        if (r.source, r.session_id) not in linked
+        if (r.source, r.session_id) not in linked and (r.source, r.session_id) not in not_work
     ]  # fmt: skip
     orphans.sort(key=lambda o: (-o.tokens, o.session_id))
     return WorkSummary(
