@@ -17,11 +17,15 @@ from tests.conftest import install_fixture_logs
 from tracker.core.tasks import NewTask
 from tracker.services.context import Context
 from tracker.services.importer import run_import
-from tracker.services.link_inbox import build_inbox
-from tracker.services.tasks import list_tasks, not_work_spend
+from tracker.services.link_inbox import build_inbox, session_titles
+from tracker.services.tasks import TaskRow, list_tasks, not_work_spend
+from tracker.services.usage import UsageQuery, build_usage_report
 from tracker.services.work_summary import build_work_summary
 from tracker.store.store import Store
+from tracker.ui.link_dialog import LinkSessionsDialog
 from tracker.ui.link_inbox import LinkInboxDialog
+from tracker.ui.review_dialog import ReviewDialog
+from tracker.ui.work_charts import WorkSection
 
 JUNE = (date(2026, 6, 1), date(2026, 6, 30))
 CLAUDE = ("claude-code", "5f1c2f8e-0000-4000-8000-000000000001")
@@ -158,3 +162,35 @@ def test_groups_are_by_day_project_and_branch(logs: Context) -> None:
     assert keys == sorted(keys, key=lambda k: (-k[0].toordinal(), k[1], k[2]))
     assert all(g.sessions for g in inbox.groups)
     assert inbox.unlinked_cost == sum((g.cost_usd for g in inbox.groups), Decimal(0))
+
+
+def test_the_picker_shows_branch_full_path_and_title(qtbot, logs: Context) -> None:
+    store = logs.reader()
+    report = build_usage_report(store, UsageQuery("session", "UTC", *JUNE), {})
+    info = report.session_info
+    rows = [(r, info[(r.source, r.session_id)][0]) for r in report.rows]
+    keys = [(r.source, r.session_id) for r, _ in rows]
+    task = TaskRow(1, "Cart", "done", 0, "manual", None, "feature", "", None, [], "", "")
+    dialog = LinkSessionsDialog(task, rows, None, {}, {k: info[k][1] for k in keys}, session_titles(logs, store, keys))
+    qtbot.addWidget(dialog)
+    text = dialog.list.item(dialog.keys.index(CLAUDE)).text()
+    assert " · claude-code · /home/dev/shop · main · " in text and "“Cart feature”" in text
+    dialog.search.setText("“cart feature”")  # the title, not the codex session on feature/cart
+    assert [dialog.list.item(i).isHidden() for i in range(dialog.list.count())].count(False) == 1
+
+
+def test_heavy_sessions_with_no_task_open_the_inbox_filtered(qtbot, logs: Context) -> None:
+    section = WorkSection()
+    qtbot.addWidget(section)
+    summary = build_work_summary(logs.reader(), "UTC", *JUNE, {})
+    section.set_summary(summary)
+    assert "<a href='inbox'>" in section.orphans.text()
+    with qtbot.waitSignal(section.open_inbox) as opened:
+        section.orphans.linkActivated.emit("inbox")
+    assert opened.args[0] == frozenset((o.source, o.session_id) for o in summary.orphans)
+    review = ReviewDialog(summary.orphans, [], None)
+    qtbot.addWidget(review)
+    with qtbot.waitSignal(review.open_inbox) as opened:
+        qtbot.mouseClick(review.inbox_button, Qt.MouseButton.LeftButton)
+    dialog = open_inbox(qtbot, logs, only=opened.args[0])
+    assert {s.key for s in dialog.inbox.sessions} == opened.args[0]
