@@ -4,6 +4,7 @@ click each: accept a suggestion, make a task from them, or mark them not work.""
 from __future__ import annotations
 
 import time
+from functools import partial
 from collections.abc import Callable, Collection
 from datetime import UTC, date, datetime
 from typing import Any
@@ -43,6 +44,14 @@ from tracker.ui.formatting import money, plural, tokens
 Write = Callable[[Callable[[Store], object]], None]
 KEY_ROLE = Qt.ItemDataRole.UserRole
 NOT_WORK_GROUP = "Marked not work"
+
+
+def groups_of(tree: QTreeWidget) -> list[QTreeWidgetItem]:
+    return [item for n in range(tree.topLevelItemCount()) if (item := tree.topLevelItem(n)) is not None]
+
+
+def children_of(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+    return [child for c in range(item.childCount()) if (child := item.child(c)) is not None]
 
 
 class LinkInboxDialog(QDialog):
@@ -136,8 +145,7 @@ class LinkInboxDialog(QDialog):
             else f"Every session from {since:%d %b} to {until:%d %b %Y} that no task explains."
         )
         self.show_all.setVisible(filtered)
-        collapsed = {self.tree.topLevelItem(n).text(0) for n in range(self.tree.topLevelItemCount())
-                    if not self.tree.topLevelItem(n).isExpanded()}  # fmt: skip
+        collapsed = {g.text(0) for g in groups_of(self.tree) if not g.isExpanded()}
         self.tree.clear()
         for group in i.groups:
             label = f"{group.day:%a %d %b %Y} · {group.project or 'no project folder'} · {group.branch or 'no branch'}"
@@ -196,11 +204,9 @@ class LinkInboxDialog(QDialog):
 
     def _filter(self, text: str) -> None:
         words = text.lower().split()
-        for n in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(n)
+        for group in groups_of(self.tree):
             shown = 0
-            for c in range(group.childCount()):
-                child = group.child(c)
+            for child in children_of(group):
                 haystack = f"{group.text(0)} {child.text(0)} {child.data(1, KEY_ROLE)}".lower()
                 child.setHidden(not all(w in haystack for w in words))
                 shown += not child.isHidden()
@@ -211,11 +217,10 @@ class LinkInboxDialog(QDialog):
         """The chosen sessions: a chosen group stands for all its shown sessions."""
         keys: dict[SessionKey, None] = {}
         for item in self.tree.selectedItems():
-            children = [item.child(c) for c in range(item.childCount())] or [item]
-            for child in children:
+            for child in children_of(item) or [item]:
                 key = child.data(0, KEY_ROLE)
                 if key is not None and not child.isHidden():
-                    keys[tuple(key)] = None  # type: ignore[index] # a (source, session id) pair
+                    keys[(str(key[0]), str(key[1]))] = None
         return [self.sessions[k] for k in keys if k in self.sessions]
 
     def _apply(self, change: Callable[[Store], object]) -> None:
@@ -265,8 +270,8 @@ class LinkInboxDialog(QDialog):
             return
         menu = QMenu(self)
         for s in chosen[0].suggestions if len(chosen) == 1 else ():
-            menu.addAction(f"Link to #{s.task_id} {s.title} ({s.confidence:.0%}, {s.reason})",
-                           lambda t=s.task_id: self.link([chosen[0].key], t))  # fmt: skip
+            action = menu.addAction(f"Link to #{s.task_id} {s.title} ({s.confidence:.0%}, {s.reason})")
+            action.triggered.connect(partial(self.link, [chosen[0].key], s.task_id))
         menu.addAction("New task from these…", lambda: self.new_task())
         menu.addAction("Not work", self.not_work_selected)
         menu.addAction("Back to the inbox", self.back_to_inbox)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -301,7 +301,7 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.importer.write.emit(dialog.change)
 
-    def open_inbox(self, only: object = None, where: str = "", period: object = None) -> None:
+    def open_inbox(self, only: object = None, where: str = "", period: tuple[date, date] | None = None) -> None:
         """The link inbox for the dashboard's period (filtered to ``only`` when a list of
         sessions with no task opened it); it redraws each time one of its changes is written."""
         d = self.dashboard
