@@ -4,9 +4,9 @@ click each: accept a suggestion, make a task from them, or mark them not work.""
 from __future__ import annotations
 
 import time
-from functools import partial
 from collections.abc import Callable, Collection
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt
