@@ -67,7 +67,7 @@ def test_a_suggestion_is_accepted_in_one_click(qtbot, logs: Context) -> None:
     item = session_item(dialog, CLAUDE)
     button = dialog.tree.itemWidget(item, 3)
     assert isinstance(button, QPushButton)
-    assert button.text() == f"#{task_id} Cart checkout · 35%"  # an open task in the session's folder
+    assert button.text() == f"Link to #{task_id} Cart checkout · 35%"  # an open task in the session's folder
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert (CLAUDE[0], CLAUDE[1], task_id, 1.0, 1, 0) in store.links.states()  # a manual link
     assert session_item(dialog, CLAUDE) is None  # out of the inbox at once

@@ -175,14 +175,15 @@ class LinkInboxDialog(QDialog):
         start = datetime.fromtimestamp(s.first_ms / 1000, UTC).astimezone(zone)
         end = datetime.fromtimestamp(s.last_ms / 1000, UTC).astimezone(zone)
         when = f"{start:%d %b %H:%M}" if with_day else f"{start:%H:%M}"
-        text = f"{when}–{end:%H:%M} · {s.source} · {title or s.session_id[:8]}"
+        until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%d %b %H:%M}"  # past midnight
+        text = f"{when}–{until} · {s.source} · {title or s.session_id[:8]}"
         item = QTreeWidgetItem(parent, [text, tokens(s.tokens), money(s.cost_usd), ""])
         item.setData(0, KEY_ROLE, s.key)
         item.setToolTip(0, f"{s.project or 'no project folder'} · {s.branch or 'no branch'} · {s.session_id}")
         item.setData(1, KEY_ROLE, f"{s.project} {s.branch} {s.session_id} {title or ''}")  # what search reads
         if s.suggestions:
             best = s.suggestions[0]
-            button = QPushButton(f"#{best.task_id} {best.title} · {best.confidence:.0%}")
+            button = QPushButton(f"Link to #{best.task_id} {best.title} · {best.confidence:.0%}")
             button.setFlat(True)
             button.setStyleSheet("text-align: left")
             button.setToolTip(
