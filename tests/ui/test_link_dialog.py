@@ -26,6 +26,7 @@ def test_suggestions_come_first_with_their_confidence(qtbot) -> None:
     assert texts[0].endswith("suggested 60%") and texts[2].endswith("automatic 92%")
     assert dialog.list.item(2).checkState() == Qt.CheckState.Checked
     assert dialog.list.item(0).checkState() == Qt.CheckState.Unchecked  # suggested, not linked
-    assert dialog.list.item(1).toolTip() == "/x"  # the full path
+    assert " · /x · " in dialog.list.item(1).text()  # the full path, shown
+    assert dialog.list.item(1).toolTip().startswith("/x\n")
     dialog.search.setText("src/api")
     assert [dialog.list.item(i).isHidden() for i in range(4)] == [True, True, False, False]

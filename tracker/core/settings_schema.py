@@ -51,6 +51,7 @@ GROUPS: Mapping[str, str] = {
     "notify": "Notifications",
     "work": "Work",
     "report": "Reports",
+    "privacy": "Privacy",
     "app": "App",
 }
 
@@ -231,6 +232,14 @@ CLOSE_TO_TRAY = Setting(
 REPORT_AUTHOR = Setting("report.author", Text(), "", "Your name", "Shown on the first page of your reports.")
 REPORT_TEAM = Setting("report.team", Text(), "", "Team", "Shown on the first page of your reports.")
 REPORT_ROLE = Setting("report.role", Text(), "", "Role", "Shown on the first page of your reports.")
+SHOW_SESSION_TITLES = Setting(
+    "privacy.show_session_titles",
+    Bool(),
+    True,
+    "Show session titles",
+    "Show a session's own title (Claude Code summary, OpenCode title) in the link inbox and the session "
+    "picker, read from the tool's file when shown; it is never stored in Tokenworth's database.",
+)
 AUTOSTART = Setting("app.autostart", Bool(), False, "Start at login", "Start Tokenworth in the tray when you log in.")
 
 # The settings that do not depend on which sources exist, in the order they are listed.
@@ -256,6 +265,7 @@ SETTINGS: tuple[Setting[Any], ...] = (
     REPORT_AUTHOR,
     REPORT_TEAM,
     REPORT_ROLE,
+    SHOW_SESSION_TITLES,
     CLOSE_TO_TRAY,
     AUTOSTART,
 )

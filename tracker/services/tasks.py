@@ -296,3 +296,26 @@ def done_when(day: date | None, at: time | None, timezone: str, now_ms: int) -> 
     if ms > now_ms and (at is not None or (day or now.date()) > now.date()):
         raise UsageError(f"{when.isoformat(timespec='minutes')} is in the future; log work once it is done")
     return min(ms, now_ms)
+
+
+@dataclass(frozen=True)
+class NotWorkSpend:
+    """Spend the user marked "not work" in the link inbox (experiments, play)."""
+
+    sessions: int
+    tokens: int
+    cost_usd: Decimal
+
+
+def not_work_spend(store: Store, timezone: str, overrides: Any, since: date | None, until: date | None) -> NotWorkSpend:
+    """The period's usage of sessions marked not work and linked to no task since (a link
+    wins over the mark): what the value figures and the report show as "marked not work",
+    out of "not linked to any outcome"."""
+    marked = store.links.not_work() - {(s, i) for s, i, _, _ in store.links.active()}
+    if not marked:
+        return NotWorkSpend(0, 0, Decimal(0))
+    query = UsageQuery("session", timezone, since, until, sessions=frozenset(i for _, i in marked))
+    rows = [r for r in build_usage_report(store, query, overrides).rows if (r.source, r.session_id) in marked]
+    return NotWorkSpend(
+        len(rows), sum(r.totals.total_tokens for r in rows), sum((r.totals.cost_usd for r in rows), Decimal(0))
+    )

@@ -113,6 +113,7 @@ def build_work_summary(
     tasks = [replace(t, tokens=u.tokens, cost_usd=u.cost_usd, sessions=sorted(u.sessions))
              if (u := shares.get(t.id)) is not None else replace(t, tokens=0, cost_usd=Decimal(0), sessions=[])
              for t in tasks]  # fmt: skip
+    not_work = store.links.not_work()  # marked in the link inbox: not an orphan, not linked either
     done_by_week: dict[str, int] = {}
     for t in tasks:
         if t.status == "done" and t.completed_ms is not None:
@@ -126,7 +127,7 @@ def build_work_summary(
         Orphan(r.source, r.session_id, sessions.session_info.get((r.source, r.session_id), ("", ""))[0],
                r.totals.total_tokens, r.totals.cost_usd, r.first_ms)
         for r in sessions.rows
-        if (r.source, r.session_id) not in linked
+        if (r.source, r.session_id) not in linked and (r.source, r.session_id) not in not_work
     ]  # fmt: skip
     orphans.sort(key=lambda o: (-o.tokens, o.session_id))
     return WorkSummary(

@@ -24,6 +24,11 @@ class FileStatus:
     def __init__(self, store: Store) -> None:
         self._store = store
 
+    def paths(self, source: str) -> list[str]:
+        """Every file or database Tokenworth read for ``source`` (where a session's title is)."""
+        rows = self._store.conn.execute("SELECT path FROM files WHERE source = ? ORDER BY path", (source,))
+        return [str(p) for (p,) in rows]
+
     def of_source(self, source: str, show_skipped: int) -> SourceFiles:
         conn = self._store.conn
         files, skipped, last = conn.execute(

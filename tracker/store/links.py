@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from tracker.store.changes import Changes
@@ -74,3 +74,22 @@ class LinkStore:
                 (source, session_id, task_id, 0 if linked else 1),
             )
         return Changes(tasks=frozenset({task_id}), links=1)
+
+    def not_work(self) -> set[tuple[str, str]]:
+        """Sessions the user marked "not work": neither linked nor waiting in the inbox."""
+        rows = self._store.conn.execute("SELECT source, session_id FROM not_work_sessions").fetchall()
+        return {(str(s), str(i)) for s, i in rows}
+
+    def set_not_work(self, sessions: Iterable[tuple[str, str]], now_ms: int, *, not_work: bool = True) -> Changes:
+        """Mark (or unmark) sessions as not work; returns how many changed."""
+        keys = sorted(set(sessions))
+        with self._store.transaction() as conn:
+            if not_work:
+                cur = conn.executemany(
+                    "INSERT OR IGNORE INTO not_work_sessions (source, session_id, marked_ms) VALUES (?, ?, ?)",
+                    [(s, i, now_ms) for s, i in keys],
+                )
+            else:
+                cur = conn.executemany("DELETE FROM not_work_sessions WHERE source = ? AND session_id = ?", keys)
+            changed = cur.rowcount
+        return Changes(links=max(changed, 0))

@@ -252,6 +252,16 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (repo, sha, target)
     );
     """,
+    # 9: sessions the user marked "not work" (experiments, play) in the link inbox: out of the
+    # unlinked figure, shown as their own figure. Only the decision is kept, never a title.
+    """
+    CREATE TABLE not_work_sessions (
+        source TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        marked_ms INTEGER NOT NULL,
+        PRIMARY KEY (source, session_id)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

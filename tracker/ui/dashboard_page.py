@@ -81,6 +81,7 @@ class DashboardPage(QWidget):
     add_task = Signal()
     sources_changed = Signal()  # a folder was added from the empty state: watch and import again
     show_sources = Signal()  # "What is read?"
+    open_inbox = Signal(object)  # sessions with no task (keys) were clicked: the link inbox, filtered
 
     def __init__(self, ctx: Context, read: Callable[[], Store]) -> None:
         super().__init__()
@@ -180,6 +181,7 @@ class DashboardPage(QWidget):
         layout.addWidget(self.heatmap)
         layout.addLayout(mix)
         self.work = WorkSection()
+        self.work.open_inbox.connect(self.open_inbox.emit)
         layout.addWidget(QLabel("<b>Work</b> — tokens set against the tasks they served"))
         layout.addWidget(self.work)
         layout.addStretch(1)

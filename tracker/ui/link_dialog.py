@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from pathlib import PurePath
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -26,7 +25,9 @@ from tracker.ui.formatting import money, tokens
 
 class LinkSessionsDialog(QDialog):
     """``hints``: per session, why it is or may be linked ("automatic", "suggested", …) and the
-    confidence. Suggested sessions come first (best first), then the linked ones, then the rest."""
+    confidence. Suggested sessions come first (best first), then the linked ones, then the rest.
+    ``branches``: each session's git branch; ``titles``: its own title, read from the tool's file
+    for this dialog only (``services.link_inbox.session_titles``), never stored."""
 
     def __init__(
         self,
@@ -34,6 +35,8 @@ class LinkSessionsDialog(QDialog):
         sessions: Sequence[tuple[UsageRow, str]],
         parent: QWidget | None = None,
         hints: Mapping[tuple[str, str], tuple[str, float]] | None = None,
+        branches: Mapping[tuple[str, str], str] | None = None,
+        titles: Mapping[tuple[str, str], str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Sessions for “{task.title}”")
@@ -41,7 +44,7 @@ class LinkSessionsDialog(QDialog):
         self.linked = set(task.sessions)
         self.list = QListWidget()
         self.keys: list[tuple[str, str]] = []
-        hints = hints or {}
+        hints, branches, titles = hints or {}, branches or {}, titles or {}
 
         def rank(pair: tuple[UsageRow, str]) -> tuple[int, float]:
             key = (pair[0].source, pair[0].session_id)
@@ -57,17 +60,21 @@ class LinkSessionsDialog(QDialog):
                 if row.first_ms
                 else ""
             )
+            branch = branches.get(key, "")
+            title = f" · “{titles[key]}”" if key in titles else ""
             item = QListWidgetItem(
-                f"{start}{row.source} · {PurePath(project).name or project or '—'} · {tokens(row.totals.total_tokens)}"
-                f" tokens · {money(row.totals.cost_usd)} · {row.session_id[:8]}{hint}"
+                f"{start}{row.source} · {project or '—'}{f' · {branch}' if branch else ''} · "
+                f"{tokens(row.totals.total_tokens)} tokens · {money(row.totals.cost_usd)} · {row.session_id[:8]}"
+                f"{title}{hint}"
             )
-            item.setToolTip(project or "no project folder")  # the full path: two "api-server"s differ
+            item.setToolTip(f"{project or 'no project folder'}\nbranch: {branch or '—'}\nsession: {row.session_id}")
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if key in self.linked else Qt.CheckState.Unchecked)
             self.list.addItem(item)
             self.keys.append(key)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Filter by date, tool, project or session id")
+        self.search.setPlaceholderText("Filter by date, tool, project, branch, title or session id")
+        self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -82,7 +89,7 @@ class LinkSessionsDialog(QDialog):
         layout.addWidget(self.search)
         layout.addWidget(self.list)
         layout.addWidget(buttons)
-        self.resize(680, 480)
+        self.resize(900, 520)
 
     def _filter(self, text: str) -> None:
         words = text.lower().split()

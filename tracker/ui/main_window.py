@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -34,6 +34,7 @@ from tracker.ui.alerts_page import AlertsPage
 from tracker.ui.dashboard_page import DashboardPage
 from tracker.ui.export_dialog import ExportDialog
 from tracker.ui.import_worker import ImportThread
+from tracker.ui.link_inbox import LinkInboxDialog
 from tracker.ui.log_watcher import LogWatcher
 from tracker.ui.review_dialog import ReviewDialog
 from tracker.ui.settings_dialog import SettingsDialog
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self.dashboard.period_changed.connect(self._refresh_tables)
         self.dashboard.add_task.connect(self.log_task)
         self.dashboard.sources_changed.connect(self.start)  # "Add folder…" on the empty dashboard
+        self.dashboard.open_inbox.connect(lambda keys: self.open_inbox(keys, "with no task on the dashboard"))
         self.dashboard.show_sources.connect(lambda: self.nav.setCurrentRow(PAGES.index("Sources")))
 
         self.progress = QProgressBar()
@@ -123,6 +125,7 @@ class MainWindow(QMainWindow):
         specs: list[tuple[str, QKeySequence | QKeySequence.StandardKey, Callable[[], object]]] = [
             ("&Import now", QKeySequence.StandardKey.Refresh, self.import_now),
             ("Log a &task…", QKeySequence("Ctrl+N"), self.log_task),
+            ("&Link inbox…", QKeySequence("Ctrl+L"), lambda: self.open_inbox()),
             ("&Export report…", QKeySequence("Ctrl+E"), self.export_report),
             ("&Settings…", QKeySequence.StandardKey.Preferences, self.open_settings),
             ("&Quit", QKeySequence("Ctrl+Q"), self.quit_app),
@@ -310,8 +313,21 @@ class MainWindow(QMainWindow):
         recent = list_tasks(self.read(), self.ctx.timezone(), {}, today - timedelta(days=14), today)
         open_tasks = [t for t in list_tasks(self.read(), self.ctx.timezone(), {}) if t.status == "open"]
         dialog = ReviewDialog(summary.orphans, [*open_tasks, *reversed(recent)], self, bool(summary.total_tokens))
+        dialog.open_inbox.connect(lambda keys: self.open_inbox(keys, "from today's review", (today, today)))
         if dialog.exec():
             self.importer.write.emit(dialog.change)
+
+    def open_inbox(self, only: object = None, where: str = "", period: tuple[date, date] | None = None) -> None:
+        """The link inbox for the dashboard's period (filtered to ``only`` when a list of
+        sessions with no task opened it); it redraws each time one of its changes is written."""
+        d = self.dashboard
+        span = period or ((d.day_filter, d.day_filter) if d.day_filter else d.selected_range())
+        keys = frozenset(only) if isinstance(only, frozenset | set | list) else None
+        dialog = LinkInboxDialog(self.ctx, self.read, self.importer.write.emit, span, keys, self, where)
+        self.importer.worker.written.connect(dialog.refresh)
+        dialog.exec()
+        self.importer.worker.written.disconnect(dialog.refresh)
+        self.refresh_current()
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.ctx.settings, str(self.ctx.paths.root), self)

@@ -6,12 +6,14 @@ import time
 from collections.abc import Sequence
 from pathlib import PurePath
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -27,6 +29,8 @@ LEAVE, NEW = "— leave unlinked —", "New task from this session"
 
 
 class ReviewDialog(QDialog):
+    open_inbox = Signal(object)  # these sessions' keys: grouped, with suggestions, in the link inbox
+
     def __init__(
         self,
         orphans: Sequence[Orphan],
@@ -60,11 +64,20 @@ class ReviewDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.inbox_button = QPushButton("Open in the link inbox…")
+        self.inbox_button.setToolTip("The same sessions grouped by project and branch, with suggested tasks")
+        self.inbox_button.setEnabled(bool(self.orphans))
+        self.inbox_button.clicked.connect(self._to_inbox)
+        buttons.addButton(self.inbox_button, QDialogButtonBox.ButtonRole.ActionRole)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Sessions today with no task: what were they for?"))
         layout.addWidget(scroll)
         layout.addWidget(buttons)
         self.resize(760, 420)
+
+    def _to_inbox(self) -> None:
+        self.reject()  # nothing chosen here is kept: the inbox takes over
+        self.open_inbox.emit(frozenset((o.source, o.session_id) for o in self.orphans))
 
     def change(self, store: Store) -> int:
         """Apply the choices (run by the single writer); returns how many sessions got a task."""

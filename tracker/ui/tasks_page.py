@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from tracker.core.tasks import CATEGORIES
 from tracker.services.context import Context
+from tracker.services.link_inbox import session_titles
 from tracker.services.tasks import FileImport, TaskRow, import_task_file, list_tasks, session_hints
 from tracker.services.usage import UsageQuery, build_usage_report
 from tracker.store.store import Store
@@ -279,7 +280,10 @@ class TasksPage(QWidget):
         sessions = [
             (r, info.get((r.source, r.session_id), ("", ""))[0]) for r in sorted(rows, key=lambda r: -(r.first_ms or 0))
         ]
-        dialog = LinkSessionsDialog(task, sessions, self, hints)
+        keys = [(r.source, r.session_id) for r, _ in sessions]
+        branches = {k: info.get(k, ("", ""))[1] for k in keys}
+        titles = session_titles(self.ctx, self.read(), keys)  # read for this dialog, never stored
+        dialog = LinkSessionsDialog(task, sessions, self, hints, branches, titles)
         if dialog.exec():
             self.write(dialog.change)
 

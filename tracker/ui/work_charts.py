@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Sequence
 from datetime import date, timedelta
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from tracker.analytics.buckets import tick_step, week_label
@@ -100,8 +101,11 @@ class TaskScatter(QWidget):
 
 
 class WorkSection(QWidget):
+    open_inbox = Signal(object)  # the (source, session id) keys of the listed sessions with no task
+
     def __init__(self) -> None:
         super().__init__()
+        self._orphan_keys: frozenset[tuple[str, str]] = frozenset()
         self.headline = QLabel()
         self.headline.setWordWrap(True)
         self.weekly = WeeklyWorkChart()
@@ -111,6 +115,7 @@ class WorkSection(QWidget):
         self.orphans = QLabel()
         self.orphans.setWordWrap(True)
         self.orphans.setTextFormat(Qt.TextFormat.RichText)
+        self.orphans.linkActivated.connect(lambda _: self.open_inbox.emit(self._orphan_keys))
         grid = QGridLayout(self)
         grid.addWidget(self.headline, 0, 0, 1, 2)
         self.weekly_title = QLabel("<b>Tokens and tasks done per week</b>")
@@ -146,12 +151,17 @@ class WorkSection(QWidget):
             [(t.title, t.tokens, float(t.hours_saved or 0)) for t in done if t.tokens or t.hours_saved]
         )
         self.top.set_rows([(t.title, t.tokens, float(t.cost_usd)) for t in s.top_by_spend() if t.tokens])
+        self._orphan_keys = frozenset((o.source, o.session_id) for o in s.orphans)
+        rows = [
+            f"<a href='inbox'>{html.escape(o.source)} · {html.escape(o.project or '—')}</a> · "
+            f"{tokens(o.tokens)} tokens · {money(o.cost_usd)}"
+            for o in s.orphans
+        ]
+        link = "<br><a href='inbox'>Link these in the inbox…</a>" if rows else ""
         self.orphans.setText(
-            "<br>".join(
-                f"{o.source} · {o.project or '—'} · {tokens(o.tokens)} tokens · {money(o.cost_usd)}" for o in s.orphans
-            )
+            "<br>".join(rows) + link
             or (
-                "Every session in this period is linked to a task."
+                "Every session in this period is linked to a task or marked not work."
                 if s.total_tokens
                 else "No AI sessions in this period."
             )
