@@ -42,6 +42,7 @@ from tests.helpers.gen_pi_transcript import (
 from tests.sources.pi_reading import claims, counts, read_db, read_document, read_jsonl, read_tree, stored
 from tracker.core.reading import Cursor, ReadResult
 from tracker.sources import openclaw
+from tracker.sources.document import read_document as platform_read_document
 from tracker.sources.spec import spec_roots
 
 
@@ -189,6 +190,15 @@ def test_corrupt_cold_archive_keeps_what_came_before(tmp_path: Path) -> None:
     assert sorted(e.dedup_key for e in r_ok.events) == sorted([key(A10), key(A1)])
     assert r_ok.skipped_count == 0
     assert read_document(path, openclaw.ARCHIVES, b"not zstd at all").events == []
+
+
+def test_cold_archive_read_as_the_importer_reads_it(tmp_path: Path) -> None:
+    """The document platform decompresses ``.zst`` files itself: the reader gets JSONL bytes
+    (it once inflated them again and skipped the whole archive as corrupt)."""
+    path = write_zst(tmp_path / "cold" / "x.jsonl.zst", [header("OLD2", T, "/w"), A10.entry(), A1.entry()])
+    r = platform_read_document(path, openclaw.ARCHIVES)
+    assert (r.error, r.skipped_count) == (None, 0)
+    assert sorted(e.dedup_key for e in r.events) == sorted([key(A10), key(A1)])
 
 
 def test_hostile_transcript_lines_are_skipped_and_the_rest_read(tmp_path: Path) -> None:
