@@ -182,3 +182,28 @@ def test_sources_says_where_it_looked_when_nothing_is_there(cli: CliRunner, home
         at = text.index(f"{s['label']} [{s['name']}] — on")
         assert text[at + 1] == f"  no logs found under {', '.join(s['roots'])}"
         assert all(r.startswith(str(home)) for r in s["roots"])  # looked in this HOME, nowhere else
+
+
+def readme_rows() -> dict[str, str]:
+    """The README's "What is read" table: the row naming each ``[`id`]``."""
+    text = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = text.split("### What is read\n", 1)[1].split("\n### ", 1)[0]
+    return {
+        line.split("[`", 1)[1].split("`]", 1)[0]: line
+        for line in section.splitlines()
+        if line.startswith("| ") and "[`" in line
+    }
+
+
+def test_readme_has_a_row_for_every_registered_source() -> None:
+    """A new source cannot be left out of the README: its label, id, what counts, env vars."""
+    rows = readme_rows()
+    assert list(rows) == list(SOURCES)
+    for spec in SOURCES.values():
+        row = rows[spec.id]
+        assert row.startswith(f"| {spec.label} [`{spec.id}`] |")
+        assert f"| {spec.counts} |" in row  # SPEC.counts, word for word
+        for var in spec.all_env_vars():
+            assert f"`{var}`" in row, (spec.id, var)
+    intro = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8").split("\n\n", 2)[1]
+    assert all(spec.label.split()[0] in intro for spec in SOURCES.values())
