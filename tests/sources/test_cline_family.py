@@ -23,6 +23,7 @@ from tests.helpers.gen_cline import (
     user_dir,
     write_task,
 )
+from tests.helpers.reading import dedup, read_document
 from tracker.core.reading import Cursor, ReadResult
 from tracker.core.records import UsageEvent
 from tracker.sources import cline, kilo, roo_code
@@ -33,22 +34,13 @@ from tracker.sources.spec import Kind, SourceSpec, spec_roots
 Row = tuple[str, str, str, int, int, int, int, int, int | None]
 
 
-def merged(events: Iterable[UsageEvent]) -> dict[str, UsageEvent]:
-    """What the store keeps: one row per key, the copy with the most tokens."""
-    best: dict[str, UsageEvent] = {}
-    for e in events:
-        if e.dedup_key not in best or e.total_tokens > best[e.dedup_key].total_tokens:
-            best[e.dedup_key] = e
-    return best
-
-
 def rows(events: Iterable[UsageEvent]) -> list[Row]:
     return sorted(
         (
             e.session_id, e.project, e.model, e.ts_ms, e.input_tokens, e.output_tokens, e.cache_read_tokens,
             e.cache_write_5m_tokens + e.cache_write_1h_tokens, e.tool_cost_micro,
         )
-        for e in merged(events).values()
+        for e in dedup(events).values()
     )  # fmt: skip
 
 
@@ -59,9 +51,7 @@ def reader(spec: SourceSpec) -> TaskMessages:
 
 
 def parse(spec: SourceSpec, path: Path, data: bytes | None = None) -> ReadResult:
-    r = ReadResult(cursor=Cursor())
-    reader(spec).parse_document(path, path.read_bytes() if data is None else data, r)
-    return r
+    return read_document(path, reader(spec), data)
 
 
 CLINE_EXPECTED: list[Row] = [
@@ -185,4 +175,4 @@ def test_any_rewrites_and_truncations_store_each_request_once(ops: list[tuple[st
         r = ReadResult(cursor=Cursor())
         reader(roo_code.SPEC).parse_document(path, json.dumps(doc).encode(), r)
         stored.extend(r.events)
-    assert {e.ts_ms: (e.input_tokens, e.output_tokens) for e in merged(stored).values()} == finished
+    assert {e.ts_ms: (e.input_tokens, e.output_tokens) for e in dedup(stored).values()} == finished

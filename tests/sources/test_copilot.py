@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers.gen_copilot import GOOD, S1, S2, Call, add_calls, store
-from tests.helpers.read_spec import all_events, dedup, read_database, read_home
+from tests.helpers.reading import all_events, dedup, read_database, read_home
 from tracker.sources.copilot import SPEC, STORE
 from tracker.sources.spec import spec_roots
 

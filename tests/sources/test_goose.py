@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers.gen_goose import A, B, C, D, E, Session, add, config, create, db_at, grow  # re-sorted by ruff
-from tests.helpers.read_spec import all_events, dedup, read_database, read_home
+from tests.helpers.reading import all_events, dedup, read_database, read_home
 from tracker.sources.goose import SESSIONS, SPEC
 from tracker.sources.spec import spec_roots
 

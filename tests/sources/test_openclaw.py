@@ -39,7 +39,7 @@ from tests.helpers.gen_pi_transcript import (
     write_jsonl,
     write_zst,
 )
-from tests.sources.pi_reading import claims, counts, read_db, read_document, read_jsonl, read_tree, stored
+from tests.helpers.reading import claims, counts, read_database, read_document, read_jsonl, read_tree, stored
 from tracker.core.reading import Cursor, ReadResult
 from tracker.sources import openclaw
 from tracker.sources.document import read_document as platform_read_document
@@ -117,28 +117,28 @@ def test_compressed_rows_are_read_and_marks_resume(tmp_path: Path) -> None:
     add_event(db, "S4", 0, header("S4", T, "/work/db"))
     add_event(db, "S4", 1, A7.entry(), compressed=True)
     db.commit()
-    r, marks = read_db(path, openclaw.DATABASE)
+    r, marks = read_database(openclaw.DATABASE, path)
     assert [counts(e) for e in r.events] == [(11, 22, 44, 33, 0)]
     assert (marks["rowid"], marks["rows"]) == (2, 2)
     add_event(db, "S4", 2, A9.entry())
     db.commit()
-    r2, marks2 = read_db(path, openclaw.DATABASE, marks)
+    r2, marks2 = read_database(openclaw.DATABASE, path, marks)
     # Only the new row, with the session's context (cwd, window model) found again.
     assert [(counts(e), e.model, e.project) for e in r2.events] == [((1, 2, 4, 3, 0), "claude-haiku-4-5", "/work/db")]
     assert (marks2["rowid"], marks2["rows"]) == (3, 3)
-    assert read_db(path, openclaw.DATABASE, marks2)[0].events == []  # nothing new
+    assert read_database(openclaw.DATABASE, path, marks2)[0].events == []  # nothing new
     # The top row goes and a new one takes its rowid: the checksum sees it, all is read again.
     db.execute("DELETE FROM transcript_events WHERE seq = 2")
     add_event(db, "S4", 3, A8.entry())
     db.commit()
     assert db.execute("SELECT rowid FROM transcript_events WHERE seq = 3").fetchone() == (3,)
-    r3, marks3 = read_db(path, openclaw.DATABASE, marks2)
+    r3, marks3 = read_database(openclaw.DATABASE, path, marks2)
     assert sorted(e.dedup_key for e in r3.events) == sorted([key(A7), key(A8)])
     # A row below the mark goes: read again as well (the keys make that exact).
     db.execute("DELETE FROM transcript_events WHERE seq = 0")
     db.commit()
     db.close()
-    r4, marks4 = read_db(path, openclaw.DATABASE, marks3)
+    r4, marks4 = read_database(openclaw.DATABASE, path, marks3)
     assert sorted(e.dedup_key for e in r4.events) == sorted([key(A7), key(A8)])
     assert (marks4["rowid"], marks4["rows"]) == (3, 2)
 
@@ -148,7 +148,7 @@ def test_database_without_transcripts_is_nothing_here(tmp_path: Path) -> None:
     db = sqlite3.connect(path)
     db.execute("CREATE TABLE auth_profiles (id TEXT PRIMARY KEY, data TEXT)")  # a schema-1 store
     db.close()
-    r, marks = read_db(path, openclaw.DATABASE)
+    r, marks = read_database(openclaw.DATABASE, path)
     assert (r.events, r.error, r.skipped_count, marks) == ([], None, 0, {})
 
 
@@ -174,7 +174,7 @@ def test_poisoned_rows_are_counted_and_skipped(tmp_path: Path) -> None:
     )
     db.commit()
     db.close()
-    r, _ = read_db(path, openclaw.DATABASE)
+    r, _ = read_database(openclaw.DATABASE, path)
     assert sorted(counts(e) for e in r.events) == [(1, 5, 0, 0, 0), (11, 22, 44, 33, 0)]
     assert r.skipped_count == 4
     assert r.error is None
@@ -259,7 +259,7 @@ def test_rows_added_between_reads_count_once(tmp_path: Path, batches: list[int],
             add_event(db, "S", 0, header("S", T, "/w"))
             db.commit()
             db.execute("VACUUM")
-        r, marks = read_db(path, openclaw.DATABASE, marks)
+        r, marks = read_database(openclaw.DATABASE, path, marks)
         seen += [e.dedup_key for e in r.events]
     db.close()
     assert set(seen) == {f"oc:{T + s * 1000}:{s}:{2 * s}:0:0" for s in range(1, seq)}
@@ -340,18 +340,18 @@ def test_archive_blobs_in_the_database_are_read(tmp_path: Path) -> None:
     add_archive(db, "D1", [header("D1", T, "/work/gone"), A3.entry()], reason="deleted", zstd=True)
     add_cold_blob(db, "C1", [header("C1", T, "/work/cold"), A10.entry()])
     db.commit()
-    r, marks = read_db(path, openclaw.DATABASE)
+    r, marks = read_database(openclaw.DATABASE, path)
     assert sorted((e.dedup_key, e.session_id, e.project) for e in r.events) == sorted(
         [(key(A1), "R1", "/work/reset"), (key(A3), "D1", "/work/gone"), (key(A10), "C1", "/work/cold")]
     )
     assert r.skipped_count == 0
     assert marks["session_transcript_archives.rows"] == 2
-    assert read_db(path, openclaw.DATABASE, marks)[0].events == []  # immutable rows: not read again
+    assert read_database(openclaw.DATABASE, path, marks)[0].events == []  # immutable rows: not read again
     db.execute("UPDATE session_transcript_archives SET archive_blob = X'28B52FFD00' WHERE session_id = 'D1'")
     db.execute("DELETE FROM session_transcript_archives WHERE session_id = 'R1'")
     db.commit()
     db.close()
-    r2, _ = read_db(path, openclaw.DATABASE, marks)
+    r2, _ = read_database(openclaw.DATABASE, path, marks)
     assert r2.skipped_count == 1  # the corrupt blob, counted; the rest read again
     assert [e.dedup_key for e in r2.events] == []
 

@@ -21,6 +21,7 @@ from tests.helpers.gen_opencode import (
     create_db,
     write_legacy,
 )
+from tests.helpers.reading import dedup, read_database, read_document
 from tracker.core.reading import Cursor, ReadResult
 from tracker.core.records import UsageEvent
 from tracker.sources import opencode
@@ -41,40 +42,23 @@ EXPECTED_DB: list[Row] = [
 ]
 
 
-def merged(events: Iterable[UsageEvent]) -> dict[str, UsageEvent]:
-    """What the store keeps: one row per key, the copy with the most tokens."""
-    best: dict[str, UsageEvent] = {}
-    for e in events:
-        if e.dedup_key not in best or e.total_tokens > best[e.dedup_key].total_tokens:
-            best[e.dedup_key] = e
-    return best
-
-
 def rows(events: Iterable[UsageEvent]) -> list[Row]:
     out = [
         (
             e.session_id, e.project, e.model, e.ts_ms, e.input_tokens, e.output_tokens, e.cache_read_tokens,
             e.cache_write_5m_tokens + e.cache_write_1h_tokens, e.reasoning_tokens, e.tool_cost_micro, e.subscription,
         )
-        for e in merged(events).values()
+        for e in dedup(events).values()
     ]  # fmt: skip
     return sorted(out, key=lambda r: r[3])
 
 
 def read_db(path: Path, marks: dict[str, int] | None = None) -> tuple[ReadResult, dict[str, int]]:
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        r = ReadResult(cursor=Cursor())
-        new = OpenCodeDatabase(opencode.ORIGIN).read_database(db, path, marks or {}, r)
-        return r, new
-    finally:
-        db.close()
+    return read_database(OpenCodeDatabase(opencode.ORIGIN), path, marks)
 
 
 def read_doc(path: Path) -> ReadResult:
-    r = ReadResult(cursor=Cursor())
-    OpenCodeMessageFiles(opencode.ORIGIN, opencode.DB_PATTERNS).parse_document(path, path.read_bytes(), r)
-    return r
+    return read_document(path, OpenCodeMessageFiles(opencode.ORIGIN, opencode.DB_PATTERNS))
 
 
 def test_database_counts_each_request_exactly_once(home: Path) -> None:
@@ -102,7 +86,7 @@ def test_legacy_json_sums_its_part_files_and_yields_to_the_database(home: Path) 
     (data / "opencode.db").rename(data / "moved.db.bak")
     alone = read_doc(data / "storage" / "message" / "ses_A" / "msg_01A.json")
     (data / "moved.db.bak").rename(data / "opencode.db")
-    db_keys = set(merged(read_db(data / "opencode.db")[0].events))
+    db_keys = set(dedup(read_db(data / "opencode.db")[0].events))
     assert [e.dedup_key for e in alone.events] == [k for k in db_keys if k.startswith("oc:1764493201000:")]
     assert rows(alone.events) == [EXPECTED_DB[0]]
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from tests.helpers.gen_pi import ABORTED, COPILOT, G1, G2, P1, P2, PROJECT, T, build_sessions
 from tests.helpers.gen_pi_transcript import Call, header, line, model_change, write_jsonl
-from tests.sources.pi_reading import counts, read_jsonl, read_tree, stored
+from tests.helpers.reading import counts, read_jsonl, read_tree, stored
 from tracker.sources import pi
 from tracker.sources.spec import spec_roots
 

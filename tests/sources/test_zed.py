@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from tests.helpers.gen_zed import T1, T2, T4, T5, create, home_db, save, thread, usage
 from tests.helpers.gen_zed import write_fixture as fixture
-from tests.helpers.read_spec import all_events, dedup, read_database, read_home
+from tests.helpers.reading import all_events, dedup, read_database, read_home
 from tracker.sources.spec import spec_roots
 from tracker.sources.zed import SPEC, THREADS
 
