@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import tempfile
 from contextlib import closing
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers.gen_goose import A, B, C, D, E, Session, add, config, create, db_at, grow  # re-sorted by ruff
+from tests.helpers.gen_goose import A, B, C, D, E, Session, add, config, create, db_at, grow
 from tests.helpers.reading import all_events, dedup, read_database, read_home
 from tracker.sources.goose import SESSIONS, SPEC
 from tracker.sources.spec import spec_roots
@@ -79,7 +80,8 @@ steps = st.lists(st.tuples(st.integers(0, 2), st.integers(0, 5000), st.integers(
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=steps)
 def test_any_sequence_of_turns_read_after_each_stores_each_session_once(tmp_path: Path, steps) -> None:
-    path = create(tmp_path / f"g{abs(hash(tuple(steps)))}" / "sessions.db")
+    # a fresh folder per example: hypothesis may run the same steps twice (replay, shrinking)
+    path = create(Path(tempfile.mkdtemp(dir=tmp_path)) / "sessions.db")
     sessions = [f"20261130_{i}" for i in range(3)]
     totals = {s: [0, 0] for s in sessions}
     stored: dict = {}
