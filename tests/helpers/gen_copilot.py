@@ -86,3 +86,33 @@ def add_calls(path: Path, calls: list[Call]) -> None:
                 for c in calls
             ],
         )  # fmt: skip
+
+
+S1 = "4f1c9a2e-7b3d-4c1e-9f0a-1b2c3d4e5f60"
+
+
+S2 = "9e8d7c6b-5a49-4c38-8b27-16f5e4d3c2b1"
+
+
+GOOD = [
+    # the research's synthetic row: 21343 = 369 fresh + 18000 read + 2974 written
+    Call(S1, "claude-sonnet-4.5", "claude-sonnet-4.5", 21343, 100, 18000, 2974, 0, "2026-11-30 10:00:09"),
+    # routed model "auto", billed as gpt-5.1; reasoning 300 is inside output 800
+    Call(S1, "auto", "gpt-5.1", 5000, 800, 4000, 0, 300, "2026-11-30T10:04:51.120Z", turn=1),
+    # no copilot_usage_model (older CLI): the model column; NULL reasoning
+    Call(S1, "claude-opus-4.5", None, 1200, 50, 0, 1000, None, "2026-11-30T11:12:30Z", turn=2),
+    # a session with no sessions row (deleted): no project
+    Call(S2, "gpt-5-mini", "gpt-5-mini", 10, 5, 0, 0, 0, "2026-12-01 00:00:01"),
+]
+
+
+def store(home: Path) -> Path:
+    path = home / ".copilot" / "session-store.db"
+    create(path)
+    add_session(path, S1, "/home/dev/api", "main", "2026-11-30T10:00:00.000Z")
+    return path
+
+
+def build_fixture(home: Path) -> None:
+    """``~/.copilot/session-store.db`` with the reader test's ``GOOD`` calls."""
+    add_calls(store(home), GOOD)

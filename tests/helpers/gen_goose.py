@@ -168,3 +168,35 @@ def generate(home: Path, seed: int, days: int = 5, per_day: int = 4) -> Expected
     add(create(home / ".local" / "share" / "goose" / "sessions" / "sessions.db"), primary)
     add(create(home / ".local" / "share" / "Block" / "goose" / "sessions" / "sessions.db"), legacy)
     return exp
+
+
+A = Session(  # the research's synthetic row: last turn 61234/60110/1124, session 912455/889020/23435
+    "20261130_4", "/home/me/src/api", "2026-11-30 08:02:11", "anthropic", config("claude-sonnet-4-5"),
+    (61234, 60110, 1124), (912455, 889020, 23435), 2.1843,
+)  # fmt: skip
+
+
+B = Session(  # Gemini via Goose: total 12500 = 10000 in + 2000 out + 500 thoughts reported apart
+    "20261130_5", "/home/me/src/web", "2026-11-30T17:45:00Z", "google", config("gemini-2.5-pro"),
+    (3000, 2800, 200), (12500, 10000, 2000), 0.031,
+)  # fmt: skip
+
+
+C = Session(  # an older Goose that never accumulated: the last turn's columns are all there is
+    "20261201_1", "/home/me/src/api", "2026-12-01 09:00:00", "openai", config("gpt-5.1"), (340, 300, 40), (None, None, None)
+)  # fmt: skip
+
+
+D = Session("20261201_2", "/home/me", "2026-12-01 10:00:00", "openai", config("gpt-5.1"), (None,) * 3, (None,) * 3)
+
+
+E = Session("20261201_3", "/home/me", "2026-12-01 11:00:00", None, None, (0, 0, 0), (110, 100, 10))  # no model config
+
+
+def db_at(home: Path, *parts: str) -> Path:
+    return home.joinpath(*parts, "sessions", "sessions.db")
+
+
+def build_fixture(home: Path) -> None:
+    """Goose's ``sessions.db`` on Linux with the reader test's sessions A to E."""
+    add(create(db_at(home, ".local", "share", "goose")), [A, B, C, D, E])

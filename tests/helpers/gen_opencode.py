@@ -191,3 +191,67 @@ def write_legacy(data_dir: Path, m: Msg) -> Path:
             json.dumps({"id": pid, "messageID": m.id, "sessionID": m.session, **data})
         )
     return msg_file
+
+
+M1 = Msg("msg_01A", "ses_A", 1764493201000, [((810, 140, 0, 29000, 1500), 0.0227), ((820, 95, 0, 30500, 1200), 0.0194)])
+
+
+M2 = Msg(
+    "msg_02A", "ses_A", 1764493300123.75, [((100, 50, 30, 0, 0), 0.0012)], model="gpt-5.1-codex", provider="openai"
+)
+
+
+M3 = Msg(
+    "msg_03B",
+    "ses_B",
+    1764493400000,
+    [((200, 20, 0, 1000, 0), 0.0)],
+    model="claude-sonnet-4.5",
+    provider="github-copilot",
+)
+
+
+M4 = Msg("msg_04A", "ses_A", 1764493500000, [])  # aborted: no step, zero tokens
+
+
+M7 = Msg("msg_07A", "ses_A", 1764493700000, [((70, 7, 0, 0, 0), 0.001), ((71, 8, 0, 0, 0), 0.001)])
+
+
+M8 = Msg("msg_08A", "ses_A", 1764493800000, [((10, 5, 0, 0, 0), 0.0)], extra={"agent": 5, "path": "x", "cost": "free"})
+
+
+OLD = Msg("msg_00Z", "ses_old", 1760000000000, [((50, 10, 0, 0, 100), 0.001), ((60, 12, 0, 100, 0), 0.002)])
+
+
+def build_home(home: Path) -> Path:
+    data = home / ".local" / "share" / "opencode"
+    db = create_db(data / "opencode.db")
+    add_session(db, "ses_A")
+    add_session(db, "ses_B", parent="ses_A", archived=1764499999000)  # child (subagent), archived
+    add_session(db, "ses_C")  # a fork of ses_A
+    add_session(db, "ses_D", directory="/home/u/other")
+    for m in (M1, M2, M3, M4, M7, M8):
+        add_message(db, m)
+    add_message(db, Msg(**{**M1.__dict__, "id": "msg_fork1", "session": "ses_C"}))  # Session.fork copy
+    add_user_message(db, "msg_u1", "ses_A", 1764493200500)
+    truncated = '{"role":"assistant","tokens":{"inp'
+    db.execute("INSERT INTO message VALUES ('msg_05A','ses_A',1764493600000,1764493600000,?)", (truncated,))
+    huge = {**M1.data(), "time": {"created": 1764493650000}, "tokens": {"input": 10**20, "output": 1}}
+    db.execute("INSERT INTO message VALUES ('msg_06A','ses_A',1764493650000,1764493650000,?)", (json.dumps(huge),))
+    db.execute(  # a poisoned step part (NUL bytes): skipped, the message's other step still counts
+        "UPDATE part SET data = ? WHERE id = 'prt_msg_07A_2f'", ('{"type":"step-finish","tokens":\x00\x00',)
+    )
+    add_v2_step(db, "evt_v2_1", "ses_D", 1764500000000, (300, 40, 10, 5, 0), 0.01, "gpt-5", "openai")
+    add_v2_step(
+        db, "msg_01A", "ses_A", 1764493201000, (820, 95, 0, 30500, 1200), 0.0421, "claude-sonnet-4-5", "anthropic"
+    )
+    db.commit()
+    db.close()
+    write_legacy(data, M1)  # also in the database: the database copy counts
+    write_legacy(data, OLD)  # only in legacy JSON
+    return data
+
+
+def build_fixture(home: Path) -> None:
+    """OpenCode's data folder on Linux: ``build_home``'s database and legacy JSON."""
+    build_home(home)

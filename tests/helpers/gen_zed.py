@@ -112,3 +112,38 @@ def save(
     created = updated if created_at == "" else created_at
     with closing(sqlite3.connect(path)) as db, db:
         db.execute(SAVE, (tid, parent, folders, "0" if folders else None, "title", updated, data_type, data, created))
+
+
+T1, T2, T3, T4, T5 = (f"5b0c{n}e7a-1f2d-4c3b-9a8e-7d6c5b4a3f2{n}" for n in range(1, 6))
+
+
+def home_db(home: Path) -> Path:
+    return create(home / ".local" / "share" / "zed" / "threads" / "threads.db")
+
+
+def write_fixture(path: Path) -> None:
+    """The reader test's threads: cumulative usage, a legacy JSON row, an imported copy, a subagent."""
+    save(
+        path, T1,
+        thread("2026-11-30T16:02:00+00:00", usage(5400, 2210, 2100, 96000), {"u-1": usage(1200, 310, read=18000)}),
+        folders="/home/dev/billing\n/home/dev/shared",
+    )  # fmt: skip
+    save(
+        path, T2,
+        thread("2026-11-12T09:00:00Z", None, {"u-1": usage(1000, 150, read=3000), "u-2": usage(2000, 300, read=4000)},
+               model="claude-3-7-sonnet", provider="anthropic"),
+        folders="/home/dev/old", data_type="json", created_at=None,
+    )  # fmt: skip
+    save(path, T3, thread("2026-11-30T17:00:00Z", usage(99, 99), imported=True))  # a shared thread opened
+    save(path, T4, thread("2026-11-30T16:30:00Z", usage(800, 90), model="gpt-5.1", provider="openai"), parent=T1)
+    save(
+        path, T5,
+        thread("2026-11-01T08:00:00Z", usage(60, 20, read=500), [usage(10, 5), usage(50, 15, read=500)],
+               model="claude-opus-4-1", provider="anthropic", version=None),
+        folders=None,
+    )  # fmt: skip
+
+
+def build_fixture(home: Path) -> None:
+    """Zed's threads.db where Zed keeps it on Linux, with ``write_fixture``'s threads."""
+    write_fixture(home_db(home))

@@ -19,7 +19,7 @@ import pytest
 from tests.conftest import FIXTURES
 from tests.helpers import gen_amp
 from tests.helpers.ccusage import ccusage_binary, run_ccusage
-from tests.helpers.read_spec import all_events, ccusage_daily, dedup, per_day_model, read_home
+from tests.helpers.reading import all_events, ccusage_daily, dedup, per_day_model, read_home
 from tracker.sources import amp
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from tests.helpers.ccusage import ccusage_binary, run_ccusage
 from tests.helpers.gen_copilot import Call, add_calls, add_session, create
-from tests.helpers.read_spec import all_events, dedup, read_home
+from tests.helpers.reading import all_events, dedup, read_home
 from tracker.sources import copilot
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from tests.helpers import gen_goose
 from tests.helpers.ccusage import ccusage_binary, run_ccusage
-from tests.helpers.read_spec import all_events, ccusage_daily, day, dedup, per_day_model, read_home
+from tests.helpers.reading import all_events, ccusage_daily, day, dedup, per_day_model, read_home
 from tracker.sources import goose
 
 

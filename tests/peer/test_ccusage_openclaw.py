@@ -29,9 +29,9 @@ from tests.helpers.gen_pi_transcript import (
     write_jsonl,
     write_zst,
 )
+from tests.helpers.reading import read_tree, stored
 from tests.peer.pi_parity import add, ours, peer
 from tests.peer.pi_parity import day as day_of
-from tests.sources.pi_reading import read_tree, stored
 from tracker.sources import openclaw
 
 MODELS = [("anthropic", "claude-sonnet-4-5"), ("openai", "gpt-5.2"), ("google", "gemini-2.5-pro")]

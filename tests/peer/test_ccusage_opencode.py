@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import random
-import sqlite3
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +27,7 @@ import pytest
 
 from tests.helpers.ccusage import ccusage_binary, run_ccusage
 from tests.helpers.gen_opencode import Msg, Tokens, add_message, add_session, create_db
-from tracker.core.reading import Cursor, ReadResult
+from tests.helpers.reading import dedup, per_day_model, read_database
 from tracker.sources import kilo, opencode
 from tracker.sources.opencode_readers import OpenCodeDatabase
 from tracker.sources.opencode_usage import Origin
@@ -94,20 +93,8 @@ def day(ts_ms: float, zone: str) -> str:
 
 
 def ours(path: Path, origin: Origin, zone: str) -> dict[Key, Counts]:
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    r = ReadResult(cursor=Cursor())
-    OpenCodeDatabase(origin).read_database(db, path, {}, r)
-    db.close()
-    best: dict[str, Any] = {}
-    for e in r.events:
-        if e.dedup_key not in best or e.total_tokens > best[e.dedup_key].total_tokens:
-            best[e.dedup_key] = e
-    out: dict[Key, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for e in best.values():
-        acc = out[(day(e.ts_ms, zone), e.model)]
-        for i, v in enumerate((e.input_tokens, e.output_tokens, e.cache_creation_tokens, e.cache_read_tokens)):
-            acc[i] += v
-    return {k: (v[0], v[1], v[2], v[3]) for k, v in out.items()}
+    r, _ = read_database(OpenCodeDatabase(origin), path)
+    return per_day_model(dedup(r.events).values(), zone=zone)
 
 
 def exact(msgs: list[Msg], zone: str) -> dict[Key, Counts]:

@@ -17,8 +17,8 @@ import pytest
 
 from tests.helpers.ccusage import ccusage_binary, run_ccusage
 from tests.helpers.gen_pi_transcript import Call, header, ms, user, write_jsonl
+from tests.helpers.reading import read_tree, stored
 from tests.peer.pi_parity import add, day, ours, peer
-from tests.sources.pi_reading import read_tree, stored
 from tracker.sources import pi
 
 MODELS = [("anthropic", "claude-sonnet-4-5"), ("openai", "gpt-5.2"), ("google", "gemini-2.5-flash")]

@@ -17,7 +17,7 @@ import pytest
 
 from tests.helpers import gen_qwen
 from tests.helpers.ccusage import ccusage_binary, run_ccusage
-from tests.helpers.read_gemini_family import all_events, ccusage_daily, daily, dedup, peer_view, read_home
+from tests.helpers.reading import all_events, ccusage_daily, daily, dedup, peer_view, read_home
 from tracker.sources import qwen
 
 

@@ -108,8 +108,13 @@ def test_every_sources_totals_are_the_same_in_every_time_zone(source: str, zone:
             assert other.total.totals == utc.total.totals
 
 
-def test_every_registered_source_with_a_fixture_is_covered() -> None:
-    assert {"claude-code", "codex"} <= set(fixture_sources())
+def test_every_registered_source_has_a_fixture_or_a_builder() -> None:
+    """A new source cannot skip the properties: it must bring a fixture tree or a builder."""
+    assert fixture_sources() == list(SOURCES)
+    # the appended-file property covers every source that reads JSONL
+    assert fixture_sources(Kind.JSONL) == [
+        sid for sid, s in SOURCES.items() if any(p.kind is Kind.JSONL for p in s.parts)
+    ]
 
 
 @settings(max_examples=12, deadline=None)

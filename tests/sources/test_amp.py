@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES
-from tests.helpers.read_spec import all_events, dedup, read_home
+from tests.helpers.reading import all_events, dedup, read_home
 from tracker.core.reading import Cursor, ReadResult
 from tracker.sources.amp import SPEC, THREADS
 from tracker.sources.spec import spec_roots

@@ -10,7 +10,20 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.helpers.gen_cline import conversation, request, say, task_dir, user_dir, write_task
+from tests.helpers.gen_cline import (
+    CLINE_TASK,
+    DEC_1,
+    NOV_5,
+    OCT_1,
+    cline_task,
+    conversation,
+    request,
+    roo_like,
+    task_dir,
+    user_dir,
+    write_task,
+)
+from tests.helpers.reading import dedup, read_document
 from tracker.core.reading import Cursor, ReadResult
 from tracker.core.records import UsageEvent
 from tracker.sources import cline, kilo, roo_code
@@ -20,18 +33,6 @@ from tracker.sources.spec import Kind, SourceSpec, spec_roots
 # (session, project, model, ts, input, output, cache read, cache write, cost µ$)
 Row = tuple[str, str, str, int, int, int, int, int, int | None]
 
-OCT_1, NOV_5, DEC_1 = 1759276800000, 1762300800000, 1764547200000  # 2025, UTC
-CLINE_TASK = "1764493200000"
-
-
-def merged(events: Iterable[UsageEvent]) -> dict[str, UsageEvent]:
-    """What the store keeps: one row per key, the copy with the most tokens."""
-    best: dict[str, UsageEvent] = {}
-    for e in events:
-        if e.dedup_key not in best or e.total_tokens > best[e.dedup_key].total_tokens:
-            best[e.dedup_key] = e
-    return best
-
 
 def rows(events: Iterable[UsageEvent]) -> list[Row]:
     return sorted(
@@ -39,7 +40,7 @@ def rows(events: Iterable[UsageEvent]) -> list[Row]:
             e.session_id, e.project, e.model, e.ts_ms, e.input_tokens, e.output_tokens, e.cache_read_tokens,
             e.cache_write_5m_tokens + e.cache_write_1h_tokens, e.tool_cost_micro,
         )
-        for e in merged(events).values()
+        for e in dedup(events).values()
     )  # fmt: skip
 
 
@@ -50,45 +51,7 @@ def reader(spec: SourceSpec) -> TaskMessages:
 
 
 def parse(spec: SourceSpec, path: Path, data: bytes | None = None) -> ReadResult:
-    r = ReadResult(cursor=Cursor())
-    reader(spec).parse_document(path, path.read_bytes() if data is None else data, r)
-    return r
-
-
-def cline_task(home: Path, editor: str = "Code") -> Path:
-    folder = task_dir(home, cline.EXTENSION_ID, CLINE_TASK, editor)
-    history = [{"id": CLINE_TASK, "ts": 1764493200000, "task": "refactor", "cwdOnTaskInitialization": "/home/u/cl"}]
-    (folder.parents[1] / "state").mkdir(parents=True, exist_ok=True)
-    (folder.parents[1] / "state" / "taskHistory.json").write_text(json.dumps(history))
-    t = 1764493200000
-    messages = [
-        say(t, "text", "Refactor utils.py"),
-        request(  # Anthropic: disjoint buckets
-            t + 500, {"modelId": "claude-sonnet-4-5", "providerId": "anthropic", "mode": "act"},
-            tokensIn=12, tokensOut=488, cacheWrites=14210, cacheReads=0, cost=0.06068,
-        ),
-        request(  # an OpenAI-style provider: tokensIn holds the cached tokens too
-            t + 30000, {"modelId": "gpt-4.1", "providerId": "openai", "mode": "act"},
-            tokensIn=15800, tokensOut=210, cacheWrites=0, cacheReads=14100, cost=0.0093,
-        ),
-        request(t + 40000, tokensIn=300, tokensOut=30, cacheReads=0, cacheWrites=0),  # model from metadata
-        request(t + 50000, tokensIn=5, tokensOut=3, cancelReason="user_cancelled", cost=0),  # billed anyway
-        request(t + 60000),  # placeholder: still streaming
-        {"ts": "soon", "type": "say", "say": "api_req_started", "text": "{}"},  # wrong type
-        say(t + 70000, "api_req_started", '{"tokensIn": 4'),  # truncated request JSON
-        request(t + 80000, tokensIn=-5, tokensOut=1),  # hostile number
-        request(t + 90000, tokensIn=10**12, tokensOut=1),  # hostile number
-        "not an object",
-    ]  # fmt: skip
-    metadata = {
-        "files_in_context": [],
-        "model_usage": [
-            {"ts": t, "model_id": "claude-sonnet-4-5", "model_provider_id": "anthropic", "mode": "act"},
-            {"ts": t + 35000, "model_id": "deepseek-chat", "model_provider_id": "deepseek", "mode": "act"},
-        ],
-        "environment_history": [],
-    }
-    return write_task(folder, messages, task_metadata=metadata)
+    return read_document(path, reader(spec), data)
 
 
 CLINE_EXPECTED: list[Row] = [
@@ -110,26 +73,6 @@ def test_one_task_under_two_editors_counts_once(home: Path) -> None:
     code = parse(cline.SPEC, cline_task(home, "Code"))
     cursor = parse(cline.SPEC, cline_task(home, "Cursor"))
     assert rows([*code.events, *cursor.events]) == CLINE_EXPECTED
-
-
-def roo_like(home: Path, extension: str) -> Path:
-    folder = task_dir(home, extension, "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0")
-    messages = [
-        say(OCT_1, "text", "Build the parser"),
-        request(OCT_1 + 1000, apiProtocol="anthropic", tokensIn=12, tokensOut=488, cacheWrites=14210, cacheReads=0),
-        request(OCT_1 + 2000, apiProtocol="anthropic", tokensIn=500, tokensOut=40, cacheWrites=0, cacheReads=100),
-        request(OCT_1 + 3000, apiProtocol="openai", tokensIn=15800, tokensOut=210, cacheWrites=0, cacheReads=14100),
-        request(NOV_5, apiProtocol="anthropic", tokensIn=1000, tokensOut=10, cacheWrites=0, cacheReads=400),
-        request(
-            DEC_1, apiProtocol="anthropic", tokensIn=14222, tokensOut=60, cacheWrites=14210, cacheReads=0, cost=0.05
-        ),
-    ]
-    history = {"id": folder.name, "number": 1, "ts": OCT_1, "task": "Build the parser", "tokensIn": 0, "tokensOut": 0,
-               "totalCost": 0, "workspace": "/home/u/roo"}  # fmt: skip
-    return write_task(
-        folder, messages, history_item=history,
-        api_conversation_history=conversation("/home/u/elsewhere", "claude-sonnet-4-5"),
-    )  # fmt: skip
 
 
 def test_roo_cache_rules_by_date_and_protocol(home: Path) -> None:
@@ -232,4 +175,4 @@ def test_any_rewrites_and_truncations_store_each_request_once(ops: list[tuple[st
         r = ReadResult(cursor=Cursor())
         reader(roo_code.SPEC).parse_document(path, json.dumps(doc).encode(), r)
         stored.extend(r.events)
-    assert {e.ts_ms: (e.input_tokens, e.output_tokens) for e in merged(stored).values()} == finished
+    assert {e.ts_ms: (e.input_tokens, e.output_tokens) for e in dedup(stored).values()} == finished

@@ -11,24 +11,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers.gen_copilot import Call, add_calls, add_session, create
-from tests.helpers.read_spec import all_events, dedup, read_database, read_home
+from tests.helpers.gen_copilot import GOOD, S1, S2, Call, add_calls, store
+from tests.helpers.reading import all_events, dedup, read_database, read_home
 from tracker.sources.copilot import SPEC, STORE
 from tracker.sources.spec import spec_roots
 
-S1 = "4f1c9a2e-7b3d-4c1e-9f0a-1b2c3d4e5f60"
-S2 = "9e8d7c6b-5a49-4c38-8b27-16f5e4d3c2b1"
-
-GOOD = [
-    # the research's synthetic row: 21343 = 369 fresh + 18000 read + 2974 written
-    Call(S1, "claude-sonnet-4.5", "claude-sonnet-4.5", 21343, 100, 18000, 2974, 0, "2026-11-30 10:00:09"),
-    # routed model "auto", billed as gpt-5.1; reasoning 300 is inside output 800
-    Call(S1, "auto", "gpt-5.1", 5000, 800, 4000, 0, 300, "2026-11-30T10:04:51.120Z", turn=1),
-    # no copilot_usage_model (older CLI): the model column; NULL reasoning
-    Call(S1, "claude-opus-4.5", None, 1200, 50, 0, 1000, None, "2026-11-30T11:12:30Z", turn=2),
-    # a session with no sessions row (deleted): no project
-    Call(S2, "gpt-5-mini", "gpt-5-mini", 10, 5, 0, 0, 0, "2026-12-01 00:00:01"),
-]
 # key suffix -> (project, branch, model, fresh input, output, cache read, cache write, reasoning)
 EXPECTED = {
     (S1, 1): ("/home/dev/api", "main", "claude-sonnet-4.5", 369, 100, 18000, 2974, 0),
@@ -36,13 +23,6 @@ EXPECTED = {
     (S1, 3): ("/home/dev/api", "main", "claude-opus-4.5", 200, 50, 0, 1000, 0),
     (S2, 4): ("", "", "gpt-5-mini", 10, 5, 0, 0, 0),
 }
-
-
-def store(home: Path) -> Path:
-    path = home / ".copilot" / "session-store.db"
-    create(path)
-    add_session(path, S1, "/home/dev/api", "main", "2026-11-30T10:00:00.000Z")
-    return path
 
 
 def summary(events: dict) -> dict:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tests.conftest import FIXTURES
 from tests.helpers.gen_gemini import Expected as GenExpected
 from tests.helpers.gen_gemini import Session, generate
-from tests.helpers.read_gemini_family import all_events, daily, dedup, read_home
+from tests.helpers.reading import all_events, daily, dedup, read_home
 from tracker.core.reading import Cursor, ReadResult
 from tracker.sources.gemini import DOCUMENT, JSONL, SPEC, project_for
 from tracker.sources.gemini_usage import shape

@@ -12,24 +12,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers.gen_goose import Session, add, config, create, grow
-from tests.helpers.read_spec import all_events, dedup, read_database, read_home
+from tests.helpers.gen_goose import A, B, C, D, E, Session, add, config, create, db_at, grow
+from tests.helpers.reading import all_events, dedup, read_database, read_home
 from tracker.sources.goose import SESSIONS, SPEC
 from tracker.sources.spec import spec_roots
-
-A = Session(  # the research's synthetic row: last turn 61234/60110/1124, session 912455/889020/23435
-    "20261130_4", "/home/me/src/api", "2026-11-30 08:02:11", "anthropic", config("claude-sonnet-4-5"),
-    (61234, 60110, 1124), (912455, 889020, 23435), 2.1843,
-)  # fmt: skip
-B = Session(  # Gemini via Goose: total 12500 = 10000 in + 2000 out + 500 thoughts reported apart
-    "20261130_5", "/home/me/src/web", "2026-11-30T17:45:00Z", "google", config("gemini-2.5-pro"),
-    (3000, 2800, 200), (12500, 10000, 2000), 0.031,
-)  # fmt: skip
-C = Session(  # an older Goose that never accumulated: the last turn's columns are all there is
-    "20261201_1", "/home/me/src/api", "2026-12-01 09:00:00", "openai", config("gpt-5.1"), (340, 300, 40), (None, None, None)
-)  # fmt: skip
-D = Session("20261201_2", "/home/me", "2026-12-01 10:00:00", "openai", config("gpt-5.1"), (None,) * 3, (None,) * 3)
-E = Session("20261201_3", "/home/me", "2026-12-01 11:00:00", None, None, (0, 0, 0), (110, 100, 10))  # no model config
 
 # key -> (project, model, input, output incl. reasoning, reasoning, tool cost in micro-USD)
 EXPECTED = {
@@ -38,10 +24,6 @@ EXPECTED = {
     "gs:20261201_1:2026-12-01 09:00:00": ("/home/me/src/api", "gpt-5.1", 300, 40, 0, None),
     "gs:20261201_3:2026-12-01 11:00:00": ("/home/me", "unknown", 100, 10, 0, None),
 }
-
-
-def db_at(home: Path, *parts: str) -> Path:
-    return home.joinpath(*parts, "sessions", "sessions.db")
 
 
 def summary(events: dict) -> dict:

@@ -10,6 +10,21 @@ import zstandard
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.helpers.gen_openclaw import (
+    A1,
+    A2,
+    A3,
+    A4,
+    A5,
+    A5B,
+    A6,
+    A7,
+    A8,
+    A9,
+    A10,
+    T,
+    build_state,
+)
 from tests.helpers.gen_pi_transcript import (
     Call,
     add_archive,
@@ -20,87 +35,19 @@ from tests.helpers.gen_pi_transcript import (
     header,
     line,
     model_change,
-    ms,
     user,
     write_jsonl,
     write_zst,
 )
-from tests.sources.pi_reading import claims, counts, read_db, read_document, read_jsonl, read_tree, stored
+from tests.helpers.reading import claims, counts, read_database, read_document, read_jsonl, read_tree, stored
 from tracker.core.reading import Cursor, ReadResult
 from tracker.sources import openclaw
+from tracker.sources.document import read_document as platform_read_document
 from tracker.sources.spec import spec_roots
-
-T = ms("2026-11-30T09:00:00")
-A1 = Call("a1000001", T + 1_000, 100, 200, 1000, 50, cost=0.0123)
-A2 = Call("a2000002", T + 60_000, 300, 400, 2000, 0, model=None)  # model from the model_change before it
-MIRROR = Call("m0000001", T + 70_000, 0, 0, provider="openclaw", model="delivery-mirror", cost=0)
-CODEX_MIRROR = Call(
-    "c0000001", T + 80_000, 50, 60, provider="openai-codex", model="gpt-5.2",
-    extra=(("idempotencyKey", "codex-app-server:th1:turn1:assistant"),),
-)  # fmt: skip
-ABORTED = Call("z0000001", T + 90_000, 0, 0)
-A3 = Call("a3000003", T + 120_000, 10, 500, 3000, 100)
-A4 = Call("a4000004", T + 200_000, 700, 900, provider="openai", model="gpt-5.2", usage_extra=(("reasoning", 300),))
-# Older pi-ai google record: input is promptTokenCount, cache included (5000 = 2000 fresh + 3000 cached).
-A5 = Call("a5000005", T + 300_000, 5000, 400, 3000, provider="google", model="gemini-2.5-pro", total=5400)
-# A fixed build writes the same request disjoint: nothing to subtract.
-A5B = Call("a5b00005", T + 310_000, 2000, 400, 3000, provider="google", model="gemini-2.5-pro", total=5400)
-A6 = Call("a6000006", ms("2026-11-29T07:00:00"), 40, 50, 60, 70)
-A7 = Call("a7000007", T + 400_000, 11, 22, 33, 44)
-A8 = Call("a8000008", T + 500_000, 55, 66, 77, 88)
-A9 = Call("a9000009", T + 600_000, 1, 2, 3, 4, model=None)  # model from the session window
-A10 = Call("a1000010", ms("2026-11-28T12:00:00"), 5, 6, 7, 8)
 
 
 def key(c: Call) -> str:
     return f"oc:{c.ts_ms}:{c.input}:{c.output}:{c.cache_read}:{c.cache_write}"
-
-
-def build_state(root: Path) -> Path:
-    """A state folder with all three storage generations and every copy OpenClaw makes."""
-    sessions = root / "agents" / "main" / "sessions"
-    compaction = {"type": "compaction", "id": "k0000001", "parentId": None, "timestamp": "2026-11-30T09:01:30.000Z",
-                  "summary": "never stored", "firstKeptEntryId": A2.id, "tokensBefore": 50000}  # fmt: skip
-    write_jsonl(
-        sessions / "S1.jsonl",
-        [header("S1", T, "/work/proj"), user("u0000001", T + 500), A1.entry(),
-         model_change("mc000001", T + 30_000, "anthropic", "claude-opus-4-5"), A2.entry(),
-         MIRROR.entry(), CODEX_MIRROR.entry(), ABORTED.entry(), compaction],
-    )  # fmt: skip
-    # The compaction successor re-contains the kept tail (A2) under a new session id.
-    write_jsonl(
-        sessions / "S2.jsonl",
-        [header("S2", T + 100_000, "/work/proj", str(sessions / "S1.jsonl")), compaction,
-         model_change("mc000002", T + 100_001, "anthropic", "claude-opus-4-5"), A2.entry(), A3.entry()],
-    )  # fmt: skip
-    write_jsonl(sessions / "S1.jsonl.reset.2026-11-30T10-00-00.000Z", [header("S1", T, "/work/proj"), A1.entry()])
-    # A sub-agent session and a cron session on another agent: real usage.
-    write_jsonl(sessions / "sub-9f1c.jsonl", [header("sub-9f1c", T + 150_000, "/work/proj"), A4.entry()])
-    write_jsonl(
-        root / "agents" / "ops" / "sessions" / "cron-nightly.jsonl",
-        [header("cron-nightly", T + 250_000, "/srv/ops"), A5.entry(), A5B.entry()],
-    )
-    # openclaw doctor --fix moved an un-imported transcript aside: the only copy of A6.
-    write_jsonl(
-        root / "agents" / "main" / "session-sqlite-import-archive"
-        / "agent_main_main.OLD1.jsonl.imported-2026-11-29T08-00-00.000Z",
-        [header("OLD1", A6.ts_ms - 1000, "/work/old"), A6.entry()],
-    )  # fmt: skip
-    db = create_agent_db(root / "agents" / "main" / "agent" / "openclaw-agent.sqlite")
-    add_window(db, "S4", "agent:main:main", T + 350_000, model="claude-haiku-4-5", provider="anthropic")
-    add_window(db, "S2", "agent:main:subagent:2b7e", T + 100_000)
-    add_event(db, "S4", 0, header("S4", T + 350_000, "/work/db"))
-    add_event(db, "S4", 1, user("u0000004", T + 390_000))
-    add_event(db, "S4", 2, A7.entry())
-    add_event(db, "S4", 3, A8.entry(), compressed=True)
-    add_event(db, "S4", 4, A9.entry(), compressed=True)
-    add_event(db, "S2", 0, header("S2", T + 100_000, "/work/proj"))
-    add_event(db, "S2", 1, A3.entry(), compressed=True)  # doctor imported S2: a copy of A3
-    db.commit()
-    db.close()
-    write_zst(sessions / "cold" / ("ab" * 32 + ".jsonl.zst"), [header("OLD2", A10.ts_ms - 1000, "/work/cold"),
-                                                              A10.entry(), A1.entry()])  # fmt: skip
-    return root
 
 
 EXPECTED = {
@@ -170,28 +117,28 @@ def test_compressed_rows_are_read_and_marks_resume(tmp_path: Path) -> None:
     add_event(db, "S4", 0, header("S4", T, "/work/db"))
     add_event(db, "S4", 1, A7.entry(), compressed=True)
     db.commit()
-    r, marks = read_db(path, openclaw.DATABASE)
+    r, marks = read_database(openclaw.DATABASE, path)
     assert [counts(e) for e in r.events] == [(11, 22, 44, 33, 0)]
     assert (marks["rowid"], marks["rows"]) == (2, 2)
     add_event(db, "S4", 2, A9.entry())
     db.commit()
-    r2, marks2 = read_db(path, openclaw.DATABASE, marks)
+    r2, marks2 = read_database(openclaw.DATABASE, path, marks)
     # Only the new row, with the session's context (cwd, window model) found again.
     assert [(counts(e), e.model, e.project) for e in r2.events] == [((1, 2, 4, 3, 0), "claude-haiku-4-5", "/work/db")]
     assert (marks2["rowid"], marks2["rows"]) == (3, 3)
-    assert read_db(path, openclaw.DATABASE, marks2)[0].events == []  # nothing new
+    assert read_database(openclaw.DATABASE, path, marks2)[0].events == []  # nothing new
     # The top row goes and a new one takes its rowid: the checksum sees it, all is read again.
     db.execute("DELETE FROM transcript_events WHERE seq = 2")
     add_event(db, "S4", 3, A8.entry())
     db.commit()
     assert db.execute("SELECT rowid FROM transcript_events WHERE seq = 3").fetchone() == (3,)
-    r3, marks3 = read_db(path, openclaw.DATABASE, marks2)
+    r3, marks3 = read_database(openclaw.DATABASE, path, marks2)
     assert sorted(e.dedup_key for e in r3.events) == sorted([key(A7), key(A8)])
     # A row below the mark goes: read again as well (the keys make that exact).
     db.execute("DELETE FROM transcript_events WHERE seq = 0")
     db.commit()
     db.close()
-    r4, marks4 = read_db(path, openclaw.DATABASE, marks3)
+    r4, marks4 = read_database(openclaw.DATABASE, path, marks3)
     assert sorted(e.dedup_key for e in r4.events) == sorted([key(A7), key(A8)])
     assert (marks4["rowid"], marks4["rows"]) == (3, 2)
 
@@ -201,7 +148,7 @@ def test_database_without_transcripts_is_nothing_here(tmp_path: Path) -> None:
     db = sqlite3.connect(path)
     db.execute("CREATE TABLE auth_profiles (id TEXT PRIMARY KEY, data TEXT)")  # a schema-1 store
     db.close()
-    r, marks = read_db(path, openclaw.DATABASE)
+    r, marks = read_database(openclaw.DATABASE, path)
     assert (r.events, r.error, r.skipped_count, marks) == ([], None, 0, {})
 
 
@@ -227,7 +174,7 @@ def test_poisoned_rows_are_counted_and_skipped(tmp_path: Path) -> None:
     )
     db.commit()
     db.close()
-    r, _ = read_db(path, openclaw.DATABASE)
+    r, _ = read_database(openclaw.DATABASE, path)
     assert sorted(counts(e) for e in r.events) == [(1, 5, 0, 0, 0), (11, 22, 44, 33, 0)]
     assert r.skipped_count == 4
     assert r.error is None
@@ -243,6 +190,15 @@ def test_corrupt_cold_archive_keeps_what_came_before(tmp_path: Path) -> None:
     assert sorted(e.dedup_key for e in r_ok.events) == sorted([key(A10), key(A1)])
     assert r_ok.skipped_count == 0
     assert read_document(path, openclaw.ARCHIVES, b"not zstd at all").events == []
+
+
+def test_cold_archive_read_as_the_importer_reads_it(tmp_path: Path) -> None:
+    """The document platform decompresses ``.zst`` files itself: the reader gets JSONL bytes
+    (it once inflated them again and skipped the whole archive as corrupt)."""
+    path = write_zst(tmp_path / "cold" / "x.jsonl.zst", [header("OLD2", T, "/w"), A10.entry(), A1.entry()])
+    r = platform_read_document(path, openclaw.ARCHIVES)
+    assert (r.error, r.skipped_count) == (None, 0)
+    assert sorted(e.dedup_key for e in r.events) == sorted([key(A10), key(A1)])
 
 
 def test_hostile_transcript_lines_are_skipped_and_the_rest_read(tmp_path: Path) -> None:
@@ -303,7 +259,7 @@ def test_rows_added_between_reads_count_once(tmp_path: Path, batches: list[int],
             add_event(db, "S", 0, header("S", T, "/w"))
             db.commit()
             db.execute("VACUUM")
-        r, marks = read_db(path, openclaw.DATABASE, marks)
+        r, marks = read_database(openclaw.DATABASE, path, marks)
         seen += [e.dedup_key for e in r.events]
     db.close()
     assert set(seen) == {f"oc:{T + s * 1000}:{s}:{2 * s}:0:0" for s in range(1, seq)}
@@ -384,18 +340,18 @@ def test_archive_blobs_in_the_database_are_read(tmp_path: Path) -> None:
     add_archive(db, "D1", [header("D1", T, "/work/gone"), A3.entry()], reason="deleted", zstd=True)
     add_cold_blob(db, "C1", [header("C1", T, "/work/cold"), A10.entry()])
     db.commit()
-    r, marks = read_db(path, openclaw.DATABASE)
+    r, marks = read_database(openclaw.DATABASE, path)
     assert sorted((e.dedup_key, e.session_id, e.project) for e in r.events) == sorted(
         [(key(A1), "R1", "/work/reset"), (key(A3), "D1", "/work/gone"), (key(A10), "C1", "/work/cold")]
     )
     assert r.skipped_count == 0
     assert marks["session_transcript_archives.rows"] == 2
-    assert read_db(path, openclaw.DATABASE, marks)[0].events == []  # immutable rows: not read again
+    assert read_database(openclaw.DATABASE, path, marks)[0].events == []  # immutable rows: not read again
     db.execute("UPDATE session_transcript_archives SET archive_blob = X'28B52FFD00' WHERE session_id = 'D1'")
     db.execute("DELETE FROM session_transcript_archives WHERE session_id = 'R1'")
     db.commit()
     db.close()
-    r2, _ = read_db(path, openclaw.DATABASE, marks)
+    r2, _ = read_database(openclaw.DATABASE, path, marks)
     assert r2.skipped_count == 1  # the corrupt blob, counted; the rest read again
     assert [e.dedup_key for e in r2.events] == []
 

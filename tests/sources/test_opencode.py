@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -11,14 +10,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.helpers.gen_opencode import (
+    M1,
+    M2,
+    M8,
+    OLD,
     Msg,
     add_message,
     add_session,
-    add_user_message,
-    add_v2_step,
+    build_home,
     create_db,
     write_legacy,
 )
+from tests.helpers.reading import dedup, read_database, read_document
 from tracker.core.reading import Cursor, ReadResult
 from tracker.core.records import UsageEvent
 from tracker.sources import opencode
@@ -27,22 +30,6 @@ from tracker.sources.spec import Kind, spec_roots
 
 Row = tuple[str, str, str, int, int, int, int, int, int, int | None, bool]
 
-M1 = Msg("msg_01A", "ses_A", 1764493201000, [((810, 140, 0, 29000, 1500), 0.0227), ((820, 95, 0, 30500, 1200), 0.0194)])
-M2 = Msg(
-    "msg_02A", "ses_A", 1764493300123.75, [((100, 50, 30, 0, 0), 0.0012)], model="gpt-5.1-codex", provider="openai"
-)
-M3 = Msg(
-    "msg_03B",
-    "ses_B",
-    1764493400000,
-    [((200, 20, 0, 1000, 0), 0.0)],
-    model="claude-sonnet-4.5",
-    provider="github-copilot",
-)
-M4 = Msg("msg_04A", "ses_A", 1764493500000, [])  # aborted: no step, zero tokens
-M7 = Msg("msg_07A", "ses_A", 1764493700000, [((70, 7, 0, 0, 0), 0.001), ((71, 8, 0, 0, 0), 0.001)])
-M8 = Msg("msg_08A", "ses_A", 1764493800000, [((10, 5, 0, 0, 0), 0.0)], extra={"agent": 5, "path": "x", "cost": "free"})
-OLD = Msg("msg_00Z", "ses_old", 1760000000000, [((50, 10, 0, 0, 100), 0.001), ((60, 12, 0, 100, 0), 0.002)])
 
 # (session, project, model, ts, input, output, cache read, cache write, reasoning, cost µ$, subscription)
 EXPECTED_DB: list[Row] = [
@@ -55,69 +42,23 @@ EXPECTED_DB: list[Row] = [
 ]
 
 
-def merged(events: Iterable[UsageEvent]) -> dict[str, UsageEvent]:
-    """What the store keeps: one row per key, the copy with the most tokens."""
-    best: dict[str, UsageEvent] = {}
-    for e in events:
-        if e.dedup_key not in best or e.total_tokens > best[e.dedup_key].total_tokens:
-            best[e.dedup_key] = e
-    return best
-
-
 def rows(events: Iterable[UsageEvent]) -> list[Row]:
     out = [
         (
             e.session_id, e.project, e.model, e.ts_ms, e.input_tokens, e.output_tokens, e.cache_read_tokens,
             e.cache_write_5m_tokens + e.cache_write_1h_tokens, e.reasoning_tokens, e.tool_cost_micro, e.subscription,
         )
-        for e in merged(events).values()
+        for e in dedup(events).values()
     ]  # fmt: skip
     return sorted(out, key=lambda r: r[3])
 
 
 def read_db(path: Path, marks: dict[str, int] | None = None) -> tuple[ReadResult, dict[str, int]]:
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        r = ReadResult(cursor=Cursor())
-        new = OpenCodeDatabase(opencode.ORIGIN).read_database(db, path, marks or {}, r)
-        return r, new
-    finally:
-        db.close()
+    return read_database(OpenCodeDatabase(opencode.ORIGIN), path, marks)
 
 
 def read_doc(path: Path) -> ReadResult:
-    r = ReadResult(cursor=Cursor())
-    OpenCodeMessageFiles(opencode.ORIGIN, opencode.DB_PATTERNS).parse_document(path, path.read_bytes(), r)
-    return r
-
-
-def build_home(home: Path) -> Path:
-    data = home / ".local" / "share" / "opencode"
-    db = create_db(data / "opencode.db")
-    add_session(db, "ses_A")
-    add_session(db, "ses_B", parent="ses_A", archived=1764499999000)  # child (subagent), archived
-    add_session(db, "ses_C")  # a fork of ses_A
-    add_session(db, "ses_D", directory="/home/u/other")
-    for m in (M1, M2, M3, M4, M7, M8):
-        add_message(db, m)
-    add_message(db, Msg(**{**M1.__dict__, "id": "msg_fork1", "session": "ses_C"}))  # Session.fork copy
-    add_user_message(db, "msg_u1", "ses_A", 1764493200500)
-    truncated = '{"role":"assistant","tokens":{"inp'
-    db.execute("INSERT INTO message VALUES ('msg_05A','ses_A',1764493600000,1764493600000,?)", (truncated,))
-    huge = {**M1.data(), "time": {"created": 1764493650000}, "tokens": {"input": 10**20, "output": 1}}
-    db.execute("INSERT INTO message VALUES ('msg_06A','ses_A',1764493650000,1764493650000,?)", (json.dumps(huge),))
-    db.execute(  # a poisoned step part (NUL bytes): skipped, the message's other step still counts
-        "UPDATE part SET data = ? WHERE id = 'prt_msg_07A_2f'", ('{"type":"step-finish","tokens":\x00\x00',)
-    )
-    add_v2_step(db, "evt_v2_1", "ses_D", 1764500000000, (300, 40, 10, 5, 0), 0.01, "gpt-5", "openai")
-    add_v2_step(
-        db, "msg_01A", "ses_A", 1764493201000, (820, 95, 0, 30500, 1200), 0.0421, "claude-sonnet-4-5", "anthropic"
-    )
-    db.commit()
-    db.close()
-    write_legacy(data, M1)  # also in the database: the database copy counts
-    write_legacy(data, OLD)  # only in legacy JSON
-    return data
+    return read_document(path, OpenCodeMessageFiles(opencode.ORIGIN, opencode.DB_PATTERNS))
 
 
 def test_database_counts_each_request_exactly_once(home: Path) -> None:
@@ -145,7 +86,7 @@ def test_legacy_json_sums_its_part_files_and_yields_to_the_database(home: Path) 
     (data / "opencode.db").rename(data / "moved.db.bak")
     alone = read_doc(data / "storage" / "message" / "ses_A" / "msg_01A.json")
     (data / "moved.db.bak").rename(data / "opencode.db")
-    db_keys = set(merged(read_db(data / "opencode.db")[0].events))
+    db_keys = set(dedup(read_db(data / "opencode.db")[0].events))
     assert [e.dedup_key for e in alone.events] == [k for k in db_keys if k.startswith("oc:1764493201000:")]
     assert rows(alone.events) == [EXPECTED_DB[0]]
 

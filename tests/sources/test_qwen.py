@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES
 from tests.helpers.gen_qwen import generate
-from tests.helpers.read_gemini_family import all_events, daily, dedup, read_file, read_home
+from tests.helpers.reading import all_events, daily, dedup, read_home, read_part
 from tracker.core.reading import Cursor, ReadResult
 from tracker.sources.jsonl import read_incremental
 from tracker.sources.qwen import READER, SPEC
@@ -157,4 +157,4 @@ def test_generated_home_matches_the_generator_exactly(tmp_path: Path) -> None:
 def test_read_file_part_kind_is_jsonl() -> None:
     (part,) = SPEC.parts
     assert part.under == "projects" and part.patterns == ("*.jsonl",)
-    assert read_file(part, CHATS / f"{S1}.jsonl").events
+    assert read_part(part, CHATS / f"{S1}.jsonl").events

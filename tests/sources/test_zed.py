@@ -11,12 +11,11 @@ import zstandard
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers.gen_zed import create, save, thread, usage
-from tests.helpers.read_spec import all_events, dedup, read_database, read_home
+from tests.helpers.gen_zed import T1, T2, T4, T5, create, home_db, save, thread, usage
+from tests.helpers.gen_zed import write_fixture as fixture
+from tests.helpers.reading import all_events, dedup, read_database, read_home
 from tracker.sources.spec import spec_roots
 from tracker.sources.zed import SPEC, THREADS
-
-T1, T2, T3, T4, T5 = (f"5b0c{n}e7a-1f2d-4c3b-9a8e-7d6c5b4a3f2{n}" for n in range(1, 6))
 
 # key -> (project, model, input, output, cache write, cache read)
 EXPECTED = {
@@ -29,32 +28,6 @@ EXPECTED = {
     # an agent-1 thread (no version): per-message list, cumulative wins
     f"zed:{T5}": ("", "claude-opus-4-1", 60, 20, 0, 500),
 }
-
-
-def home_db(home: Path) -> Path:
-    return create(home / ".local" / "share" / "zed" / "threads" / "threads.db")
-
-
-def fixture(path: Path) -> None:
-    save(
-        path, T1,
-        thread("2026-11-30T16:02:00+00:00", usage(5400, 2210, 2100, 96000), {"u-1": usage(1200, 310, read=18000)}),
-        folders="/home/dev/billing\n/home/dev/shared",
-    )  # fmt: skip
-    save(
-        path, T2,
-        thread("2026-11-12T09:00:00Z", None, {"u-1": usage(1000, 150, read=3000), "u-2": usage(2000, 300, read=4000)},
-               model="claude-3-7-sonnet", provider="anthropic"),
-        folders="/home/dev/old", data_type="json", created_at=None,
-    )  # fmt: skip
-    save(path, T3, thread("2026-11-30T17:00:00Z", usage(99, 99), imported=True))  # a shared thread opened
-    save(path, T4, thread("2026-11-30T16:30:00Z", usage(800, 90), model="gpt-5.1", provider="openai"), parent=T1)
-    save(
-        path, T5,
-        thread("2026-11-01T08:00:00Z", usage(60, 20, read=500), [usage(10, 5), usage(50, 15, read=500)],
-               model="claude-opus-4-1", provider="anthropic", version=None),
-        folders=None,
-    )  # fmt: skip
 
 
 def summary(events: dict) -> dict:

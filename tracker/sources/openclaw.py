@@ -31,6 +31,7 @@ from typing import Any
 
 from tracker.core.reading import ReadResult
 from tracker.sources import codex
+from tracker.sources.compressed import is_zstd
 from tracker.sources.jsonl import LineFormat
 from tracker.sources.pi_transcript import NEEDLES, TranscriptFormat, agent_of, session_from_name
 from tracker.sources.spec import Kind, Part, Root, SourceSpec
@@ -68,8 +69,11 @@ class ColdArchives:
 
         context = _context(path)
         line_no = 0
+        # The importer (``sources.document``) hands over a ``.zst`` file already decompressed;
+        # raw frames (a caller reading the file itself) are inflated here.
+        chunks = _inflate(data) if is_zstd(data) else iter((data,))
         try:
-            for line in _lines(_inflate(data)):
+            for line in _lines(chunks):
                 line_no += 1
                 result.lines_read += 1
                 if line.strip():
