@@ -63,6 +63,7 @@ def test_first_run_imports_in_the_background_and_matches_the_cli(
     qtbot.waitUntil(lambda: window.import_finished_count >= 1, timeout=60_000)
     probe.stop()
     assert ticks_while_importing[0] >= 2, "the window did not get to run while the import ran"
+    qtbot.waitUntil(lambda: not window.reads.pending(), timeout=30_000)  # reads run on the read thread
 
     since, until = window.dashboard.selected_range()
     out = usage_json(cli, "daily", "--timezone", "UTC", "--since", str(since), "--until", str(until), "--no-import")
@@ -86,6 +87,7 @@ def test_first_run_imports_in_the_background_and_matches_the_cli(
 def test_a_new_log_line_shows_within_five_seconds(qtbot, window: MainWindow, recent_logs: Path) -> None:
     window.start()
     qtbot.waitUntil(lambda: window.import_finished_count >= 1, timeout=60_000)
+    qtbot.waitUntil(lambda: not window.reads.pending(), timeout=30_000)  # reads run on the read thread
     before = window.dashboard.data.totals.total_tokens if window.dashboard.data else 0
     log = max((recent_logs / ".claude").rglob("*.jsonl"), key=lambda p: p.stat().st_mtime)
     line = {

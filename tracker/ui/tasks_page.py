@@ -39,6 +39,7 @@ from tracker.store.tasks import TaskEdit
 from tracker.ui.formatting import money, tokens
 from tracker.ui.import_dialog import CsvMappingDialog
 from tracker.ui.link_dialog import LinkSessionsDialog
+from tracker.ui.read_worker import InlineReads, Reads, ReadSide
 from tracker.ui.usage_table import SORT_ROLE, when
 from tracker.work.trackers import guess_format
 
@@ -152,9 +153,13 @@ class TasksPage(QWidget):
     new_task = Signal()
     review = Signal()
 
-    def __init__(self, ctx: Context, read: Callable[[], Store], write: Write) -> None:
+    loaded = Signal()  # the tasks read are on screen
+
+    def __init__(self, ctx: Context, read: Callable[[], Store], write: Write, reads: Reads | None = None) -> None:
         super().__init__()
         self.ctx, self.read, self.write = ctx, read, write
+        self.reads: Reads = reads or InlineReads(ReadSide(read))
+        self.loads = 0  # reads asked for (tests)
         self.model = TasksModel()
         self.proxy = QSortFilterProxyModel()
         self.proxy.setSourceModel(self.model)
@@ -209,19 +214,27 @@ class TasksPage(QWidget):
         self.range: tuple[date, date] = (date.today(), date.today())
 
     def refresh(self, since: date, until: date) -> None:
+        """Load the tasks on the read thread; draw them when they come back."""
         self.range = (since, until)
         scope = self.scope.currentText()
         tz = self.ctx.timezone()
-        rows = list_tasks(
-            self.read(), tz, self.ctx.price_overrides(), *((since, until) if scope.startswith("Completed") else ())
-        )
-        if scope == "Open tasks":
-            rows = [t for t in rows if t.status == "open"]
+        overrides = self.ctx.price_overrides()
+        period = (since, until) if scope.startswith("Completed") else ()
+
+        def load(side: ReadSide) -> list[TaskRow]:
+            rows = list_tasks(side.store, tz, overrides, *period)
+            return [t for t in rows if t.status == "open"] if scope == "Open tasks" else rows
+
+        self.loads += 1
+        self.reads.run_read("tasks", load, lambda rows: self._show(rows, tz), self.summary.setText)
+
+    def _show(self, rows: list[TaskRow], tz: str) -> None:
         zone = ZoneInfo(tz)
         self.model.set_rows(rows, lambda ms: when(ms, zone))
         self.table.resizeColumnsToContents()
         spent = sum((t.cost_usd for t in rows), Decimal(0))
         self.summary.setText(f"{len(rows):,} tasks · {tokens(sum(t.tokens for t in rows))} tokens · {money(spent)}")
+        self.loaded.emit()
 
     def import_file(self, path: Path | None = None) -> None:
         """Tasks from a Jira/Linear CSV, gh JSON, or any CSV through a mapping dialog."""

@@ -10,9 +10,12 @@ from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from tracker.analytics.alert_rules import Alert
+from tracker.analytics.alert_rules import Alert, Settings, Usage, due_alerts
 from tracker.notify.freedesktop import FreedesktopNotifier
 from tracker.services import notifications
+from tracker.services.context import Context
+from tracker.store.changes import Changes
+from tracker.store.store import Store
 from tracker.ui.formatting import money, plural
 from tracker.ui.main_window import MainWindow
 
@@ -39,8 +42,16 @@ def ring_icon(share: float | None) -> QIcon:
     return QIcon(pixmap)
 
 
+def tick(ctx: Context, store: Store, now: datetime) -> tuple[Usage, Settings, list[Alert]]:
+    """The minute tick's reads (on the read thread): today's usage, once, and the alerts due."""
+    usage = notifications.current_usage(ctx, store, now)
+    settings = notifications.rule_settings(ctx)
+    return usage, settings, due_alerts(usage, settings, store.alerts.fired(), store.alerts.paused_until())
+
+
 class TrayController(QObject):
     action_from_notification = Signal(str)
+    ticked = Signal()  # the icon and tooltip show the last tick's reads
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__()
@@ -103,7 +114,12 @@ class TrayController(QObject):
             self.open_window()
 
     def today_summary(self) -> None:
-        u = notifications.current_usage(self.ctx, self.window.read(), datetime.now(UTC))
+        ctx, now = self.ctx, datetime.now(UTC)
+        self.window.reads.run_read(
+            "tray-summary", lambda side: notifications.current_usage(ctx, side.store, now), self._summary
+        )
+
+    def _summary(self, u: Usage) -> None:
         self.show(Alert("summary", "summary", "Today so far",
                         f"{plural(u.tokens['day'], 'token')} · {money(u.cost['day'])} · "
                         f"{plural(u.active_days_week, 'active day')} this week", "low"), record=False)  # fmt: skip
@@ -142,11 +158,16 @@ class TrayController(QObject):
         self.check()
 
     def check(self) -> None:
-        """Refresh the icon and tooltip; deliver the alerts that are due, once each."""
-        now = datetime.now(UTC)
-        store = self.window.read()
-        u = notifications.current_usage(self.ctx, store, now)
-        settings = notifications.rule_settings(self.ctx)
+        """Refresh the icon and tooltip; deliver the alerts that are due, once each. The
+        usage is read once, on the read thread; here it is only drawn."""
+        ctx, now = self.ctx, datetime.now(UTC)
+        self.checks += 1
+        self.window.reads.run_read("tray", lambda side: tick(ctx, side.store, now), self._ticked)
+
+    checks = 0  # ticks asked for (tests)
+
+    def _ticked(self, got: tuple[Usage, Settings, list[Alert]]) -> None:
+        u, settings, due = got
         shares = [
             Decimal(u.tokens["day"] if "tokens" in name else u.cost["day"]) / Decimal(limit)
             for name, limit in settings.budgets.items()
@@ -157,8 +178,9 @@ class TrayController(QObject):
             f"Tokenworth — today {plural(u.tokens['day'], 'token')}, {money(u.cost['day'])}; "
             f"{plural(u.active_days_week, 'active day')} this week"
         )
-        for alert in notifications.pending_alerts(self.ctx, store, now):
+        for alert in due:
             self.show(alert)
+        self.ticked.emit()
 
     def show(self, alert: Alert, record: bool = True) -> None:
         via = "dbus" if self.notifier.available else "tray"
@@ -180,5 +202,7 @@ class TrayController(QObject):
         if record:
             # Queued to the writer thread once delivered, so the record says how it went out. A
             # crash before the writer commits can show this one alert again at the next start.
-            self.window.importer.write.emit(lambda store: notifications.record(store, alert, via, datetime.now(UTC)))
+            self.window.importer.write.emit(
+                lambda store: Changes(alerts=int(notifications.record(store, alert, via, datetime.now(UTC))))
+            )
         self.delivered.append((alert, via))
