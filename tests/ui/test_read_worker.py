@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -72,7 +72,7 @@ def test_a_stale_result_is_dropped_and_a_queued_one_never_runs(qtbot, reads: Rea
         release.wait(30)
         return "first"
 
-    def named(name: str):  # noqa: ANN202 - a small factory of reads
+    def named(name: str) -> Callable[[ReadSide], str]:
         def read(_side: ReadSide) -> str:
             ran.append(name)
             return name
