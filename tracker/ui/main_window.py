@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
         self.reads.failed.connect(self._read_failed)
         self.dashboard = DashboardPage(ctx, self.read, self.reads)
         self.dashboard.read_failed.connect(self._read_failed)
+        self.dashboard.loaded.connect(self._dashboard_drawn)
         self.sessions = UsageTablePage(ctx, self.read, "session", self.ui_state, self.reads)
         self.projects = UsageTablePage(ctx, self.read, "project", self.ui_state, self.reads)
         self.sources = SourcesPage(ctx, self.read)
@@ -209,7 +210,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(row)
         page = self.stack.currentWidget()
         if page is self.dashboard:
-            if self.dashboard.data is None or page in self._stale:
+            if (self.dashboard.data is None and not self.reads.pending("dashboard")) or page in self._stale:
                 self.refresh_current(data_changed=True)
         elif isinstance(page, UsageTablePage | TasksPage):
             if page in self._stale or not page.loads or page.range != self.dashboard.selected_range():
@@ -232,11 +233,7 @@ class MainWindow(QMainWindow):
             data_changed = data_changed or isinstance(changes, ImportSummary)
         self._stale.discard(page)
         if page is self.dashboard:
-            self.dashboard.refresh(data_changed)
-            if not self.dashboard.data or not self.dashboard.data.totals.events:
-                empty = self.sources.empty_message()
-                if empty:
-                    self.status.setText(empty[0].upper() + empty[1:] + ".")
+            self.dashboard.refresh(data_changed)  # ``_dashboard_drawn`` follows
         elif page is self.sources:
             self.sources.refresh()
         elif page is self.alerts:
@@ -273,6 +270,14 @@ class MainWindow(QMainWindow):
         if isinstance(page, UsageTablePage | TasksPage):
             page.refresh(since, until)
 
+    def _dashboard_drawn(self) -> None:
+        """Nothing stored for the period: say where logs were looked for (a small store, so
+        reading the sources' status here is quick)."""
+        if not self.dashboard.data or not self.dashboard.data.totals.events:
+            empty = self.sources.empty_message()
+            if empty:
+                self.status.setText(empty[0].upper() + empty[1:] + ".")
+
     @Slot(str)
     def _read_failed(self, message: str) -> None:
         self.status.setText(f"Could not read the data: {message} (details in {self.ctx.paths.log})")
@@ -280,7 +285,8 @@ class MainWindow(QMainWindow):
     # ---- import ------------------------------------------------------------------------------
     def start(self) -> None:
         """First run and every launch: show what is stored, then import in the background."""
-        self.refresh_current()
+        if not self.reads.pending():  # the page shown at construction is already being read
+            self.refresh_current()
         self.watcher.watch(watch_folders(self.ctx))
         self.import_now()
 
