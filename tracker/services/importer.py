@@ -15,7 +15,7 @@ import shutil
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -35,7 +35,7 @@ from tracker.sources.registry import SOURCES
 from tracker.sources.spec import DocumentReader, JsonlReader, Kind, Part, SourceSpec, SqliteReader, spec_roots
 from tracker.sources.sqlite_db import read_sqlite, wal_unchanged
 from tracker.store.import_state import FileIdentity, StoredFiles, identify
-from tracker.store.rollup import last_event_id
+from tracker.store.rollup import last_event_id, touched_since
 from tracker.store.staging import pack
 from tracker.store.writer import ImportWriter, StagedFile
 
@@ -176,18 +176,8 @@ def run_import(
                         progress(done, total)
             finally:
                 shutil.rmtree(folder, ignore_errors=True)
-    _touched(conn, before, summary)
+    summary.days_touched, summary.sources_touched = touched_since(conn, before)
     return summary
-
-
-def _touched(conn: sqlite3.Connection, after_id: int, summary: ImportSummary) -> None:
-    """Record the UTC days and sources of the rows stored since ``after_id``."""
-    rows = conn.execute(
-        "SELECT DISTINCT source, ts_ms / 86400000 FROM events WHERE id > ? AND ts_ms BETWEEN 0 AND ?",
-        (after_id, 253_402_300_799_999),  # days a date can hold (the boundary bounds them; a guard)
-    ).fetchall()
-    summary.days_touched = frozenset(datetime.fromtimestamp(d * 86400, UTC).date() for _, d in rows)
-    summary.sources_touched = frozenset(s for s, _ in rows)
 
 
 def _staged_file(job: _Job, r: StagedRead) -> StagedFile:
