@@ -175,3 +175,14 @@ def test_an_import_redraws_the_tables_whose_period_it_touched(qtbot, window: Mai
     window.refresh_current(changes=ImportSummary(days_touched=frozenset({until}), sources_touched=frozenset({"codex"})))
     assert window.sessions.loads == loads + 1
     assert {window.dashboard, window.tasks} <= window._stale  # the others read when shown
+
+
+def test_a_task_file_import_is_reported_back_on_the_gui_thread(qtbot, window: MainWindow) -> None:
+    from tests.conftest import FIXTURES
+
+    show_page(qtbot, window, "Tasks")
+    loads = window.tasks.loads
+    window.tasks.import_file(FIXTURES / "trackers" / "linear.csv")  # written on the writer's thread
+    qtbot.waitUntil(lambda: window.status.text() == "linear.csv: 2 new tasks, 0 updated.", timeout=10_000)
+    qtbot.waitUntil(lambda: not window.reads.pending(), timeout=10_000)
+    assert window.tasks.loads == loads + 1  # the page in view read its tasks again, once

@@ -41,7 +41,7 @@ from tracker.ui.review_dialog import ReviewDialog
 from tracker.ui.settings_dialog import SettingsDialog
 from tracker.ui.sources_page import SourcesPage
 from tracker.ui.task_dialog import QuickAddDialog
-from tracker.ui.tasks_page import TasksPage
+from tracker.ui.tasks_page import TasksImported, TasksPage
 from tracker.ui.usage_table import UsageTablePage
 
 PAGES = ("Dashboard", "Tasks", "Sessions", "Projects", "Sources", "Alerts")
@@ -330,6 +330,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _written(self, result: object) -> None:
+        if isinstance(result, TasksImported):
+            self.tasks.imported(result)
         # A write that does not say what it changed (a count, a file import) touched tasks or links.
         self.refresh_current(changes=result if isinstance(result, Changes) else Changes(links=1))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -46,6 +47,14 @@ from tracker.work.trackers import guess_format
 Index = QModelIndex | QPersistentModelIndex
 Write = Callable[[Callable[[Store], object]], None]
 HEADERS = ["Title", "Status", "Completed", "Category", "AI", "Sessions", "Tokens", "Cost", "Hours saved", "Impact"]
+
+
+@dataclass(frozen=True)
+class TasksImported:
+    """What a task file import sent to the writer returns (shown by ``TasksPage.imported``)."""
+
+    name: str
+    result: FileImport
 
 
 class TasksModel(QAbstractTableModel):
@@ -250,13 +259,15 @@ class TasksPage(QWidget):
             if not dialog.exec():
                 return
             mapping = dialog.mapping()
-        now_ms = int(time.time() * 1000)
-        self.write(lambda store: self._imported(import_task_file(self.ctx, store, path, fmt, mapping, now_ms), path))
+        now_ms, ctx = int(time.time() * 1000), self.ctx
+        # The writer runs this on its thread: it captures no widget; the window hands the
+        # result back to ``imported`` on the GUI thread.
+        self.write(lambda store: TasksImported(path.name, import_task_file(ctx, store, path, fmt, mapping, now_ms)))
 
-    def _imported(self, result: FileImport, path: Path) -> FileImport:
+    def imported(self, done: TasksImported) -> None:
+        result = done.result
         bad = f"; {len(result.bad_rows)} rows skipped" if result.bad_rows else ""
-        self.status.emit(f"{path.name}: {result.new} new tasks, {result.updated} updated{bad}.")
-        return result
+        self.status.emit(f"{done.name}: {result.new} new tasks, {result.updated} updated{bad}.")
 
     def selected(self) -> TaskRow | None:
         index = self.table.currentIndex()
