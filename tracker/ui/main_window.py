@@ -368,6 +368,8 @@ class MainWindow(QMainWindow):
             from tracker.services.autostart import apply_autostart
 
             apply_autostart(self.ctx.settings.value(AUTOSTART), self.ctx.home, self.ctx.env, self.ctx.paths.root)
+            # Zone, prices and budgets may have changed: every page reads again when shown.
+            self._stale |= {self.stack.widget(i) for i in range(self.stack.count())}
             self.refresh_current(data_changed=True)
             self.watcher.watch(watch_folders(self.ctx))
             QMessageBox.information(self, "Tokenworth", "Settings saved.")
