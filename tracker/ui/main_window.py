@@ -275,8 +275,12 @@ class MainWindow(QMainWindow):
         reading the sources' status here is quick)."""
         if not self.dashboard.data or not self.dashboard.data.totals.events:
             empty = self.sources.empty_message()
-            if empty:
-                self.status.setText(empty[0].upper() + empty[1:] + ".")
+            # Drawn after the read thread is done: never over a message said meanwhile.
+            if empty and self.status.text() in ("", self._empty_said):
+                self._empty_said = empty[0].upper() + empty[1:] + "."
+                self.status.setText(self._empty_said)
+
+    _empty_said = ""
 
     @Slot(str)
     def _read_failed(self, message: str) -> None:
