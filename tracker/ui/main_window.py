@@ -373,7 +373,7 @@ class MainWindow(QMainWindow):
 
             apply_autostart(self.ctx.settings.value(AUTOSTART), self.ctx.home, self.ctx.env, self.ctx.paths.root)
             # Zone, prices and budgets may have changed: every page reads again when shown.
-            self._stale |= {self.stack.widget(i) for i in range(self.stack.count())}
+            self._stale |= {self.dashboard, self.tasks, self.sessions, self.projects, self.sources, self.alerts}
             self.refresh_current(data_changed=True)
             self.watcher.watch(watch_folders(self.ctx))
             QMessageBox.information(self, "Tokenworth", "Settings saved.")
