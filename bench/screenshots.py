@@ -55,7 +55,7 @@ def dark_palette() -> object:
 def shoot(data: Path, home: Path, out: Path, theme: str, empty: bool) -> list[Path]:
     from datetime import date
 
-    from PySide6.QtCore import QDate, QPointF
+    from PySide6.QtCore import QDate, QEventLoop, QPointF
     from PySide6.QtWidgets import QApplication, QScrollArea
 
     from tracker.core.paths import DataPaths
@@ -78,6 +78,8 @@ def shoot(data: Path, home: Path, out: Path, theme: str, empty: bool) -> list[Pa
         app.processEvents()
 
         def grab(name: str, w: MainWindow = w, width: int = width, height: int = height) -> None:
+            while w.reads.pending():  # reads run on the read thread: shoot what they drew
+                app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
             app.processEvents()
             kind = "empty-" if empty and not name.startswith("empty") else ""
             path = out / f"{width}x{height}-{theme}-{kind}{name}.png"

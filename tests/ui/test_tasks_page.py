@@ -115,8 +115,16 @@ def test_csv_mapping_dialog_previews_and_remembers(qtbot, ctx: Context) -> None:
 
 def test_tracker_exports_import_from_the_journal(qtbot, work: Context) -> None:
     from tests.conftest import FIXTURES
+    from tracker.ui.tasks_page import TasksImported
 
-    page = TasksPage(work, work.reader, direct_writer(work))
+    store = work.store()
+
+    def write(change: Callable[[Store], object]) -> None:  # as the window hands the result back
+        result = change(store)
+        if isinstance(result, TasksImported):
+            page.imported(result)
+
+    page = TasksPage(work, work.reader, write)
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.status, timeout=5_000) as said:
         page.import_file(FIXTURES / "trackers" / "linear.csv")

@@ -44,6 +44,7 @@ def test_today_summary_shows_the_weeks_value_line(qtbot, ctx: Context, home: Pat
     recorder = Recorder()
     controller.notifier = recorder  # type: ignore[assignment] # records what would be shown
     controller.today_summary()
+    qtbot.waitUntil(lambda: bool(recorder.shown), timeout=10_000)  # read on the read thread, then shown
     (alert,) = recorder.shown
     today = datetime.now(ZoneInfo("UTC")).date()
     monday = today - timedelta(days=today.weekday())

@@ -15,6 +15,7 @@ import shutil
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -34,6 +35,7 @@ from tracker.sources.registry import SOURCES
 from tracker.sources.spec import DocumentReader, JsonlReader, Kind, Part, SourceSpec, SqliteReader, spec_roots
 from tracker.sources.sqlite_db import read_sqlite, wal_unchanged
 from tracker.store.import_state import FileIdentity, StoredFiles, identify
+from tracker.store.rollup import last_event_id, touched_since
 from tracker.store.staging import pack
 from tracker.store.writer import ImportWriter, StagedFile
 
@@ -62,6 +64,10 @@ class SourceImport:
 class ImportSummary:
     sources: dict[str, SourceImport] = field(default_factory=dict)
     tasks_changed: bool = False  # set when the same import also brought tasks (git)
+    # What the new rows cover, so views redraw only if affected: UTC days (a view compares
+    # them to its local days with a day's margin either side) and source ids.
+    days_touched: frozenset[date] = frozenset()
+    sources_touched: frozenset[str] = frozenset()
 
     @property
     def changed(self) -> bool:
@@ -129,6 +135,7 @@ def run_import(
     """
     summary = ImportSummary()
     stored = StoredFiles(conn)
+    before = last_event_id(conn)
     jobs: list[_Job] = []
     with ImportWriter(conn) as writer:
         for name, spec in sources.items():
@@ -169,6 +176,7 @@ def run_import(
                         progress(done, total)
             finally:
                 shutil.rmtree(folder, ignore_errors=True)
+    summary.days_touched, summary.sources_touched = touched_since(conn, before)
     return summary
 
 

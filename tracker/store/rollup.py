@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from datetime import date, timedelta
 
 from tracker.core.records import PROMPT_THRESHOLDS
 
@@ -100,6 +101,16 @@ def add_new_events(conn: sqlite3.Connection, after_id: int) -> None:
 
 def last_event_id(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0])
+
+
+def touched_since(conn: sqlite3.Connection, after_id: int) -> tuple[frozenset[date], frozenset[str]]:
+    """The UTC days and the sources of the rows stored after ``after_id`` (what an import touched)."""
+    rows = conn.execute(
+        "SELECT DISTINCT source, ts_ms / 86400000 FROM events WHERE id > ? AND ts_ms BETWEEN 0 AND ?",
+        (after_id, 253_402_300_799_999),  # days a date can hold (the boundary bounds them; a guard)
+    ).fetchall()
+    epoch = date(1970, 1, 1)
+    return frozenset(epoch + timedelta(days=d) for _, d in rows), frozenset(s for s, _ in rows)
 
 
 def finish_batch(conn: sqlite3.Connection, after_id: int) -> None:

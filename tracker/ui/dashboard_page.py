@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
-from typing import cast
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import partial
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QEvent, Signal
@@ -27,6 +29,7 @@ from tracker.services.chart_series import SlotUsage, usage_by_slot
 from tracker.services.context import Context
 from tracker.services.dashboard import PERIODS, Dashboard, build_dashboard, period_range, year_of_days
 from tracker.services.sources_status import reading_line
+from tracker.services.work_summary import WorkSummary, build_work_summary
 from tracker.store.store import Store
 from tracker.ui.charts import (
     CalendarHeatmap,
@@ -39,12 +42,56 @@ from tracker.ui.charts import (
 )
 from tracker.ui.empty_states import EmptyActions, no_logs_html, period_empty_html
 from tracker.ui.formatting import money, short_tokens, tokens
+from tracker.ui.read_worker import InlineReads, Reads, ReadSide
 from tracker.ui.work_charts import WorkSection
 
 STORED_NOTE = (
     "Tokenworth stores usage metadata only (tool, model, time, session, project folder, branch, "
     "token counts) — never prompts, replies or code."
 )
+
+
+@dataclass(frozen=True)
+class DashboardAsk:
+    """What one redraw needs read, taken on the GUI thread (settings, the chosen period)."""
+
+    since: date
+    until: date
+    timezone: str
+    today: date
+    overrides: Any
+    weekly_target: int
+    day_filter: date | None
+    heatmap: dict[date, int] | None  # the year to today, kept from the last redraw
+    calendar: dict[date, int] | None  # the year to ``until``, kept from the last redraw
+
+
+@dataclass(frozen=True)
+class DashboardLoad:
+    ask: DashboardAsk
+    data: Dashboard
+    slot_usage: SlotUsage
+    calendar: dict[date, int]
+    work: WorkSummary
+    sources_line: str
+
+
+def load_dashboard(side: ReadSide, ask: DashboardAsk, reading: Callable[[], str] = str) -> DashboardLoad:
+    """Every report of one redraw (runs on the read thread; touches no widget)."""
+    store, helpers = side.store, side.helpers()
+    data = build_dashboard(
+        store, timezone=ask.timezone, since=ask.since, until=ask.until, today=ask.today, overrides=ask.overrides,
+        weekly_target=ask.weekly_target, day_filter=ask.day_filter, heatmap=ask.heatmap, helpers=helpers,
+    )  # fmt: skip
+    usage = usage_by_slot(store, ask.timezone, data.since, data.until, ask.overrides, helpers, days=data.days)
+    calendar = ask.calendar
+    if calendar is None:  # the year to today is the heat map already read
+        calendar = data.heatmap if ask.until == ask.today else year_of_days(store, ask.timezone, ask.until)
+    work = data.work  # the value figures' summary, read with the dashboard (the day filter applied)
+    if work is None:
+        w_since, w_until = (ask.day_filter, ask.day_filter) if ask.day_filter else (ask.since, ask.until)
+        work = build_work_summary(store, ask.timezone, w_since, w_until, ask.overrides)
+    return DashboardLoad(ask, data, usage, calendar, work, reading())
 
 
 class Card(QFrame):
@@ -82,15 +129,17 @@ class DashboardPage(QWidget):
     sources_changed = Signal()  # a folder was added from the empty state: watch and import again
     show_sources = Signal()  # "What is read?"
     open_inbox = Signal(object)  # sessions with no task (keys) were clicked: the link inbox, filtered
+    loaded = Signal()  # what was read is on screen
+    read_failed = Signal(str)  # a read failed (logged with its traceback)
 
-    def __init__(self, ctx: Context, read: Callable[[], Store]) -> None:
+    def __init__(self, ctx: Context, read: Callable[[], Store], reads: Reads | None = None) -> None:
         super().__init__()
         self.ctx = ctx
         self.read = read
         self.day_filter: date | None = None
         self.data: Dashboard | None = None
         self._heat_day: date | None = None
-        self._helpers: list[Store] | None = None
+        self.reads: Reads = reads or InlineReads(ReadSide(read, ctx.read_helpers))
         self.slot_usage: SlotUsage | None = None
         self._calendar: tuple[tuple[date, str], dict[date, int]] | None = None
         self.empty_actions = EmptyActions(self, ctx, read)
@@ -116,6 +165,9 @@ class DashboardPage(QWidget):
         self.clear_filter.setVisible(False)
         self.clear_filter.clicked.connect(self._clear_day)
         self.zone_label = QLabel()
+        self.loading = QLabel("Loading…")  # while the read thread builds the reports
+        self.loading.setObjectName("loading")
+        self.loading.setVisible(False)
         self.period.currentTextChanged.connect(self._period_picked)
         self.stack_by.currentTextChanged.connect(self._redraw_chart)
 
@@ -131,6 +183,7 @@ class DashboardPage(QWidget):
         top.addWidget(self.filter_label)
         top.addWidget(self.clear_filter)
         top.addStretch(1)
+        top.addWidget(self.loading)
         top.addWidget(self.zone_label)
 
         self.cards = {
@@ -234,31 +287,81 @@ class DashboardPage(QWidget):
         self.day_filter = None
         self.refresh()
 
-    # ---- drawing -----------------------------------------------------------------------------
+    # ---- loading (on the read thread) and drawing (here) -----------------------------------
     def refresh(self, data_changed: bool = False) -> None:
-        """Redraw for the chosen period; the year heat map is kept unless the data changed."""
+        """Redraw for the chosen period; the year maps are kept unless the data changed.
+        The reports are built on the read thread; this only asks and shows "Loading…"."""
         since, until = self.selected_range()
-        tz = self.timezone()
-        keep = self.data is not None and not data_changed and self.data.timezone == tz
-        keep = keep and self._heat_day == self.today()
-        self.data = build_dashboard(
-            self.read(),
-            timezone=tz,
-            since=since,
-            until=until,
-            today=self.today(),
-            overrides=self.ctx.price_overrides(),
-            weekly_target=self.ctx.settings.value(WEEKLY_ACTIVE_DAYS),
-            day_filter=self.day_filter,
-            heatmap=self.data.heatmap if keep and self.data is not None else None,
-            helpers=self.helpers(),
-        )
-        self._heat_day = self.today()
+        tz, today = self.timezone(), self.today()
+        keep = self.data is not None and not data_changed and self.data.timezone == tz and self._heat_day == today
+        calendar = self._calendar
+        if calendar is not None and (data_changed or calendar[0] != (until, tz)):
+            calendar = None
+        ask = DashboardAsk(
+            since, until, tz, today, self.ctx.price_overrides(), self.ctx.settings.value(WEEKLY_ACTIVE_DAYS),
+            self.day_filter, self.data.heatmap if keep and self.data is not None else None,
+            calendar[1] if calendar is not None else None,
+        )  # fmt: skip
+        self.loading.setVisible(True)
+        reading = partial(reading_line, self.ctx)
+        self.reads.run_read("dashboard", lambda side: load_dashboard(side, ask, reading), self._show, self._read_failed)
+
+    def refresh_for(self, days: frozenset[date]) -> str:
+        """Redraw what an import that touched ``days`` (UTC) affects: "all" when the period
+        or this week holds one, "calendar" when only the year maps do, else "none"."""
+        since, until = self.selected_range()
+        today = self.today()
+        near = {d + timedelta(days=k) for d in days for k in (-1, 0, 1)}  # any zone is within a day of UTC
+        week = today - timedelta(days=today.weekday())
+        if self.data is None or any(since <= d <= until or week <= d <= today for d in near):
+            self.refresh(data_changed=True)
+            return "all"
+        years = (until - timedelta(days=364), until), (today - timedelta(days=364), today)
+        if any(a <= d <= b for d in near for a, b in years):
+            self.refresh_calendar()
+            return "calendar"
+        return "none"
+
+    def refresh_calendar(self) -> None:
+        """Read the year maps again (the calendar and this week's active days), nothing else."""
+        _, until = self.selected_range()
+        tz, today = self.timezone(), self.today()
+
+        def load(side: ReadSide) -> tuple[dict[date, int], dict[date, int]]:
+            heat = year_of_days(side.store, tz, today)
+            return heat, heat if until == today else year_of_days(side.store, tz, until)
+
+        def show(maps: tuple[dict[date, int], dict[date, int]]) -> None:
+            heat, calendar = maps
+            self._calendar = ((until, tz), calendar)
+            self._heat_day = today
+            if self.data is not None:
+                monday = today - timedelta(days=today.weekday())
+                self.data.heatmap = heat
+                self.data.active_days_this_week = sum(1 for d, n in heat.items() if d >= monday and n > 0)
+                self._show_active(self.data)
+            self.heatmap.set_values(calendar, until, self.day_filter)
+            self.loaded.emit()
+
+        self.reads.run_read("dashboard-calendar", load, show, self._read_failed)
+
+    def _read_failed(self, message: str) -> None:
+        self.loading.setVisible(False)
+        self.read_failed.emit(message)
+
+    def _show(self, got: DashboardLoad) -> None:
+        """Draw what the read thread built (the GUI thread only draws)."""
+        self.loading.setVisible(False)
+        self.data, self.slot_usage = got.data, got.slot_usage
+        ask = got.ask
+        self._calendar = ((ask.until, ask.timezone), got.calendar)
+        self._heat_day = ask.today
+        tz, until = ask.timezone, ask.until
         self.zone_label.setText(f"Times in {tz}")
-        self.sources_line.setText(self.sources_text())
+        self.sources_line.setText(got.sources_line)
         d = self.data
-        self.filter_label.setText(f"Showing {self.day_filter:%a %Y-%m-%d} only" if self.day_filter else "")
-        self.clear_filter.setVisible(self.day_filter is not None)
+        self.filter_label.setText(f"Showing {ask.day_filter:%a %Y-%m-%d} only" if ask.day_filter else "")
+        self.clear_filter.setVisible(ask.day_filter is not None)
         t = d.totals
         self.cards["tokens"].show_value(
             short_tokens(t.total_tokens),
@@ -288,8 +391,7 @@ class DashboardPage(QWidget):
                 money(per_outcome), f"linked spend ÷ {k} task{'s' if k != 1 else ''} with linked sessions",
                 DEFINITIONS["cost_per_outcome"][1],
             )  # fmt: skip
-        target = f" of {d.weekly_target}" if d.weekly_target else ""
-        self.cards["active"].show_value(f"{d.active_days_this_week}{target}", "days with AI usage since Monday")
+        self._show_active(d)
         self.cards["cache"].show_value(f"{100 * d.cache_read_share:.0f}%", "of prompt tokens were cache reads")
         self.notice.setText(
             "⚠ Unpriced models (tokens counted, cost unknown): "
@@ -298,35 +400,24 @@ class DashboardPage(QWidget):
             else ""
         )
         self.notice.setVisible(bool(d.unpriced))
-        self.slot_usage = usage_by_slot(
-            self.read(), tz, d.since, d.until, self.ctx.price_overrides(), self.helpers(), days=d.days
-        )
         self._redraw_chart()
-        self.heatmap.set_values(self.calendar_values(until, tz, data_changed), until, self.day_filter)
+        self.heatmap.set_values(got.calendar, until, ask.day_filter)
         self.calendar_title.setText(
             f"<b>The year to {until:%d %b %Y}</b> (shaded by quartile; click a day to see only that day)"
         )
         self.by_model.set_rows([(m, v.total_tokens, float(v.cost_usd)) for m, v in d.by_model.items()])
         self.by_tool.set_rows([(s, v.total_tokens, float(v.cost_usd)) for s, v in d.by_source.items()])
         self.hours.set_hours(d.hours)
-        if d.work is not None:
-            self.work.set_summary(d.work, self.slot_usage, tz)
+        self.work.set_summary(got.work, got.slot_usage, tz)
+        self.loaded.emit()
 
-    def helpers(self) -> list[Store]:
-        """Extra read connections, opened once, so reports use both cores."""
-        if self._helpers is None:
-            self._helpers = self.ctx.read_helpers()
-        return self._helpers
+    def _show_active(self, d: Dashboard) -> None:
+        target = f" of {d.weekly_target}" if d.weekly_target else ""
+        self.cards["active"].show_value(f"{d.active_days_this_week}{target}", "days with AI usage since Monday")
 
     def sources_text(self) -> str:
         """Where usage is read from, or where nothing was found: always in view."""
         return reading_line(self.ctx)
-
-    def calendar_values(self, last: date, tz: str, data_changed: bool) -> dict[date, int]:
-        """Tokens per day over the year ending ``last`` (kept until the data or the end changes)."""
-        if self._calendar is None or data_changed or self._calendar[0] != (last, tz):
-            self._calendar = ((last, tz), year_of_days(self.read(), tz, last))
-        return self._calendar[1]
 
     def _redraw_chart(self) -> None:
         d, usage = self.data, self.slot_usage

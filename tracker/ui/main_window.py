@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QToolBar,
+    QWidget,
 )
 
 from tracker.analytics.value_figures import WHAT_COUNTS
@@ -29,6 +30,7 @@ from tracker.services.importer import ImportSummary
 from tracker.services.sources_status import watch_folders
 from tracker.services.tasks import list_tasks
 from tracker.services.work_summary import build_work_summary
+from tracker.store.changes import Changes
 from tracker.store.store import Store
 from tracker.ui.alerts_page import AlertsPage
 from tracker.ui.dashboard_page import DashboardPage
@@ -36,11 +38,12 @@ from tracker.ui.export_dialog import ExportDialog
 from tracker.ui.import_worker import ImportThread
 from tracker.ui.link_inbox import LinkInboxDialog
 from tracker.ui.log_watcher import LogWatcher
+from tracker.ui.read_worker import ReadSide, ReadThread
 from tracker.ui.review_dialog import ReviewDialog
 from tracker.ui.settings_dialog import SettingsDialog
 from tracker.ui.sources_page import SourcesPage
 from tracker.ui.task_dialog import QuickAddDialog
-from tracker.ui.tasks_page import TasksPage
+from tracker.ui.tasks_page import TasksImported, TasksPage
 from tracker.ui.usage_table import UsageTablePage
 
 PAGES = ("Dashboard", "Tasks", "Sessions", "Projects", "Sources", "Alerts")
@@ -54,11 +57,17 @@ class MainWindow(QMainWindow):
         self._reader: Store | None = None
         self.ui_state = QSettings(str(ctx.paths.root / "window.ini"), QSettings.Format.IniFormat)
 
-        self.dashboard = DashboardPage(ctx, self.read)
-        self.sessions = UsageTablePage(ctx, self.read, "session", self.ui_state)
-        self.projects = UsageTablePage(ctx, self.read, "project", self.ui_state)
+        # Reports and table loads run here, on their own read-only store: the GUI thread only draws.
+        self.reads = ReadThread(ReadSide(ctx.reader, ctx.read_helpers))
+        self.reads.failed.connect(self._read_failed)
+        self.dashboard = DashboardPage(ctx, self.read, self.reads)
+        self.dashboard.read_failed.connect(self._read_failed)
+        self.dashboard.loaded.connect(self._dashboard_drawn)
+        self.sessions = UsageTablePage(ctx, self.read, "session", self.ui_state, self.reads)
+        self.projects = UsageTablePage(ctx, self.read, "project", self.ui_state, self.reads)
         self.sources = SourcesPage(ctx, self.read)
-        self.tasks = TasksPage(ctx, self.read, lambda change: self.importer.write.emit(change))
+        self.tasks = TasksPage(ctx, self.read, lambda change: self.importer.write.emit(change), self.reads)
+        self._stale: set[QWidget] = set()  # pages whose data changed since they were drawn
         self.tasks.new_task.connect(self.log_task)
         self.tasks.review.connect(self.review_today)
         self.stack = QStackedWidget()
@@ -186,6 +195,7 @@ class MainWindow(QMainWindow):
         """Stop watching and wait for the import thread (a running QThread at exit aborts)."""
         self.watcher.poll.stop()
         self.importer.stop()
+        self.reads.stop()
 
     about_box: QMessageBox | None = None
 
@@ -214,16 +224,32 @@ class MainWindow(QMainWindow):
     # ---- pages -------------------------------------------------------------------------------
     def _show_page(self, row: int) -> None:
         self.stack.setCurrentIndex(row)
-        self.refresh_current(data_changed=True)
-
-    def refresh_current(self, data_changed: bool = False) -> None:
         page = self.stack.currentWidget()
         if page is self.dashboard:
-            self.dashboard.refresh(data_changed)
-            if not self.dashboard.data or not self.dashboard.data.totals.events:
-                empty = self.sources.empty_message()
-                if empty:
-                    self.status.setText(empty[0].upper() + empty[1:] + ".")
+            if (self.dashboard.data is None and not self.reads.pending("dashboard")) or page in self._stale:
+                self.refresh_current(data_changed=True)
+        elif isinstance(page, UsageTablePage | TasksPage):
+            if page in self._stale or not page.loads or page.range != self.dashboard.selected_range():
+                self.refresh_current()
+        else:
+            self.refresh_current()
+
+    def refresh_current(self, data_changed: bool = False, changes: Changes | ImportSummary | None = None) -> None:
+        """Redraw the page in view. With ``changes`` (what a write or an import changed),
+        pages it affects are marked stale and the one in view redraws only if it is one."""
+        page = self.stack.currentWidget()
+        if changes is not None:
+            self._stale |= self.affected(changes)
+            if page not in self._stale:
+                return
+            if page is self.dashboard and isinstance(changes, ImportSummary):
+                self._stale.discard(page)
+                self.dashboard.refresh_for(changes.days_touched)
+                return
+            data_changed = data_changed or isinstance(changes, ImportSummary)
+        self._stale.discard(page)
+        if page is self.dashboard:
+            self.dashboard.refresh(data_changed)  # ``_dashboard_drawn`` follows
         elif page is self.sources:
             self.sources.refresh()
         elif page is self.alerts:
@@ -231,16 +257,56 @@ class MainWindow(QMainWindow):
         else:
             self._refresh_tables()
 
+    def affected(self, changes: Changes | ImportSummary) -> set[QWidget]:
+        """The pages a change shows on. Writes from the window touch tasks, links and alerts,
+        never usage: the usage tables stay as drawn. An import touches the usage of its days."""
+        pages: set[QWidget] = set()
+        if isinstance(changes, Changes):
+            if changes.tasks or changes.links:
+                pages |= {self.dashboard, self.tasks}
+            if changes.alerts:
+                pages.add(self.alerts)
+            return pages
+        if changes.changed:
+            pages.add(self.sources)
+        if changes.tasks_changed:
+            pages |= {self.dashboard, self.tasks}
+        if changes.days_touched:
+            pages |= {self.dashboard, self.tasks}
+            near = {d + timedelta(days=k) for d in changes.days_touched for k in (-1, 0, 1)}
+            for table in (self.sessions, self.projects):
+                since, until = table.range
+                if since is None or any(since <= d <= until for d in near):
+                    pages.add(table)
+        return pages
+
     def _refresh_tables(self) -> None:
         since, until = self.dashboard.selected_range()
         page = self.stack.currentWidget()
         if isinstance(page, UsageTablePage | TasksPage):
             page.refresh(since, until)
 
+    def _dashboard_drawn(self) -> None:
+        """Nothing stored for the period: say where logs were looked for (a small store, so
+        reading the sources' status here is quick)."""
+        if not self.dashboard.data or not self.dashboard.data.totals.events:
+            empty = self.sources.empty_message()
+            # Drawn after the read thread is done: never over a message said meanwhile.
+            if empty and self.status.text() in ("", self._empty_said):
+                self._empty_said = empty[0].upper() + empty[1:] + "."
+                self.status.setText(self._empty_said)
+
+    _empty_said = ""
+
+    @Slot(str)
+    def _read_failed(self, message: str) -> None:
+        self.status.setText(f"Could not read the data: {message} (details in {self.ctx.paths.log})")
+
     # ---- import ------------------------------------------------------------------------------
     def start(self) -> None:
         """First run and every launch: show what is stored, then import in the background."""
-        self.refresh_current()
+        if not self.reads.pending():  # the page shown at construction is already being read
+            self.refresh_current()
         self.watcher.watch(watch_folders(self.ctx))
         self.import_now()
 
@@ -265,7 +331,7 @@ class MainWindow(QMainWindow):
         what = f"{read:,} usage records read" if read else "nothing new"
         self._import_ended(f"{found:,} log files checked, {what}{note}.")
         if summary.changed:
-            self.refresh_current(data_changed=True)
+            self.refresh_current(changes=summary)
         self.import_finished_count += 1
 
     import_finished_count = 0  # for tests and the tray: how many imports have completed
@@ -283,8 +349,11 @@ class MainWindow(QMainWindow):
         self.status.setText(f"Could not save the change: {message} (details in {self.ctx.paths.log})")
 
     @Slot(object)
-    def _written(self, _result: object) -> None:
-        self.refresh_current()
+    def _written(self, result: object) -> None:
+        if isinstance(result, TasksImported):
+            self.tasks.imported(result)
+        # A write that does not say what it changed (a count, a file import) touched tasks or links.
+        self.refresh_current(changes=result if isinstance(result, Changes) else Changes(links=1))
 
     def _import_ended(self, message: str) -> None:
         self.progress.setVisible(False)
@@ -296,7 +365,7 @@ class MainWindow(QMainWindow):
         if dialog.exec() and dialog.task is not None:
             task = dialog.task
             now_ms = int(time.time() * 1000)
-            self.importer.write.emit(lambda store: store.tasks.add(task, now_ms))
+            self.importer.write.emit(lambda store: Changes(tasks=frozenset({store.tasks.add(task, now_ms)})))
             self.status.setText(f"Logged: {task.title.strip()}")
 
     def export_report(self, shown: bool = True) -> None:
@@ -335,6 +404,8 @@ class MainWindow(QMainWindow):
             from tracker.services.autostart import apply_autostart
 
             apply_autostart(self.ctx.settings.value(AUTOSTART), self.ctx.home, self.ctx.env, self.ctx.paths.root)
+            # Zone, prices and budgets may have changed: every page reads again when shown.
+            self._stale |= {self.dashboard, self.tasks, self.sessions, self.projects, self.sources, self.alerts}
             self.refresh_current(data_changed=True)
             self.watcher.watch(watch_folders(self.ctx))
             QMessageBox.information(self, "Tokenworth", "Settings saved.")

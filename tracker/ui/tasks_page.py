@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -40,12 +41,21 @@ from tracker.store.tasks import TaskEdit
 from tracker.ui.formatting import money, tokens
 from tracker.ui.import_dialog import CsvMappingDialog
 from tracker.ui.link_dialog import LinkSessionsDialog
+from tracker.ui.read_worker import InlineReads, Reads, ReadSide
 from tracker.ui.usage_table import SORT_ROLE, when
 from tracker.work.trackers import guess_format
 
 Index = QModelIndex | QPersistentModelIndex
 Write = Callable[[Callable[[Store], object]], None]
 HEADERS = ["Title", "Status", "Completed", "Category", "AI", "Sessions", "Tokens", "Cost", "Hours saved", "Impact"]
+
+
+@dataclass(frozen=True)
+class TasksImported:
+    """What a task file import sent to the writer returns (shown by ``TasksPage.imported``)."""
+
+    name: str
+    result: FileImport
 
 
 class TasksModel(QAbstractTableModel):
@@ -153,9 +163,13 @@ class TasksPage(QWidget):
     new_task = Signal()
     review = Signal()
 
-    def __init__(self, ctx: Context, read: Callable[[], Store], write: Write) -> None:
+    loaded = Signal()  # the tasks read are on screen
+
+    def __init__(self, ctx: Context, read: Callable[[], Store], write: Write, reads: Reads | None = None) -> None:
         super().__init__()
         self.ctx, self.read, self.write = ctx, read, write
+        self.reads: Reads = reads or InlineReads(ReadSide(read))
+        self.loads = 0  # reads asked for (tests)
         self.model = TasksModel()
         self.proxy = QSortFilterProxyModel()
         self.proxy.setSourceModel(self.model)
@@ -210,19 +224,27 @@ class TasksPage(QWidget):
         self.range: tuple[date, date] = (date.today(), date.today())
 
     def refresh(self, since: date, until: date) -> None:
+        """Load the tasks on the read thread; draw them when they come back."""
         self.range = (since, until)
         scope = self.scope.currentText()
         tz = self.ctx.timezone()
-        rows = list_tasks(
-            self.read(), tz, self.ctx.price_overrides(), *((since, until) if scope.startswith("Completed") else ())
-        )
-        if scope == "Open tasks":
-            rows = [t for t in rows if t.status == "open"]
+        overrides = self.ctx.price_overrides()
+        period = (since, until) if scope.startswith("Completed") else ()
+
+        def load(side: ReadSide) -> list[TaskRow]:
+            rows = list_tasks(side.store, tz, overrides, *period)
+            return [t for t in rows if t.status == "open"] if scope == "Open tasks" else rows
+
+        self.loads += 1
+        self.reads.run_read("tasks", load, lambda rows: self._show(rows, tz), self.summary.setText)
+
+    def _show(self, rows: list[TaskRow], tz: str) -> None:
         zone = ZoneInfo(tz)
         self.model.set_rows(rows, lambda ms: when(ms, zone))
         self.table.resizeColumnsToContents()
         spent = sum((t.cost_usd for t in rows), Decimal(0))
         self.summary.setText(f"{len(rows):,} tasks · {tokens(sum(t.tokens for t in rows))} tokens · {money(spent)}")
+        self.loaded.emit()
 
     def import_file(self, path: Path | None = None) -> None:
         """Tasks from a Jira/Linear CSV, gh JSON, or any CSV through a mapping dialog."""
@@ -238,13 +260,15 @@ class TasksPage(QWidget):
             if not dialog.exec():
                 return
             mapping = dialog.mapping()
-        now_ms = int(time.time() * 1000)
-        self.write(lambda store: self._imported(import_task_file(self.ctx, store, path, fmt, mapping, now_ms), path))
+        now_ms, ctx = int(time.time() * 1000), self.ctx
+        # The writer runs this on its thread: it captures no widget; the window hands the
+        # result back to ``imported`` on the GUI thread.
+        self.write(lambda store: TasksImported(path.name, import_task_file(ctx, store, path, fmt, mapping, now_ms)))
 
-    def _imported(self, result: FileImport, path: Path) -> FileImport:
+    def imported(self, done: TasksImported) -> None:
+        result = done.result
         bad = f"; {len(result.bad_rows)} rows skipped" if result.bad_rows else ""
-        self.status.emit(f"{path.name}: {result.new} new tasks, {result.updated} updated{bad}.")
-        return result
+        self.status.emit(f"{done.name}: {result.new} new tasks, {result.updated} updated{bad}.")
 
     def selected(self) -> TaskRow | None:
         index = self.table.currentIndex()

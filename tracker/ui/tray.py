@@ -11,13 +11,17 @@ from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from tracker.analytics.alert_rules import Alert
-from tracker.analytics.value_figures import summary_line
+from tracker.analytics.alert_rules import Alert, Settings, Usage, due_alerts
+from tracker.analytics.value_figures import ValueFigures, summary_line
 from tracker.notify.freedesktop import FreedesktopNotifier
 from tracker.services import notifications
+from tracker.services.context import Context
 from tracker.services.work_summary import period_figures
+from tracker.store.changes import Changes
+from tracker.store.store import Store
 from tracker.ui.formatting import money, plural
 from tracker.ui.main_window import MainWindow
+from tracker.ui.read_worker import ReadSide
 
 log = logging.getLogger(__name__)
 CHECK_MS = 60_000  # time-based rules (end of day, weekly report) need a clock tick; cheap
@@ -42,8 +46,16 @@ def ring_icon(share: float | None) -> QIcon:
     return QIcon(pixmap)
 
 
+def tick(ctx: Context, store: Store, now: datetime) -> tuple[Usage, Settings, list[Alert]]:
+    """The minute tick's reads (on the read thread): today's usage, once, and the alerts due."""
+    usage = notifications.current_usage(ctx, store, now)
+    settings = notifications.rule_settings(ctx)
+    return usage, settings, due_alerts(usage, settings, store.alerts.fired(), store.alerts.paused_until())
+
+
 class TrayController(QObject):
     action_from_notification = Signal(str)
+    ticked = Signal()  # the icon and tooltip show the last tick's reads
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__()
@@ -106,11 +118,18 @@ class TrayController(QObject):
             self.open_window()
 
     def today_summary(self) -> None:
-        store = self.window.read()
-        u = notifications.current_usage(self.ctx, store, datetime.now(UTC))
-        today = datetime.now(ZoneInfo(self.ctx.timezone())).date()
-        monday = today - timedelta(days=today.weekday())
-        week = period_figures(store, self.ctx.timezone(), monday, today, self.ctx.price_overrides())
+        ctx, now = self.ctx, datetime.now(UTC)
+
+        def read(side: ReadSide) -> tuple[Usage, ValueFigures]:
+            today = datetime.now(ZoneInfo(ctx.timezone())).date()
+            monday = today - timedelta(days=today.weekday())
+            week = period_figures(side.store, ctx.timezone(), monday, today, ctx.price_overrides())
+            return notifications.current_usage(ctx, side.store, now), week
+
+        self.window.reads.run_read("tray-summary", read, self._summary)
+
+    def _summary(self, got: tuple[Usage, ValueFigures]) -> None:
+        u, week = got
         self.show(Alert("summary", "summary", "Today so far",
                         f"{plural(u.tokens['day'], 'token')} · {money(u.cost['day'])} · "
                         f"{plural(u.active_days_week, 'active day')} this week\n"
@@ -150,11 +169,16 @@ class TrayController(QObject):
         self.check()
 
     def check(self) -> None:
-        """Refresh the icon and tooltip; deliver the alerts that are due, once each."""
-        now = datetime.now(UTC)
-        store = self.window.read()
-        u = notifications.current_usage(self.ctx, store, now)
-        settings = notifications.rule_settings(self.ctx)
+        """Refresh the icon and tooltip; deliver the alerts that are due, once each. The
+        usage is read once, on the read thread; here it is only drawn."""
+        ctx, now = self.ctx, datetime.now(UTC)
+        self.checks += 1
+        self.window.reads.run_read("tray", lambda side: tick(ctx, side.store, now), self._ticked)
+
+    checks = 0  # ticks asked for (tests)
+
+    def _ticked(self, got: tuple[Usage, Settings, list[Alert]]) -> None:
+        u, settings, due = got
         shares = [
             Decimal(u.tokens["day"] if "tokens" in name else u.cost["day"]) / Decimal(limit)
             for name, limit in settings.budgets.items()
@@ -165,8 +189,9 @@ class TrayController(QObject):
             f"Tokenworth — today {plural(u.tokens['day'], 'token')}, {money(u.cost['day'])}; "
             f"{plural(u.active_days_week, 'active day')} this week"
         )
-        for alert in notifications.pending_alerts(self.ctx, store, now):
+        for alert in due:
             self.show(alert)
+        self.ticked.emit()
 
     def show(self, alert: Alert, record: bool = True) -> None:
         via = "dbus" if self.notifier.available else "tray"
@@ -188,5 +213,7 @@ class TrayController(QObject):
         if record:
             # Queued to the writer thread once delivered, so the record says how it went out. A
             # crash before the writer commits can show this one alert again at the next start.
-            self.window.importer.write.emit(lambda store: notifications.record(store, alert, via, datetime.now(UTC)))
+            self.window.importer.write.emit(
+                lambda store: Changes(alerts=int(notifications.record(store, alert, via, datetime.now(UTC))))
+            )
         self.delivered.append((alert, via))

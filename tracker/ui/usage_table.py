@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QSettings,
     QSortFilterProxyModel,
     Qt,
+    Signal,
 )
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -34,6 +35,7 @@ from tracker.services.context import Context
 from tracker.services.usage import UsageQuery, UsageReport, build_usage_report
 from tracker.store.store import Store
 from tracker.ui.formatting import money, plural, short_model, tokens
+from tracker.ui.read_worker import InlineReads, Reads, ReadSide
 from tracker.ui.table_export import EXPORT_ROLE, TableActions, arrows_follow_rows
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
@@ -187,12 +189,31 @@ def export_value(row: UsageRow, name: str, text: str, key: Any) -> str:
     return text
 
 
+def load_table(store: Store, query: UsageQuery, overrides: Any) -> tuple[UsageReport, dict[str, int]]:
+    """A table's report and, for projects, the sessions per project (on the read thread)."""
+    report = build_usage_report(store, query, overrides)
+    counts: dict[str, int] = {}
+    if query.period == "project":
+        sessions = build_usage_report(store, UsageQuery("session", query.timezone, query.since, query.until), {})
+        for r in sessions.rows:
+            project = sessions.session_info.get((r.source, r.session_id), ("", ""))[0]
+            counts[project] = counts.get(project, 0) + 1
+    return report, counts
+
+
 class UsageTablePage(QWidget):
     """A filter box, the totals of what it shows, the table and, for sessions, a detail pane."""
 
-    def __init__(self, ctx: Context, read: Callable[[], Store], kind: str, state: QSettings | None = None) -> None:
+    loaded = Signal()  # the rows read are on screen
+
+    def __init__(
+        self, ctx: Context, read: Callable[[], Store], kind: str, state: QSettings | None = None,
+        reads: Reads | None = None,
+    ) -> None:  # fmt: skip
         super().__init__()
         self.ctx, self.read, self.kind = ctx, read, kind
+        self.reads: Reads = reads or InlineReads(ReadSide(read))
+        self.loads = 0  # reads asked for (tests: a task write must not reload the tables)
         # The window's UI state file: column widths and order survive a restart.
         self.state = state or QSettings(str(ctx.paths.root / "window.ini"), QSettings.Format.IniFormat)
         self.model = UsageTableModel(kind)
@@ -269,21 +290,23 @@ class UsageTablePage(QWidget):
 
     # ---- data ----------------------------------------------------------------------------
     def refresh(self, since: Any, until: Any) -> None:
+        """Load the period's rows on the read thread; draw them when they come back."""
         self.range = (since, until)
         query = UsageQuery(self.kind, self.ctx.timezone(), since, until)  # type: ignore[arg-type]
-        store = self.read()
-        report = build_usage_report(store, query, self.ctx.price_overrides())
-        counts: dict[str, int] = {}
-        if self.kind == "project":
-            sessions = build_usage_report(store, UsageQuery("session", query.timezone, since, until), {})
-            for r in sessions.rows:
-                project = sessions.session_info.get((r.source, r.session_id), ("", ""))[0]
-                counts[project] = counts.get(project, 0) + 1
+        overrides = self.ctx.price_overrides()
+        self.loads += 1
+        self.summary.setText("Loading…")
+        self.reads.run_read(f"{self.kind}s", lambda side: load_table(side.store, query, overrides), self._show,
+                            self.summary.setText)  # fmt: skip
+
+    def _show(self, got: tuple[UsageReport, dict[str, int]]) -> None:
+        report, counts = got
         self.model.set_report(report, counts)
         if not self._sized and report.rows:
             self._first_widths()
         self.update_summary()
         self.detail.setHtml("<p>Select a session to see its models and token kinds.</p>")
+        self.loaded.emit()
 
     def _filter_changed(self, text: str) -> None:
         self.proxy.setFilterFixedString(text)
