@@ -13,6 +13,7 @@ Claude Code + Codex files alone.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import shutil
 from collections.abc import Callable
@@ -97,16 +98,33 @@ def opencode_db(path: Path, rng: random.Random, sessions: int, per_session: int,
                 ]  # fmt: skip
                 msg = Msg(f"msg_{s:06d}_{m:04d}", sid, created + 60_000 * m, steps, model=rng.choice(CLAUDE))
                 add_message(db, msg)
-                if text_bytes:  # the reply text OpenCode keeps in its text parts
+                if text_bytes:  # the reply and tool output OpenCode keeps in its parts
                     db.execute(
-                        "UPDATE part SET data = json_set(data, '$.text', ?) WHERE message_id = ? AND id LIKE '%_1'",
-                        ("x" * text_bytes, msg.id),
-                    )
+                        "INSERT INTO part(id, message_id, session_id, time_created, time_updated, data)"
+                        " VALUES (?,?,?,?,?,?)",
+                        (f"prt_{msg.id}_zt", msg.id, sid, int(msg.created), int(msg.created),
+                         json.dumps({"type": "text", "text": _text(rng, text_bytes)})),
+                    )  # fmt: skip
                 n += 1
     return n
 
 
-def cline_tasks(home: Path, extension: str, rng: random.Random, tasks: int, requests: int, editor: str = "Code") -> None:
+def _text(rng: random.Random, size: int) -> str:
+    """Reply-like text of about ``size`` characters (words, so it does not compress to nothing)."""
+    words = ("the", "function", "returns", "None", "when", "config", "is", "missing", "test", "passes", "fix")
+    return " ".join(rng.choice(words) for _ in range(size // 6))
+
+
+def cline_tasks(
+    home: Path,
+    extension: str,
+    rng: random.Random,
+    tasks: int,
+    requests: int,
+    editor: str = "Code",
+    text_bytes: int = 40,
+) -> None:
+    """Task folders with ``requests`` finished API requests each, and a reply after each."""
     for t in range(tasks):
         ts = _ms(START + timedelta(hours=4 * t))
         rows = [gen_cline.say(ts, "text", "a prompt that is never stored")]
@@ -123,7 +141,7 @@ def cline_tasks(home: Path, extension: str, rng: random.Random, tasks: int, requ
                     cost=round(rng.random() / 20, 6),
                 )
             )
-            rows.append(gen_cline.say(at + 2000, "text", "a reply that is never stored"))
+            rows.append(gen_cline.say(at + 2000, "text", _text(rng, text_bytes)))
         gen_cline.write_task(gen_cline.task_dir(home, extension, f"{ts}", editor), rows)
 
 
