@@ -35,7 +35,7 @@ TEXT_BYTES = 4000  # per OpenCode message: reply and tool output
 def build_opencode(home: Path, megabytes: int) -> tuple[Path, int]:
     db = home / ".local" / "share" / "opencode" / "opencode.db"
     shutil.rmtree(home, ignore_errors=True)
-    per_session = MESSAGES_PER_SESSION * (TEXT_BYTES + 1800)  # measured bytes of one message's rows
+    per_session = MESSAGES_PER_SESSION * (TEXT_BYTES + 4350)  # bytes one message takes in the file (measured)
     sessions = max(1, megabytes * 1_000_000 // per_session)
     messages = opencode_db(db, random.Random(1), sessions, MESSAGES_PER_SESSION, text_bytes=TEXT_BYTES)
     return db, messages

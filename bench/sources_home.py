@@ -156,10 +156,9 @@ def copilot(home: Path, rng: random.Random, sessions: int, calls: int) -> None:
         for i in range(calls):
             read, write = rng.randint(0, 30_000), rng.randint(0, 3000)
             stamp = (t0 + timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%SZ")
-            batch.append(
-                gen_copilot.Call(sid, "claude-sonnet-4.5", "claude-sonnet-4.5", read + write + rng.randint(1, 3000),
-                                 rng.randint(10, 2000), read, write, 0, stamp, turn=i)  # fmt: skip
-            )
+            fresh, out = rng.randint(1, 3000), rng.randint(10, 2000)
+            model = "claude-sonnet-4.5"
+            batch.append(gen_copilot.Call(sid, model, model, read + write + fresh, out, read, write, 0, stamp, turn=i))
         gen_copilot.add_calls(store, batch)
 
 
@@ -167,7 +166,8 @@ def zed(home: Path, rng: random.Random, threads: int) -> None:
     db = gen_zed.create(home / ".local" / "share" / "zed" / "threads" / "threads.db")
     for t in range(threads):
         when = (START + timedelta(hours=6 * t)).isoformat()
-        cum = gen_zed.usage(rng.randint(1, 90_000), rng.randint(100, 30_000), rng.randint(0, 9000), rng.randint(0, 400_000))
+        inp, out = rng.randint(1, 90_000), rng.randint(100, 30_000)
+        cum = gen_zed.usage(inp, out, rng.randint(0, 9000), rng.randint(0, 400_000))
         gen_zed.save(db, f"zt-{t:05d}", gen_zed.thread(when, cumulative=cum, model=rng.choice(CLAUDE)))
 
 

@@ -8,7 +8,8 @@ if missing) and ``bench.sources_home``'s files for the twelve other tools. After
 nothing changes, and each round times, in turn: ``tokenworth usage daily --json``; ``ccusage
 daily`` (ccusage 20 reads every agent it detects in that one command); and ccusage's
 per-tool sub-commands one after another (``claude``, ``codex``, ``gemini`` …), summed.
-Medians over the rounds; the load average before and after is printed so a busy machine shows.
+The warm run on the Claude Code + Codex files alone is timed in each round too (what the other
+tools add to it). Medians over the rounds; the load average before and after is printed so a busy machine shows.
 """
 
 from __future__ import annotations
@@ -69,12 +70,19 @@ def main() -> None:
     cold = timed(ours, env)
     doc = json.loads(cold[2])
     sources = sorted(doc["totals"]["sources"])
+    # The same warm run on the Claude Code + Codex files alone: what the twelve other tools add.
+    only_env = {**env, "HOME": str(ROOT / "home")}
+    only = [exe, "--data-dir", str(ROOT / "data-corpus-only"), *ours[3:]]
+    shutil.rmtree(ROOT / "data-corpus-only", ignore_errors=True)
+    timed(only, only_env)
+    warm_only: list[float] = []
     warm: list[float] = []
     whole: list[float] = []
     summed: list[float] = []
     per_tool: dict[str, list[float]] = {t: [] for t in PEER_TOOLS}
     for _ in range(args.repeat):
         warm.append(timed(ours, env)[0])
+        warm_only.append(timed(only, only_env)[0])
         whole.append(timed([peer, *tail], env)[0])
         total = 0.0
         for tool in PEER_TOOLS:
@@ -87,8 +95,14 @@ def main() -> None:
     print(f"sources read by tokenworth ({len(sources)}): {', '.join(sources)}")
     print(f"tokenworth cold import + report      {cold[0]:6.2f} s   peak {cold[1]:5.0f} MB")
     print(f"tokenworth warm (nothing changed)    {w:6.2f} s   (min {min(warm):.2f}, max {max(warm):.2f})")
+    print(f"  same, Claude Code + Codex alone     {statistics.median(warm_only):6.2f} s")
     print(f"ccusage daily (every agent at once)  {a:6.2f} s   warm = {w / a:4.2f}x")
     print(f"ccusage sub-commands, summed         {b:6.2f} s   warm = {w / b:4.2f}x")
+    # ccusage's OpenClaw reader dominates its sum; without it, and Claude Code + Codex alone:
+    rest = statistics.median(t - o for t, o in zip(summed, per_tool["openclaw"], strict=True))
+    cc = statistics.median(a + b for a, b in zip(per_tool["claude"], per_tool["codex"], strict=True))
+    print(f"  summed without openclaw            {rest:6.2f} s   warm = {w / rest:4.2f}x")
+    print(f"  claude + codex only                {cc:6.2f} s   warm = {w / cc:4.2f}x")
     for tool, runs in per_tool.items():
         print(f"  ccusage {tool:9} daily             {statistics.median(runs):6.2f} s")
 
