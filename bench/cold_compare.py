@@ -7,7 +7,8 @@ Each ``--rev`` is a commit of this repository (exported with ``git archive`` and
 with ``uv sync`` under ``$TW_BENCH_DIR/builds/<sha>``) or ``folder`` (a checkout whose HEAD
 commit is used). Every round runs each build's cold import + report once, in a rotating
 order, and ``ccusage daily`` once, so load on the shared machine falls on all of them alike;
-medians and each build's ratio to the first are printed. One untimed run per build first
+medians and each build's ratio to the first are printed, in wall time and in CPU time
+(user + system of the run and its workers, which a busy machine disturbs less). One untimed run per build first
 fills its per-user price cache, as ``bench.run``'s "cold" keeps it.
 """
 
@@ -22,7 +23,7 @@ import sys
 from pathlib import Path
 
 from bench.corpus import build, folder_bytes
-from bench.run import timed
+from bench.run import measure
 from bench.warm_all import load
 from tests.helpers.ccusage import ccusage_binary
 
@@ -65,31 +66,35 @@ def main() -> None:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     peer = [str(ccusage_binary()), "daily", "--json", "--offline", "--timezone", "UTC"]
 
-    def cold(sha: str, exe: Path) -> float:
+    def cold(sha: str, exe: Path) -> tuple[float, float]:
         data = ROOT / f"data-{sha}"
         shutil.rmtree(data, ignore_errors=True)
-        return timed([str(exe), "--data-dir", str(data), "usage", "daily", "--json", "--timezone", "UTC"], env)[0]
+        m = measure([str(exe), "--data-dir", str(data), "usage", "daily", "--json", "--timezone", "UTC"], env)
+        return m.wall, m.cpu
 
     for sha, exe in builds:
         cold(sha, exe)  # bytecode and price cache, untimed
     print(f"corpus {folder_bytes(home) / 1e6:,.0f} MB; load average before: {load()}")
-    times: dict[str, list[float]] = {sha: [] for sha, _ in builds}
+    times: dict[str, list[tuple[float, float]]] = {sha: [] for sha, _ in builds}
     theirs: list[float] = []
     for n in range(args.repeat):
         order = builds[n % len(builds) :] + builds[: n % len(builds)]
         for sha, exe in order:
             times[sha].append(cold(sha, exe))
-        theirs.append(timed(peer, env)[0])
+        theirs.append(measure(peer, env).wall)
     print(f"load average after:  {load()}")
     peer_s = statistics.median(theirs)
-    base = statistics.median(times[builds[0][0]])
+    base = statistics.median(w for w, _ in times[builds[0][0]])
+    base_cpu = statistics.median(c for _, c in times[builds[0][0]])
     print(f"ccusage daily --json --offline     {peer_s:6.2f} s")
     for (sha, _), rev in zip(builds, args.rev, strict=True):
-        runs = times[sha]
-        med = statistics.median(runs)
+        walls = [w for w, _ in times[sha]]
+        cpu = statistics.median(c for _, c in times[sha])
+        med = statistics.median(walls)
         print(
-            f"tokenworth {sha} ({rev}) cold  {med:6.2f} s  (min {min(runs):.2f}, max {max(runs):.2f})"
+            f"tokenworth {sha} ({rev}) cold  {med:6.2f} s  (min {min(walls):.2f}, max {max(walls):.2f})"
             f"   {med / peer_s:4.2f}x ccusage   {med / base:4.2f}x {builds[0][0]}"
+            f"   CPU {cpu:5.2f} s = {cpu / base_cpu:4.2f}x"
         )
 
 
