@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.corpus import build, folder_bytes
@@ -27,8 +28,15 @@ from tests.helpers.ccusage import ccusage_binary
 ROOT = Path(os.environ.get("TW_BENCH_DIR", "/tmp/tw-bench"))  # noqa: S108 - a scratch corpus
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, bytes]:
-    """Wall seconds, peak RSS in MB of the command's processes, and its stdout."""
+@dataclass(frozen=True)
+class Measured:
+    wall: float  # seconds
+    cpu: float  # user + system seconds of the command and its workers (less sensitive to load)
+    peak_mb: float  # largest resident set of the command's processes
+    out: bytes
+
+
+def measure(cmd: list[str], env: dict[str, str]) -> Measured:
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     assert proc.stdout is not None
@@ -39,7 +47,13 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, bytes]:
     wall = time.perf_counter() - t
     proc.returncode = os.waitstatus_to_exitcode(status)
     assert proc.returncode in (0, 1), f"{cmd[0]} failed ({proc.returncode})"
-    return wall, usage.ru_maxrss / 1024, out
+    return Measured(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out)
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, bytes]:
+    """Wall seconds, peak RSS in MB of the command's processes, and its stdout."""
+    m = measure(cmd, env)
+    return m.wall, m.peak_mb, m.out
 
 
 def main() -> None:
