@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -82,17 +83,33 @@ def connect_read(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def check_whole(path: Path) -> None:
+def check_whole(path: Path, *, tries: int = 5) -> None:
     """Refuse a database file shorter than its header says (cut off by a full disk or a bad
-    copy) before any query meets a missing page. Costs one 100-byte read."""
+    copy) before any query meets a missing page. Costs one 100-byte read.
+
+    A checkpoint of a live WAL database writes page 1 (with the new size) before the pages
+    that grow the file, so another process can see it short for a moment: that is retried."""
+    for attempt in range(tries):
+        short = _short_by(path)
+        if short is None:
+            return
+        if attempt + 1 < tries and path.with_name(path.name + "-wal").exists():
+            time.sleep(0.05)
+            continue
+        size, want = short
+        raise StoreError(f"{path} is damaged (truncated: {size:,} of {want:,} bytes); {REBUILD}")
+
+
+def _short_by(path: Path) -> tuple[int, int] | None:
+    """(file size, size its header says) when the file is shorter; None when it is whole."""
     try:
         with path.open("rb") as f:
             head = f.read(100)
         size = path.stat().st_size
     except FileNotFoundError:
-        return
+        return None
     if not head:
-        return  # an empty file is a new database
+        return None  # an empty file is a new database
     if len(head) < 100 or not head.startswith(b"SQLite format 3\x00"):
         raise StoreError(f"{path} is damaged (file is not a database); {REBUILD}")
     page_size = int.from_bytes(head[16:18], "big")
@@ -100,7 +117,8 @@ def check_whole(path: Path) -> None:
     pages = int.from_bytes(head[28:32], "big")
     header_valid = head[24:28] == head[92:96]  # else the page count is not maintained (old writers)
     if header_valid and size < pages * page_size:
-        raise StoreError(f"{path} is damaged (truncated: {size:,} of {pages * page_size:,} bytes); {REBUILD}")
+        return size, pages * page_size
+    return None
 
 
 def _open_ro(path: Path) -> sqlite3.Connection:
