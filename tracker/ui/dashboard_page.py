@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QEvent, Signal
+from PySide6.QtCore import QDate, QEvent, QSettings, QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -24,7 +24,18 @@ from PySide6.QtWidgets import (
 from tracker.core.settings_schema import WEEKLY_ACTIVE_DAYS
 from tracker.services.chart_series import SlotUsage, usage_by_slot
 from tracker.services.context import Context
-from tracker.services.dashboard import PERIODS, Dashboard, build_dashboard, period_range, year_of_days
+from tracker.services.dashboard import (
+    DEFAULT_PERIOD,
+    PERIODS,
+    Dashboard,
+    build_dashboard,
+    latest_usage_period,
+    period_range,
+    step_period,
+    stored_days,
+    whole_period,
+    year_of_days,
+)
 from tracker.services.sources_status import reading_line
 from tracker.services.work_summary import build_work_summary
 from tracker.store.store import Store
@@ -82,10 +93,11 @@ class DashboardPage(QWidget):
     sources_changed = Signal()  # a folder was added from the empty state: watch and import again
     show_sources = Signal()  # "What is read?"
 
-    def __init__(self, ctx: Context, read: Callable[[], Store]) -> None:
+    def __init__(self, ctx: Context, read: Callable[[], Store], state: QSettings | None = None) -> None:
         super().__init__()
         self.ctx = ctx
         self.read = read
+        self.state = state  # remembers the last period across launches
         self.day_filter: date | None = None
         self.data: Dashboard | None = None
         self._heat_day: date | None = None
@@ -98,7 +110,6 @@ class DashboardPage(QWidget):
 
         self.period = QComboBox()
         self.period.addItems(PERIODS)
-        self.period.setCurrentText("Last 30 days")
         self.period.setAccessibleName("Period")
         self.since = QDateEdit()
         self.until = QDateEdit()
@@ -107,6 +118,14 @@ class DashboardPage(QWidget):
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setVisible(False)
             edit.dateChanged.connect(self._changed)
+        self.earlier = QPushButton("◀")
+        self.later = QPushButton("▶")
+        for button, direction, what in ((self.earlier, -1, "Previous"), (self.later, 1, "Next")):
+            button.setToolTip(f"{what} period of the same length")
+            button.setAccessibleName(f"{what} period")
+            button.setFixedWidth(32)
+            button.clicked.connect(lambda _=False, d=direction: self.step(d))
+        self._restore_period()
         self.stack_by = QComboBox()
         self.stack_by.addItems(["by tool", "by model"])
         self.stack_by.setAccessibleName("Stack tokens")
@@ -120,7 +139,9 @@ class DashboardPage(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Period:"))
+        top.addWidget(self.earlier)
         top.addWidget(self.period)
+        top.addWidget(self.later)
         top.addWidget(self.since)
         top.addWidget(self.until)
         top.addSpacing(12)
@@ -206,22 +227,67 @@ class DashboardPage(QWidget):
 
     def selected_range(self) -> tuple[date, date]:
         custom = (cast(date, self.since.date().toPython()), cast(date, self.until.date().toPython()))
-        return period_range(self.period.currentText(), self.today(), custom)
+        choice = self.period.currentText()
+        stored = stored_days(self.read(), self.timezone()) if choice == "All time" else None
+        return period_range(choice, self.today(), custom, stored)
 
     def _period_picked(self, text: str) -> None:
         custom = text == "Custom"
         if custom:
-            since, until = period_range("Last 30 days", self.today())
-            self.since.setDate(QDate(since.year, since.month, since.day))
-            self.until.setDate(QDate(until.year, until.month, until.day))
+            since, until = period_range(DEFAULT_PERIOD, self.today())
+            self._set_custom(since, until)
         self.since.setVisible(custom)
         self.until.setVisible(custom)
         self._changed()
 
+    def _set_custom(self, since: date, until: date) -> None:
+        """Fill the two date edits without a redraw per edit."""
+        with QSignalBlocker(self.since), QSignalBlocker(self.until):
+            self.since.setDate(QDate(since.year, since.month, since.day))
+            self.until.setDate(QDate(until.year, until.month, until.day))
+
+    def show_range(self, since: date, until: date) -> None:
+        """Show ``since..until`` as a custom period (◀ ▶, "Show the latest usage")."""
+        self._set_custom(since, until)
+        with QSignalBlocker(self.period):
+            self.period.setCurrentText("Custom")
+        self.since.setVisible(True)
+        self.until.setVisible(True)
+        self._changed()
+
+    def step(self, direction: int) -> None:
+        """◀ / ▶: the period of the same length before or after the one shown."""
+        since, until = whole_period(self.period.currentText(), *self.selected_range())
+        self.show_range(*step_period(since, until, direction))
+
     def _changed(self) -> None:
         self.day_filter = None
+        self._save_period()
         self.refresh()
         self.period_changed.emit()
+
+    def _save_period(self) -> None:
+        if self.state is None:
+            return
+        self.state.setValue("dashboard/period", self.period.currentText())
+        since, until = self.selected_range()
+        self.state.setValue("dashboard/custom", f"{since.isoformat()}/{until.isoformat()}")
+
+    def _restore_period(self) -> None:
+        """The period of the last session (a bad or missing value falls back to the default)."""
+        choice = str(self.state.value("dashboard/period", DEFAULT_PERIOD)) if self.state else DEFAULT_PERIOD
+        if choice not in PERIODS:
+            choice = DEFAULT_PERIOD
+        custom = str(self.state.value("dashboard/custom", "")) if self.state else ""
+        try:
+            since, until = (date.fromisoformat(part) for part in custom.split("/"))
+        except ValueError:
+            since, until = period_range(DEFAULT_PERIOD, self.today())
+        self._set_custom(since, until)
+        with QSignalBlocker(self.period):
+            self.period.setCurrentText(choice)
+        self.since.setVisible(choice == "Custom")
+        self.until.setVisible(choice == "Custom")
 
     def show_day(self, day: date) -> None:
         self.day_filter = day
@@ -340,6 +406,28 @@ class DashboardPage(QWidget):
             return
         statuses = self.empty_actions.statuses()
         if any(s.events for s in statuses):
-            self.chart.empty.set_message(period_empty_html(self.data.since, self.data.until))
+            self.show_latest_usage()
         else:
             self.chart.empty.set_message(no_logs_html(statuses, self.ctx.home), self.empty_actions.buttons())
+
+    def latest_usage(self) -> tuple[date, date] | None:
+        """A period as long as the one shown, ending on the latest day with usage."""
+        d = self.data
+        if d is None:
+            return None
+        return latest_usage_period(self.read(), self.timezone(), (d.until - d.since).days + 1)
+
+    def show_latest_usage(self) -> None:
+        """An empty period while the store is not: say where the latest usage is and offer it."""
+        d = self.data
+        latest = self.latest_usage()
+        if d is None or latest is None or self.day_filter is not None or d.since <= latest[1] <= d.until:
+            if d is not None:
+                self.chart.empty.set_message(period_empty_html(d.since, d.until))
+            return
+        first, last = latest
+        span = f"{first:%d %b %Y}" if first == last else f"{first:%d %b} – {last:%d %b %Y}"
+        self.chart.empty.set_message(
+            f"{period_empty_html(d.since, d.until)}<br><br>Your latest usage is on <b>{last:%a %d %b %Y}</b>.",
+            [(f"Show {span}", lambda: self.show_range(first, last))],
+        )

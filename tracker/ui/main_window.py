@@ -52,7 +52,7 @@ class MainWindow(QMainWindow):
         self._reader: Store | None = None
         self.ui_state = QSettings(str(ctx.paths.root / "window.ini"), QSettings.Format.IniFormat)
 
-        self.dashboard = DashboardPage(ctx, self.read)
+        self.dashboard = DashboardPage(ctx, self.read, self.ui_state)
         self.sessions = UsageTablePage(ctx, self.read, "session", self.ui_state)
         self.projects = UsageTablePage(ctx, self.read, "project", self.ui_state)
         self.sources = SourcesPage(ctx, self.read)
