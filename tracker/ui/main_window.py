@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from datetime import timedelta
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QStyle,
     QToolBar,
+    QWidget,
 )
 
 from tracker.core.logs import version
@@ -32,6 +36,7 @@ from tracker.store.store import Store
 from tracker.ui.alerts_page import AlertsPage
 from tracker.ui.dashboard_page import DashboardPage
 from tracker.ui.export_dialog import ExportDialog
+from tracker.ui.help_page import keyboard_shortcuts, what_counts
 from tracker.ui.import_worker import ImportThread
 from tracker.ui.log_watcher import LogWatcher
 from tracker.ui.review_dialog import ReviewDialog
@@ -42,6 +47,20 @@ from tracker.ui.tasks_page import TasksPage
 from tracker.ui.usage_table import UsageTablePage
 
 PAGES = ("Dashboard", "Tasks", "Sessions", "Projects", "Sources", "Alerts")
+# The icon theme's name first; the style's built-in pixmap where no theme is installed.
+NAV_ICONS = {
+    "Dashboard": ("view-statistics", QStyle.StandardPixmap.SP_DesktopIcon),
+    "Tasks": ("view-task", QStyle.StandardPixmap.SP_DialogApplyButton),
+    "Sessions": ("view-list-details", QStyle.StandardPixmap.SP_FileDialogDetailedView),
+    "Projects": ("folder", QStyle.StandardPixmap.SP_DirIcon),
+    "Sources": ("drive-harddisk", QStyle.StandardPixmap.SP_DriveHDIcon),
+    "Alerts": ("dialog-warning", QStyle.StandardPixmap.SP_MessageBoxWarning),
+}
+
+
+def nav_icon(style: QStyle, page: str) -> QIcon:
+    theme, fallback = NAV_ICONS[page]
+    return QIcon.fromTheme(theme, style.standardIcon(fallback))
 
 
 class MainWindow(QMainWindow):
@@ -64,8 +83,12 @@ class MainWindow(QMainWindow):
         for page in (self.dashboard, self.tasks, self.sessions, self.projects, self.sources, self.alerts):
             self.stack.addWidget(page)
         self.nav = QListWidget()
-        self.nav.addItems(PAGES)
-        self.nav.setMaximumWidth(170)
+        for name in PAGES:
+            self.nav.addItem(QListWidgetItem(nav_icon(self.style(), name), name))
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setSpacing(2)
+        self.nav.setStyleSheet("QListWidget { padding: 6px; } QListWidget::item { padding: 6px 8px; }")
+        self.nav.setMaximumWidth(180)
         self.nav.setAccessibleName("Pages")
         self.nav.currentRowChanged.connect(self._show_page)
         split = QSplitter()
@@ -118,30 +141,60 @@ class MainWindow(QMainWindow):
     def _actions(self) -> None:
         bar = QToolBar("Main")
         bar.setObjectName("mainToolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar = bar
         self.addToolBar(bar)
-        specs: list[tuple[str, QKeySequence | QKeySequence.StandardKey, Callable[[], object]]] = [
-            ("&Import now", QKeySequence.StandardKey.Refresh, self.import_now),
-            ("Log a &task…", QKeySequence("Ctrl+N"), self.log_task),
-            ("&Export report…", QKeySequence("Ctrl+E"), self.export_report),
-            ("&Settings…", QKeySequence.StandardKey.Preferences, self.open_settings),
-            ("&Quit", QKeySequence("Ctrl+Q"), self.quit_app),
-        ]
-        menu = self.menuBar().addMenu("&File")
-        for text, key, slot in specs:  # Quit is Ctrl+Q on every platform, as users expect
-            action = QAction(text, self)
-            action.setShortcut(key)
-            action.triggered.connect(slot)
-            menu.addAction(action)
+        self.shortcut_rows: list[tuple[str, str]] = []  # Help ▸ Keyboard shortcuts and the README
+        file_menu = self.menuBar().addMenu("&File")
+        for text, key, icon, slot in (
+            ("&Import now", "F5", "view-refresh", self.import_now),
+            ("Log a &task…", "Ctrl+N", "list-add", self.log_task),
+            ("&Export report…", "Ctrl+E", "document-export", self.export_report),
+            ("&Settings…", "Ctrl+,", "preferences-system", self.open_settings),
+        ):
+            action = self._action(text, key, slot, icon)
+            file_menu.addAction(action)
             bar.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", "Ctrl+Q", self.quit_app))  # in the menu, not the toolbar
+        view = self.menuBar().addMenu("&View")
+        for i, name in enumerate(PAGES):
+            view.addAction(self._action(name, f"Alt+{i + 1}", partial(self.nav.setCurrentRow, i)))
+        view.addSeparator()
+        view.addAction(self._action("&Previous period", "Alt+Left", lambda: self._step(-1)))
+        view.addAction(self._action("&Next period", "Alt+Right", lambda: self._step(1)))
+        view.addSeparator()
+        view.addAction(bar.toggleViewAction())
         help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self._action("&What counts", "F1", self.show_what_counts))
+        help_menu.addAction(self._action("&Keyboard shortcuts", "Ctrl+/", self.show_shortcuts))
+        help_menu.addSeparator()
         about = QAction("&About Tokenworth", self)
         about.triggered.connect(self.about)
         help_menu.addAction(about)
-        for i in range(len(PAGES)):
-            go = QAction(self)
-            go.setShortcut(QKeySequence(f"Alt+{i + 1}"))
-            go.triggered.connect(lambda _=False, row=i: self.nav.setCurrentRow(row))
-            self.addAction(go)
+
+    def _action(self, text: str, key: str, slot: Callable[[], object], icon: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(key))
+        action.triggered.connect(lambda _=False: slot())
+        if icon:
+            action.setIcon(QIcon.fromTheme(icon))
+        self.addAction(action)  # the shortcut works with the menu bar hidden too
+        self.shortcut_rows.append((key, text.replace("&", "").rstrip("…")))
+        return action
+
+    def _step(self, direction: int) -> None:
+        self.dashboard.step(direction)
+
+    help_dialog: QWidget | None = None
+
+    def show_what_counts(self) -> None:
+        self.help_dialog = what_counts(self)
+        self.help_dialog.show()
+
+    def show_shortcuts(self) -> None:
+        self.help_dialog = keyboard_shortcuts(self.shortcut_rows, self)
+        self.help_dialog.show()
 
     def _restore(self) -> None:
         geometry = self.ui_state.value("geometry")
@@ -305,4 +358,4 @@ class MainWindow(QMainWindow):
             apply_autostart(self.ctx.settings.value(AUTOSTART), self.ctx.home, self.ctx.env, self.ctx.paths.root)
             self.refresh_current(data_changed=True)
             self.watcher.watch(watch_folders(self.ctx))
-            QMessageBox.information(self, "Tokenworth", "Settings saved.")
+            self.status.setText("Settings saved.")  # no modal: the change is already visible
