@@ -44,7 +44,9 @@ def register(sub: Any) -> None:
     verbs = p.add_subparsers(dest="verb", metavar="VERB", required=True)
     add = verbs.add_parser("add", help="log a task")
     add.add_argument("title")
-    add.add_argument("--done", action="store_true", help="completed now")
+    state = add.add_mutually_exclusive_group()  # done by default, as in the app's Log a task
+    state.add_argument("--done", action="store_true", help="completed now (the default)")
+    state.add_argument("--open", action="store_true", help="not done yet (mark it later with 'task done')")
     add.add_argument("--done-on", type=day, metavar="DATE", help="completed on that day (implies --done)")
     add.add_argument("--done-at", type=_clock, metavar="HH:MM", help="completed at that time (implies --done)")
     add.add_argument("--timezone", metavar="IANA", help="of --done-on/--done-at; default: the setting")
@@ -86,7 +88,9 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     if args.verb == "add":
         after = args.done_on is not None or args.done_at is not None  # logged after the fact
         done_ms = done_when(args.done_on, args.done_at, ctx.timezone(args.timezone), now_ms) if after else None
-        task = NewTask(args.title, args.done or after, args.category, args.impact, args.hours_saved,
+        if args.open and after:
+            raise UsageError("--open contradicts --done-on/--done-at")
+        task = NewTask(args.title, not args.open, args.category, args.impact, args.hours_saved,
                        tuple(args.link), done_ms=done_ms)  # fmt: skip
         problems = task.problems()
         if problems:
@@ -113,10 +117,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         print(json.dumps([task_json(t, tz) for t in rows], indent=2, ensure_ascii=False))
         return 0
     if not rows:
-        print(
-            "No tasks yet. Log one with 'tokenworth task add TITLE --done', "
-            "or run 'tokenworth import' in a git project."
-        )
+        print("No tasks yet. Log one with 'tokenworth task add TITLE', or run 'tokenworth import' in a git project.")
         return 0
     table = [
         [str(t.id), t.title[:60], t.status, t.category, "yes" if t.ai_assisted else "", str(len(t.sessions)),

@@ -320,7 +320,13 @@ class MainWindow(QMainWindow):
         self.status.setText(f"Could not save the change: {message} (details in {self.ctx.paths.log})")
 
     @Slot(object)
-    def _written(self, _result: object) -> None:
+    def _written(self, result: object) -> None:
+        if self._logged is not None and isinstance(result, int) and result:
+            title, self._logged = self._logged, None
+            self.nav.setCurrentRow(PAGES.index("Tasks"))  # refreshes the list
+            self.tasks.show_task(result)
+            self.confirm(f"Logged: {title}")
+            return
         self.refresh_current()
 
     def _import_ended(self, message: str) -> None:
@@ -333,8 +339,14 @@ class MainWindow(QMainWindow):
         if dialog.exec() and dialog.task is not None:
             task = dialog.task
             now_ms = int(time.time() * 1000)
+            self._logged = task.title.strip()
             self.importer.write.emit(lambda store: store.tasks.add(task, now_ms))
-            self.status.setText(f"Logged: {task.title.strip()}")
+
+    _logged: str | None = None  # the title of a task being saved, to show and select once written
+
+    def confirm(self, message: str) -> None:
+        """A confirmation the import status that follows cannot overwrite (a timed message)."""
+        self.statusBar().showMessage(message, 8000)
 
     def export_report(self) -> None:
         ExportDialog(self.ctx, self.read, self.ui_state, self).exec()
