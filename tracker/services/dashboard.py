@@ -131,6 +131,37 @@ def year_of_days(store: Store, timezone: str, today: date) -> dict[date, int]:
     return {epoch + timedelta(days=k): n for k, n in store.usage.day_totals(f, offsets) if n}
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """The period before the one shown, as the cards compare with it."""
+
+    since: date
+    until: date
+    totals: Totals
+    active_days: int
+    tasks_completed: int
+
+
+def previous_totals(
+    store: Store,
+    *,
+    timezone: str,
+    since: date,
+    until: date,
+    overrides: Mapping[str, Mapping[str, Any]],
+    helpers: Sequence[Store] = (),
+) -> Comparison:
+    """Totals, active days and tasks completed in the period just before ``since..until``."""
+    p_since, p_until = previous_period(since, until)
+    daily = build_usage_report(store, UsageQuery("daily", timezone, p_since, p_until), overrides, helpers)
+    zone = get_zone(timezone)
+    tasks = store.tasks.completed_count(
+        local_day_start_ms(p_since, zone), local_day_start_ms(p_until + timedelta(days=1), zone)
+    )
+    active = sum(1 for r in daily.rows if r.totals.total_tokens > 0)
+    return Comparison(p_since, p_until, daily.total.totals, active, tasks)
+
+
 @dataclass
 class Dashboard:
     since: date

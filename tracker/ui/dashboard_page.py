@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import cast
+from decimal import Decimal
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QEvent, QSettings, QSignalBlocker, Signal
@@ -17,10 +18,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QToolButton,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
+from tracker.analytics.usage_rollup import Totals
+from tracker.core.display_names import day_range_label
 from tracker.core.settings_schema import WEEKLY_ACTIVE_DAYS
 from tracker.services.chart_series import SlotUsage, usage_by_slot
 from tracker.services.context import Context
@@ -31,6 +36,7 @@ from tracker.services.dashboard import (
     build_dashboard,
     latest_usage_period,
     period_range,
+    previous_totals,
     step_period,
     stored_days,
     whole_period,
@@ -49,7 +55,8 @@ from tracker.ui.charts import (
     repaint_plot,
 )
 from tracker.ui.empty_states import EmptyActions, no_logs_html, period_empty_html
-from tracker.ui.formatting import money, short_tokens, tokens
+from tracker.ui.formatting import model_name, money, short_tokens, tokens, tool_name
+from tracker.ui.help_page import CARD_HELP
 from tracker.ui.work_charts import WorkSection
 
 STORED_NOTE = (
@@ -59,9 +66,10 @@ STORED_NOTE = (
 
 
 class Card(QFrame):
-    """A headline number with a caption."""
+    """A headline number with a caption, a "?" with its definition and the change since the
+    previous period."""
 
-    def __init__(self, caption: str) -> None:
+    def __init__(self, caption: str, definition: str = "") -> None:
         super().__init__()
         self.setObjectName("card")
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -72,17 +80,44 @@ class Card(QFrame):
         font.setBold(True)
         self.value.setFont(font)
         self.caption = QLabel(caption)
+        self.help = QToolButton()
+        self.help.setText("?")
+        self.help.setAutoRaise(True)
+        self.help.setAccessibleName(f"What {caption} means")
+        self.help.clicked.connect(self.explain)
+        self.set_definition(definition)
+        head = QHBoxLayout()
+        head.setContentsMargins(0, 0, 0, 0)
+        head.addWidget(self.caption, 1)
+        head.addWidget(self.help)
+        self.delta = QLabel("")
+        self.delta.setObjectName("cardDelta")
         self.detail = QLabel("")
         self.detail.setWordWrap(True)
         self.box = QVBoxLayout(self)
-        self.box.addWidget(self.caption)
+        self.box.addLayout(head)
         self.box.addWidget(self.value)
+        self.box.addWidget(self.delta)
         self.box.addWidget(self.detail)
+
+    def set_definition(self, definition: str) -> None:
+        self.definition = definition
+        self.help.setToolTip(definition)
+        self.help.setVisible(bool(definition))
+
+    def explain(self) -> None:
+        """The "?": the one-line definition at once, without hovering and waiting."""
+        QToolTip.showText(self.help.mapToGlobal(self.help.rect().bottomLeft()), self.definition, self.help)
 
     def show_value(self, value: str, detail: str = "", tip: str = "") -> None:
         self.value.setText(value)
         self.detail.setText(detail)
         self.setToolTip(tip)
+
+    def show_delta(self, text: str, tip: str = "") -> None:
+        self.delta.setText(text)
+        self.delta.setToolTip(tip)
+        self.delta.setVisible(bool(text))
 
 
 class DashboardPage(QWidget):
@@ -158,9 +193,11 @@ class DashboardPage(QWidget):
             "cost": Card("Cost"),
             "tasks": Card("Tasks completed"),
             "per_task": Card("Cost per task"),
-            "active": Card("Active days this week"),
+            "active": Card("Active days"),
             "cache": Card("Prompt served from cache"),
         }
+        for key, card in self.cards.items():
+            card.set_definition(CARD_HELP.get(key, ""))
         self.log_task = QPushButton("Log a task…")
         self.log_task.setToolTip("Record what you got done (Ctrl+N)")
         self.log_task.clicked.connect(self.add_task)
@@ -338,8 +375,12 @@ class DashboardPage(QWidget):
             self.cards["per_task"].show_value("—", "Log a completed task to see it.")
         else:
             self.cards["per_task"].show_value(money(per_task), f"{money(d.cost)} over {n} task(s)")
-        target = f" of {d.weekly_target}" if d.weekly_target else ""
-        self.cards["active"].show_value(f"{d.active_days_this_week}{target}", "days with AI usage since Monday")
+        active = sum(1 for _, row in d.days if row is not None and row.totals.total_tokens > 0)
+        target = f"; target {d.weekly_target} a week" if d.weekly_target else ""
+        self.cards["active"].show_value(
+            f"{active} of {len(d.days)}", f"days with AI use in this period{target}",
+            f"{d.active_days_this_week} since Monday",
+        )  # fmt: skip
         self.cards["cache"].show_value(f"{100 * d.cache_read_share:.0f}%", "of prompt tokens were cache reads")
         self.notice.setText(
             "⚠ Unpriced models (tokens counted, cost unknown): "
@@ -356,12 +397,36 @@ class DashboardPage(QWidget):
         self.calendar_title.setText(
             f"<b>The year to {until:%d %b %Y}</b> (shaded by quartile; click a day to see only that day)"
         )
-        self.by_model.set_rows([(m, v.total_tokens, float(v.cost_usd)) for m, v in d.by_model.items()])
-        self.by_tool.set_rows([(s, v.total_tokens, float(v.cost_usd)) for s, v in d.by_source.items()])
+        self.show_comparison(d, active)
+        self.by_model.set_rows(named_rows(d.by_model, model_name))
+        self.by_model.setToolTip(raw_ids(d.by_model, model_name))
+        self.by_tool.set_rows(named_rows(d.by_source, tool_name))
+        self.by_tool.setToolTip(raw_ids(d.by_source, tool_name))
         self.hours.set_hours(d.hours)
         w_since, w_until = (self.day_filter, self.day_filter) if self.day_filter else (since, until)
         summary = build_work_summary(self.read(), tz, w_since, w_until, self.ctx.price_overrides())
         self.work.set_summary(summary, self.slot_usage, tz)
+
+    def show_comparison(self, d: Dashboard, active: int) -> None:
+        """Δ against the period of the same length just before (▲ more, ▼ less)."""
+        before = previous_totals(
+            self.read(), timezone=d.timezone, since=d.since, until=d.until,
+            overrides=self.ctx.price_overrides(), helpers=self.helpers(),
+        )  # fmt: skip
+        self.comparison = before
+        vs = day_range_label(before.since, before.until)
+        b, t = before.totals, d.totals
+        cards = self.cards
+        cards["tokens"].show_delta(*change(t.total_tokens, b.total_tokens, vs, tokens))
+        cards["cost"].show_delta(*change(float(t.cost_usd), float(b.cost_usd), vs, lambda x: money(Decimal(str(x)))))
+        cards["tasks"].show_delta(*change(d.tasks_completed, before.tasks_completed, vs, str))
+        cards["active"].show_delta(*change(active, before.active_days, vs, str, relative=False))
+        share_before = cache_share(b)
+        cards["cache"].show_delta(
+            *change(round(100 * d.cache_read_share), round(100 * share_before), vs, lambda x: f"{x:.0f}%", False)
+        )
+        for key in set(cards) - {"tokens", "cost", "tasks", "active", "cache"}:
+            cards[key].show_delta("")  # figures without a stored previous value
 
     def helpers(self) -> list[Store]:
         """Extra read connections, opened once, so reports use both cores."""
@@ -431,3 +496,36 @@ class DashboardPage(QWidget):
             f"{period_empty_html(d.since, d.until)}<br><br>Your latest usage is on <b>{last:%a %d %b %Y}</b>.",
             [(f"Show {span}", lambda: self.show_range(first, last))],
         )
+
+
+def change(now: float, before: float, span: str, fmt: Callable[[Any], str], relative: bool = True) -> tuple[str, str]:
+    """The card's Δ line and its tooltip: "▲ 12% vs 1-31 May" (an amount when not ``relative``)."""
+    tip = f"{fmt(before)} in the previous period ({span})"
+    if now == before:
+        return f"= same as {span}", tip
+    arrow = "▲" if now > before else "▼"
+    if not relative:
+        return f"{arrow} {fmt(abs(now - before))} vs {span}", tip
+    if before == 0:
+        return f"{arrow} new vs {span}", tip
+    return f"{arrow} {abs(now - before) / before:.0%} vs {span}", tip
+
+
+def cache_share(t: Totals) -> float:
+    prompt = t.input_tokens + t.cache_creation_tokens + t.cache_read_tokens
+    return t.cache_read_tokens / prompt if prompt else 0.0
+
+
+def named_rows(parts: dict[str, Totals], name: Callable[[str], str]) -> list[tuple[str, int, float]]:
+    """Share-bar rows by display name; ids that share a name (dated releases) are one row."""
+    rows: dict[str, list[float]] = {}
+    for key, v in parts.items():
+        row = rows.setdefault(name(key), [0, 0.0])
+        row[0] += v.total_tokens
+        row[1] += float(v.cost_usd)
+    return [(label, int(n), cost) for label, (n, cost) in rows.items()]
+
+
+def raw_ids(parts: dict[str, Totals], name: Callable[[str], str]) -> str:
+    """The tooltip: each display name with the ids as the tools logged them."""
+    return "\n".join(f"{name(key)}: {key}" for key in sorted(parts, key=name))
