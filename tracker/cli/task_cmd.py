@@ -5,18 +5,20 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from datetime import datetime, tzinfo
 from datetime import time as clock_time
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracker.cli.args import day
-from tracker.cli.table import render_table, tokens
+from tracker.cli.table import fit_columns, render_table, terminal_width, tokens
 from tracker.cli.terminal import printable, say
 from tracker.core.errors import UsageError
 from tracker.core.setting_types import BadValueError
 from tracker.core.settings_schema import CSV_MAPPINGS
 from tracker.core.tasks import CATEGORIES, HOURS_SAVED, MAPPABLE, NewTask
+from tracker.core.timezones import get_zone
 from tracker.services.context import Context
 from tracker.services.usage import money
 from tracker.work.trackers import FORMATS, mapping_from_text
@@ -119,16 +121,17 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     if not rows:
         print("No tasks yet. Log one with 'tokenworth task add TITLE', or run 'tokenworth import' in a git project.")
         return 0
+    zone = get_zone(tz)
     table = [
-        [str(t.id), t.title[:60], t.status, t.category, "yes" if t.ai_assisted else "", str(len(t.sessions)),
+        [str(t.id), t.title[:50], t.status, completed(t.completed_ms, zone), t.category,
+         f"{t.hours_saved:g} h" if t.hours_saved else "", one_line(t.impact, 40), str(len(t.sessions)),
          tokens(t.tokens), f"${money(t.cost_usd):,.2f}"]
         for t in rows
     ]  # fmt: skip
-    print(
-        render_table(
-            ["ID", "Title", "Status", "Category", "AI", "Sessions", "Tokens", "Cost"], table, right=(0, 5, 6, 7)
-        )
-    )
+    headers = ["ID", "Title", "Status", "Completed", "Category", "Hours saved", "Impact", "Sessions", "Tokens", "Cost"]
+    shown, table, _ = fit_columns(headers, table, [6, 4, 7, 5], terminal_width())  # impact first
+    right = [i for i, h in enumerate(shown) if h in ("ID", "Hours saved", "Sessions", "Tokens", "Cost")]
+    print(render_table(shown, table, right=right))
     return 0
 
 
@@ -160,3 +163,19 @@ def _import(ctx: Context, store: Store, args: argparse.Namespace, now_ms: int) -
     if len(result.bad_rows) > 20:
         say(f"… and {len(result.bad_rows) - 20} more bad rows")
     return 1 if result.bad_rows else 0
+
+
+def completed(ms: int | None, zone: tzinfo) -> str:
+    """When a task was done, as a local ``YYYY-MM-DD HH:MM``; blank while open."""
+    if ms is None:
+        return ""
+    try:
+        return datetime.fromtimestamp(ms / 1000, zone).strftime("%Y-%m-%d %H:%M")
+    except (OverflowError, OSError, ValueError):  # an instant no date can hold
+        return "?"
+
+
+def one_line(text: str, width: int) -> str:
+    """A multi-line impact as one table cell: lines joined, cut at ``width`` with an ellipsis."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
