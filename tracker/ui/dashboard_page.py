@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from tracker.analytics.usage_rollup import Totals
 from tracker.core.display_names import day_range_label
-from tracker.core.settings_schema import WEEKLY_ACTIVE_DAYS
+from tracker.core.settings_schema import BLOCK_TOKENS, WEEKLY_ACTIVE_DAYS
 from tracker.services.chart_series import SlotUsage, usage_by_slot
 from tracker.services.context import Context
 from tracker.services.dashboard import (
@@ -42,6 +43,7 @@ from tracker.services.dashboard import (
     whole_period,
     year_of_days,
 )
+from tracker.services.limits import limit_windows
 from tracker.services.sources_status import reading_line
 from tracker.services.work_summary import build_work_summary
 from tracker.store.store import Store
@@ -57,6 +59,7 @@ from tracker.ui.charts import (
 from tracker.ui.empty_states import EmptyActions, no_logs_html, period_empty_html
 from tracker.ui.formatting import model_name, money, short_tokens, tokens, tool_name
 from tracker.ui.help_page import CARD_HELP
+from tracker.ui.limits_view import LimitsView
 from tracker.ui.work_charts import WorkSection
 
 STORED_NOTE = (
@@ -211,6 +214,7 @@ class DashboardPage(QWidget):
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         self.notice.setObjectName("notice")
+        self.limits = LimitsView()
         self.chart = TokensPerDayChart()
         self.heatmap = CalendarHeatmap()
         self.heatmap.day_clicked.connect(self.show_day)
@@ -228,6 +232,7 @@ class DashboardPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.sources_line)
         layout.addWidget(self.notice)
+        layout.addWidget(self.limits)
         layout.addLayout(cards)
         self.chart_title = QLabel("<b>Tokens and cost per day</b>")
         layout.addWidget(self.chart_title)
@@ -354,6 +359,9 @@ class DashboardPage(QWidget):
             helpers=self.helpers(),
         )
         self._heat_day = self.today()
+        now_ms = int(time.time() * 1000)
+        block = self.ctx.settings.value(BLOCK_TOKENS)
+        self.limits.set_windows(limit_windows(self.read(), now_ms, block), now_ms)
         self.zone_label.setText(f"Times in {tz}")
         self.sources_line.setText(self.sources_text())
         d = self.data
