@@ -84,6 +84,6 @@ def test_the_tray_menu_opens_with_the_limit_rows(qtbot, loaded: Context) -> None
     ]
     assert texts[4] == "Open dashboard" and not any(a.isEnabled() for a in controller.limit_rows)
     controller.refresh_limit_rows()  # now: June 2026 is long past, every window has reset
-    assert [a.text() for a in menu.actions() if a.isVisible()][0] == "Open dashboard"
+    assert next(a.text() for a in menu.actions() if a.isVisible()) == "Open dashboard"
     assert not controller.limit_rows and not controller.limits_separator.isVisible()
     window.close()
