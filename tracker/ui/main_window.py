@@ -29,7 +29,7 @@ from tracker.core.logs import version
 from tracker.core.settings_schema import AUTOSTART, CLOSE_TO_TRAY
 from tracker.services.context import Context
 from tracker.services.importer import ImportSummary
-from tracker.services.sources_status import watch_folders
+from tracker.services.sources_status import source_statuses, watch_folders
 from tracker.services.tasks import list_tasks
 from tracker.services.work_summary import build_work_summary
 from tracker.store.store import Store
@@ -45,6 +45,7 @@ from tracker.ui.sources_page import SourcesPage
 from tracker.ui.task_dialog import QuickAddDialog
 from tracker.ui.tasks_page import TasksPage
 from tracker.ui.usage_table import UsageTablePage
+from tracker.ui.welcome import WelcomeDialog, first_run
 
 PAGES = ("Dashboard", "Tasks", "Sessions", "Projects", "Sources", "Alerts")
 # The icon theme's name first; the style's built-in pixmap where no theme is installed.
@@ -168,6 +169,9 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self._action("&What counts", "F1", self.show_what_counts))
         help_menu.addAction(self._action("&Keyboard shortcuts", "Ctrl+/", self.show_shortcuts))
+        welcome = QAction("W&elcome", self)
+        welcome.triggered.connect(self.show_welcome)
+        help_menu.addAction(welcome)
         help_menu.addSeparator()
         about = QAction("&About Tokenworth", self)
         about.triggered.connect(self.about)
@@ -191,6 +195,23 @@ class MainWindow(QMainWindow):
     def show_what_counts(self) -> None:
         self.help_dialog = what_counts(self)
         self.help_dialog.show()
+
+    welcome: WelcomeDialog | None = None
+
+    def show_welcome(self) -> None:
+        """What is read and where, what counts, and three first steps (non-modal: the window
+        behind stays usable)."""
+        dialog = WelcomeDialog(source_statuses(self.ctx, self.read()), self.ctx.home, self)
+        dialog.log_task.connect(self.log_task)
+        dialog.import_tickets.connect(self.import_tickets)
+        dialog.set_budget.connect(lambda: self.open_settings("Budgets"))
+        dialog.what_counts.connect(self.show_what_counts)
+        self.welcome = dialog
+        dialog.show()
+
+    def import_tickets(self) -> None:
+        self.nav.setCurrentRow(PAGES.index("Tasks"))
+        self.tasks.import_file()
 
     def show_shortcuts(self) -> None:
         self.help_dialog = keyboard_shortcuts(self.shortcut_rows, self)
@@ -280,6 +301,8 @@ class MainWindow(QMainWindow):
         self.refresh_current()
         self.watcher.watch(watch_folders(self.ctx))
         self.import_now()
+        if self.isVisible() and first_run(self.ui_state):  # not when starting to the tray
+            self.show_welcome()
 
     def import_now(self) -> None:
         if not self.importer.worker.busy:
@@ -362,8 +385,12 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.importer.write.emit(dialog.change)
 
-    def open_settings(self) -> None:
+    def open_settings(self, tab: str = "") -> None:
         dialog = SettingsDialog(self.ctx.settings, str(self.ctx.paths.root), self)
+        tabs = dialog.tabs  # open on a section ("Budgets" from the welcome)
+        for i in range(tabs.count() if tab else 0):
+            if tabs.tabText(i) == tab:
+                tabs.setCurrentIndex(i)
         if dialog.exec():
             from tracker.services.autostart import apply_autostart
 
