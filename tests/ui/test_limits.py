@@ -59,6 +59,9 @@ def test_limits_view_and_tray_rows(qtbot, loaded: Context) -> None:
     view.set_windows(windows, NOW_MS)
     assert view.isVisible() and view.timer.isActive()
     assert [bar.value() for _, bar, _ in view.bars] == [13, 40, 0]  # no block size set: no share
+    view.set_windows([LimitWindow("Codex 5-hour window", 99.0, None, "99% used")], NOW_MS)
+    assert view.bars[0][1].property("level") == "high" and not view.bars[1][1].isVisible()
+    view.set_windows(windows, NOW_MS)
     assert view.countdown_texts() == ["resets in 31 min", "resets in 4 d 14 h", "resets in 3 h 30 min"]
     assert row_text(windows[2], NOW_MS) == "Claude Code 5-hour block: 16,623 tokens so far · resets in 3 h 30 min"
     view.set_windows([], NOW_MS)

@@ -21,7 +21,8 @@ def test_welcome_once_with_what_is_read_and_three_steps(qtbot, ctx: Context, hom
     welcome = window.welcome
     assert welcome is not None and welcome.isVisible()
     text = " ".join(label.text() for label in welcome.findChildren(QLabel))
-    assert "<b>Claude Code</b> — ~/.config/claude/projects or ~/.claude/projects (✓ found)" in text
+    assert "<b>Claude Code</b> — ~/.claude/projects</li>" in text
+    assert "Also looked for, not found: OpenClaw, " in text
     assert "Never prompts, replies or code" in text and "active day" in text and "linked" in text
     assert [b.text() for b in welcome.buttons.values()] == ["Log your first task…", "Import tickets…", "Set a budget…"]
     seen: list[str] = []

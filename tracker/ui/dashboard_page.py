@@ -95,6 +95,7 @@ class Card(QFrame):
         head.addWidget(self.help)
         self.delta = QLabel("")
         self.delta.setObjectName("cardDelta")
+        self.delta.setWordWrap(True)  # six cards must fit a 1024-px window
         self.detail = QLabel("")
         self.detail.setWordWrap(True)
         self.box = QVBoxLayout(self)
@@ -509,6 +510,8 @@ class DashboardPage(QWidget):
 def change(now: float, before: float, span: str, fmt: Callable[[Any], str], relative: bool = True) -> tuple[str, str]:
     """The card's Δ line and its tooltip: "▲ 12% vs 1-31 May" (an amount when not ``relative``)."""
     tip = f"{fmt(before)} in the previous period ({span})"
+    if now == before == 0:
+        return "", tip  # nothing then, nothing now: no line to read
     if now == before:
         return f"= same as {span}", tip
     arrow = "▲" if now > before else "▼"

@@ -18,6 +18,17 @@ def row_text(w: LimitWindow, now_ms: int) -> str:
     return f"{w.label}: {w.detail} · {resets_in(w.resets_ms, now_ms)}"
 
 
+LEVEL_STYLE = {  # the tray ring's colours: nearly spent, spent
+    "high": "QProgressBar::chunk { background: #f28e2b; }",
+    "full": "QProgressBar::chunk { background: #e15759; }",
+}
+
+
+def level(w: LimitWindow) -> str:
+    p = w.bar_percent
+    return "full" if p >= 100 else "high" if p >= 80 else "ok"
+
+
 class LimitsView(QWidget):
     """One bar per open window; hidden while there is none."""
 
@@ -55,6 +66,8 @@ class LimitsView(QWidget):
                 w = self.windows[i]
                 label.setText(w.label)
                 bar.setValue(w.bar_percent)
+                bar.setProperty("level", level(w))
+                bar.setStyleSheet(LEVEL_STYLE.get(level(w), ""))
                 bar.setFormat(w.detail)
                 bar.setAccessibleName(f"{w.label}: {w.detail}")
         self._countdowns(now_ms)

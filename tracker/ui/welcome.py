@@ -21,17 +21,20 @@ PRIVACY = (
 
 
 def sources_html(statuses: Sequence[SourceStatus], home: Path) -> str:
-    """Each enabled tool, where it is looked for, and whether logs were found there."""
-    rows = []
-    for s in statuses:
-        if not s.enabled:
-            continue
-        where = escape(join_words([tilde(r, home) for r in s.roots], "or"))
-        found = "✓ found" if s.found else "not found yet"
-        rows.append(f"<li><b>{escape(s.label)}</b> — {where} ({found})</li>")
-    if not rows:
+    """The tools found, with the folders they were found in; the others named on one line
+    (their many candidate folders are on the Sources page, not here)."""
+    enabled = [s for s in statuses if s.enabled]
+    if not enabled:
         return "<p>Every source is turned off; turn one on in Settings ▸ Sources.</p>"
-    return f"<ul>{''.join(rows)}</ul>"
+    found = [s for s in enabled if s.found]
+    rows = "".join(
+        f"<li><b>{escape(s.label)}</b> — {escape(join_words([tilde(r, home) for r in s.found]))}</li>" for s in found
+    )
+    html = f"<ul>{rows}</ul>" if found else "<p>No AI tool logs found yet.</p>"
+    others = [s.label for s in enabled if not s.found]
+    if others:
+        html += f"<p>Also looked for, not found: {escape(join_words(others))} (the Sources page shows where).</p>"
+    return html
 
 
 class WelcomeDialog(QDialog):
