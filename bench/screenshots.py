@@ -123,7 +123,7 @@ def shoot(data: Path, home: Path, out: Path, theme: str, empty: bool) -> list[Pa
                 grab(page.lower())
         w.nav.setCurrentRow(0)
         if not empty:
-            shots += dialogs(w, out, f"{width}x{height}-{theme}")
+            shots.extend(dialogs(w, out, f"{width}x{height}-{theme}"))
         w.close()
         w.deleteLater()
         app.processEvents()
