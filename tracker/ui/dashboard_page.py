@@ -83,6 +83,7 @@ class Card(QFrame):
         font.setBold(True)
         self.value.setFont(font)
         self.caption = QLabel(caption)
+        self.caption.setWordWrap(True)  # "Prompt served from cache" in a narrow window
         self.help = QToolButton()
         self.help.setText("?")
         self.help.setAutoRaise(True)
@@ -162,7 +163,7 @@ class DashboardPage(QWidget):
         for button, direction, what in ((self.earlier, -1, "Previous"), (self.later, 1, "Next")):
             button.setToolTip(f"{what} period of the same length")
             button.setAccessibleName(f"{what} period")
-            button.setFixedWidth(32)
+            button.setFixedWidth(28)
             button.clicked.connect(lambda _=False, d=direction: self.step(d))
         self._restore_period()
         self.stack_by = QComboBox()

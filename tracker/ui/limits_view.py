@@ -19,8 +19,8 @@ def row_text(w: LimitWindow, now_ms: int) -> str:
 
 
 LEVEL_STYLE = {  # the tray ring's colours: nearly spent, spent
-    "high": "QProgressBar::chunk { background: #f28e2b; }",
-    "full": "QProgressBar::chunk { background: #e15759; }",
+    "high": "QProgressBar { text-align: center; } QProgressBar::chunk { background: #f28e2b; }",
+    "full": "QProgressBar { text-align: center; } QProgressBar::chunk { background: #e15759; }",
 }
 
 
