@@ -18,6 +18,7 @@ def test_welcome_once_with_what_is_read_and_three_steps(qtbot, ctx: Context, hom
     qtbot.addWidget(window)
     window.show()
     window.start()
+    qtbot.waitUntil(lambda: window.import_finished_count >= 1, timeout=60_000)  # then the welcome
     welcome = window.welcome
     assert welcome is not None and welcome.isVisible()
     text = " ".join(label.text() for label in welcome.findChildren(QLabel))
@@ -35,7 +36,6 @@ def test_welcome_once_with_what_is_read_and_three_steps(qtbot, ctx: Context, hom
     QTimer.singleShot(200, close_settings)
     welcome.buttons["budget"].click()
     assert seen == ["Budgets"] and not welcome.isVisible()
-    qtbot.waitUntil(lambda: window.import_finished_count >= 1, timeout=60_000)
     window.close()
     again = MainWindow(ctx)
     qtbot.addWidget(again)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from datetime import date, datetime
@@ -61,6 +62,8 @@ from tracker.ui.formatting import model_name, money, short_tokens, tokens, tool_
 from tracker.ui.help_page import CARD_HELP
 from tracker.ui.limits_view import LimitsView
 from tracker.ui.work_charts import WorkSection
+
+WHERE = re.compile(r" \((?:~|/)[^)]*\)")  # " (~/.claude/projects)" after a tool's name
 
 STORED_NOTE = (
     "Tokenworth stores usage metadata only (tool, model, time, session, project folder, branch, "
@@ -365,7 +368,9 @@ class DashboardPage(QWidget):
         block = self.ctx.settings.value(BLOCK_TOKENS)
         self.limits.set_windows(limit_windows(self.read(), now_ms, block), now_ms)
         self.zone_label.setText(f"Times in {tz}")
-        self.sources_line.setText(self.sources_text())
+        line = self.sources_text()
+        self.sources_line.setText(WHERE.sub("", line))  # the folders are in the tooltip and on Sources
+        self.sources_line.setToolTip(line)
         d = self.data
         self.filter_label.setText(f"Showing {self.day_filter:%a %Y-%m-%d} only" if self.day_filter else "")
         self.clear_filter.setVisible(self.day_filter is not None)
@@ -377,7 +382,9 @@ class DashboardPage(QWidget):
             f"{tokens(t.cache_creation_tokens)} · cache read {tokens(t.cache_read_tokens)}",
         )
         unpriced = f"; {tokens(t.unpriced_tokens)} tokens unpriced" if t.unpriced_tokens else ""
-        self.cards["cost"].show_value(money(d.cost), f"{d.price_source}{unpriced}")
+        self.cards["cost"].show_value(  # where the prices come from: in the tooltip, not on the card
+            money(d.cost), unpriced.removeprefix("; "), f"Prices: {d.price_source}"
+        )
         n = d.tasks_completed
         self.cards["tasks"].show_value(str(n), "in this period" if n else "none logged in this period")
         per_task = d.cost_per_task

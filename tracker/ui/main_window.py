@@ -262,12 +262,18 @@ class MainWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Icon.Information, "About Tokenworth", f"Tokenworth {version()}", parent=self)
         box.setInformativeText(
             "What your AI tokens were worth.\n\n"
-            f"Data folder: {paths.root}\nDatabase: {paths.database}\nLog file: {paths.log}\n\n"
+            f"Data folder: {paths.root}\nDatabase: {paths.database}\nLog file: {paths.log}\n"
+            f"{self.price_catalogue()}\n\n"
             "Attach the log file to a bug report: it holds errors and file paths, never prompts, titles or keys."
         )
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.about_box = box
         box.open()
+
+    def price_catalogue(self) -> str:
+        """Which price data the costs use (as the dashboard's last redraw reported it)."""
+        data = self.dashboard.data
+        return f"Prices: {data.price_source}" if data is not None and data.price_source else ""
 
     # ---- pages -------------------------------------------------------------------------------
     def _show_page(self, row: int) -> None:
@@ -301,8 +307,9 @@ class MainWindow(QMainWindow):
         self.refresh_current()
         self.watcher.watch(watch_folders(self.ctx))
         self.import_now()
-        if self.isVisible() and first_run(self.ui_state):  # not when starting to the tray
-            self.show_welcome()
+        # Not when starting to the tray; after the first import, so it can say what was found
+        # (and the GUI thread is free while the import runs).
+        self._welcome_pending = self.isVisible() and first_run(self.ui_state)
 
     def import_now(self) -> None:
         if not self.importer.worker.busy:
@@ -352,10 +359,15 @@ class MainWindow(QMainWindow):
             return
         self.refresh_current()
 
+    _welcome_pending = False
+
     def _import_ended(self, message: str) -> None:
         self.progress.setVisible(False)
         self.cancel.setVisible(False)
         self.status.setText(message)
+        if self._welcome_pending:
+            self._welcome_pending = False
+            self.show_welcome()
 
     def log_task(self) -> None:
         dialog = QuickAddDialog(self, self.ctx.timezone())
