@@ -124,23 +124,73 @@ def shoot(data: Path, home: Path, out: Path, theme: str, empty: bool) -> list[Pa
             else:
                 grab(page.lower())
         w.nav.setCurrentRow(0)
+        if not empty:
+            shots.extend(dialogs(w, out, f"{width}x{height}-{theme}"))
         w.close()
         w.deleteLater()
         app.processEvents()
     return shots
 
 
+def dialogs(w: object, out: Path, prefix: str) -> list[Path]:
+    """The welcome, the task dialog (new and edit), the help pages and the tray menu."""
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from tracker.services.tasks import list_tasks
+    from tracker.ui.help_page import keyboard_shortcuts, what_counts
+    from tracker.ui.main_window import MainWindow
+    from tracker.ui.task_dialog import TaskDialog
+    from tracker.ui.tray import TrayController
+
+    assert isinstance(w, MainWindow)
+    app = QApplication.instance()
+    paths: list[Path] = []
+
+    def save(widget: QWidget, name: str) -> None:
+        widget.show()
+        widget.adjustSize()
+        for _ in range(3):
+            app.processEvents()  # type: ignore[union-attr] # the app exists
+        path = out / f"{prefix}-{name}.png"
+        widget.grab().save(str(path))
+        paths.append(path)
+        widget.close()
+
+    w.show_welcome()
+    assert w.welcome is not None
+    save(w.welcome, "welcome")
+    tz = w.ctx.timezone()
+    save(TaskDialog(w, tz), "task-new")
+    tasks = list_tasks(w.read(), tz, {})
+    if tasks:
+        t = max(tasks, key=lambda t: len(t.sessions))
+        save(TaskDialog(w, tz, t, [f"{s} · {i}" for s, i in t.sessions]), "task-edit")
+    save(what_counts(w), "help-what-counts")
+    save(keyboard_shortcuts(w.shortcut_rows, w), "help-shortcuts")
+    tray = TrayController(w)
+    tray.timer.stop()
+    tray.refresh_limit_rows()
+    menu = tray._menu_ref
+    menu.popup(w.mapToGlobal(w.rect().center()))
+    save(menu, "tray-menu")
+    tray.icon.hide()
+    return paths
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--out", type=Path, default=ROOT / "out")
+    ap.add_argument("--root", type=Path, default=ROOT, help="scratch folder for the logs and data")
+    ap.add_argument("--out", type=Path, help="default: ROOT/out")
     ap.add_argument("--days", type=int, default=60)
     args = ap.parse_args()
     from tracker.services.context import Context
     from tracker.services.importer import run_import
 
+    root: Path = args.root
+    args.out = args.out or root / "out"
     args.out.mkdir(parents=True, exist_ok=True)
-    home, data = ROOT / "home", ROOT / "data"
-    empty_home, empty_data = ROOT / "empty-home", ROOT / "empty-data"
+    home, data = root / "home", root / "data"
+    empty_home, empty_data = root / "empty-home", root / "empty-data"
     make_home(home, args.days)
     for folder in (data, empty_data):
         shutil.rmtree(folder, ignore_errors=True)

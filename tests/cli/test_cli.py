@@ -132,7 +132,7 @@ def test_exit_codes(cli: CliRunner, logs: Path) -> None:
     assert "skipped 1 unusable line" in proc.stderr
     cli("import", check_rc=0)  # nothing new to skip this time
     assert cli("usage", "fortnightly").returncode == 2
-    assert cli("usage", "daily", "--since", "yesterday").returncode == 2
+    assert cli("usage", "daily", "--since", "tomorow").returncode == 2
     assert cli("usage", "daily", "--timezone", "Mars/Olympus").returncode == 2
     assert cli("usage", "daily", "--since", "2026-06-02", "--until", "2026-06-01").returncode == 2
 

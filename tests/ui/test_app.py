@@ -230,11 +230,18 @@ def test_ctrl_n_logs_a_task_and_the_cards_count_it(qtbot, window: MainWindow) ->
         dialog._accept()  # an empty title is refused, the dialog stays open
         assert "needs a title" in dialog.error.text()
         dialog.title.setText("Ship the cart")
-        dialog.impact.setText("Customers can check out")
+        dialog.impact.setPlainText("Customers can check out")
         dialog._accept()
 
     QTimer.singleShot(300, fill)
     qtbot.keyClick(window.nav, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    # The new task is shown and selected, and its confirmation outlives the import status.
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.tasks, timeout=5_000)
+    selected = window.tasks.selected()
+    assert selected is not None and selected.title == "Ship the cart" and selected.status == "done"
+    window._import_ended("12 log files checked, nothing new.")
+    assert window.statusBar().currentMessage() == "Logged: Ship the cart"
+    window.nav.setCurrentRow(0)
     qtbot.waitUntil(lambda: window.dashboard.cards["tasks"].value.text() == "1", timeout=5_000)
     data = window.dashboard.data
     assert data is not None

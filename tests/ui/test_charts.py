@@ -120,7 +120,7 @@ def test_legend_sits_above_the_plot_and_names_the_cost_line(qtbot, loaded: Conte
     item = page.chart.plot.getPlotItem()
     legend = page.chart.legend
     names = [label.text for _, label in legend.items]
-    assert names == ["claude-code", "codex", "cost ($, right axis)"]
+    assert names == ["Claude Code", "Codex CLI", "cost ($, right axis)"]
     QApplication.processEvents()
     assert not legend.sceneBoundingRect().intersects(item.getViewBox().sceneBoundingRect())
     assert page.chart.cost_line.opts["pen"].style() == Qt.PenStyle.DashLine
@@ -216,7 +216,7 @@ def test_empty_period_with_stored_usage(qtbot, loaded: Context) -> None:
     page = _dashboard(qtbot, loaded, date(2026, 7, 1), date(2026, 7, 10))
     assert page.chart.showing_empty
     assert page.chart.empty.message.text().startswith("<b>No usage from 01 Jul to 10 Jul 2026.</b>")
-    assert page.chart.empty.button_texts() == []
+    assert page.chart.empty.button_texts() == ["Show 01 Jun – 02 Jun 2026"]  # where the latest usage is
 
 
 @pytest.mark.parametrize(("until", "bucket", "bars"), [(JUNE_1, "hour", 24), (JUNE_2 + timedelta(days=20), "day", 22)])

@@ -138,11 +138,8 @@ def test_about_names_the_version_data_folder_database_and_log(qtbot, ctx: Contex
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
-    counts, about = [a for m in window.menuBar().actions() if m.text() == "&Help" for a in m.menu().actions()]
-    assert (counts.text(), about.text()) == ("&What counts", "&About Tokenworth")
-    counts.trigger()  # Help > What counts: the value figures' definitions
-    assert window.about_box is not None and "Cost per outcome: Linked spend" in window.about_box.informativeText()
-    window.about_box.close()
+    help_menu = [a for m in window.menuBar().actions() if m.text() == "&Help" for a in m.menu().actions()]
+    (about,) = [a for a in help_menu if a.text() == "&About Tokenworth"]
     about.trigger()
     box = window.about_box
     assert box is not None and box.isVisible()

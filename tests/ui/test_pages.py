@@ -134,7 +134,8 @@ def test_charts_follow_a_palette_change(qtbot, loaded: Context) -> None:
     assert page.chart.plot.backgroundBrush().color().name() == "#1e1e1e"
     assert page.hours.getPlotItem().getAxis("left").textPen().color().name() == "#e6e6e6"
     page.refresh()
-    assert page.sources_line.text().startswith("Reading Claude Code (~/.claude/projects) · Codex CLI (~/.codex")
+    assert page.sources_line.text().startswith("Reading Claude Code · Codex CLI · ")  # folders: in the tooltip
+    assert page.sources_line.toolTip().startswith("Reading Claude Code (~/.claude/projects) · Codex CLI (~/.codex")
 
 
 def test_token_axis_ticks_are_whole_tokens(qtbot) -> None:

@@ -165,7 +165,7 @@ def test_link_and_unlink_sessions_by_hand(qtbot, work: Context) -> None:
 
 
 def test_edit_dialog_keeps_the_report_flag(qtbot, work: Context) -> None:
-    from tracker.ui.tasks_page import EditTaskDialog
+    from tracker.ui.task_dialog import TaskDialog
 
     conn = work.connect()
     conn.execute("UPDATE tasks SET include_in_report = 0 WHERE title = 'fix: totals'")
@@ -173,10 +173,10 @@ def test_edit_dialog_keeps_the_report_flag(qtbot, work: Context) -> None:
     qtbot.addWidget(page)
     page.refresh(*JUNE)
     task = next(t for t in page.model.rows if t.title == "fix: totals")
-    dialog = EditTaskDialog(task)
+    dialog = TaskDialog(None, "UTC", task)
     qtbot.addWidget(dialog)
     assert not dialog.include.isChecked()
-    dialog.impact.setText("Totals are right again")
+    dialog.impact.setPlainText("Totals are right again")
     dialog.hours.setValue(1.5)
     dialog._accept()
     assert dialog.edit is not None

@@ -91,6 +91,7 @@ def test_task_add_done_and_errors(cli: CliRunner) -> None:
         "task",
         "add",
         "Write the design doc",
+        "--open",
         "--category",
         "docs",
         "--impact",

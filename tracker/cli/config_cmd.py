@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from difflib import get_close_matches
 from itertools import groupby
 from typing import Any
 
+from tracker.core.errors import SettingError
 from tracker.core.settings_schema import GROUPS
 from tracker.services.context import Context
 from tracker.store.settings_file import SettingsFileError
@@ -30,8 +32,24 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=handle)
 
 
+def known_name(names: list[str], name: str) -> str:
+    """``name`` when it is a setting; otherwise a ``SettingError`` naming the closest settings
+    (a typo such as ``notify.weekly_reprot_day`` or a missing group such as ``timezone``)."""
+    if name in names:
+        return name
+    leaves = {n.rsplit(".", 1)[-1]: n for n in names}
+    close = get_close_matches(name, names, n=3, cutoff=0.6)
+    close += [leaves[m] for m in get_close_matches(name.rsplit(".", 1)[-1], list(leaves), n=3, cutoff=0.7)]
+    close += [n for n in names if name and name in n]
+    unique = list(dict.fromkeys(close))[:3]
+    hint = f"; did you mean {' or '.join(unique)}?" if unique else "; 'tokenworth config list' shows every setting"
+    raise SettingError(f"unknown setting {name!r}{hint}")
+
+
 def handle(ctx: Context, args: argparse.Namespace) -> int:
     settings = ctx.settings
+    if getattr(args, "name", None) is not None:
+        known_name([s.name for s in settings.declarations], args.name)
     try:
         if args.verb == "get":
             print(settings.show(args.name))

@@ -5,18 +5,20 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from datetime import datetime, tzinfo
 from datetime import time as clock_time
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracker.cli.args import day
-from tracker.cli.table import render_table, tokens
+from tracker.cli.table import fit_columns, render_table, terminal_width, tokens
 from tracker.cli.terminal import printable, say
 from tracker.core.errors import UsageError
 from tracker.core.setting_types import BadValueError
 from tracker.core.settings_schema import CSV_MAPPINGS
 from tracker.core.tasks import CATEGORIES, HOURS_SAVED, MAPPABLE, NewTask
+from tracker.core.timezones import get_zone
 from tracker.services.context import Context
 from tracker.services.usage import money
 from tracker.work.trackers import FORMATS, mapping_from_text
@@ -44,7 +46,9 @@ def register(sub: Any) -> None:
     verbs = p.add_subparsers(dest="verb", metavar="VERB", required=True)
     add = verbs.add_parser("add", help="log a task")
     add.add_argument("title")
-    add.add_argument("--done", action="store_true", help="completed now")
+    state = add.add_mutually_exclusive_group()  # done by default, as in the app's Log a task
+    state.add_argument("--done", action="store_true", help="completed now (the default)")
+    state.add_argument("--open", action="store_true", help="not done yet (mark it later with 'task done')")
     add.add_argument("--done-on", type=day, metavar="DATE", help="completed on that day (implies --done)")
     add.add_argument("--done-at", type=_clock, metavar="HH:MM", help="completed at that time (implies --done)")
     add.add_argument("--timezone", metavar="IANA", help="of --done-on/--done-at; default: the setting")
@@ -86,7 +90,9 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     if args.verb == "add":
         after = args.done_on is not None or args.done_at is not None  # logged after the fact
         done_ms = done_when(args.done_on, args.done_at, ctx.timezone(args.timezone), now_ms) if after else None
-        task = NewTask(args.title, args.done or after, args.category, args.impact, args.hours_saved,
+        if args.open and after:
+            raise UsageError("--open contradicts --done-on/--done-at")
+        task = NewTask(args.title, not args.open, args.category, args.impact, args.hours_saved,
                        tuple(args.link), done_ms=done_ms)  # fmt: skip
         problems = task.problems()
         if problems:
@@ -113,21 +119,19 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         print(json.dumps([task_json(t, tz) for t in rows], indent=2, ensure_ascii=False))
         return 0
     if not rows:
-        print(
-            "No tasks yet. Log one with 'tokenworth task add TITLE --done', "
-            "or run 'tokenworth import' in a git project."
-        )
+        print("No tasks yet. Log one with 'tokenworth task add TITLE', or run 'tokenworth import' in a git project.")
         return 0
+    zone = get_zone(tz)
     table = [
-        [str(t.id), t.title[:60], t.status, t.category, "yes" if t.ai_assisted else "", str(len(t.sessions)),
+        [str(t.id), t.title[:50], t.status, completed(t.completed_ms, zone), t.category,
+         f"{t.hours_saved:g} h" if t.hours_saved else "", one_line(t.impact, 40), str(len(t.sessions)),
          tokens(t.tokens), f"${money(t.cost_usd):,.2f}"]
         for t in rows
     ]  # fmt: skip
-    print(
-        render_table(
-            ["ID", "Title", "Status", "Category", "AI", "Sessions", "Tokens", "Cost"], table, right=(0, 5, 6, 7)
-        )
-    )
+    headers = ["ID", "Title", "Status", "Completed", "Category", "Hours saved", "Impact", "Sessions", "Tokens", "Cost"]
+    shown, table, _ = fit_columns(headers, table, [6, 4, 7, 5], terminal_width())  # impact first
+    right = [i for i, h in enumerate(shown) if h in ("ID", "Hours saved", "Sessions", "Tokens", "Cost")]
+    print(render_table(shown, table, right=right))
     return 0
 
 
@@ -159,3 +163,19 @@ def _import(ctx: Context, store: Store, args: argparse.Namespace, now_ms: int) -
     if len(result.bad_rows) > 20:
         say(f"… and {len(result.bad_rows) - 20} more bad rows")
     return 1 if result.bad_rows else 0
+
+
+def completed(ms: int | None, zone: tzinfo) -> str:
+    """When a task was done, as a local ``YYYY-MM-DD HH:MM``; blank while open."""
+    if ms is None:
+        return ""
+    try:
+        return datetime.fromtimestamp(ms / 1000, zone).strftime("%Y-%m-%d %H:%M")
+    except (OverflowError, OSError, ValueError):  # an instant no date can hold
+        return "?"
+
+
+def one_line(text: str, width: int) -> str:
+    """A multi-line impact as one table cell: lines joined, cut at ``width`` with an ellipsis."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"

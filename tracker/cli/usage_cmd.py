@@ -5,15 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable
+from datetime import datetime, tzinfo
 from typing import Any
 
 import msgspec
 
 from tracker.cli.args import day
 from tracker.cli.import_cmd import import_now, report_problems
-from tracker.cli.table import render_table, tokens
+from tracker.cli.report_cmd import REPORT_PERIODS
+from tracker.cli.table import fit_columns, render_table, terminal_width, tokens
 from tracker.cli.terminal import printable, say
 from tracker.core.errors import UsageError
+from tracker.core.timezones import get_zone
 from tracker.services.context import Context
 from tracker.services.usage import (
     UsageQuery,
@@ -28,9 +31,11 @@ from tracker.sources.registry import SOURCES
 
 def register(sub: Any) -> None:
     p = sub.add_parser("usage", help="tokens and cost by day, week, month, session or project")
-    p.add_argument("period", choices=["daily", "weekly", "monthly", "session", "project"])
-    p.add_argument("--since", type=day, metavar="DATE", help="first day (YYYY-MM-DD), inclusive")
-    p.add_argument("--until", type=day, metavar="DATE", help="last day (YYYY-MM-DD), inclusive")
+    p.add_argument("grouping", choices=["daily", "weekly", "monthly", "session", "project"], metavar="PERIOD",
+                   help="daily, weekly, monthly, session or project")  # fmt: skip
+    p.add_argument("--period", choices=REPORT_PERIODS, help="a named period, as for 'tokenworth report'")
+    p.add_argument("--since", type=day, metavar="DATE", help="first day (YYYY-MM-DD, yesterday, 7d), inclusive")
+    p.add_argument("--until", type=day, metavar="DATE", help="last day (YYYY-MM-DD, today, 1d), inclusive")
     p.add_argument("--timezone", metavar="IANA", help="group days in this zone (default: settings/system)")
     p.add_argument("--source", choices=sorted(SOURCES), help="only this tool")
     p.add_argument("--project", metavar="PATH", help="only this project folder (and folders under it)")
@@ -40,13 +45,21 @@ def register(sub: Any) -> None:
 
 
 def handle(ctx: Context, args: argparse.Namespace) -> int:
-    if args.since and args.until and args.since > args.until:
+    tz = ctx.timezone(args.timezone)
+    since, until = args.since, args.until
+    if args.period:
+        from tracker.services.report import named_period  # the report's periods, loaded only here
+
+        if since or until:
+            raise UsageError("give --period or --since/--until, not both")
+        since, until = named_period(args.period, datetime.now(get_zone(tz)).date())
+    if since and until and since > until:
         raise UsageError("--since is after --until")
     query = UsageQuery(
-        period=args.period,
-        timezone=ctx.timezone(args.timezone),
-        since=args.since,
-        until=args.until,
+        period=args.grouping,
+        timezone=tz,
+        since=since,
+        until=until,
         source=args.source,
         project=args.project,
     )
@@ -56,7 +69,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         report = build_usage_report(ctx.reader(), query, ctx.price_overrides(), ctx.read_helpers())
         body, warnings = render(report), report.warnings
     else:
-        fmt = "json" if args.json else "text"
+        fmt = "json" if args.json else f"text:{terminal_width()}"  # the width is part of what is cached
         summary, (body, warnings) = import_and_render(ctx, query, lambda conn: import_now(ctx, conn), render, fmt)
         report_problems(summary)
         status = 1 if summary.skipped else 0
@@ -72,7 +85,18 @@ def _render_json(report: UsageReport) -> bytes:
 
 
 def _render_text(report: UsageReport) -> bytes:
-    return (render_human(report) + "\n").encode()
+    return (render_human(report, terminal_width()) + "\n").encode()
+
+
+NUMBER_COLUMNS = frozenset({"Input", "Output", "Cache write", "Cache read", "Total tokens", "Cost"})
+
+
+def started(ms: int, zone: tzinfo) -> str:
+    """A session's first request as a local ``YYYY-MM-DD HH:MM``."""
+    try:
+        return datetime.fromtimestamp(ms / 1000, zone).strftime("%Y-%m-%d %H:%M")
+    except (OverflowError, OSError, ValueError):  # an instant no date can hold
+        return "?"
 
 
 def _cost(value: Any, unpriced: int) -> str:
@@ -97,14 +121,17 @@ def models_cell(models: Iterable[str]) -> str:
     return ", ".join(shown)
 
 
-def render_human(report: UsageReport) -> str:
+def render_human(report: UsageReport, width: int | None = None) -> str:
+    """The table for people; ``width`` (the terminal's) leaves out the token kinds, then the
+    models, when the whole table would not fit."""
     if not report.rows:
         return "No usage recorded for this selection. Run 'tokenworth sources' to see where logs are looked for."
     session = report.query.period == "session"
     first_col = FIRST_COLUMN[report.query.period]
+    zone = get_zone(report.query.timezone)
     headers = [
         first_col,
-        *(["Tool", "Project"] if session else []),
+        *(["Start", "Tool", "Project"] if session else []),
         "Models",
         "Input",
         "Output",
@@ -120,7 +147,8 @@ def render_human(report: UsageReport) -> str:
         extra = []
         if session:
             project = report.session_info.get((r.source, r.session_id), ("", ""))[0]
-            extra = ["" if is_total else r.source, "" if is_total else project]
+            start = "" if is_total or r.first_ms is None else started(r.first_ms, zone)
+            extra = [start, "" if is_total else r.source, "" if is_total else project]
         label = "Total" if is_total else (r.period[:8] + "…" if session and len(r.period) > 9 else r.period)
         rows.append(
             [
@@ -136,8 +164,14 @@ def render_human(report: UsageReport) -> str:
             ]
         )
     n = len(headers)
-    table = render_table(headers, rows, right=range(n - 6, n))
+    models = headers.index("Models")
+    shown, rows, left_out = fit_columns(headers, rows, [n - 6, n - 5, n - 4, n - 3, models], width)
+    m = len(shown)
+    numbers = [i for i, h in enumerate(shown) if h in NUMBER_COLUMNS]
+    table = render_table(shown, rows, right=numbers if numbers else range(m - 2, m))
     notes = [printable(f"Times in {report.query.timezone}. Prices: {report.price_source}.")]
+    if left_out:
+        notes.append(f"Narrow terminal: {', '.join(left_out)} left out (a wider window or --json shows them).")
     if report.unpriced:
         notes.append("* includes tokens of models with no known price (not in the cost).")
     return table + "\n\n" + "\n".join(notes)

@@ -39,11 +39,13 @@ def rule_settings(ctx: Context) -> Settings:
     )
 
 
-def _claude_block(store: Store, now_ms: int) -> tuple[int, int | None]:
+def claude_block(store: Store, now_ms: int) -> tuple[int, int | None]:
     """Tokens in the current Claude Code 5-hour block (blocks start on the hour of their first request)."""
     start: int | None = None
     tokens = 0
     for ts, total in store.usage.request_totals("claude-code", now_ms - 2 * BLOCK_MS):
+        if ts > now_ms:  # a clock ahead (or a replayed log): not part of the block running now
+            break
         if start is None or ts >= start + BLOCK_MS:
             start, tokens = ts - ts % 3_600_000, 0
         tokens += total
@@ -77,7 +79,7 @@ def current_usage(ctx: Context, store: Store, now: datetime) -> Usage:
             if percent is not None and (resets is None or resets > now_ms):
                 name = "5-hour" if minutes == 300 else "weekly" if minutes == 10080 else f"{minutes}-minute"
                 limits[name] = (float(percent), resets)
-    block_tokens, block_start = _claude_block(store, now_ms)
+    block_tokens, block_start = claude_block(store, now_ms)
     orphans = build_work_summary(store, tz, today, today, overrides, orphans_limit=None).orphans
     return Usage(
         now=local,

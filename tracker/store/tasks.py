@@ -189,6 +189,19 @@ class TaskStore:
             n = conn.execute("DELETE FROM tasks WHERE id = ?", (task_id,)).rowcount
         return _changed({task_id} if n == 1 else set(), int(links) if n == 1 else 0)
 
+    def notes(self, task_id: int) -> str:
+        row = self._store.conn.execute("SELECT notes FROM tasks WHERE id = ?", (task_id,)).fetchone()
+        return str(row[0] or "") if row else ""
+
+    def set_completion(self, task_id: int, done: bool, completed_ms: int | None) -> Changes:
+        """Open again, or done at ``completed_ms`` (the task dialog's status and time)."""
+        with self._store.transaction() as conn:
+            n = conn.execute(
+                "UPDATE tasks SET status = ?, completed_ms = ? WHERE id = ?",
+                ("done" if done else "open", completed_ms if done else None, task_id),
+            ).rowcount
+        return _changed({task_id} if n == 1 else set())
+
     def update(self, task_id: int, edit: TaskEdit) -> Changes:
         with self._store.transaction() as conn:
             n = conn.execute(

@@ -33,7 +33,7 @@ from tracker.reports.charts import (
     read_only_view,
 )
 from tracker.ui.calendar_heatmap import CalendarHeatmap
-from tracker.ui.formatting import money, plural, short_model, tokens
+from tracker.ui.formatting import model_name, money, plural, tokens, tool_name
 
 __all__ = [
     "CalendarHeatmap",
@@ -73,8 +73,9 @@ def repaint_plot(plot: pg.PlotWidget, palette: QPalette) -> None:
 
 
 def label_of(name: str) -> str:
-    """A legend or read-out name: ``Sonnet 4.5`` for a model id; tool ids pass unchanged."""
-    return short_model(name)
+    """A legend or read-out name: "Sonnet 4.5" for a model id, "Claude Code" for a tool id."""
+    tool = tool_name(name)
+    return tool if tool != name else model_name(name)
 
 
 def color_for(index: int) -> QColor:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from functools import partial
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QEvent, Signal
+from PySide6.QtCore import QDate, QEvent, QSettings, QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -19,15 +22,32 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QToolButton,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
+from tracker.analytics.usage_rollup import Totals
 from tracker.analytics.value_figures import DEFINITIONS
-from tracker.core.settings_schema import WEEKLY_ACTIVE_DAYS
+from tracker.core.display_names import day_range_label
+from tracker.core.settings_schema import BLOCK_TOKENS, WEEKLY_ACTIVE_DAYS
 from tracker.services.chart_series import SlotUsage, usage_by_slot
 from tracker.services.context import Context
-from tracker.services.dashboard import PERIODS, Dashboard, build_dashboard, period_range, year_of_days
+from tracker.services.dashboard import (
+    DEFAULT_PERIOD,
+    PERIODS,
+    Dashboard,
+    build_dashboard,
+    latest_usage_period,
+    period_range,
+    previous_totals,
+    step_period,
+    stored_days,
+    whole_period,
+    year_of_days,
+)
+from tracker.services.limits import limit_windows
 from tracker.services.sources_status import reading_line
 from tracker.services.work_summary import WorkSummary, build_work_summary
 from tracker.store.store import Store
@@ -41,9 +61,13 @@ from tracker.ui.charts import (
     repaint_plot,
 )
 from tracker.ui.empty_states import EmptyActions, no_logs_html, period_empty_html
-from tracker.ui.formatting import money, short_tokens, tokens
+from tracker.ui.formatting import model_name, money, short_tokens, tokens, tool_name
+from tracker.ui.help_page import CARD_HELP
+from tracker.ui.limits_view import LimitsView
 from tracker.ui.read_worker import InlineReads, Reads, ReadSide
 from tracker.ui.work_charts import WorkSection
+
+WHERE = re.compile(r" \((?:~|/)[^)]*\)")  # " (~/.claude/projects)" after a tool's name
 
 STORED_NOTE = (
     "Tokenworth stores usage metadata only (tool, model, time, session, project folder, branch, "
@@ -64,6 +88,7 @@ class DashboardAsk:
     day_filter: date | None
     heatmap: dict[date, int] | None  # the year to today, kept from the last redraw
     calendar: dict[date, int] | None  # the year to ``until``, kept from the last redraw
+    block_tokens: int = 0  # the Claude Code 5-hour block's token limit (limits view)
 
 
 @dataclass(frozen=True)
@@ -74,6 +99,9 @@ class DashboardLoad:
     calendar: dict[date, int]
     work: WorkSummary
     sources_line: str
+    limits: list[Any] = field(default_factory=list)  # rate-limit windows and the 5-hour block
+    now_ms: int = 0
+    previous: Any = None  # the period of the same length just before (card deltas)
 
 
 def load_dashboard(side: ReadSide, ask: DashboardAsk, reading: Callable[[], str] = str) -> DashboardLoad:
@@ -91,13 +119,19 @@ def load_dashboard(side: ReadSide, ask: DashboardAsk, reading: Callable[[], str]
     if work is None:
         w_since, w_until = (ask.day_filter, ask.day_filter) if ask.day_filter else (ask.since, ask.until)
         work = build_work_summary(store, ask.timezone, w_since, w_until, ask.overrides)
-    return DashboardLoad(ask, data, usage, calendar, work, reading())
+    now_ms = int(time.time() * 1000)
+    previous = previous_totals(
+        store, timezone=ask.timezone, since=data.since, until=data.until, overrides=ask.overrides, helpers=helpers
+    )
+    limits = limit_windows(store, now_ms, ask.block_tokens)
+    return DashboardLoad(ask, data, usage, calendar, work, reading(), limits, now_ms, previous)
 
 
 class Card(QFrame):
-    """A headline number with a caption."""
+    """A headline number with a caption, a "?" with its definition and the change since the
+    previous period."""
 
-    def __init__(self, caption: str) -> None:
+    def __init__(self, caption: str, definition: str = "") -> None:
         super().__init__()
         self.setObjectName("card")
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -108,17 +142,46 @@ class Card(QFrame):
         font.setBold(True)
         self.value.setFont(font)
         self.caption = QLabel(caption)
+        self.caption.setWordWrap(True)  # "Prompt served from cache" in a narrow window
+        self.help = QToolButton()
+        self.help.setText("?")
+        self.help.setAutoRaise(True)
+        self.help.setAccessibleName(f"What {caption} means")
+        self.help.clicked.connect(self.explain)
+        self.set_definition(definition)
+        head = QHBoxLayout()
+        head.setContentsMargins(0, 0, 0, 0)
+        head.addWidget(self.caption, 1)
+        head.addWidget(self.help)
+        self.delta = QLabel("")
+        self.delta.setObjectName("cardDelta")
+        self.delta.setWordWrap(True)  # six cards must fit a 1024-px window
         self.detail = QLabel("")
         self.detail.setWordWrap(True)
         self.box = QVBoxLayout(self)
-        self.box.addWidget(self.caption)
+        self.box.addLayout(head)
         self.box.addWidget(self.value)
+        self.box.addWidget(self.delta)
         self.box.addWidget(self.detail)
+
+    def set_definition(self, definition: str) -> None:
+        self.definition = definition
+        self.help.setToolTip(definition)
+        self.help.setVisible(bool(definition))
+
+    def explain(self) -> None:
+        """The "?": the one-line definition at once, without hovering and waiting."""
+        QToolTip.showText(self.help.mapToGlobal(self.help.rect().bottomLeft()), self.definition, self.help)
 
     def show_value(self, value: str, detail: str = "", tip: str = "") -> None:
         self.value.setText(value)
         self.detail.setText(detail)
         self.setToolTip(tip)
+
+    def show_delta(self, text: str, tip: str = "") -> None:
+        self.delta.setText(text)
+        self.delta.setToolTip(tip)
+        self.delta.setVisible(bool(text))
 
 
 class DashboardPage(QWidget):
@@ -130,12 +193,16 @@ class DashboardPage(QWidget):
     show_sources = Signal()  # "What is read?"
     open_inbox = Signal(object)  # sessions with no task (keys) were clicked: the link inbox, filtered
     loaded = Signal()  # what was read is on screen
+    previous: Any = None  # the totals of the period just before, read with the last redraw
     read_failed = Signal(str)  # a read failed (logged with its traceback)
 
-    def __init__(self, ctx: Context, read: Callable[[], Store], reads: Reads | None = None) -> None:
+    def __init__(
+        self, ctx: Context, read: Callable[[], Store], reads: Reads | None = None, state: QSettings | None = None
+    ) -> None:
         super().__init__()
         self.ctx = ctx
         self.read = read
+        self.state = state  # remembers the last period across launches
         self.day_filter: date | None = None
         self.data: Dashboard | None = None
         self._heat_day: date | None = None
@@ -148,7 +215,6 @@ class DashboardPage(QWidget):
 
         self.period = QComboBox()
         self.period.addItems(PERIODS)
-        self.period.setCurrentText("Last 30 days")
         self.period.setAccessibleName("Period")
         self.since = QDateEdit()
         self.until = QDateEdit()
@@ -157,6 +223,14 @@ class DashboardPage(QWidget):
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setVisible(False)
             edit.dateChanged.connect(self._changed)
+        self.earlier = QPushButton("◀")
+        self.later = QPushButton("▶")
+        for button, direction, what in ((self.earlier, -1, "Previous"), (self.later, 1, "Next")):
+            button.setToolTip(f"{what} period of the same length")
+            button.setAccessibleName(f"{what} period")
+            button.setFixedWidth(28)
+            button.clicked.connect(lambda _=False, d=direction: self.step(d))
+        self._restore_period()
         self.stack_by = QComboBox()
         self.stack_by.addItems(["by tool", "by model"])
         self.stack_by.setAccessibleName("Stack tokens")
@@ -173,7 +247,9 @@ class DashboardPage(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Period:"))
+        top.addWidget(self.earlier)
         top.addWidget(self.period)
+        top.addWidget(self.later)
         top.addWidget(self.since)
         top.addWidget(self.until)
         top.addSpacing(12)
@@ -192,9 +268,11 @@ class DashboardPage(QWidget):
             "tasks": Card("Tasks completed"),
             "linked": Card("Linked to outcomes"),
             "per_outcome": Card("Cost per outcome"),
-            "active": Card("Active days this week"),
+            "active": Card("Active days"),
             "cache": Card("Prompt served from cache"),
         }
+        for key, card in self.cards.items():
+            card.set_definition(CARD_HELP.get(key, ""))
         self.log_task = QPushButton("Log a task…")
         self.log_task.setToolTip("Record what you got done (Ctrl+N)")
         self.log_task.clicked.connect(self.add_task)
@@ -208,6 +286,7 @@ class DashboardPage(QWidget):
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         self.notice.setObjectName("notice")
+        self.limits = LimitsView()
         self.chart = TokensPerDayChart()
         self.heatmap = CalendarHeatmap()
         self.heatmap.day_clicked.connect(self.show_day)
@@ -225,6 +304,7 @@ class DashboardPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.sources_line)
         layout.addWidget(self.notice)
+        layout.addWidget(self.limits)
         layout.addLayout(cards)
         self.chart_title = QLabel("<b>Tokens and cost per day</b>")
         layout.addWidget(self.chart_title)
@@ -262,22 +342,67 @@ class DashboardPage(QWidget):
 
     def selected_range(self) -> tuple[date, date]:
         custom = (cast(date, self.since.date().toPython()), cast(date, self.until.date().toPython()))
-        return period_range(self.period.currentText(), self.today(), custom)
+        choice = self.period.currentText()
+        stored = stored_days(self.read(), self.timezone()) if choice == "All time" else None
+        return period_range(choice, self.today(), custom, stored)
 
     def _period_picked(self, text: str) -> None:
         custom = text == "Custom"
         if custom:
-            since, until = period_range("Last 30 days", self.today())
-            self.since.setDate(QDate(since.year, since.month, since.day))
-            self.until.setDate(QDate(until.year, until.month, until.day))
+            since, until = period_range(DEFAULT_PERIOD, self.today())
+            self._set_custom(since, until)
         self.since.setVisible(custom)
         self.until.setVisible(custom)
         self._changed()
 
+    def _set_custom(self, since: date, until: date) -> None:
+        """Fill the two date edits without a redraw per edit."""
+        with QSignalBlocker(self.since), QSignalBlocker(self.until):
+            self.since.setDate(QDate(since.year, since.month, since.day))
+            self.until.setDate(QDate(until.year, until.month, until.day))
+
+    def show_range(self, since: date, until: date) -> None:
+        """Show ``since..until`` as a custom period (◀ ▶, "Show the latest usage")."""
+        self._set_custom(since, until)
+        with QSignalBlocker(self.period):
+            self.period.setCurrentText("Custom")
+        self.since.setVisible(True)
+        self.until.setVisible(True)
+        self._changed()
+
+    def step(self, direction: int) -> None:
+        """◀ / ▶: the period of the same length before or after the one shown."""
+        since, until = whole_period(self.period.currentText(), *self.selected_range())
+        self.show_range(*step_period(since, until, direction))
+
     def _changed(self) -> None:
         self.day_filter = None
+        self._save_period()
         self.refresh()
         self.period_changed.emit()
+
+    def _save_period(self) -> None:
+        if self.state is None:
+            return
+        self.state.setValue("dashboard/period", self.period.currentText())
+        since, until = self.selected_range()
+        self.state.setValue("dashboard/custom", f"{since.isoformat()}/{until.isoformat()}")
+
+    def _restore_period(self) -> None:
+        """The period of the last session (a bad or missing value falls back to the default)."""
+        choice = str(self.state.value("dashboard/period", DEFAULT_PERIOD)) if self.state else DEFAULT_PERIOD
+        if choice not in PERIODS:
+            choice = DEFAULT_PERIOD
+        custom = str(self.state.value("dashboard/custom", "")) if self.state else ""
+        try:
+            since, until = (date.fromisoformat(part) for part in custom.split("/"))
+        except ValueError:
+            since, until = period_range(DEFAULT_PERIOD, self.today())
+        self._set_custom(since, until)
+        with QSignalBlocker(self.period):
+            self.period.setCurrentText(choice)
+        self.since.setVisible(choice == "Custom")
+        self.until.setVisible(choice == "Custom")
 
     def show_day(self, day: date) -> None:
         self.day_filter = day
@@ -300,7 +425,7 @@ class DashboardPage(QWidget):
         ask = DashboardAsk(
             since, until, tz, today, self.ctx.price_overrides(), self.ctx.settings.value(WEEKLY_ACTIVE_DAYS),
             self.day_filter, self.data.heatmap if keep and self.data is not None else None,
-            calendar[1] if calendar is not None else None,
+            calendar[1] if calendar is not None else None, self.ctx.settings.value(BLOCK_TOKENS),
         )  # fmt: skip
         self.loading.setVisible(True)
         reading = partial(reading_line, self.ctx)
@@ -352,13 +477,15 @@ class DashboardPage(QWidget):
     def _show(self, got: DashboardLoad) -> None:
         """Draw what the read thread built (the GUI thread only draws)."""
         self.loading.setVisible(False)
-        self.data, self.slot_usage = got.data, got.slot_usage
+        self.data, self.slot_usage, self.previous = got.data, got.slot_usage, got.previous
         ask = got.ask
         self._calendar = ((ask.until, ask.timezone), got.calendar)
         self._heat_day = ask.today
         tz, until = ask.timezone, ask.until
         self.zone_label.setText(f"Times in {tz}")
-        self.sources_line.setText(got.sources_line)
+        self.limits.set_windows(got.limits, got.now_ms)
+        self.sources_line.setText(WHERE.sub("", got.sources_line))  # the folders: tooltip and Sources
+        self.sources_line.setToolTip(got.sources_line)
         d = self.data
         self.filter_label.setText(f"Showing {ask.day_filter:%a %Y-%m-%d} only" if ask.day_filter else "")
         self.clear_filter.setVisible(ask.day_filter is not None)
@@ -370,7 +497,9 @@ class DashboardPage(QWidget):
             f"{tokens(t.cache_creation_tokens)} · cache read {tokens(t.cache_read_tokens)}",
         )
         unpriced = f"; {tokens(t.unpriced_tokens)} tokens unpriced" if t.unpriced_tokens else ""
-        self.cards["cost"].show_value(money(d.cost), f"{d.price_source}{unpriced}")
+        self.cards["cost"].show_value(  # where the prices come from: in the tooltip, not on the card
+            money(d.cost), unpriced.removeprefix("; "), f"Prices: {d.price_source}"
+        )
         v = d.figures  # one definition of each value figure: analytics/value_figures.py
         n = v.tasks_completed
         self.cards["tasks"].show_value(str(n), "in this period" if n else "none logged in this period",
@@ -391,7 +520,7 @@ class DashboardPage(QWidget):
                 money(per_outcome), f"linked spend ÷ {k} task{'s' if k != 1 else ''} with linked sessions",
                 DEFINITIONS["cost_per_outcome"][1],
             )  # fmt: skip
-        self._show_active(d)
+        active = self._show_active(d)
         self.cards["cache"].show_value(f"{100 * d.cache_read_share:.0f}%", "of prompt tokens were cache reads")
         self.notice.setText(
             "⚠ Unpriced models (tokens counted, cost unknown): "
@@ -405,15 +534,44 @@ class DashboardPage(QWidget):
         self.calendar_title.setText(
             f"<b>The year to {until:%d %b %Y}</b> (shaded by quartile; click a day to see only that day)"
         )
-        self.by_model.set_rows([(m, v.total_tokens, float(v.cost_usd)) for m, v in d.by_model.items()])
-        self.by_tool.set_rows([(s, v.total_tokens, float(v.cost_usd)) for s, v in d.by_source.items()])
+        self.show_comparison(d, active)
+        self.by_model.set_rows(named_rows(d.by_model, model_name))
+        self.by_model.setToolTip(raw_ids(d.by_model, model_name))
+        self.by_tool.set_rows(named_rows(d.by_source, tool_name))
+        self.by_tool.setToolTip(raw_ids(d.by_source, tool_name))
         self.hours.set_hours(d.hours)
         self.work.set_summary(got.work, got.slot_usage, tz)
         self.loaded.emit()
 
-    def _show_active(self, d: Dashboard) -> None:
-        target = f" of {d.weekly_target}" if d.weekly_target else ""
-        self.cards["active"].show_value(f"{d.active_days_this_week}{target}", "days with AI usage since Monday")
+    def _show_active(self, d: Dashboard) -> int:
+        """Active days in the period (this week's in the tooltip); returns the period's count."""
+        active = sum(1 for _, row in d.days if row is not None and row.totals.total_tokens > 0)
+        target = f"; target {d.weekly_target} a week" if d.weekly_target else ""
+        self.cards["active"].show_value(
+            f"{active} of {len(d.days)}", f"days with AI use in this period{target}",
+            f"{d.active_days_this_week} since Monday",
+        )  # fmt: skip
+        return active
+
+    def show_comparison(self, d: Dashboard, active: int) -> None:
+        """Δ against the period of the same length just before (▲ more, ▼ less)."""
+        before = self.previous
+        if before is None:
+            return
+        self.comparison = before
+        vs = day_range_label(before.since, before.until)
+        b, t = before.totals, d.totals
+        cards = self.cards
+        cards["tokens"].show_delta(*change(t.total_tokens, b.total_tokens, vs, tokens))
+        cards["cost"].show_delta(*change(float(t.cost_usd), float(b.cost_usd), vs, lambda x: money(Decimal(str(x)))))
+        cards["tasks"].show_delta(*change(d.tasks_completed, before.tasks_completed, vs, str))
+        cards["active"].show_delta(*change(active, before.active_days, vs, str, relative=False))
+        share_before = cache_share(b)
+        cards["cache"].show_delta(
+            *change(round(100 * d.cache_read_share), round(100 * share_before), vs, lambda x: f"{x:.0f}%", False)
+        )
+        for key in set(cards) - {"tokens", "cost", "tasks", "active", "cache"}:
+            cards[key].show_delta("")  # figures without a stored previous value
 
     def sources_text(self) -> str:
         """Where usage is read from, or where nothing was found: always in view."""
@@ -446,6 +604,63 @@ class DashboardPage(QWidget):
             return
         statuses = self.empty_actions.statuses()
         if any(s.events for s in statuses):
-            self.chart.empty.set_message(period_empty_html(self.data.since, self.data.until))
+            self.show_latest_usage()
         else:
             self.chart.empty.set_message(no_logs_html(statuses, self.ctx.home), self.empty_actions.buttons())
+
+    def latest_usage(self) -> tuple[date, date] | None:
+        """A period as long as the one shown, ending on the latest day with usage."""
+        d = self.data
+        if d is None:
+            return None
+        return latest_usage_period(self.read(), self.timezone(), (d.until - d.since).days + 1)
+
+    def show_latest_usage(self) -> None:
+        """An empty period while the store is not: say where the latest usage is and offer it."""
+        d = self.data
+        latest = self.latest_usage()
+        if d is None or latest is None or self.day_filter is not None or d.since <= latest[1] <= d.until:
+            if d is not None:
+                self.chart.empty.set_message(period_empty_html(d.since, d.until))
+            return
+        first, last = latest
+        span = f"{first:%d %b %Y}" if first == last else f"{first:%d %b} – {last:%d %b %Y}"
+        self.chart.empty.set_message(
+            f"{period_empty_html(d.since, d.until)}<br><br>Your latest usage is on <b>{last:%a %d %b %Y}</b>.",
+            [(f"Show {span}", lambda: self.show_range(first, last))],
+        )
+
+
+def change(now: float, before: float, span: str, fmt: Callable[[Any], str], relative: bool = True) -> tuple[str, str]:
+    """The card's Δ line and its tooltip: "▲ 12% vs 1-31 May" (an amount when not ``relative``)."""
+    tip = f"{fmt(before)} in the previous period ({span})"
+    if now == before == 0:
+        return "", tip  # nothing then, nothing now: no line to read
+    if now == before:
+        return f"= same as {span}", tip
+    arrow = "▲" if now > before else "▼"
+    if not relative:
+        return f"{arrow} {fmt(abs(now - before))} vs {span}", tip
+    if before == 0:
+        return f"{arrow} new vs {span}", tip
+    return f"{arrow} {abs(now - before) / before:.0%} vs {span}", tip
+
+
+def cache_share(t: Totals) -> float:
+    prompt = t.input_tokens + t.cache_creation_tokens + t.cache_read_tokens
+    return t.cache_read_tokens / prompt if prompt else 0.0
+
+
+def named_rows(parts: dict[str, Totals], name: Callable[[str], str]) -> list[tuple[str, int, float]]:
+    """Share-bar rows by display name; ids that share a name (dated releases) are one row."""
+    rows: dict[str, list[float]] = {}
+    for key, v in parts.items():
+        row = rows.setdefault(name(key), [0, 0.0])
+        row[0] += v.total_tokens
+        row[1] += float(v.cost_usd)
+    return [(label, int(n), cost) for label, (n, cost) in rows.items()]
+
+
+def raw_ids(parts: dict[str, Totals], name: Callable[[str], str]) -> str:
+    """The tooltip: each display name with the ids as the tools logged them."""
+    return "\n".join(f"{name(key)}: {key}" for key in sorted(parts, key=name))

@@ -5,29 +5,31 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QStyle,
     QToolBar,
     QWidget,
 )
 
-from tracker.analytics.value_figures import WHAT_COUNTS
 from tracker.core.logs import version
 from tracker.core.settings_schema import AUTOSTART, CLOSE_TO_TRAY
 from tracker.services.context import Context
 from tracker.services.importer import ImportSummary
-from tracker.services.sources_status import watch_folders
+from tracker.services.sources_status import source_statuses, watch_folders
 from tracker.services.tasks import list_tasks
 from tracker.services.work_summary import build_work_summary
 from tracker.store.changes import Changes
@@ -35,6 +37,7 @@ from tracker.store.store import Store
 from tracker.ui.alerts_page import AlertsPage
 from tracker.ui.dashboard_page import DashboardPage
 from tracker.ui.export_dialog import ExportDialog
+from tracker.ui.help_page import keyboard_shortcuts, what_counts
 from tracker.ui.import_worker import ImportThread
 from tracker.ui.link_inbox import LinkInboxDialog
 from tracker.ui.log_watcher import LogWatcher
@@ -45,8 +48,23 @@ from tracker.ui.sources_page import SourcesPage
 from tracker.ui.task_dialog import QuickAddDialog
 from tracker.ui.tasks_page import TasksImported, TasksPage
 from tracker.ui.usage_table import UsageTablePage
+from tracker.ui.welcome import WelcomeDialog, first_run
 
 PAGES = ("Dashboard", "Tasks", "Sessions", "Projects", "Sources", "Alerts")
+# The icon theme's name first; the style's built-in pixmap where no theme is installed.
+NAV_ICONS = {
+    "Dashboard": ("view-statistics", QStyle.StandardPixmap.SP_DesktopIcon),
+    "Tasks": ("view-task", QStyle.StandardPixmap.SP_DialogApplyButton),
+    "Sessions": ("view-list-details", QStyle.StandardPixmap.SP_FileDialogDetailedView),
+    "Projects": ("folder", QStyle.StandardPixmap.SP_DirIcon),
+    "Sources": ("drive-harddisk", QStyle.StandardPixmap.SP_DriveHDIcon),
+    "Alerts": ("dialog-warning", QStyle.StandardPixmap.SP_MessageBoxWarning),
+}
+
+
+def nav_icon(style: QStyle, page: str) -> QIcon:
+    theme, fallback = NAV_ICONS[page]
+    return QIcon.fromTheme(theme, style.standardIcon(fallback))
 
 
 class MainWindow(QMainWindow):
@@ -60,7 +78,7 @@ class MainWindow(QMainWindow):
         # Reports and table loads run here, on their own read-only store: the GUI thread only draws.
         self.reads = ReadThread(ReadSide(ctx.reader, ctx.read_helpers))
         self.reads.failed.connect(self._read_failed)
-        self.dashboard = DashboardPage(ctx, self.read, self.reads)
+        self.dashboard = DashboardPage(ctx, self.read, self.reads, self.ui_state)
         self.dashboard.read_failed.connect(self._read_failed)
         self.dashboard.loaded.connect(self._dashboard_drawn)
         self.sessions = UsageTablePage(ctx, self.read, "session", self.ui_state, self.reads)
@@ -75,8 +93,12 @@ class MainWindow(QMainWindow):
         for page in (self.dashboard, self.tasks, self.sessions, self.projects, self.sources, self.alerts):
             self.stack.addWidget(page)
         self.nav = QListWidget()
-        self.nav.addItems(PAGES)
-        self.nav.setMaximumWidth(170)
+        for name in PAGES:
+            self.nav.addItem(QListWidgetItem(nav_icon(self.style(), name), name))
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setSpacing(2)
+        self.nav.setStyleSheet("QListWidget { padding: 6px; } QListWidget::item { padding: 6px 8px; }")
+        self.nav.setMaximumWidth(180)
         self.nav.setAccessibleName("Pages")
         self.nav.currentRowChanged.connect(self._show_page)
         split = QSplitter()
@@ -130,34 +152,81 @@ class MainWindow(QMainWindow):
     def _actions(self) -> None:
         bar = QToolBar("Main")
         bar.setObjectName("mainToolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar = bar
         self.addToolBar(bar)
-        specs: list[tuple[str, QKeySequence | QKeySequence.StandardKey, Callable[[], object]]] = [
-            ("&Import now", QKeySequence.StandardKey.Refresh, self.import_now),
-            ("Log a &task…", QKeySequence("Ctrl+N"), self.log_task),
-            ("&Link inbox…", QKeySequence("Ctrl+L"), lambda: self.open_inbox()),
-            ("&Export report…", QKeySequence("Ctrl+E"), self.export_report),
-            ("&Settings…", QKeySequence.StandardKey.Preferences, self.open_settings),
-            ("&Quit", QKeySequence("Ctrl+Q"), self.quit_app),
-        ]
-        menu = self.menuBar().addMenu("&File")
-        for text, key, slot in specs:  # Quit is Ctrl+Q on every platform, as users expect
-            action = QAction(text, self)
-            action.setShortcut(key)
-            action.triggered.connect(slot)
-            menu.addAction(action)
+        self.shortcut_rows: list[tuple[str, str]] = []  # Help ▸ Keyboard shortcuts and the README
+        file_menu = self.menuBar().addMenu("&File")
+        for text, key, icon, slot in (
+            ("&Import now", "F5", "view-refresh", self.import_now),
+            ("Log a &task…", "Ctrl+N", "list-add", self.log_task),
+            ("&Link inbox…", "Ctrl+L", "mail-mark-task", lambda: self.open_inbox()),
+            ("&Export report…", "Ctrl+E", "document-export", self.export_report),
+            ("&Settings…", "Ctrl+,", "preferences-system", self.open_settings),
+        ):
+            action = self._action(text, key, slot, icon)
+            file_menu.addAction(action)
             bar.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", "Ctrl+Q", self.quit_app))  # in the menu, not the toolbar
+        view = self.menuBar().addMenu("&View")
+        for i, name in enumerate(PAGES):
+            view.addAction(self._action(name, f"Alt+{i + 1}", partial(self.nav.setCurrentRow, i)))
+        view.addSeparator()
+        view.addAction(self._action("&Previous period", "Alt+Left", lambda: self._step(-1)))
+        view.addAction(self._action("&Next period", "Alt+Right", lambda: self._step(1)))
+        view.addSeparator()
+        view.addAction(bar.toggleViewAction())
         help_menu = self.menuBar().addMenu("&Help")
-        counts = QAction("&What counts", self)
-        counts.triggered.connect(self.what_counts)
-        help_menu.addAction(counts)
+        help_menu.addAction(self._action("&What counts", "F1", self.show_what_counts))
+        help_menu.addAction(self._action("&Keyboard shortcuts", "Ctrl+/", self.show_shortcuts))
+        welcome = QAction("W&elcome", self)
+        welcome.triggered.connect(self.show_welcome)
+        help_menu.addAction(welcome)
+        help_menu.addSeparator()
         about = QAction("&About Tokenworth", self)
         about.triggered.connect(self.about)
         help_menu.addAction(about)
-        for i in range(len(PAGES)):
-            go = QAction(self)
-            go.setShortcut(QKeySequence(f"Alt+{i + 1}"))
-            go.triggered.connect(lambda _=False, row=i: self.nav.setCurrentRow(row))
-            self.addAction(go)
+
+    def _action(self, text: str, key: str, slot: Callable[[], object], icon: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(key))
+        action.triggered.connect(lambda _=False: slot())
+        if icon:
+            action.setIcon(QIcon.fromTheme(icon))
+        self.addAction(action)  # the shortcut works with the menu bar hidden too
+        self.shortcut_rows.append((key, text.replace("&", "").rstrip("…")))
+        return action
+
+    def _step(self, direction: int) -> None:
+        self.dashboard.step(direction)
+
+    help_dialog: QWidget | None = None
+
+    def show_what_counts(self) -> None:
+        self.help_dialog = what_counts(self)
+        self.help_dialog.show()
+
+    welcome: WelcomeDialog | None = None
+
+    def show_welcome(self) -> None:
+        """What is read and where, what counts, and three first steps (non-modal: the window
+        behind stays usable)."""
+        dialog = WelcomeDialog(source_statuses(self.ctx, self.read()), self.ctx.home, self)
+        dialog.log_task.connect(self.log_task)
+        dialog.import_tickets.connect(self.import_tickets)
+        dialog.set_budget.connect(lambda: self.open_settings("Budgets"))
+        dialog.what_counts.connect(self.show_what_counts)
+        self.welcome = dialog
+        dialog.show()
+
+    def import_tickets(self) -> None:
+        self.nav.setCurrentRow(PAGES.index("Tasks"))
+        self.tasks.import_file()
+
+    def show_shortcuts(self) -> None:
+        self.help_dialog = keyboard_shortcuts(self.shortcut_rows, self)
+        self.help_dialog.show()
 
     def _restore(self) -> None:
         geometry = self.ui_state.value("geometry")
@@ -205,21 +274,18 @@ class MainWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Icon.Information, "About Tokenworth", f"Tokenworth {version()}", parent=self)
         box.setInformativeText(
             "What your AI tokens were worth.\n\n"
-            f"Data folder: {paths.root}\nDatabase: {paths.database}\nLog file: {paths.log}\n\n"
+            f"Data folder: {paths.root}\nDatabase: {paths.database}\nLog file: {paths.log}\n"
+            f"{self.price_catalogue()}\n\n"
             "Attach the log file to a bug report: it holds errors and file paths, never prompts, titles or keys."
         )
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.about_box = box
         box.open()
 
-    def what_counts(self) -> None:
-        """Help ▸ What counts: the definitions every figure in the app and the reports follows."""
-        title, _, body = WHAT_COUNTS.partition("\n\n")
-        box = QMessageBox(QMessageBox.Icon.Information, title, title, parent=self)
-        box.setInformativeText(body)
-        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.about_box = box
-        box.open()
+    def price_catalogue(self) -> str:
+        """Which price data the costs use (as the dashboard's last redraw reported it)."""
+        data = self.dashboard.data
+        return f"Prices: {data.price_source}" if data is not None and data.price_source else ""
 
     # ---- pages -------------------------------------------------------------------------------
     def _show_page(self, row: int) -> None:
@@ -309,6 +375,9 @@ class MainWindow(QMainWindow):
             self.refresh_current()
         self.watcher.watch(watch_folders(self.ctx))
         self.import_now()
+        # Not when starting to the tray; after the first import, so it can say what was found
+        # (and the GUI thread is free while the import runs).
+        self._welcome_pending = self.isVisible() and first_run(self.ui_state)
 
     def import_now(self) -> None:
         if not self.importer.worker.busy:
@@ -353,20 +422,39 @@ class MainWindow(QMainWindow):
         if isinstance(result, TasksImported):
             self.tasks.imported(result)
         # A write that does not say what it changed (a count, a file import) touched tasks or links.
-        self.refresh_current(changes=result if isinstance(result, Changes) else Changes(links=1))
+        changes = result if isinstance(result, Changes) else Changes(links=1)
+        if self._logged is not None and isinstance(result, Changes) and result.tasks:
+            title, self._logged = self._logged, None
+            self._stale |= {self.dashboard, self.sessions, self.projects}
+            self.nav.setCurrentRow(PAGES.index("Tasks"))  # reads the list again
+            self.tasks.show_task(next(iter(result.tasks)))
+            self.confirm(f"Logged: {title}")
+            return
+        self.refresh_current(changes=changes)
+
+    _welcome_pending = False
 
     def _import_ended(self, message: str) -> None:
         self.progress.setVisible(False)
         self.cancel.setVisible(False)
         self.status.setText(message)
+        if self._welcome_pending:
+            self._welcome_pending = False
+            self.show_welcome()
 
     def log_task(self) -> None:
         dialog = QuickAddDialog(self, self.ctx.timezone())
         if dialog.exec() and dialog.task is not None:
             task = dialog.task
             now_ms = int(time.time() * 1000)
+            self._logged = task.title.strip()
             self.importer.write.emit(lambda store: Changes(tasks=frozenset({store.tasks.add(task, now_ms)})))
-            self.status.setText(f"Logged: {task.title.strip()}")
+
+    _logged: str | None = None  # the title of a task being saved, to show and select once written
+
+    def confirm(self, message: str) -> None:
+        """A confirmation the import status that follows cannot overwrite (a timed message)."""
+        self.statusBar().showMessage(message, 8000)
 
     def export_report(self, shown: bool = True) -> None:
         """Opens on the period the dashboard shows (``shown``), else on the last one exported."""
@@ -398,8 +486,12 @@ class MainWindow(QMainWindow):
         self.importer.worker.written.disconnect(dialog.refresh)
         self.refresh_current()
 
-    def open_settings(self) -> None:
+    def open_settings(self, tab: str = "") -> None:
         dialog = SettingsDialog(self.ctx.settings, str(self.ctx.paths.root), self)
+        tabs = dialog.tabs  # open on a section ("Budgets" from the welcome)
+        for i in range(tabs.count() if tab else 0):
+            if tabs.tabText(i) == tab:
+                tabs.setCurrentIndex(i)
         if dialog.exec():
             from tracker.services.autostart import apply_autostart
 
@@ -408,4 +500,4 @@ class MainWindow(QMainWindow):
             self._stale |= {self.dashboard, self.tasks, self.sessions, self.projects, self.sources, self.alerts}
             self.refresh_current(data_changed=True)
             self.watcher.watch(watch_folders(self.ctx))
-            QMessageBox.information(self, "Tokenworth", "Settings saved.")
+            self.status.setText("Settings saved.")  # no modal: the change is already visible

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QGridLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -44,6 +45,7 @@ class ReviewDialog(QDialog):
         self.tasks = list(tasks)
         grid = QGridLayout()
         self.choices: list[QComboBox] = []
+        self.titles: list[QLineEdit] = []
         if not self.orphans:
             # Congratulate only when there was something to link.
             done = "Every session today is linked to a task." if had_usage else "No AI sessions today."
@@ -56,13 +58,19 @@ class ReviewDialog(QDialog):
             combo.setAccessibleName(f"Task for session {o.session_id}")
             grid.addWidget(combo, row, 2)
             self.choices.append(combo)
+            title = QLineEdit(f"Work in {PurePath(o.project).name or o.source}")
+            title.setAccessibleName(f"Title of the new task for session {o.session_id}")
+            title.setVisible(False)  # asked only when "New task" is chosen
+            combo.currentTextChanged.connect(lambda text, t=title: self._ask_title(t, text == NEW))
+            grid.addWidget(title, row, 3)
+            self.titles.append(title)
         inner = QWidget()
         inner.setLayout(grid)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         self.inbox_button = QPushButton("Open in the link inbox…")
         self.inbox_button.setToolTip("The same sessions grouped by project and branch, with suggested tasks")
@@ -79,17 +87,30 @@ class ReviewDialog(QDialog):
         self.reject()  # nothing chosen here is kept: the inbox takes over
         self.open_inbox.emit(frozenset((o.source, o.session_id) for o in self.orphans))
 
+    def _ask_title(self, title: QLineEdit, show: bool) -> None:
+        title.setVisible(show)
+        if show:
+            title.setFocus()
+            title.selectAll()  # pre-filled, one keystroke to replace
+
+    def _accept(self) -> None:
+        for combo, title in zip(self.choices, self.titles, strict=True):
+            if combo.currentText() == NEW and not title.text().strip():
+                title.setPlaceholderText("A new task needs a title")
+                title.setFocus()
+                return
+        self.accept()
+
     def change(self, store: Store) -> int:
         """Apply the choices (run by the single writer); returns how many sessions got a task."""
         now_ms = int(time.time() * 1000)
         done = 0
-        for o, combo in zip(self.orphans, self.choices, strict=True):
+        for o, combo, title in zip(self.orphans, self.choices, self.titles, strict=True):
             choice = combo.currentText()
             if choice == LEAVE:
                 continue
             if choice == NEW:
-                name = PurePath(o.project).name or o.source
-                task_id = store.tasks.add(NewTask(f"Work in {name}", project=o.project), now_ms)
+                task_id = store.tasks.add(NewTask(title.text().strip(), project=o.project), now_ms)
             else:
                 task_id = self.tasks[combo.currentIndex() - 2].id
             store.links.set_manual(o.source, o.session_id, task_id, linked=True)

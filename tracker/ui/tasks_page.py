@@ -14,34 +14,27 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from tracker.core.tasks import CATEGORIES
 from tracker.services.context import Context
 from tracker.services.link_inbox import session_titles
 from tracker.services.tasks import FileImport, TaskRow, import_task_file, list_tasks, session_hints
 from tracker.services.usage import UsageQuery, build_usage_report
 from tracker.store.store import Store
-from tracker.store.tasks import TaskEdit
 from tracker.ui.formatting import money, tokens
 from tracker.ui.import_dialog import CsvMappingDialog
 from tracker.ui.link_dialog import LinkSessionsDialog
 from tracker.ui.read_worker import InlineReads, Reads, ReadSide
+from tracker.ui.task_dialog import TaskDialog
 from tracker.ui.usage_table import SORT_ROLE, when
 from tracker.work.trackers import guess_format
 
@@ -104,56 +97,6 @@ class TasksModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
             return "\n".join([t.title, *t.links, *(f"{s}: {i}" for s, i in t.sessions)])
         return None
-
-
-class EditTaskDialog(QDialog):
-    def __init__(self, task: TaskRow, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Edit task")
-        self.title = QLineEdit(task.title)
-        self.category = QComboBox()
-        self.category.addItems(CATEGORIES)
-        self.category.setCurrentText(task.category)
-        self.impact = QLineEdit(task.impact)
-        self.hours = QDoubleSpinBox()
-        self.hours.setRange(0, 1000)
-        self.hours.setDecimals(1)
-        self.hours.setSuffix(" h")
-        self.hours.setValue(float(task.hours_saved or 0))
-        self.links = QLineEdit(", ".join(task.links))
-        self.notes = QPlainTextEdit()
-        self.include = QCheckBox("Include in reports")
-        self.include.setChecked(task.include_in_report)
-        self.error = QLabel()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        form = QFormLayout(self)
-        for label, widget in (
-            ("Title", self.title),
-            ("Category", self.category),
-            ("Impact", self.impact),
-            ("Hours saved", self.hours),
-            ("Links", self.links),
-            ("Notes", self.notes),
-        ):
-            form.addRow(label, widget)
-        form.addRow("", self.include)
-        form.addRow(self.error)
-        form.addRow(buttons)
-        self.edit: TaskEdit | None = None
-
-    def _accept(self) -> None:
-        if not self.title.text().strip():
-            self.error.setText("A task needs a title.")
-            return
-        hours = Decimal(str(round(self.hours.value(), 1)))
-        self.edit = TaskEdit(
-            self.title.text(), self.category.currentText(), self.impact.text(), str(hours) if hours else None,
-            tuple(x.strip() for x in self.links.text().split(",") if x.strip()), self.notes.toPlainText(),
-            self.include.isChecked(),
-        )  # fmt: skip
-        self.accept()
 
 
 class TasksPage(QWidget):
@@ -244,6 +187,8 @@ class TasksPage(QWidget):
         self.table.resizeColumnsToContents()
         spent = sum((t.cost_usd for t in rows), Decimal(0))
         self.summary.setText(f"{len(rows):,} tasks · {tokens(sum(t.tokens for t in rows))} tokens · {money(spent)}")
+        if self._select_when_loaded is not None and self._select(self._select_when_loaded):
+            self._select_when_loaded = None
         self.loaded.emit()
 
     def import_file(self, path: Path | None = None) -> None:
@@ -278,10 +223,43 @@ class TasksPage(QWidget):
         task = self.selected()
         if task is None:
             return
-        dialog = EditTaskDialog(task, self)
+        sessions = [f"{source} · {session_id}" for source, session_id in task.sessions]
+        notes = self.read().tasks.notes(task.id)
+        dialog = TaskDialog(self, self.ctx.timezone(), task, sessions, notes=notes)
         if dialog.exec() and dialog.edit is not None:
-            edit = dialog.edit
-            self.write(lambda store: store.tasks.update(task.id, edit))
+            edit, completion = dialog.edit, dialog.completion
+
+            def change(store: Store) -> object:
+                if completion is not None:
+                    store.tasks.set_completion(task.id, *completion)
+                return store.tasks.update(task.id, edit)
+
+            self.write(change)
+
+    def show_task(self, task_id: int) -> bool:
+        """Select ``task_id`` (a task just logged), widening the list to all tasks if the
+        period hides it. The list is read on the read thread: a task not in the rows shown yet
+        is selected when the next read is on screen. True when selected now."""
+        if self._select(task_id):
+            return True
+        self._select_when_loaded = task_id
+        if self.scope.currentText() != "All tasks":
+            self.scope.setCurrentText("All tasks")  # reads again
+        return False
+
+    _select_when_loaded: int | None = None
+
+    def _select(self, task_id: int) -> bool:
+        for row, t in enumerate(self.model.rows):
+            if t.id == task_id:
+                index = self.proxy.mapFromSource(self.model.index(row, 0))
+                if not index.isValid():  # hidden by the search text
+                    self.search.clear()
+                    index = self.proxy.mapFromSource(self.model.index(row, 0))
+                self.table.selectRow(index.row())
+                self.table.scrollTo(index)
+                return True
+        return False
 
     def link_selected(self) -> None:
         """Choose by hand which sessions served the selected task."""

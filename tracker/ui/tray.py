@@ -13,13 +13,16 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from tracker.analytics.alert_rules import Alert, Settings, Usage, due_alerts
 from tracker.analytics.value_figures import ValueFigures, summary_line
+from tracker.core.settings_schema import BLOCK_TOKENS
 from tracker.notify.freedesktop import FreedesktopNotifier
 from tracker.services import notifications
 from tracker.services.context import Context
+from tracker.services.limits import limit_windows
 from tracker.services.work_summary import period_figures
 from tracker.store.changes import Changes
 from tracker.store.store import Store
 from tracker.ui.formatting import money, plural
+from tracker.ui.limits_view import row_text
 from tracker.ui.main_window import MainWindow
 from tracker.ui.read_worker import ReadSide
 
@@ -85,6 +88,10 @@ class TrayController(QObject):
 
     def _menu(self) -> QMenu:
         menu = QMenu()
+        self.limit_rows: list[QAction] = []  # live rows at the top, refreshed as the menu opens
+        self.limits_separator = menu.addSeparator()
+        self.limits_separator.setVisible(False)
+        menu.aboutToShow.connect(lambda: self.refresh_limit_rows())
         entries = [
             ("Open dashboard", self.open_window),
             ("Log a task…", self.window.log_task),
@@ -108,6 +115,23 @@ class TrayController(QObject):
         return menu
 
     # ---- menu ---------------------------------------------------------------------------------
+    def refresh_limit_rows(self, now_ms: int | None = None) -> None:
+        """The limit windows with their reset countdowns, above the actions (one cheap read)."""
+        if now_ms is None:
+            now_ms = int(datetime.now(UTC).timestamp() * 1000)
+        block = self.ctx.settings.value(BLOCK_TOKENS)
+        windows = limit_windows(self.window.read(), now_ms, block)
+        menu = self._menu_ref
+        for action in self.limit_rows:
+            menu.removeAction(action)
+        self.limit_rows = []
+        for w in windows:
+            row = QAction(row_text(w, now_ms), menu)
+            row.setEnabled(False)  # information, not a command
+            menu.insertAction(self.limits_separator, row)
+            self.limit_rows.append(row)
+        self.limits_separator.setVisible(bool(windows))
+
     def open_window(self) -> None:
         self.window.showNormal()
         self.window.raise_()
