@@ -52,3 +52,12 @@ def test_cards_explain_themselves_and_compare_with_the_previous_period(qtbot, lo
     assert "Claude Code: claude-code" in page.by_tool.toolTip()
     models = {name for name, _, _ in page.by_model.rows}
     assert "Sonnet 4.5" in models and "claude-sonnet-4-5-20250929" in page.by_model.toolTip()
+
+
+def test_a_large_rise_reads_as_a_multiple() -> None:
+    from tracker.ui.dashboard_page import change
+
+    assert change(206_236, 1_600, "4 Oct – 2 Nov", str)[0] == "▲ 129× vs 4 Oct – 2 Nov"
+    assert change(150, 100, "May", str)[0] == "▲ 50% vs May"
+    assert change(999, 100, "May", str)[0] == "▲ 899% vs May"  # under ten times: a percentage still
+    assert change(10, 100, "May", str)[0] == "▼ 90% vs May"

@@ -643,6 +643,8 @@ def change(now: float, before: float, span: str, fmt: Callable[[Any], str], rela
         return f"{arrow} {fmt(abs(now - before))} vs {span}", tip
     if before == 0:
         return f"{arrow} new vs {span}", tip
+    if now >= 10 * before > 0:  # "▲ 12790%" shouts; a multiple reads at a glance
+        return f"{arrow} {now / before:,.0f}× vs {span}", tip
     return f"{arrow} {abs(now - before) / before:.0%} vs {span}", tip
 
 
