@@ -110,6 +110,8 @@ def tasks_html(r: Report) -> str:
         if len(tasks) < len(r.tasks)
         else ""
     )
+    if not tasks:  # an empty table is read as a broken one
+        return "<h2>Tasks</h2><p>No tasks in this period: log one in the app or with 'tokenworth task add'.</p>"
     return f"<h2>Tasks</h2><table width='100%'><tr>{head}</tr>{rows}</table>{more}"
 
 
