@@ -77,7 +77,8 @@ def methods(r: Report) -> dict[str, Any]:
         "timezone": r.options.timezone,
         "unpriced_models": dict(r.unpriced),
         "estimated": "Hours saved and impact are the user's own estimates; tokens of a session that served "
-        "several tasks are split by the time it spent on each (equally between links made by hand), never counted twice.",
+        "several tasks are split by the time it spent on each (equally between links made by hand), "
+        "never counted twice.",
         "definitions": {key: f"{label}: {text}" for key, (label, text) in DEFINITIONS.items()},
         "redacted": r.redactions,
     }
