@@ -174,7 +174,26 @@ class Number(SettingType[Decimal]):
 
 
 @dataclass(frozen=True)
-class Text(SettingType[str]):
+class _TextType(SettingType[T]):
+    """A type whose JSON form is its text form."""
+
+    def from_json(self, value: object) -> T:
+        if not isinstance(value, str):
+            raise self._bad(value)
+        return self.from_str(value)
+
+    def to_json(self, value: T) -> str:
+        return self.to_str(value)
+
+
+class _Words(_TextType[str]):
+    """A setting stored as the text it is typed as."""
+
+    def to_str(self, value: str) -> str:
+        return value
+
+
+class Text(_Words):
     """One line of text (a name shown on a report); control characters are refused."""
 
     max_length: int = 120
@@ -187,22 +206,11 @@ class Text(SettingType[str]):
             raise BadValueError("expected one line of text without control characters")
         return value
 
-    def from_json(self, value: object) -> str:
-        if not isinstance(value, str):
-            raise self._bad(value)
-        return self.from_str(value)
-
-    def to_json(self, value: str) -> str:
-        return value
-
-    def to_str(self, value: str) -> str:
-        return value
-
     def describe(self) -> str:
         return f"one line of text (up to {self.max_length} characters)"
 
 
-class Zone(SettingType[str]):
+class Zone(_Words):
     """An IANA time zone name; empty means the system's zone."""
 
     widget = Widget.ZONE
@@ -217,17 +225,6 @@ class Zone(SettingType[str]):
             except (ZoneInfoNotFoundError, ValueError):
                 raise BadValueError(f"unknown time zone {text!r} (use an IANA name such as Europe/Berlin)") from None
         return name
-
-    def from_json(self, value: object) -> str:
-        if not isinstance(value, str):
-            raise self._bad(value)
-        return self.from_str(value)
-
-    def to_json(self, value: str) -> str:
-        return value
-
-    def to_str(self, value: str) -> str:
-        return value
 
     def describe(self) -> str:
         return "an IANA time zone name, or empty for the system's"
@@ -245,18 +242,6 @@ def _clock(text: str) -> time | None:
 
 def _show_clock(value: time) -> str:
     return f"{value.hour:02d}:{value.minute:02d}"
-
-
-class _TextType(SettingType[T]):
-    """A type whose JSON form is its text form."""
-
-    def from_json(self, value: object) -> T:
-        if not isinstance(value, str):
-            raise self._bad(value)
-        return self.from_str(value)
-
-    def to_json(self, value: T) -> str:
-        return self.to_str(value)
 
 
 class Clock(_TextType[time]):
