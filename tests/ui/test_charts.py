@@ -298,3 +298,15 @@ def test_empty_state_buttons_are_not_stacked_by_redraws(qtbot) -> None:
     assert len([b for b in empty.findChildren(QPushButton) if not b.isHidden()]) == 2
     empty.set_message("y")
     assert empty.button_texts() == [] and not [b for b in empty.findChildren(QPushButton) if not b.isHidden()]
+
+
+def test_the_empty_dashboard_lists_each_tool_in_one_line(ctx: Context) -> None:
+    """Fourteen tools, some looked for in fifteen editor folders: two folders each, then a count."""
+    from tracker.services.sources_status import source_statuses
+    from tracker.ui.empty_states import no_logs_html
+
+    html = no_logs_html(source_statuses(ctx, ctx.reader()), ctx.home)
+    assert html.count("<li>") == len(SOURCES)
+    cline = next(line for line in html.split("<li>") if line.startswith("Cline:"))
+    assert "more (see Sources)" in cline and cline.count("globalStorage") == 2
+    assert "<li>Amp: ~/.local/share/amp</li>" in html

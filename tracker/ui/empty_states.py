@@ -47,14 +47,22 @@ def no_logs_html(statuses: Sequence[SourceStatus], home: Path) -> str:
     enabled = [s for s in statuses if s.enabled]
     if not enabled:
         return "<b>Every source is turned off.</b><br>Turn one on in Settings ▸ Sources to start counting."
-    rows = "".join(
-        f"<li>{escape(s.label)}: {escape(join_words([tilde(r, home) for r in s.roots], 'or'))}</li>" for s in enabled
-    )
+    rows = "".join(f"<li>{escape(s.label)}: {escape(_where(s.roots, home))}</li>" for s in enabled)
     return (
         "<b>No AI tool logs found yet.</b><br>Tokenworth reads the usage logs your AI coding tools write "
         f"(token counts only, never prompts or code). It looked in:<ul>{rows}</ul>"
         "If your tool keeps its logs elsewhere, add that folder. Use a tool once and its usage appears here."
     )
+
+
+SHOWN_FOLDERS = 2  # a VS Code-family tool has ~15 editor folders: the rest are on the Sources page
+
+
+def _where(roots: Sequence[str], home: Path) -> str:
+    """The first folders a tool is looked for in, and how many more (listed on Sources)."""
+    shown = [tilde(r, home) for r in roots[:SHOWN_FOLDERS]]
+    more = len(roots) - len(shown)
+    return join_words(shown, "or") + (f" and {more} more (see Sources)" if more > 0 else "")
 
 
 def period_empty_html(since: date, until: date) -> str:
