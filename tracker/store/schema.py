@@ -262,6 +262,42 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (source, session_id)
     );
     """,
+    # 10: figures a provider reports (bills exported from a console, usage APIs): kept beside
+    # the local logs, never added to them, for "bill vs logs". One row per the provider's own
+    # bucket (``row_key``: a digest of what identifies it); a later copy of a bucket replaces
+    # it, so re-importing an overlapping export never counts twice. ``unit`` is 'tokens' or
+    # 'requests' (Copilot's premium requests are never turned into tokens). ``sync_state``
+    # keeps each usage-API account's cursor.
+    """
+    CREATE TABLE provider_usage (
+        provider TEXT NOT NULL,
+        account TEXT NOT NULL,
+        origin TEXT NOT NULL CHECK (origin IN ('export', 'api')),
+        row_key BLOB NOT NULL,
+        day TEXT NOT NULL,
+        ts_ms INTEGER,
+        model TEXT NOT NULL,
+        unit TEXT NOT NULL CHECK (unit IN ('tokens', 'requests')),
+        input_tokens INTEGER NOT NULL,
+        cache_creation_tokens INTEGER NOT NULL,
+        cache_read_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        reasoning_tokens INTEGER NOT NULL,
+        requests INTEGER NOT NULL,
+        cost_micro INTEGER,
+        detail TEXT NOT NULL,
+        imported_ms INTEGER NOT NULL,
+        PRIMARY KEY (provider, account, row_key)
+    );
+    CREATE INDEX provider_usage_day ON provider_usage(day);
+    CREATE TABLE sync_state (
+        account TEXT PRIMARY KEY,
+        provider TEXT NOT NULL,
+        cursor TEXT NOT NULL,
+        synced_ms INTEGER NOT NULL,
+        error TEXT
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,8 +1,9 @@
 """The one front door to the database: a ``Store`` with named parts that own every SQL statement.
 
 ``store.usage`` (report queries and the report cache), ``store.tasks``, ``store.links``,
-``store.alerts``, ``store.prices`` (the price cache), ``store.meta`` (typed keys) and
-``store.files`` (import status). Services receive a Store, never a bare connection.
+``store.alerts``, ``store.prices`` (the price cache), ``store.meta`` (typed keys),
+``store.files`` (import status) and ``store.provider`` (what providers report: bills, usage
+APIs). Services receive a Store, never a bare connection.
 
 A Store opened with ``Store.open_read`` can only read (``mode=ro``): it never waits on the
 import's write lock and works on a read-only or full disk. Caches a reader would like to
@@ -27,6 +28,7 @@ from tracker.store.import_lock import ImportLock
 from tracker.store.links import LinkStore
 from tracker.store.meta import Meta
 from tracker.store.prices import PriceCache
+from tracker.store.provider import ProviderStore
 from tracker.store.tasks import TaskStore
 from tracker.store.usage import UsageStore
 
@@ -48,6 +50,7 @@ class Store:
         self.prices = PriceCache(self)
         self.meta = Meta(self)
         self.files = FileStatus(self)
+        self.provider = ProviderStore(self)
 
     @classmethod
     def open(cls, path: Path, *, import_lock: bool = False) -> Store:

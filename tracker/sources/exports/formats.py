@@ -1,0 +1,9 @@
+"""Every format ``tokenworth import FILE`` recognises, tried in this order (the first that
+recognises a file reads it)."""
+
+from __future__ import annotations
+
+from tracker.sources.exports.format import ExportFormat
+
+# Each format module adds its ``FORMAT`` here, one line each.
+FORMATS: tuple[ExportFormat, ...] = ()
