@@ -14,7 +14,7 @@ class ProviderRow(NamedTuple):
 
     provider: str  # 'anthropic', 'openai', 'openrouter', 'litellm', 'copilot', …
     account: str  # the key's name, or the export's organisation/workspace ('' when unknown)
-    origin: str  # 'export' or 'api'
+    origin: str  # 'export', 'api' or 'estimate' (counted from a chat export's text: not exact)
     row_key: bytes  # ``bucket_key(...)`` of what identifies the bucket for this provider
     day: str  # YYYY-MM-DD as the provider dates it (UTC for the consoles)
     ts_ms: int | None  # the bucket's start when the provider gives a time, else None

@@ -266,13 +266,14 @@ MIGRATIONS: tuple[str, ...] = (
     # the local logs, never added to them, for "bill vs logs". One row per the provider's own
     # bucket (``row_key``: a digest of what identifies it); a later copy of a bucket replaces
     # it, so re-importing an overlapping export never counts twice. ``unit`` is 'tokens' or
-    # 'requests' (Copilot's premium requests are never turned into tokens). ``sync_state``
-    # keeps each usage-API account's cursor.
+    # 'requests' (Copilot's premium requests are never turned into tokens). Origin 'estimate':
+    # tokens estimated from a chat export's text (ChatGPT, Claude.ai), which has no counts; kept
+    # apart from exact figures. ``sync_state`` keeps each usage-API account's cursor.
     """
     CREATE TABLE provider_usage (
         provider TEXT NOT NULL,
         account TEXT NOT NULL,
-        origin TEXT NOT NULL CHECK (origin IN ('export', 'api')),
+        origin TEXT NOT NULL CHECK (origin IN ('export', 'api', 'estimate')),
         row_key BLOB NOT NULL,
         day TEXT NOT NULL,
         ts_ms INTEGER,
