@@ -72,7 +72,11 @@ def test_chatgpt_every_reply_is_a_request_with_its_branch_above_it(tmp_path):
     thought = o("Considering date formats\n…")
     answer, again = o("Use \\d{4}-\\d{2}-\\d{2} for that."), o("A regenerated answer.")
     assert (row.provider, row.origin, row.model, row.day, row.requests) == (
-        "chatgpt", "estimate", "gpt-5-thinking", "2025-11-30", 3
+        "chatgpt",
+        "estimate",
+        "gpt-5-thinking",
+        "2025-11-30",
+        3,
     )
     # n2 sees the question; n3 sees the question and n2; the regenerated n4 sees the question only
     assert row.input_tokens == (user + R) + (user + thought + F + R) + (user + R)
