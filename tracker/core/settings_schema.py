@@ -30,6 +30,7 @@ from tracker.core.setting_types import (
     SettingType,
     Text,
     TextList,
+    UsageMappings,
     Zone,
 )
 from tracker.core.tasks import MAPPABLE
@@ -168,6 +169,20 @@ CSV_MAPPINGS: Setting[Mapping[str, Mapping[str, str]]] = Setting(
     "Saved CSV column mappings",
     'Named mappings for "tokenworth task import --format csv", e.g. {"sheet": {"title": "Name"}}.',
 )
+# What a usage mapping (``tokenworth import FILE --mapping NAME``) can fill: the fields, then its
+# source id and flags (``sources.exports.mapped`` reads them).
+USAGE_FIELDS = (
+    "timestamp", "model", "input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens",
+    "reasoning_tokens", "session", "project", "cost_usd", "request_id",
+)  # fmt: skip
+USAGE_MAPPINGS: Setting[Mapping[str, Mapping[str, str]]] = Setting(
+    "sources.usage_mappings",
+    UsageMappings((*USAGE_FIELDS, "source", "flags"), required=("timestamp", "source")),
+    {},
+    "Saved usage mappings",
+    "Named field mappings for usage files of tools Tokenworth has no reader for (a company's agent "
+    'platform): "tokenworth import FILE --mapping NAME"; flags: input_includes_cache, reasoning_separate.',
+)
 TRACKER_PROJECTS: Setting[Mapping[str, tuple[str, ...]]] = Setting(
     "work.tracker_projects",
     ProjectFolders(),
@@ -261,6 +276,7 @@ SETTINGS: tuple[Setting[Any], ...] = (
     GIT_FOLDERS,
     GIT_EMAILS,
     CSV_MAPPINGS,
+    USAGE_MAPPINGS,
     TRACKER_PROJECTS,
     REPORT_AUTHOR,
     REPORT_TEAM,
