@@ -320,7 +320,7 @@ def source_settings(labels: Mapping[str, str]) -> tuple[Setting[Any], ...]:
 
 def declarations(source_labels: Mapping[str, str]) -> tuple[Setting[Any], ...]:
     """Every setting, grouped in ``GROUPS`` order (declaration order within a group)."""
-    every = (*SETTINGS, *source_settings(source_labels))
+    every = (*source_settings(source_labels), *SETTINGS)  # each tool's switch first in Sources
     order = list(GROUPS)
     return tuple(sorted(every, key=lambda s: order.index(s.group) if s.group in order else len(order)))
 
