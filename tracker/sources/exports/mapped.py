@@ -149,14 +149,18 @@ def _number(value: Any) -> Any:
     return value
 
 
-def read_mapped(path: Path, mapping: Mapping[str, str], source: str, flags: frozenset[str] = frozenset()) -> ExportRead:
-    """Read ``path`` through ``mapping`` (field -> column or key path) as usage of ``source``."""
+def read_mapped(
+    path: Path, mapping: Mapping[str, str], source: str, flags: frozenset[str] = frozenset(), text: str | None = None
+) -> ExportRead:
+    """Read ``path`` (or its ``text``, already read) through ``mapping`` (field -> column or key
+    path) as usage of ``source``."""
     out = ExportRead(format=f"mapped usage ({source})", source=source)
     if REQUIRED not in mapping:
         out.error = f"the mapping names no column for {REQUIRED}"
         return out
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        if text is None:
+            text = path.read_text(encoding="utf-8-sig")
         records = list(rows_of(path, text))
     except (OSError, UnicodeDecodeError, msgspec.DecodeError, csv.Error) as exc:
         out.error = f"{path}: cannot be read ({exc})"
