@@ -65,7 +65,7 @@ class UsageMappingDialog(QDialog):
         self.columns = columns(path, text)
         self.saved = QComboBox()
         self.saved.addItem("")
-        self.saved.addItems(sorted(settings.value(USAGE_MAPPINGS)))
+        self.saved.addItems(sorted(settings.value(USAGE_MAPPINGS).keys()))
         self.saved.currentTextChanged.connect(self._load)
         self.source = QLineEdit()
         self.source.setPlaceholderText(self.tr("the tool's id, e.g. acme-agent"))
