@@ -97,6 +97,13 @@ TIMEZONE = Setting(
     "Time zone",
     "IANA zone for grouping usage by day (e.g. Europe/Berlin); empty means the system's.",
 )
+DEVICE_NAME = Setting(
+    "general.device_name",
+    Text(),
+    "",
+    "This machine's name",
+    "How this machine is named in the bundles it writes for your other machines; empty means its host name.",
+)
 PRICE_OVERRIDES: Setting[Mapping[str, Mapping[str, Decimal]]] = Setting(
     "pricing.overrides",
     PriceOverrides(),
@@ -183,6 +190,14 @@ USAGE_MAPPINGS: Setting[Mapping[str, Mapping[str, str]]] = Setting(
     "Named field mappings for usage files of tools Tokenworth has no reader for (a company's agent "
     'platform): "tokenworth import FILE --mapping NAME"; flags: input_includes_cache, reasoning_separate.',
 )
+BUNDLE_FOLDERS: Setting[tuple[str, ...]] = Setting(
+    "sources.bundle_folders",
+    TextList(folders=True),
+    (),
+    "Folders shared with your other machines",
+    "Folders a sync tool keeps in step between your machines (Syncthing, a shared drive): each import writes "
+    "this machine's usage there and merges the others', counted once; comma-separated.",
+)
 TRACKER_PROJECTS: Setting[Mapping[str, tuple[str, ...]]] = Setting(
     "work.tracker_projects",
     ProjectFolders(),
@@ -260,6 +275,7 @@ AUTOSTART = Setting("app.autostart", Bool(), False, "Start at login", "Start Tok
 # The settings that do not depend on which sources exist, in the order they are listed.
 SETTINGS: tuple[Setting[Any], ...] = (
     TIMEZONE,
+    DEVICE_NAME,
     PRICE_OVERRIDES,
     *(budget for period in BUDGET_PERIODS for budget in (TOKEN_BUDGETS[period], COST_BUDGETS[period])),
     WEEKLY_ACTIVE_DAYS,
@@ -277,6 +293,7 @@ SETTINGS: tuple[Setting[Any], ...] = (
     GIT_EMAILS,
     CSV_MAPPINGS,
     USAGE_MAPPINGS,
+    BUNDLE_FOLDERS,
     TRACKER_PROJECTS,
     REPORT_AUTHOR,
     REPORT_TEAM,
