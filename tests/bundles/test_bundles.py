@@ -48,7 +48,7 @@ class Machine:
 
     def events(self) -> list[tuple]:
         with self.store() as s:
-            return sorted(s.conn.execute(f"SELECT {COLUMNS} FROM events"))
+            return sorted(s.conn.execute(f"SELECT {COLUMNS} FROM events"))  # noqa: S608 - a constant
 
     def daily(self) -> list[tuple]:
         with self.store() as s:

@@ -20,7 +20,7 @@ import re
 import socket
 import time
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,7 +110,7 @@ def is_bundle(path: Path) -> bool:
         return False
 
 
-def _lines(path: Path) -> Iterator[bytes]:
+def _lines(path: Path) -> Generator[bytes, None, None]:
     import zstandard
 
     with path.open("rb") as raw, zstandard.ZstdDecompressor().stream_reader(raw) as z:
