@@ -168,6 +168,8 @@ def test_source_settings_come_from_the_registry_and_groups_are_ordered() -> None
         "sources.claude-code.extra_paths",
         "sources.zed.enabled",
         "sources.zed.extra_paths",
+        "sources.usage_mappings",
+        "sources.bundle_folders",
     ]
     assert schema.get_setting("sources.zed.enabled", {s.name: s for s in every}).label == "Read Zed logs"
     groups = [s.group for s in every]

@@ -377,14 +377,16 @@ class CsvMappings(_JsonType[Mapping[str, Mapping[str, str]]]):
     """Saved name -> {task field: CSV column}; ``fields`` are the task fields a column can fill."""
 
     fields: tuple[str, ...]
+    required: tuple[str, ...] = ("title",)
     example: ClassVar[str] = '{"sheet": {"title": "Name"}}'
 
     def from_json(self, value: object) -> Mapping[str, Mapping[str, str]]:
         if not isinstance(value, dict) or not all(isinstance(m, dict) for m in value.values()):
             raise BadValueError("expected an object of name -> {field: column}")
+        needs = " and ".join(repr(r) for r in self.required)
         for name, mapping in value.items():
-            if set(mapping) - set(self.fields) or "title" not in mapping:
-                raise BadValueError(f"mapping {name!r} needs 'title' and only fields {', '.join(self.fields)}")
+            if set(mapping) - set(self.fields) or not set(self.required) <= set(mapping):
+                raise BadValueError(f"mapping {name!r} needs {needs} and only fields {', '.join(self.fields)}")
             if not all(isinstance(column, str) for column in mapping.values()):
                 raise BadValueError(f"mapping {name!r}: columns must be text")
         return {name: dict(mapping) for name, mapping in value.items()}
@@ -394,6 +396,13 @@ class CsvMappings(_JsonType[Mapping[str, Mapping[str, str]]]):
 
     def describe(self) -> str:
         return f"JSON such as {self.example}"
+
+
+@dataclass(frozen=True)
+class UsageMappings(CsvMappings):
+    """Saved name -> {usage field: column or key path, "source": id, "flags": …}."""
+
+    example: ClassVar[str] = '{"acme": {"source": "acme-agent", "timestamp": "time", "input_tokens": "usage.in"}}'
 
 
 class ProjectFolders(_JsonType[Mapping[str, tuple[str, ...]]]):

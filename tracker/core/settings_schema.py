@@ -30,6 +30,7 @@ from tracker.core.setting_types import (
     SettingType,
     Text,
     TextList,
+    UsageMappings,
     Zone,
 )
 from tracker.core.tasks import MAPPABLE
@@ -95,6 +96,13 @@ TIMEZONE = Setting(
     "",
     "Time zone",
     "IANA zone for grouping usage by day (e.g. Europe/Berlin); empty means the system's.",
+)
+DEVICE_NAME = Setting(
+    "general.device_name",
+    Text(),
+    "",
+    "This machine's name",
+    "How this machine is named in the bundles it writes for your other machines; empty means its host name.",
 )
 PRICE_OVERRIDES: Setting[Mapping[str, Mapping[str, Decimal]]] = Setting(
     "pricing.overrides",
@@ -167,6 +175,28 @@ CSV_MAPPINGS: Setting[Mapping[str, Mapping[str, str]]] = Setting(
     {},
     "Saved CSV column mappings",
     'Named mappings for "tokenworth task import --format csv", e.g. {"sheet": {"title": "Name"}}.',
+)
+# What a usage mapping (``tokenworth import FILE --mapping NAME``) can fill: the fields, then its
+# source id and flags (``sources.exports.mapped`` reads them).
+USAGE_FIELDS = (
+    "timestamp", "model", "input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens",
+    "reasoning_tokens", "session", "project", "cost_usd", "request_id",
+)  # fmt: skip
+USAGE_MAPPINGS: Setting[Mapping[str, Mapping[str, str]]] = Setting(
+    "sources.usage_mappings",
+    UsageMappings((*USAGE_FIELDS, "source", "flags"), required=("timestamp", "source")),
+    {},
+    "Saved usage mappings",
+    "Named field mappings for usage files of tools Tokenworth has no reader for (a company's agent "
+    'platform): "tokenworth import FILE --mapping NAME"; flags: input_includes_cache, reasoning_separate.',
+)
+BUNDLE_FOLDERS: Setting[tuple[str, ...]] = Setting(
+    "sources.bundle_folders",
+    TextList(folders=True),
+    (),
+    "Folders shared with your other machines",
+    "Folders a sync tool keeps in step between your machines (Syncthing, a shared drive): each import writes "
+    "this machine's usage there and merges the others', counted once; comma-separated.",
 )
 TRACKER_PROJECTS: Setting[Mapping[str, tuple[str, ...]]] = Setting(
     "work.tracker_projects",
@@ -245,6 +275,7 @@ AUTOSTART = Setting("app.autostart", Bool(), False, "Start at login", "Start Tok
 # The settings that do not depend on which sources exist, in the order they are listed.
 SETTINGS: tuple[Setting[Any], ...] = (
     TIMEZONE,
+    DEVICE_NAME,
     PRICE_OVERRIDES,
     *(budget for period in BUDGET_PERIODS for budget in (TOKEN_BUDGETS[period], COST_BUDGETS[period])),
     WEEKLY_ACTIVE_DAYS,
@@ -261,6 +292,8 @@ SETTINGS: tuple[Setting[Any], ...] = (
     GIT_FOLDERS,
     GIT_EMAILS,
     CSV_MAPPINGS,
+    USAGE_MAPPINGS,
+    BUNDLE_FOLDERS,
     TRACKER_PROJECTS,
     REPORT_AUTHOR,
     REPORT_TEAM,
@@ -304,7 +337,7 @@ def source_settings(labels: Mapping[str, str]) -> tuple[Setting[Any], ...]:
 
 def declarations(source_labels: Mapping[str, str]) -> tuple[Setting[Any], ...]:
     """Every setting, grouped in ``GROUPS`` order (declaration order within a group)."""
-    every = (*SETTINGS, *source_settings(source_labels))
+    every = (*source_settings(source_labels), *SETTINGS)  # each tool's switch first in Sources
     order = list(GROUPS)
     return tuple(sorted(every, key=lambda s: order.index(s.group) if s.group in order else len(order)))
 

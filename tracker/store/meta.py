@@ -33,6 +33,7 @@ def _thresholds(text: str) -> tuple[int, ...]:
 
 GENERATION: MetaKey[int] = MetaKey("generation", int, str)  # bumped by every change of stored usage
 PROMPT_THRESHOLDS: MetaKey[tuple[int, ...]] = MetaKey("prompt_thresholds", _thresholds, json.dumps)
+DEVICE_ID: MetaKey[str] = MetaKey("device_id", str, str)  # this data folder's machine, in its bundles
 NOTIFY_PAUSED_UNTIL: MetaKey[datetime] = MetaKey("notify_paused_until", datetime.fromisoformat, datetime.isoformat)
 
 

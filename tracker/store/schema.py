@@ -299,6 +299,23 @@ MIGRATIONS: tuple[str, ...] = (
         error TEXT
     );
     """,
+    # 11: usage from a person's other machines (bundles): which sessions came from which device
+    # (a session of this machine has no row), and the devices seen. A bundle carries usage
+    # metadata only; its events are stored as the logs' are, so totals simply include them.
+    """
+    CREATE TABLE devices (
+        device_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        last_bundle_ms INTEGER NOT NULL
+    );
+    CREATE TABLE session_devices (
+        source TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        device_id TEXT NOT NULL REFERENCES devices(device_id),
+        PRIMARY KEY (source, session_id)
+    );
+    CREATE INDEX session_devices_device ON session_devices(device_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

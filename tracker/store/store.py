@@ -2,8 +2,9 @@
 
 ``store.usage`` (report queries and the report cache), ``store.tasks``, ``store.links``,
 ``store.alerts``, ``store.prices`` (the price cache), ``store.meta`` (typed keys),
-``store.files`` (import status) and ``store.provider`` (what providers report: bills, usage
-APIs). Services receive a Store, never a bare connection.
+``store.files`` (import status), ``store.provider`` (what providers report: bills, usage
+APIs) and ``store.devices`` (other machines, whose usage comes in bundles). Services receive
+a Store, never a bare connection.
 
 A Store opened with ``Store.open_read`` can only read (``mode=ro``): it never waits on the
 import's write lock and works on a read-only or full disk. Caches a reader would like to
@@ -23,6 +24,7 @@ from tracker.core.errors import StoreError
 from tracker.store.alerts import AlertStore
 from tracker.store.changes import Changes
 from tracker.store.db import connect, connect_read, store_error, translated
+from tracker.store.devices import DeviceStore
 from tracker.store.files import FileStatus
 from tracker.store.import_lock import ImportLock
 from tracker.store.links import LinkStore
@@ -51,6 +53,7 @@ class Store:
         self.meta = Meta(self)
         self.files = FileStatus(self)
         self.provider = ProviderStore(self)
+        self.devices = DeviceStore(self)
 
     @classmethod
     def open(cls, path: Path, *, import_lock: bool = False) -> Store:
