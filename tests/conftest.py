@@ -46,6 +46,20 @@ def _fail_on_unexpected_log_records(request: pytest.FixtureRequest) -> Iterator[
     LOGFAIL.check(allowed=request.node.get_closest_marker("expect_log_warnings") is not None)
 
 
+@pytest.fixture(autouse=True)
+def _restore_tracker_log_handlers() -> Iterator[None]:
+    """A test that calls ``setup_logging`` leaves its handler behind: a file in its tmp folder,
+    or stderr as pytest captured it then (closed later, so a later test's record would print
+    "--- Logging error ---" into that test's stderr). Each test starts with the same handlers."""
+    logger = logging.getLogger("tracker")
+    before, level = list(logger.handlers), logger.level
+    yield
+    for handler in [h for h in logger.handlers if h not in before]:
+        logger.removeHandler(handler)
+        handler.close()
+    logger.setLevel(level)
+
+
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
     h = tmp_path / "home"
