@@ -237,6 +237,8 @@ def test_ctrl_n_logs_a_task_and_the_cards_count_it(qtbot, window: MainWindow) ->
     qtbot.keyClick(window.nav, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     # The new task is shown and selected, and its confirmation outlives the import status.
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.tasks, timeout=5_000)
+    # the list is re-read off the GUI thread: the new row is selected once it is there
+    qtbot.waitUntil(lambda: window.tasks.selected() is not None, timeout=10_000)
     selected = window.tasks.selected()
     assert selected is not None and selected.title == "Ship the cart" and selected.status == "done"
     window._import_ended("12 log files checked, nothing new.")
