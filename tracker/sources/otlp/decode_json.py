@@ -231,11 +231,11 @@ def file_records(text: str) -> Decoded:
         try:
             doc, after = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
-            if exc.pos >= len(text.rstrip()):
+            following = text.find("\n{", pos)  # the next object starts a line
+            if following < 0 and not text.endswith("\n"):  # writers end every record with a newline
                 out.problems.append((line_no, "an incomplete last record (the file may still be being written)"))
                 return out
             out.problems.append((line_no, f"not JSON ({exc.msg})"))
-            following = text.find("\n{", pos)  # the next object starts a line
             if following < 0:
                 return out
             line_no += text.count("\n", pos, following + 1)
