@@ -22,7 +22,12 @@ def register(sub: Any) -> None:
             "that export OpenTelemetry send their per-call usage to it; --print-env prints what to set."
         ),
     )
-    p.add_argument("--port", type=int, metavar="N", help="listen on this port (default: the setting otlp.port, 4318)")
+    p.add_argument(
+        "--port",
+        type=int,
+        metavar="N",
+        help="listen on this port (default: the setting otlp.port, 4318; 0: any free port)",
+    )
     p.add_argument("--print-env", action="store_true", help="print the environment lines each tool needs, then exit")
     p.add_argument("--tool", choices=TOOL_IDS, help="with --print-env: only this tool's lines")
     p.set_defaults(handler=handle)
@@ -31,8 +36,8 @@ def register(sub: Any) -> None:
 def handle(ctx: Context, args: argparse.Namespace) -> int:
     from tracker.services.otlp_receiver import receiver_for, receiver_token
 
-    if args.port is not None and not 1 <= args.port <= 65535:
-        raise UsageError(f"--port {args.port}: a port is 1 to 65535")
+    if args.port is not None and not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port}: a port is 1 to 65535 (0: any free one)")
     if args.tool and not args.print_env:
         raise UsageError("--tool goes with --print-env")
     if args.print_env:

@@ -152,12 +152,15 @@ class OtlpReceiver:
         local_logs: Collection[str] = (),
         flush_s: float = FLUSH_S,
         max_body: int = MAX_BODY,
+        reply_wait_s: float = REPLY_WAIT_S,
     ) -> None:
         self.database = database
         self.token = token
         self.local_logs = frozenset(local_logs)
         self.flush_s = flush_s
         self.max_body = max_body
+        self.reply_wait_s = reply_wait_s
+        self._conn: sqlite3.Connection | None = None
         self.stats = ReceiverStats()
         self._stats_lock = threading.Lock()
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
@@ -180,8 +183,15 @@ class OtlpReceiver:
         return f"http://{HOST}:{self.port}"
 
     def start(self) -> OtlpReceiver:
-        for target, name in ((self._server.serve_forever, "otlp-server"), (self._write_loop, "otlp-writer")):
-            thread = threading.Thread(target=target, name=name, daemon=True)
+        """Open the store (a ``StoreError`` says why it cannot be) and start serving."""
+        try:
+            self._conn = connect(self.database)
+        except BaseException:
+            self._server.server_close()
+            raise
+        serve = (self._server.serve_forever, (0.1,))  # the poll interval bounds how long stop() waits
+        for (target, args), name in ((serve, "otlp-server"), ((self._write_loop, ()), "otlp-writer")):
+            thread = threading.Thread(target=target, args=args, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
         log.info("OTLP receiver listening on %s", self.endpoint)
@@ -196,6 +206,9 @@ class OtlpReceiver:
                 thread.join()
             self._threads.clear()
         self._server.server_close()
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
     def count(self, **added: int) -> None:
         with self._stats_lock:
@@ -219,7 +232,7 @@ class OtlpReceiver:
         if result.events:
             job = _Job(_by_source(result))
             self._jobs.put(job)
-            if not job.done.wait(REPLY_WAIT_S) or not job.ok:
+            if not job.done.wait(self.reply_wait_s) or not job.ok:
                 # Not stored yet (or not at all): the exporter sends it again; same keys, stored once.
                 return 503, b"the usage store is busy; retry", "text/plain; charset=utf-8"
         if json_reply:
@@ -284,7 +297,6 @@ class OtlpReceiver:
     # The writer side (one thread).
 
     def _write_loop(self) -> None:
-        conn = None
         stopping = False
         while not stopping:
             first = self._jobs.get()
@@ -301,9 +313,8 @@ class OtlpReceiver:
             except queue.Empty:
                 pass
             try:
-                if conn is None:
-                    conn = connect(self.database)
-                self._write(conn, jobs)
+                assert self._conn is not None  # opened by start() before this thread
+                self._write(self._conn, jobs)
                 ok = True
             except Exception:
                 log.exception("OTLP receiver: could not store %d request(s); the exporters will retry", len(jobs))
@@ -311,8 +322,6 @@ class OtlpReceiver:
             for job in jobs:
                 job.ok = ok
                 job.done.set()
-        if conn is not None:
-            conn.close()
 
     def _write(self, conn: sqlite3.Connection, jobs: list[_Job]) -> None:
         merged: dict[str, ReadResult] = {}
