@@ -20,8 +20,9 @@ import pytest
 from tests.conftest import FIXTURES
 from tests.otlp import shapes
 from tracker.core.paths import DataPaths
+from tracker.services.context import Context
 from tracker.services.importer import SourceConfig, run_import
-from tracker.services.otlp_receiver import OtlpReceiver, receiver_token
+from tracker.services.otlp_receiver import OtlpReceiver, receiver_token, start_if_enabled
 from tracker.sources.otlp.local_logs import local_log_sources
 from tracker.store.db import connect
 
@@ -246,3 +247,30 @@ def test_a_busy_store_asks_the_exporter_to_retry_and_the_retry_counts_once(paths
         blocker.close()
         r.stop()
     assert len(stored(paths.database)) == 1
+
+
+def test_the_app_starts_it_only_when_turned_on(ctx: Context) -> None:
+    assert start_if_enabled(ctx) is None  # off by default
+    ctx.settings.set("otlp.enabled", "true")
+    with socket.socket() as s:  # a port free now (the setting takes 1024 and up, not "any")
+        s.bind(("127.0.0.1", 0))
+        free = s.getsockname()[1]
+    ctx.settings.set("otlp.port", str(free))
+    r = start_if_enabled(ctx)
+    assert r is not None
+    try:
+        assert r.port == free
+        assert post_json(r, "/v1/traces", shapes.generic_spans())[0] == 200
+    finally:
+        r.stop()
+    assert stored(ctx.paths.database) == [("otel", "anthropic.claude-sonnet-4-5", 350, 20, 100, 50)]
+
+
+@pytest.mark.expect_log_warnings
+def test_a_taken_port_leaves_the_app_running_without_it(ctx: Context) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        ctx.settings.set("otlp.enabled", "true")
+        ctx.settings.set("otlp.port", str(s.getsockname()[1]))
+        assert start_if_enabled(ctx) is None

@@ -248,7 +248,7 @@ OTLP_ENABLED = Setting(
     False,
     "Receive OpenTelemetry",
     "Run an OTLP/HTTP receiver on 127.0.0.1 while the app runs, for tools that export usage over "
-    "OpenTelemetry (see 'tokenworth receive --print-env' for what to set in each tool).",
+    "OpenTelemetry (the lines to set in each tool are below). Takes effect when the app next starts.",
 )
 OTLP_PORT = Setting(
     "otlp.port", Int(1024, 65535), 4318, "OTLP receiver port", "The port on 127.0.0.1 the receiver listens on."

@@ -37,7 +37,7 @@ from tracker.core.atomic_write import write_text
 from tracker.core.errors import TokenworthError
 from tracker.core.paths import DataPaths
 from tracker.core.reading import DocumentCursor, ReadResult
-from tracker.core.settings_schema import OTLP_PORT
+from tracker.core.settings_schema import OTLP_ENABLED, OTLP_PORT
 from tracker.services.context import Context
 from tracker.sources.otlp.decode_json import document_records
 from tracker.sources.otlp.decode_proto import ProtoError, ProtoSignal, records, sniff
@@ -400,3 +400,15 @@ def receiver_for(ctx: Context, port: int | None = None) -> OtlpReceiver:
         port=ctx.settings.value(OTLP_PORT) if port is None else port,
         local_logs=local,
     )
+
+
+def start_if_enabled(ctx: Context) -> OtlpReceiver | None:
+    """The app's receiver: started when the setting ``otlp.enabled`` is on; a port that is taken
+    or a store that cannot be opened is logged (the app runs on without it)."""
+    if not ctx.settings.value(OTLP_ENABLED):
+        return None
+    try:
+        return receiver_for(ctx).start()
+    except (TokenworthError, OSError) as exc:
+        log.warning("OTLP receiver not started: %s", exc)
+        return None
