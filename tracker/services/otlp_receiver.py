@@ -340,6 +340,7 @@ def _handler_for(receiver: OtlpReceiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as the exporters expect
         server_version = "Tokenworth-OTLP"
+        timeout = 60  # an idle or stalled connection is closed, never kept forever
 
         def do_POST(self) -> None:
             headers = {k.lower(): v for k, v in self.headers.items()}
