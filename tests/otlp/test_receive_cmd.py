@@ -77,3 +77,9 @@ def test_a_taken_port_is_one_clear_line(cli: CliRunner) -> None:
         proc = cli("receive", "--port", str(s.getsockname()[1]))
     assert proc.returncode == 3
     assert proc.stderr.startswith("tokenworth: cannot listen on 127.0.0.1:") and "--port N" in proc.stderr
+
+
+def test_sources_lists_the_otel_source_as_having_no_local_logs(cli: CliRunner) -> None:
+    text = cli("sources", check_rc=0).stdout.splitlines()
+    at = text.index("OpenTelemetry (gen_ai) [otel] — on")
+    assert text[at + 1] == "  no local logs: counted from imported files and the OTLP receiver ('tokenworth receive')"

@@ -22,7 +22,7 @@ from tests.otlp import shapes
 from tracker.core.paths import DataPaths
 from tracker.services.context import Context
 from tracker.services.importer import SourceConfig, run_import
-from tracker.services.otlp_receiver import OtlpReceiver, receiver_token, start_if_enabled
+from tracker.services.otlp_receiver import OtlpReceiver, receiver_for, receiver_token, start_if_enabled
 from tracker.sources.otlp.local_logs import local_log_sources
 from tracker.store.db import connect
 
@@ -274,3 +274,14 @@ def test_a_taken_port_leaves_the_app_running_without_it(ctx: Context) -> None:
         ctx.settings.set("otlp.enabled", "true")
         ctx.settings.set("otlp.port", str(s.getsockname()[1]))
         assert start_if_enabled(ctx) is None
+
+
+def test_a_source_turned_off_in_settings_is_not_stored(ctx: Context) -> None:
+    ctx.settings.set("sources.otel.enabled", "false")
+    r = receiver_for(ctx, port=0).start()
+    try:
+        assert post_json(r, "/v1/traces", shapes.generic_spans())[0] == 200
+        assert post_json(r, "/v1/traces", shapes.copilot_spans())[0] == 200
+    finally:
+        r.stop()
+    assert [row[0] for row in stored(ctx.paths.database)] == ["copilot"]

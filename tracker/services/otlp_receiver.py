@@ -150,6 +150,7 @@ class OtlpReceiver:
         *,
         port: int = DEFAULT_PORT,
         local_logs: Collection[str] = (),
+        off: Collection[str] = (),
         flush_s: float = FLUSH_S,
         max_body: int = MAX_BODY,
         reply_wait_s: float = REPLY_WAIT_S,
@@ -157,6 +158,7 @@ class OtlpReceiver:
         self.database = database
         self.token = token
         self.local_logs = frozenset(local_logs)
+        self.off = frozenset(off)
         self.flush_s = flush_s
         self.max_body = max_body
         self.reply_wait_s = reply_wait_s
@@ -225,7 +227,7 @@ class OtlpReceiver:
         except BadRequestError as bad:
             self.count(rejected=1)
             return bad.status, bad.reason.encode(), "text/plain; charset=utf-8"
-        result = usage_of(decoded, local_logs=self.local_logs)
+        result = usage_of(decoded, local_logs=self.local_logs, off=self.off)
         self.count(records=len(decoded.records), events=len(result.events), metric_points=decoded.metric_points)
         for line, reason in decoded.problems[:3]:
             log.info("OTLP request: record %d not usable: %s", line, reason)
@@ -400,6 +402,7 @@ def receiver_for(ctx: Context, port: int | None = None) -> OtlpReceiver:
         receiver_token(ctx.paths),
         port=ctx.settings.value(OTLP_PORT) if port is None else port,
         local_logs=local,
+        off={sid for sid, on in config.enabled.items() if not on},
     )
 
 

@@ -153,15 +153,21 @@ def tool_of(rec: Record) -> str | None:
     return GENERIC
 
 
-def map_records(records: Iterable[Record], result: ReadResult, *, local_logs: Collection[str] = ()) -> None:
+def map_records(
+    records: Iterable[Record], result: ReadResult, *, local_logs: Collection[str] = (), off: Collection[str] = ()
+) -> None:
     """Add every per-call usage record to ``result``; others are counted as ignored.
 
     ``local_logs``: source ids whose own logs are read on this machine; their records are
-    counted as ignored, never as events (the logs hold the same calls).
+    counted as ignored, never as events (the logs hold the same calls). ``off``: source ids
+    the user turned off (``sources.<id>.enabled``).
     """
     for rec in records:
         tool = tool_of(rec)
         if tool is None:
+            continue
+        if tool in off:
+            result.ignore(f"{LABELS[tool]} OTLP records (the source is turned off)")
             continue
         if tool in local_logs:
             result.ignore(f"{LABELS[tool]} OTLP records (its own logs are read here and count them)")
