@@ -130,7 +130,7 @@ class ReceiverStats:
     metric_points: int = 0
 
 
-def _by_source(result: ReadResult) -> dict[str, ReadResult]:
+def split_by_source(result: ReadResult) -> dict[str, ReadResult]:
     out: dict[str, ReadResult] = {}
     for event in result.events:
         part = out.setdefault(event.source, ReadResult(DocumentCursor()))
@@ -232,7 +232,7 @@ class OtlpReceiver:
         for line, reason in decoded.problems[:3]:
             log.info("OTLP request: record %d not usable: %s", line, reason)
         if result.events:
-            job = _Job(_by_source(result))
+            job = _Job(split_by_source(result))
             self._jobs.put(job)
             if not job.done.wait(self.reply_wait_s) or not job.ok:
                 # Not stored yet (or not at all): the exporter sends it again; same keys, stored once.
