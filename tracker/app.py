@@ -42,6 +42,7 @@ def main(data_dir: str | None = None, argv: list[str] | None = None, *, tray: bo
     from tracker.core.settings_schema import AUTOSTART
     from tracker.services.autostart import apply_autostart
     from tracker.services.context import Context
+    from tracker.services.otlp_receiver import start_if_enabled
     from tracker.ui.charts import follow_palette
     from tracker.ui.error_report import ErrorReporter
     from tracker.ui.gc_guard import GcGuard
@@ -75,6 +76,7 @@ def main(data_dir: str | None = None, argv: list[str] | None = None, *, tray: bo
                     paths.root if data_dir or os.environ.get("TOKENWORTH_DATA_DIR") else None)  # fmt: skip
     window = MainWindow(ctx)
     reporter.parent_widget = window
+    receiver = start_if_enabled(ctx)  # the OTLP receiver when Settings turn it on; stopped below
     try:
         controller = TrayController(window)
         window.tray_keeps_running = controller.tray_available
@@ -88,6 +90,8 @@ def main(data_dir: str | None = None, argv: list[str] | None = None, *, tray: bo
         del controller, instance
     finally:
         window.stop()  # never leave the import thread running: Qt aborts the process for it
+        if receiver is not None:
+            receiver.stop()  # what it received is written first
         reporter.uninstall()
         guard.stop()
     log.info("Tokenworth exits with %d", code)

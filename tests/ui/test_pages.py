@@ -102,7 +102,8 @@ def test_settings_dialog_is_built_from_the_schema_and_validates(qtbot, ctx: Cont
     assert {"sources.claude-code.enabled", "sources.codex.extra_paths"} <= set(dialog.editors)  # from the registry
     tabs = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
     assert tabs == [
-        "General", "Sources", "Prices", "Budgets", "Targets", "Notifications", "Work", "Reports", "Privacy", "App",
+        "General", "Sources", "Prices", "Budgets", "Targets", "Notifications", "Work", "Reports", "Privacy",
+        "OpenTelemetry", "App",
     ]  # fmt: skip
     _, day = dialog.editors["notify.weekly_report_day"]
     assert (day.minimum(), day.maximum()) == (0, 6)  # type: ignore[attr-defined] # a QSpinBox

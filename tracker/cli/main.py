@@ -46,7 +46,16 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from tracker.cli import bundle_cmd, config_cmd, import_cmd, report_cmd, sources_cmd, task_cmd, usage_cmd
+    from tracker.cli import (
+        bundle_cmd,
+        config_cmd,
+        import_cmd,
+        receive_cmd,
+        report_cmd,
+        sources_cmd,
+        task_cmd,
+        usage_cmd,
+    )
 
     parser = Parser(
         prog="tokenworth",
@@ -68,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     report_cmd.register(sub)
     config_cmd.register(sub)
     bundle_cmd.register(sub)
+    receive_cmd.register(sub)
     return parser
 
 

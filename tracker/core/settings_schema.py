@@ -53,6 +53,7 @@ GROUPS: Mapping[str, str] = {
     "work": "Work",
     "report": "Reports",
     "privacy": "Privacy",
+    "otlp": "OpenTelemetry",
     "app": "App",
 }
 
@@ -270,6 +271,18 @@ SHOW_SESSION_TITLES = Setting(
     "Show a session's own title (Claude Code summary, OpenCode title) in the link inbox and the session "
     "picker, read from the tool's file when shown; it is never stored in Tokenworth's database.",
 )
+# The OTLP receiver (task X3): off unless the user turns it on; loopback only.
+OTLP_ENABLED = Setting(
+    "otlp.enabled",
+    Bool(),
+    False,
+    "Receive OpenTelemetry",
+    "Run an OTLP/HTTP receiver on 127.0.0.1 while the app runs, for tools that export usage over "
+    "OpenTelemetry (the lines to set in each tool are below). Takes effect when the app next starts.",
+)
+OTLP_PORT = Setting(
+    "otlp.port", Int(1024, 65535), 4318, "OTLP receiver port", "The port on 127.0.0.1 the receiver listens on."
+)
 AUTOSTART = Setting("app.autostart", Bool(), False, "Start at login", "Start Tokenworth in the tray when you log in.")
 
 # The settings that do not depend on which sources exist, in the order they are listed.
@@ -299,6 +312,8 @@ SETTINGS: tuple[Setting[Any], ...] = (
     REPORT_TEAM,
     REPORT_ROLE,
     SHOW_SESSION_TITLES,
+    OTLP_ENABLED,
+    OTLP_PORT,
     CLOSE_TO_TRAY,
     AUTOSTART,
 )

@@ -22,6 +22,7 @@ from tracker.sources import (
     roo_code,
     zed,
 )
+from tracker.sources.otlp import source as otlp_source
 from tracker.sources.spec import SourceSpec
 
 SOURCES: dict[str, SourceSpec] = {
@@ -41,5 +42,6 @@ SOURCES: dict[str, SourceSpec] = {
         goose.SPEC,
         zed.SPEC,
         amp.SPEC,
+        otlp_source.SPEC,
     )
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from itertools import groupby
+from pathlib import Path
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -121,6 +122,7 @@ class SettingsDialog(QDialog):
         self.settings = settings
         self.editors: dict[str, tuple[Setting[Any], QWidget]] = {}
         self._texts: dict[str, Callable[[], str]] = {}
+        self._data_dir = data_dir
         self.tabs = QTabWidget()
         for group, members in groupby(settings.declarations, key=lambda s: s.group):
             self.tabs.addTab(self._page(list(members)), GROUPS.get(group, group))
@@ -151,6 +153,10 @@ class SettingsDialog(QDialog):
             label = QLabel(setting.label)
             label.setToolTip(setting.help)
             form.addRow(label, editor.widget)
+        if members and members[0].group == "otlp":  # what to set in each tool, beside the switch
+            from tracker.ui.otlp_settings import OtlpSetupText
+
+            form.addRow(OtlpSetupText(self.settings, Path(self._data_dir)))
         inner = QWidget()
         inner.setLayout(form)
         scroll = QScrollArea()
