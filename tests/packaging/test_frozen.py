@@ -126,21 +126,33 @@ def xvfb() -> Iterator[str]:
         proc.wait(timeout=30)
 
 
-def test_the_window_opens(bundle: Path, tmp_path: Path, home: Path, xvfb: str) -> None:
-    env = frozen_env(home, tmp_path / "data", DISPLAY=xvfb, QT_QPA_PLATFORM="xcb")
+def test_the_window_opens_and_imports_in_worker_processes(bundle: Path, tmp_path: Path, home: Path, xvfb: str) -> None:
+    """The app's import starts worker processes with ``forkserver``, which re-runs the bundle's
+    executable: without ``multiprocessing.freeze_support()`` first in ``main`` each worker
+    would be a second app. Enough logs to pass the parallel threshold, then exact totals."""
+    from tests.helpers.loggen import generate
+    from tracker.services.importer import PARALLEL_MIN_BYTES
+
+    expected = generate(home, days=4, sessions_per_day=3, turns=30, content_bytes=120_000)
+    assert sum(f.stat().st_size for f in home.rglob("*.jsonl")) > PARALLEL_MIN_BYTES
+    data = tmp_path / "data"
+    env = frozen_env(home, data, DISPLAY=xvfb, QT_QPA_PLATFORM="xcb")
     env.pop("WAYLAND_DISPLAY", None)
     app = subprocess.Popen(
         [str(bundle / "tokenworth")], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
+    log_file = data / "tokenworth.log"
     try:
-        deadline = time.monotonic() + 120  # waiting for the window to map, not a timing check
-        shown = False
-        while not shown and app.poll() is None and time.monotonic() < deadline:
-            tree = subprocess.run(["xwininfo", "-root", "-tree", "-display", xvfb], capture_output=True, text=True)
-            shown = "what your AI tokens were worth" in tree.stdout
+        deadline = time.monotonic() + 600  # waiting for the window and the import, not a timing check
+        shown = imported = False
+        while not (shown and imported) and app.poll() is None and time.monotonic() < deadline:
+            if not shown:
+                tree = subprocess.run(["xwininfo", "-root", "-tree", "-display", xvfb], capture_output=True, text=True)
+                shown = "what your AI tokens were worth" in tree.stdout
+            imported = log_file.exists() and "import finished:" in log_file.read_text()
             time.sleep(0.2)
-        assert shown, f"no window (exit {app.poll()})"
-        time.sleep(1)  # "for a second": the first paint and the first import tick run
+        assert shown and imported, f"window shown {shown}, import finished {imported} (exit {app.poll()})"
+        time.sleep(1)  # "for a second": the pages read what was imported
         assert app.poll() is None, "the app quit by itself"
         app.send_signal(signal.SIGTERM)  # the orderly quit (app.stop_on_signals)
         _out, err = app.communicate(timeout=60)
@@ -150,6 +162,10 @@ def test_the_window_opens(bundle: Path, tmp_path: Path, home: Path, xvfb: str) -
             app.communicate()
     assert app.returncode == 0, err
     assert "Traceback" not in err
-    log = (tmp_path / "data" / "tokenworth.log").read_text()
-    assert "starting; data folder" in log
+    log = log_file.read_text()
+    assert log.count("starting; data folder") == 1  # no worker became a second app
     assert not [line for line in log.splitlines() if " ERROR " in line or "Traceback" in line], log
+
+    stored = run(bundle, "usage", "daily", "--json", "--no-import", "--since", "2026-01-01", env=env)
+    assert stored.returncode == 0, stored.stderr
+    assert json.loads(stored.stdout)["totals"]["total_tokens"] == expected.total_tokens()
