@@ -144,13 +144,17 @@ def test_the_window_opens_and_imports_in_worker_processes(bundle: Path, tmp_path
     log_file = data / "tokenworth.log"
     try:
         deadline = time.monotonic() + 600  # waiting for the window and the import, not a timing check
-        shown = imported = False
-        while not (shown and imported) and app.poll() is None and time.monotonic() < deadline:
+        shown = imported = failed = False
+        while not (shown and imported) and not failed and app.poll() is None and time.monotonic() < deadline:
             if not shown:
                 tree = subprocess.run(["xwininfo", "-root", "-tree", "-display", xvfb], capture_output=True, text=True)
                 shown = "what your AI tokens were worth" in tree.stdout
-            imported = log_file.exists() and "import finished:" in log_file.read_text()
+            text = log_file.read_text() if log_file.exists() else ""
+            imported, failed = "import finished:" in text, "background import failed" in text
             time.sleep(0.2)
+        # Without freeze_support the forkserver process starts as a second app, finds the first
+        # running and exits: the import fails with EOFError (seen when it was left out).
+        assert not failed, log_file.read_text()
         assert shown and imported, f"window shown {shown}, import finished {imported} (exit {app.poll()})"
         time.sleep(1)  # "for a second": the pages read what was imported
         assert app.poll() is None, "the app quit by itself"
