@@ -43,7 +43,8 @@ def test_uv_tool_install_runs_the_cli_with_its_resources(tmp_path: Path, home: P
     run_env["TOKENWORTH_DATA_DIR"] = str(tmp_path / "data")
     run_env["TOKENWORTH_CACHE_DIR"] = os.environ.get("TOKENWORTH_CACHE_DIR", str(tmp_path / "cache"))
     version = subprocess.run(["tokenworth", "--version"], env=run_env, capture_output=True, text=True, cwd=tmp_path)
-    assert version.returncode == 0 and version.stdout.startswith("tokenworth 0."), version.stderr
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.startswith("tokenworth 0.") and "(installed)" in version.stdout.splitlines()[0]
     daily = subprocess.run(
         ["tokenworth", "usage", "daily", "--json"], env=run_env, capture_output=True, text=True, cwd=tmp_path
     )

@@ -24,7 +24,8 @@ def package_version(name: str) -> str | None:
 
 @cache
 def build_id() -> str:
-    """``<version>+<build>``: the bundle's baked id when frozen, ``<version>+source`` otherwise."""
+    """``<version>+<build>``: the bundle's baked id when frozen; ``source`` in a checkout (a
+    ``pyproject.toml`` beside the package), ``installed`` from a wheel (``uv tool``, pipx)."""
     version = package_version("tokenworth") or "unknown"
     if resources.is_frozen():
         try:
@@ -32,4 +33,5 @@ def build_id() -> str:
         except OSError:
             baked = "frozen"
         return f"{version}+{baked}"
-    return f"{version}+source"
+    where = "source" if (resources.PACKAGE_DIR.parent / "pyproject.toml").is_file() else "installed"
+    return f"{version}+{where}"
