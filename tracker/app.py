@@ -37,8 +37,10 @@ def main(data_dir: str | None = None, argv: list[str] | None = None, *, tray: bo
         )
         return 2
     from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from tracker.core.resources import app_icon_pngs
     from tracker.core.settings_schema import AUTOSTART
     from tracker.services.autostart import apply_autostart
     from tracker.services.context import Context
@@ -56,6 +58,10 @@ def main(data_dir: str | None = None, argv: list[str] | None = None, *, tray: bo
     app.setApplicationName("Tokenworth")
     app.setOrganizationName("Tokenworth")
     QApplication.setDesktopFileName("tokenworth")
+    icon = QIcon()
+    for png in app_icon_pngs():  # every size, so title bars and task switchers stay sharp
+        icon.addFile(str(png))
+    QApplication.setWindowIcon(icon)
     paths = resolve_data_paths(data_dir)
     log_path = setup_logging(paths)
     log.info("Tokenworth %s starting; data folder %s", version(), paths.root)

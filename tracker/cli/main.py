@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"keep the database and settings here instead (also ${DATA_DIR_ENV})",
     )
     parser.add_argument("--tray", action="store_true", help="start the app in the system tray only")
+    parser.add_argument(
+        "--version", action="store_true", help="print the version, the price catalogue's and the data folder; exit"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     import_cmd.register(sub)
     usage_cmd.register(sub)
@@ -129,9 +132,33 @@ def guarded(what: str, paths: DataPaths, call: Callable[[], int]) -> int:
         return EXIT_FAILURE
 
 
+def print_version(data_dir: str | None) -> int:
+    """``tokenworth --version``: which build, which prices, which data folder (nothing is created)."""
+    from datetime import date
+
+    from tracker.core.build_info import build_id
+    from tracker.pricing.catalog_info import catalog_version, newest_price_date
+
+    version, _, build = build_id().partition("+")
+    prices = catalog_version()
+    if prices is None:
+        catalogue = "not installed"
+    else:
+        newest = newest_price_date(date.today())
+        catalogue = f"genai-prices {prices}" + (f", newest price change {newest.isoformat()}" if newest else "")
+    try:
+        folder = str(resolve_data_paths(data_dir).root)
+    except (OSError, RuntimeError) as exc:
+        folder = f"{data_dir} (unusable: {exc})"
+    print(f"tokenworth {version} ({build})\nprice catalogue: {catalogue}\ndata folder: {folder}")
+    return EXIT_OK
+
+
 def run(argv: Sequence[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.version:
+        return print_version(args.data_dir)
     if args.command is None:
         parser.print_help()
         return EXIT_OK

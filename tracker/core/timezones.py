@@ -8,8 +8,8 @@ offset changes (DST) inside the queried span.
 from __future__ import annotations
 
 import os
+import warnings
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tracker.core.errors import UsageError
@@ -18,20 +18,24 @@ MS_PER_DAY = 86_400_000
 
 
 def local_zone_name() -> str:
-    """The system's IANA zone name (``TZ``, then ``/etc/localtime``), or ``UTC``."""
+    """The system's IANA zone name (``TZ`` first, then what tzlocal reads: ``/etc/localtime``,
+    ``timedatectl``'s files, the Windows registry, macOS' setting), or ``UTC``.
+
+    On Windows ``ZoneInfo`` needs the ``tzdata`` package (a dependency there): the OS ships no
+    IANA database.
+    """
     tz = os.environ.get("TZ", "").lstrip(":")
     if tz and _is_zone(tz):
         return tz
+    import tzlocal  # deferred: ~50 ms, and only a first run without a configured zone asks
+
     try:
-        target = str(Path("/etc/localtime").resolve())
-    except OSError:
+        with warnings.catch_warnings():  # it warns when two system files disagree; it still answers
+            warnings.simplefilter("ignore")
+            name = tzlocal.get_localzone_name()
+    except (LookupError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
         return "UTC"
-    marker = "zoneinfo/"
-    if marker in target:
-        name = target.split(marker, 1)[1]
-        if _is_zone(name):
-            return name
-    return "UTC"
+    return name if name and _is_zone(name) else "UTC"
 
 
 def _is_zone(name: str) -> bool:

@@ -9,12 +9,10 @@ model, in every tier.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Protocol
 
 import msgspec
@@ -26,13 +24,15 @@ _NOT_USAGE = frozenset({"<synthetic>", "unknown", ""})
 
 
 def catalog_key() -> str:
-    """Identifies the installed price data without importing it (that costs ~0.4 s)."""
-    spec = importlib.util.find_spec("genai_prices")
-    locations = spec.submodule_search_locations if spec is not None else None
-    if not locations:
+    """Identifies the installed price data by its package version, without importing it (that
+    costs ~0.4 s). Read from the package metadata, so it works where ``genai_prices/data.py`` is
+    no file (a PyInstaller bundle keeps it in an archive; the spec copies the metadata)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"genai-prices:{version('genai-prices')}"
+    except PackageNotFoundError:
         return "missing"
-    st = (Path(next(iter(locations))) / "data.py").stat()
-    return f"genai-prices:{st.st_size}:{st.st_mtime_ns}"
 
 
 class PriceCache(Protocol):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -21,6 +19,7 @@ from tracker.analytics.usage_rollup import (
     rollup,
     unpriced_models,
 )
+from tracker.core.build_info import build_id, package_version
 from tracker.core.timezones import get_zone, local_day_start_ms, offset_segments
 from tracker.pricing.catalog import build_price_book, catalog_key, catalog_missing, load_catalog
 from tracker.services.context import Context
@@ -95,14 +94,9 @@ def build_usage_report(
 Rendered = tuple[bytes, list[str]]  # the output, and the warnings to show beside it
 
 
-def _code_stamp(render: Callable[..., object]) -> list[int]:
-    """The code that makes a report (this module, the renderer's): a new version renders anew."""
-    files = {__file__, getattr(sys.modules.get(render.__module__), "__file__", None) or __file__}
-    return [v for f in sorted(files) for st in [os.stat(f)] for v in (st.st_mtime_ns, st.st_size)]
-
-
 def _cache_key(ctx: Context, query: UsageQuery, fmt: str, render: Callable[..., object]) -> str:
-    """Everything a rendered report depends on besides the stored usage."""
+    """Everything a rendered report depends on besides the stored usage. The code is named by
+    Tokenworth's version and build id (never by stat-ing source files: a bundle has none)."""
     import hashlib
     import json
     import zoneinfo
@@ -112,7 +106,7 @@ def _cache_key(ctx: Context, query: UsageQuery, fmt: str, render: Callable[..., 
     parts = [
         fmt, query.period, query.timezone, str(query.since), str(query.until), query.source or "",
         query.project or "", sorted(query.sessions or ()), ctx.price_overrides(), catalog_key(), tz_stamp,
-        _code_stamp(render),
+        package_version("tzdata"), build_id(), render.__module__, render.__qualname__,
     ]  # fmt: skip
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from tracker.analytics.alert_rules import Alert, Settings, Usage, due_alerts
 from tracker.analytics.value_figures import ValueFigures, summary_line
+from tracker.core.resources import tray_icon_png
 from tracker.core.settings_schema import BLOCK_TOKENS
 from tracker.notify.freedesktop import FreedesktopNotifier
 from tracker.services import notifications
@@ -36,6 +37,7 @@ def ring_icon(share: float | None) -> QIcon:
     pixmap.fill(Qt.GlobalColor.transparent)
     p = QPainter(pixmap)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.drawPixmap(0, 0, QPixmap(str(tray_icon_png(64))))  # the coin; the ring goes around it
     rect = QRectF(8, 8, 48, 48)
     p.setPen(QPen(QColor("#9aa5b1"), 8))
     p.drawEllipse(rect)
