@@ -10,7 +10,7 @@ from typing import Any
 
 from tracker.core.compact_numbers import exact_usd
 from tracker.core.display_names import model_name
-from tracker.reports.text_formats import methods
+from tracker.reports.text_formats import YIELD_HINT, methods, tool_appendix, yield_rows
 from tracker.services.report import Report
 from tracker.services.report_headline import Headline
 
@@ -131,10 +131,21 @@ def detailed_html(r: Report) -> str:
             f"<h2>By day</h2>{_spend_table('Day', days)}{pairs}")  # fmt: skip
 
 
+def yield_html(r: Report) -> str:
+    """What the period's spend became: productive, reverted, in progress, abandoned, not work."""
+    body = "".join(f"<tr><td width='60%'>{escape(label)}</td>{_num(f'{tok:,}')}{_num(_usd(c))}</tr>"
+                   for _, label, tok, c in yield_rows(r))  # fmt: skip
+    return (f"<h2>What the spend became</h2><p class='cap'>{escape(YIELD_HINT)}</p><table width='100%'>"
+            f"<tr><th width='60%'></th><th class='num' width='22%'>Tokens</th><th class='num' width='18%'>Cost</th>"
+            f"</tr>{body}</table>")  # fmt: skip
+
+
 def rest_html(r: Report) -> str:
     """Everything after the chart; the Method and the fingerprint end it, on one page."""
-    spend = _spend_table("By tool", [(r.tool_name(k), v) for k, v in sorted(r.by_tool.items())])
+    spend = _spend_table("By tool", [(r.tool_row_name(k), v) for k, v in sorted(r.by_tool.items())])
     spend += _spend_table("By model", [(model_name(k), v) for k, v in sorted(r.by_model.items())])
+    if notes := r.spend_notes():
+        spend += "".join(f"<p class='cap'>{escape(n)}</p>" for n in notes)
     t, f = r.totals, r.figures
     appendix = [
         ("Input tokens (not cached)", f"{t.input_tokens:,}"),
@@ -151,6 +162,8 @@ def rest_html(r: Report) -> str:
         ("Linked share", f"{100 * f.linked_share:.1f}%"),
         ("Cost per outcome", _usd(f.cost_per_outcome) if f.cost_per_outcome is not None else "—"),
         ("Not linked to any outcome", f"{f.not_linked.tokens:,} tokens · {_usd(f.not_linked.cost_usd)}"),
+        ("Marked not work", f"{f.not_work.tokens:,} tokens · {_usd(f.not_work.cost_usd)}"),
+        *tool_appendix(r),
     ]
     m = methods(r)
     unpriced = ", ".join(f"{escape(model_name(k))} ({v:,} tokens)" for k, v in r.unpriced.items()) or "none"
@@ -158,6 +171,7 @@ def rest_html(r: Report) -> str:
     return (
         outcomes_html(r)
         + f"<h2>Spend by tool and model</h2>{spend}"
+        + yield_html(r)
         + tasks_html(r)
         + detailed_html(r)
         + "<h2>Appendix: exact totals</h2><table>"
@@ -165,6 +179,7 @@ def rest_html(r: Report) -> str:
         + f"</table><h2 {METHOD_MARK}>Method</h2>"
         f"<p>Sources read: {escape(', '.join(m['sources']) or 'none')}. Prices: {escape(m['pricing'])}, "
         f"resolved {r.generated_at:%Y-%m-%d}. Times in {escape(m['timezone'])}. {escape(m['estimated'])} "
+        f"{escape(m['tool_costs'])} "
         f"Unpriced models: {unpriced}."
         + (f" Redacted: {escape(', '.join(r.redactions))}." if r.redactions else "")
         + f"</p><ul class='defs'>{definitions}</ul>"
