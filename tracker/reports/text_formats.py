@@ -221,7 +221,7 @@ def markdown(r: Report) -> str:
         )
     lines += ["", "## Spend by tool and model", "", "| | Tokens | Cost |", "|---|--:|--:|"]
     names = [(r.tool_row_name(k), v) for k, v in sorted(r.by_tool.items())]
-    names += [(model_name(k), v) for k, v in sorted(r.by_model.items())]
+    names += r.models_by_name()
     for name, v in names:
         lines.append(f"| {md_text(name)} | {v.total_tokens:,} | ${money(v.cost_usd):,.2f} |")
     if notes := r.spend_notes():

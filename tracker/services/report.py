@@ -15,7 +15,7 @@ from typing import Any, Literal
 from tracker.analytics.usage_rollup import Totals, UsageRow, label_of
 from tracker.analytics.value_figures import Spend, ValueFigures, value_figures
 from tracker.core.compact_numbers import exact_usd
-from tracker.core.display_names import day_range_label
+from tracker.core.display_names import day_range_label, model_name
 from tracker.core.settings_schema import REPORT_AUTHOR, REPORT_ROLE, REPORT_TEAM, WEEKLY_ACTIVE_DAYS
 from tracker.core.timezones import get_zone
 from tracker.services.chart_series import SlotUsage, usage_by_slot
@@ -179,6 +179,14 @@ class Report:
         """A tool's name in the spend tables; its cost labelled when only API-equivalent."""
         name = self.tool_name(source)
         return f"{name} ({API_EQUIVALENT} cost)" if api_equivalent(source) else name
+
+    def models_by_name(self) -> list[tuple[str, Totals]]:
+        """Spend per model as people read it: ids with one friendly name (a dated and an undated
+        id of one model) are one row, the most expensive first."""
+        named: dict[str, Totals] = {}
+        for model, totals in self.by_model.items():
+            named.setdefault(model_name(model), Totals()).add(totals)
+        return sorted(named.items(), key=lambda kv: (-kv[1].cost_usd, -kv[1].total_tokens, kv[0]))
 
     def spend_notes(self) -> list[str]:
         """Beside the spend tables: how much a subscription covered, and each tool's own
