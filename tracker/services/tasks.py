@@ -278,8 +278,8 @@ def period_yield(
     report = build_usage_report(store, UsageQuery("session", timezone, since, until), overrides)
     usage = {(r.source, r.session_id): (r.totals.total_tokens, r.totals.cost_usd) for r in report.rows}
     spans = {(s.source, s.session_id): s for s in session_spans(store)}
-    links = store.links.active()
-    return spend_yield(usage, links, kind_of, spans, repo_lines(store.tasks.linkable()), now_ms, store.links.not_work())
+    lines = repo_lines(store.tasks.linkable())
+    return spend_yield(usage, store.links.active(), kind_of, spans, lines, now_ms, store.links.not_work())
 
 
 def yield_json(y: SpendYield) -> dict[str, Any]:
