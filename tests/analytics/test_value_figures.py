@@ -67,3 +67,24 @@ def test_junk_tasks_never_move_cost_per_outcome(real: list[Task], noise: list[Ta
 def test_every_definition_is_in_the_help_text() -> None:
     for label, text in DEFINITIONS.values():
         assert f"{label}: {text}" in WHAT_COUNTS
+
+
+def test_marked_not_work_is_its_own_figure_out_of_not_linked() -> None:
+    tasks = [Task(1000, Decimal("3.00"))]
+    without = value_figures(tasks, Spend(4000, Decimal("8.00")))
+    f = value_figures(tasks, Spend(4000, Decimal("8.00")), Spend(500, Decimal("1.50")))
+    assert (f.not_linked, f.not_work) == (Spend(2500, Decimal("3.50")), Spend(500, Decimal("1.50")))
+    assert f.linked + f.not_linked + f.not_work == f.all
+    # Marking sessions not work moves no outcome figure: only "not linked" shrinks.
+    assert (f.linked_share, f.cost_per_outcome) == (without.linked_share, without.cost_per_outcome)
+    assert summary_line(f).endswith("$3.50 not linked to any outcome · $1.50 marked not work")
+    assert not summary_line(without).endswith("marked not work")
+    assert "not_work" in DEFINITIONS and "Marked not work" in WHAT_COUNTS
+
+
+@given(st.lists(st.integers(0, 10**6), max_size=5), st.integers(0, 10**6), st.integers(0, 10**6))
+def test_linked_plus_not_linked_plus_not_work_is_all(linked: list[int], not_work: int, rest: int) -> None:
+    tasks = [Task(n, Decimal(n) / 1000) for n in linked]
+    total = sum(linked) + not_work + rest
+    f = value_figures(tasks, Spend(total, Decimal(total) / 1000), Spend(not_work, Decimal(not_work) / 1000))
+    assert f.linked + f.not_linked + f.not_work == f.all

@@ -85,7 +85,14 @@ def test_redaction_removes_paths_names_and_ticket_titles(project: GitRepo, cli: 
 
 def test_csv_zip_and_folder_and_markdown(project: GitRepo, cli: CliRunner, tmp_path: Path) -> None:
     with zipfile.ZipFile(report(cli, "csv", tmp_path / "r.zip")) as z:
-        assert sorted(z.namelist()) == ["by_model.csv", "by_tool.csv", "summary.csv", "tasks.csv", "weeks.csv"]
+        assert sorted(z.namelist()) == [
+            "by_model.csv",
+            "by_tool.csv",
+            "spend_yield.csv",
+            "summary.csv",
+            "tasks.csv",
+            "weeks.csv",
+        ]
         assert "fix: totals" in z.read("tasks.csv").decode()
     folder = report(cli, "csv", tmp_path / "tables")
     assert (folder / "summary.csv").read_text().startswith("field,value")

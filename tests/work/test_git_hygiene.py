@@ -127,11 +127,20 @@ def test_the_periods_spend_is_productive_reverted_abandoned_or_not_linked(ctx: C
         now_ms = 1_782_000_000_000  # 2026-06-21: the spike branch has been quiet for over two weeks
         got = period_yield(store, "UTC", {}, date(2026, 6, 1), date(2026, 6, 30), now_ms)
         assert got.tokens == {"productive": 20_000, "reverted": 10_000, "in progress": 0, "abandoned": 4_000,
-                              "not linked": 1_000}  # fmt: skip
+                              "not work": 0, "not linked": 1_000}  # fmt: skip
         assert set(yield_json(got)["reverted"]) == {"tokens", "cost_usd"}
         soon = period_yield(store, "UTC", {}, date(2026, 6, 1), date(2026, 6, 30), 1_780_700_000_000)  # 06-06
         assert soon.tokens["abandoned"] == 0 and soon.tokens["not linked"] == 5_000
         assert sum(got.tokens.values()) == 35_000
+        store.links.set_not_work([("claude-code", "later"), ("claude-code", "menu")], now_ms)
+        marked = period_yield(store, "UTC", {}, date(2026, 6, 1), date(2026, 6, 30), now_ms)
+        # The unlinked session marked not work is its own part; the linked one stays productive.
+        assert (marked.tokens["not work"], marked.tokens["not linked"], marked.tokens["productive"]) == (
+            1_000,
+            0,
+            20_000,
+        )
+        assert marked.total_tokens == 35_000
 
 
 def test_reverts_table_survives_a_reimport(tmp_path: Path, store: Store) -> None:

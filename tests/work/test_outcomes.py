@@ -32,5 +32,5 @@ def test_keys_are_read_loosely_but_owned_strictly() -> None:
     assert mentioned("color #fff and &#39; entities") == ()
     assert own_key("jira", "proj-3") == "PROJ-3"
     assert own_key("jira", "Add cart@1780000000") is None
-    assert own_key("github", "https://github.com/o/r/issues/34") == "#34"
+    assert own_key("github", "https://github.com/o/r/issues/34") == "o/r#34"
     assert own_key("git", "/src/r#pr7") is None

@@ -9,7 +9,7 @@ has linked spend, and spend with no outcome is its own figure, never spread over
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
@@ -56,7 +56,13 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
     "not_linked": (
         "Not linked to any outcome",
         "AI spend in the period on sessions with no task completed in the period: exploration, "
-        "unfinished work or sessions not yet linked. Shown as its own figure, never spread over tasks.",
+        "unfinished work or sessions not yet linked. Shown as its own figure, never spread over tasks; "
+        "sessions marked not work are left out of it.",
+    ),
+    "not_work": (
+        "Marked not work",
+        "AI spend in the period on sessions the user marked not work (experiments, play) and linked to "
+        "no task. Linked + not linked + marked not work = all AI spend in the period.",
     ),
 }
 
@@ -76,11 +82,13 @@ class ValueFigures:
     hours_saved: Decimal
     all: Spend
     linked: Spend
+    not_work: Spend = field(default_factory=Spend)  # sessions marked not work and linked to no task
 
     @property
     def not_linked(self) -> Spend:
-        """Spend not linked to any outcome of the period (never below zero)."""
-        rest = self.all - self.linked
+        """Spend not linked to any outcome of the period, without what was marked not work
+        (never below zero): linked + not linked + not work = all."""
+        rest = self.all - self.linked - self.not_work
         return Spend(max(rest.tokens, 0), max(rest.cost_usd, Decimal(0)))
 
     @property
@@ -104,9 +112,10 @@ def has_linked_spend(task: Outcome) -> bool:
     return task.tokens > 0 or task.cost_usd > 0
 
 
-def value_figures(completed: Iterable[Outcome], all_spend: Spend) -> ValueFigures:
+def value_figures(completed: Iterable[Outcome], all_spend: Spend, not_work: Spend | None = None) -> ValueFigures:
     """The figures over the period's completed tasks (their usage already limited to the
-    period and split between tasks) and all of the period's spend."""
+    period and split between tasks), all of the period's spend, and the period's spend on
+    sessions marked not work (linked to no task, so never part of the linked spend)."""
     tasks = list(completed)
     with_spend = [t for t in tasks if has_linked_spend(t)]
     linked = Spend(sum(t.tokens for t in with_spend), sum((t.cost_usd for t in with_spend), Decimal(0)))
@@ -116,6 +125,7 @@ def value_figures(completed: Iterable[Outcome], all_spend: Spend) -> ValueFigure
         hours_saved=sum((t.hours_saved or Decimal(0) for t in tasks), Decimal(0)),
         all=all_spend,
         linked=linked,
+        not_work=not_work or Spend(),
     )
 
 
@@ -123,10 +133,11 @@ def summary_line(f: ValueFigures) -> str:
     """One line for a notification or a terminal: outcomes first, then what is not linked."""
     per = f.cost_per_outcome
     tasks = f"{f.tasks_completed} task{'s' if f.tasks_completed != 1 else ''} completed"
+    not_work = f" · {compact_usd(f.not_work.cost_usd)} marked not work" if f.not_work.tokens else ""
     return (
         f"{tasks} · {percent(f.linked_share)} of AI spend linked to outcomes · "
         f"{compact_usd(per) + ' per outcome' if per is not None else 'no cost per outcome yet'} · "
-        f"{compact_usd(f.not_linked.cost_usd)} not linked to any outcome"
+        f"{compact_usd(f.not_linked.cost_usd)} not linked to any outcome{not_work}"
     )
 
 

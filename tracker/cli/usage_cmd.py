@@ -18,6 +18,7 @@ from tracker.cli.terminal import printable, say
 from tracker.core.errors import UsageError
 from tracker.core.timezones import get_zone
 from tracker.services.context import Context
+from tracker.services.tool_spend import ToolSpend, subscription_note
 from tracker.services.usage import (
     UsageQuery,
     UsageReport,
@@ -66,7 +67,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     status = 0
     render = _render_json if args.json else _render_text
     if args.no_import:
-        report = build_usage_report(ctx.reader(), query, ctx.price_overrides(), ctx.read_helpers())
+        report = build_usage_report(ctx.reader(), query, ctx.price_overrides(), ctx.read_helpers(), tool_costs=True)
         body, warnings = render(report), report.warnings
     else:
         fmt = "json" if args.json else f"text:{terminal_width()}"  # the width is part of what is cached
@@ -88,7 +89,8 @@ def _render_text(report: UsageReport) -> bytes:
     return (render_human(report, terminal_width()) + "\n").encode()
 
 
-NUMBER_COLUMNS = frozenset({"Input", "Output", "Cache write", "Cache read", "Total tokens", "Cost"})
+NUMBER_COLUMNS = frozenset({"Input", "Output", "Cache write", "Cache read", "Total tokens", "Cost", "Tool's est."})
+COVERED = "†"  # the row's cost includes spend a subscription covered
 
 
 def started(ms: int, zone: tzinfo) -> str:
@@ -99,9 +101,31 @@ def started(ms: int, zone: tzinfo) -> str:
         return "?"
 
 
-def _cost(value: Any, unpriced: int) -> str:
+def _cost(value: Any, unpriced: int, covered: bool = False) -> str:
     text = f"${money(value):,.2f}"
-    return text + "*" if unpriced else text
+    return text + ("*" if unpriced else "") + (COVERED if covered else "")
+
+
+def _estimate(spend: ToolSpend) -> str:
+    """The tool's own estimate, where a tool priced the row's requests."""
+    est = spend.tool_cost_usd
+    return "" if est is None else f"${money(est):,.2f}"
+
+
+def tool_notes(report: UsageReport) -> list[str]:
+    """What the tools said, below the table: their estimate where it differs from the priced
+    cost, and the spend a subscription covered."""
+    total = report.row_tool_spend(report.total)
+    notes = []
+    est = total.tool_cost_usd
+    if est is not None and total.estimate_differs:
+        n = total.tool_requests
+        notes.append(f"Tool's est.: the tools' own estimate, ${money(est):,.2f} for the {n:,} request"
+                     f"{'s' if n != 1 else ''} they priced (Cost, Tokenworth's price: "
+                     f"${money(total.tool_priced_cost):,.2f} for them).")  # fmt: skip
+    if (covered := subscription_note(total)) is not None:
+        notes.append(f"{COVERED} Cost ${money(report.total.totals.cost_usd):,.2f}: {covered}.")
+    return notes
 
 
 FIRST_COLUMN = {"daily": "Day", "weekly": "Week", "monthly": "Month", "session": "Session", "project": "Project"}
@@ -140,10 +164,14 @@ def render_human(report: UsageReport, width: int | None = None) -> str:
         "Total tokens",
         "Cost",
     ]
+    estimates = any(s.tool_requests for per in report.tool_spend.values() for s in per.values())
+    if estimates:
+        headers.append("Tool's est.")
     rows = []
     for r in [*report.rows, report.total]:
         is_total = r is report.total
         t = r.totals
+        spend = report.row_tool_spend(r)
         extra = []
         if session:
             project = report.session_info.get((r.source, r.session_id), ("", ""))[0]
@@ -160,12 +188,14 @@ def render_human(report: UsageReport, width: int | None = None) -> str:
                 tokens(t.cache_creation_tokens),
                 tokens(t.cache_read_tokens),
                 tokens(t.total_tokens),
-                _cost(t.cost_usd, t.unpriced_tokens),
+                _cost(t.cost_usd, t.unpriced_tokens, spend.subscription_requests > 0),
+                *([_estimate(spend)] if estimates else []),
             ]
         )
-    n = len(headers)
+    n = headers.index("Cost") + 1
     models = headers.index("Models")
-    shown, rows, left_out = fit_columns(headers, rows, [n - 6, n - 5, n - 4, n - 3, models], width)
+    drop = [n - 6, n - 5, n - 4, n - 3, models] + ([n] if estimates else [])
+    shown, rows, left_out = fit_columns(headers, rows, drop, width)
     m = len(shown)
     numbers = [i for i, h in enumerate(shown) if h in NUMBER_COLUMNS]
     table = render_table(shown, rows, right=numbers if numbers else range(m - 2, m))
@@ -174,4 +204,5 @@ def render_human(report: UsageReport, width: int | None = None) -> str:
         notes.append(f"Narrow terminal: {', '.join(left_out)} left out (a wider window or --json shows them).")
     if report.unpriced:
         notes.append("* includes tokens of models with no known price (not in the cost).")
+    notes += [printable(n) for n in tool_notes(report)]
     return table + "\n\n" + "\n".join(notes)

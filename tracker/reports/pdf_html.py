@@ -10,7 +10,7 @@ from typing import Any
 
 from tracker.core.compact_numbers import exact_usd
 from tracker.core.display_names import model_name
-from tracker.reports.text_formats import methods
+from tracker.reports.text_formats import YIELD_HINT, methods, tool_appendix, yield_rows
 from tracker.services.report import Report
 from tracker.services.report_headline import Headline
 
@@ -21,12 +21,12 @@ CSS = """
 body { font-family: 'DejaVu Sans', sans-serif; font-size: 9.5pt; color: #1b1b1b; }
 h1 { font-size: 17pt; margin: 0 0 2px 0; } h2 { font-size: 12pt; margin: 14px 0 4px 0; }
 .period { color: #555; font-size: 10pt; }
-table { border-collapse: collapse; } td, th { padding: 3px 6px; }
+table { border-collapse: collapse; margin-bottom: 8px; } td, th { padding: 3px 6px; }
 th { background: #eef1f5; text-align: left; } .num { text-align: right; }
 .fig { font-size: 15pt; font-weight: bold; } .cap { color: #555; font-size: 8.5pt; }
 .impact { color: #333; } .small { color: #666; font-size: 8pt; }
 .author { font-size: 10.5pt; margin: 2px 0; } .delta { color: #555; font-size: 7.5pt; }
-.narrative { margin: 8px 0 0 0; }
+.narrative { margin: 8px 0 0 0; } .gap { font-size: 2pt; margin: 0; }
 """
 
 
@@ -92,19 +92,27 @@ def _short_day(iso: str | None) -> str:
     return f"{d.day}\u00a0{d:%b}"
 
 
+def _impact_cell(t: dict[str, Any]) -> str:
+    links = "".join(f"<br><span class='small'>{escape(link)}</span>" for link in t["links"])
+    return f"<td>{escape(t['impact'])}{links}</td>"
+
+
 def tasks_html(r: Report) -> str:
     # Bounded either way: a year of tasks stays a readable document; the CSV/JSON have them all.
     detailed = r.options.audience == "detailed"
     tasks = r.task_rows()[: MAX_TASKS_DETAILED if detailed else MAX_TASKS_SUMMARY]
-    head = "".join(f"<th width='{w}%' class='{c}'>{n}</th>" for n, w, c in TASK_COLUMNS)
+    # With no impact or link to show, the titles get the Impact column's room instead of wrapping.
+    impact = any(t["impact"] or t["links"] for t in tasks)
+    columns = TASK_COLUMNS if impact else [("Task", 34 + 21, ""), *TASK_COLUMNS[1:-1]]
+    head = "".join(f"<th width='{w}%' class='{c}'>{n}</th>" for n, w, c in columns)
     rows = "".join(
         f"<tr><td>{escape(t['title'])}</td><td>{escape(t['category'])}</td><td nowrap>{_short_day(t['completed'])}</td>"
         f"<td>{'yes' if t['ai_assisted'] else ''}</td>{_num(format(t['tokens'], ','))}"
-        f"{_num(_usd(Decimal(str(t['cost_usd']))))}<td>{escape(t['impact'])}"
-        + "".join(f"<br><span class='small'>{escape(link)}</span>" for link in t["links"])
-        + "</td></tr>"
+        f"{_num(_usd(Decimal(str(t['cost_usd']))))}"
+        + (_impact_cell(t) if impact else "")
+        + "</tr>"
         for t in tasks
-    )
+    )  # fmt: skip
     more = (
         f"<p class='small'>{len(r.tasks) - len(tasks)} more tasks in the detailed report.</p>"
         if len(tasks) < len(r.tasks)
@@ -131,10 +139,21 @@ def detailed_html(r: Report) -> str:
             f"<h2>By day</h2>{_spend_table('Day', days)}{pairs}")  # fmt: skip
 
 
+def yield_html(r: Report) -> str:
+    """What the period's spend became: productive, reverted, in progress, abandoned, not work."""
+    body = "".join(f"<tr><td width='60%'>{escape(label)}</td>{_num(f'{tok:,}')}{_num(_usd(c))}</tr>"
+                   for _, label, tok, c in yield_rows(r))  # fmt: skip
+    return (f"<h2>What the spend became</h2><p class='cap'>{escape(YIELD_HINT)}</p><table width='100%'>"
+            f"<tr><th width='60%'>Spend</th><th class='num' width='22%'>Tokens</th>"
+            f"<th class='num' width='18%'>Cost</th></tr>{body}</table>")  # fmt: skip
+
+
 def rest_html(r: Report) -> str:
     """Everything after the chart; the Method and the fingerprint end it, on one page."""
-    spend = _spend_table("By tool", [(r.tool_name(k), v) for k, v in sorted(r.by_tool.items())])
-    spend += _spend_table("By model", [(model_name(k), v) for k, v in sorted(r.by_model.items())])
+    spend = _spend_table("By tool", [(r.tool_row_name(k), v) for k, v in sorted(r.by_tool.items())])
+    spend += _spend_table("By model", r.models_by_name())
+    if notes := r.spend_notes():
+        spend += "".join(f"<p class='cap'>{escape(n)}</p>" for n in notes)
     t, f = r.totals, r.figures
     appendix = [
         ("Input tokens (not cached)", f"{t.input_tokens:,}"),
@@ -151,6 +170,8 @@ def rest_html(r: Report) -> str:
         ("Linked share", f"{100 * f.linked_share:.1f}%"),
         ("Cost per outcome", _usd(f.cost_per_outcome) if f.cost_per_outcome is not None else "—"),
         ("Not linked to any outcome", f"{f.not_linked.tokens:,} tokens · {_usd(f.not_linked.cost_usd)}"),
+        ("Marked not work", f"{f.not_work.tokens:,} tokens · {_usd(f.not_work.cost_usd)}"),
+        *tool_appendix(r),
     ]
     m = methods(r)
     unpriced = ", ".join(f"{escape(model_name(k))} ({v:,} tokens)" for k, v in r.unpriced.items()) or "none"
@@ -158,13 +179,15 @@ def rest_html(r: Report) -> str:
     return (
         outcomes_html(r)
         + f"<h2>Spend by tool and model</h2>{spend}"
+        + yield_html(r)
         + tasks_html(r)
         + detailed_html(r)
-        + "<h2>Appendix: exact totals</h2><table>"
+        + "<p class='gap'>&nbsp;</p><h2>Appendix: exact totals</h2><table>"
         + "".join(f"<tr><td>{escape(k)}</td>{_num(v)}</tr>" for k, v in appendix)
         + f"</table><h2 {METHOD_MARK}>Method</h2>"
         f"<p>Sources read: {escape(', '.join(m['sources']) or 'none')}. Prices: {escape(m['pricing'])}, "
         f"resolved {r.generated_at:%Y-%m-%d}. Times in {escape(m['timezone'])}. {escape(m['estimated'])} "
+        f"{escape(m['tool_costs'])} "
         f"Unpriced models: {unpriced}."
         + (f" Redacted: {escape(', '.join(r.redactions))}." if r.redactions else "")
         + f"</p><ul class='defs'>{definitions}</ul>"

@@ -17,7 +17,24 @@ from tracker.reports.escaping import csv_cell, md_link, md_text
 from tracker.reports.output import output_path
 from tracker.services.report import Report
 from tracker.services.report_headline import figures_json
+from tracker.services.spend_yield import KINDS, LABELS
+from tracker.services.tool_spend import api_equivalent, spend_json
 from tracker.services.usage import money, totals_json
+
+YIELD_HINT = ("What each session's spend in the period became, by the state of the tasks it is linked to "
+              "(split as the linked spend is); the parts add up to all AI spend in the period.")  # fmt: skip
+
+
+def tool_json(r: Report, source: str) -> dict[str, Any]:
+    """A tool's spend with the tool's own estimate and what a subscription covered (additive keys)."""
+    return {**totals_json(r.by_tool[source]), **spend_json(r.tool_by_source.get(source)),
+            "api_equivalent_cost": api_equivalent(source)}  # fmt: skip
+
+
+def yield_rows(r: Report) -> list[tuple[str, str, int, Any]]:
+    """``(kind, label, tokens, cost)`` of what the period's spend became."""
+    y = r.spend_yield
+    return [(k, LABELS[k], y.tokens[k], y.cost_usd[k]) for k in KINDS]
 
 
 def report_json(r: Report) -> dict[str, Any]:
@@ -41,7 +58,9 @@ def report_json(r: Report) -> dict[str, Any]:
             "total_tokens": r.previous.figures.all.tokens,
             "cost_usd": money(r.previous.figures.all.cost_usd),
         },
-        "by_tool": {k: totals_json(v) for k, v in sorted(r.by_tool.items())},
+        "by_tool": {k: tool_json(r, k) for k in sorted(r.by_tool)},
+        "spend_yield": r.yield_json(),
+        "spend_notes": r.spend_notes(),
         "by_model": {k: {"name": model_name(k), **totals_json(v)} for k, v in sorted(r.by_model.items())},
         "outcomes": [next(t for t in r.task_rows() if t["id"] == x.id) for x in r.outcomes],
         "tasks": r.task_rows(),
@@ -79,6 +98,10 @@ def methods(r: Report) -> dict[str, Any]:
         "estimated": "Hours saved and impact are the user's own estimates; tokens of a session that served "
         "several tasks are split by the time it spent on each (equally between links made by hand), "
         "never counted twice.",
+        "tool_costs": "Cost is Tokenworth's price for the tokens. Where a tool wrote its own estimate, it is shown "
+        "beside it (with Tokenworth's price for the same requests) when the two differ; spend a subscription "
+        "covered is priced as the API would charge it, not money billed per token.",
+        "spend_yield": YIELD_HINT,
         "definitions": {key: f"{label}: {text}" for key, (label, text) in DEFINITIONS.items()},
         "redacted": r.redactions,
     }
@@ -105,6 +128,8 @@ def csv_tables(r: Report) -> dict[str, list[list[Any]]]:
     if r.previous is not None:
         summary += [("previous_since", r.previous.since.isoformat()), ("previous_until", r.previous.until.isoformat())]
         summary += [(f"previous_{k}", v) for k, v in figures_json(r.previous.figures).items()]
+    tool_fields = ["tool_cost_usd", "tool_cost_requests", "subscription_requests", "subscription_cost_usd",
+                   "api_equivalent_cost"]  # fmt: skip
     tasks = r.task_rows()
     task_fields = ["id", "title", "category", "status", "completed", "ai_assisted", "tokens", "cost_usd",
                    "hours_saved", "impact", "links"]  # fmt: skip
@@ -113,8 +138,10 @@ def csv_tables(r: Report) -> dict[str, list[list[Any]]]:
         "tasks": [task_fields, *([("; ".join(t[f]) if f == "links" else t[f]) for f in task_fields] for t in tasks)],
         "by_model": [["model", "name", *usage_fields], *([m, model_name(m), *(totals_json(v)[f] for f in usage_fields)]
                                                         for m, v in sorted(r.by_model.items()))],
-        "by_tool": [["tool", *usage_fields], *([m, *(totals_json(v)[f] for f in usage_fields)]
-                                              for m, v in sorted(r.by_tool.items()))],
+        "by_tool": [["tool", *usage_fields, *tool_fields],
+                    *([m, *(tool_json(r, m)[f] for f in (*usage_fields, *tool_fields))] for m in sorted(r.by_tool))],
+        "spend_yield": [["kind", "label", "tokens", "cost_usd"],
+                        *([k, label, tok, money(c)] for k, label, tok, c in yield_rows(r))],
         "weeks": [["week", "label", "tokens", "tasks_completed", "cost_usd"],
                   *([w, week_label(w), tok, n, money(c)] for w, tok, n, c in r.work.weeks)],
     }  # fmt: skip
@@ -193,10 +220,14 @@ def markdown(r: Report) -> str:
             f" | {row['tokens']:,} | ${row['cost_usd']:,.2f} | {md_text(row['impact'])} | {links} |"
         )
     lines += ["", "## Spend by tool and model", "", "| | Tokens | Cost |", "|---|--:|--:|"]
-    names = [(r.tool_name(k), v) for k, v in sorted(r.by_tool.items())]
-    names += [(model_name(k), v) for k, v in sorted(r.by_model.items())]
+    names = [(r.tool_row_name(k), v) for k, v in sorted(r.by_tool.items())]
+    names += r.models_by_name()
     for name, v in names:
         lines.append(f"| {md_text(name)} | {v.total_tokens:,} | ${money(v.cost_usd):,.2f} |")
+    if notes := r.spend_notes():
+        lines += ["", *(f"- {md_text(n)}" for n in notes)]
+    lines += ["", "## What the spend became", "", md_text(YIELD_HINT), "", "| | Tokens | Cost |", "|---|--:|--:|"]
+    lines += [f"| {md_text(label)} | {tok:,} | {exact_usd(c)} |" for _, label, tok, c in yield_rows(r)]
     if r.options.audience == "detailed":
         lines += _markdown_detailed(r)
     f = r.figures
@@ -207,13 +238,15 @@ def markdown(r: Report) -> str:
         ("Total tokens", f"{t.total_tokens:,}"), ("Cost", exact_usd(t.cost_usd)),
         ("Linked spend", f"{f.linked.tokens:,} tokens, {exact_usd(f.linked.cost_usd)}"),
         ("Not linked to any outcome", f"{f.not_linked.tokens:,} tokens, {exact_usd(f.not_linked.cost_usd)}"),
+        ("Marked not work", f"{f.not_work.tokens:,} tokens, {exact_usd(f.not_work.cost_usd)}"),
         ("Tasks with linked spend", f"{f.tasks_with_spend}"),
+        *tool_appendix(r),
     ):  # fmt: skip
         lines.append(f"| {label} | {value} |")
     m = methods(r)
     sources = md_text(", ".join(m["sources"])) or "none"
     lines += ["", "## Method", "", f"Sources: {sources}. Prices: {md_text(m['pricing'])}. "
-              f"Times in {md_text(m['timezone'])}. {m['estimated']}", ""]  # fmt: skip
+              f"Times in {md_text(m['timezone'])}. {m['estimated']} {md_text(m['tool_costs'])}", ""]  # fmt: skip
     lines += [f"- {md_text(d)}" for d in m["definitions"].values()]
     lines.append("")
     if r.unpriced:
@@ -225,6 +258,20 @@ def markdown(r: Report) -> str:
         lines.append("Redacted: " + md_text(", ".join(r.redactions)) + ".")
     lines += ["", f"Fingerprint (SHA-256 of the report's rows): `{r.fingerprint}`", ""]
     return "\n".join(lines)
+
+
+def tool_appendix(r: Report) -> list[tuple[str, str]]:
+    """The appendix's exact lines for the tools' own estimates and the subscription-covered spend."""
+    s = r.tool_spend
+    est = s.tool_cost_usd
+    rows = []
+    if est is not None:
+        rows.append(("Tools' own estimate", f"{exact_usd(est)} for {s.tool_requests:,} requests "
+                                             f"(priced here {exact_usd(s.tool_priced_cost)})"))  # fmt: skip
+    if s.subscription_requests:
+        rows.append(("Covered by a subscription", f"{s.subscription_requests:,} requests, "
+                                                   f"{exact_usd(s.subscription_cost)} API-equivalent"))  # fmt: skip
+    return rows
 
 
 def _markdown_detailed(r: Report) -> list[str]:

@@ -14,14 +14,24 @@ from typing import Any, Literal
 
 from tracker.analytics.usage_rollup import Totals, UsageRow, label_of
 from tracker.analytics.value_figures import Spend, ValueFigures, value_figures
-from tracker.core.display_names import day_range_label
+from tracker.core.compact_numbers import exact_usd
+from tracker.core.display_names import day_range_label, model_name
 from tracker.core.settings_schema import REPORT_AUTHOR, REPORT_ROLE, REPORT_TEAM, WEEKLY_ACTIVE_DAYS
 from tracker.core.timezones import get_zone
 from tracker.services.chart_series import SlotUsage, usage_by_slot
 from tracker.services.context import Context
 from tracker.services.dashboard import year_of_days
 from tracker.services.report_headline import Headline, figures_json, headline, narrative
-from tracker.services.tasks import TaskRow
+from tracker.services.spend_yield import SpendYield
+from tracker.services.tasks import TaskRow, period_yield, yield_json
+from tracker.services.tool_spend import (
+    API_EQUIVALENT,
+    ToolSpend,
+    api_equivalent,
+    estimate_note,
+    spend_json,
+    subscription_note,
+)
 from tracker.services.usage import UsageQuery, build_usage_report, money, totals_json
 from tracker.services.work_summary import WorkSummary, build_work_summary
 from tracker.sources.registry import SOURCES
@@ -130,6 +140,10 @@ class Report:
     by_day: list[tuple[date, Totals]] = field(default_factory=list)  # detailed only
     task_sessions: list[TaskSessions] = field(default_factory=list)  # detailed only
     tool_labels: dict[str, str] = field(default_factory=dict)
+    # What the tools said beside the priced cost (``services.tool_spend``): all, and per tool.
+    tool_spend: ToolSpend = field(default_factory=ToolSpend)
+    tool_by_source: dict[str, ToolSpend] = field(default_factory=dict)
+    spend_yield: SpendYield = field(default_factory=SpendYield)  # what the period's spend became
 
     @property
     def period_label(self) -> str:
@@ -140,7 +154,7 @@ class Report:
     def figures(self) -> ValueFigures:
         """The value figures (``analytics.value_figures``) over the tasks this report lists."""
         done = [t for t in self.tasks if t.status == "done"]
-        return value_figures(done, Spend(self.totals.total_tokens, self.totals.cost_usd))
+        return value_figures(done, Spend(self.totals.total_tokens, self.totals.cost_usd), self.work.not_work)
 
     @property
     def tasks_completed(self) -> int:
@@ -161,6 +175,30 @@ class Report:
     def tool_name(self, source: str) -> str:
         return self.tool_labels.get(source, source)
 
+    def tool_row_name(self, source: str) -> str:
+        """A tool's name in the spend tables; its cost labelled when only API-equivalent."""
+        name = self.tool_name(source)
+        return f"{name} ({API_EQUIVALENT} cost)" if api_equivalent(source) else name
+
+    def models_by_name(self) -> list[tuple[str, Totals]]:
+        """Spend per model as people read it: ids with one friendly name (a dated and an undated
+        id of one model) are one row, the most expensive first."""
+        named: dict[str, Totals] = {}
+        for model, totals in self.by_model.items():
+            named.setdefault(model_name(model), Totals()).add(totals)
+        return sorted(named.items(), key=lambda kv: (-kv[1].cost_usd, -kv[1].total_tokens, kv[0]))
+
+    def spend_notes(self) -> list[str]:
+        """Beside the spend tables: how much a subscription covered, and each tool's own
+        estimate where it differs from the priced cost (which stays the figure)."""
+        notes = []
+        if (covered := subscription_note(self.tool_spend)) is not None:
+            notes.append(f"AI spend {exact_usd(self.totals.cost_usd)}: {covered}.")
+        for source, s in sorted(self.tool_by_source.items()):
+            if (estimate := estimate_note(s)) is not None:
+                notes.append(f"{self.tool_name(source)}: {estimate}.")
+        return notes
+
     def headline(self) -> list[Headline]:
         """Outcomes first (tasks, hours saved, linked share, cost per outcome), then what they cost."""
         p = self.previous.figures if self.previous else None
@@ -177,9 +215,13 @@ class Report:
         f = self.figures
         return {
             **totals_json(self.totals),
+            **spend_json(self.tool_spend),
             **figures_json(f),
             "active_days": self.active_days,
         }
+
+    def yield_json(self) -> dict[str, Any]:
+        return yield_json(self.spend_yield)
 
     def task_rows(self) -> list[dict[str, Any]]:
         return [
@@ -252,7 +294,7 @@ def _previous(
     since = until - length
     work = build_work_summary(store, options.timezone, since, until, overrides, orphans_limit=0)
     done = [t for t in _flagged(work.tasks, flagged, options.only_flagged) if t.status == "done"]
-    figures = value_figures(done, Spend(work.total_tokens, work.total_cost))
+    figures = value_figures(done, Spend(work.total_tokens, work.total_cost), work.not_work)
     return Previous(since, until, figures, sum(1 for d, n in days.items() if since <= d <= until and n))
 
 
@@ -271,7 +313,7 @@ def build_report(ctx: Context, store: Store, options: ReportOptions) -> Report:
     """Reads only: works on a read-only store."""
     tz = options.timezone
     overrides = ctx.price_overrides()
-    usage = build_usage_report(store, UsageQuery("daily", tz, options.since, options.until), overrides)
+    usage = build_usage_report(store, UsageQuery("daily", tz, options.since, options.until), overrides, tool_costs=True)
     weekly = [(label_of(date.fromisoformat(r.period), "weekly"), r) for r in usage.rows]
     weeks: dict[str, tuple[int, Decimal]] = {}
     for w, r in weekly:
@@ -284,9 +326,10 @@ def build_report(ctx: Context, store: Store, options: ReportOptions) -> Report:
     days = year_of_days(store, tz, options.until)
     active = sum(1 for d, n in days.items() if options.since <= d <= options.until and n)
     settings = ctx.settings
+    generated = datetime.now(UTC)
     report = Report(
         options=options,
-        generated_at=datetime.now(UTC),
+        generated_at=generated,
         totals=usage.total.totals,
         work=work,
         by_tool=usage.total.sources,
@@ -309,6 +352,9 @@ def build_report(ctx: Context, store: Store, options: ReportOptions) -> Report:
             overrides,
             days=[(date.fromisoformat(r.period), r) for r in usage.rows],
         ),
+        tool_spend=usage.row_tool_spend(usage.total),
+        tool_by_source=usage.source_tool_spend(),
+        spend_yield=period_yield(store, tz, overrides, options.since, options.until, int(generated.timestamp() * 1000)),
     )
     if options.compare:
         report.previous = _previous(store, options, overrides, flagged, days)

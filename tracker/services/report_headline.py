@@ -64,8 +64,9 @@ def narrative(f: ValueFigures, days: int, previous: tuple[ValueFigures, str] | N
     """What was completed, how much of the AI spend is linked to it, and what is not."""
     when = _length(days)
     if f.tasks_completed == 0:
-        text = (f"{when}, no completed task was recorded; {compact_usd(f.all.cost_usd)} of AI spend "
-                f"({compact_tokens(f.all.tokens)} tokens) is not linked to any outcome.")  # fmt: skip
+        rest = f.not_linked
+        text = (f"{when}, no completed task was recorded; {compact_usd(rest.cost_usd)} of AI spend "
+                f"({compact_tokens(rest.tokens)} tokens) is not linked to any outcome{_not_work(f)}.")  # fmt: skip
     else:
         n, k = f.tasks_completed, f.tasks_with_spend
         tasks = f"{n} task{'s were' if n != 1 else ' was'} completed"
@@ -78,12 +79,16 @@ def narrative(f: ValueFigures, days: int, previous: tuple[ValueFigures, str] | N
                      f"{compact_usd(f.cost_per_outcome or Decimal(0))} per outcome; ")  # fmt: skip
         else:
             text += f"None of the {compact_usd(f.all.cost_usd)} of AI spend is linked to them yet; "
-        text += f"{compact_usd(f.not_linked.cost_usd)} is not linked to any outcome."
+        text += f"{compact_usd(f.not_linked.cost_usd)} is not linked to any outcome{_not_work(f)}."
     if previous is not None:
         p, label = previous
         text += (f" In the previous period ({label}): {p.tasks_completed} task{'s' if p.tasks_completed != 1 else ''}"
                  f" completed, {percent(p.linked_share)} of AI spend linked.")  # fmt: skip
     return text
+
+
+def _not_work(f: ValueFigures) -> str:
+    return f" and {compact_usd(f.not_work.cost_usd)} was marked not work" if f.not_work.tokens else ""
 
 
 def figures_json(f: ValueFigures) -> dict[str, Any]:
@@ -99,6 +104,8 @@ def figures_json(f: ValueFigures) -> dict[str, Any]:
         "cost_per_outcome_usd": money(per) if per is not None else None,
         "not_linked_tokens": f.not_linked.tokens,
         "not_linked_cost_usd": money(f.not_linked.cost_usd),
+        "not_work_tokens": f.not_work.tokens,
+        "not_work_cost_usd": money(f.not_work.cost_usd),
     }
 
 

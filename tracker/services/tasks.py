@@ -272,13 +272,14 @@ def period_yield(
     store: Store, timezone: str, overrides: Any, since: date | None, until: date | None, now_ms: int
 ) -> SpendYield:
     """The period's spend (sessions' usage inside it) split into productive / reverted / in
-    progress / abandoned / not linked; the parts add up to the period's total."""
+    progress / abandoned / not work / not linked; the parts add up to the period's total."""
     tasks = list_tasks(store, timezone, overrides)
     kind_of = {m: t.spend for t in tasks for m in (t.id, *t.members)}
     report = build_usage_report(store, UsageQuery("session", timezone, since, until), overrides)
     usage = {(r.source, r.session_id): (r.totals.total_tokens, r.totals.cost_usd) for r in report.rows}
     spans = {(s.source, s.session_id): s for s in session_spans(store)}
-    return spend_yield(usage, store.links.active(), kind_of, spans, repo_lines(store.tasks.linkable()), now_ms)
+    lines = repo_lines(store.tasks.linkable())
+    return spend_yield(usage, store.links.active(), kind_of, spans, lines, now_ms, store.links.not_work())
 
 
 def yield_json(y: SpendYield) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from tracker.core.timezones import get_zone, local_day_start_ms, offset_segments
 from tracker.pricing.catalog import build_price_book, catalog_key, catalog_missing, load_catalog
 from tracker.services.context import Context
 from tracker.services.importer import ImportSummary
+from tracker.services.tool_spend import RowKey, ToolSpend, by_source, row_key, spend_json, summed, tool_spend
 from tracker.store.import_lock import ImportRunningError
 from tracker.store.queries import GroupBy, UsageFilter
 from tracker.store.store import Store
@@ -50,6 +51,19 @@ class UsageReport:
     unpriced: Mapping[str, int]
     price_source: str
     session_info: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    # Per row and tool: the tool's own cost estimate and the subscription-covered spend
+    # (filled when asked for with ``tool_costs``; ``services.tool_spend``).
+    tool_spend: dict[RowKey, dict[str, ToolSpend]] = field(default_factory=dict)
+
+    def row_tool_spend(self, row: UsageRow) -> ToolSpend:
+        """The tools' figures for one row (the total row: the whole report)."""
+        if row is self.total:
+            return summed(self.source_tool_spend().values())
+        return summed(self.tool_spend.get(row_key(row), {}).values())
+
+    def source_tool_spend(self) -> dict[str, ToolSpend]:
+        """The whole report's tool figures per tool."""
+        return by_source(self.tool_spend)
 
     @property
     def warnings(self) -> list[str]:
@@ -65,10 +79,13 @@ def build_usage_report(
     query: UsageQuery,
     overrides: Mapping[str, Mapping[str, Any]],
     helpers: Sequence[Store] = (),
+    *,
+    tool_costs: bool = False,
 ) -> UsageReport:
     """The report; ``helpers`` are extra read-only stores to sum on more cores. Reads only
     (the price cache is filled best effort). A bare connection (the import path's tests
-    hold one) is wrapped in a Store."""
+    hold one) is wrapped in a Store. ``tool_costs`` adds the tools' own cost estimates and
+    the subscription-covered spend (one more query, on the events that have them)."""
     store = Store.of(source)
     zone = get_zone(query.timezone)
     f = UsageFilter(
@@ -88,6 +105,9 @@ def build_usage_report(
     report = UsageReport(query, rows, grand_total(rows), unpriced_models(rows), book.source)
     if query.period == "session":
         report.session_info = store.usage.session_meta()
+    if tool_costs:
+        priced_by_tools = store.usage.tool_cost(f, group_by, offsets=offsets, thresholds=thresholds)
+        report.tool_spend = tool_spend(priced_by_tools, rows, book, query.period)
     return report
 
 
@@ -128,7 +148,7 @@ def import_and_render(
 
     def make(store: Store, helpers: Sequence[Store] = ()) -> Rendered:
         gen = store.usage.generation()
-        report = build_usage_report(store, query, overrides, helpers)
+        report = build_usage_report(store, query, overrides, helpers, tool_costs=True)
         out = (render(report), report.warnings)
         store.usage.save_report(key, gen, *out)
         return out
@@ -190,11 +210,12 @@ def totals_json(t: Totals) -> dict[str, Any]:
     }
 
 
-def _split_json(row: UsageRow) -> dict[str, Any]:
+def _split_json(row: UsageRow, spend: ToolSpend, sources: dict[str, ToolSpend]) -> dict[str, Any]:
     return {
         **totals_json(row.totals),
+        **spend_json(spend),
         "models": {m: totals_json(t) for m, t in sorted(row.models.items())},
-        "sources": {s: totals_json(t) for s, t in sorted(row.sources.items())},
+        "sources": {s: {**totals_json(t), **spend_json(sources.get(s))} for s, t in sorted(row.sources.items())},
     }
 
 
@@ -208,7 +229,10 @@ def report_json(report: UsageReport) -> dict[str, Any]:
     tz = report.query.timezone
     rows = []
     for r in report.rows:
-        item: dict[str, Any] = {"period": r.period, **_split_json(r)}
+        item: dict[str, Any] = {
+            "period": r.period,
+            **_split_json(r, report.row_tool_spend(r), report.tool_spend.get(row_key(r), {})),
+        }
         if report.query.period == "session":
             project, branch = report.session_info.get((r.source, r.session_id), ("", ""))
             item.update(
@@ -223,7 +247,7 @@ def report_json(report: UsageReport) -> dict[str, Any]:
         "timezone": tz,
         "period": report.query.period,
         "rows": rows,
-        "totals": _split_json(report.total),
+        "totals": _split_json(report.total, report.row_tool_spend(report.total), report.source_tool_spend()),
         "pricing": {"source": report.price_source, "unpriced_models": dict(report.unpriced)},
         "warnings": report.warnings,
     }

@@ -46,6 +46,7 @@ class WorkSummary:
     timezone: str = "UTC"
     weeks: list[tuple[str, int, int, Decimal]] = field(default_factory=list)  # week, tokens, tasks, cost
     orphans: list[Orphan] = field(default_factory=list)
+    not_work: Spend = field(default_factory=Spend)  # marked not work in the link inbox, linked to no task
 
     @property
     def done(self) -> list[TaskRow]:
@@ -53,7 +54,7 @@ class WorkSummary:
 
     @property
     def figures(self) -> ValueFigures:
-        return value_figures(self.done, Spend(self.total_tokens, self.total_cost))
+        return value_figures(self.done, Spend(self.total_tokens, self.total_cost), self.not_work)
 
     @property
     def linked_share(self) -> float:
@@ -130,6 +131,8 @@ def build_work_summary(
         if (r.source, r.session_id) not in linked and (r.source, r.session_id) not in not_work
     ]  # fmt: skip
     orphans.sort(key=lambda o: (-o.tokens, o.session_id))
+    # As ``services.tasks.not_work_spend``: a link (to any task) wins over the mark.
+    marked = [r.totals for r in sessions.rows if (r.source, r.session_id) in not_work - linked]
     return WorkSummary(
         tasks=tasks,
         total_tokens=total_tokens,
@@ -137,6 +140,7 @@ def build_work_summary(
         timezone=timezone,
         weeks=rows,
         orphans=orphans[:orphans_limit],
+        not_work=Spend(sum(t.total_tokens for t in marked), sum((t.cost_usd for t in marked), Decimal(0))),
     )
 
 

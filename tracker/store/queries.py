@@ -242,3 +242,54 @@ def _tier_case(
         params.append(model)
         params.extend(p for _, p in conds)
     return f"(CASE model {' '.join(parts)} ELSE 0 END)", params
+
+
+# The events a tool priced itself or said a subscription covered (migration 7's columns). The
+# same words as the partial index ``events_tool_cost``, so SQLite reads only those events.
+TOOL_COST_EVENTS = "(tool_cost_micro IS NOT NULL OR subscription = 1)"
+
+
+@dataclass(frozen=True)
+class ToolCostRow:
+    """Sums of the events of one (key, source, model, tier) that the tool priced itself
+    (``tool_priced``) or said a subscription covered; ``tool_cost_micro`` adds the tool's
+    own estimates (0 when it gave none)."""
+
+    group: GroupRow
+    tool_priced: bool
+    subscription: bool
+    tool_cost_micro: int
+
+
+def tool_cost_usage(
+    conn: sqlite3.Connection,
+    f: UsageFilter,
+    group_by: GroupBy,
+    *,
+    offsets: Sequence[tuple[int, int]],
+    thresholds: Mapping[str, Sequence[int]],
+) -> list[ToolCostRow]:
+    """Token sums and the tool's own cost, grouped as ``grouped_usage`` groups, of the events
+    a tool priced or a subscription covered. Read from ``events`` (the rollups do not keep
+    these columns) through a partial index, so a log with none of them costs nothing."""
+    where, params = _where(f, "ts_ms", 1)
+    where = f"{where} AND {TOOL_COST_EVENTS}" if where else f"WHERE {TOOL_COST_EVENTS}"
+    tier_sql, tier_params = _tier_expr_events(thresholds)
+    if group_by in ("day", "hour"):
+        offset_sql, key_params = _offset_expr("ts_ms", offsets)
+        key_sql = f"(ts_ms + {offset_sql}) / 86400000"
+        if group_by == "hour":
+            key_sql = f"((ts_ms + {offset_sql}) % 86400000) / 3600000"
+    else:
+        key_sql, key_params = group_by if group_by == "project" else "session_id", []
+    sql = f"""
+        SELECT {key_sql} AS k, source, model, {tier_sql} AS tier,
+               SUM(input_tokens), SUM(output_tokens), SUM(cache_write_5m_tokens),
+               SUM(cache_write_1h_tokens), SUM(cache_read_tokens), SUM(reasoning_tokens),
+               COUNT(*), MIN(ts_ms), MAX(ts_ms),
+               tool_cost_micro IS NOT NULL AS tool_priced, subscription, COALESCE(SUM(tool_cost_micro), 0)
+        FROM events {where}
+        GROUP BY k, source, model, tier, tool_priced, subscription
+    """  # noqa: S608 - only fixed fragments and placeholders
+    rows = conn.execute(sql, [*key_params, *tier_params, *params]).fetchall()
+    return [ToolCostRow(GroupRow(*r[:13]), bool(r[13]), bool(r[14]), int(r[15])) for r in rows]

@@ -316,6 +316,12 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX session_devices_device ON session_devices(device_id);
     """,
+    # 12 (issue 11): the events a tool priced itself or a subscription covered, by
+    # time, so the reports' "tool's estimate" and "covered by a subscription" read only those
+    # (the rollups keep neither column). Its WHERE is ``queries.TOOL_COST_EVENTS`` word for word.
+    """
+    CREATE INDEX events_tool_cost ON events(ts_ms) WHERE (tool_cost_micro IS NOT NULL OR subscription = 1);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from tracker.store import queries
 from tracker.store.meta import GENERATION
-from tracker.store.queries import GroupBy, GroupRow, UsageFilter
+from tracker.store.queries import GroupBy, GroupRow, ToolCostRow, UsageFilter
 
 if TYPE_CHECKING:
     from tracker.store.store import Store
@@ -36,6 +36,17 @@ class UsageStore:
             self._store.conn, f, group_by, offsets=offsets, thresholds=thresholds,
             helpers=[h.conn for h in helpers], span=span,
         )  # fmt: skip
+
+    def tool_cost(
+        self,
+        f: UsageFilter,
+        group_by: GroupBy,
+        *,
+        offsets: Sequence[tuple[int, int]],
+        thresholds: Mapping[str, Sequence[int]],
+    ) -> list[ToolCostRow]:
+        """The tool's own cost estimate and the subscription-covered usage, grouped as ``grouped``."""
+        return queries.tool_cost_usage(self._store.conn, f, group_by, offsets=offsets, thresholds=thresholds)
 
     def day_totals(self, f: UsageFilter, offsets: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
         return queries.day_totals(self._store.conn, f, offsets)

@@ -7,6 +7,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from tracker.work.ticket_keys import remote_scope
+
 _FIELDS = ("%H", "%P", "%ae", "%ct", "%at", "%s", "%b")
 _FORMAT = "%x1e" + "%x1f".join(_FIELDS) + "%x1f"
 AI_TOOLS = (
@@ -102,3 +104,13 @@ def config_email(repo: Path) -> str:
         return run_git(repo, "config", "user.email").strip().lower()
     except GitError:
         return ""
+
+
+def repo_scope(repo: Path) -> str:
+    """What scopes the repository's ``#123`` numbers: ``owner/repo`` of its ``origin`` remote,
+    else its path (``ticket_keys.KeyIndex``)."""
+    try:
+        url = run_git(repo, "remote", "get-url", "origin")
+    except GitError:
+        url = ""
+    return remote_scope(url) or str(repo)

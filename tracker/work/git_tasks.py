@@ -26,14 +26,19 @@ from tracker.store.tasks import (
     put_reverts,
     upsert_imported,
 )
-from tracker.work.git_log import Commit, GitError, config_email, is_ancestor, log, run_git
+from tracker.work.git_log import Commit, GitError, config_email, is_ancestor, log, repo_scope, run_git
 from tracker.work.linking import MAIN_NAMES, task_line
 from tracker.work.reverts import reverted_targets
-from tracker.work.ticket_keys import mentioned
+from tracker.work.ticket_keys import mentioned, scoped
 
 _PR_MERGE = re.compile(r"^Merge pull request #(\d+) from (\S+)")
 _BRANCH_MERGE = re.compile(r"^Merge (?:remote-tracking )?branch '([^']+)'")
 _SQUASH = re.compile(r"^(.*\S)\s*\(#(\d+)\)\s*$")
+# Where a squash commit's message names the branch it was made from: GitLab's merge template
+# ("Merge branch 'x' into 'main'"), a PR merge line kept in the body, or a ``Branch:`` trailer.
+_NAMED_BRANCH = re.compile(
+    r"^(?:Merge branch '([^']+)' into|Merge pull request #\d+ from [^/\s]+/(\S+)|Branch:\s*(\S+))", re.MULTILINE
+)
 _REVERT = re.compile(r'^Revert "')
 # Conventional-commit types and branch prefixes -> Tokenworth's categories (core/tasks.py).
 _KIND = {
@@ -105,14 +110,15 @@ def import_repo(store: Store, repo: Path, identities: Iterable[str]) -> RepoImpo
         result.error = str(exc)
         return result
     result.commits_read = len(mainline)
+    scope = repo_scope(repo)  # this repository's "#12" is not another's
     with store.transaction() as conn:
         for c in reversed(mainline):  # oldest first, so a later merge absorbs earlier commits
             if _REVERT.match(c.subject) and (targets := reverted_targets(c.body)):
                 _revert(conn, repo, c, targets)
             elif c.is_merge:
-                _merge(conn, repo, c, ids, result)
+                _merge(conn, repo, c, ids, result, scope)
             elif c.email in ids and c.parents:  # the root commit sets a repository up: not a task
-                _single(conn, repo, c, line, result)
+                _single(conn, repo, c, line, result, scope)
         put_git_tip(conn, str(repo), head, int(time.time() * 1000))
     return result
 
@@ -132,18 +138,26 @@ def _revert(conn: sqlite3.Connection, repo: Path, c: Commit, targets: list[str])
     put_reverts(conn, [(str(repo), c.sha, sha, c.committed_ms) for sha in dict.fromkeys(shas)])
 
 
-def _single(conn: sqlite3.Connection, repo: Path, c: Commit, line: str, result: RepoImport) -> None:
+def squash_branch(c: Commit) -> str:
+    """The branch a squash commit was made from, when its message names it ('' otherwise)."""
+    m = _NAMED_BRANCH.search(c.body)
+    branch = next((g for g in m.groups() if g), "") if m else ""
+    return "" if task_line(branch) == "" else branch
+
+
+def _single(conn: sqlite3.Connection, repo: Path, c: Commit, line: str, result: RepoImport, scope: str) -> None:
     squash = _SQUASH.match(c.subject)
     title, pr = (squash.group(1), squash.group(2)) if squash else (c.subject, None)
     external = f"{repo}#pr{pr}" if pr else f"{repo}@{c.sha}"
-    keys = mentioned(c.subject, c.body, branch=line) + ((f"#{pr}",) if pr else ())
+    line = line or squash_branch(c)  # a squash merge on main keeps its branch when the message names it
+    keys = scoped(mentioned(c.subject, c.body, branch=line) + ((f"#{pr}",) if pr else ()), scope)
     task = ImportedTask("git", external, title, True, c.committed_ms, c.authored_ms, str(repo), line,
                         category_of(title, line), mentions=keys)  # fmt: skip
     task_id = _store(conn, task, result)
     _commit_rows(conn, repo, task_id, [c])
 
 
-def _merge(conn: sqlite3.Connection, repo: Path, c: Commit, ids: set[str], result: RepoImport) -> None:
+def _merge(conn: sqlite3.Connection, repo: Path, c: Commit, ids: set[str], result: RepoImport, scope: str) -> None:
     pr, branch, title = _merge_title(c)
     if branch.split("/")[-1] in MAIN_NAMES:
         return  # main merged into a branch (or a remote's main into main): a sync, not work
@@ -156,7 +170,7 @@ def _merge(conn: sqlite3.Connection, repo: Path, c: Commit, ids: set[str], resul
     keys = mentioned(title, *(f"{m.subject}\n{m.body}" for m in reversed(mine)), branch=branch)
     keys += (f"#{pr}",) if pr else ()
     task = ImportedTask("git", external, title, True, c.committed_ms, started, str(repo), branch,
-                        category_of(title, branch), mentions=tuple(dict.fromkeys(keys)))  # fmt: skip
+                        category_of(title, branch), mentions=scoped(keys, scope))  # fmt: skip
     task_id = _store(conn, task, result)
     # Commits already imported on their own (read while the branch was checked out) join it.
     for m in merged:

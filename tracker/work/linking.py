@@ -5,7 +5,10 @@
 - A session on the main branch serves the next task completed there after it.
 - A session whose tool does not record the branch is matched against every line of the repository.
 - A ticket key in the session's branch name (``feature/PROJ-12-…``) links it to the imported
-  tracker task with that key.
+  tracker task with that key (``#12`` only to the ``#12`` of the session's own repository).
+- A squash-merged PR loses its branch: its commit on main is put on the PR's head branch when
+  the same outcome's PR (a GitHub export's ``headRefName``) names it, so the branch's sessions
+  still serve it.
 - Each task owns the time from the previous task of its line (but no more than a lead time
   before its first commit) to its completion. A session that overlaps several tasks' times
   is split by that overlap (``share``), not evenly.
@@ -22,12 +25,14 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from tracker.store.changes import Changes
 from tracker.store.links import AutoLink
 from tracker.store.store import Store
 from tracker.store.tasks import LinkableTask
-from tracker.work.ticket_keys import mentioned
+from tracker.work.git_log import repo_scope
+from tracker.work.ticket_keys import KeyIndex, mentioned, scoped
 
 MAIN = ""  # the line of a repository's main branch
 MAIN_NAMES = frozenset({"main", "master", "trunk", "develop", "development", "default", "mainline"})
@@ -84,16 +89,31 @@ def outcome_ids(tasks: Iterable[LinkableTask]) -> dict[int, int]:
     return {t[0]: t[6] if t[6] is not None else t[0] for t in tasks}
 
 
-def repo_lines(tasks: Iterable[LinkableTask]) -> dict[str, dict[str, list[TaskSpan]]]:
-    """Done tasks with a repository, by repository and line, in order of completion."""
+def head_branches(tasks: Iterable[LinkableTask]) -> dict[int, str]:
+    """Outcome -> the head branch its pull request was merged from, where a task of that
+    outcome (a GitHub export's PR) knows it: what a squash merge on main was made from."""
     rows = list(tasks)
     outcome = outcome_ids(rows)
+    out: dict[int, str] = {}
+    for t in rows:
+        if t[7] != "git" and task_line(t[2]) != MAIN:
+            out.setdefault(outcome[t[0]], t[2])
+    return out
+
+
+def repo_lines(tasks: Iterable[LinkableTask]) -> dict[str, dict[str, list[TaskSpan]]]:
+    """Done tasks with a repository, by repository and line, in order of completion. A git
+    task on main that is the same outcome as a PR with a known head branch is on that branch."""
+    rows = list(tasks)
+    outcome = outcome_ids(rows)
+    heads = head_branches(rows)
     out: dict[str, dict[str, list[TaskSpan]]] = defaultdict(lambda: defaultdict(list))
     for task_id, repo, branch, status, _created, done, _of, _src, first_commit, _own, _refs in rows:
         if not repo or status != "done" or done is None:
             continue
         first = min(first_commit, done) if first_commit is not None else done
-        out[repo][task_line(branch)].append(TaskSpan(task_id, repo, task_line(branch), first, done, outcome[task_id]))
+        line = task_line(branch) or task_line(heads.get(outcome[task_id], ""))
+        out[repo][line].append(TaskSpan(task_id, repo, line, first, done, outcome[task_id]))
     for lines in out.values():
         for spans in lines.values():
             spans.sort(key=lambda t: (t.done_ms, t.id))
@@ -144,14 +164,24 @@ def by_time(
     ]
 
 
-def by_key(span: SessionSpan, owners: Mapping[str, int], excluded: frozenset[int] = frozenset()) -> list[Served]:
-    """Tracker tasks named by a ticket key in the session's branch, each an equal share."""
-    targets = list(dict.fromkeys(owners[k] for k in mentioned(branch=span.branch) if k in owners))
+Owners = Mapping[str, int] | KeyIndex[int]
+
+
+def _index(owners: Owners) -> KeyIndex[int]:
+    return owners if isinstance(owners, KeyIndex) else KeyIndex(owners, ())
+
+
+def by_key(span: SessionSpan, owners: Owners, excluded: frozenset[int] = frozenset(), scope: str = "") -> list[Served]:
+    """Tracker tasks named by a ticket key in the session's branch, each an equal share;
+    ``scope``: the session's repository's (``#12`` names that repository's 12 only)."""
+    index = _index(owners)
+    keys = scoped(mentioned(branch=span.branch), scope)
+    targets = list(dict.fromkeys(o for k in keys if (o := index.get(k)) is not None))
     targets = [t for t in targets if t not in excluded]
     return [Served(t, KEY_CONFIDENCE, round(1 / len(targets), 6)) for t in targets]
 
 
-def key_owners(tasks: Iterable[LinkableTask]) -> dict[str, int]:
+def key_owners(tasks: Iterable[LinkableTask]) -> KeyIndex[int]:
     """Ticket key -> the outcome of the tracker task known by it."""
     rows = list(tasks)
     outcome = outcome_ids(rows)
@@ -159,23 +189,24 @@ def key_owners(tasks: Iterable[LinkableTask]) -> dict[str, int]:
     for t in rows:
         for key in t[9]:
             owners.setdefault(key, outcome[t[0]])
-    return owners
+    return KeyIndex(owners, (k for t in rows for k in t[10]))
 
 
 def serve(
     span: SessionSpan,
     lines: Mapping[str, Mapping[str, list[TaskSpan]]],
-    owners: Mapping[str, int],
+    owners: Owners,
     excluded: frozenset[int] = frozenset(),
+    scopes: Mapping[str, str] | None = None,
 ) -> list[Served]:
-    """What one session served: by ticket key when its branch names one, else by repository and time."""
-    if found := by_key(span, owners, excluded):
-        return found
+    """What one session served: by ticket key when its branch names one, else by repository
+    and time. ``scopes``: each repository's scope for ``#123`` (``git_log.repo_scope``)."""
     repos = [repo for repo in lines if under(span.project, repo)]
-    if not repos:
-        return []
-    innermost = max(repos, key=len)  # a repository nested inside another is the one worked in
-    return by_time(span, lines[innermost], excluded)
+    innermost = max(repos, key=len) if repos else ""  # a repository nested inside another is the one worked in
+    scope = (scopes or {}).get(innermost, innermost)
+    if found := by_key(span, owners, excluded, scope):
+        return found
+    return by_time(span, lines[innermost], excluded) if innermost else []
 
 
 def session_spans(store: Store) -> list[SessionSpan]:
@@ -194,17 +225,18 @@ def session_parts(store: Store) -> dict[tuple[str, str], list[tuple[SessionSpan,
 def serve_parts(
     parts: list[tuple[SessionSpan, int]],
     lines: Mapping[str, Mapping[str, list[TaskSpan]]],
-    owners: Mapping[str, int],
+    owners: Owners,
     excluded: frozenset[int] = frozenset(),
+    scopes: Mapping[str, str] | None = None,
 ) -> list[Served]:
     """What a session served, its parts weighted by their tokens; parts that served nothing
     give their weight to those that did (a session's tokens all go to its tasks, or none)."""
     if len(parts) == 1:
-        return serve(parts[0][0], lines, owners, excluded)
+        return serve(parts[0][0], lines, owners, excluded, scopes)
     weights = [tokens for _, tokens in parts] if any(tokens for _, tokens in parts) else [1] * len(parts)
     found: dict[int, tuple[float, float]] = {}
     for (span, _), weight in zip(parts, weights, strict=True):
-        for s in serve(span, lines, owners, excluded):
+        for s in serve(span, lines, owners, excluded, scopes):
             confidence, share = found.get(s.task_id, (0.0, 0.0))
             found[s.task_id] = (max(confidence, s.confidence), share + weight * s.share)
     shares = sum(share for _, share in found.values())
@@ -217,6 +249,7 @@ def auto_link(store: Store) -> Changes:
     """Recompute automatic links; returns what changed (``links``: how many moved)."""
     tasks = store.tasks.linkable()
     lines, owners = repo_lines(tasks), key_owners(tasks)
+    scopes = {repo: repo_scope(Path(repo)) for repo in lines}
     by_hand: set[tuple[str, str]] = set()
     unlinked: dict[tuple[str, str], set[int]] = defaultdict(set)
     for source, session_id, task_id, _confidence, manual, removed in store.links.states():
@@ -228,6 +261,6 @@ def auto_link(store: Store) -> Changes:
     for key, parts in session_parts(store).items():
         if key in by_hand:
             continue  # the user decided what this session served
-        for s in serve_parts(parts, lines, owners, frozenset(unlinked.get(key, ()))):
+        for s in serve_parts(parts, lines, owners, frozenset(unlinked.get(key, ())), scopes):
             links.append((key[0], key[1], s.task_id, s.confidence, s.share))
     return store.links.replace_automatic(links)

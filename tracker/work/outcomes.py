@@ -12,6 +12,7 @@ from __future__ import annotations
 from tracker.store.changes import Changes
 from tracker.store.store import Store
 from tracker.store.tasks import LinkableTask
+from tracker.work.ticket_keys import KeyIndex
 
 _RANK = {"jira": 0, "linear": 0, "csv": 0, "github": 1}
 
@@ -27,10 +28,11 @@ def outcome_of(tasks: list[LinkableTask]) -> dict[int, int | None]:
     for t in sorted(tasks, key=lambda t: (_rank(t[7]), t[0])):
         for key in t[9]:
             owner.setdefault(key, t[0])
+    index = KeyIndex(owner, (k for t in tasks for k in t[10]))
     direct: dict[int, int | None] = {}
     for t in tasks:
         direct[t[0]] = next(
-            (owner[k] for k in t[10] if k in owner and _rank(source[owner[k]]) < _rank(t[7])),
+            (o for k in t[10] if (o := index.get(k)) is not None and _rank(source[o]) < _rank(t[7])),
             None,
         )
     out: dict[int, int | None] = {}

@@ -14,7 +14,7 @@ from typing import Any
 
 from tracker.core.tasks import CATEGORIES, MAPPABLE
 from tracker.store.tasks import ImportedTask
-from tracker.work.ticket_keys import mentioned, own_key
+from tracker.work.ticket_keys import mentioned, number_of, own_key, scoped
 
 FORMATS = ("jira", "github", "linear", "csv")
 DONE_WORDS = {"done", "closed", "resolved", "completed", "merged", "fixed", "shipped"}
@@ -161,8 +161,14 @@ LINEAR = {"title": "Title", "external_id": "ID", "status": "Status", "completed_
           "created_at": "Created", "labels": "Labels"}  # fmt: skip
 
 
+def _field(item: dict[str, Any], *names: str) -> Any:
+    """The first of ``names`` the item has: GitHub's ``gh --json`` names, then GitLab's (``glab``)."""
+    return next((item[n] for n in names if item.get(n) not in (None, "")), None)
+
+
 def parse_github(text: str, now_ms: int) -> TrackerImport:
-    """``gh issue list --json ...`` or ``gh pr list --json ...`` output."""
+    """``gh issue list --json ...`` or ``gh pr list --json ...`` output (or GitLab's
+    ``glab issue/mr list --output json``: ``web_url``, ``iid``, ``source_branch``, ``merged_at``)."""
     result = TrackerImport()
     try:
         items = json.loads(text)
@@ -173,22 +179,24 @@ def parse_github(text: str, now_ms: int) -> TrackerImport:
         result.bad_rows.append((1, "expected a list of issues or pull requests (gh ... --json)"))
         return result
     for n, item in enumerate(items, start=1):
-        if not isinstance(item, dict) or not item.get("title") or not (item.get("url") or item.get("number")):
+        if not isinstance(item, dict) or not item.get("title") or not _field(item, "url", "web_url", "number", "iid"):
             result.bad_rows.append((n, "an item needs at least 'title' and 'url' or 'number'"))
             continue
         state = str(item.get("state", "")).lower()
         try:
-            completed = parse_when(str(item.get("mergedAt") or item.get("closedAt") or ""))
-            created = parse_when(str(item.get("createdAt") or "")) or now_ms
+            completed = parse_when(str(_field(item, "mergedAt", "merged_at", "closedAt", "closed_at") or ""))
+            created = parse_when(str(_field(item, "createdAt", "created_at") or "")) or now_ms
         except ValueError as exc:
             result.bad_rows.append((n, str(exc)))
             continue
-        labels = [str(lb.get("name", "")) for lb in item.get("labels") or [] if isinstance(lb, dict)]
+        labels = [str(lb.get("name", "")) if isinstance(lb, dict) else str(lb) for lb in item.get("labels") or []
+                  if isinstance(lb, dict | str)]  # fmt: skip
         done = state in DONE_WORDS or completed is not None
-        url = str(item.get("url") or "")
-        external_id = url or f"#{item['number']}"
-        branch = str(item.get("headRefName") or "")
+        url = str(_field(item, "url", "web_url") or "")
+        external_id = url or f"#{_field(item, 'number', 'iid')}"
+        branch = str(_field(item, "headRefName", "source_branch") or "")  # a PR's head: what a squash loses
         key = own_key("github", external_id) or ""
+        scope = number[0] if (number := number_of(key)) else ""
         result.tasks.append(
             ImportedTask(
                 source="github",
@@ -202,7 +210,7 @@ def parse_github(text: str, now_ms: int) -> TrackerImport:
                 links=(url,) if url else (),
                 tags=tuple(labels),
                 own_key=key,
-                mentions=tuple(k for k in mentioned(str(item["title"]), branch=branch) if k != key),
+                mentions=tuple(k for k in scoped(mentioned(str(item["title"]), branch=branch), scope) if k != key),
             )
         )
     return result
