@@ -58,7 +58,7 @@ class UsageApi:
 def count(item: Mapping[str, Any], name: str) -> int:
     value = token_count(item.get(name))
     if value is None:
-        raise BadItemError(f"{name} is not a count ({str(item.get(name))[:40]!r})")
+        raise BadItemError(f"{name} is not a count ({repr(item.get(name))[:40]})")
     return value
 
 
