@@ -76,9 +76,9 @@ def _start(root: Path) -> tuple[dict[str, str], int, str]:
 
 
 @pytest.fixture(scope="session")
-def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """A running, unlocked gnome-keyring on a private session bus; the environment that
-    reaches it (set in ``os.environ`` for the tests' session, so CLI subprocesses get it)."""
+def _secret_service_bus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """A running, unlocked gnome-keyring on a private session bus, for the whole session; the
+    environment that reaches it (never left in ``os.environ``: other tests read XDG folders)."""
     missing = [p for p in ("dbus-daemon", "gnome-keyring-daemon") if shutil.which(p) is None]
     if missing:
         if os.environ.get("CI") == "true":
@@ -96,17 +96,17 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
         os.kill(bus_pid, 15)
     else:
         pytest.fail(f"gnome-keyring did not offer an unlocked Secret Service: {states}")
-    old = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
     try:
         yield env
     finally:
-        os.kill(bus_pid, 15)
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        os.kill(bus_pid, 15)  # the keyring daemon leaves with its bus
+
+
+@pytest.fixture
+def secret_service(_secret_service_bus: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The test bus in ``DBUS_SESSION_BUS_ADDRESS`` for one test (CLI subprocesses inherit it)."""
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", _secret_service_bus["DBUS_SESSION_BUS_ADDRESS"])
+    return _secret_service_bus
 
 
 def files_under(*roots: Path) -> Iterator[Path]:

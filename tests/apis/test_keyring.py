@@ -31,8 +31,12 @@ def test_a_key_round_trips_through_the_real_secret_service(secret_service: dict[
 def test_the_default_back_end_is_the_secret_service_when_one_runs(secret_service: dict[str, str]) -> None:
     import keyring.core
 
+    before = keyring.get_keyring()
     keyring.core.init_backend()  # resolved afresh: the bus is there now
-    assert KeyChain().info().secure
+    try:
+        assert KeyChain().info().secure
+    finally:
+        keyring.set_keyring(before)  # later tests get what they would have had
 
 
 @pytest.mark.parametrize("backend", [fail.Keyring(), null.Keyring()], ids=["fail", "null"])

@@ -255,3 +255,14 @@ def test_names_and_addresses_are_checked_before_anything_is_stored(store: Store)
     with pytest.raises(UsageError, match="unknown provider"):
         api_sync.set_key(store, chain, "x", "bard", Secret(KEY))  # type: ignore[arg-type]
     assert chain.keys == {} and api_sync.accounts(store) == []
+
+
+def test_accounts_left_when_the_syncs_time_limit_is_reached_are_named_not_asked(store: Store, api: ApiServer) -> None:
+    chain = setup(store, api, "openrouter", "a")
+    api_sync.set_key(store, chain, "b", "openai", Secret(KEY), api.url)  # type: ignore[arg-type]  # a fake chain
+    reports = api_sync.sync(store, chain, now=NOW, budget_s=0)  # type: ignore[arg-type]  # a fake chain
+    assert [(r.name, r.error) for r in reports] == [
+        ("a", "not synced: this sync's time limit (0 s) was reached"),
+        ("b", "not synced: this sync's time limit (0 s) was reached"),
+    ]
+    assert api.seen == []

@@ -17,9 +17,10 @@ import json
 import logging
 import re
 import time
+import traceback
 import urllib.parse
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 from tracker.core.errors import UsageError
@@ -34,6 +35,7 @@ from tracker.store.store import Store
 log = logging.getLogger(__name__)
 
 LOOKBACK_DAYS = 30
+SYNC_BUDGET_S = 600.0  # every account of one sync together; each also has its policy's own limit
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
@@ -165,6 +167,7 @@ def sync(
     now: datetime | None = None,
     policy: HttpPolicy | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    budget_s: float = SYNC_BUDGET_S,
 ) -> list[SyncReport]:
     """Sync ``names`` (all accounts when empty), one after the other; never raises for one
     account's failure (it is in its report)."""
@@ -174,11 +177,21 @@ def sync(
             raise UsageError(f"no key named {name[:70]!r} (see 'tokenworth keys list')")
     chosen = [known[n] for n in names] if names else list(known.values())
     when = now or datetime.now(UTC)
-    return [_sync_one(store, chain, a, when, policy, sleep) for a in chosen]
+    base = policy or HttpPolicy()
+    deadline = time.monotonic() + budget_s
+    reports = []
+    for acc in chosen:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            late = f"not synced: this sync's time limit ({budget_s:g} s) was reached"
+            reports.append(SyncReport(acc.name, acc.provider, acc.api.whole_org, error=late))
+            continue
+        reports.append(_sync_one(store, chain, acc, when, replace(base, budget_s=min(base.budget_s, left)), sleep))
+    return reports
 
 
 def _sync_one(
-    store: Store, chain: KeyChain, acc: Account, now: datetime, policy: HttpPolicy | None,
+    store: Store, chain: KeyChain, acc: Account, now: datetime, policy: HttpPolicy,
     sleep: Callable[[float], None],
 ) -> SyncReport:  # fmt: skip
     api = acc.api
@@ -199,7 +212,8 @@ def _sync_one(
     except ApiError as exc:
         return _failed(store, acc, _counted(report, fetcher), secret.redact(str(exc)))
     except Exception as exc:  # a bug or an answer no check foresaw: this account fails, the rest go on
-        log.exception("syncing %s (%s) failed", acc.name, acc.provider)
+        # the traceback is logged with the key taken out of it, as everything else is
+        log.error("syncing %s (%s) failed:\n%s", acc.name, acc.provider, secret.redact(traceback.format_exc()))
         return _failed(store, acc, _counted(report, fetcher), secret.redact(f"{type(exc).__name__}: {exc}"))
     new, replaced = store.provider.upsert(out.rows())
     synced = Account(acc.name, acc.provider, acc.base_url, today.isoformat(), int(now.timestamp() * 1000), None)
