@@ -17,6 +17,7 @@ class Reply:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering (a slow server, for timeouts)
+    cut: bool = False  # promise more bytes than are sent, then hang up (a body cut off)
 
 
 @dataclass
@@ -63,7 +64,7 @@ class ApiServer:
                     self.send_response(reply.status)
                     for k, v in reply.headers.items():
                         self.send_header(k, v)
-                    self.send_header("Content-Length", str(len(raw)))
+                    self.send_header("Content-Length", str(len(raw) + (100 if reply.cut else 0)))
                     self.end_headers()
                     self.wfile.write(raw)
                 except (BrokenPipeError, ConnectionResetError):

@@ -47,6 +47,13 @@ def test_a_slow_answer_times_out_and_is_asked_again(api: ApiServer) -> None:
     assert waited == [0.5]
 
 
+def test_a_body_cut_off_mid_way_is_asked_again(api: ApiServer) -> None:
+    api.script("/u", Reply({"data": [1]}, cut=True), Reply({"data": [2]}))
+    f, waited = fetcher(HttpPolicy(timeout_s=5, backoff_s=0.25))
+    assert f.get_json(f"{api.url}/u") == {"data": [2]}
+    assert waited == [0.25]
+
+
 def test_a_server_that_keeps_failing_is_given_up_with_the_reason(api: ApiServer) -> None:
     api.script("/u", Reply("down", 502))
     f, waited = fetcher(HttpPolicy(timeout_s=5, attempts=3, backoff_s=1))

@@ -11,6 +11,7 @@ with the key taken out (``Secret.redact``): a server may echo a key back.
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import time
@@ -117,7 +118,7 @@ class Fetcher:
                     last = f"no answer within {min(policy.timeout_s, left):g} s"
                 else:
                     last = f"cannot connect ({exc.reason})"
-            except (ConnectionError, OSError) as exc:  # reset mid-body, refused
+            except (OSError, http.client.HTTPException) as exc:  # reset or cut off mid-body, refused
                 last = f"connection failed ({type(exc).__name__})"
             if attempt == policy.attempts - 1:
                 break
@@ -134,6 +135,9 @@ class Fetcher:
         self.requests += 1
         with _OPENER.open(request, timeout=timeout) as response:
             body = response.read(self.policy.max_body + 1)
+            promised = response.headers.get("Content-Length", "")
+        if promised.isdigit() and len(body) < int(promised):  # read(n) returns a cut-off body quietly
+            raise http.client.IncompleteRead(body[:0], int(promised) - len(body))
         if len(body) > self.policy.max_body:
             raise self._fail(url, f"the answer is larger than {self.policy.max_body // 2**20} MiB")
         try:
