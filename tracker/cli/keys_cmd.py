@@ -22,6 +22,7 @@ from tracker.sources.usage_apis.registry import USAGE_APIS
 from tracker.store.keys import KeyChain
 
 EXIT_FAILED = 3
+MAX_KEY_CHARS = 16_384  # a key is far shorter; a file piped in by mistake is not read whole
 
 
 def register(sub: Any) -> None:
@@ -42,7 +43,7 @@ def register(sub: Any) -> None:
 def _read_key(name: str) -> Secret:
     if sys.stdin.isatty():
         return Secret(getpass.getpass(f"Key for {name} (not shown): "))
-    return Secret(sys.stdin.read())
+    return Secret(sys.stdin.read(MAX_KEY_CHARS))
 
 
 def _when(ms: int) -> str:
