@@ -266,3 +266,10 @@ def test_accounts_left_when_the_syncs_time_limit_is_reached_are_named_not_asked(
         ("b", "not synced: this sync's time limit (0 s) was reached"),
     ]
     assert api.seen == []
+
+
+def test_the_cli_knows_every_usage_api() -> None:
+    from tracker.cli.keys_cmd import PROVIDERS
+    from tracker.sources.usage_apis.registry import USAGE_APIS
+
+    assert sorted(PROVIDERS) == sorted(USAGE_APIS)

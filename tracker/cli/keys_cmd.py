@@ -12,16 +12,19 @@ import getpass
 import json
 import sys
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker.cli.terminal import printable
 from tracker.core.secret import Secret
-from tracker.services import api_sync
-from tracker.services.context import Context
-from tracker.sources.usage_apis.registry import USAGE_APIS
-from tracker.store.keys import KeyChain
+
+if TYPE_CHECKING:
+    from tracker.services.context import Context
+    from tracker.store.keys import KeyChain
 
 EXIT_FAILED = 3
+# The usage APIs' ids, here so that parsing any command never imports the HTTP clients
+# (checked against ``usage_apis.registry`` by a test).
+PROVIDERS = ("anthropic", "litellm", "openai", "openrouter")
 MAX_KEY_CHARS = 16_384  # a key is far shorter; a file piped in by mistake is not read whole
 
 
@@ -30,7 +33,7 @@ def register(sub: Any) -> None:
     verbs = p.add_subparsers(dest="verb", metavar="VERB", required=True)
     s = verbs.add_parser("set", help="store a key (read from stdin or a hidden prompt)")
     s.add_argument("name", help="a name for this key, e.g. work-anthropic")
-    s.add_argument("--provider", required=True, choices=sorted(USAGE_APIS), help="whose usage API it is for")
+    s.add_argument("--provider", required=True, choices=PROVIDERS, help="whose usage API it is for")
     s.add_argument("--base-url", metavar="URL", help="the API's address (required for a LiteLLM proxy)")
     d = verbs.add_parser("delete", help="remove a key from the keyring and forget its synced figures")
     d.add_argument("name")
@@ -53,6 +56,9 @@ def _when(ms: int) -> str:
 
 
 def handle(ctx: Context, args: argparse.Namespace) -> int:
+    from tracker.services import api_sync  # deferred: only these commands need the HTTP clients
+    from tracker.store.keys import KeyChain
+
     chain = KeyChain()
     if args.verb == "set":
         api = api_sync.check_provider(args.provider)
@@ -85,6 +91,8 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _list(ctx: Context, chain: KeyChain, args: argparse.Namespace) -> int:
+    from tracker.services import api_sync
+
     info = chain.info()
     with ctx.reader() as store:
         found = [a for a in api_sync.accounts(store) if args.name in (None, a.name)]
@@ -99,7 +107,7 @@ def _list(ctx: Context, chain: KeyChain, args: argparse.Namespace) -> int:
     state = "secure" if info.secure else f"NOT secure: keys cannot be stored. To fix: {info.fix}"
     print(printable(f"Keyring: {info.name} ({state})"))
     if not found:
-        print("No keys. Add one: tokenworth keys set NAME --provider " + "|".join(sorted(USAGE_APIS)))
+        print("No keys. Add one: tokenworth keys set NAME --provider " + "|".join(PROVIDERS))
         return 0
     for a in found:
         scope = "whole organisation" if a.api.whole_org else "your own usage"

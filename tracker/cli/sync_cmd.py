@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker.cli.terminal import printable
-from tracker.services import api_sync
-from tracker.services.context import Context
-from tracker.store.keys import KeyChain
+
+if TYPE_CHECKING:
+    from tracker.services.context import Context
 
 EXIT_PARTIAL, EXIT_FAILED = 1, 3
 
@@ -23,6 +23,9 @@ def register(sub: Any) -> None:
 
 
 def handle(ctx: Context, args: argparse.Namespace) -> int:
+    from tracker.services import api_sync  # deferred: parsing other commands never imports the clients
+    from tracker.store.keys import KeyChain
+
     with ctx.store() as store:
         if not api_sync.accounts(store):
             print("No keys to sync. Add one: tokenworth keys set NAME --provider PROVIDER")
