@@ -50,9 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
         bundle_cmd,
         config_cmd,
         import_cmd,
+        keys_cmd,
         receive_cmd,
         report_cmd,
         sources_cmd,
+        sync_cmd,
         task_cmd,
         usage_cmd,
     )
@@ -81,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     config_cmd.register(sub)
     bundle_cmd.register(sub)
     receive_cmd.register(sub)
+    keys_cmd.register(sub)
+    sync_cmd.register(sub)
     return parser
 
 

@@ -487,7 +487,9 @@ class MainWindow(QMainWindow):
         self.refresh_current()
 
     def open_settings(self, tab: str = "") -> None:
-        dialog = SettingsDialog(self.ctx.settings, str(self.ctx.paths.root), self)
+        from tracker.ui.keys_settings import KeysSettings  # deferred: only Settings needs it
+
+        dialog = SettingsDialog(self.ctx.settings, str(self.ctx.paths.root), self, [(KeysSettings(self.ctx), "Keys")])
         tabs = dialog.tabs  # open on a section ("Budgets" from the welcome)
         for i in range(tabs.count() if tab else 0):
             if tabs.tabText(i) == tab:

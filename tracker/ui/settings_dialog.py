@@ -7,7 +7,7 @@ type parses on save; so the dialog checks values exactly as ``tokenworth config 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -116,7 +116,10 @@ EDITORS: dict[Widget, Callable[[Setting[Any], str], Editor]] = {
 class SettingsDialog(QDialog):
     """One editor per declared setting; values are validated by their types on save."""
 
-    def __init__(self, settings: SettingsFile, data_dir: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: SettingsFile, data_dir: str, parent: QWidget | None = None,
+        extra_tabs: Sequence[tuple[QWidget, str]] = (),  # tabs not built from declarations (Keys)
+    ) -> None:  # fmt: skip
         super().__init__(parent)
         self.setWindowTitle("Tokenworth settings")
         self.settings = settings
@@ -126,6 +129,8 @@ class SettingsDialog(QDialog):
         self.tabs = QTabWidget()
         for group, members in groupby(settings.declarations, key=lambda s: s.group):
             self.tabs.addTab(self._page(list(members)), GROUPS.get(group, group))
+        for widget, title in extra_tabs:
+            self.tabs.addTab(widget, title)
         self.error = QLabel("\n".join(settings.problems))
         self.error.setObjectName("error")
         self.error.setWordWrap(True)

@@ -1,0 +1,1 @@
+"""Clients for the usage APIs of providers and gateways (one module each), over stdlib HTTP."""

@@ -1,0 +1,105 @@
+"""The Anthropic Admin API's usage report and cost report (an admin key, ``sk-ant-admin…``).
+
+Both cover the **whole organisation**, not one person: every workspace and key, including
+usage Tokenworth also reads from local logs (Claude Code on an API key). The Admin API does
+not exist for individual accounts (an organisation must be created in the Console first).
+
+Usage: ``GET /v1/organizations/usage_report/messages`` by day, grouped by model;
+``uncached_input_tokens``, ``cache_creation.ephemeral_{5m,1h}_input_tokens``,
+``cache_read_input_tokens`` and ``output_tokens`` are disjoint. Cost:
+``GET /v1/organizations/cost_report`` grouped by description; ``amount`` is a decimal string
+in cents ("123.45" = $1.23). Pages: ``has_more`` and ``next_page`` (sent back as ``page``).
+Documented at platform.claude.com/docs/en/api/admin (usage_report, cost_report).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from tracker.core.secret import Secret
+from tracker.sources.usage_apis.base import (
+    BadItemError,
+    Buckets,
+    UsageApi,
+    Window,
+    count,
+    day_of,
+    nested_count,
+    objects,
+    paged,
+    text,
+    usd_micro,
+)  # fmt: skip
+from tracker.sources.usage_apis.http import ApiError, Fetcher
+
+BASE_URL = "https://api.anthropic.com"
+
+
+def _headers(secret: Secret) -> Mapping[str, str]:
+    return {"x-api-key": secret.reveal(), "anthropic-version": "2023-06-01"}
+
+
+def _next(common: list[tuple[str, str]]) -> Any:
+    def after(page: Any) -> list[tuple[str, str]] | None:
+        token = page.get("next_page") if isinstance(page, Mapping) else None
+        if page.get("has_more") is True and isinstance(token, str) and token:
+            return [*common, ("page", token)]
+        return None
+
+    return after
+
+
+def _buckets(fetcher: Fetcher, url: str, params: list[tuple[str, str]], out: Buckets, what: str) -> None:
+    for page in paged(fetcher, url, params, _next(params)):
+        for bucket in objects(page, "data", what):
+            try:
+                day, ts_ms = day_of(bucket.get("starting_at"))
+                results = list(objects(bucket, "results", what))
+            except (BadItemError, ApiError) as exc:  # one bad bucket is skipped, the rest kept
+                out.skip(what, str(exc))
+                continue
+            for result in results:
+                try:
+                    if "__bad__" in result:
+                        raise BadItemError("a result is not an object")
+                    _add(result, day, ts_ms, out, what)
+                except BadItemError as exc:
+                    out.skip(f"{what} {day}", str(exc))
+
+
+def _add(r: Mapping[str, Any], day: str, ts_ms: int, out: Buckets, what: str) -> None:
+    if what == "usage report":
+        model = text(r, "model") or "(all models)"
+        out.add(("day", day, model), day, ts_ms, model,
+                input_tokens=count(r, "uncached_input_tokens"),
+                cache_creation_tokens=nested_count(r, "cache_creation", "ephemeral_5m_input_tokens")
+                + nested_count(r, "cache_creation", "ephemeral_1h_input_tokens"),
+                cache_read_tokens=count(r, "cache_read_input_tokens"),
+                output_tokens=count(r, "output_tokens"), detail="whole organisation")  # fmt: skip
+        return
+    if text(r, "currency", "USD").upper() != "USD":
+        raise BadItemError(f"a cost in {text(r, 'currency')} (only USD is kept)")
+    model = text(r, "model") or f"({text(r, 'cost_type') or 'other'})"  # web search, code execution
+    out.add(("day", day, model), day, ts_ms, model, cost_micro=usd_micro(r.get("amount"), per_dollar=100),
+            detail="whole organisation")  # fmt: skip
+
+
+def fetch(fetcher: Fetcher, base: str, window: Window, out: Buckets) -> None:
+    common = [("starting_at", f"{window.since.isoformat()}T00:00:00Z"), ("bucket_width", "1d"), ("limit", "31")]
+    root = base.rstrip("/")
+    _buckets(fetcher, f"{root}/v1/organizations/usage_report/messages", [*common, ("group_by[]", "model")], out,
+             "usage report")  # fmt: skip
+    _buckets(fetcher, f"{root}/v1/organizations/cost_report", [*common, ("group_by[]", "description")], out,
+             "cost report")  # fmt: skip
+
+
+API = UsageApi(
+    id="anthropic",
+    label="Anthropic Admin API (usage and cost reports)",
+    base_url=BASE_URL,
+    key_kind="an Anthropic admin key (sk-ant-admin…, from Console ▸ Settings ▸ Admin keys)",
+    whole_org=True,
+    headers=_headers,
+    fetch=fetch,
+)
