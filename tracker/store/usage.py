@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from tracker.store import queries
 from tracker.store.meta import GENERATION
 from tracker.store.queries import GroupBy, GroupRow, UsageFilter
+from tracker.store.rollup import rollup_source
 
 if TYPE_CHECKING:
     from tracker.store.store import Store
@@ -63,11 +64,13 @@ class UsageStore:
 
     def session_spans(self) -> list[tuple[str, str, str, str, int, int]]:
         """``(source, session_id, project, branch, first_ms, last_ms)`` of every session."""
-        return self._store.conn.execute(
-            """SELECT r.source, r.session_id, COALESCE(s.project, ''), COALESCE(s.git_branch, ''),
+        conn = self._store.conn
+        return conn.execute(
+            f"""SELECT r.source, r.session_id, COALESCE(s.project, ''), COALESCE(s.git_branch, ''),
                       MIN(r.first_ms), MAX(r.last_ms)
-               FROM usage_rollup r LEFT JOIN sessions s ON s.source = r.source AND s.session_id = r.session_id
-               GROUP BY r.source, r.session_id"""
+               FROM {rollup_source(conn, "usage_rollup")} r
+               LEFT JOIN sessions s ON s.source = r.source AND s.session_id = r.session_id
+               GROUP BY r.source, r.session_id"""  # noqa: S608 - a table or a fixed stand-in
         ).fetchall()
 
     def request_totals(self, source: str, since_ms: int) -> list[tuple[int, int]]:
