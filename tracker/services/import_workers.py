@@ -132,7 +132,7 @@ def read_rows_batch(items: Sequence[WorkItem], read: ReadFn) -> list[RowRead]:
         cursor, first = item.cursor, True
         while True:
             result = read(item, cursor)
-            out.append(RowRead(index, first, *encode_read(result)))
+            out.append(RowRead(index, first, *encode_read(item.source, result)))
             if not result.more or result.error:
                 break  # a chunk that could not be sent: nothing after it is read
             cursor, first = result.cursor, False

@@ -46,7 +46,7 @@ from tracker.sources.sqlite_db import read_sqlite, wal_unchanged
 from tracker.store.bulk import BulkWriter, worth_bulk
 from tracker.store.import_state import StoredFiles, identify
 from tracker.store.rollup import build_pending, last_event_id, rollup_pending, touched_since
-from tracker.store.staging import decode_read, pack
+from tracker.store.staging import Rows, decode_read, pack
 from tracker.store.writer import ImportWriter, StagedFile
 
 PARALLEL_MIN_BYTES = 64 << 20  # below this, starting worker processes costs more than it saves
@@ -231,11 +231,9 @@ def _import_bulk(
             progress(done, total)
 
 
-def _row_reads(
-    batch: list[Job], out: list[RowRead] | Exception
-) -> list[tuple[Job, list[list[object]], ReadResult, bool]]:
+def _row_reads(batch: list[Job], out: list[RowRead] | Exception) -> list[tuple[Job, Rows, ReadResult, bool]]:
     if isinstance(out, Exception):
-        return [(job, [], worker_failed(job, out), True) for job in batch]
+        return [(job, Rows([], [], []), worker_failed(job, out), True) for job in batch]
     return [(batch[r.index], *decode_read(r.rows, r.result), r.first) for r in out]
 
 

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import sqlite3
 from types import TracebackType
+from typing import cast
 
 from tracker.core.reading import ReadResult
 from tracker.store.db import TIME_INDEX
 from tracker.store.import_state import FileIdentity
 from tracker.store.rollup import mark_pending, rollup_pending
-from tracker.store.staging import EventRow, rate_limit_row
+from tracker.store.staging import EventRow, Rows
 from tracker.store.writer import UPSERT_EVENT, UPSERT_SESSION, ImportWriter, row_failure
 
 _KEY, _MODEL, _TOTAL = (EventRow._fields.index(c) for c in ("dedup_key", "model", "total_tokens"))
@@ -81,7 +82,7 @@ class BulkWriter(ImportWriter):
         source: str,
         identity: FileIdentity,
         result: ReadResult,
-        rows: list[list[object]],
+        rows: Rows,
         *,
         restarted: bool,
         part: str = "",
@@ -90,31 +91,23 @@ class BulkWriter(ImportWriter):
         with the chunk). False when its rows could not be stored: the file then has an error
         and keeps its old cursor."""
         self._begin()
-        largest = self._largest
+        largest, models = self._largest, self._models
         written: list[tuple[bytes, int | None]] = []  # to undo the dict if SQLite refuses them
         fresh = []
-        for row in rows:
-            key, total = row[_KEY], row[_TOTAL]
-            if not isinstance(key, bytes) or not isinstance(total, int):
-                fresh.append(row)  # SQLite's constraints judge it (a row failure of its file)
-                continue
+        for row in rows.events:  # built by ``staging.event_rows``: a bytes key, an int total
+            key, total = cast(bytes, row[_KEY]), cast(int, row[_TOTAL])
             before = largest.get(key)
             if before is None or total > before:
                 written.append((key, before))
                 largest[key] = total
                 fresh.append(row)
+                models.add(cast(str, row[_MODEL]))
         conn = self.conn
         try:
             conn.executemany(UPSERT_EVENT, fresh)  # the copy with the most tokens wins
-            conn.executemany(
-                UPSERT_SESSION,
-                [(source, s.session_id, s.project, s.git_branch) for s in result.sessions.values()],
-            )
-            conn.executemany(
-                "INSERT OR IGNORE INTO rate_limits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [rate_limit_row(r) for r in result.rate_limits],
-            )
-            self._file_state(path, source, identity, result, len(rows), restarted=restarted, part=part)
+            conn.executemany(UPSERT_SESSION, rows.sessions)
+            conn.executemany("INSERT OR IGNORE INTO rate_limits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows.rate_limits)
+            self._file_state(path, source, identity, result, len(rows.events), restarted=restarted, part=part)
         except Exception as exc:
             if not row_failure(exc):
                 raise
@@ -126,7 +119,6 @@ class BulkWriter(ImportWriter):
             self.failed.add(path)
             self.error(path, source, f"{path}: could not be stored ({type(exc).__name__}: {exc})")
             return False
-        self._models.update(str(row[_MODEL]) for row in fresh)
         if self._pending >= self.batch_events:
             self.commit()
         return True
