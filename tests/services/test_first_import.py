@@ -15,8 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import CliRunner
 from tests.helpers.loggen import generate
 from tests.helpers.source_fixtures import fixture_sources, install_source_fixture
+from tracker.core.paths import DataPaths
+from tracker.services import import_workers, importer
 from tracker.services.importer import SourceConfig, run_import
 from tracker.store import bulk
 from tracker.store.db import connect
@@ -98,6 +101,39 @@ def test_first_import_stores_every_table_as_the_incremental_path(tmp_path: Path)
     assert bad == [(14, "not"), (15, "token")]  # the corrupt line and the hostile number, in both
 
 
+def test_bounds_on_memory_change_nothing_stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files read in many chunks, tasks that stop early and go on in another task, a dict
+    of keys that is full, many commits: the same tables (workers are forked: they see the
+    patched limits)."""
+    home = tmp_path / "home"
+    build_home(home)
+    slow = import_into(tmp_path / "slow", home, workers=1)
+    monkeypatch.setattr(importer, "READ_LIMIT", 8192)
+    monkeypatch.setattr(import_workers, "ROWS_LIMIT", 1)
+    monkeypatch.setattr(bulk, "MAX_KEYS", 5)
+    monkeypatch.setattr(bulk, "BULK_BATCH_EVENTS", 11)
+    rests: list[int] = []
+    rest = importer._rest
+
+    def counted(*args: object) -> list[object]:
+        out = rest(*args)  # type: ignore[arg-type]
+        rests.append(len(out))
+        return out  # type: ignore[return-value]
+
+    monkeypatch.setattr(importer, "_rest", counted)
+    summary = run_import(
+        connect(tmp_path / "fast" / "tokenworth.sqlite3"), home=home, env={}, config=SourceConfig(),
+        workers=2, parallel_min_bytes=0, mp_context="fork",
+    )  # fmt: skip
+    assert (
+        summary.sources["claude-code"].files_read
+        == slow.execute("SELECT COUNT(*) FROM files WHERE source = 'claude-code' AND error IS NULL").fetchone()[0]
+    )
+    assert sum(1 for n in rests if n) > 10  # tasks did stop early and go on in others
+    fast = connect(tmp_path / "fast" / "tokenworth.sqlite3")
+    assert table_rows(fast) == table_rows(slow)
+
+
 def test_staged_parallel_path_matches_too(tmp_path: Path) -> None:
     home = tmp_path / "home"
     build_home(home)
@@ -152,3 +188,24 @@ def test_a_store_that_holds_much_takes_the_incremental_path(tmp_path: Path) -> N
     conn = import_into(tmp_path / "data", home, workers=1)
     assert not bulk.worth_bulk(conn, 1 << 20)  # 1 MB more is not a first import for this store
     assert bulk.worth_bulk(conn, 1 << 40)
+
+
+def test_sources_shows_a_pending_rollup_and_reports_stay_exact_until_the_next_command_builds_it(
+    tmp_path: Path, home: Path, data_dir: Path, cli: CliRunner
+) -> None:
+    build_home(home)
+    paths = DataPaths(data_dir).ensure()
+    import_into(paths.database.parent, home, workers=2, parallel_min_bytes=0).close()
+    reference = tmp_path / "ref"
+    import_into(reference, home, workers=1).close()
+
+    shown = cli("sources", check_rc=0).stdout
+    assert "Summary tables: pending after the first import" in shown
+    pending = cli("usage", "daily", "--json", "--no-import", check_rc=0).stdout
+    by_session = cli("usage", "session", "--json", "--no-import", check_rc=0).stdout
+    cli("import", check_rc=0)  # the next command builds the rollup
+    assert "Summary tables: up to date" in cli("sources", check_rc=0).stdout
+    assert cli("usage", "daily", "--json", "--no-import", check_rc=0).stdout == pending
+    assert cli("usage", "session", "--json", "--no-import", check_rc=0).stdout == by_session
+    ref = {"TOKENWORTH_DATA_DIR": str(reference)}
+    assert cli("usage", "daily", "--json", "--no-import", env=ref, check_rc=0).stdout == pending

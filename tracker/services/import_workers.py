@@ -21,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 SCRATCH_PREFIX = "import-"
 _BATCHES = itertools.count()
 STAGE_EVENTS = 250_000  # a staging file holds about this many events at most (worker memory)
+ROWS_LIMIT = 32 << 20  # a first import's task sends about this many bytes of rows at most
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Job:
     identity: FileIdentity
     cursor: AnyCursor
     restarted: bool
+    resumed: bool = False  # the rest of a file a task stopped reading (memory bound)
 
     @property
     def pending_bytes(self) -> int:
@@ -120,23 +123,42 @@ class RowRead:
     """One read of one file for the first import: ``staging.encode_read``'s two blobs."""
 
     index: int  # the item's place in its batch
-    first: bool  # the first read of this item in this import
+    first: bool  # the first read of this item by this task
     rows: bytes
     result: bytes
 
 
-def read_rows_batch(items: Sequence[WorkItem], read: ReadFn) -> list[RowRead]:
-    """In a worker: read the files (a big one in chunks) and send back their rows as msgpack."""
+@dataclass(frozen=True)
+class RowBatch:
+    """What a first import's task read; ``rest`` when it stopped early to keep memory
+    bounded: the item at that index goes on from that cursor (``started``: after reads sent
+    here), the items after it were not read."""
+
+    reads: list[RowRead]
+    rest: tuple[int, AnyCursor, bool] | None = None
+
+
+def read_rows_batch(items: Sequence[WorkItem], read: ReadFn) -> RowBatch:
+    """In a worker: read the files (a big one in chunks) and send back their rows as msgpack,
+    stopping once about ``ROWS_LIMIT`` bytes of rows are held (a task's result is held whole)."""
+    limit = ROWS_LIMIT
     out: list[RowRead] = []
+    held = 0
     for index, item in enumerate(items):
+        if held >= limit:
+            return RowBatch(out, (index, item.cursor, False))
         cursor, first = item.cursor, True
         while True:
             result = read(item, cursor)
-            out.append(RowRead(index, first, *encode_read(item.source, result)))
+            read_ = RowRead(index, first, *encode_read(item.source, result))
+            out.append(read_)
+            held += len(read_.rows) + len(read_.result)
             if not result.more or result.error:
                 break  # a chunk that could not be sent: nothing after it is read
             cursor, first = result.cursor, False
-    return out
+            if held >= limit:
+                return RowBatch(out, (index, cursor, True))
+    return RowBatch(out)
 
 
 def _stage(stage: Path, results: list[tuple[str, ReadResult]]) -> None:
@@ -171,11 +193,17 @@ BatchFn = Callable[[list[WorkItem]], T]
 
 
 def read_parallel(
-    jobs: list[Job], total_bytes: int, n: int, task: BatchFn[T], mp_context: str | None = None
+    jobs: list[Job],
+    total_bytes: int,
+    n: int,
+    task: BatchFn[T],
+    mp_context: str | None = None,
+    more: deque[list[Job]] | None = None,
 ) -> Iterator[list[tuple[list[Job], T | Exception]]]:
     """Run ``task`` (picklable) on every job in worker processes, a batch of files at a time.
     Yields the batches done since the last time (several when the writer is the slower),
-    each with what ``task`` returned or the exception it failed with."""
+    each with what ``task`` returned or the exception it failed with. Batches the caller
+    puts in ``more`` meanwhile (the rest of a task that stopped early) go first."""
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # only when it pays
 
     # Files that are a large share of the work go first, so none finishes last alone; the
@@ -195,7 +223,7 @@ def read_parallel(
     ) as pool:
         running: dict[Future[T], list[Job]] = {}
         while True:
-            while len(running) < 2 * n and (batch := next(todo, None)) is not None:
+            while len(running) < 2 * n and (batch := more.popleft() if more else next(todo, None)) is not None:
                 running[pool.submit(task, [j.item() for j in batch])] = batch
             if not running:
                 return

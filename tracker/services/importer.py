@@ -17,8 +17,9 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -27,7 +28,7 @@ from typing import Any, cast
 from tracker.core.reading import AnyCursor, Cursor, DocumentCursor, ReadResult, SqliteCursor
 from tracker.services.import_workers import (
     Job,
-    RowRead,
+    RowBatch,
     StagedRead,
     WorkItem,
     make_scratch,
@@ -213,7 +214,8 @@ def _import_bulk(
     """Read in worker processes that send their rows as msgpack; store them as they come."""
     done = 0
     task = partial(read_rows_batch, read=_read_staged)
-    for ready in read_parallel(jobs, total, n, task, mp_context):
+    more: deque[list[Job]] = deque()  # the rest of tasks that stopped early (memory bound)
+    for ready in read_parallel(jobs, total, n, task, mp_context, more):
         for batch, out in ready:
             for job, rows, result, first in _row_reads(batch, out):
                 _count(summary.sources[job.source], result, first=first)
@@ -226,15 +228,29 @@ def _import_bulk(
                 writer.add_rows(
                     path, job.source, job.identity, result, rows, restarted=job.restarted and first, part=job.part.name
                 )
-            done += sum(j.pending_bytes for j in batch)
+            rest = _rest(batch, out)
+            if rest:
+                more.append(rest)
+            done += sum(j.pending_bytes for j in batch) - sum(j.pending_bytes for j in rest)
         if progress is not None:
             progress(done, total)
 
 
-def _row_reads(batch: list[Job], out: list[RowRead] | Exception) -> list[tuple[Job, Rows, ReadResult, bool]]:
+def _row_reads(batch: list[Job], out: RowBatch | Exception) -> list[tuple[Job, Rows, ReadResult, bool]]:
     if isinstance(out, Exception):
         return [(job, Rows([], [], []), worker_failed(job, out), True) for job in batch]
-    return [(batch[r.index], *decode_read(r.rows, r.result), r.first) for r in out]
+    return [(batch[r.index], *decode_read(r.rows, r.result), r.first and not batch[r.index].resumed) for r in out.reads]
+
+
+def _rest(batch: list[Job], out: RowBatch | Exception) -> list[Job]:
+    """The jobs a task left unread (it stopped early), the one it stopped in resuming where it stopped."""
+    if isinstance(out, Exception) or out.rest is None:
+        return []
+    index, cursor, started = out.rest
+    job = batch[index]
+    if started:
+        job = replace(job, cursor=cursor, restarted=False, resumed=True)
+    return [job, *batch[index + 1 :]]
 
 
 def _staged_file(job: Job, r: StagedRead) -> StagedFile:

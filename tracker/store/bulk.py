@@ -5,7 +5,8 @@ data folder was removed). It stores exactly what ``ImportWriter`` would, faster:
 - rows arrive from the workers as msgpack (``staging.encode_read``) and are bound as they
   are, with no scratch database between;
 - the largest copy of a key is decided in memory: a dict of the largest total written per
-  key in this import, so a copy no larger than one already written never reaches SQLite;
+  key in this import (bounded, ``MAX_KEYS``), so a copy no larger than one already written
+  never reaches SQLite;
   what the store held before meets an upsert with the same rule, so an interrupted first
   import is completed exactly;
 - the time index is dropped while rows go in and built once at the end;
@@ -34,6 +35,9 @@ _KEY, _MODEL, _TOTAL = (EventRow._fields.index(c) for c in ("dedup_key", "model"
 # than the import will probably bring (logs hold one usage record per ~5-15 kB).
 BYTES_PER_EVENT = 16_384
 BULK_BATCH_EVENTS = 200_000
+# The dict holds at most this many keys (~50 MB); past it, new keys go to SQLite's upsert
+# unfiltered, which decides the same way: memory stays bounded however large the logs.
+MAX_KEYS = 500_000
 
 
 def worth_bulk(conn: sqlite3.Connection, pending_bytes: int) -> bool:
@@ -92,14 +96,17 @@ class BulkWriter(ImportWriter):
         and keeps its old cursor."""
         self._begin()
         largest, models = self._largest, self._models
+        room = MAX_KEYS - len(largest)
         written: list[tuple[bytes, int | None]] = []  # to undo the dict if SQLite refuses them
         fresh = []
         for row in rows.events:  # built by ``staging.event_rows``: a bytes key, an int total
             key, total = cast(bytes, row[_KEY]), cast(int, row[_TOTAL])
             before = largest.get(key)
             if before is None or total > before:
-                written.append((key, before))
-                largest[key] = total
+                if before is not None or room > 0:
+                    room -= before is None
+                    written.append((key, before))
+                    largest[key] = total
                 fresh.append(row)
                 models.add(cast(str, row[_MODEL]))
         conn = self.conn

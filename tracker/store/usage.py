@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from tracker.store import queries
 from tracker.store.meta import GENERATION
 from tracker.store.queries import GroupBy, GroupRow, UsageFilter
-from tracker.store.rollup import rollup_source
+from tracker.store.rollup import rollup_pending, rollup_source
 
 if TYPE_CHECKING:
     from tracker.store.store import Store
@@ -87,6 +87,10 @@ class UsageStore:
                       secondary_window_minutes, secondary_resets_at_ms FROM rate_limits ORDER BY ts_ms DESC LIMIT 1"""
         ).fetchone()
         return None if row is None else tuple(row)
+
+    def rollup_pending(self) -> bool:
+        """Whether the summary tables wait to be built after a first import (reports then read every event)."""
+        return rollup_pending(self._store.conn)
 
     def generation(self) -> int:
         """Counts changes of stored usage; a cached report of an older one is stale."""
