@@ -21,10 +21,12 @@ from tests.helpers.source_fixtures import fixture_sources, install_source_fixtur
 from tracker.core.paths import DataPaths
 from tracker.services import import_workers, importer
 from tracker.services.importer import SourceConfig, run_import
+from tracker.sources.registry import SOURCES
 from tracker.store import bulk
 from tracker.store.db import connect
 from tracker.store.queries import UsageFilter, day_totals, grouped_usage, models_seen
 from tracker.store.rollup import rollup_pending
+from tracker.store.store import Store
 
 # Columns that say when or in which order, not what: event ids follow arrival order, which
 # differs between one process and several workers; import times and the data generation.
@@ -77,6 +79,12 @@ def reports(conn: sqlite3.Connection) -> tuple[object, ...]:
             out.append(sorted(grouped_usage(conn, f, group, offsets=off, thresholds={"m": [200_000]}), key=repr))  # type: ignore[arg-type]
         out.append(sorted(day_totals(conn, f, off)))
     out.append(sorted(models_seen(conn)))
+    # Linking, the session list and ``sources`` read the rollup with sessions.
+    path = next(Path(f) for _, name, f in conn.execute("PRAGMA database_list") if name == "main")
+    with Store.open_read(path) as store:
+        out.append(sorted(store.usage.session_spans()))
+        out.append(sorted(store.links.evidence()))
+        out.append([store.files.of_source(s, 5).events for s in SOURCES])
     return tuple(out)
 
 

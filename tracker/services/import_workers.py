@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 SCRATCH_PREFIX = "import-"
 _BATCHES = itertools.count()
 STAGE_EVENTS = 250_000  # a staging file holds about this many events at most (worker memory)
-ROWS_LIMIT = 32 << 20  # a first import's task sends about this many bytes of rows at most
+ROWS_LIMIT = 8 << 20  # a first import's task sends about this many bytes of rows at most (writer memory)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import os
 import shutil
 import sqlite3
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
@@ -236,10 +236,16 @@ def _import_bulk(
             progress(done, total)
 
 
-def _row_reads(batch: list[Job], out: RowBatch | Exception) -> list[tuple[Job, Rows, ReadResult, bool]]:
+def _row_reads(batch: list[Job], out: RowBatch | Exception) -> Iterator[tuple[Job, Rows, ReadResult, bool]]:
+    """Each read of a task, decoded one at a time (a read's rows as Python lists take several
+    times their msgpack bytes)."""
     if isinstance(out, Exception):
-        return [(job, Rows([], [], []), worker_failed(job, out), True) for job in batch]
-    return [(batch[r.index], *decode_read(r.rows, r.result), r.first and not batch[r.index].resumed) for r in out.reads]
+        for job in batch:
+            yield job, Rows([], [], []), worker_failed(job, out), True
+        return
+    for r in out.reads:
+        job = batch[r.index]
+        yield (job, *decode_read(r.rows, r.result), r.first and not job.resumed)
 
 
 def _rest(batch: list[Job], out: RowBatch | Exception) -> list[Job]:
