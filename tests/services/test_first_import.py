@@ -217,3 +217,34 @@ def test_sources_shows_a_pending_rollup_and_reports_stay_exact_until_the_next_co
     assert cli("usage", "session", "--json", "--no-import", check_rc=0).stdout == by_session
     ref = {"TOKENWORTH_DATA_DIR": str(reference)}
     assert cli("usage", "daily", "--json", "--no-import", env=ref, check_rc=0).stdout == pending
+
+
+def test_an_app_that_keeps_its_connection_completes_an_interrupted_first_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's import thread never reopens the store: its next (small) import rebuilds
+    the time index and the rollup an interrupted first import left."""
+    home = tmp_path / "home"
+    build_home(home)
+    slow = import_into(tmp_path / "slow", home, workers=1)
+
+    add_rows, calls = bulk.BulkWriter.add_rows, []
+
+    def fail(self: bulk.BulkWriter, *args: object, **kw: object) -> bool:
+        calls.append(1)
+        if len(calls) == 20:
+            raise KeyboardInterrupt  # the user's cancel, mid-import
+        return add_rows(self, *args, **kw)  # type: ignore[arg-type]
+
+    conn = connect(tmp_path / "app" / "tokenworth.sqlite3")
+    monkeypatch.setattr(bulk.BulkWriter, "add_rows", fail)
+    monkeypatch.setattr(bulk, "BULK_BATCH_EVENTS", 7)  # commits before the cancel
+    with pytest.raises(KeyboardInterrupt):
+        run_import(conn, home=home, env={}, config=SourceConfig(), workers=2, parallel_min_bytes=0)
+    monkeypatch.undo()
+    assert rollup_pending(conn)
+    assert conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'events_ts'").fetchone() == (0,)
+    run_import(conn, home=home, env={}, config=SourceConfig(), workers=1)  # the next tick, serial
+    assert not rollup_pending(conn)
+    assert schema(conn) == schema(slow)
+    assert table_rows(conn) == table_rows(slow)

@@ -45,6 +45,7 @@ from tracker.sources.registry import SOURCES
 from tracker.sources.spec import DocumentReader, JsonlReader, Kind, Part, SourceSpec, SqliteReader, spec_roots
 from tracker.sources.sqlite_db import read_sqlite, wal_unchanged
 from tracker.store.bulk import BulkWriter, worth_bulk
+from tracker.store.db import ensure_time_index
 from tracker.store.import_state import StoredFiles, identify
 from tracker.store.rollup import build_pending, last_event_id, rollup_pending, touched_since
 from tracker.store.staging import Rows, decode_read, pack
@@ -139,9 +140,10 @@ def run_import(
         n = workers if workers is not None else (os.cpu_count() or 1)
         parallel = n > 1 and len(jobs) >= 2 and total >= parallel_min_bytes
         bulk = parallel and (worth_bulk(conn, total) if first_import is None else first_import)
-        if not bulk and rollup_pending(conn):
+        if not bulk and rollup_pending(conn):  # left by a first import (finished or not)
             writer.commit()
-            build_pending(conn)  # left by a first import: rows from now on go in incrementally
+            ensure_time_index(conn)
+            build_pending(conn)  # rows from now on go in incrementally
         if bulk:
             writer.commit()
             with BulkWriter(conn) as first:
