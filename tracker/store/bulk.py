@@ -6,9 +6,8 @@ data folder was removed). It stores exactly what ``ImportWriter`` would, faster:
   are, with no scratch database between;
 - the largest copy of a key is decided in memory: a dict of the largest total written per
   key in this import (bounded, ``MAX_KEYS``), so a copy no larger than one already written
-  never reaches SQLite;
-  what the store held before meets an upsert with the same rule, so an interrupted first
-  import is completed exactly;
+  never reaches SQLite; what the store held before meets an upsert with the same rule, so
+  an interrupted first import is completed exactly;
 - the time index is dropped while rows go in and built once at the end;
 - the rollup is left pending (``rollup.mark_pending``) and built in one pass later;
 - it is one long transaction committed every ``batch_events`` rows, each commit holding the
