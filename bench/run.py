@@ -7,6 +7,10 @@ Cold: an empty data folder, so import + report. Warm: the same again with nothin
 First run: cold, and the per-user cache of resolved prices (~/.cache/tokenworth) removed too,
 so genai-prices' tables are loaded — what a fresh install's first import costs.
 Peak memory is the largest resident set of any process of the run (workers included).
+Each round runs Tokenworth cold, a second time (which builds the rollup the first import left
+pending), warm, with one file grown by 1 MB, then ccusage, so load on a shared
+machine falls on all alike; ratios are the median of each round's own ratio. CPU is user +
+system time of the run and its workers; the load average is printed before and after.
 """
 
 from __future__ import annotations
@@ -50,6 +54,10 @@ def measure(cmd: list[str], env: dict[str, str]) -> Measured:
     return Measured(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out)
 
 
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, bytes]:
     """Wall seconds, peak RSS in MB of the command's processes, and its stdout."""
     m = measure(cmd, env)
@@ -77,35 +85,62 @@ def main() -> None:
 
     shutil.rmtree(data, ignore_errors=True)
     shutil.rmtree(home / ".cache" / "tokenworth", ignore_errors=True)
-    first = timed(ours, env)
-    cold, warm, theirs = [], [], []
-    for _ in range(args.repeat):
-        shutil.rmtree(data, ignore_errors=True)
-        cold.append(timed(ours, env))
-        warm.append(timed(ours, env))
-        theirs.append(timed(peer, env))
-    a = json.loads(cold[-1][2])["totals"]["total_tokens"]
-    b = json.loads(theirs[-1][2])["totals"]["totalTokens"]
+    print(f"load average before: {load()}", flush=True)
+    first = measure(ours, env)
+    cold, second, warm, grown, theirs = [], [], [], [], []
+    grow = max((home / ".claude").rglob("*.jsonl"), key=lambda p: p.stat().st_mtime_ns)  # the newest session
+    original = grow.read_bytes()
+    try:
+        for _ in range(args.repeat):
+            shutil.rmtree(data, ignore_errors=True)
+            cold.append(measure(ours, env))
+            second.append(measure(ours, env))  # builds the rollup the first import left pending
+            warm.append(measure(ours, env))
+            grow.write_bytes(original + _more_lines(original, 1_000_000))
+            grown.append(measure(ours, env))
+            grow.write_bytes(original)
+            theirs.append(measure(peer, env))
+    finally:
+        grow.write_bytes(original)
+    print(f"load average after:  {load()}")
+    a = json.loads(cold[-1].out)["totals"]["total_tokens"]
+    b = json.loads(theirs[-1].out)["totals"]["totalTokens"]
     assert a == b, f"token totals differ: tokenworth {a} vs ccusage {b}"
 
-    def med(runs: list[tuple[float, float, bytes]]) -> float:
-        return statistics.median(r[0] for r in runs)
+    def row(name: str, runs: list[Measured]) -> str:
+        wall = statistics.median(r.wall for r in runs)
+        cpu = statistics.median(r.cpu for r in runs)
+        ratio = statistics.median(r.wall / t.wall for r, t in zip(runs, theirs, strict=False))
+        lo, hi = min(r.wall for r in runs), max(r.wall for r in runs)
+        return (
+            f"{name:34} {wall:6.2f} s (min {lo:.2f}, max {hi:.2f})  CPU {cpu:5.2f} s  "
+            f"peak {max(r.peak_mb for r in runs):5.0f} MB   {ratio:4.2f}x ccusage"
+        )
 
-    peer_s = med(theirs)
     print(f"corpus: {size:,.0f} MB, {a:,} tokens (equal in both tools), {os.cpu_count()} cores")
-    print(f"ccusage daily --json --offline   {peer_s:6.2f} s   peak {max(r[1] for r in theirs):5.0f} MB")
+    print(row("ccusage daily --json --offline", theirs))
+    print(row("tokenworth cold (import+report)", cold))
+    print(row("tokenworth second run (+ rollup)", second))
+    print(row("tokenworth warm (nothing new)", warm))
+    print(row("tokenworth warm, one file +1 MB", grown))
     print(
-        f"tokenworth cold (import+report)  {med(cold):6.2f} s   peak {max(r[1] for r in cold):5.0f} MB"
-        f"   {med(cold) / peer_s:4.2f}x ccusage"
+        f"tokenworth first run ever          {first.wall:6.2f} s  CPU {first.cpu:5.2f} s  "
+        f"peak {first.peak_mb:5.0f} MB   {first.wall / statistics.median(t.wall for t in theirs):4.2f}x ccusage"
     )
-    print(
-        f"tokenworth first run ever        {first[0]:6.2f} s   peak {first[1]:5.0f} MB"
-        f"   {first[0] / peer_s:4.2f}x ccusage"
-    )
-    print(
-        f"tokenworth warm (nothing new)    {med(warm):6.2f} s   peak {max(r[1] for r in warm):5.0f} MB"
-        f"   {med(warm) / peer_s:4.2f}x ccusage"
-    )
+
+
+def _more_lines(content: bytes, size: int) -> bytes:
+    """About ``size`` bytes of the file's own lines again, as a session that went on would
+    add: copies of its assistant replies with new message ids, so they are new requests."""
+    lines = [line for line in content.splitlines(keepends=True) if b'"assistant"' in line] or [b"\n"]
+    out: list[bytes] = []
+    n = total = 0
+    while total < size:
+        line = lines[n % len(lines)].replace(b'"id":"msg_', f'"id":"msg_grown{n}_'.encode())
+        out.append(line)
+        total += len(line)
+        n += 1
+    return b"".join(out)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 """A real import in a child process, for tests that kill it: ``python -m tests.services.import_child``.
 
-    import_child DATA HOME [--mp fork|forkserver|spawn] [--block PIDS_DIR]
+    import_child DATA HOME [--mp fork|forkserver|spawn] [--block PIDS_DIR] [--staged]
 
 Runs ``run_import`` with two workers at any size. ``--block`` reads instead a source whose
 reader records each worker's pid in ``PIDS_DIR`` and then waits (until ``PIDS_DIR/release``
-exists), so a test can kill the importer while its workers are busy.
+exists), so a test can kill the importer while its workers are busy. ``--staged`` keeps the
+import off the first import's path (workers stage their rows in files).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ def main() -> None:
     ap.add_argument("home", type=Path)
     ap.add_argument("--mp", default=None)
     ap.add_argument("--block", type=Path, default=None)
+    ap.add_argument("--staged", action="store_true")
     args = ap.parse_args()
     paths = DataPaths(args.data).ensure()
     kw: dict[str, object] = {}
@@ -54,7 +56,7 @@ def main() -> None:
         kw["sources"] = {BLOCK_SPEC.id: BLOCK_SPEC}
     run_import(
         connect(paths.database), home=args.home, env={}, config=SourceConfig(), workers=2, parallel_min_bytes=0,
-        mp_context=args.mp, **kw,  # type: ignore[arg-type]
+        mp_context=args.mp, first_import=False if args.staged else None, **kw,  # type: ignore[arg-type]
     )  # fmt: skip
     print("done", flush=True)
 

@@ -71,12 +71,14 @@ def test_f17_workers_die_with_their_importer(tmp_path: Path, how: str, sig: sign
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc to find the workers")
-def test_kill_9_at_random_points_loses_and_doubles_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("path", ["first-import", "staged"])
+def test_kill_9_at_random_points_loses_and_doubles_nothing(tmp_path: Path, path: str) -> None:
     home, data = tmp_path / "home", tmp_path / "data"
     expected = generate(home, days=8, sessions_per_day=3, turns=6, content_bytes=3000)
     rng = random.Random(7)
+    how = ["--staged"] if path == "staged" else []
     for _ in range(5):
-        proc = subprocess.Popen([*CHILD, str(data), str(home)], cwd=REPO, stdout=subprocess.DEVNULL)
+        proc = subprocess.Popen([*CHILD, str(data), str(home), *how], cwd=REPO, stdout=subprocess.DEVNULL)
         family: set[int] = set()
         end = time.monotonic() + rng.uniform(0.2, 2.5)
         while time.monotonic() < end and proc.poll() is None:
@@ -90,7 +92,7 @@ def test_kill_9_at_random_points_loses_and_doubles_nothing(tmp_path: Path) -> No
         n, distinct = conn.execute("SELECT COUNT(*), COUNT(DISTINCT dedup_key) FROM events").fetchone()
         assert n == distinct <= len(expected.events)
         conn.close()
-    done = subprocess.run([*CHILD, str(data), str(home)], cwd=REPO, capture_output=True, text=True, check=True)
+    done = subprocess.run([*CHILD, str(data), str(home), *how], cwd=REPO, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "done"
     conn = connect(data / "tokenworth.sqlite3")
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
@@ -98,4 +100,5 @@ def test_kill_9_at_random_points_loses_and_doubles_nothing(tmp_path: Path) -> No
     assert (count, tokens) == (len(expected.events), expected.total_tokens())
     rolled = conn.execute("SELECT SUM(events), SUM(input_tokens + output_tokens) FROM usage_rollup").fetchone()
     assert rolled == conn.execute("SELECT COUNT(*), SUM(input_tokens + output_tokens) FROM events").fetchone()
-    assert list((data / "scratch").iterdir()) == []  # the killed runs' staging files were swept
+    scratch = data / "scratch"  # the killed runs' staging files were swept (the first import stages none)
+    assert not scratch.exists() or list(scratch.iterdir()) == []

@@ -10,7 +10,7 @@ from typing import Any
 
 from tracker.cli.terminal import printable
 from tracker.services.context import Context
-from tracker.services.sources_status import SourceStatus, source_statuses
+from tracker.services.sources_status import SourceStatus, rollup_state, source_statuses
 
 
 def register(sub: Any) -> None:
@@ -26,13 +26,16 @@ def _when(ms: int | None) -> str:
 
 
 def handle(ctx: Context, args: argparse.Namespace) -> int:
-    statuses = source_statuses(ctx, ctx.reader())
+    with ctx.reader() as store:
+        statuses = source_statuses(ctx, store)
+        summary = rollup_state(store)
     if args.json:
         print(json.dumps([asdict(s) for s in statuses], indent=2, ensure_ascii=False))
         return 0
     for s in statuses:
         _print_status(s)
     print(printable(f"Data folder: {ctx.paths.root}"))
+    print(summary)
     print("Stored: usage metadata only (tokens, model, time, session, project path); never prompts or code.")
     print(f"log: {ctx.paths.log}")
     return 0

@@ -1,4 +1,7 @@
-"""Reading in worker processes: batches of files, staged for the single writer.
+"""Reading in worker processes: batches of files, for the single writer.
+
+A batch's reads go back as staging files (``read_batch``: the incremental path) or, for a
+first import, as msgpack rows (``read_rows_batch``, stored by ``store.bulk``).
 
 Workers die with the process that started them (``PR_SET_PDEATHSIG`` on Linux, and a
 watchdog thread everywhere, which also covers ``forkserver``, whose workers' parent is the
@@ -9,6 +12,7 @@ folders of processes that are gone are swept at the start of the next import.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import shutil
 import signal
@@ -17,18 +21,26 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
-from tracker.core.reading import AnyCursor, ReadResult
+from tracker.core.reading import AnyCursor, Cursor, ReadResult
 from tracker.sources.spec import Part
 from tracker.store.db import database_file
-from tracker.store.staging import staged, write_stage
+from tracker.store.import_state import FileIdentity
+from tracker.store.staging import encode_read, staged, write_stage
 from tracker.store.writer import row_failure
 
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
 SCRATCH_PREFIX = "import-"
+_BATCHES = itertools.count()
 STAGE_EVENTS = 250_000  # a staging file holds about this many events at most (worker memory)
+ROWS_LIMIT = 8 << 20  # a first import's task sends about this many bytes of rows at most (writer memory)
 
 
 @dataclass(frozen=True)
@@ -37,6 +49,28 @@ class WorkItem:
     part: Part
     path: Path
     cursor: AnyCursor
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to read in this import, and how."""
+
+    source: str
+    part: Part
+    path: Path
+    identity: FileIdentity
+    cursor: AnyCursor
+    restarted: bool
+    resumed: bool = False  # the rest of a file a task stopped reading (memory bound)
+
+    @property
+    def pending_bytes(self) -> int:
+        if isinstance(self.cursor, Cursor):
+            return max(self.identity.size - self.cursor.offset, 0)
+        return self.identity.size
+
+    def item(self) -> WorkItem:
+        return WorkItem(self.source, self.part, self.path, self.cursor)
 
 
 @dataclass
@@ -51,12 +85,13 @@ class StagedRead:
 ReadFn = Callable[[WorkItem, AnyCursor], ReadResult]
 
 
-def read_batch(items: Sequence[WorkItem], folder: Path, tag: str, read: ReadFn) -> list[tuple[Path, list[StagedRead]]]:
+def read_batch(items: Sequence[WorkItem], folder: Path, read: ReadFn) -> list[tuple[Path, list[StagedRead]]]:
     """In a worker: read the files (a big one in chunks), staging each bounded group of
     results in its own file; send back only what the writer needs."""
     out: list[tuple[Path, list[StagedRead]]] = []
     pending: list[StagedRead] = []
     events = 0
+    tag = f"batch-{os.getpid()}-{next(_BATCHES)}"  # unique among the import's workers
 
     def flush() -> None:
         nonlocal pending, events
@@ -83,6 +118,49 @@ def read_batch(items: Sequence[WorkItem], folder: Path, tag: str, read: ReadFn) 
     return out
 
 
+@dataclass(frozen=True)
+class RowRead:
+    """One read of one file for the first import: ``staging.encode_read``'s two blobs."""
+
+    index: int  # the item's place in its batch
+    first: bool  # the first read of this item by this task
+    rows: bytes
+    result: bytes
+
+
+@dataclass(frozen=True)
+class RowBatch:
+    """What a first import's task read; ``rest`` when it stopped early to keep memory
+    bounded: the item at that index goes on from that cursor (``started``: after reads sent
+    here), the items after it were not read."""
+
+    reads: list[RowRead]
+    rest: tuple[int, AnyCursor, bool] | None = None
+
+
+def read_rows_batch(items: Sequence[WorkItem], read: ReadFn) -> RowBatch:
+    """In a worker: read the files (a big one in chunks) and send back their rows as msgpack,
+    stopping once about ``ROWS_LIMIT`` bytes of rows are held (a task's result is held whole)."""
+    limit = ROWS_LIMIT
+    out: list[RowRead] = []
+    held = 0
+    for index, item in enumerate(items):
+        if held >= limit:
+            return RowBatch(out, (index, item.cursor, False))
+        cursor, first = item.cursor, True
+        while True:
+            result = read(item, cursor)
+            read_ = RowRead(index, first, *encode_read(item.source, result))
+            out.append(read_)
+            held += len(read_.rows) + len(read_.result)
+            if not result.more or result.error:
+                break  # a chunk that could not be sent: nothing after it is read
+            cursor, first = result.cursor, False
+            if held >= limit:
+                return RowBatch(out, (index, cursor, True))
+    return RowBatch(out)
+
+
 def _stage(stage: Path, results: list[tuple[str, ReadResult]]) -> None:
     """Write ``results`` to ``stage``; a file whose rows SQLite cannot hold is an error of
     that file alone (its cursor is then not advanced)."""
@@ -105,6 +183,86 @@ def _stage(stage: Path, results: list[tuple[str, ReadResult]]) -> None:
         finally:
             probe.unlink(missing_ok=True)
     write_stage(stage, results)
+
+
+# ---- scheduling -----------------------------------------------------------------------------
+
+
+T = TypeVar("T")
+BatchFn = Callable[[list[WorkItem]], T]
+
+
+def read_parallel(
+    jobs: list[Job],
+    total_bytes: int,
+    n: int,
+    task: BatchFn[T],
+    mp_context: str | None = None,
+    more: deque[list[Job]] | None = None,
+) -> Iterator[list[tuple[list[Job], T | Exception]]]:
+    """Run ``task`` (picklable) on every job in worker processes, a batch of files at a time.
+    Yields the batches done since the last time (several when the writer is the slower),
+    each with what ``task`` returned or the exception it failed with. Batches the caller
+    puts in ``more`` meanwhile (the rest of a task that stopped early) go first."""
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # only when it pays
+
+    # Files that are a large share of the work go first, so none finishes last alone; the
+    # rest in order, in batches of several files: one task per file costs more in messages
+    # between processes than small files take to read.
+    share = total_bytes // (4 * n)
+    ordered = sorted(jobs, key=lambda j: j.pending_bytes < share)
+    batches = _batches(ordered, total_bytes, n)
+    # Only a few batches in flight: results wait for the single writer, and memory must not
+    # grow with the size of the logs.
+    todo = iter(batches)
+    import multiprocessing
+
+    context = multiprocessing.get_context(mp_context) if mp_context else None
+    with ProcessPoolExecutor(
+        max_workers=n, mp_context=context, initializer=init_worker, initargs=(os.getpid(),)
+    ) as pool:
+        running: dict[Future[T], list[Job]] = {}
+        while True:
+            while len(running) < 2 * n and (batch := more.popleft() if more else next(todo, None)) is not None:
+                running[pool.submit(task, [j.item() for j in batch])] = batch
+            if not running:
+                return
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            ready: list[tuple[list[Job], T | Exception]] = []
+            for fut in done:
+                batch = running.pop(fut)
+                try:
+                    ready.append((batch, fut.result()))
+                except Exception as exc:
+                    ready.append((batch, exc))
+            yield ready
+
+
+def worker_failed(job: Job, exc: Exception) -> ReadResult:
+    """The result of a job whose worker failed: an error of the file, its cursor kept."""
+    why = f"could not be read by a worker ({type(exc).__name__}: {exc})"
+    return ReadResult(cursor=job.cursor, error=f"{job.path}: {why}")
+
+
+def _batches(jobs: list[Job], total_bytes: int, n: int) -> list[list[Job]]:
+    """Batches that grow from small to large and shrink again at the end.
+
+    Each batch costs the writer a merge and a commit, so most are large; the first are small
+    so the writer starts early, and the last are small so it is not left with a big one after
+    the workers are done.
+    """
+    small, large = max(total_bytes // 64, 1 << 20), max(total_bytes // (4 * n), 1 << 20)
+    batches: list[list[Job]] = [[]]
+    size, target, left = 0, small, total_bytes
+    for job in jobs:
+        if size >= target:
+            batches.append([])
+            target = min(large, 2 * target, max(small, left // (2 * n)))
+            size = 0
+        batches[-1].append(job)
+        size += job.pending_bytes
+        left -= job.pending_bytes
+    return batches
 
 
 # ---- workers die with their parent -----------------------------------------------------------

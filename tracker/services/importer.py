@@ -6,6 +6,10 @@ changed, other tools' databases read-only when they or their ``-wal`` changed. F
 read in worker processes when there is enough to read to pay for them; each worker writes
 a batch's rows to a staging file, which the calling thread — the single database writer —
 merges. A big file is read and stored in bounded chunks, so memory stays flat.
+
+A first import (a store that holds few events for what there is to read) takes a faster
+path to the same stored result: workers send rows as msgpack, ``store.bulk`` writes them
+with the rollup left pending; the next import (or the next command's ``connect``) builds it.
 """
 
 from __future__ import annotations
@@ -13,20 +17,26 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from tracker.core.reading import AnyCursor, Cursor, DocumentCursor, ReadResult, SqliteCursor
 from tracker.services.import_workers import (
+    Job,
+    RowBatch,
     StagedRead,
     WorkItem,
-    init_worker,
     make_scratch,
     read_batch,
+    read_parallel,
+    read_rows_batch,
     scratch_root,
+    worker_failed,
 )
 from tracker.sources.discovery import discover
 from tracker.sources.document import read_document
@@ -34,13 +44,12 @@ from tracker.sources.jsonl import READ_LIMIT, before_hash, read_incremental
 from tracker.sources.registry import SOURCES
 from tracker.sources.spec import DocumentReader, JsonlReader, Kind, Part, SourceSpec, SqliteReader, spec_roots
 from tracker.sources.sqlite_db import read_sqlite, wal_unchanged
-from tracker.store.import_state import FileIdentity, StoredFiles, identify
-from tracker.store.rollup import last_event_id, touched_since
-from tracker.store.staging import pack
+from tracker.store.bulk import BulkWriter, worth_bulk
+from tracker.store.db import ensure_time_index
+from tracker.store.import_state import StoredFiles, identify
+from tracker.store.rollup import build_pending, last_event_id, rollup_pending, touched_since
+from tracker.store.staging import Rows, decode_read, pack
 from tracker.store.writer import ImportWriter, StagedFile
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
 
 PARALLEL_MIN_BYTES = 64 << 20  # below this, starting worker processes costs more than it saves
 
@@ -90,25 +99,6 @@ class SourceConfig:
         return self.enabled.get(name, True)
 
 
-@dataclass(frozen=True)
-class _Job:
-    source: str
-    part: Part
-    path: Path
-    identity: FileIdentity
-    cursor: AnyCursor
-    restarted: bool
-
-    @property
-    def pending_bytes(self) -> int:
-        if isinstance(self.cursor, Cursor):
-            return max(self.identity.size - self.cursor.offset, 0)
-        return self.identity.size
-
-    def item(self) -> WorkItem:
-        return WorkItem(self.source, self.part, self.path, self.cursor)
-
-
 def source_roots(spec: SourceSpec, home: Path, env: Mapping[str, str], config: SourceConfig) -> list[Path]:
     """Every folder ``spec`` reads here: its roots, then the user's extra folders."""
     return spec_roots(spec, home, env, list(config.extra_paths.get(spec.id, ())))
@@ -126,17 +116,20 @@ def run_import(
     mp_context: str | None = None,
     sources: Mapping[str, SourceSpec] = SOURCES,
     scratch: Path | None = None,
+    first_import: bool | None = None,
 ) -> ImportSummary:
     """Read what is new in every enabled source and store it.
 
     ``mp_context`` picks how worker processes start ("forkserver" in a program that runs
     other threads, such as the GUI); the platform default otherwise. ``scratch`` is where
-    workers stage their batches (default: ``scratch`` beside the store).
+    workers stage their batches (default: ``scratch`` beside the store). ``first_import``
+    forces the first import's path on (or off) when the import is read in parallel; by
+    default it is taken when the store holds few events for what there is to read.
     """
     summary = ImportSummary()
     stored = StoredFiles(conn)
     before = last_event_id(conn)
-    jobs: list[_Job] = []
+    jobs: list[Job] = []
     with ImportWriter(conn) as writer:
         for name, spec in sources.items():
             if config.is_enabled(name):
@@ -145,46 +138,134 @@ def run_import(
                 jobs.extend(_plan_source(stored, writer, spec, roots, stats))
         total = sum(j.pending_bytes for j in jobs)
         n = workers if workers is not None else (os.cpu_count() or 1)
-        done = 0
-        if n <= 1 or len(jobs) < 2 or total < parallel_min_bytes:
+        parallel = n > 1 and len(jobs) >= 2 and total >= parallel_min_bytes
+        bulk = parallel and (worth_bulk(conn, total) if first_import is None else first_import)
+        if not bulk and rollup_pending(conn):  # left by a first import (finished or not)
+            writer.commit()
+            ensure_time_index(conn)
+            build_pending(conn)  # rows from now on go in incrementally
+        if bulk:
+            writer.commit()
+            with BulkWriter(conn) as first:
+                _import_bulk(first, jobs, total, n, mp_context, summary, progress)
+        elif not parallel:
+            done = 0
             for job in jobs:
                 done += _import_serial(writer, job, summary.sources[job.source])
                 if progress is not None:
                     progress(done, total)
         else:
-            folder = make_scratch(scratch or scratch_root(conn))
-            try:
-                for ready in _read_parallel(jobs, total, n, folder, mp_context):
-                    stages: list[tuple[Path, list[StagedFile]]] = []
-                    for batch, segments in ready:
-                        for stage, reads in segments:
-                            files = []
-                            for r in reads:
-                                job = batch[r.index]
-                                _count(summary.sources[job.source], r.result, first=r.first)
-                                if stage is None:  # the worker failed: nothing was staged
-                                    writer.error(str(job.path), job.source, r.result.error or "could not be read")
-                                files.append(_staged_file(job, r))
-                            if stage is not None:
-                                stages.append((stage, files))
-                        done += sum(j.pending_bytes for j in batch)
-                    if stages:
-                        writer.add_staged(stages)
-                        for stage, _ in stages:
-                            stage.unlink(missing_ok=True)
-                    if progress is not None:
-                        progress(done, total)
-            finally:
-                shutil.rmtree(folder, ignore_errors=True)
+            _import_staged(writer, jobs, total, n, scratch or scratch_root(conn), mp_context, summary, progress)
     summary.days_touched, summary.sources_touched = touched_since(conn, before)
     return summary
 
 
-def _staged_file(job: _Job, r: StagedRead) -> StagedFile:
+def _import_staged(
+    writer: ImportWriter,
+    jobs: list[Job],
+    total: int,
+    n: int,
+    scratch: Path,
+    mp_context: str | None,
+    summary: ImportSummary,
+    progress: ProgressFn | None,
+) -> None:
+    """Read in worker processes that stage their rows in files; merge those here."""
+    folder = make_scratch(scratch)
+    done = 0
+    try:
+        task = partial(read_batch, folder=folder, read=_read_staged)
+        for ready in read_parallel(jobs, total, n, task, mp_context):
+            stages: list[tuple[Path, list[StagedFile]]] = []
+            for batch, out in ready:
+                segments: list[tuple[Path | None, list[StagedRead]]]
+                if isinstance(out, Exception):
+                    segments = [(None, [StagedRead(k, worker_failed(j, out), True) for k, j in enumerate(batch)])]
+                else:
+                    segments = list(out)
+                for stage, reads in segments:
+                    files = []
+                    for r in reads:
+                        job = batch[r.index]
+                        _count(summary.sources[job.source], r.result, first=r.first)
+                        if stage is None:  # the worker failed: nothing was staged
+                            writer.error(str(job.path), job.source, r.result.error or "could not be read")
+                        files.append(_staged_file(job, r))
+                    if stage is not None:
+                        stages.append((stage, files))
+                done += sum(j.pending_bytes for j in batch)
+            if stages:
+                writer.add_staged(stages)
+                for stage, _ in stages:
+                    stage.unlink(missing_ok=True)
+            if progress is not None:
+                progress(done, total)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _import_bulk(
+    writer: BulkWriter,
+    jobs: list[Job],
+    total: int,
+    n: int,
+    mp_context: str | None,
+    summary: ImportSummary,
+    progress: ProgressFn | None,
+) -> None:
+    """Read in worker processes that send their rows as msgpack; store them as they come."""
+    done = 0
+    task = partial(read_rows_batch, read=_read_staged)
+    more: deque[list[Job]] = deque()  # the rest of tasks that stopped early (memory bound)
+    for ready in read_parallel(jobs, total, n, task, mp_context, more):
+        for batch, out in ready:
+            for job, rows, result, first in _row_reads(batch, out):
+                _count(summary.sources[job.source], result, first=first)
+                path = str(job.path)
+                if path in writer.failed:
+                    continue  # a later chunk of a file whose earlier chunk failed: read again next time
+                if result.error:
+                    writer.error(path, job.source, result.error)
+                    continue
+                writer.add_rows(
+                    path, job.source, job.identity, result, rows, restarted=job.restarted and first, part=job.part.name
+                )
+            rest = _rest(batch, out)
+            if rest:
+                more.append(rest)
+            done += sum(j.pending_bytes for j in batch) - sum(j.pending_bytes for j in rest)
+        if progress is not None:
+            progress(done, total)
+
+
+def _row_reads(batch: list[Job], out: RowBatch | Exception) -> Iterator[tuple[Job, Rows, ReadResult, bool]]:
+    """Each read of a task, decoded one at a time (a read's rows as Python lists take several
+    times their msgpack bytes)."""
+    if isinstance(out, Exception):
+        for job in batch:
+            yield job, Rows([], [], []), worker_failed(job, out), True
+        return
+    for r in out.reads:
+        job = batch[r.index]
+        yield (job, *decode_read(r.rows, r.result), r.first and not job.resumed)
+
+
+def _rest(batch: list[Job], out: RowBatch | Exception) -> list[Job]:
+    """The jobs a task left unread (it stopped early), the one it stopped in resuming where it stopped."""
+    if isinstance(out, Exception) or out.rest is None:
+        return []
+    index, cursor, started = out.rest
+    job = batch[index]
+    if started:
+        job = replace(job, cursor=cursor, restarted=False, resumed=True)
+    return [job, *batch[index + 1 :]]
+
+
+def _staged_file(job: Job, r: StagedRead) -> StagedFile:
     return StagedFile(str(job.path), job.source, job.identity, r.result, job.restarted and r.first, job.part.name)
 
 
-def _import_serial(writer: ImportWriter, job: _Job, stats: SourceImport) -> int:
+def _import_serial(writer: ImportWriter, job: Job, stats: SourceImport) -> int:
     """Read and store one file in this process, a bounded chunk at a time."""
     cursor, first = job.cursor, True
     while True:
@@ -235,9 +316,9 @@ def _count(stats: SourceImport, result: ReadResult, *, first: bool) -> None:
 
 def _plan_source(
     stored: StoredFiles, writer: ImportWriter, spec: SourceSpec, roots: list[Path], stats: SourceImport
-) -> list[_Job]:
+) -> list[Job]:
     """Stat every file of one source; keep those with something new to read."""
-    jobs: list[_Job] = []
+    jobs: list[Job] = []
     unchanged = stored.unchanged
     reported: set[str] = set()  # every path found: the errors of others are gone
     for found in discover(spec, roots):
@@ -269,28 +350,28 @@ def _db_unchanged(stored: StoredFiles, path: Path) -> bool:
     return previous is not None and isinstance(previous.cursor, SqliteCursor) and wal_unchanged(path, previous.cursor)
 
 
-def _plan(stored: StoredFiles, spec: SourceSpec, part: Part, path: Path, st: os.stat_result) -> _Job | None:
+def _plan(stored: StoredFiles, spec: SourceSpec, part: Part, path: Path, st: os.stat_result) -> Job | None:
     """Decide how to read ``path``: from where we stopped, or from the start."""
     previous = stored.get(str(path))
     same_file = previous is not None and (previous.identity.device, previous.identity.inode) == (st.st_dev, st.st_ino)
     same_part = previous is not None and previous.part in ("", part.name)
     if part.kind is Kind.DOCUMENT:  # read whole whenever it changed; its records' keys dedup
-        return _Job(spec.id, part, path, identify(path, st), DocumentCursor(), restarted=True)
+        return Job(spec.id, part, path, identify(path, st), DocumentCursor(), restarted=True)
     if part.kind is Kind.SQLITE:
         if previous is not None and same_file and same_part and isinstance(previous.cursor, SqliteCursor):
-            return _Job(spec.id, part, path, identify(path, st), previous.cursor, restarted=False)
-        return _Job(spec.id, part, path, identify(path, st), SqliteCursor(), restarted=previous is not None)
+            return Job(spec.id, part, path, identify(path, st), previous.cursor, restarted=False)
+        return Job(spec.id, part, path, identify(path, st), SqliteCursor(), restarted=previous is not None)
     if previous is not None and same_file and same_part and isinstance(previous.cursor, Cursor):
         old, cursor = previous.identity, previous.cursor
         if st.st_size == old.size and st.st_mtime_ns == old.mtime_ns:
             return None  # unchanged: the warm path reads nothing
         same_head = st.st_size >= cursor.offset and identify(path, st, old.head_len).head_hash == old.head_hash
         if same_head and (not cursor.before_hash or _before_matches(path, cursor)):
-            return _Job(spec.id, part, path, identify(path, st), cursor, restarted=False)
+            return Job(spec.id, part, path, identify(path, st), cursor, restarted=False)
     # New, replaced, rewritten or shrunk: read it all again; dedup keys prevent double counting.
     reader = cast(JsonlReader, part.reader)
     start = Cursor(context=reader.start_context(path))
-    return _Job(spec.id, part, path, identify(path, st), start, restarted=previous is not None)
+    return Job(spec.id, part, path, identify(path, st), start, restarted=previous is not None)
 
 
 def _before_matches(path: Path, cursor: Cursor) -> bool:
@@ -298,75 +379,3 @@ def _before_matches(path: Path, cursor: Cursor) -> bool:
     to, not rewritten in place behind an unchanged head."""
     with path.open("rb") as f:
         return before_hash(f, cursor.offset) == cursor.before_hash
-
-
-Batch = tuple[list[_Job], list[tuple[Path | None, list[StagedRead]]]]  # jobs, their staging files
-
-
-def _read_parallel(
-    jobs: list[_Job], total_bytes: int, n: int, folder: Path, mp_context: str | None = None
-) -> Iterator[list[Batch]]:
-    """Read every job in worker processes a batch of files at a time, each batch staged in
-    files for the writer. Yields the batches read since the last time (several when the
-    writer is the slower)."""
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # only when it pays
-
-    # Files that are a large share of the work go first, so none finishes last alone; the
-    # rest in order, in batches of several files: one task per file costs more in messages
-    # between processes than small files take to read.
-    share = total_bytes // (4 * n)
-    ordered = sorted(jobs, key=lambda j: j.pending_bytes < share)
-    batches = _batches(ordered, total_bytes, n)
-    # Only a few batches in flight: results wait for the single writer, and memory must not
-    # grow with the size of the logs.
-    todo = enumerate(batches)
-    import multiprocessing
-
-    context = multiprocessing.get_context(mp_context) if mp_context else None
-    with ProcessPoolExecutor(
-        max_workers=n, mp_context=context, initializer=init_worker, initargs=(os.getpid(),)
-    ) as pool:
-        running: dict[Future[list[tuple[Path, list[StagedRead]]]], list[_Job]] = {}
-        while True:
-            while len(running) < 2 * n and (item := next(todo, None)) is not None:
-                i, batch = item
-                running[pool.submit(read_batch, [j.item() for j in batch], folder, f"batch-{i}", _read_staged)] = batch
-            if not running:
-                return
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            ready: list[Batch] = []
-            for fut in done:
-                batch = running.pop(fut)
-                segments: list[tuple[Path | None, list[StagedRead]]]
-                try:
-                    segments = list(fut.result())
-                except Exception as exc:
-                    message = f"could not be read by a worker ({type(exc).__name__}: {exc})"
-                    segments = [(None, [StagedRead(k, _failed(j, message), True) for k, j in enumerate(batch)])]
-                ready.append((batch, segments))
-            yield ready
-
-
-def _failed(job: _Job, message: str) -> ReadResult:
-    return ReadResult(cursor=job.cursor, error=f"{job.path}: {message}")
-
-
-def _batches(jobs: list[_Job], total_bytes: int, n: int) -> list[list[_Job]]:
-    """Batches that grow from small to large and shrink again at the end.
-
-    Each batch costs the writer a merge and a commit, so most are large; the first are small
-    so the writer starts early, and the last are small so it is not left with a big one after
-    the workers are done.
-    """
-    small, large = max(total_bytes // 64, 1 << 20), max(total_bytes // (4 * n), 1 << 20)
-    batches: list[list[_Job]] = [[]]
-    size, target, left = 0, small, total_bytes
-    for job in jobs:
-        if size >= target:
-            batches.append([])
-            target = min(large, 2 * target, max(small, left // (2 * n)))
-            size = 0
-        batches[-1].append(job)
-        size += job.pending_bytes
-        left -= job.pending_bytes
-    return batches

@@ -55,6 +55,16 @@ def source_statuses(ctx: Context, store: Store) -> list[SourceStatus]:
     return out
 
 
+def rollup_state(store: Store) -> str:
+    """One line on the store's summary tables (the quarter-hour rollup reports read)."""
+    if store.usage.rollup_pending():
+        return (
+            "Summary tables: pending after the first import (reports read every stored record meanwhile, "
+            "with the same results); the next import builds them"
+        )
+    return "Summary tables: up to date"
+
+
 @dataclass(frozen=True)
 class WatchFolder:
     """A folder the log watcher watches (and every folder below it) for these file names."""

@@ -46,11 +46,23 @@ def connect(path: Path) -> sqlite3.Connection:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             migrate(conn)
+            ensure_time_index(conn)
             ensure_rollup(conn)
         except BaseException:
             conn.close()
             raise
     return conn
+
+
+# The first import drops the time index and builds it once at its end (``store.bulk``); one
+# that was interrupted leaves it to the next writer.
+TIME_INDEX = "CREATE INDEX IF NOT EXISTS events_ts ON events(ts_ms)"
+
+
+def ensure_time_index(conn: sqlite3.Connection) -> None:
+    """Build ``events_ts`` when an interrupted first import left it dropped (one lookup otherwise)."""
+    if conn.execute("SELECT NOT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'events_ts')").fetchone()[0]:
+        conn.execute(TIME_INDEX)
 
 
 def connect_read(path: Path) -> sqlite3.Connection:

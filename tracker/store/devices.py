@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from tracker.store.meta import DEVICE_ID
 from tracker.store.rollup import BUCKET_MS, finish_batch, last_event_id
 from tracker.store.staging import EventRow
-from tracker.store.writer import _INSERT_EVENT, _UPSERT_EVENT, _UPSERT_SESSION
+from tracker.store.writer import _INSERT_EVENT, UPSERT_EVENT, UPSERT_SESSION
 
 if TYPE_CHECKING:
     from tracker.store.store import Store
@@ -75,10 +75,10 @@ class DeviceStore:
             conn.executemany(_INSERT_EVENT, rows)
             new = {k for (k,) in conn.execute("SELECT dedup_key FROM events WHERE id > ?", (before,))}
             for row in rows:
-                if row.dedup_key not in new and conn.execute(_UPSERT_EVENT, row).rowcount:
+                if row.dedup_key not in new and conn.execute(UPSERT_EVENT, row).rowcount:
                     conn.execute("INSERT OR IGNORE INTO rollup_dirty VALUES (?)", (row.ts_ms // BUCKET_MS,))
             sessions = {(r.source, r.session_id): (r.project, r.git_branch) for r in rows}
-            conn.executemany(_UPSERT_SESSION, [(s, sid, p, b) for (s, sid), (p, b) in sessions.items()])
+            conn.executemany(UPSERT_SESSION, [(s, sid, p, b) for (s, sid), (p, b) in sessions.items()])
             conn.execute(
                 "INSERT INTO devices VALUES (?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET name = excluded.name, "
                 "last_bundle_ms = max(last_bundle_ms, excluded.last_bundle_ms)",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from tracker.store.rollup import rollup_source
+
 if TYPE_CHECKING:
     from tracker.store.store import Store
 
@@ -35,7 +37,8 @@ class FileStatus:
             "SELECT COUNT(*), COALESCE(SUM(skipped), 0), MAX(last_import_ms) FROM files WHERE source = ?", (source,)
         ).fetchone()
         (events,) = conn.execute(  # from the rollup: no scan of every event
-            "SELECT COALESCE(SUM(events), 0) FROM usage_rollup_project WHERE source = ?", (source,)
+            f"SELECT COALESCE(SUM(events), 0) FROM {rollup_source(conn, 'usage_rollup_project')} WHERE source = ?",  # noqa: S608 - a table or a fixed stand-in
+            (source,),
         ).fetchone()
         first = conn.execute(
             """SELECT s.path, s.line_no, s.reason FROM skipped_lines s JOIN files f ON f.path = s.path

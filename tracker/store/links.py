@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from tracker.store.changes import Changes
+from tracker.store.rollup import rollup_source
 
 if TYPE_CHECKING:
     from tracker.store.store import Store
@@ -37,15 +38,17 @@ class LinkStore:
         """What automatic linking reads: each session's time and tokens per folder and branch
         (a session may switch branch), ``(source, session_id, project, branch, first_ms, last_ms,
         tokens)``; the branch is the session's recorded one where a line did not say."""
-        return self._store.conn.execute(
-            """SELECT r.source, r.session_id, r.project,
+        conn = self._store.conn
+        return conn.execute(
+            f"""SELECT r.source, r.session_id, r.project,
                       CASE WHEN r.git_branch != '' THEN r.git_branch ELSE COALESCE(s.git_branch, '') END AS branch,
                       MIN(r.first_ms), MAX(r.last_ms),
                       SUM(r.input_tokens + r.output_tokens + r.cache_write_5m_tokens + r.cache_write_1h_tokens
                           + r.cache_read_tokens)
-               FROM usage_rollup r LEFT JOIN sessions s ON s.source = r.source AND s.session_id = r.session_id
+               FROM {rollup_source(conn, "usage_rollup")} r
+               LEFT JOIN sessions s ON s.source = r.source AND s.session_id = r.session_id
                GROUP BY r.source, r.session_id, r.project, branch
-               ORDER BY r.source, r.session_id, MIN(r.first_ms)"""
+               ORDER BY r.source, r.session_id, MIN(r.first_ms)"""  # noqa: S608 - a table or a fixed stand-in
         ).fetchall()
 
     def replace_automatic(self, links: Sequence[AutoLink]) -> Changes:

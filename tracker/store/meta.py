@@ -1,6 +1,6 @@
 """The ``meta`` table's keys, declared once with their types: no key string lives elsewhere.
 
-``generation`` and ``prompt_thresholds`` are written by the rollup (``store/rollup.py``)
+``generation``, ``prompt_thresholds`` and ``rollup_pending`` are written by the rollup (``store/rollup.py``)
 inside the import's transaction; the others through ``Store.meta``.
 """
 
@@ -34,6 +34,8 @@ def _thresholds(text: str) -> tuple[int, ...]:
 GENERATION: MetaKey[int] = MetaKey("generation", int, str)  # bumped by every change of stored usage
 PROMPT_THRESHOLDS: MetaKey[tuple[int, ...]] = MetaKey("prompt_thresholds", _thresholds, json.dumps)
 DEVICE_ID: MetaKey[str] = MetaKey("device_id", str, str)  # this data folder's machine, in its bundles
+# Set while the rollup waits to be built after a first import (``store/rollup.py``).
+ROLLUP_PENDING: MetaKey[int] = MetaKey("rollup_pending", int, str)
 NOTIFY_PAUSED_UNTIL: MetaKey[datetime] = MetaKey("notify_paused_until", datetime.fromisoformat, datetime.isoformat)
 
 

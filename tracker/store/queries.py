@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tracker.core.records import PROMPT_THRESHOLDS
-from tracker.store.rollup import BUCKET_MS
+from tracker.store.rollup import BUCKET_MS, rollup_pending, rollup_source
 
 PARALLEL_MIN_MS = 90 * 86_400_000  # shorter ranges sum faster on one core than split on two
 GroupBy = Literal["day", "hour", "session", "project"]
@@ -98,7 +98,7 @@ def grouped_usage(
     """
     aligned = all(b is None or b % BUCKET_MS == 0 for b in (f.start_ms, f.end_ms))
     known = set(PROMPT_THRESHOLDS)
-    rollup = aligned and all(t in known for ts in thresholds.values() for t in ts)
+    rollup = aligned and all(t in known for ts in thresholds.values() for t in ts) and not rollup_pending(conn)
     if span is not None:  # only the part of the data the filter keeps is worth splitting
         span = (max(span[0], f.start_ms or span[0]), min(span[1], (f.end_ms or span[1] + 1) - 1))
     if not helpers or span is None or span[1] - span[0] < PARALLEL_MIN_MS:
@@ -195,7 +195,7 @@ def day_totals(conn: sqlite3.Connection, f: UsageFilter, offsets: Sequence[tuple
         SELECT ((bucket * {BUCKET_MS}) + {offset_sql}) / 86400000 AS k,
                SUM(input_tokens + output_tokens + cache_write_5m_tokens + cache_write_1h_tokens
                    + cache_read_tokens)
-        FROM usage_rollup_project {where} GROUP BY k
+        FROM {rollup_source(conn, "usage_rollup_project")} {where} GROUP BY k
     """  # noqa: S608 - only fixed fragments and placeholders
     return [(int(k), int(n)) for k, n in conn.execute(sql, [*key_params, *params])]
 

@@ -4,6 +4,12 @@ A bucket is ``ts_ms // 900_000``. Every UTC offset in use is a multiple of 15 mi
 local day is a whole number of buckets and grouping rollups by local day is exact.
 ``prompt_class`` counts how many of ``PROMPT_THRESHOLDS`` a request's prompt exceeds, which
 is enough to recover any price tier whose threshold is in that list.
+
+A first import (``store.bulk``) leaves the rollup *pending* rather than keeping it up to
+date batch by batch: building it costs more than it saves the first report. While it is
+pending, readers read ``events`` instead (``rollup_source``, and the events fallback of
+``queries.grouped_usage``), which is exact; the next writer (the next command's
+``connect``, or the app's next import) builds it in one pass.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from tracker.core.records import PROMPT_THRESHOLDS
+from tracker.store.meta import ROLLUP_PENDING
 
 BUCKET_MS = 900_000
 _PROMPT = "(input_tokens + cache_write_5m_tokens + cache_write_1h_tokens + cache_read_tokens)"
@@ -116,7 +123,11 @@ def touched_since(conn: sqlite3.Connection, after_id: int) -> tuple[frozenset[da
 def finish_batch(conn: sqlite3.Connection, after_id: int) -> None:
     """Bring the rollup up to date with a batch of writes: the events stored after
     ``after_id`` are added, buckets marked dirty (events changed, moved or deleted) are
-    rebuilt. Call inside the batch's transaction."""
+    rebuilt. Call inside the batch's transaction. A pending rollup is left pending (its
+    one-pass build covers the batch)."""
+    if rollup_pending(conn):
+        bump_generation(conn)
+        return
     if _thresholds_changed(conn):
         refresh_rollup(conn, ())  # rebuilds everything, the new events included
         return
@@ -153,7 +164,11 @@ def _rebuild_marked(conn: sqlite3.Connection, buckets: Iterable[int]) -> None:
 
 
 def ensure_rollup(conn: sqlite3.Connection) -> None:
-    """Bring the rollup up to date after an upgrade or an interrupted import."""
+    """Bring the rollup up to date after an upgrade, an interrupted import or a first import
+    (which leaves it pending)."""
+    if rollup_pending(conn):
+        build_pending(conn)
+        return
     dirty = conn.execute("SELECT EXISTS (SELECT 1 FROM rollup_dirty)").fetchone()[0]
     if _thresholds_changed(conn) or dirty:
         with conn:
@@ -176,3 +191,50 @@ def _rebuild(conn: sqlite3.Connection, span: tuple[int, int] | None) -> None:
     conn.execute(f"INSERT OR IGNORE INTO models SELECT DISTINCT model FROM events {where}", params)  # noqa: S608
     # Without sessions: what day, week and month reports read.
     conn.execute(f"INSERT INTO usage_rollup_project {project_rollup_select(coarse_where)}", span or ())
+
+
+# ---- a pending rollup (after a first import) -----------------------------------------------------
+
+_PENDING = f"SELECT EXISTS (SELECT 1 FROM meta WHERE key = '{ROLLUP_PENDING.name}')"  # noqa: S608 - a constant
+
+
+def rollup_pending(conn: sqlite3.Connection) -> bool:
+    """Whether the rollup waits to be built (readers then read ``events``)."""
+    return bool(conn.execute(_PENDING).fetchone()[0])
+
+
+def mark_pending(conn: sqlite3.Connection) -> None:
+    """Stop keeping the rollup up to date: it is built in one pass later. Call inside a transaction."""
+    conn.execute("INSERT OR REPLACE INTO meta VALUES (?, '1')", (ROLLUP_PENDING.name,))
+
+
+def build_pending(conn: sqlite3.Connection) -> bool:
+    """Build a pending rollup from every event, in its own transaction; False when none was pending."""
+    with conn:
+        conn.execute("BEGIN IMMEDIATE")
+        if not rollup_pending(conn):  # another process built it while we waited for the lock
+            return False
+        conn.execute("DELETE FROM meta WHERE key = ?", (ROLLUP_PENDING.name,))
+        stored = conn.execute("SELECT value FROM meta WHERE key = 'prompt_thresholds'").fetchone()
+        if stored is not None and _thresholds_changed(conn):
+            refresh_rollup(conn, ())  # older events' prompt classes are recomputed too
+            return True
+        # The events' prompt classes were computed with today's thresholds: one grouping pass.
+        bump_generation(conn)
+        for table in ("usage_rollup", "usage_rollup_project", "rollup_dirty"):
+            conn.execute(f"DELETE FROM {table}")  # noqa: S608 - constants only
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('prompt_thresholds', ?)", (json.dumps(PROMPT_THRESHOLDS),))
+        _rebuild(conn, None)
+    return True
+
+
+_EVENT_AS_ROLLUP = f"""(SELECT ts_ms / {BUCKET_MS} AS bucket, source, session_id, model, prompt_class, project,
+    git_branch, input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens,
+    reasoning_tokens, 1 AS events, ts_ms AS first_ms, ts_ms AS last_ms FROM events)"""  # noqa: S608 - constants only
+
+
+def rollup_source(conn: sqlite3.Connection, table: str) -> str:
+    """What to read ``table`` (``usage_rollup`` or ``usage_rollup_project``) from: the table,
+    or while the rollup is pending each event as a rollup row of its own (sums, minima and
+    maxima over those are the same as over the grouped rows, so every reader stays exact)."""
+    return _EVENT_AS_ROLLUP if rollup_pending(conn) else table

@@ -1,4 +1,4 @@
-"""The store's row for one event, and staging files.
+"""The store's row for one event, staging files, and rows sent between processes as msgpack.
 
 A worker process turns events into rows (``event_rows``) and writes one batch of import
 results into a small SQLite file of its own; the single writer merges it with a few
@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from hashlib import blake2b
 from pathlib import Path
 from typing import NamedTuple
+
+import msgspec
 
 from tracker.core.reading import ReadResult
 from tracker.core.records import PROMPT_THRESHOLDS, RateLimitSnapshot, RateLimitWindow, UsageEvent
@@ -148,3 +150,39 @@ def staged(result: ReadResult) -> ReadResult:
     result.staged_rows = len(result.events)
     result.events, result.rate_limits, result.sessions = [], [], {}
     return result
+
+
+# ---- rows as msgpack (the first import's way from a worker to the writer) -------------------------
+
+_ENCODER = msgspec.msgpack.Encoder()
+_RESULT = msgspec.msgpack.Decoder(ReadResult)
+
+
+class Rows(NamedTuple):
+    """One read's rows for the store, in column order (lists: SQLite binds them as they are)."""
+
+    events: list[list[object]]
+    sessions: list[list[object]]
+    rate_limits: list[list[object]]
+
+
+def encode_read(source: str, result: ReadResult) -> tuple[bytes, bytes]:
+    """A packed ``result`` as two msgpack blobs: its rows (events hashed and classed here, in
+    the worker), and the rest of it. Sending bytes costs a copy; pickling the records costs
+    more than reading them. A value msgpack cannot hold (an integer past 64 bits) makes the
+    read an error of its file, as the store would."""
+    sessions = [(source, s.session_id, s.project, s.git_branch) for s in result.sessions.values()]
+    try:
+        rows = _ENCODER.encode((event_rows(result.events), sessions, [rate_limit_row(r) for r in result.rate_limits]))
+    except (OverflowError, ValueError, TypeError) as exc:
+        result.error = f"could not be stored ({type(exc).__name__}: {exc})"
+        rows = _ENCODER.encode(([], [], []))
+    result.staged_rows = len(result.events)
+    result.events, result.rate_limits, result.sessions = [], [], {}
+    return rows, _ENCODER.encode(result)
+
+
+def decode_read(rows: bytes, result: bytes) -> tuple[Rows, ReadResult]:
+    """``encode_read``'s blobs back: the rows, and the result (without its records)."""
+    events, sessions, limits = msgspec.msgpack.decode(rows)
+    return Rows(events, sessions, limits), _RESULT.decode(result)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from tracker.store import queries
 from tracker.store.meta import GENERATION
 from tracker.store.queries import GroupBy, GroupRow, ToolCostRow, UsageFilter
+from tracker.store.rollup import rollup_pending, rollup_source
 
 if TYPE_CHECKING:
     from tracker.store.store import Store
@@ -74,11 +75,13 @@ class UsageStore:
 
     def session_spans(self) -> list[tuple[str, str, str, str, int, int]]:
         """``(source, session_id, project, branch, first_ms, last_ms)`` of every session."""
-        return self._store.conn.execute(
-            """SELECT r.source, r.session_id, COALESCE(s.project, ''), COALESCE(s.git_branch, ''),
+        conn = self._store.conn
+        return conn.execute(
+            f"""SELECT r.source, r.session_id, COALESCE(s.project, ''), COALESCE(s.git_branch, ''),
                       MIN(r.first_ms), MAX(r.last_ms)
-               FROM usage_rollup r LEFT JOIN sessions s ON s.source = r.source AND s.session_id = r.session_id
-               GROUP BY r.source, r.session_id"""
+               FROM {rollup_source(conn, "usage_rollup")} r
+               LEFT JOIN sessions s ON s.source = r.source AND s.session_id = r.session_id
+               GROUP BY r.source, r.session_id"""  # noqa: S608 - a table or a fixed stand-in
         ).fetchall()
 
     def request_totals(self, source: str, since_ms: int) -> list[tuple[int, int]]:
@@ -95,6 +98,10 @@ class UsageStore:
                       secondary_window_minutes, secondary_resets_at_ms FROM rate_limits ORDER BY ts_ms DESC LIMIT 1"""
         ).fetchone()
         return None if row is None else tuple(row)
+
+    def rollup_pending(self) -> bool:
+        """Whether the summary tables wait to be built after a first import (reports then read every event)."""
+        return rollup_pending(self._store.conn)
 
     def generation(self) -> int:
         """Counts changes of stored usage; a cached report of an older one is stale."""

@@ -22,7 +22,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import NamedTuple
+from typing import NamedTuple, Self
 
 from tracker.core.reading import ReadResult
 from tracker.store.import_state import FileIdentity, encode_cursor
@@ -46,7 +46,7 @@ ON CONFLICT(dedup_key) DO UPDATE SET
     subscription = excluded.subscription
 WHERE excluded.total_tokens > events.total_tokens
 """
-_UPSERT_EVENT = f"INSERT INTO main.events ({EVENT_COLUMNS}) VALUES ({EVENT_PLACEHOLDERS}) {_ON_LARGER}"  # noqa: S608
+UPSERT_EVENT = f"INSERT INTO main.events ({EVENT_COLUMNS}) VALUES ({EVENT_PLACEHOLDERS}) {_ON_LARGER}"  # noqa: S608
 
 _SESSION_CONFLICT = """
 ON CONFLICT(source, session_id) DO UPDATE SET
@@ -54,7 +54,7 @@ ON CONFLICT(source, session_id) DO UPDATE SET
     git_branch = CASE WHEN excluded.git_branch != '' THEN excluded.git_branch
                       ELSE sessions.git_branch END
 """
-_UPSERT_SESSION = f"INSERT INTO sessions VALUES (?, ?, ?, ?) {_SESSION_CONFLICT}"  # noqa: S608
+UPSERT_SESSION = f"INSERT INTO sessions VALUES (?, ?, ?, ?) {_SESSION_CONFLICT}"  # noqa: S608
 
 
 class StagedFile(NamedTuple):
@@ -109,7 +109,7 @@ class ImportWriter:
         self._open = False
         self.failed: set[str] = set()  # files whose rows could not be stored in this import
 
-    def __enter__(self) -> ImportWriter:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
@@ -153,7 +153,7 @@ class ImportWriter:
             if conn.executemany(_INSERT_EVENT, rows).rowcount < len(rows):
                 self._clashes(rows, before)
             conn.executemany(
-                _UPSERT_SESSION,
+                UPSERT_SESSION,
                 [(source, s.session_id, s.project, s.git_branch) for s in result.sessions.values()],
             )
             conn.executemany(
@@ -278,7 +278,7 @@ class ImportWriter:
         conn = self.conn
         new = {k for (k,) in conn.execute("SELECT dedup_key FROM events WHERE id > ?", (before,))}
         for row in rows:
-            if row.dedup_key not in new and conn.execute(_UPSERT_EVENT, row).rowcount:
+            if row.dedup_key not in new and conn.execute(UPSERT_EVENT, row).rowcount:
                 # The old bucket, when the copy moved, is marked by a trigger.
                 conn.execute("INSERT OR IGNORE INTO rollup_dirty VALUES (?)", (row.ts_ms // BUCKET_MS,))
 

@@ -1,0 +1,250 @@
+"""The first import's path (``store.bulk``) stores exactly what the incremental path stores.
+
+Two stores import the same corpus — every registered source's fixture, a generated Claude
+Code + Codex corpus with streamed copies, resumed sessions and subagents, a corrupt line and
+a hostile number — one by the first import's path (workers, msgpack rows, rollup pending),
+one by the incremental path (one process, the rollup kept batch by batch); then every table
+is compared row by row. While the rollup is pending, reports read the events and answer
+exactly what the rollup answers once built.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CliRunner
+from tests.helpers.loggen import generate
+from tests.helpers.source_fixtures import fixture_sources, install_source_fixture
+from tracker.core.paths import DataPaths
+from tracker.services import import_workers, importer
+from tracker.services.importer import SourceConfig, run_import
+from tracker.sources.registry import SOURCES
+from tracker.store import bulk
+from tracker.store.db import connect
+from tracker.store.queries import UsageFilter, day_totals, grouped_usage, models_seen
+from tracker.store.rollup import rollup_pending
+from tracker.store.store import Store
+
+# Columns that say when or in which order, not what: event ids follow arrival order, which
+# differs between one process and several workers; import times and the data generation.
+_SKIP = {("events", "id"), ("files", "last_import_ms")}
+
+
+def build_home(home: Path) -> tuple[int, Path]:
+    """The corpus; how many distinct events it holds, and the file with two bad lines."""
+    expected = generate(home, days=6, sessions_per_day=2, turns=4, content_bytes=400)
+    for source in fixture_sources():
+        install_source_fixture(source, home)
+    log = next((home / ".claude" / "projects").rglob("*.jsonl"))
+    with log.open("a", encoding="utf-8") as f:  # a corrupt line and a number no column holds
+        f.write('{"type": "assistant", "message": {"usage": \n')
+        f.write(
+            '{"type":"assistant","sessionId":"s-x","timestamp":"2026-03-30T10:00:00Z","requestId":"r-x",'
+            '"message":{"id":"m-x","model":"claude-sonnet-4-5","usage":{"input_tokens":99999999999999999999999}}}\n'
+        )
+    return len(expected.events), log
+
+
+def table_rows(conn: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
+    out: dict[str, list[tuple[object, ...]]] = {}
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    for table in tables:
+        cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if (table, r[1]) not in _SKIP]
+        where = " WHERE key != 'generation'" if table == "meta" else ""
+        rows = conn.execute(f"SELECT {', '.join(cols)} FROM {table}{where}").fetchall()  # noqa: S608 - test names
+        out[table] = sorted(rows, key=repr)
+    return out
+
+
+def schema(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    return conn.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall()
+
+
+def import_into(data: Path, home: Path, **kw: object) -> sqlite3.Connection:
+    conn = connect(data / "tokenworth.sqlite3")
+    run_import(conn, home=home, env={}, config=SourceConfig(), **kw)  # type: ignore[arg-type]
+    return conn
+
+
+def reports(conn: sqlite3.Connection) -> tuple[object, ...]:
+    """What reports read: days (two zones), sessions, projects, the calendar, models."""
+    offsets = [[(0, 0)], [(1_774_746_000_000, 3_600_000), (2**62, 7_200_000)]]  # UTC; a DST change
+    f = UsageFilter()
+    out: list[object] = []
+    for off in offsets:
+        for group in ("day", "hour", "session", "project"):
+            out.append(sorted(grouped_usage(conn, f, group, offsets=off, thresholds={"m": [200_000]}), key=repr))  # type: ignore[arg-type]
+        out.append(sorted(day_totals(conn, f, off)))
+    out.append(sorted(models_seen(conn)))
+    # Linking, the session list and ``sources`` read the rollup with sessions.
+    path = next(Path(f) for _, name, f in conn.execute("PRAGMA database_list") if name == "main")
+    with Store.open_read(path) as store:
+        out.append(sorted(store.usage.session_spans()))
+        out.append(sorted(store.links.evidence()))
+        out.append([store.files.of_source(s, 5).events for s in SOURCES])
+    return tuple(out)
+
+
+def test_first_import_stores_every_table_as_the_incremental_path(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    events, log = build_home(home)
+    fast = import_into(tmp_path / "fast", home, workers=2, parallel_min_bytes=0, first_import=True)
+    slow = import_into(tmp_path / "slow", home, workers=1)
+    assert rollup_pending(fast) and not rollup_pending(slow)
+    assert fast.execute("SELECT COUNT(*) FROM usage_rollup").fetchone() == (0,)
+    # Pending: every reader answers from the events what the built rollup answers.
+    assert reports(fast) == reports(slow)
+    fast.close()
+    fast = connect(tmp_path / "fast" / "tokenworth.sqlite3")  # the next command builds the rollup
+    assert not rollup_pending(fast)
+    assert reports(fast) == reports(slow)
+    assert schema(fast) == schema(slow)  # the time index is back
+    rows = table_rows(fast)
+    assert rows == table_rows(slow)
+    assert len(rows["events"]) >= events
+    bad = [(n, why.split(" ")[0]) for p, n, why in rows["skipped_lines"] if p == str(log)]
+    assert bad == [(14, "not"), (15, "token")]  # the corrupt line and the hostile number, in both
+
+
+def test_bounds_on_memory_change_nothing_stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files read in many chunks, tasks that stop early and go on in another task, a dict
+    of keys that is full, many commits: the same tables (workers are forked: they see the
+    patched limits)."""
+    home = tmp_path / "home"
+    build_home(home)
+    slow = import_into(tmp_path / "slow", home, workers=1)
+    monkeypatch.setattr(importer, "READ_LIMIT", 8192)
+    monkeypatch.setattr(import_workers, "ROWS_LIMIT", 1)
+    monkeypatch.setattr(bulk, "MAX_KEYS", 5)
+    monkeypatch.setattr(bulk, "BULK_BATCH_EVENTS", 11)
+    rests: list[int] = []
+    rest = importer._rest
+
+    def counted(*args: object) -> list[object]:
+        out = rest(*args)  # type: ignore[arg-type]
+        rests.append(len(out))
+        return out  # type: ignore[return-value]
+
+    monkeypatch.setattr(importer, "_rest", counted)
+    summary = run_import(
+        connect(tmp_path / "fast" / "tokenworth.sqlite3"), home=home, env={}, config=SourceConfig(),
+        workers=2, parallel_min_bytes=0, mp_context="fork",
+    )  # fmt: skip
+    assert (
+        summary.sources["claude-code"].files_read
+        == slow.execute("SELECT COUNT(*) FROM files WHERE source = 'claude-code' AND error IS NULL").fetchone()[0]
+    )
+    assert sum(1 for n in rests if n) > 10  # tasks did stop early and go on in others
+    fast = connect(tmp_path / "fast" / "tokenworth.sqlite3")
+    assert table_rows(fast) == table_rows(slow)
+
+
+def test_staged_parallel_path_matches_too(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    build_home(home)
+    staged = import_into(tmp_path / "staged", home, workers=2, parallel_min_bytes=0, first_import=False)
+    fast = import_into(tmp_path / "fast", home, workers=2, parallel_min_bytes=0)  # chosen: an empty store
+    assert rollup_pending(fast) and not rollup_pending(staged)
+    fast.close()
+    fast = connect(tmp_path / "fast" / "tokenworth.sqlite3")
+    assert table_rows(fast) == table_rows(staged)
+
+
+def test_an_interrupted_first_import_is_completed_exactly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    build_home(home)
+    slow = import_into(tmp_path / "slow", home, workers=1)
+    (events,) = slow.execute("SELECT COUNT(*) FROM events").fetchone()
+    monkeypatch.setattr(bulk, "BULK_BATCH_EVENTS", 7)  # many commits, so some are kept
+
+    class StoppedError(Exception):
+        pass
+
+    calls = 0
+    add_rows = bulk.BulkWriter.add_rows
+
+    def crash_on_the_tenth(self: bulk.BulkWriter, *args: object, **kw: object) -> bool:
+        nonlocal calls
+        calls += 1
+        if calls == 10:
+            raise StoppedError  # as a cancel or a crash would: mid-import
+        return add_rows(self, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bulk.BulkWriter, "add_rows", crash_on_the_tenth)
+    data = tmp_path / "fast"
+    with pytest.raises(StoppedError):
+        import_into(data, home, workers=2, parallel_min_bytes=0)
+    monkeypatch.undo()
+    conn = sqlite3.connect(data / "tokenworth.sqlite3")
+    kept = conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+    assert 0 < kept < events and rollup_pending(conn)
+    assert conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'events_ts'").fetchone() == (0,)
+    conn.close()
+    again = import_into(data, home, workers=2, parallel_min_bytes=0)  # reopened: index and rollup are rebuilt
+    again.close()
+    done = connect(data / "tokenworth.sqlite3")
+    assert schema(done) == schema(slow)
+    assert table_rows(done) == table_rows(slow)
+
+
+def test_a_store_that_holds_much_takes_the_incremental_path(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    build_home(home)
+    conn = import_into(tmp_path / "data", home, workers=1)
+    assert not bulk.worth_bulk(conn, 1 << 20)  # 1 MB more is not a first import for this store
+    assert bulk.worth_bulk(conn, 1 << 40)
+
+
+def test_sources_shows_a_pending_rollup_and_reports_stay_exact_until_the_next_command_builds_it(
+    tmp_path: Path, home: Path, data_dir: Path, cli: CliRunner
+) -> None:
+    build_home(home)
+    paths = DataPaths(data_dir).ensure()
+    import_into(paths.database.parent, home, workers=2, parallel_min_bytes=0).close()
+    reference = tmp_path / "ref"
+    import_into(reference, home, workers=1).close()
+
+    shown = cli("sources", check_rc=0).stdout
+    assert "Summary tables: pending after the first import" in shown
+    pending = cli("usage", "daily", "--json", "--no-import", check_rc=0).stdout
+    by_session = cli("usage", "session", "--json", "--no-import", check_rc=0).stdout
+    cli("import", check_rc=0)  # the next command builds the rollup
+    assert "Summary tables: up to date" in cli("sources", check_rc=0).stdout
+    assert cli("usage", "daily", "--json", "--no-import", check_rc=0).stdout == pending
+    assert cli("usage", "session", "--json", "--no-import", check_rc=0).stdout == by_session
+    ref = {"TOKENWORTH_DATA_DIR": str(reference)}
+    assert cli("usage", "daily", "--json", "--no-import", env=ref, check_rc=0).stdout == pending
+
+
+def test_an_app_that_keeps_its_connection_completes_an_interrupted_first_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's import thread never reopens the store: its next (small) import rebuilds
+    the time index and the rollup an interrupted first import left."""
+    home = tmp_path / "home"
+    build_home(home)
+    slow = import_into(tmp_path / "slow", home, workers=1)
+
+    add_rows, calls = bulk.BulkWriter.add_rows, []
+
+    def fail(self: bulk.BulkWriter, *args: object, **kw: object) -> bool:
+        calls.append(1)
+        if len(calls) == 20:
+            raise KeyboardInterrupt  # the user's cancel, mid-import
+        return add_rows(self, *args, **kw)  # type: ignore[arg-type]
+
+    conn = connect(tmp_path / "app" / "tokenworth.sqlite3")
+    monkeypatch.setattr(bulk.BulkWriter, "add_rows", fail)
+    monkeypatch.setattr(bulk, "BULK_BATCH_EVENTS", 7)  # commits before the cancel
+    with pytest.raises(KeyboardInterrupt):
+        run_import(conn, home=home, env={}, config=SourceConfig(), workers=2, parallel_min_bytes=0)
+    monkeypatch.undo()
+    assert rollup_pending(conn)
+    assert conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'events_ts'").fetchone() == (0,)
+    run_import(conn, home=home, env={}, config=SourceConfig(), workers=1)  # the next tick, serial
+    assert not rollup_pending(conn)
+    assert schema(conn) == schema(slow)
+    assert table_rows(conn) == table_rows(slow)

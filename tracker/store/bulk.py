@@ -1,0 +1,130 @@
+"""The first import's writer: many new rows into a store that holds few.
+
+Used when an import brings far more than the store holds (the first one, or one after the
+data folder was removed). It stores exactly what ``ImportWriter`` would, faster:
+- rows arrive from the workers as msgpack (``staging.encode_read``) and are bound as they
+  are, with no scratch database between;
+- the largest copy of a key is decided in memory: a dict of the largest total written per
+  key in this import (bounded, ``MAX_KEYS``), so a copy no larger than one already written
+  never reaches SQLite; what the store held before meets an upsert with the same rule, so
+  an interrupted first import is completed exactly;
+- the time index is dropped while rows go in and built once at the end;
+- the rollup is left pending (``rollup.mark_pending``) and built in one pass later;
+- it is one long transaction committed every ``batch_events`` rows, each commit holding the
+  cursors of the files whose rows it holds, so memory and the WAL stay bounded and a crash
+  loses no more than the rows since the last commit, which the next import reads again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from types import TracebackType
+from typing import cast
+
+from tracker.core.reading import ReadResult
+from tracker.store.db import TIME_INDEX
+from tracker.store.import_state import FileIdentity
+from tracker.store.rollup import mark_pending, rollup_pending
+from tracker.store.staging import EventRow, Rows
+from tracker.store.writer import UPSERT_EVENT, UPSERT_SESSION, ImportWriter, row_failure
+
+_KEY, _MODEL, _TOTAL = (EventRow._fields.index(c) for c in ("dedup_key", "model", "total_tokens"))
+
+# Whether a store is "nearly empty" for an import of this many bytes: it holds fewer events
+# than the import will probably bring (logs hold one usage record per ~5-15 kB).
+BYTES_PER_EVENT = 16_384
+BULK_BATCH_EVENTS = 200_000
+# The dict holds at most this many keys (~50 MB); past it, new keys go to SQLite's upsert
+# unfiltered, which decides the same way: memory stays bounded however large the logs.
+MAX_KEYS = 500_000
+
+
+def worth_bulk(conn: sqlite3.Connection, pending_bytes: int) -> bool:
+    """Whether an import of ``pending_bytes`` should use this writer: the store holds few
+    events for it, or its rollup is pending anyway."""
+    if rollup_pending(conn):
+        return True
+    limit = pending_bytes // BYTES_PER_EVENT
+    (held,) = conn.execute("SELECT COUNT(*) FROM (SELECT 1 FROM events LIMIT ?)", (limit + 1,)).fetchone()
+    return bool(held <= limit)
+
+
+class BulkWriter(ImportWriter):
+    """``ImportWriter`` for a first import: rows as msgpack, dedup in memory, no rollup."""
+
+    def __init__(self, conn: sqlite3.Connection, batch_events: int | None = None) -> None:
+        super().__init__(conn, BULK_BATCH_EVENTS if batch_events is None else batch_events)
+        self._largest: dict[bytes, int] = {}  # key -> the largest total written in this import
+        self._models: set[str] = set()
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        super().__exit__(kind, exc, tb)
+        if kind is None:
+            with self.conn:
+                self.conn.execute("BEGIN IMMEDIATE")
+                self.conn.execute(TIME_INDEX)
+
+    def _begin(self) -> None:
+        if not self._open:
+            super()._begin()
+            # Each commit, not only the first: another writer may have built the rollup or
+            # the index between two of them.
+            mark_pending(self.conn)
+            self.conn.execute("DROP INDEX IF EXISTS events_ts")
+
+    def commit(self) -> None:
+        if self._open and self._models:
+            # What reports read to learn which prices they need (the rollup fills it otherwise).
+            self.conn.executemany("INSERT OR IGNORE INTO models VALUES (?)", [(m,) for m in sorted(self._models)])
+            self._models.clear()
+        super().commit()
+
+    def add_rows(
+        self,
+        path: str,
+        source: str,
+        identity: FileIdentity,
+        result: ReadResult,
+        rows: Rows,
+        *,
+        restarted: bool,
+        part: str = "",
+    ) -> bool:
+        """Store one read's rows (``staging.decode_read``) and the file's state (committed
+        with the chunk). False when its rows could not be stored: the file then has an error
+        and keeps its old cursor."""
+        self._begin()
+        largest, models = self._largest, self._models
+        room = MAX_KEYS - len(largest)
+        written: list[tuple[bytes, int | None]] = []  # to undo the dict if SQLite refuses them
+        fresh = []
+        for row in rows.events:  # built by ``staging.event_rows``: a bytes key, an int total
+            key, total = cast(bytes, row[_KEY]), cast(int, row[_TOTAL])
+            before = largest.get(key)
+            if before is None or total > before:
+                if before is not None or room > 0:
+                    room -= before is None
+                    written.append((key, before))
+                    largest[key] = total
+                fresh.append(row)
+                models.add(cast(str, row[_MODEL]))
+        conn = self.conn
+        try:
+            conn.executemany(UPSERT_EVENT, fresh)  # the copy with the most tokens wins
+            conn.executemany(UPSERT_SESSION, rows.sessions)
+            conn.executemany("INSERT OR IGNORE INTO rate_limits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows.rate_limits)
+            self._file_state(path, source, identity, result, len(rows.events), restarted=restarted, part=part)
+        except Exception as exc:
+            if not row_failure(exc):
+                raise
+            for key, before in written:  # the upsert in SQL stays exact whatever the dict says
+                if before is None:
+                    largest.pop(key, None)
+                else:
+                    largest[key] = before
+            self.failed.add(path)
+            self.error(path, source, f"{path}: could not be stored ({type(exc).__name__}: {exc})")
+            return False
+        if self._pending >= self.batch_events:
+            self.commit()
+        return True
