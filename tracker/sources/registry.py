@@ -22,6 +22,7 @@ from tracker.sources import (
     roo_code,
     zed,
 )
+from tracker.sources.exports import cursor as cursor_export
 from tracker.sources.spec import SourceSpec
 
 SOURCES: dict[str, SourceSpec] = {
@@ -41,5 +42,6 @@ SOURCES: dict[str, SourceSpec] = {
         goose.SPEC,
         zed.SPEC,
         amp.SPEC,
+        cursor_export.SPEC,
     )
 }

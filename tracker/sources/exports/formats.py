@@ -3,7 +3,14 @@ recognises a file reads it)."""
 
 from __future__ import annotations
 
+from tracker.sources.exports import anthropic_console, copilot_premium, cursor, openai_usage
 from tracker.sources.exports.format import ExportFormat
 
 # Each format module adds its ``FORMAT`` here, one line each.
-FORMATS: tuple[ExportFormat, ...] = ()
+FORMATS: tuple[ExportFormat, ...] = (
+    cursor.FORMAT,
+    anthropic_console.USAGE_FORMAT,
+    anthropic_console.COST_FORMAT,
+    openai_usage.FORMAT,
+    copilot_premium.FORMAT,
+)
