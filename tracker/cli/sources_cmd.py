@@ -47,6 +47,8 @@ def _print_status(s: SourceStatus) -> None:
     if s.found:
         for root in s.found:
             out(f"  found: {root}")
+    elif not s.roots:  # a tool read only from files handed in (exports) or sent (OTLP)
+        out("  no log folder: its usage comes from 'tokenworth import FILE'")
     else:
         out(f"  no logs found under {', '.join(s.roots)}")
     out(f"  files: {s.files:,}   usage records: {s.events:,}   last import: {_when(s.last_import_ms)}")

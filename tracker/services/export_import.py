@@ -105,7 +105,7 @@ class FilesImport:
 
 
 def known_formats(formats: Sequence[ExportFormat] = FORMATS) -> str:
-    return "; ".join(f"{f.name} ({f.hint})" if f.hint else f.name for f in formats)
+    return ", ".join(f.name for f in formats)
 
 
 def sniff(path: Path, head: bytes, formats: Sequence[ExportFormat] = FORMATS) -> ExportFormat | None:
@@ -132,7 +132,7 @@ def import_files(store: Store, paths: Sequence[Path], formats: Sequence[ExportFo
         elif _is_zip(path):
             summary.files.extend(_import_zip(store, path, formats, summary))
         else:
-            summary.files.append(_import_one(store, path, str(path), formats, summary))
+            summary.files.append(_import_one(store, path, str(path.absolute()), formats, summary))
     summary.days_touched, summary.sources_touched = touched_since(conn, before)
     return summary
 
@@ -151,7 +151,7 @@ def _import_zip(store: Store, path: Path, formats: Sequence[ExportFormat], summa
         with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory(prefix="tokenworth-zip-") as tmp:
             members = [m for m in archive.infolist() if not m.is_dir()][:MAX_MEMBERS]
             for member in members:
-                label = f"{path}!/{member.filename}"
+                label = f"{path.absolute()}!/{member.filename}"
                 if member.file_size > MAX_FILE_BYTES:
                     ignored.append(member.filename)
                     continue
@@ -185,6 +185,8 @@ def _import_zip(store: Store, path: Path, formats: Sequence[ExportFormat], summa
 
 
 def _head_line(head: bytes) -> str:
+    if b"\x00" in head[:4096]:
+        return ""  # binary (an image, a database): its bytes say nothing to a person
     first = head.split(b"\n", 1)[0].strip(b"\r")
     text = first.decode("utf-8-sig", errors="replace")
     if "\x00" in text or sum(not (c.isprintable() or c == "\t") for c in text) > len(text) // 10:

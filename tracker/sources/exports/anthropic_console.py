@@ -180,6 +180,5 @@ USAGE_FORMAT = ExportFormat(
     name=USAGE_NAME,
     recognises=recognises_usage,
     read=read_usage,
-    hint="Console → Usage → Export (the token CSV; the cost CSV is read too)",
 )
 COST_FORMAT = ExportFormat(name=COST_NAME, recognises=recognises_cost, read=read_cost)
