@@ -46,7 +46,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from tracker.cli import config_cmd, import_cmd, report_cmd, sources_cmd, task_cmd, usage_cmd
+    from tracker.cli import config_cmd, import_cmd, reconcile_cmd, report_cmd, sources_cmd, task_cmd, usage_cmd
 
     parser = Parser(
         prog="tokenworth",
@@ -67,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     task_cmd.register(sub)
     report_cmd.register(sub)
     config_cmd.register(sub)
+    reconcile_cmd.register(sub)
     return parser
 
 

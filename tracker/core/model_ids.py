@@ -29,7 +29,7 @@ _MODE = re.compile(r"-(?:thinking|high|medium|low|minimal|xhigh|max|fast|preview
 def canonical_model(name: str) -> str:
     """``name`` as the id prices and other sources use: lower case, without provider prefix,
     date stamp or mode suffix; Claude's ``<family>-<version>`` order with dashes."""
-    model = name.strip().lower()
+    model = "-".join(name.strip().lower().split())  # "Claude Sonnet 4.5" (Copilot's report) too
     for prefix in _PREFIXES:
         if model.startswith(prefix):
             model = model[len(prefix) :]
