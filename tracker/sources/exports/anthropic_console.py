@@ -20,7 +20,7 @@ from pathlib import Path
 from tracker.core.provider_rows import ProviderRow, bucket_key
 from tracker.sources.exports.csv_table import Row, TableError, count, decimal, header_of, read_table
 from tracker.sources.exports.format import ExportFormat, ExportRead
-from tracker.sources.normalize import MAX_COST_MICRO
+from tracker.sources.normalize import MAX_COST_MICRO, timestamp_ok
 from tracker.sources.timestamps import iso_to_ms
 
 PROVIDER = "anthropic"
@@ -53,9 +53,10 @@ def bucket_day(text: str) -> tuple[str, int | None] | None:
     if len(text.strip()) <= 10:
         return day, None
     try:
-        return day, iso_to_ms(text.strip().replace(" ", "T", 1).replace("Z", "+00:00"))
+        ts_ms = iso_to_ms(text.strip().replace(" ", "T", 1).replace("Z", "+00:00"))
     except ValueError:
         return None
+    return (day, ts_ms) if timestamp_ok(ts_ms) else None
 
 
 def recognises_usage(path: Path, head: bytes) -> bool:

@@ -24,6 +24,7 @@ from pathlib import Path
 from tracker.core.provider_rows import ProviderRow, bucket_key
 from tracker.sources.exports.csv_table import Row, TableError, decimal, header_of, read_table
 from tracker.sources.exports.format import ExportFormat, ExportRead
+from tracker.sources.normalize import timestamp_ok
 from tracker.sources.timestamps import iso_to_ms
 
 PROVIDER = "copilot"
@@ -106,6 +107,8 @@ def _analytics_row(row: Row, out: ExportRead) -> tuple[tuple[str, ...], Decimal,
     v = row.values
     try:
         ts_ms = iso_to_ms(v["Timestamp"].replace("Z", "+00:00"))
+        if not timestamp_ok(ts_ms):
+            raise ValueError(ts_ms)
     except ValueError:
         out.skip(row.line_no, f"unreadable Timestamp {v['Timestamp'][:40]!r}")
         return None

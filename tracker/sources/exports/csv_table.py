@@ -97,13 +97,25 @@ def count(text: str) -> int | None:
     cleaned = text.replace(",", "").replace("_", "").strip()
     if not cleaned or cleaned == "-":
         return 0
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    if not value.is_finite() or value != value.to_integral_value() or not 0 <= value <= MAX_TOKENS:
+    value = _number(cleaned)
+    if value is None or value != value.to_integral_value() or not 0 <= value <= MAX_TOKENS:
         return None
     return int(value)
+
+
+MAX_DIGITS = 15  # above 10^15 a cell holds no count or amount an export can have
+
+
+def _number(text: str) -> Decimal | None:
+    """``text`` as a finite Decimal of sane size; None otherwise (arithmetic on "1e999999999"
+    would overflow Decimal's context)."""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or (value and value.adjusted() > MAX_DIGITS):
+        return None
+    return value
 
 
 def decimal(text: str) -> Decimal | None:
@@ -111,11 +123,7 @@ def decimal(text: str) -> Decimal | None:
     cleaned = text.replace(",", "").replace("$", "").replace("USD", "").strip()
     if not cleaned:
         return None
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
+    return _number(cleaned)
 
 
 def usd_micro(text: str) -> int | None:

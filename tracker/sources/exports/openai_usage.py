@@ -17,6 +17,7 @@ from pathlib import Path
 from tracker.core.provider_rows import ProviderRow, bucket_key
 from tracker.sources.exports.csv_table import Row, TableError, count, has_columns, read_table
 from tracker.sources.exports.format import ExportFormat, ExportRead
+from tracker.sources.normalize import timestamp_ok
 from tracker.sources.timestamps import iso_to_ms
 
 PROVIDER = "openai"
@@ -67,6 +68,8 @@ def _row(row: Row, keys: tuple[str, ...], family: str, now: int, out: ExportRead
     try:
         start_ms = iso_to_ms(v["start_time_iso"]) if v["start_time_iso"] else int(v["start_time"]) * 1000
     except ValueError:
+        start_ms = -1
+    if not timestamp_ok(start_ms):
         out.skip(row.line_no, f"unreadable start_time {v['start_time'][:40]!r}")
         return None
     n = {c: count(v.get(c, "")) for c in ("input_tokens", "input_cached_tokens", "output_tokens", "num_model_requests")}
