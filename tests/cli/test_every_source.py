@@ -164,13 +164,14 @@ def test_sources_lists_all_fourteen_tools_with_what_was_found(cli: CliRunner, ho
     listed = json.loads(cli("sources", "--json", check_rc=0).stdout)
     assert [s["name"] for s in listed] == list(SOURCES)
     assert [s["label"] for s in listed] == [s.label for s in SOURCES.values()]
+    listed = [s for s in listed if s["name"] in LOG_SOURCES]
     for s in listed:
         if s["name"] not in LOCAL:
             continue
         assert s["found"] and s["events"] > 0, s["name"]
         assert set(s["found"]) <= set(s["roots"])
     text = cli("sources", check_rc=0).stdout.splitlines()
-    for spec, status in zip(SOURCES.values(), listed, strict=True):
+    for spec, status in zip((SOURCES[s] for s in LOG_SOURCES), listed, strict=True):
         at = text.index(f"{spec.label} [{spec.id}] — on")
         assert text[at + 1 : at + 1 + len(status["found"])] == [f"  found: {f}" for f in status["found"]]
     every = json.loads(cli("usage", "daily", "--json", "--timezone", "UTC", "--no-import").stdout)
@@ -187,6 +188,10 @@ def test_sources_says_where_it_looked_when_nothing_is_there(cli: CliRunner, home
             continue
         assert s["found"] == [] and s["roots"], s["name"]
         at = text.index(f"{s['label']} [{s['name']}] — on")
+        if s["name"] not in LOG_SOURCES:
+            assert text[at + 1] == "  no log folder: its usage comes from 'tokenworth import FILE'"
+            continue
+        assert s["found"] == [] and s["roots"], s["name"]
         assert text[at + 1] == f"  no logs found under {', '.join(s['roots'])}"
         assert all(r.startswith(str(home)) for r in s["roots"])  # looked in this HOME, nowhere else
 

@@ -117,5 +117,5 @@ def test_registered_sources_roots(home: Path) -> None:
         Path("/c/archived_sessions"),
         Path("/e"),
     ]
-    # A source reads parts below its roots, or has neither (it arrives over OTLP or in exports).
+    # A source reads parts below its roots, or has neither (it arrives over OTLP or in exports: Cursor).
     assert all(s.id == key and (s.parts or not s.roots) and s.counts for key, s in SOURCES.items())

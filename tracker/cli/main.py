@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         import_cmd,
         keys_cmd,
         receive_cmd,
+        reconcile_cmd,
         report_cmd,
         sources_cmd,
         sync_cmd,
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     receive_cmd.register(sub)
     keys_cmd.register(sub)
     sync_cmd.register(sub)
+    reconcile_cmd.register(sub)
     return parser
 
 

@@ -50,8 +50,10 @@ def _print_status(s: SourceStatus) -> None:
     if s.found:
         for root in s.found:
             out(f"  found: {root}")
-    elif not s.roots:  # no local logs at all (OTLP senders, exports)
-        out("  no local logs: counted from imported files and the OTLP receiver ('tokenworth receive')")
+    elif not s.roots:  # no log folder: read from files handed in (exports) or sent (OTLP)
+        out(
+            "  no log folder: its usage comes from 'tokenworth import FILE' or the OTLP receiver ('tokenworth receive')"
+        )
     else:
         out(f"  no logs found under {', '.join(s.roots)}")
     out(f"  files: {s.files:,}   usage records: {s.events:,}   last import: {_when(s.last_import_ms)}")

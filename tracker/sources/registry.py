@@ -22,6 +22,7 @@ from tracker.sources import (
     roo_code,
     zed,
 )
+from tracker.sources.exports import cursor as cursor_export
 from tracker.sources.otlp import source as otlp_source
 from tracker.sources.spec import SourceSpec
 
@@ -42,6 +43,7 @@ SOURCES: dict[str, SourceSpec] = {
         goose.SPEC,
         zed.SPEC,
         amp.SPEC,
+        cursor_export.SPEC,
         otlp_source.SPEC,
     )
 }

@@ -60,6 +60,8 @@ SHOWN_FOLDERS = 2  # a VS Code-family tool has ~15 editor folders: the rest are 
 
 def _where(roots: Sequence[str], home: Path) -> str:
     """The first folders a tool is looked for in, and how many more (listed on Sources)."""
+    if not roots:  # read only from files handed in (Cursor's usage export)
+        return "no folder: import its usage export (File ▸ Import usage export…)"
     shown = [tilde(r, home) for r in roots[:SHOWN_FOLDERS]]
     more = len(roots) - len(shown)
     return join_words(shown, "or") + (f" and {more} more (see Sources)" if more > 0 else "")

@@ -38,6 +38,7 @@ from tracker.ui.alerts_page import AlertsPage
 from tracker.ui.dashboard_page import DashboardPage
 from tracker.ui.export_dialog import ExportDialog
 from tracker.ui.help_page import keyboard_shortcuts, what_counts
+from tracker.ui.import_export_dialog import ExportImports
 from tracker.ui.import_worker import ImportThread
 from tracker.ui.link_inbox import LinkInboxDialog
 from tracker.ui.log_watcher import LogWatcher
@@ -138,6 +139,7 @@ class MainWindow(QMainWindow):
         worker.write_failed.connect(self._write_failed)
         self.cancel.clicked.connect(worker.cancel)
         worker.written.connect(self._written)
+        self.exports = ExportImports(self, ctx, self.importer)  # File ▸ Import usage export…, drops
         self.watcher = LogWatcher()
         self.watcher.changed.connect(self.import_now)
         self._restore()
@@ -167,6 +169,7 @@ class MainWindow(QMainWindow):
             action = self._action(text, key, slot, icon)
             file_menu.addAction(action)
             bar.addAction(action)
+        file_menu.addAction(self._action("Import usage e&xport…", "Ctrl+Shift+I", lambda: self.exports.choose()))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", "Ctrl+Q", self.quit_app))  # in the menu, not the toolbar
         view = self.menuBar().addMenu("&View")
@@ -175,6 +178,7 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         view.addAction(self._action("&Previous period", "Alt+Left", lambda: self._step(-1)))
         view.addAction(self._action("&Next period", "Alt+Right", lambda: self._step(1)))
+        view.addAction(self._action("&Bill vs logs", "Ctrl+Shift+B", self.show_bill_vs_logs))
         view.addSeparator()
         view.addAction(bar.toggleViewAction())
         help_menu = self.menuBar().addMenu("&Help")
@@ -223,6 +227,13 @@ class MainWindow(QMainWindow):
     def import_tickets(self) -> None:
         self.nav.setCurrentRow(PAGES.index("Tasks"))
         self.tasks.import_file()
+
+    def show_bill_vs_logs(self) -> None:
+        from tracker.ui.reconcile_view import ReconcileView
+
+        self.bill_vs_logs = ReconcileView(self.ctx, self.reads, self)
+        self.bill_vs_logs.show()
+        self.bill_vs_logs.refresh()
 
     def show_shortcuts(self) -> None:
         self.help_dialog = keyboard_shortcuts(self.shortcut_rows, self)

@@ -50,6 +50,8 @@ class SourcesPage(QWidget):
             html.append(f"<h3>{escape(s.label)} — {state}</h3><ul>")
             if s.found:
                 html.extend(f"<li>found: <code>{escape(r)}</code></li>" for r in s.found)
+            elif not s.roots:  # read only from files handed in (Cursor's usage export)
+                html.append("<li>No log folder: import its usage export (File ▸ Import usage export…)</li>")
             else:
                 looked = join_words([f"<code>{escape(r)}</code>" for r in s.roots], "or")
                 html.append(f"<li>No logs found yet (looked in {looked})</li>")

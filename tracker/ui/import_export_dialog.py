@@ -1,0 +1,120 @@
+"""File ▸ Import usage export… and the window as a drop target for export files.
+
+The import runs on the app's single writer thread (``ImportThread.write``); this object only
+picks files, hands them over and shows what ``import_files`` said about each one.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Signal, Slot
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from tracker.services.context import Context
+from tracker.services.export_import import FilesImport, import_files
+from tracker.services.importer import ImportSummary, SourceImport
+from tracker.store.store import Store
+
+log = logging.getLogger(__name__)
+
+FILE_FILTER = "Usage exports (*.csv *.zip);;All files (*)"
+
+
+def run_export_import(ctx: Context, paths: list[Path]) -> Any:
+    """What the writer thread runs: the import lock (a CLI import may be running), then the files."""
+
+    def change(store: Store) -> FilesImport:
+        with ctx.import_lock(), store.guard():
+            return import_files(store, paths)
+
+    return change
+
+
+def summary_text(result: FilesImport) -> tuple[str, str]:
+    """The box's headline and its details (one paragraph per file)."""
+    ok = [f for f in result.files if not f.error]
+    head = f"Imported {len(ok)} of {len(result.files)} file(s)."
+    if result.unrecognised:
+        head += f" {result.unrecognised} not a format Tokenworth knows."
+    elif result.skipped:
+        head += " Some rows were skipped (listed below)."
+    return head, "\n\n".join(f.message for f in result.files)
+
+
+class ExportImports(QObject):
+    """Owns the menu entry's dialog, the drop target and the result box of one window."""
+
+    imported = Signal(object)  # FilesImport, once shown (tests wait on it)
+
+    def __init__(self, window: Any, ctx: Context, importer: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.ctx = ctx
+        self.importer = importer
+        self.box: QMessageBox | None = None
+        self.last: FilesImport | None = None
+        importer.worker.written.connect(self._written)
+        window.setAcceptDrops(True)
+        window.installEventFilter(self)
+
+    def choose(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self.window, "Import usage export", str(self.ctx.home), FILE_FILTER)
+        if names:
+            self.start([Path(n) for n in names])
+
+    def start(self, paths: list[Path]) -> None:
+        self.window.status.setText(f"Importing {len(paths)} export file(s)…")
+        self.importer.write.emit(run_export_import(self.ctx, paths))
+
+    @Slot(object)
+    def _written(self, result: object) -> None:
+        if not isinstance(result, FilesImport):
+            return
+        self.last = result
+        head, details = summary_text(result)
+        self.window.status.setText(head)
+        if result.changed:  # the pages showing those days and sources redraw
+            touched = ImportSummary(
+                sources={s: SourceImport(s, files_read=1) for s in result.sources_touched},
+                days_touched=result.days_touched,
+                sources_touched=result.sources_touched,
+            )
+            self.window.refresh_current(changes=touched)
+        box = QMessageBox(self.window)
+        box.setWindowTitle("Import usage export")
+        box.setIcon(QMessageBox.Icon.Warning if result.unrecognised or result.skipped else QMessageBox.Icon.Information)
+        box.setText(head)
+        box.setInformativeText(details)
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        self.box = box
+        box.open()  # not modal to the app: the window behind keeps drawing
+        self.imported.emit(result)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt
+        if watched is self.window and event.type() == QEvent.Type.DragEnter:
+            drag: QDragEnterEvent = event  # type: ignore[assignment] # the type says which event it is
+            if _local_files(drag):
+                drag.acceptProposedAction()
+                return True
+        if watched is self.window and event.type() == QEvent.Type.Drop:
+            drop: QDropEvent = event  # type: ignore[assignment] # the type says which event it is
+            paths = _local_files(drop)
+            if paths:
+                drop.acceptProposedAction()
+                self.start(paths)
+                return True
+        return super().eventFilter(watched, event)
+
+
+def _local_files(event: QDragEnterEvent | QDropEvent) -> list[Path]:
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return []
+    return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
+
+
+__all__ = ["ExportImports", "QWidget", "run_export_import", "summary_text"]
