@@ -164,14 +164,12 @@ def test_sources_lists_all_fourteen_tools_with_what_was_found(cli: CliRunner, ho
     listed = json.loads(cli("sources", "--json", check_rc=0).stdout)
     assert [s["name"] for s in listed] == list(SOURCES)
     assert [s["label"] for s in listed] == [s.label for s in SOURCES.values()]
-    listed = [s for s in listed if s["name"] in LOG_SOURCES]
+    listed = [s for s in listed if s["name"] in LOCAL]
     for s in listed:
-        if s["name"] not in LOCAL:
-            continue
         assert s["found"] and s["events"] > 0, s["name"]
         assert set(s["found"]) <= set(s["roots"])
     text = cli("sources", check_rc=0).stdout.splitlines()
-    for spec, status in zip((SOURCES[s] for s in LOG_SOURCES), listed, strict=True):
+    for spec, status in zip((SOURCES[s] for s in LOCAL), listed, strict=True):
         at = text.index(f"{spec.label} [{spec.id}] — on")
         assert text[at + 1 : at + 1 + len(status["found"])] == [f"  found: {f}" for f in status["found"]]
     every = json.loads(cli("usage", "daily", "--json", "--timezone", "UTC", "--no-import").stdout)
@@ -184,12 +182,11 @@ def test_sources_says_where_it_looked_when_nothing_is_there(cli: CliRunner, home
     assert [s["name"] for s in listed] == list(SOURCES)
     text = cli("sources", check_rc=0).stdout.splitlines()
     for s in listed:
-        if s["name"] not in LOCAL:
-            continue
-        assert s["found"] == [] and s["roots"], s["name"]
         at = text.index(f"{s['label']} [{s['name']}] — on")
-        if s["name"] not in LOG_SOURCES:
-            assert text[at + 1] == "  no log folder: its usage comes from 'tokenworth import FILE'"
+        if s["name"] not in LOCAL:
+            assert text[at + 1] == (
+                "  no log folder: its usage comes from 'tokenworth import FILE' or the OTLP receiver ('tokenworth receive')"
+            )
             continue
         assert s["found"] == [] and s["roots"], s["name"]
         assert text[at + 1] == f"  no logs found under {', '.join(s['roots'])}"

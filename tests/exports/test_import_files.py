@@ -75,7 +75,8 @@ def test_messages_name_what_was_recognised_and_why_not(tmp_path: Path) -> None:
     )
     known = (
         "known: Cursor usage CSV, Anthropic Console usage CSV, Anthropic Console cost CSV, "
-        "OpenAI usage export CSV, GitHub Copilot premium-request usage report"
+        "OpenAI usage export CSV, GitHub Copilot premium-request usage report, ChatGPT data export, "
+        "Claude.ai data export, OTLP JSON lines (file exporter), GitHub Copilot OTel file, Gemini CLI telemetry file"
     )
     assert unknown.endswith(f"not a format Tokenworth knows: the header is 'when,what,tokens'; {known}")
     assert png.endswith(f"not a format Tokenworth knows: the file is not text; {known}")
