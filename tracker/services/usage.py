@@ -41,6 +41,8 @@ class UsageQuery:
     source: str | None = None
     project: str | None = None
     sessions: frozenset[str] | None = None  # with period "session": only these
+    start_ms: int | None = None  # within since..until, only from here (UTC; a chart's hour)
+    end_ms: int | None = None  # … and before here (exclusive)
 
 
 @dataclass
@@ -73,8 +75,16 @@ def build_usage_report(
     store = Store.of(source)
     zone = get_zone(query.timezone)
     f = UsageFilter(
-        start_ms=local_day_start_ms(query.since, zone) if query.since else None,
-        end_ms=local_day_start_ms(query.until + timedelta(days=1), zone) if query.until else None,
+        start_ms=query.start_ms
+        if query.start_ms is not None
+        else local_day_start_ms(query.since, zone)
+        if query.since
+        else None,
+        end_ms=query.end_ms
+        if query.end_ms is not None
+        else local_day_start_ms(query.until + timedelta(days=1), zone)
+        if query.until
+        else None,
         source=query.source,
         project=query.project,
         sessions=query.sessions if query.period == "session" else None,
@@ -111,7 +121,8 @@ def _cache_key(ctx: Context, query: UsageQuery, fmt: str, render: Callable[..., 
     tz_stamp = next((f.stat().st_mtime_ns for f in tz_files if f.is_file()), 0)
     parts = [
         fmt, query.period, query.timezone, str(query.since), str(query.until), query.source or "",
-        query.project or "", sorted(query.sessions or ()), ctx.price_overrides(), catalog_key(), tz_stamp,
+        query.project or "", sorted(query.sessions or ()), query.start_ms, query.end_ms,
+        ctx.price_overrides(), catalog_key(), tz_stamp,
         _code_stamp(render),
     ]  # fmt: skip
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
