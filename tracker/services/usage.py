@@ -74,17 +74,11 @@ def build_usage_report(
     hold one) is wrapped in a Store."""
     store = Store.of(source)
     zone = get_zone(query.timezone)
+    start_ms = local_day_start_ms(query.since, zone) if query.since else None
+    end_ms = local_day_start_ms(query.until + timedelta(days=1), zone) if query.until else None
     f = UsageFilter(
-        start_ms=query.start_ms
-        if query.start_ms is not None
-        else local_day_start_ms(query.since, zone)
-        if query.since
-        else None,
-        end_ms=query.end_ms
-        if query.end_ms is not None
-        else local_day_start_ms(query.until + timedelta(days=1), zone)
-        if query.until
-        else None,
+        start_ms=start_ms if query.start_ms is None else query.start_ms,
+        end_ms=end_ms if query.end_ms is None else query.end_ms,
         source=query.source,
         project=query.project,
         sessions=query.sessions if query.period == "session" else None,
