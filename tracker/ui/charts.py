@@ -6,8 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QResizeEvent
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QStackedWidget,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -167,9 +168,29 @@ class ChartSeries:
         return sum(sum(v) for v in self.stacks.values())
 
 
+def slot_at(plot: pg.PlotWidget, pos: QPointF, count: int) -> int | None:
+    """The bar (slot index) under the scene position ``pos`` of ``plot``, if any."""
+    vb = plot.getPlotItem().getViewBox()
+    if not count or not vb.sceneBoundingRect().contains(pos):
+        return None
+    i = round(vb.mapSceneToView(pos).x())
+    return i if 0 <= i < count else None
+
+
+def name_legend(legend: pg.LegendItem, tip: str) -> None:
+    """The raw id (``claude-code``, ``claude-sonnet-4-5-20250929``) as the tooltip of the
+    legend entry just added: the legend itself says the display name."""
+    sample, label = legend.items[-1]
+    sample.setToolTip(tip)
+    label.setToolTip(tip)
+
+
 class TokensPerDayChart(QWidget):
     """Tokens per slot stacked by tool or model, the cost as a dashed line on a second axis;
-    an ``EmptyState`` instead when there is nothing to draw."""
+    an ``EmptyState`` instead when there is nothing to draw. A click on a bar says which
+    (``slot_clicked``): the dashboard shows that slot's sessions."""
+
+    slot_clicked = Signal(int)
 
     def __init__(self) -> None:
         super().__init__()
@@ -193,6 +214,8 @@ class TokensPerDayChart(QWidget):
         self.bars: dict[str, pg.BarGraphItem] = {}
         self.series = ChartSeries((), {}, [])
         item.scene().sigMouseMoved.connect(self._hover)
+        item.scene().sigMouseClicked.connect(self._clicked)
+        self.plot.setToolTip("Click a bar to see its sessions")
         self.empty = EmptyState()
         self.empty.setMinimumHeight(240)
         self.stack = QStackedWidget()
@@ -244,6 +267,7 @@ class TokensPerDayChart(QWidget):
                 bar.setOpts(x=xs, height=values, y0=list(base), width=width, brush=brush)
             bar.setVisible(True)
             self.legend.addItem(bar, label_of(name))
+            name_legend(self.legend, name)
             base = [b + v for b, v in zip(base, values, strict=True)]
         if series.stacks:
             self.legend.addItem(self.cost_line, "cost ($, right axis)")
@@ -271,12 +295,14 @@ class TokensPerDayChart(QWidget):
         return f"{s.slots[i].long_label}: {plural(total, 'token')}{detail} · {money(s.cost[i])}"
 
     def _hover(self, pos: QPointF) -> None:
-        vb = self.plot.getPlotItem().getViewBox()
-        if not self.series.slots or not vb.sceneBoundingRect().contains(pos):
-            return
-        i = round(vb.mapSceneToView(pos).x())
-        if 0 <= i < len(self.series.slots):
-            self.readout.setText(self.readout_for(i))
+        i = slot_at(self.plot, pos, len(self.series.slots))
+        if i is not None:
+            self.readout.setText(self.readout_for(i) + " · click for its sessions")
+
+    def _clicked(self, event: object) -> None:
+        i = slot_at(self.plot, event.scenePos(), len(self.series.slots))  # type: ignore[attr-defined] # a MouseClickEvent
+        if i is not None and any(v[i] for v in self.series.stacks.values()):
+            self.slot_clicked.emit(i)
 
 
 class HourChart(ReadOnlyPlot):
@@ -301,29 +327,86 @@ class HourChart(ReadOnlyPlot):
 
 
 class ShareBars(QWidget):
-    """Horizontal bars: each name's share of the whole, with its tokens and cost."""
+    """Horizontal bars: each name's share of the whole, with its tokens and cost. A row is
+    clicked (or chosen with the arrow keys and Enter) to see what it holds: ``row_clicked``
+    gives its key."""
+
+    row_clicked = Signal(object)
 
     def __init__(self, title: str, empty_text: str = "Nothing in this period.") -> None:
         super().__init__()
         self.title = title
         self.empty_text = empty_text
         self.rows: list[tuple[str, int, float]] = []
+        self.keys: list[object] = []  # what each row stands for (model ids, a tool id, a task id)
+        self.tips: list[str] = []  # each row's tooltip (the raw ids behind a display name)
+        self.current = -1  # the row the keyboard is on
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)
+        self.setAccessibleName(title)
 
-    def set_rows(self, rows: Sequence[tuple[str, int, float]]) -> None:
-        self.rows = sorted(rows, key=lambda r: -r[1])
+    def set_rows(
+        self, rows: Sequence[tuple[str, int, float]], keys: Sequence[object] = (), tips: Sequence[str] = ()
+    ) -> None:
+        order = sorted(range(len(rows)), key=lambda i: -rows[i][1])
+        self.rows = [rows[i] for i in order]
+        self.keys = [keys[i] for i in order] if keys else []
+        self.tips = [tips[i] for i in order] if tips else []
+        self.current = min(self.current, len(self.rows) - 1)
+        self.setCursor(Qt.CursorShape.PointingHandCursor if self.keys else Qt.CursorShape.ArrowCursor)
         self.updateGeometry()
         self.update()
 
+    def _line(self) -> int:
+        return self.fontMetrics().height() + 8
+
+    def row_at(self, y: float) -> int | None:
+        i = int((y - 4) // self._line()) - 1
+        return i if 0 <= i < len(self.rows) else None
+
+    def activate(self, i: int) -> None:
+        if 0 <= i < len(self.keys):
+            self.row_clicked.emit(self.keys[i])
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt
+        i = self.row_at(event.position().y())
+        if i is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.current = i
+            self.update()
+            self.activate(i)
+        super().mousePressEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt
+        key = event.key()
+        if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.rows:
+            step = 1 if key == Qt.Key.Key_Down else -1
+            self.current = max(0, min(len(self.rows) - 1, self.current + step))
+            self.update()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.current >= 0:
+            self.activate(self.current)
+        else:
+            super().keyPressEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            i = self.row_at(event.pos().y())
+            tip = self.tips[i] if i is not None and i < len(self.tips) else self.toolTip()
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
+
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt
-        line = self.fontMetrics().height() + 8
-        return QSize(320, line * (max(len(self.rows), 1) + 1) + 8)
+        return QSize(320, self._line() * (max(len(self.rows), 1) + 1) + 8)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         fm = self.fontMetrics()
-        line = fm.height() + 8
+        line = self._line()
         text = self.palette().color(QPalette.ColorRole.WindowText)
         p.setPen(text)
         bold = p.font()
@@ -339,6 +422,8 @@ class ShareBars(QWidget):
         bar_w = max(self.width() - label_w - value_w - 8, 20)
         for i, (name, n, cost) in enumerate(self.rows):
             y = line * (i + 1) + 4
+            if i == self.current and self.hasFocus():  # the keyboard's row
+                p.fillRect(QRectF(0, y, self.width(), line), self.palette().color(QPalette.ColorRole.AlternateBase))
             p.setPen(text)
             p.drawText(
                 QRectF(4, y, label_w - 8, line),
