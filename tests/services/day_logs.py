@@ -1,7 +1,7 @@
 """A hand-made day of logs (2026-06-03, UTC) whose times and tokens are known exactly.
 
 Claude Code: "shop" 09:00-10:30 and "api" 10:00-11:00 (they overlap), "shop-late" one request at
-13:00; Codex CLI: the fixture session moved to 10:00-10:03 that day.
+13:00; Codex CLI: the fixture session (with an id of its own) moved to 10:00-10:03 that day.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ CLAUDE = {  # session id: (folder, [(time, input, output)])
     "aaaaaaaa-0000-4000-8000-000000000002": ("/home/dev/api", [("10:00:00", 300, 30), ("11:00:00", 400, 40)]),
     "aaaaaaaa-0000-4000-8000-000000000003": ("/home/dev/shop", [("13:00:00", 500, 50)]),
 }
-CODEX_ID = "0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
+FIXTURE_CODEX = "0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
+CODEX_ID = "0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f0603"  # its own id: the fixture's own session may be there too
 
 
 def write_day(home: Path) -> None:
@@ -39,5 +40,7 @@ def write_day(home: Path) -> None:
     codex = next((FIXTURES / "codex").glob("*.jsonl"))
     folder = home / ".codex" / "sessions" / "2026" / "06" / "03"
     folder.mkdir(parents=True)
-    name = codex.name.replace("2026-06-01", DAY.isoformat())
-    (folder / name).write_text(codex.read_text().replace("2026-06-01", DAY.isoformat()))
+    name = codex.name.replace("2026-06-01", DAY.isoformat()).replace(FIXTURE_CODEX, CODEX_ID)
+    (folder / name).write_text(
+        codex.read_text().replace("2026-06-01", DAY.isoformat()).replace(FIXTURE_CODEX, CODEX_ID)
+    )
