@@ -7,7 +7,17 @@ from dataclasses import dataclass
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QResizeEvent
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QHelpEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -94,7 +104,23 @@ class ElidedLabel(QLabel):
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt
         super().setText(text)
-        self.setToolTip(text if self.fontMetrics().horizontalAdvance(text) > self.width() else "")
+        self._tip()
+
+    def setFont(self, font: QFont) -> None:  # noqa: N802 - Qt
+        super().setFont(font)
+        self.setFixedHeight(self.fontMetrics().height() + 4)
+        self._tip()
+
+    def elided(self) -> bool:
+        return self.fontMetrics().horizontalAdvance(self.text()) > self.width()
+
+    def _tip(self) -> None:
+        """The whole text as the tooltip, while it is cut short."""
+        self.setToolTip(self.text() if self.elided() else "")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt
+        super().resizeEvent(event)
+        self._tip()
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt
         return QSize(0, self.fontMetrics().height() + 4)

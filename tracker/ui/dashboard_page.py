@@ -55,6 +55,7 @@ from tracker.store.store import Store
 from tracker.ui.charts import (
     CalendarHeatmap,
     ChartSeries,
+    ElidedLabel,
     HourChart,
     ShareBars,
     TokensPerDayChart,
@@ -136,7 +137,7 @@ class Card(QFrame):
         super().__init__()
         self.setObjectName("card")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.value = QLabel("0")
+        self.value = ElidedLabel("0")  # a number too wide for a narrow window is cut short, whole in its tooltip
         self.value.setObjectName("cardValue")
         font = self.value.font()
         font.setPointSizeF(font.pointSizeF() * 1.6)
