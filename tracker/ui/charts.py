@@ -106,10 +106,11 @@ class ElidedLabel(QLabel):
         super().setText(text)
         self._tip()
 
-    def setFont(self, font: QFont) -> None:  # noqa: N802 - Qt
-        super().setFont(font)
-        self.setFixedHeight(self.fontMetrics().height() + 4)
-        self._tip()
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # a card's big number: one line of its font
+            self.setFixedHeight(self.fontMetrics().height() + 4)
+            self._tip()
 
     def elided(self) -> bool:
         return self.fontMetrics().horizontalAdvance(self.text()) > self.width()
