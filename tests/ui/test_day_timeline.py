@@ -62,7 +62,7 @@ def test_bars_sit_at_their_times_in_their_tools_colour(qtbot, day_ctx: Context) 
     assert bar_label(api) == "Rate limiting"
     assert bar_text(api, "UTC").startswith("Claude Code · 10:00–11:00 (1h 00m) · /home/dev/api (main) · 770 tokens")
     assert bar_text(api, "UTC").endswith("Task: Rate limiting")
-    assert view.item.getViewBox().viewRange()[0] == [0.0, 24.0]
+    assert view.item.getViewBox().viewRange()[0] == [-0.25, 24.25]  # 00:00 to 24:00, with room for their ticks
     # Hovering a bar says what it is; a task's name shows inside its bar only where it fits.
     vb = view.item.getViewBox()
     view._hover(vb.mapViewToScene(QPointF(10.5, 1)))

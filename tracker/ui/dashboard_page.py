@@ -267,11 +267,6 @@ class DashboardPage(QWidget):
         top.addSpacing(12)
         top.addWidget(QLabel("Tokens per day:"))
         top.addWidget(self.stack_by)
-        top.addSpacing(12)
-        top.addWidget(self.filter_label)
-        top.addWidget(self.clear_filter)
-        top.addWidget(self.open_day_button)
-        top.addWidget(self.day_sessions)
         top.addStretch(1)
         top.addWidget(self.loading)
         top.addWidget(self.zone_label)
@@ -317,9 +312,15 @@ class DashboardPage(QWidget):
         mix.addWidget(QLabel("<b>Hour of day</b>"), 1, 0, 1, 2)
         mix.addWidget(self.hours, 2, 0, 1, 2)
 
+        # The picked day on a line of its own: beside the period it widened a 1024-px window.
+        day_line = QHBoxLayout()
+        for widget in (self.filter_label, self.clear_filter, self.open_day_button, self.day_sessions):
+            day_line.addWidget(widget)
+        day_line.addStretch(1)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addLayout(top)
+        layout.addLayout(day_line)
         layout.addWidget(self.sources_line)
         layout.addWidget(self.notice)
         layout.addWidget(self.limits)
@@ -573,7 +574,7 @@ class DashboardPage(QWidget):
         self._redraw_chart()
         self.heatmap.set_values(got.calendar, until, ask.day_filter)
         self.calendar_title.setText(
-            f"<b>The year to {until:%d %b %Y}</b> (shaded by quartile; click a day to see only that day)"
+            f"<b>The year to {until:%d %b %Y}</b> (shaded by quartile; click a day to see only that day, double-click for its timeline)"
         )
         self.show_comparison(d, active)
         self.by_model.set_rows(*named_groups(d.by_model, model_name))

@@ -187,7 +187,7 @@ class DayTimelineView(QWidget):
             self.labels.append(label)
         lanes = max(len(t.lanes), 1)
         self.plot.setFixedHeight(min(16, lanes) * LANE_PX + 50)
-        self.item.setXRange(0, t.hours, padding=0)
+        self.item.setXRange(-0.25, t.hours + 0.25, padding=0)  # room for the 00:00 and 24:00 ticks
         self.item.setYRange(-0.5, lanes - 0.5, padding=0)
         self.plot.setVisible(bool(n))
         self.empty.setVisible(not n)
@@ -245,4 +245,12 @@ class DayTimelineDialog(QDialog):
         self.view = view
         layout = QVBoxLayout(self)
         layout.addWidget(view)
+        view.loaded.connect(self._fit_now)
         self.resize(1000, 380)
+
+    def fit(self) -> None:
+        """As tall as the day's lanes need (no empty half window under two lanes)."""
+        self._fit_now()
+
+    def _fit_now(self) -> None:
+        self.resize(max(self.width(), 1000), self.sizeHint().height())

@@ -237,6 +237,7 @@ class MainWindow(QMainWindow):
         self.day_window.view.show_day(day if isinstance(day, date) else self.dashboard.today())
         self.day_window.show()
         self.day_window.raise_()
+        self.day_window.fit()
 
     help_dialog: QWidget | None = None
 

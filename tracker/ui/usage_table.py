@@ -47,11 +47,22 @@ FILTER_ROLE = Qt.ItemDataRole.UserRole + 2  # what the filter box matches: full 
 TOKEN_KINDS = ("Input", "Output", "Cache write", "Cache read")
 # Numbers first: what you spent is one glance away; the long model list comes last.
 COLUMNS = {
-    "session": ["Start", "Tool", "Project", "Branch", "Total tokens", "Cost", "Duration", *TOKEN_KINDS, "Models"],
+    "session": [
+        "Start",
+        "Tool",
+        "Project",
+        "Branch",
+        "Total tokens",
+        "Cost",
+        "Duration",
+        "Task",
+        *TOKEN_KINDS,
+        "Models",
+    ],  # fmt: skip
     "project": ["Project", "Sessions", "Total tokens", "Cost", *TOKEN_KINDS, "Models"],
 }
 # Widths a first look needs (the user's own widths are remembered over these).
-WIDTHS = {"Project": 220, "Branch": 140, "Models": 200, "Start": 130}
+WIDTHS = {"Project": 220, "Branch": 140, "Models": 200, "Start": 130, "Task": 180}
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -137,6 +148,10 @@ class UsageTableModel(QAbstractTableModel):
         if name == "Sessions":
             count = self.sessions_per_project.get(row.period, 0)
             return f"{count:,}", count
+        if name == "Task":  # the linked task (Enter opens it); "+1" when the session served more
+            linked = self.tasks_of(row)
+            text = linked[0][1] + (f" +{len(linked) - 1}" if len(linked) > 1 else "") if linked else ""
+            return text, text.lower()
         if name == "Branch":
             return self.info(row)[1], self.info(row)[1]
         if name == "Start":
@@ -157,6 +172,8 @@ class UsageTableModel(QAbstractTableModel):
             return self.info(row)[0] or None  # the full path when the column is narrow
         if role == Qt.ItemDataRole.ToolTipRole and name == "Tool":
             return row.source
+        if role == Qt.ItemDataRole.ToolTipRole and name == "Task":
+            return "\n".join(title for _, title in self.tasks_of(row)) or "Not linked to a task"
         if role not in (Qt.ItemDataRole.DisplayRole, SORT_ROLE, EXPORT_ROLE, FILTER_ROLE,
                         Qt.ItemDataRole.TextAlignmentRole):  # fmt: skip
             return None
