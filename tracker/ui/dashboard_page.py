@@ -574,7 +574,8 @@ class DashboardPage(QWidget):
         self._redraw_chart()
         self.heatmap.set_values(got.calendar, until, ask.day_filter)
         self.calendar_title.setText(
-            f"<b>The year to {until:%d %b %Y}</b> (shaded by quartile; click a day to see only that day, double-click for its timeline)"
+            f"<b>The year to {until:%d %b %Y}</b> (shaded by quartile; click a day to see only that day, "
+            "double-click for its timeline)"
         )
         self.show_comparison(d, active)
         self.by_model.set_rows(*named_groups(d.by_model, model_name))
