@@ -58,7 +58,7 @@ COLUMNS = {
         "Task",
         *TOKEN_KINDS,
         "Models",
-    ],  # fmt: skip
+    ],
     "project": ["Project", "Sessions", "Total tokens", "Cost", *TOKEN_KINDS, "Models"],
 }
 # Widths a first look needs (the user's own widths are remembered over these).
