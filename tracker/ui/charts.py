@@ -82,10 +82,13 @@ def repaint_plot(plot: pg.PlotWidget, palette: QPalette) -> None:
         item.legend.setLabelTextColor(text)
 
 
-def label_of(name: str) -> str:
-    """A legend or read-out name: "Sonnet 4.5" for a model id, "Claude Code" for a tool id."""
-    tool = tool_name(name)
-    return tool if tool != name else model_name(name)
+def label_of(name: str, by_model: bool | None = None) -> str:
+    """A legend or read-out name: "Sonnet 4.5" for a model id, "Claude Code" for a tool id
+    (``by_model`` says which it is; None: a tool's id if the registry knows it)."""
+    if by_model is None:
+        tool = tool_name(name)
+        return tool if tool != name else model_name(name)
+    return model_name(name) if by_model else tool_name(name)
 
 
 def color_for(index: int) -> QColor:
@@ -188,6 +191,11 @@ class ChartSeries:
     slots: Sequence[Slot]
     stacks: dict[str, list[int]]
     cost: list[float]
+    by_model: bool | None = None  # the stacks' names are model ids (else tool ids; None: either)
+
+    def label(self, name: str) -> str:
+        """The display name of a stack ("Amp", "Gemini CLI", "Sonnet 4.5"); the id is its tooltip."""
+        return label_of(name, self.by_model)
 
     @property
     def total(self) -> int:
@@ -292,7 +300,7 @@ class TokensPerDayChart(QWidget):
             else:
                 bar.setOpts(x=xs, height=values, y0=list(base), width=width, brush=brush)
             bar.setVisible(True)
-            self.legend.addItem(bar, label_of(name))
+            self.legend.addItem(bar, series.label(name))
             name_legend(self.legend, name)
             base = [b + v for b, v in zip(base, values, strict=True)]
         if series.stacks:
@@ -315,7 +323,7 @@ class TokensPerDayChart(QWidget):
 
     def readout_for(self, i: int) -> str:
         s = self.series
-        parts = [f"{label_of(name)} {tokens(v[i])}" for name, v in s.stacks.items() if v[i]]
+        parts = [f"{s.label(name)} {tokens(v[i])}" for name, v in s.stacks.items() if v[i]]
         total = sum(v[i] for v in s.stacks.values())
         detail = f" ({'; '.join(parts)})" if parts else ""
         return f"{s.slots[i].long_label}: {plural(total, 'token')}{detail} · {money(s.cost[i])}"

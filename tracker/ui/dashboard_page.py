@@ -637,7 +637,7 @@ class DashboardPage(QWidget):
                 stacks.setdefault(name, [0] * n)[i] = t.total_tokens
             cost[i] = float(row.totals.cost_usd)
         self.chart_title.setText(f"<b>Tokens and cost per {usage.bucket}</b>")
-        self.chart.set_series(ChartSeries(usage.slots, stacks, cost))
+        self.chart.set_series(ChartSeries(usage.slots, stacks, cost, by_model))
         self.show_empty_state()
 
     def show_empty_state(self) -> None:
