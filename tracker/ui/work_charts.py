@@ -25,7 +25,7 @@ from tracker.reports.charts import (
 from tracker.services.chart_series import SlotUsage, done_by_slot
 from tracker.services.work_summary import WorkSummary
 from tracker.ui.charts import ElidedLabel, ShareBars, slot_at
-from tracker.ui.formatting import money, tokens
+from tracker.ui.formatting import money, tokens, tool_name
 
 
 class CostPerTaskChart(ReadOnlyPlot):
@@ -161,7 +161,7 @@ class WorkSection(QWidget):
                           [f"{t.title}\nClick to open it in Tasks" for t in top])  # fmt: skip
         self._orphan_keys = frozenset((o.source, o.session_id) for o in s.orphans)
         rows = [
-            f"<a href='inbox'>{html.escape(o.source)} · {html.escape(o.project or '—')}</a> · "
+            f"<a href='inbox'>{html.escape(tool_name(o.source))} · {html.escape(o.project or '—')}</a> · "
             f"{tokens(o.tokens)} tokens · {money(o.cost_usd)}"
             for o in s.orphans
         ]
