@@ -190,3 +190,16 @@ def test_a_session_opens_its_task_and_a_project_its_sessions(qtbot, window: Main
     window.nav.setCurrentRow(PAGES.index("Sessions"))
     settle(qtbot, window)
     assert not page.chip.isVisible() and len(page.model.rows) == 2
+
+
+def test_the_chart_by_keyboard(qtbot, window: MainWindow) -> None:
+    chart = window.dashboard.chart
+    chart.setFocus()
+    qtbot.keyClick(chart, Qt.Key.Key_Left)  # from the right end: the last bar, 3 June
+    assert chart.marker.isVisible() and chart.marker.value() == 2
+    assert chart.readout.text().startswith("Wed 2026-06-03: 33,150 tokens")
+    qtbot.keyClick(chart, Qt.Key.Key_Left)
+    qtbot.keyClick(chart, Qt.Key.Key_Right)
+    qtbot.keyClick(chart, Qt.Key.Key_Return)
+    settle(qtbot, window)
+    assert window.sessions.chip.text() == "Day: 2026-06-03  ✕" and len(window.sessions.model.rows) == 4

@@ -9,6 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QFocusEvent,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
@@ -250,6 +251,14 @@ class TokensPerDayChart(QWidget):
         item.scene().sigMouseMoved.connect(self._hover)
         item.scene().sigMouseClicked.connect(self._clicked)
         self.plot.setToolTip("Click a bar to see its sessions")
+        # The keyboard's bar: ← → move it, Enter shows its sessions (a line marks it while focused).
+        self.cursor = -1
+        self.marker = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(PALETTE[3], width=2))
+        self.marker.setVisible(False)
+        self.plot.addItem(self.marker, ignoreBounds=True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setAccessibleName("Tokens and cost chart: arrow keys pick a bar, Enter shows its sessions")
         self.empty = EmptyState()
         self.empty.setMinimumHeight(240)
         self.stack = QStackedWidget()
@@ -280,6 +289,8 @@ class TokensPerDayChart(QWidget):
 
     def set_series(self, series: ChartSeries) -> None:
         self.series = series
+        self.cursor = -1  # another period: the keyboard starts again from an end
+        self.marker.setVisible(False)
         self.axis.labels = [s.label for s in series.slots]
         n = len(series.slots)
         self.axis.step = tick_step(series.slots)
@@ -332,6 +343,24 @@ class TokensPerDayChart(QWidget):
         i = slot_at(self.plot, pos, len(self.series.slots))
         if i is not None:
             self.readout.setText(self.readout_for(i) + " · click for its sessions")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt
+        n = len(self.series.slots)
+        key = event.key()
+        if n and key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            step = 1 if key == Qt.Key.Key_Right else -1
+            self.cursor = (n - 1 if step < 0 else 0) if self.cursor < 0 else max(0, min(n - 1, self.cursor + step))
+            self.marker.setValue(self.cursor)
+            self.marker.setVisible(True)
+            self.readout.setText(self.readout_for(self.cursor) + " · Enter for its sessions")
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and 0 <= self.cursor < n:
+            self.slot_clicked.emit(self.cursor)
+        else:
+            super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt
+        self.marker.setVisible(False)
+        super().focusOutEvent(event)
 
     def _clicked(self, event: object) -> None:
         i = slot_at(self.plot, event.scenePos(), len(self.series.slots))  # type: ignore[attr-defined] # a MouseClickEvent
