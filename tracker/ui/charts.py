@@ -252,7 +252,7 @@ class TokensPerDayChart(QWidget):
         item.scene().sigMouseClicked.connect(self._clicked)
         self.plot.setToolTip("Click a bar to see its sessions")
         # The keyboard's bar: ← → move it, Enter shows its sessions (a line marks it while focused).
-        self.cursor = -1
+        self.key_bar = -1
         self.marker = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(PALETTE[3], width=2))
         self.marker.setVisible(False)
         self.plot.addItem(self.marker, ignoreBounds=True)
@@ -289,7 +289,7 @@ class TokensPerDayChart(QWidget):
 
     def set_series(self, series: ChartSeries) -> None:
         self.series = series
-        self.cursor = -1  # another period: the keyboard starts again from an end
+        self.key_bar = -1  # another period: the keyboard starts again from an end
         self.marker.setVisible(False)
         self.axis.labels = [s.label for s in series.slots]
         n = len(series.slots)
@@ -349,12 +349,12 @@ class TokensPerDayChart(QWidget):
         key = event.key()
         if n and key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
             step = 1 if key == Qt.Key.Key_Right else -1
-            self.cursor = (n - 1 if step < 0 else 0) if self.cursor < 0 else max(0, min(n - 1, self.cursor + step))
-            self.marker.setValue(self.cursor)
+            self.key_bar = (n - 1 if step < 0 else 0) if self.key_bar < 0 else max(0, min(n - 1, self.key_bar + step))
+            self.marker.setValue(self.key_bar)
             self.marker.setVisible(True)
-            self.readout.setText(self.readout_for(self.cursor) + " · Enter for its sessions")
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and 0 <= self.cursor < n:
-            self.slot_clicked.emit(self.cursor)
+            self.readout.setText(self.readout_for(self.key_bar) + " · Enter for its sessions")
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and 0 <= self.key_bar < n:
+            self.slot_clicked.emit(self.key_bar)
         else:
             super().keyPressEvent(event)
 
