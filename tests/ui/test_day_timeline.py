@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
 from tests.services.day_logs import CLAUDE, CODEX_ID, DAY, write_day
@@ -109,3 +109,15 @@ def test_the_wheel_scrolls_past_the_timeline(qtbot, day_ctx: Context) -> None:
     wheel(view.plot)
     qtbot.waitUntil(lambda: scroll.verticalScrollBar().value() > 0)
     assert [x for axis in vb.viewRange() for x in axis] == pytest.approx([x for axis in before for x in axis])
+
+
+def test_double_clicking_a_linked_bar_opens_its_task(qtbot, day_ctx: Context) -> None:
+    view = _view(qtbot, day_ctx)
+    opened: list[int] = []
+    view.open_task.connect(opened.append)
+    vb = view.item.getViewBox()
+    for hour, lane in ((9.5, 0), (10.5, 1)):  # "shop" (no task), then "api"
+        at = view.plot.mapFromScene(vb.mapViewToScene(QPointF(hour, lane)))
+        qtbot.mouseDClick(view.plot.viewport(), Qt.MouseButton.LeftButton, pos=at)
+        qtbot.mouseRelease(view.plot.viewport(), Qt.MouseButton.LeftButton, pos=at)  # as a hand lets go
+    assert opened == list(view.timeline.bars[2].task_ids)
