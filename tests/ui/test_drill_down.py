@@ -143,6 +143,10 @@ def test_a_calendar_day_then_its_sessions_or_its_timeline(qtbot, window: MainWin
     assert window.day_window is not None and window.day_window.isVisible()
     view = window.day_window.view
     assert view.day() == DAY and len(view.timeline.bars) == 4
+    # A link written meanwhile shows on the open timeline.
+    task_id = next(t for b in view.timeline.bars for t in b.task_ids)
+    window.importer.write.emit(lambda store: store.links.set_manual("claude-code", SHOP, task_id, linked=True))
+    qtbot.waitUntil(lambda: next(b for b in view.timeline.bars if b.session_id == SHOP).tasks == ("Rate limiting",))
 
 
 def test_a_session_opens_its_task_and_a_project_its_sessions(qtbot, window: MainWindow) -> None:

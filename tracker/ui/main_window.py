@@ -227,6 +227,13 @@ class MainWindow(QMainWindow):
 
     day_window: DayTimelineDialog | None = None
 
+    @Slot(object)
+    def _refresh_day(self, change: object) -> None:
+        """The day shown reads again after an import that stored usage, or any write."""
+        window = self.day_window
+        if window is not None and window.isVisible() and getattr(change, "changed", True):
+            window.view.show_day(window.view.day())
+
     def open_day(self, day: object = None) -> None:
         """A day's sessions on a time line (the calendar's "Open day"; a notification's too)."""
         if self.day_window is None:
@@ -234,6 +241,8 @@ class MainWindow(QMainWindow):
             view.open_task.connect(self.open_task)
             view.open_sessions.connect(lambda d: self.drill_sessions(day_drill(d)))
             self.day_window = DayTimelineDialog(view, self)
+            self.importer.worker.finished.connect(self._refresh_day)  # new usage, or links written
+            self.importer.worker.written.connect(self._refresh_day)
         self.day_window.view.show_day(day if isinstance(day, date) else self.dashboard.today())
         self.day_window.show()
         self.day_window.raise_()
