@@ -54,6 +54,7 @@ def test_bars_sit_at_their_times_in_their_tools_colour(qtbot, day_ctx: Context) 
     assert [round(w, 4) for w in opts["width"]] == [1.5, round(MIN_BAR_H, 4), 1.0, round(MIN_BAR_H, 4)]
     assert opts["y"] == [0.0, 0.0, 1.0, 2.0]  # "api" overlaps "shop": a second Claude Code lane
     assert [b.color().name() for b in opts["brushes"]] == [BLUE, BLUE, BLUE, ORANGE]
+    assert [round(b.color().alphaF(), 1) for b in opts["brushes"]] == [0.4, 0.4, 1.0, 0.4]  # solid: linked
     assert view.lane_axis.tickStrings([0.0, 1.0, 2.0], 1, 1) == ["Claude Code", "", "Codex CLI"]
     assert [label.toPlainText() for label in view.labels] == ["not linked", "not linked", "Rate limiting", "not linked"]
     cost = money(view.timeline.cost_usd)

@@ -36,6 +36,7 @@ from tracker.ui.formatting import money, plural, tokens, tool_name
 from tracker.ui.read_worker import InlineReads, Reads, ReadSide
 
 LANE_PX = 30
+HINT = "Solid: linked to a task; pale: not linked. Hover a session for its task and numbers."
 ORDER = list(SOURCES)  # lanes and colours in the registry's order: a tool keeps its colour every day
 
 
@@ -43,6 +44,14 @@ def tool_color(source: str) -> QColor:
     """The colour of a tool, the same on every day."""
     i = ORDER.index(source) if source in ORDER else len(ORDER) + sum(map(ord, source))
     return QColor(PALETTE[i % len(PALETTE)])
+
+
+def bar_fill(bar: TimelineBar) -> QColor:
+    """The tool's colour: solid when the session is linked to a task, pale when it is not."""
+    color = tool_color(bar.source)
+    if not bar.tasks:
+        color.setAlphaF(0.4)
+    return color
 
 
 def bar_label(bar: TimelineBar) -> str:
@@ -121,7 +130,7 @@ class DayTimelineView(QWidget):
         top.addSpacing(12)
         top.addWidget(self.summary, 1)
         top.addWidget(self.sessions)
-        self.readout = ElidedLabel("Hover a session for its task and numbers.")
+        self.readout = ElidedLabel(HINT)
         self.lane_axis = LaneAxis()
         hours = pg.AxisItem("bottom")
         hours.setTicks([[(float(h), f"{h:02d}:00") for h in range(0, 25, 3)], [(float(h), "") for h in range(25)]])
@@ -164,17 +173,19 @@ class DayTimelineView(QWidget):
 
     # ---- drawing ---------------------------------------------------------------------------
     def _show(self, t: DayTimeline) -> None:
-        self.timeline = t
+        self.timeline = None  # until its labels are made (a resize meanwhile fits nothing)
         n = len(t.bars)
         self.summary.setText(
             f"{t.day:%A %d %B %Y}: {plural(n, 'session')} · {tokens(t.tokens)} tokens · {money(t.cost_usd)}"
             f" · times in {t.timezone}"
         )
         self.lane_axis.lanes = list(t.lanes)
+        # No per-bar pens for no bars: pyqtgraph fails on an empty ``pens`` list.
+        pens = [pg.mkPen(tool_color(b.source)) for b in t.bars] if t.bars else None
         self.bars.setOpts(
             x0=[b.start_h for b in t.bars], width=[b.end_h - b.start_h for b in t.bars],
             y=[float(b.lane) for b in t.bars], height=0.7,
-            brushes=[pg.mkBrush(tool_color(b.source)) for b in t.bars],
+            brushes=[pg.mkBrush(bar_fill(b)) for b in t.bars] if t.bars else None, pens=pens,
         )  # fmt: skip
         for label in self.labels:
             self.plot.removeItem(label)
@@ -185,13 +196,14 @@ class DayTimelineView(QWidget):
             label.setPos(b.start_h, b.lane)
             self.plot.addItem(label)
             self.labels.append(label)
+        self.timeline = t
         lanes = max(len(t.lanes), 1)
         self.plot.setFixedHeight(min(16, lanes) * LANE_PX + 50)
         self.item.setXRange(-0.25, t.hours + 0.25, padding=0)  # room for the 00:00 and 24:00 ticks
         self.item.setYRange(-0.5, lanes - 0.5, padding=0)
         self.plot.setVisible(bool(n))
         self.empty.setVisible(not n)
-        self.readout.setText("Hover a session for its task and numbers." if n else " ")
+        self.readout.setText(HINT if n else " ")
         self._fit_labels()
         self.loaded.emit()
 
