@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -114,6 +115,7 @@ def shoot(data: Path, home: Path, out: Path, theme: str, empty: bool) -> list[Pa
             d.until.setDate(QDate(old.year, 1, 10))
             grab("dashboard-empty-period")
             d.period.setCurrentText("Last 30 days")
+            shots.extend(drill_downs(w, grab, out, f"{width}x{height}-{theme}"))
         for i, page in enumerate(PAGES[1:], start=1):
             w.nav.setCurrentRow(i)
             if page == "Sessions" and not empty:
@@ -130,6 +132,45 @@ def shoot(data: Path, home: Path, out: Path, theme: str, empty: bool) -> list[Pa
         w.deleteLater()
         app.processEvents()
     return shots
+
+
+def drill_downs(w: object, grab: Callable[[str], None], out: Path, prefix: str) -> list[Path]:
+    """A calendar day picked (its buttons), the Sessions page behind a bar, a model and that
+    day (the chips), and the day's timeline window."""
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    from tracker.ui.main_window import PAGES, MainWindow
+
+    assert isinstance(w, MainWindow)
+    app = QApplication.instance()
+    d = w.dashboard
+    busy = d.data.days if d.data is not None else []
+    day = max((day for day, row in busy if row is not None and row.totals.events), default=d.today())
+    scroll = d.findChild(QScrollArea)
+    d.heatmap.day_clicked.emit(day)
+    scroll.ensureWidgetVisible(d.heatmap)
+    grab("dashboard-day-picked")
+    scroll.verticalScrollBar().setValue(0)
+    d.day_sessions.click()
+    grab("sessions-drilled-day")
+    w.nav.setCurrentRow(PAGES.index("Dashboard"))
+    d._clear_day()
+    grab("dashboard")  # the same again: waits for the redraw
+    if d.by_model.keys:
+        d.by_model.activate(0)
+        grab("sessions-drilled-model")
+    w.sessions.clear_drill()
+    w.nav.setCurrentRow(PAGES.index("Dashboard"))
+    w.open_day(day)
+    window = w.day_window
+    assert window is not None
+    grab("dashboard")
+    for _ in range(3):
+        app.processEvents()  # type: ignore[union-attr] # the app exists
+    path = out / f"{prefix}-day-timeline.png"
+    window.grab().save(str(path))
+    window.close()
+    return [path]
 
 
 def dialogs(w: object, out: Path, prefix: str) -> list[Path]:

@@ -310,3 +310,29 @@ def test_the_empty_dashboard_lists_each_tool_in_one_line(ctx: Context) -> None:
     cline = next(line for line in html.split("<li>") if line.startswith("Cline:"))
     assert "more (see Sources)" in cline and cline.count("globalStorage") == 2
     assert "<li>Amp: ~/.local/share/amp</li>" in html
+
+
+def test_legends_say_display_names_with_the_id_in_the_tooltip(qtbot) -> None:
+    from datetime import date as day
+
+    from tracker.analytics.buckets import Slot
+    from tracker.ui.charts import ChartSeries, TokensPerDayChart
+
+    chart = TokensPerDayChart()
+    qtbot.addWidget(chart)
+    days = [Slot(day(2026, 6, d), day(2026, 6, d)) for d in (1, 2)]
+    chart.set_series(ChartSeries(days, {"amp": [1, 2], "gemini": [3, 0], "claude-code": [0, 4]}, [0.0, 0.0], False))
+    entries = [(label.text, label.toolTip(), sample.toolTip()) for sample, label in chart.legend.items]
+    assert entries[:3] == [
+        ("Amp", "amp", "amp"),
+        ("Gemini CLI", "gemini", "gemini"),
+        ("Claude Code", "claude-code", "claude-code"),
+    ]
+    assert chart.readout_for(0).startswith("Mon 2026-06-01: 4 tokens (Amp 1; Gemini CLI 3)")
+    chart.set_series(
+        ChartSeries(days, {"claude-sonnet-4-5-20250929": [1, 1], "gemini-2.5-pro": [1, 0]}, [0.0, 0.0], True)
+    )
+    assert [(label.text, label.toolTip()) for _, label in chart.legend.items][:2] == [
+        ("Sonnet 4.5", "claude-sonnet-4-5-20250929"),
+        ("Gemini 2.5 Pro", "gemini-2.5-pro"),
+    ]

@@ -39,7 +39,8 @@ def test_sessions_table_shows_the_report(qtbot, loaded: Context) -> None:
     shown = sorted(int(model.index(r, total_col).data(SORT_ROLE)) for r in range(model.rowCount()))
     assert shown == sorted(r.totals.total_tokens for r in report.rows) == [31500, 33203]
     tool, branch = model.headers.index("Tool"), model.headers.index("Branch")
-    assert {model.index(r, tool).data() for r in range(2)} == {"claude-code", "codex"}
+    assert {model.index(r, tool).data() for r in range(2)} == {"Claude Code", "Codex CLI"}  # display names
+    assert {model.index(r, tool).data(Qt.ItemDataRole.ToolTipRole) for r in range(2)} == {"claude-code", "codex"}
     assert {model.index(r, branch).data() for r in range(2)} == {"feature/cart", "main"}
     page.filter.setText("gpt-5.1")
     assert page.proxy.rowCount() == 1

@@ -132,6 +132,8 @@ def test_copy_and_export(qtbot, loaded: Context, tmp_path: Path) -> None:
     assert page.copying.export_to(out)
     assert out.read_text().count("\n") == 3
     assert [a.text() for a in page.copying.menu.actions()] == [
+        "Open task",
+        "",  # a separator
         "Copy rows",
         "Copy as CSV",
         "Copy as Markdown",

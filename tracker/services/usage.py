@@ -41,6 +41,8 @@ class UsageQuery:
     source: str | None = None
     project: str | None = None
     sessions: frozenset[str] | None = None  # with period "session": only these
+    start_ms: int | None = None  # within since..until, only from here (UTC; a chart's hour)
+    end_ms: int | None = None  # … and before here (exclusive)
 
 
 @dataclass
@@ -88,9 +90,11 @@ def build_usage_report(
     the subscription-covered spend (one more query, on the events that have them)."""
     store = Store.of(source)
     zone = get_zone(query.timezone)
+    start_ms = local_day_start_ms(query.since, zone) if query.since else None
+    end_ms = local_day_start_ms(query.until + timedelta(days=1), zone) if query.until else None
     f = UsageFilter(
-        start_ms=local_day_start_ms(query.since, zone) if query.since else None,
-        end_ms=local_day_start_ms(query.until + timedelta(days=1), zone) if query.until else None,
+        start_ms=start_ms if query.start_ms is None else query.start_ms,
+        end_ms=end_ms if query.end_ms is None else query.end_ms,
         source=query.source,
         project=query.project,
         sessions=query.sessions if query.period == "session" else None,
@@ -125,7 +129,8 @@ def _cache_key(ctx: Context, query: UsageQuery, fmt: str, render: Callable[..., 
     tz_stamp = next((f.stat().st_mtime_ns for f in tz_files if f.is_file()), 0)
     parts = [
         fmt, query.period, query.timezone, str(query.since), str(query.until), query.source or "",
-        query.project or "", sorted(query.sessions or ()), ctx.price_overrides(), catalog_key(), tz_stamp,
+        query.project or "", sorted(query.sessions or ()), query.start_ms, query.end_ms,
+        ctx.price_overrides(), catalog_key(), tz_stamp,
         package_version("tzdata"), build_id(), render.__module__, render.__qualname__,
     ]  # fmt: skip
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()

@@ -1,12 +1,13 @@
 """A year of days as weeks of squares, shaded by quartile (GitHub-style), ending at the
-selected period's last day; click a day to narrow the dashboard to it."""
+selected period's last day; click a day to narrow the dashboard to it, double-click to open
+its timeline. The arrow keys move a cursor over the days; Enter picks the day under it."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from tracker.analytics.intensity import LEVELS, level, quartile_cuts
@@ -27,6 +28,7 @@ class CalendarHeatmap(QWidget):
     """The 365 days ending ``last``; the widget's width decides the square size."""
 
     day_clicked = Signal(object)  # date
+    day_opened = Signal(object)  # date: a double-click (its timeline)
 
     def __init__(self) -> None:
         super().__init__()
@@ -34,6 +36,9 @@ class CalendarHeatmap(QWidget):
         self.last = date.today()
         self.selected: date | None = None
         self.cuts: list[float] = []
+        self.cursor_day: date | None = None  # the keyboard's day
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Calendar of the year: arrow keys move, Enter shows the day")
         self.setMouseTracking(True)
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
@@ -124,7 +129,7 @@ class CalendarHeatmap(QWidget):
                 p.drawText(QPointF(rect.x(), TOP - 4), day.strftime("%b"))
                 last_label_col = col
             p.fillRect(rect, colors[self.level_of(day)])
-            if day == self.selected:
+            if day == self.selected or (day == self.cursor_day and self.hasFocus()):
                 p.drawRect(rect)
             day += timedelta(days=1)
         # The legend: "Less ▢▢▢▢▢ More", right-aligned under the grid.
@@ -153,7 +158,26 @@ class CalendarHeatmap(QWidget):
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt
         day = self.day_at(event.position().x(), event.position().y())
         if day is not None:
+            self.cursor_day = day
             self.day_clicked.emit(day)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt
+        day = self.day_at(event.position().x(), event.position().y())
+        if day is not None:
+            self.day_opened.emit(day)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt
+        moves = {Qt.Key.Key_Left: -7, Qt.Key.Key_Right: 7, Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1}
+        key = Qt.Key(event.key())
+        day = self.cursor_day or self.selected or self.last
+        if key in moves:
+            self.cursor_day = min(self.last, max(self.first_day, day + timedelta(days=moves[key])))
+            self.update()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.cursor_day = day
+            self.day_clicked.emit(day)
+        else:
+            super().keyPressEvent(event)
 
 
 __all__ = ["LEVELS", "CalendarHeatmap"]

@@ -6,8 +6,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QResizeEvent
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFocusEvent,
+    QHelpEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -15,6 +25,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QStackedWidget,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -72,10 +83,13 @@ def repaint_plot(plot: pg.PlotWidget, palette: QPalette) -> None:
         item.legend.setLabelTextColor(text)
 
 
-def label_of(name: str) -> str:
-    """A legend or read-out name: "Sonnet 4.5" for a model id, "Claude Code" for a tool id."""
-    tool = tool_name(name)
-    return tool if tool != name else model_name(name)
+def label_of(name: str, by_model: bool | None = None) -> str:
+    """A legend or read-out name: "Sonnet 4.5" for a model id, "Claude Code" for a tool id
+    (``by_model`` says which it is; None: a tool's id if the registry knows it)."""
+    if by_model is None:
+        tool = tool_name(name)
+        return tool if tool != name else model_name(name)
+    return model_name(name) if by_model else tool_name(name)
 
 
 def color_for(index: int) -> QColor:
@@ -93,7 +107,24 @@ class ElidedLabel(QLabel):
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt
         super().setText(text)
-        self.setToolTip(text if self.fontMetrics().horizontalAdvance(text) > self.width() else "")
+        self._tip()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # a card's big number: one line of its font
+            self.setFixedHeight(self.fontMetrics().height() + 4)
+            self._tip()
+
+    def elided(self) -> bool:
+        return self.fontMetrics().horizontalAdvance(self.text()) > self.width()
+
+    def _tip(self) -> None:
+        """The whole text as the tooltip, while it is cut short."""
+        self.setToolTip(self.text() if self.elided() else "")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt
+        super().resizeEvent(event)
+        self._tip()
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt
         return QSize(0, self.fontMetrics().height() + 4)
@@ -161,15 +192,40 @@ class ChartSeries:
     slots: Sequence[Slot]
     stacks: dict[str, list[int]]
     cost: list[float]
+    by_model: bool | None = None  # the stacks' names are model ids (else tool ids; None: either)
+
+    def label(self, name: str) -> str:
+        """The display name of a stack ("Amp", "Gemini CLI", "Sonnet 4.5"); the id is its tooltip."""
+        return label_of(name, self.by_model)
 
     @property
     def total(self) -> int:
         return sum(sum(v) for v in self.stacks.values())
 
 
+def slot_at(plot: pg.PlotWidget, pos: QPointF, count: int) -> int | None:
+    """The bar (slot index) under the scene position ``pos`` of ``plot``, if any."""
+    vb = plot.getPlotItem().getViewBox()
+    if not count or not vb.sceneBoundingRect().contains(pos):
+        return None
+    i = round(vb.mapSceneToView(pos).x())
+    return i if 0 <= i < count else None
+
+
+def name_legend(legend: pg.LegendItem, tip: str) -> None:
+    """The raw id (``claude-code``, ``claude-sonnet-4-5-20250929``) as the tooltip of the
+    legend entry just added: the legend itself says the display name."""
+    sample, label = legend.items[-1]
+    sample.setToolTip(tip)
+    label.setToolTip(tip)
+
+
 class TokensPerDayChart(QWidget):
     """Tokens per slot stacked by tool or model, the cost as a dashed line on a second axis;
-    an ``EmptyState`` instead when there is nothing to draw."""
+    an ``EmptyState`` instead when there is nothing to draw. A click on a bar says which
+    (``slot_clicked``): the dashboard shows that slot's sessions."""
+
+    slot_clicked = Signal(int)
 
     def __init__(self) -> None:
         super().__init__()
@@ -193,6 +249,16 @@ class TokensPerDayChart(QWidget):
         self.bars: dict[str, pg.BarGraphItem] = {}
         self.series = ChartSeries((), {}, [])
         item.scene().sigMouseMoved.connect(self._hover)
+        item.scene().sigMouseClicked.connect(self._clicked)
+        self.plot.setToolTip("Click a bar to see its sessions")
+        # The keyboard's bar: ← → move it, Enter shows its sessions (a line marks it while focused).
+        self.key_bar = -1
+        self.marker = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(PALETTE[3], width=2))
+        self.marker.setVisible(False)
+        self.plot.addItem(self.marker, ignoreBounds=True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setAccessibleName("Tokens and cost chart: arrow keys pick a bar, Enter shows its sessions")
         self.empty = EmptyState()
         self.empty.setMinimumHeight(240)
         self.stack = QStackedWidget()
@@ -223,6 +289,8 @@ class TokensPerDayChart(QWidget):
 
     def set_series(self, series: ChartSeries) -> None:
         self.series = series
+        self.key_bar = -1  # another period: the keyboard starts again from an end
+        self.marker.setVisible(False)
         self.axis.labels = [s.label for s in series.slots]
         n = len(series.slots)
         self.axis.step = tick_step(series.slots)
@@ -243,7 +311,8 @@ class TokensPerDayChart(QWidget):
             else:
                 bar.setOpts(x=xs, height=values, y0=list(base), width=width, brush=brush)
             bar.setVisible(True)
-            self.legend.addItem(bar, label_of(name))
+            self.legend.addItem(bar, series.label(name))
+            name_legend(self.legend, name)
             base = [b + v for b, v in zip(base, values, strict=True)]
         if series.stacks:
             self.legend.addItem(self.cost_line, "cost ($, right axis)")
@@ -265,18 +334,38 @@ class TokensPerDayChart(QWidget):
 
     def readout_for(self, i: int) -> str:
         s = self.series
-        parts = [f"{label_of(name)} {tokens(v[i])}" for name, v in s.stacks.items() if v[i]]
+        parts = [f"{s.label(name)} {tokens(v[i])}" for name, v in s.stacks.items() if v[i]]
         total = sum(v[i] for v in s.stacks.values())
         detail = f" ({'; '.join(parts)})" if parts else ""
         return f"{s.slots[i].long_label}: {plural(total, 'token')}{detail} · {money(s.cost[i])}"
 
     def _hover(self, pos: QPointF) -> None:
-        vb = self.plot.getPlotItem().getViewBox()
-        if not self.series.slots or not vb.sceneBoundingRect().contains(pos):
-            return
-        i = round(vb.mapSceneToView(pos).x())
-        if 0 <= i < len(self.series.slots):
-            self.readout.setText(self.readout_for(i))
+        i = slot_at(self.plot, pos, len(self.series.slots))
+        if i is not None:
+            self.readout.setText(self.readout_for(i) + " · click for its sessions")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt
+        n = len(self.series.slots)
+        key = event.key()
+        if n and key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            step = 1 if key == Qt.Key.Key_Right else -1
+            self.key_bar = (n - 1 if step < 0 else 0) if self.key_bar < 0 else max(0, min(n - 1, self.key_bar + step))
+            self.marker.setValue(self.key_bar)
+            self.marker.setVisible(True)
+            self.readout.setText(self.readout_for(self.key_bar) + " · Enter for its sessions")
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and 0 <= self.key_bar < n:
+            self.slot_clicked.emit(self.key_bar)
+        else:
+            super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt
+        self.marker.setVisible(False)
+        super().focusOutEvent(event)
+
+    def _clicked(self, event: object) -> None:
+        i = slot_at(self.plot, event.scenePos(), len(self.series.slots))  # type: ignore[attr-defined] # a MouseClickEvent
+        if i is not None and any(v[i] for v in self.series.stacks.values()):
+            self.slot_clicked.emit(i)
 
 
 class HourChart(ReadOnlyPlot):
@@ -301,29 +390,86 @@ class HourChart(ReadOnlyPlot):
 
 
 class ShareBars(QWidget):
-    """Horizontal bars: each name's share of the whole, with its tokens and cost."""
+    """Horizontal bars: each name's share of the whole, with its tokens and cost. A row is
+    clicked (or chosen with the arrow keys and Enter) to see what it holds: ``row_clicked``
+    gives its key."""
+
+    row_clicked = Signal(object)
 
     def __init__(self, title: str, empty_text: str = "Nothing in this period.") -> None:
         super().__init__()
         self.title = title
         self.empty_text = empty_text
         self.rows: list[tuple[str, int, float]] = []
+        self.keys: list[object] = []  # what each row stands for (model ids, a tool id, a task id)
+        self.tips: list[str] = []  # each row's tooltip (the raw ids behind a display name)
+        self.current = -1  # the row the keyboard is on
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)
+        self.setAccessibleName(title)
 
-    def set_rows(self, rows: Sequence[tuple[str, int, float]]) -> None:
-        self.rows = sorted(rows, key=lambda r: -r[1])
+    def set_rows(
+        self, rows: Sequence[tuple[str, int, float]], keys: Sequence[object] = (), tips: Sequence[str] = ()
+    ) -> None:
+        order = sorted(range(len(rows)), key=lambda i: -rows[i][1])
+        self.rows = [rows[i] for i in order]
+        self.keys = [keys[i] for i in order] if keys else []
+        self.tips = [tips[i] for i in order] if tips else []
+        self.current = min(self.current, len(self.rows) - 1)
+        self.setCursor(Qt.CursorShape.PointingHandCursor if self.keys else Qt.CursorShape.ArrowCursor)
         self.updateGeometry()
         self.update()
 
+    def _line(self) -> int:
+        return self.fontMetrics().height() + 8
+
+    def row_at(self, y: float) -> int | None:
+        i = int((y - 4) // self._line()) - 1
+        return i if 0 <= i < len(self.rows) else None
+
+    def activate(self, i: int) -> None:
+        if 0 <= i < len(self.keys):
+            self.row_clicked.emit(self.keys[i])
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt
+        i = self.row_at(event.position().y())
+        if i is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.current = i
+            self.update()
+            self.activate(i)
+        super().mousePressEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt
+        key = event.key()
+        if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.rows:
+            step = 1 if key == Qt.Key.Key_Down else -1
+            self.current = max(0, min(len(self.rows) - 1, self.current + step))
+            self.update()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.current >= 0:
+            self.activate(self.current)
+        else:
+            super().keyPressEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            i = self.row_at(event.pos().y())
+            tip = self.tips[i] if i is not None and i < len(self.tips) else self.toolTip()
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
+
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt
-        line = self.fontMetrics().height() + 8
-        return QSize(320, line * (max(len(self.rows), 1) + 1) + 8)
+        return QSize(320, self._line() * (max(len(self.rows), 1) + 1) + 8)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         fm = self.fontMetrics()
-        line = fm.height() + 8
+        line = self._line()
         text = self.palette().color(QPalette.ColorRole.WindowText)
         p.setPen(text)
         bold = p.font()
@@ -339,6 +485,8 @@ class ShareBars(QWidget):
         bar_w = max(self.width() - label_w - value_w - 8, 20)
         for i, (name, n, cost) in enumerate(self.rows):
             y = line * (i + 1) + 4
+            if i == self.current and self.hasFocus():  # the keyboard's row
+                p.fillRect(QRectF(0, y, self.width(), line), self.palette().color(QPalette.ColorRole.AlternateBase))
             p.setPen(text)
             p.drawText(
                 QRectF(4, y, label_w - 8, line),

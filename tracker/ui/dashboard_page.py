@@ -47,6 +47,7 @@ from tracker.services.dashboard import (
     whole_period,
     year_of_days,
 )
+from tracker.services.drill_down import day_drill, model_drill, slot_drill, tool_drill
 from tracker.services.limits import limit_windows
 from tracker.services.sources_status import reading_line
 from tracker.services.work_summary import WorkSummary, build_work_summary
@@ -54,6 +55,7 @@ from tracker.store.store import Store
 from tracker.ui.charts import (
     CalendarHeatmap,
     ChartSeries,
+    ElidedLabel,
     HourChart,
     ShareBars,
     TokensPerDayChart,
@@ -135,7 +137,7 @@ class Card(QFrame):
         super().__init__()
         self.setObjectName("card")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.value = QLabel("0")
+        self.value = ElidedLabel("0")  # a number too wide for a narrow window is cut short, whole in its tooltip
         self.value.setObjectName("cardValue")
         font = self.value.font()
         font.setPointSizeF(font.pointSizeF() * 1.6)
@@ -195,6 +197,9 @@ class DashboardPage(QWidget):
     loaded = Signal()  # what was read is on screen
     previous: Any = None  # the totals of the period just before, read with the last redraw
     read_failed = Signal(str)  # a read failed (logged with its traceback)
+    drill = Signal(object)  # a bar, day, model or tool was clicked: its sessions (a ``Drill``)
+    open_day = Signal(object)  # a day's timeline was asked for (a date)
+    open_task = Signal(int)  # a task was clicked (Top tasks by spend)
 
     def __init__(
         self, ctx: Context, read: Callable[[], Store], reads: Reads | None = None, state: QSettings | None = None
@@ -238,6 +243,13 @@ class DashboardPage(QWidget):
         self.clear_filter = QPushButton("Show the whole period")
         self.clear_filter.setVisible(False)
         self.clear_filter.clicked.connect(self._clear_day)
+        self.open_day_button = QPushButton("Open day")
+        self.open_day_button.setToolTip("This day's sessions on a time line, with their tasks")
+        self.open_day_button.clicked.connect(lambda: self.open_day.emit(self.day_filter))
+        self.day_sessions = QPushButton("Sessions of this day")
+        self.day_sessions.clicked.connect(lambda: self.day_filter and self.drill.emit(day_drill(self.day_filter)))
+        for button in (self.open_day_button, self.day_sessions):
+            button.setVisible(False)
         self.zone_label = QLabel()
         self.loading = QLabel("Loading…")  # while the read thread builds the reports
         self.loading.setObjectName("loading")
@@ -255,9 +267,6 @@ class DashboardPage(QWidget):
         top.addSpacing(12)
         top.addWidget(QLabel("Tokens per day:"))
         top.addWidget(self.stack_by)
-        top.addSpacing(12)
-        top.addWidget(self.filter_label)
-        top.addWidget(self.clear_filter)
         top.addStretch(1)
         top.addWidget(self.loading)
         top.addWidget(self.zone_label)
@@ -290,8 +299,12 @@ class DashboardPage(QWidget):
         self.chart = TokensPerDayChart()
         self.heatmap = CalendarHeatmap()
         self.heatmap.day_clicked.connect(self.show_day)
+        self.heatmap.day_opened.connect(self.open_day)
+        self.chart.slot_clicked.connect(self._slot_drill)
         self.by_model = ShareBars("By model")
         self.by_tool = ShareBars("By tool")
+        self.by_model.row_clicked.connect(self._model_drill)
+        self.by_tool.row_clicked.connect(self._tool_drill)
         self.hours = HourChart()
         mix = QGridLayout()
         mix.addWidget(self.by_model, 0, 0)
@@ -299,9 +312,15 @@ class DashboardPage(QWidget):
         mix.addWidget(QLabel("<b>Hour of day</b>"), 1, 0, 1, 2)
         mix.addWidget(self.hours, 2, 0, 1, 2)
 
+        # The picked day on a line of its own: beside the period it widened a 1024-px window.
+        day_line = QHBoxLayout()
+        for widget in (self.filter_label, self.clear_filter, self.open_day_button, self.day_sessions):
+            day_line.addWidget(widget)
+        day_line.addStretch(1)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addLayout(top)
+        layout.addLayout(day_line)
         layout.addWidget(self.sources_line)
         layout.addWidget(self.notice)
         layout.addWidget(self.limits)
@@ -315,6 +334,8 @@ class DashboardPage(QWidget):
         layout.addLayout(mix)
         self.work = WorkSection()
         self.work.open_inbox.connect(self.open_inbox.emit)
+        self.work.slot_clicked.connect(self._slot_drill)
+        self.work.open_task.connect(self.open_task.emit)
         layout.addWidget(QLabel("<b>Work</b> — tokens set against the tasks they served"))
         layout.addWidget(self.work)
         layout.addStretch(1)
@@ -412,6 +433,26 @@ class DashboardPage(QWidget):
         self.day_filter = None
         self.refresh()
 
+    # ---- drill-down: a click shows the sessions behind what was clicked --------------------
+    def shown_days(self) -> tuple[date, date]:
+        """The days the model and tool shares cover: the clicked day, else the period."""
+        if self.data is None:
+            return self.selected_range()
+        return (self.day_filter, self.day_filter) if self.day_filter else (self.data.since, self.data.until)
+
+    def _slot_drill(self, i: int) -> None:
+        usage = self.slot_usage
+        if usage is not None and 0 <= i < len(usage.slots):
+            self.drill.emit(slot_drill(usage.slots[i], self.timezone()))
+
+    def _model_drill(self, ids: object) -> None:
+        models = cast(tuple[str, ...], ids)
+        self.drill.emit(model_drill(model_name(models[0]), models, *self.shown_days()))
+
+    def _tool_drill(self, ids: object) -> None:
+        source = cast(tuple[str, ...], ids)[0]
+        self.drill.emit(tool_drill(tool_name(source), source, *self.shown_days()))
+
     # ---- loading (on the read thread) and drawing (here) -----------------------------------
     def refresh(self, data_changed: bool = False) -> None:
         """Redraw for the chosen period; the year maps are kept unless the data changed.
@@ -488,7 +529,8 @@ class DashboardPage(QWidget):
         self.sources_line.setToolTip(got.sources_line)
         d = self.data
         self.filter_label.setText(f"Showing {ask.day_filter:%a %Y-%m-%d} only" if ask.day_filter else "")
-        self.clear_filter.setVisible(ask.day_filter is not None)
+        for button in (self.clear_filter, self.open_day_button, self.day_sessions):
+            button.setVisible(ask.day_filter is not None)
         t = d.totals
         self.cards["tokens"].show_value(
             short_tokens(t.total_tokens),
@@ -532,12 +574,13 @@ class DashboardPage(QWidget):
         self._redraw_chart()
         self.heatmap.set_values(got.calendar, until, ask.day_filter)
         self.calendar_title.setText(
-            f"<b>The year to {until:%d %b %Y}</b> (shaded by quartile; click a day to see only that day)"
+            f"<b>The year to {until:%d %b %Y}</b> (shaded by quartile; click a day to see only that day, "
+            "double-click for its timeline)"
         )
         self.show_comparison(d, active)
-        self.by_model.set_rows(named_rows(d.by_model, model_name))
+        self.by_model.set_rows(*named_groups(d.by_model, model_name))
         self.by_model.setToolTip(raw_ids(d.by_model, model_name))
-        self.by_tool.set_rows(named_rows(d.by_source, tool_name))
+        self.by_tool.set_rows(*named_groups(d.by_source, tool_name))
         self.by_tool.setToolTip(raw_ids(d.by_source, tool_name))
         self.hours.set_hours(d.hours)
         self.work.set_summary(got.work, got.slot_usage, tz)
@@ -594,7 +637,7 @@ class DashboardPage(QWidget):
                 stacks.setdefault(name, [0] * n)[i] = t.total_tokens
             cost[i] = float(row.totals.cost_usd)
         self.chart_title.setText(f"<b>Tokens and cost per {usage.bucket}</b>")
-        self.chart.set_series(ChartSeries(usage.slots, stacks, cost))
+        self.chart.set_series(ChartSeries(usage.slots, stacks, cost, by_model))
         self.show_empty_state()
 
     def show_empty_state(self) -> None:
@@ -661,6 +704,17 @@ def named_rows(parts: dict[str, Totals], name: Callable[[str], str]) -> list[tup
         row[0] += v.total_tokens
         row[1] += float(v.cost_usd)
     return [(label, int(n), cost) for label, (n, cost) in rows.items()]
+
+
+def named_groups(
+    parts: dict[str, Totals], name: Callable[[str], str]
+) -> tuple[list[tuple[str, int, float]], list[tuple[str, ...]], list[str]]:
+    """``named_rows`` with each row's ids (what a click drills into) and its tooltip."""
+    rows = named_rows(parts, name)
+    ids = {label: tuple(sorted(k for k in parts if name(k) == label)) for label, _, _ in rows}
+    keys = [ids[label] for label, _, _ in rows]
+    tips = [f"{label}: {', '.join(ids[label])}\nClick for its sessions" for label, _, _ in rows]
+    return rows, keys, tips
 
 
 def raw_ids(parts: dict[str, Totals], name: Callable[[str], str]) -> str:

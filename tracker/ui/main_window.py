@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from tracker.core.logs import version
 from tracker.core.settings_schema import AUTOSTART, CLOSE_TO_TRAY
 from tracker.services.context import Context
+from tracker.services.drill_down import Drill, day_drill
 from tracker.services.importer import ImportSummary
 from tracker.services.sources_status import source_statuses, watch_folders
 from tracker.services.tasks import list_tasks
@@ -36,6 +37,7 @@ from tracker.store.changes import Changes
 from tracker.store.store import Store
 from tracker.ui.alerts_page import AlertsPage
 from tracker.ui.dashboard_page import DashboardPage
+from tracker.ui.day_timeline import DayTimelineDialog, DayTimelineView
 from tracker.ui.export_dialog import ExportDialog
 from tracker.ui.help_page import keyboard_shortcuts, what_counts
 from tracker.ui.import_export_dialog import ExportImports
@@ -114,6 +116,12 @@ class MainWindow(QMainWindow):
         self.dashboard.sources_changed.connect(self.start)  # "Add folder…" on the empty dashboard
         self.dashboard.open_inbox.connect(lambda keys: self.open_inbox(keys, "with no task on the dashboard"))
         self.dashboard.show_sources.connect(lambda: self.nav.setCurrentRow(PAGES.index("Sources")))
+        # Drill-down: a click on the dashboard shows the sessions behind it; a session its task.
+        self.dashboard.drill.connect(self.drill_sessions)
+        self.dashboard.open_day.connect(self.open_day)
+        self.dashboard.open_task.connect(self.open_task)
+        self.projects.drill_requested.connect(self.drill_sessions)
+        self.sessions.open_task.connect(self.open_task)
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -179,6 +187,7 @@ class MainWindow(QMainWindow):
         view.addAction(self._action("&Previous period", "Alt+Left", lambda: self._step(-1)))
         view.addAction(self._action("&Next period", "Alt+Right", lambda: self._step(1)))
         view.addAction(self._action("&Bill vs logs", "Ctrl+Shift+B", self.show_bill_vs_logs))
+        view.addAction("&Day timeline…", lambda: self.open_day(self.dashboard.day_filter))
         view.addSeparator()
         view.addAction(bar.toggleViewAction())
         help_menu = self.menuBar().addMenu("&Help")
@@ -204,6 +213,44 @@ class MainWindow(QMainWindow):
 
     def _step(self, direction: int) -> None:
         self.dashboard.step(direction)
+
+    # ---- drill-down --------------------------------------------------------------------------
+    def drill_sessions(self, drill: object) -> None:
+        """The Sessions page, narrowed to what was clicked (a removable chip says to what)."""
+        assert isinstance(drill, Drill)
+        self.sessions.drill(drill, self.dashboard.selected_range())
+        self._stale.discard(self.sessions)  # just read, narrowed: showing it must not read it whole
+        self.nav.setCurrentRow(PAGES.index("Sessions"))
+        self.sessions.table.setFocus()
+
+    def open_task(self, task_id: int) -> None:
+        """The Tasks page with ``task_id`` selected (the list widens to all tasks if needed)."""
+        self.nav.setCurrentRow(PAGES.index("Tasks"))
+        self.tasks.show_task(task_id)
+        self.tasks.table.setFocus()
+
+    day_window: DayTimelineDialog | None = None
+
+    @Slot(object)
+    def _refresh_day(self, change: object) -> None:
+        """The day shown reads again after an import that stored usage, or any write."""
+        window = self.day_window
+        if window is not None and window.isVisible() and getattr(change, "changed", True):
+            window.view.show_day(window.view.day())
+
+    def open_day(self, day: object = None) -> None:
+        """A day's sessions on a time line (the calendar's "Open day"; a notification's too)."""
+        if self.day_window is None:
+            view = DayTimelineView(self.ctx, self.read, self.reads)
+            view.open_task.connect(self.open_task)
+            view.open_sessions.connect(lambda d: self.drill_sessions(day_drill(d)))
+            self.day_window = DayTimelineDialog(view, self)
+            self.importer.worker.finished.connect(self._refresh_day)  # new usage, or links written
+            self.importer.worker.written.connect(self._refresh_day)
+        self.day_window.view.show_day(day if isinstance(day, date) else self.dashboard.today())
+        self.day_window.show()
+        self.day_window.raise_()
+        self.day_window.fit()
 
     help_dialog: QWidget | None = None
 

@@ -19,10 +19,13 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSplitter,
     QTableView,
     QTextBrowser,
@@ -32,9 +35,10 @@ from PySide6.QtWidgets import (
 
 from tracker.analytics.usage_rollup import UsageRow
 from tracker.services.context import Context
+from tracker.services.drill_down import Drill, SessionKey, drilled_sessions, project_drill, session_tasks
 from tracker.services.usage import UsageQuery, UsageReport, build_usage_report
 from tracker.store.store import Store
-from tracker.ui.formatting import money, plural, short_model, tokens
+from tracker.ui.formatting import money, plural, short_model, tokens, tool_name
 from tracker.ui.read_worker import InlineReads, Reads, ReadSide
 from tracker.ui.table_export import EXPORT_ROLE, TableActions, arrows_follow_rows
 
@@ -43,11 +47,22 @@ FILTER_ROLE = Qt.ItemDataRole.UserRole + 2  # what the filter box matches: full 
 TOKEN_KINDS = ("Input", "Output", "Cache write", "Cache read")
 # Numbers first: what you spent is one glance away; the long model list comes last.
 COLUMNS = {
-    "session": ["Start", "Tool", "Project", "Branch", "Total tokens", "Cost", "Duration", *TOKEN_KINDS, "Models"],
+    "session": [
+        "Start",
+        "Tool",
+        "Project",
+        "Branch",
+        "Total tokens",
+        "Cost",
+        "Duration",
+        "Task",
+        *TOKEN_KINDS,
+        "Models",
+    ],
     "project": ["Project", "Sessions", "Total tokens", "Cost", *TOKEN_KINDS, "Models"],
 }
 # Widths a first look needs (the user's own widths are remembered over these).
-WIDTHS = {"Project": 220, "Branch": 140, "Models": 200, "Start": 130}
+WIDTHS = {"Project": 220, "Branch": 140, "Models": 200, "Start": 130, "Task": 180}
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -72,14 +87,22 @@ class UsageTableModel(QAbstractTableModel):
         self.zone = ZoneInfo("UTC")
         self.headers = list(COLUMNS[kind])
         self.sessions_per_project: dict[str, int] = {}
+        self.tasks: dict[SessionKey, list[tuple[int, str]]] = {}  # each session's linked tasks
 
-    def set_report(self, report: UsageReport, sessions_per_project: dict[str, int] | None = None) -> None:
+    def set_report(
+        self, report: UsageReport, sessions_per_project: dict[str, int] | None = None,
+        tasks: dict[SessionKey, list[tuple[int, str]]] | None = None,
+    ) -> None:  # fmt: skip
         self.beginResetModel()
         self.report = report
         self.rows = report.rows
         self.zone = ZoneInfo(report.query.timezone)
         self.sessions_per_project = sessions_per_project or {}
+        self.tasks = tasks or {}
         self.endResetModel()
+
+    def tasks_of(self, row: UsageRow) -> list[tuple[int, str]]:
+        return self.tasks.get((row.source, row.session_id), [])
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt
         return 0 if parent.isValid() else len(self.rows)
@@ -125,6 +148,10 @@ class UsageTableModel(QAbstractTableModel):
         if name == "Sessions":
             count = self.sessions_per_project.get(row.period, 0)
             return f"{count:,}", count
+        if name == "Task":  # the linked task (Enter opens it); "+1" when the session served more
+            linked = self.tasks_of(row)
+            text = linked[0][1] + (f" +{len(linked) - 1}" if len(linked) > 1 else "") if linked else ""
+            return text, text.lower()
         if name == "Branch":
             return self.info(row)[1], self.info(row)[1]
         if name == "Start":
@@ -132,7 +159,7 @@ class UsageTableModel(QAbstractTableModel):
         if name == "Duration":
             text, seconds = _duration(row)
             return text, seconds
-        return row.source, row.source  # Tool
+        return tool_name(row.source), row.source  # Tool: "Claude Code" (the id in its tooltip)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -143,6 +170,10 @@ class UsageTableModel(QAbstractTableModel):
             return models_tooltip(row)
         if role == Qt.ItemDataRole.ToolTipRole and name == "Project" and self.kind == "session":
             return self.info(row)[0] or None  # the full path when the column is narrow
+        if role == Qt.ItemDataRole.ToolTipRole and name == "Tool":
+            return row.source
+        if role == Qt.ItemDataRole.ToolTipRole and name == "Task":
+            return "\n".join(title for _, title in self.tasks_of(row)) or "Not linked to a task"
         if role not in (Qt.ItemDataRole.DisplayRole, SORT_ROLE, EXPORT_ROLE, FILTER_ROLE,
                         Qt.ItemDataRole.TextAlignmentRole):  # fmt: skip
             return None
@@ -154,7 +185,7 @@ class UsageTableModel(QAbstractTableModel):
         if role == EXPORT_ROLE:
             return export_value(row, name, text, key)
         if role == FILTER_ROLE:
-            return f"{text} {key}" if name == "Models" else text
+            return f"{text} {key}" if name in ("Models", "Tool") else text
         if self.is_number(index.column()):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -179,32 +210,45 @@ def models_tooltip(row: UsageRow) -> str:
 
 
 def export_value(row: UsageRow, name: str, text: str, key: Any) -> str:
-    """Plain values for copies: ``1234``, ``12.35``, every model id."""
+    """Plain values for copies: ``1234``, ``12.35``, every model id, the tool's id."""
     if name == "Cost":
         return money(row.totals.cost_usd).replace("$", "").replace(",", "")
     if name == "Models":
         return ", ".join(by_size(row))
+    if name == "Tool":
+        return row.source  # the id, as the CLI's --source and the JSON say it
     if isinstance(key, int) and name not in ("Start", "Duration"):
         return str(key)
     return text
 
 
-def load_table(store: Store, query: UsageQuery, overrides: Any) -> tuple[UsageReport, dict[str, int]]:
-    """A table's report and, for projects, the sessions per project (on the read thread)."""
-    report = build_usage_report(store, query, overrides)
+Loaded = tuple[UsageReport, dict[str, int], dict[SessionKey, list[tuple[int, str]]]]
+
+
+def load_table(store: Store, query: UsageQuery, overrides: Any, drill: Drill | None = None) -> Loaded:
+    """A table's report (narrowed to ``drill``) and, for projects, the sessions per project;
+    for sessions, each one's linked tasks (on the read thread)."""
+    if drill is not None and query.period == "session":
+        report = drilled_sessions(store, drill, query.timezone, overrides)
+    else:
+        report = build_usage_report(store, query, overrides)
     counts: dict[str, int] = {}
+    if query.period == "session":
+        return report, counts, session_tasks(store, [(r.source, r.session_id) for r in report.rows])
     if query.period == "project":
         sessions = build_usage_report(store, UsageQuery("session", query.timezone, query.since, query.until), {})
         for r in sessions.rows:
             project = sessions.session_info.get((r.source, r.session_id), ("", ""))[0]
             counts[project] = counts.get(project, 0) + 1
-    return report, counts
+    return report, counts, {}
 
 
 class UsageTablePage(QWidget):
     """A filter box, the totals of what it shows, the table and, for sessions, a detail pane."""
 
     loaded = Signal()  # the rows read are on screen
+    open_task = Signal(int)  # a session's "Open task": its (biggest) linked task
+    drill_requested = Signal(object)  # a project row opened: its sessions (a ``Drill``)
 
     def __init__(
         self, ctx: Context, read: Callable[[], Store], kind: str, state: QSettings | None = None,
@@ -250,6 +294,18 @@ class UsageTablePage(QWidget):
         header.sectionMoved.connect(self._save_header)
         header.sortIndicatorChanged.connect(self._save_header)
         self.summary = QLabel()
+        self.drilled: Drill | None = None  # what a click elsewhere narrowed the rows to
+        self.chip = QPushButton()  # "Day: 2026-11-30  ✕": what narrows the rows; a click removes it
+        self.chip.setObjectName("filterChip")
+        self.chip.setVisible(False)
+        self.chip.clicked.connect(self.clear_drill)
+        self.table.activated.connect(self.activate)  # Enter or a double-click
+        first = self.copying.menu.actions()[0]
+        self.open_action = QAction("Open task" if kind == "session" else "Show its sessions", self.table)
+        self.open_action.triggered.connect(lambda: self.activate(self.table.currentIndex()))
+        self.copying.menu.insertAction(first, self.open_action)
+        self.copying.menu.insertSeparator(first)
+        self.table.customContextMenuRequested.connect(self._menu_shown)
         self.detail = QTextBrowser()
         self.detail.setVisible(kind == "session")
         split = QSplitter(Qt.Orientation.Vertical)
@@ -259,7 +315,10 @@ class UsageTablePage(QWidget):
         split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.filter)
-        layout.addWidget(self.summary)
+        line = QHBoxLayout()
+        line.addWidget(self.chip)
+        line.addWidget(self.summary, 1)
+        layout.addLayout(line)
         layout.addWidget(split)
         self.table.selectionModel().currentRowChanged.connect(self._show_detail)
         self.range: tuple[Any, Any] = (None, None)
@@ -290,18 +349,41 @@ class UsageTablePage(QWidget):
 
     # ---- data ----------------------------------------------------------------------------
     def refresh(self, since: Any, until: Any) -> None:
-        """Load the period's rows on the read thread; draw them when they come back."""
+        """Load the period's rows on the read thread; draw them when they come back. Another
+        period drops the drill-down (it was a part of the one shown)."""
+        if (since, until) != self.range:
+            self.drilled = None
         self.range = (since, until)
+        self._load()
+
+    def drill(self, drill: Drill, period: tuple[Any, Any] | None = None) -> None:
+        """Show only the sessions ``drill`` covers (``period``: the dashboard's, kept for later)."""
+        if period is not None:
+            self.range = period
+        self.drilled = drill
+        self._load()
+
+    def clear_drill(self) -> None:
+        self.drilled = None
+        self._load()
+
+    def _load(self) -> None:
+        since, until = self.range
+        drill = self.drilled
+        self.chip.setText(f"{drill.label}  ✕" if drill else "")
+        self.chip.setToolTip("Show every session of the period again" if drill else "")
+        self.chip.setAccessibleName(f"Remove the filter {drill.label}" if drill else "")
+        self.chip.setVisible(drill is not None)
         query = UsageQuery(self.kind, self.ctx.timezone(), since, until)  # type: ignore[arg-type]
         overrides = self.ctx.price_overrides()
         self.loads += 1
         self.summary.setText("Loading…")
-        self.reads.run_read(f"{self.kind}s", lambda side: load_table(side.store, query, overrides), self._show,
+        self.reads.run_read(f"{self.kind}s", lambda side: load_table(side.store, query, overrides, drill), self._show,
                             self.summary.setText)  # fmt: skip
 
-    def _show(self, got: tuple[UsageReport, dict[str, int]]) -> None:
-        report, counts = got
-        self.model.set_report(report, counts)
+    def _show(self, got: Loaded) -> None:
+        report, counts, tasks = got
+        self.model.set_report(report, counts, tasks)
         if not self._sized and report.rows:
             self._first_widths()
         self.update_summary()
@@ -318,7 +400,8 @@ class UsageTablePage(QWidget):
         noun = "session" if self.kind == "session" else "project"
         total = len(self.model.rows)
         if not total:
-            self.summary.setText(f"No {noun}s from {since} to {until}.")
+            where = f"for {self.drilled.label}" if self.drilled else f"from {since} to {until}"
+            self.summary.setText(f"No {noun}s {where}.")
             return
         shown = [self.model.rows[self.proxy.mapToSource(self.proxy.index(r, 0)).row()]
                  for r in range(self.proxy.rowCount())]  # fmt: skip
@@ -326,6 +409,8 @@ class UsageTablePage(QWidget):
         cost = sum((r.totals.cost_usd for r in shown), Decimal(0))
         if self.filter.text() and len(shown) != total:
             head = f"{len(shown):,} of {plural(total, noun)} match"
+        elif self.drilled is not None:
+            head = plural(total, noun)
         else:
             head = f"{plural(total, noun)} from {since} to {until}"
         self.summary.setText(f"{head} · {tokens(n_tokens)} tokens · {money(cost)}")
@@ -338,8 +423,9 @@ class UsageTablePage(QWidget):
         if self.model.report is not None:
             project, branch = self.model.report.session_info.get((row.source, row.session_id), ("", ""))
         lines = [
-            f"<h3>{escape(row.source)} session {escape(row.session_id)}</h3>",
+            f"<h3>{escape(tool_name(row.source))} session {escape(row.session_id)}</h3>",
             f"<p>Project <b>{escape(project) or '—'}</b> on branch <b>{escape(branch) or '—'}</b><br>",
+            f"{task_line(self.model.tasks_of(row))}<br>",
             f"{when(row.first_ms, self.model.zone)} → {when(row.last_ms, self.model.zone)} "
             f"({_duration(row)[0]}), {plural(row.totals.events, 'request')}</p>",
             "<table cellpadding=4><tr><th align=left>Model</th><th>Input</th><th>Output</th>"
@@ -356,3 +442,35 @@ class UsageTablePage(QWidget):
         if row.totals.reasoning_tokens:
             lines.append(f"<p>Reasoning (part of output): {tokens(row.totals.reasoning_tokens)}</p>")
         self.detail.setHtml("".join(lines))
+
+    # ---- drill-down and "Open task" ------------------------------------------------------
+    def row_at(self, index: QModelIndex | QPersistentModelIndex) -> UsageRow | None:
+        if not index.isValid():
+            return None
+        return self.model.rows[self.proxy.mapToSource(self.proxy.index(index.row(), 0)).row()]
+
+    def activate(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        """Enter, a double-click or the menu: a session opens its task, a project its sessions."""
+        row = self.row_at(index)
+        if row is None:
+            return
+        if self.kind == "project":
+            since, until = self.range
+            self.drill_requested.emit(project_drill(row.period, since, until))
+        elif tasks := self.model.tasks_of(row):
+            self.open_task.emit(tasks[0][0])
+
+    def _menu_shown(self, _at: object) -> None:
+        row = self.row_at(self.table.currentIndex())
+        linked = row is not None and (self.kind == "project" or bool(self.model.tasks_of(row)))
+        self.open_action.setEnabled(linked)
+        if self.kind == "session":
+            self.open_action.setText("Open task" if linked or row is None else "Open task (not linked)")
+
+
+def task_line(tasks: list[tuple[int, str]]) -> str:
+    """The detail pane's task line: what the session served, or that it is not linked."""
+    if not tasks:
+        return "Task: <i>not linked</i>"
+    more = f" (and {len(tasks) - 1} more)" if len(tasks) > 1 else ""
+    return f"Task: <b>{escape(tasks[0][1])}</b>{more} — Enter or double-click opens it"

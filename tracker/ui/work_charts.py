@@ -24,8 +24,8 @@ from tracker.reports.charts import (
 )
 from tracker.services.chart_series import SlotUsage, done_by_slot
 from tracker.services.work_summary import WorkSummary
-from tracker.ui.charts import ElidedLabel, ShareBars
-from tracker.ui.formatting import money, tokens
+from tracker.ui.charts import ElidedLabel, ShareBars, slot_at
+from tracker.ui.formatting import money, tokens, tool_name
 
 
 class CostPerTaskChart(ReadOnlyPlot):
@@ -102,6 +102,8 @@ class TaskScatter(QWidget):
 
 class WorkSection(QWidget):
     open_inbox = Signal(object)  # the (source, session id) keys of the listed sessions with no task
+    slot_clicked = Signal(int)  # a bar of the tokens-and-tasks chart (the main chart's slots)
+    open_task = Signal(int)  # a row of "Top tasks by spend"
 
     def __init__(self) -> None:
         super().__init__()
@@ -109,9 +111,12 @@ class WorkSection(QWidget):
         self.headline = QLabel()
         self.headline.setWordWrap(True)
         self.weekly = WeeklyWorkChart()
+        self._slots = 0  # how many slots the chart shows (0: weeks of its own, not clickable)
+        self.weekly.plot.scene().sigMouseClicked.connect(self._clicked)
         self.cost_per_task = CostPerTaskChart()
         self.scatter = TaskScatter()
         self.top = ShareBars("Top tasks by spend", "No task has linked usage yet.")
+        self.top.row_clicked.connect(lambda task_id: self.open_task.emit(int(task_id)))
         self.orphans = QLabel()
         self.orphans.setWordWrap(True)
         self.orphans.setTextFormat(Qt.TextFormat.RichText)
@@ -137,6 +142,7 @@ class WorkSection(QWidget):
         """``usage``: the period cut into slots as the main chart is (else the summary's weeks)."""
         done = s.done
         self.headline.setText(f"{summary_line(s.figures)} · {s.hours_saved:g} hours saved (your estimates)")
+        self._slots = 0 if usage is None else len(usage.slots)
         if usage is None:
             self.weekly.set_weeks([(w, t, n) for w, t, n, _ in s.weeks])
         else:
@@ -150,10 +156,12 @@ class WorkSection(QWidget):
         self.scatter.set_tasks(
             [(t.title, t.tokens, float(t.hours_saved or 0)) for t in done if t.tokens or t.hours_saved]
         )
-        self.top.set_rows([(t.title, t.tokens, float(t.cost_usd)) for t in s.top_by_spend() if t.tokens])
+        top = [t for t in s.top_by_spend() if t.tokens]
+        self.top.set_rows([(t.title, t.tokens, float(t.cost_usd)) for t in top], [t.id for t in top],
+                          [f"{t.title}\nClick to open it in Tasks" for t in top])  # fmt: skip
         self._orphan_keys = frozenset((o.source, o.session_id) for o in s.orphans)
         rows = [
-            f"<a href='inbox'>{html.escape(o.source)} · {html.escape(o.project or '—')}</a> · "
+            f"<a href='inbox'>{html.escape(tool_name(o.source))} · {html.escape(o.project or '—')}</a> · "
             f"{tokens(o.tokens)} tokens · {money(o.cost_usd)}"
             for o in s.orphans
         ]
@@ -166,3 +174,8 @@ class WorkSection(QWidget):
                 else "No AI sessions in this period."
             )
         )
+
+    def _clicked(self, event: object) -> None:
+        i = slot_at(self.weekly.plot, event.scenePos(), self._slots)  # type: ignore[attr-defined] # a MouseClickEvent
+        if i is not None:
+            self.slot_clicked.emit(i)
