@@ -45,6 +45,7 @@ def main(data_dir: str | None = None, argv: list[str] | None = None, *, tray: bo
     from tracker.ui.charts import follow_palette
     from tracker.ui.error_report import ErrorReporter
     from tracker.ui.gc_guard import GcGuard
+    from tracker.ui.i18n import install_translator
     from tracker.ui.main_window import MainWindow
     from tracker.ui.single_instance import InstanceServer, ask_running_instance
     from tracker.ui.store_error_dialog import open_store
@@ -55,6 +56,7 @@ def main(data_dir: str | None = None, argv: list[str] | None = None, *, tray: bo
     app.setApplicationName("Tokenworth")
     app.setOrganizationName("Tokenworth")
     QApplication.setDesktopFileName("tokenworth")
+    translator = install_translator(app)  # kept referenced: the app uses it until it ends
     paths = resolve_data_paths(data_dir)
     log_path = setup_logging(paths)
     log.info("Tokenworth %s starting; data folder %s", version(), paths.root)
@@ -85,7 +87,7 @@ def main(data_dir: str | None = None, argv: list[str] | None = None, *, tray: bo
         window.start()
         stop_on_signals(app)
         code = int(app.exec())
-        del controller, instance
+        del controller, instance, translator
     finally:
         window.stop()  # never leave the import thread running: Qt aborts the process for it
         reporter.uninstall()
