@@ -30,8 +30,6 @@ from tracker.core.settings_schema import AUTOSTART, CLOSE_TO_TRAY
 from tracker.services.context import Context
 from tracker.services.importer import ImportSummary
 from tracker.services.sources_status import source_statuses, watch_folders
-from tracker.services.tasks import list_tasks
-from tracker.services.work_summary import build_work_summary
 from tracker.store.changes import Changes
 from tracker.store.store import Store
 from tracker.ui.alerts_page import AlertsPage
@@ -42,7 +40,7 @@ from tracker.ui.import_worker import ImportThread
 from tracker.ui.link_inbox import LinkInboxDialog
 from tracker.ui.log_watcher import LogWatcher
 from tracker.ui.read_worker import ReadSide, ReadThread
-from tracker.ui.review_dialog import ReviewDialog
+from tracker.ui.review_dialog import ReviewData, ReviewDialog, apply_choices, read_review
 from tracker.ui.settings_dialog import SettingsDialog
 from tracker.ui.sources_page import SourcesPage
 from tracker.ui.task_dialog import QuickAddDialog
@@ -459,20 +457,23 @@ class MainWindow(QMainWindow):
     def export_report(self, shown: bool = True) -> None:
         """Opens on the period the dashboard shows (``shown``), else on the last one exported."""
         ExportDialog(
-            self.ctx, self.read, self.ui_state, self, self.dashboard.selected_range() if shown else None
+            self.ctx, self.read, self.ui_state, self, self.dashboard.selected_range() if shown else None, self.reads
         ).exec()
 
     def review_today(self) -> None:
+        """Today's sessions with no task are read on the read thread; the dialog opens with them."""
         today = self.dashboard.today()
-        summary = build_work_summary(
-            self.read(), self.ctx.timezone(), today, today, self.ctx.price_overrides(), orphans_limit=None
-        )
-        recent = list_tasks(self.read(), self.ctx.timezone(), {}, today - timedelta(days=14), today)
-        open_tasks = [t for t in list_tasks(self.read(), self.ctx.timezone(), {}) if t.status == "open"]
-        dialog = ReviewDialog(summary.orphans, [*open_tasks, *reversed(recent)], self, bool(summary.total_tokens))
+        self.reads.run_read("review", partial(read_review, self.ctx, today), partial(self._review, today))
+
+    review: ReviewDialog | None = None
+
+    def _review(self, today: date, got: ReviewData) -> None:
+        dialog = ReviewDialog(got.orphans, got.tasks, self, got.had_usage)
         dialog.open_inbox.connect(lambda keys: self.open_inbox(keys, "from today's review", (today, today)))
-        if dialog.exec():
-            self.importer.write.emit(dialog.change)
+        # The choices are read here, on the GUI thread; the writer gets plain data.
+        dialog.accepted.connect(lambda: self.importer.write.emit(apply_choices(dialog.chosen())))
+        self.review = dialog
+        dialog.open()
 
     def open_inbox(self, only: object = None, where: str = "", period: tuple[date, date] | None = None) -> None:
         """The link inbox for the dashboard's period (filtered to ``only`` when a list of
