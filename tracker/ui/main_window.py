@@ -81,13 +81,13 @@ class MainWindow(QMainWindow):
         self.dashboard.loaded.connect(self._dashboard_drawn)
         self.sessions = UsageTablePage(ctx, self.read, "session", self.ui_state, self.reads)
         self.projects = UsageTablePage(ctx, self.read, "project", self.ui_state, self.reads)
-        self.sources = SourcesPage(ctx, self.read)
+        self.sources = SourcesPage(ctx, self.read, self.reads)
         self.tasks = TasksPage(ctx, self.read, lambda change: self.importer.write.emit(change), self.reads)
         self._stale: set[QWidget] = set()  # pages whose data changed since they were drawn
         self.tasks.new_task.connect(self.log_task)
         self.tasks.review.connect(self.review_today)
         self.stack = QStackedWidget()
-        self.alerts = AlertsPage(self.read)
+        self.alerts = AlertsPage(self.read, self.reads)
         for page in (self.dashboard, self.tasks, self.sessions, self.projects, self.sources, self.alerts):
             self.stack.addWidget(page)
         self.nav = QListWidget()
