@@ -36,6 +36,7 @@ from tracker.ui.alerts_page import AlertsPage
 from tracker.ui.dashboard_page import DashboardPage
 from tracker.ui.export_dialog import ExportDialog
 from tracker.ui.help_page import keyboard_shortcuts, what_counts
+from tracker.ui.i18n import tr
 from tracker.ui.import_worker import ImportThread
 from tracker.ui.link_inbox import LinkInboxDialog
 from tracker.ui.log_watcher import LogWatcher
@@ -148,41 +149,41 @@ class MainWindow(QMainWindow):
         return self._reader
 
     def _actions(self) -> None:
-        bar = QToolBar("Main")
+        bar = QToolBar(tr("Main"))
         bar.setObjectName("mainToolbar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toolbar = bar
         self.addToolBar(bar)
         self.shortcut_rows: list[tuple[str, str]] = []  # Help ▸ Keyboard shortcuts and the README
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.menuBar().addMenu(tr("&File"))
         for text, key, icon, slot in (
-            ("&Import now", "F5", "view-refresh", self.import_now),
-            ("Log a &task…", "Ctrl+N", "list-add", self.log_task),
-            ("&Link inbox…", "Ctrl+L", "mail-mark-task", lambda: self.open_inbox()),
-            ("&Export report…", "Ctrl+E", "document-export", self.export_report),
-            ("&Settings…", "Ctrl+,", "preferences-system", self.open_settings),
+            (tr("&Import now"), "F5", "view-refresh", self.import_now),
+            (tr("Log a &task…"), "Ctrl+N", "list-add", self.log_task),
+            (tr("&Link inbox…"), "Ctrl+L", "mail-mark-task", lambda: self.open_inbox()),
+            (tr("&Export report…"), "Ctrl+E", "document-export", self.export_report),
+            (tr("&Settings…"), "Ctrl+,", "preferences-system", self.open_settings),
         ):
             action = self._action(text, key, slot, icon)
             file_menu.addAction(action)
             bar.addAction(action)
         file_menu.addSeparator()
-        file_menu.addAction(self._action("&Quit", "Ctrl+Q", self.quit_app))  # in the menu, not the toolbar
-        view = self.menuBar().addMenu("&View")
+        file_menu.addAction(self._action(tr("&Quit"), "Ctrl+Q", self.quit_app))  # in the menu, not the toolbar
+        view = self.menuBar().addMenu(tr("&View"))
         for i, name in enumerate(PAGES):
-            view.addAction(self._action(name, f"Alt+{i + 1}", partial(self.nav.setCurrentRow, i)))
+            view.addAction(self._action(tr(name), f"Alt+{i + 1}", partial(self.nav.setCurrentRow, i)))
         view.addSeparator()
-        view.addAction(self._action("&Previous period", "Alt+Left", lambda: self._step(-1)))
-        view.addAction(self._action("&Next period", "Alt+Right", lambda: self._step(1)))
+        view.addAction(self._action(tr("&Previous period"), "Alt+Left", lambda: self._step(-1)))
+        view.addAction(self._action(tr("&Next period"), "Alt+Right", lambda: self._step(1)))
         view.addSeparator()
         view.addAction(bar.toggleViewAction())
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(self._action("&What counts", "F1", self.show_what_counts))
-        help_menu.addAction(self._action("&Keyboard shortcuts", "Ctrl+/", self.show_shortcuts))
-        welcome = QAction("W&elcome", self)
+        help_menu = self.menuBar().addMenu(tr("&Help"))
+        help_menu.addAction(self._action(tr("&What counts"), "F1", self.show_what_counts))
+        help_menu.addAction(self._action(tr("&Keyboard shortcuts"), "Ctrl+/", self.show_shortcuts))
+        welcome = QAction(tr("W&elcome"), self)
         welcome.triggered.connect(self.show_welcome)
         help_menu.addAction(welcome)
         help_menu.addSeparator()
-        about = QAction("&About Tokenworth", self)
+        about = QAction(tr("&About Tokenworth"), self)
         about.triggered.connect(self.about)
         help_menu.addAction(about)
 
