@@ -125,3 +125,28 @@ def test_a_real_tick_draws_the_budget_and_the_rows_act(qtbot, tray: TrayControll
     board = tray.window.dashboard
     assert tray.window.nav.currentRow() == 0
     assert board.day_filter == board.today() or board.period.currentText() == "Today"
+
+
+def test_an_alert_row_on_the_alerts_page_acts(qtbot, tray: TrayController) -> None:
+    from tracker.services import notifications
+
+    window = tray.window
+    store = window.ctx.store()
+    fired = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+    notifications.record(store, Alert("budget:x", "budget", "Daily budget reached", "11,000 of 10,000"), "tray", fired)
+    later = datetime(2026, 6, 1, 18, 0, tzinfo=UTC)
+    notifications.record(store, Alert("eod:x", "end_of_day", "Log what you did", "1 session"), "dbus", later)
+    page = window.alerts
+    page.log_task.disconnect()  # the window's modal task dialog would wait for a click
+    page.open_day.disconnect()
+    page.refresh()
+    qtbot.waitUntil(lambda: page.table.rowCount() == 2, timeout=30_000)
+    assert page.table.columnCount() == 3 and page.table.item(0, 0).toolTip() == "Shown as a desktop notification"
+    with qtbot.waitSignal(page.log_task):
+        page.act(0)  # the newest: the end-of-day reminder asks for a task
+    with qtbot.waitSignal(page.open_day) as opened:
+        page.act(1)
+    assert opened.args == [fired.astimezone().date()]
+    window.open_day(opened.args[0])  # outside the period shown: that day alone
+    assert window.dashboard.selected_range() == (opened.args[0], opened.args[0])
+    assert window.nav.currentRow() == 0

@@ -89,6 +89,8 @@ class MainWindow(QMainWindow):
         self.tasks.review.connect(self.review_today)
         self.stack = QStackedWidget()
         self.alerts = AlertsPage(self.read, self.reads)
+        self.alerts.open_day.connect(self.open_day)
+        self.alerts.log_task.connect(self.log_task)
         for page in (self.dashboard, self.tasks, self.sessions, self.projects, self.sources, self.alerts):
             self.stack.addWidget(page)
         self.nav = QListWidget()
@@ -196,6 +198,15 @@ class MainWindow(QMainWindow):
         self.addAction(action)  # the shortcut works with the menu bar hidden too
         self.shortcut_rows.append((key, text.replace("&", "").rstrip("…")))
         return action
+
+    def open_day(self, day: date) -> None:
+        """The dashboard on ``day`` (a day filter inside the period shown, else that day alone)."""
+        self.nav.setCurrentRow(PAGES.index("Dashboard"))
+        since, until = self.dashboard.selected_range()
+        if since <= day <= until:
+            self.dashboard.show_day(day)
+        else:
+            self.dashboard.show_range(day, day)
 
     def _step(self, direction: int) -> None:
         self.dashboard.step(direction)

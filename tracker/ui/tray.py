@@ -182,17 +182,12 @@ class TrayController(QObject):
             self.open_day(week=act == "open_week")
 
     def open_day(self, week: bool = False) -> None:
-        """The dashboard on today (a day filter when the period shown holds today) or this week."""
-        board = self.window.dashboard
-        self.window.nav.setCurrentRow(0)
-        today = board.today()
-        since, until = board.selected_range()
+        """The dashboard on today, or on this week."""
         if week:
-            board.period.setCurrentText("This week")
-        elif since <= today <= until:
-            board.show_day(today)
+            self.window.nav.setCurrentRow(0)
+            self.window.dashboard.period.setCurrentText("This week")
         else:
-            board.period.setCurrentText("Today")
+            self.window.open_day(self.window.dashboard.today())
         self.open_window()
 
     def open_window(self) -> None:
