@@ -58,9 +58,8 @@ class SourcesPage(QWidget):
             return ""
         if len(statuses) <= FEW:
             return no_logs_sentence(statuses, self.ctx.home)
-        return (
-            f"no logs of the {len(statuses)} supported tools found yet; the Sources page shows where Tokenworth looked"
-        )
+        said = tr("no logs of the {n} supported tools found yet; the Sources page shows where Tokenworth looked")
+        return said.format(n=len(statuses))
 
     def refresh(self) -> None:
         """Count each tool's files and records on the read thread; draw them when they come back."""
@@ -70,19 +69,20 @@ class SourcesPage(QWidget):
     def _show(self, statuses: list[SourceStatus]) -> None:
         html = [f"<h2>{tr('Sources')}</h2>"]
         for s in statuses:
-            state = "on" if s.enabled else f"off (sources.{escape(s.name)}.enabled)"
+            state = tr("on") if s.enabled else tr("off ({setting})").format(setting=f"sources.{escape(s.name)}.enabled")
             html.append(f"<h3>{escape(s.label)} — {state}</h3><ul>")
             if s.found:
-                html.extend(f"<li>found: <code>{escape(r)}</code></li>" for r in s.found)
+                html.extend(f"<li>{tr('found:')} <code>{escape(r)}</code></li>" for r in s.found)
             else:
                 looked = join_words([f"<code>{escape(r)}</code>" for r in s.roots], "or")
-                html.append(f"<li>No logs found yet (looked in {looked})</li>")
+                html.append("<li>" + tr("No logs found yet (looked in {folders})").format(folders=looked) + "</li>")
             last = (
                 time_text(datetime.fromtimestamp(s.last_import_ms / 1000, UTC).astimezone())
                 if s.last_import_ms
                 else tr("never")
             )
-            html.append(f"<li>{plural(s.files, 'file')}, {plural(s.events, 'usage record')}, last import {last}</li>")
+            counts = f"{plural(s.files, tr('file'))}, {plural(s.events, tr('usage record'))}"
+            html.append("<li>" + tr("{counts}, last import {last}").format(counts=counts, last=last) + "</li>")
             if s.skipped_lines:
                 html.append(f"<li>{s.skipped_lines:,} unusable lines skipped; the first ones:<ul>")
                 html.extend(f"<li><code>{escape(p)}:{n}</code>: {escape(r)}</li>" for p, n, r in s.skipped_first)
@@ -90,5 +90,6 @@ class SourcesPage(QWidget):
             html.extend(f"<li>ignored: {escape(w)} ({n:,})</li>" for w, n in s.ignored.items())
             html.extend(f"<li>error: {escape(e)}</li>" for e in s.errors[:10])
             html.append("</ul>")
-        html.append(f"<p>Data folder: <code>{escape(str(self.ctx.paths.root))}</code><br>{STORED_NOTE}</p>")
+        folder = f"<code>{escape(str(self.ctx.paths.root))}</code>"
+        html.append("<p>" + tr("Data folder: {folder}").format(folder=folder) + f"<br>{tr(STORED_NOTE)}</p>")
         self.view.setHtml("".join(html))
