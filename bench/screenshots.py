@@ -210,7 +210,10 @@ def dialogs(w: object, out: Path, prefix: str) -> list[Path]:
     save(keyboard_shortcuts(w.shortcut_rows, w), "help-shortcuts")
     tray = TrayController(w)
     tray.timer.stop()
-    tray.refresh_limit_rows()
+    tray.check()  # the rows come from the tick's reads
+    while w.reads.pending("tray"):
+        app.processEvents()  # type: ignore[union-attr] # the app exists
+    tray.refresh_rows()
     menu = tray._menu_ref
     menu.popup(w.mapToGlobal(w.rect().center()))
     save(menu, "tray-menu")

@@ -48,6 +48,7 @@ def main(data_dir: str | None = None, argv: list[str] | None = None, *, tray: bo
     from tracker.ui.charts import follow_palette
     from tracker.ui.error_report import ErrorReporter
     from tracker.ui.gc_guard import GcGuard
+    from tracker.ui.i18n import install_translator
     from tracker.ui.main_window import MainWindow
     from tracker.ui.single_instance import InstanceServer, ask_running_instance
     from tracker.ui.store_error_dialog import open_store
@@ -62,6 +63,7 @@ def main(data_dir: str | None = None, argv: list[str] | None = None, *, tray: bo
     for png in app_icon_pngs():  # every size, so title bars and task switchers stay sharp
         icon.addFile(str(png))
     QApplication.setWindowIcon(icon)
+    translator = install_translator(app)  # kept referenced: the app uses it until it ends
     paths = resolve_data_paths(data_dir)
     log_path = setup_logging(paths)
     log.info("Tokenworth %s starting; data folder %s", version(), paths.root)
@@ -93,7 +95,7 @@ def main(data_dir: str | None = None, argv: list[str] | None = None, *, tray: bo
         window.start()
         stop_on_signals(app)
         code = int(app.exec())
-        del controller, instance
+        del controller, instance, translator
     finally:
         window.stop()  # never leave the import thread running: Qt aborts the process for it
         if receiver is not None:

@@ -75,3 +75,13 @@ def qapp(x_display: str):
     follow_palette(app.palette())
     GcGuard(app)  # as the app does: no cycle collection on the import worker's thread
     return app
+
+
+@pytest.fixture(autouse=True)
+def en_us_locale() -> Iterator[None]:
+    """Widget tests read numbers as en-US whatever the machine's LANG (a test may set another)."""
+    from PySide6.QtCore import QLocale
+
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    yield
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))

@@ -85,7 +85,7 @@ def test_first_run_imports_in_the_background_and_matches_the_cli(
     assert window.sessions.model.rowCount() == len(sessions["rows"])
     window.grab().save(str(screenshot_dir(tmp_path) / "sessions.png"))
     window.nav.setCurrentRow(4)
-    assert "found:" in window.sources.view.toPlainText()
+    qtbot.waitUntil(lambda: "found:" in window.sources.view.toPlainText(), timeout=30_000)  # read on the read thread
 
 
 def test_a_new_log_line_shows_within_five_seconds(qtbot, window: MainWindow, recent_logs: Path) -> None:

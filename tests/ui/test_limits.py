@@ -76,17 +76,19 @@ def test_the_tray_menu_opens_with_the_limit_rows(qtbot, loaded: Context) -> None
     qtbot.addWidget(window)
     controller = TrayController(window)
     controller.timer.stop()
-    controller.refresh_limit_rows(NOW_MS)  # as the menu's aboutToShow does, at that time
+    with qtbot.waitSignal(controller.ticked, timeout=30_000):
+        controller.check(datetime.fromtimestamp(NOW_MS / 1000, UTC))  # the tick reads, at that time
+    controller.refresh_rows(NOW_MS)  # as the menu's aboutToShow does: no read, only the countdowns
     menu = controller._menu_ref
     texts = [a.text() for a in menu.actions()]
-    assert texts[:4] == [
+    assert texts[2:6] == [
         "Codex 5-hour window: 13% used · resets in 31 min",
         "Codex weekly window: 40% used · resets in 4 d 14 h",
         "Claude Code 5-hour block: 16,623 tokens so far · resets in 3 h 30 min",
         "",  # the separator
     ]
-    assert texts[4] == "Open dashboard" and not any(a.isEnabled() for a in controller.limit_rows)
-    controller.refresh_limit_rows()  # now: June 2026 is long past, every window has reset
-    assert next(a.text() for a in menu.actions() if a.isVisible()) == "Open dashboard"
-    assert not controller.limit_rows and not controller.limits_separator.isVisible()
+    assert texts[0].startswith("Today: ") and texts[1].startswith("This week: ")
+    assert texts[6] == "Open dashboard" and not any(a.isEnabled() for a in controller.live[2:])
+    controller.refresh_rows(NOW_MS + 6 * 3_600_000)  # the 5-hour window and the block have reset
+    assert [a.text() for a in controller.live[2:]] == ["Codex weekly window: 40% used · resets in 4 d 8 h"]
     window.close()

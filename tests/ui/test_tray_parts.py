@@ -41,7 +41,7 @@ def test_closing_keeps_running_in_the_tray_and_history_page(qtbot, ctx: Context)
     assert notifications.record(store, alert, "dbus", datetime.now(UTC))
     assert not notifications.record(store, alert, "dbus", datetime.now(UTC))  # once per key, ever
     window.nav.setCurrentRow(5)
-    assert window.alerts.table.rowCount() == 1
+    qtbot.waitUntil(lambda: window.alerts.table.rowCount() == 1, timeout=30_000)  # read on the read thread
     assert window.alerts.table.item(0, 1).text() == "Daily budget 80% used"
     window.quitting = True
     window.close()

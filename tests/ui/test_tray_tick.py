@@ -30,5 +30,5 @@ def test_the_tick_asks_the_read_thread_and_draws_what_comes_back(qtbot, tray: Tr
     assert tray.icon.toolTip() == "before"
     with qtbot.waitSignal(tray.ticked, timeout=30_000):
         pass
-    assert tray.icon.toolTip() == "Tokenworth — today 0 tokens, $0.00; 0 active days this week"
+    assert tray.icon.toolTip() == "Tokenworth — today\n0 tokens · $0.00\n0 active days this week"
     assert tray.checks == 1

@@ -40,6 +40,8 @@ from tracker.services.report import (
     period_named,
 )
 from tracker.store.store import Store
+from tracker.ui.i18n import tr
+from tracker.ui.read_worker import InlineReads, Reads, ReadSide
 
 FORMATS = {"PDF": "pdf", "CSV (zip)": "zip", "JSON": "json", "Markdown": "md"}
 AUDIENCES = {"summary": "Summary", "detailed": "Detailed (per project, per day, sessions)"}
@@ -48,15 +50,19 @@ CUSTOM = "custom"
 
 class ExportDialog(QDialog):
     def __init__(self, ctx: Context, read: Callable[[], Store], state: QSettings,
-                 parent: QWidget | None = None, shown: tuple[date, date] | None = None) -> None:  # fmt: skip
-        """``shown``: the period the dashboard shows; the dialog opens on it (else on the last choice)."""
+                 parent: QWidget | None = None, shown: tuple[date, date] | None = None,
+                 reads: Reads | None = None) -> None:  # fmt: skip
+        """``shown``: the period the dashboard shows; the dialog opens on it (else on the last
+        choice). ``reads``: where the report is built (the window's read thread); without it,
+        at once on a store from ``read``."""
         super().__init__(parent)
-        self.setWindowTitle("Export a report")
+        self.setWindowTitle(tr("Export a report"))
         self.ctx, self.read, self.state = ctx, read, state
+        self.reads: Reads = reads if reads is not None else InlineReads(ReadSide(read))
         self.period = QComboBox()
         for name in PERIODS:
             self.period.addItem(PERIOD_LABELS[name], name)
-        self.period.addItem("Custom", CUSTOM)
+        self.period.addItem(tr("Custom"), CUSTOM)
         self.since, self.until = QDateEdit(), QDateEdit()
         for edit in (self.since, self.until):
             edit.setCalendarPopup(True)
@@ -64,27 +70,27 @@ class ExportDialog(QDialog):
         self.audience = QComboBox()
         for name, label in AUDIENCES.items():
             self.audience.addItem(label, name)
-        self.redact = QCheckBox("Hide project paths, repository names and ticket titles")
-        self.all_tasks = QCheckBox("Include tasks not marked for reports")
+        self.redact = QCheckBox(tr("Hide project paths, repository names and ticket titles"))
+        self.all_tasks = QCheckBox(tr("Include tasks not marked for reports"))
         self.page_size = QComboBox()
         self.page_size.addItems(["A4", "Letter"])
         self.format = QComboBox()
         self.format.addItems(list(FORMATS))
         self._restore(shown)
         form = QFormLayout()
-        form.addRow("Period", self.period)
+        form.addRow(tr("Period"), self.period)
         dates = QHBoxLayout()
         dates.addWidget(self.since)
-        dates.addWidget(QLabel("to"))
+        dates.addWidget(QLabel(tr("to")))
         dates.addWidget(self.until)
         form.addRow("", dates)
-        form.addRow("Audience", self.audience)
+        form.addRow(tr("Audience"), self.audience)
         form.addRow("", self.redact)
         form.addRow("", self.all_tasks)
-        form.addRow("Page size", self.page_size)
-        form.addRow("Format", self.format)
+        form.addRow(tr("Page size"), self.page_size)
+        form.addRow(tr("Format"), self.format)
         self.page = QSpinBox()
-        self.page.setPrefix("Page ")
+        self.page.setPrefix(tr("Page "))
         self.page.valueChanged.connect(self._show_page)
         self.image = QLabel()
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -92,7 +98,7 @@ class ExportDialog(QDialog):
         scroll.setWidget(self.image)
         scroll.setWidgetResizable(True)
         scroll.setMinimumWidth(520)
-        self.export = QPushButton("Export…")
+        self.export = QPushButton(tr("Export…"))
         self.export.clicked.connect(self.save)
         self.status = QLabel()
         left = QVBoxLayout()
@@ -176,14 +182,34 @@ class ExportDialog(QDialog):
 
     # ---- preview ----------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.report = build_report(self.ctx, self.read(), self.options())
-        images = preview_pages(self.report, self.page_size.currentText(), scale=0.75)
+        """Build the report on the read thread; the preview is drawn when it comes back."""
+        ctx, options = self.ctx, self.options()
+        self.export.setEnabled(False)  # saved only once the report for these options is here
+        self.status.setText(tr("Reading…"))
+        self.reads.run_read("export", lambda side: build_report(ctx, side.store, options), self._show, self._failed)
+
+    _closed = False  # a result that arrives after the dialog closed is not drawn
+
+    def done(self, result: int) -> None:
+        self._closed = True
+        super().done(result)
+
+    def _failed(self, message: str) -> None:
+        if not self._closed:
+            self.status.setText(tr("Could not read the data: {message}").format(message=message))
+
+    def _show(self, report: Report) -> None:
+        if self._closed:
+            return
+        self.report = report
+        images = preview_pages(report, self.page_size.currentText(), scale=0.75)  # paints: GUI thread
         self.pages = [QPixmap.fromImage(i) for i in images]
         self.page.setRange(1, len(self.pages))
-        self.page.setSuffix(f" of {len(self.pages)}")
+        self.page.setSuffix(tr(" of {n}").format(n=len(self.pages)))
         self._show_page(self.page.value())
-        self.status.setText(f"{self.report.period_label}: {summary_line(self.report.figures)}")
+        self.status.setText(f"{report.period_label}: {summary_line(report.figures)}")
         self.status.setWordWrap(True)
+        self.export.setEnabled(True)
 
     def _show_page(self, n: int) -> None:
         if self.pages:
@@ -195,7 +221,7 @@ class ExportDialog(QDialog):
         kind = FORMATS[self.format.currentText()]
         if path is None:
             suggested = f"tokenworth-{self.report.options.since}-{self.report.options.until}.{kind}"
-            name, _ = QFileDialog.getSaveFileName(self, "Export report", str(Path.home() / suggested))
+            name, _ = QFileDialog.getSaveFileName(self, tr("Export report"), str(Path.home() / suggested))
             if not name:
                 return None
             path = Path(name)
@@ -209,5 +235,5 @@ class ExportDialog(QDialog):
         else:
             path.write_text(markdown(self.report), encoding="utf-8")
         self.remember()
-        self.status.setText(f"Saved {path}")
+        self.status.setText(tr("Saved {path}").format(path=path))
         return path

@@ -8,6 +8,7 @@ from html import escape
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from tracker.analytics.value_figures import DEFINITIONS
+from tracker.ui.i18n import tr
 
 # One line per card: shown by the card's "?" and repeated on the What counts page.
 CARD_HELP = {
@@ -78,13 +79,13 @@ class HelpDialog(QDialog):
 
 
 def what_counts(parent: QWidget | None = None) -> HelpDialog:
-    return HelpDialog("What counts — Tokenworth", WHAT_COUNTS_HTML, parent)
+    return HelpDialog(tr("What counts — Tokenworth"), tr(WHAT_COUNTS_HTML), parent)
 
 
 def shortcuts_html(rows: Sequence[tuple[str, str]]) -> str:
     body = "".join(f"<tr><td><b>{keys}</b>&nbsp;&nbsp;</td><td>{what}</td></tr>" for keys, what in rows)
-    return f"<h2>Keyboard shortcuts</h2><table cellpadding='4'>{body}</table>"
+    return f"<h2>{tr('Keyboard shortcuts')}</h2><table cellpadding='4'>{body}</table>"
 
 
 def keyboard_shortcuts(rows: Sequence[tuple[str, str]], parent: QWidget | None = None) -> HelpDialog:
-    return HelpDialog("Keyboard shortcuts — Tokenworth", shortcuts_html(rows), parent)
+    return HelpDialog(tr("Keyboard shortcuts — Tokenworth"), shortcuts_html(rows), parent)

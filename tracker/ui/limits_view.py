@@ -9,6 +9,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from tracker.services.limits import LimitWindow, resets_in
+from tracker.ui.i18n import tr
 
 TICK_MS = 60_000  # the countdowns move by the minute; no read, only text
 
@@ -40,7 +41,7 @@ class LimitsView(QWidget):
         self.grid.setColumnStretch(1, 1)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(QLabel("<b>Limits</b> — how much of each plan window is spent"))
+        outer.addWidget(QLabel(tr("<b>Limits</b> — how much of each plan window is spent")))
         outer.addLayout(self.grid)
         self.timer = QTimer(self, interval=TICK_MS)
         self.timer.timeout.connect(lambda: self._countdowns(int(time.time() * 1000)))

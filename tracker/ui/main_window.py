@@ -31,8 +31,6 @@ from tracker.services.context import Context
 from tracker.services.drill_down import Drill, day_drill
 from tracker.services.importer import ImportSummary
 from tracker.services.sources_status import source_statuses, watch_folders
-from tracker.services.tasks import list_tasks
-from tracker.services.work_summary import build_work_summary
 from tracker.store.changes import Changes
 from tracker.store.store import Store
 from tracker.ui.alerts_page import AlertsPage
@@ -41,11 +39,12 @@ from tracker.ui.day_timeline import DayTimelineDialog, DayTimelineView
 from tracker.ui.export_dialog import ExportDialog
 from tracker.ui.help_page import keyboard_shortcuts, what_counts
 from tracker.ui.import_export_dialog import ExportImports
+from tracker.ui.i18n import tr
 from tracker.ui.import_worker import ImportThread
 from tracker.ui.link_inbox import LinkInboxDialog
 from tracker.ui.log_watcher import LogWatcher
 from tracker.ui.read_worker import ReadSide, ReadThread
-from tracker.ui.review_dialog import ReviewDialog
+from tracker.ui.review_dialog import ReviewData, ReviewDialog, apply_choices, read_review
 from tracker.ui.settings_dialog import SettingsDialog
 from tracker.ui.sources_page import SourcesPage
 from tracker.ui.task_dialog import QuickAddDialog
@@ -86,13 +85,15 @@ class MainWindow(QMainWindow):
         self.dashboard.loaded.connect(self._dashboard_drawn)
         self.sessions = UsageTablePage(ctx, self.read, "session", self.ui_state, self.reads)
         self.projects = UsageTablePage(ctx, self.read, "project", self.ui_state, self.reads)
-        self.sources = SourcesPage(ctx, self.read)
+        self.sources = SourcesPage(ctx, self.read, self.reads)
         self.tasks = TasksPage(ctx, self.read, lambda change: self.importer.write.emit(change), self.reads)
         self._stale: set[QWidget] = set()  # pages whose data changed since they were drawn
         self.tasks.new_task.connect(self.log_task)
         self.tasks.review.connect(self.review_today)
         self.stack = QStackedWidget()
-        self.alerts = AlertsPage(self.read)
+        self.alerts = AlertsPage(self.read, self.reads)
+        self.alerts.open_day.connect(self.show_day)
+        self.alerts.log_task.connect(self.log_task)
         for page in (self.dashboard, self.tasks, self.sessions, self.projects, self.sources, self.alerts):
             self.stack.addWidget(page)
         self.nav = QListWidget()
@@ -160,44 +161,44 @@ class MainWindow(QMainWindow):
         return self._reader
 
     def _actions(self) -> None:
-        bar = QToolBar("Main")
+        bar = QToolBar(tr("Main"))
         bar.setObjectName("mainToolbar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toolbar = bar
         self.addToolBar(bar)
         self.shortcut_rows: list[tuple[str, str]] = []  # Help ▸ Keyboard shortcuts and the README
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.menuBar().addMenu(tr("&File"))
         for text, key, icon, slot in (
-            ("&Import now", "F5", "view-refresh", self.import_now),
-            ("Log a &task…", "Ctrl+N", "list-add", self.log_task),
-            ("&Link inbox…", "Ctrl+L", "mail-mark-task", lambda: self.open_inbox()),
-            ("&Export report…", "Ctrl+E", "document-export", self.export_report),
-            ("&Settings…", "Ctrl+,", "preferences-system", self.open_settings),
+            (tr("&Import now"), "F5", "view-refresh", self.import_now),
+            (tr("Log a &task…"), "Ctrl+N", "list-add", self.log_task),
+            (tr("&Link inbox…"), "Ctrl+L", "mail-mark-task", lambda: self.open_inbox()),
+            (tr("&Export report…"), "Ctrl+E", "document-export", self.export_report),
+            (tr("&Settings…"), "Ctrl+,", "preferences-system", self.open_settings),
         ):
             action = self._action(text, key, slot, icon)
             file_menu.addAction(action)
             bar.addAction(action)
         file_menu.addAction(self._action("Import usage e&xport…", "Ctrl+Shift+I", lambda: self.exports.choose()))
         file_menu.addSeparator()
-        file_menu.addAction(self._action("&Quit", "Ctrl+Q", self.quit_app))  # in the menu, not the toolbar
-        view = self.menuBar().addMenu("&View")
+        file_menu.addAction(self._action(tr("&Quit"), "Ctrl+Q", self.quit_app))  # in the menu, not the toolbar
+        view = self.menuBar().addMenu(tr("&View"))
         for i, name in enumerate(PAGES):
-            view.addAction(self._action(name, f"Alt+{i + 1}", partial(self.nav.setCurrentRow, i)))
+            view.addAction(self._action(tr(name), f"Alt+{i + 1}", partial(self.nav.setCurrentRow, i)))
         view.addSeparator()
-        view.addAction(self._action("&Previous period", "Alt+Left", lambda: self._step(-1)))
-        view.addAction(self._action("&Next period", "Alt+Right", lambda: self._step(1)))
-        view.addAction(self._action("&Bill vs logs", "Ctrl+Shift+B", self.show_bill_vs_logs))
-        view.addAction("&Day timeline…", lambda: self.open_day(self.dashboard.day_filter))
+        view.addAction(self._action(tr("&Previous period"), "Alt+Left", lambda: self._step(-1)))
+        view.addAction(self._action(tr("&Next period"), "Alt+Right", lambda: self._step(1)))
+        view.addAction(self._action(tr("&Bill vs logs"), "Ctrl+Shift+B", self.show_bill_vs_logs))
+        view.addAction(tr("&Day timeline…"), lambda: self.open_day(self.dashboard.day_filter))
         view.addSeparator()
         view.addAction(bar.toggleViewAction())
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(self._action("&What counts", "F1", self.show_what_counts))
-        help_menu.addAction(self._action("&Keyboard shortcuts", "Ctrl+/", self.show_shortcuts))
-        welcome = QAction("W&elcome", self)
+        help_menu = self.menuBar().addMenu(tr("&Help"))
+        help_menu.addAction(self._action(tr("&What counts"), "F1", self.show_what_counts))
+        help_menu.addAction(self._action(tr("&Keyboard shortcuts"), "Ctrl+/", self.show_shortcuts))
+        welcome = QAction(tr("W&elcome"), self)
         welcome.triggered.connect(self.show_welcome)
         help_menu.addAction(welcome)
         help_menu.addSeparator()
-        about = QAction("&About Tokenworth", self)
+        about = QAction(tr("&About Tokenworth"), self)
         about.triggered.connect(self.about)
         help_menu.addAction(about)
 
@@ -210,6 +211,15 @@ class MainWindow(QMainWindow):
         self.addAction(action)  # the shortcut works with the menu bar hidden too
         self.shortcut_rows.append((key, text.replace("&", "").rstrip("…")))
         return action
+
+    def show_day(self, day: date) -> None:
+        """The dashboard on ``day`` (a day filter inside the period shown, else that day alone)."""
+        self.nav.setCurrentRow(PAGES.index("Dashboard"))
+        since, until = self.dashboard.selected_range()
+        if since <= day <= until:
+            self.dashboard.show_day(day)
+        else:
+            self.dashboard.show_range(day, day)
 
     def _step(self, direction: int) -> None:
         self.dashboard.step(direction)
@@ -517,20 +527,23 @@ class MainWindow(QMainWindow):
     def export_report(self, shown: bool = True) -> None:
         """Opens on the period the dashboard shows (``shown``), else on the last one exported."""
         ExportDialog(
-            self.ctx, self.read, self.ui_state, self, self.dashboard.selected_range() if shown else None
+            self.ctx, self.read, self.ui_state, self, self.dashboard.selected_range() if shown else None, self.reads
         ).exec()
 
     def review_today(self) -> None:
+        """Today's sessions with no task are read on the read thread; the dialog opens with them."""
         today = self.dashboard.today()
-        summary = build_work_summary(
-            self.read(), self.ctx.timezone(), today, today, self.ctx.price_overrides(), orphans_limit=None
-        )
-        recent = list_tasks(self.read(), self.ctx.timezone(), {}, today - timedelta(days=14), today)
-        open_tasks = [t for t in list_tasks(self.read(), self.ctx.timezone(), {}) if t.status == "open"]
-        dialog = ReviewDialog(summary.orphans, [*open_tasks, *reversed(recent)], self, bool(summary.total_tokens))
+        self.reads.run_read("review", partial(read_review, self.ctx, today), partial(self._review, today))
+
+    review: ReviewDialog | None = None
+
+    def _review(self, today: date, got: ReviewData) -> None:
+        dialog = ReviewDialog(got.orphans, got.tasks, self, got.had_usage)
         dialog.open_inbox.connect(lambda keys: self.open_inbox(keys, "from today's review", (today, today)))
-        if dialog.exec():
-            self.importer.write.emit(dialog.change)
+        # The choices are read here, on the GUI thread; the writer gets plain data.
+        dialog.accepted.connect(lambda: self.importer.write.emit(apply_choices(dialog.chosen())))
+        self.review = dialog
+        dialog.open()
 
     def open_inbox(self, only: object = None, where: str = "", period: tuple[date, date] | None = None) -> None:
         """The link inbox for the dashboard's period (filtered to ``only`` when a list of

@@ -37,6 +37,7 @@ from tracker.core.setting_types import Int, Widget
 from tracker.core.settings_schema import GROUPS, Setting
 from tracker.store.settings_file import SettingsFile
 from tracker.ui.dashboard_page import STORED_NOTE
+from tracker.ui.i18n import tr
 
 
 class Editor:
@@ -80,10 +81,10 @@ def _zone(s: Setting[Any], shown: str) -> Editor:
 def _folders(s: Setting[Any], shown: str) -> Editor:
     row = QWidget()
     line = QLineEdit(shown)
-    pick = QPushButton("Add folder…")
+    pick = QPushButton(tr("Add folder…"))
 
     def add_folder() -> None:
-        folder = QFileDialog.getExistingDirectory(row, "Choose a folder")
+        folder = QFileDialog.getExistingDirectory(row, tr("Choose a folder"))
         if folder:
             line.setText(", ".join(p for p in [*line.text().split(","), folder] if p.strip()))
 
@@ -121,20 +122,20 @@ class SettingsDialog(QDialog):
         extra_tabs: Sequence[tuple[QWidget, str]] = (),  # tabs not built from declarations (Keys)
     ) -> None:  # fmt: skip
         super().__init__(parent)
-        self.setWindowTitle("Tokenworth settings")
+        self.setWindowTitle(tr("Tokenworth settings"))
         self.settings = settings
         self.editors: dict[str, tuple[Setting[Any], QWidget]] = {}
         self._texts: dict[str, Callable[[], str]] = {}
         self._data_dir = data_dir
         self.tabs = QTabWidget()
         for group, members in groupby(settings.declarations, key=lambda s: s.group):
-            self.tabs.addTab(self._page(list(members)), GROUPS.get(group, group))
+            self.tabs.addTab(self._page(list(members)), tr(GROUPS.get(group, group)))
         for widget, title in extra_tabs:
             self.tabs.addTab(widget, title)
         self.error = QLabel("\n".join(settings.problems))
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
-        about = QLabel(f"Data folder: {data_dir}\n{STORED_NOTE}")
+        about = QLabel(tr("Data folder: {folder}").format(folder=data_dir) + f"\n{tr(STORED_NOTE)}")
         about.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
@@ -151,12 +152,12 @@ class SettingsDialog(QDialog):
         for setting in members:
             make = EDITORS[setting.type.editor_widget()]
             editor = make(setting, setting.show(self.settings.value(setting)))
-            editor.widget.setToolTip(setting.help)
-            editor.widget.setAccessibleName(setting.label)
+            editor.widget.setToolTip(tr(setting.help))
+            editor.widget.setAccessibleName(tr(setting.label))
             self.editors[setting.name] = (setting, editor.widget)
             self._texts[setting.name] = editor.text
-            label = QLabel(setting.label)
-            label.setToolTip(setting.help)
+            label = QLabel(tr(setting.label))
+            label.setToolTip(tr(setting.help))
             form.addRow(label, editor.widget)
         if members and members[0].group == "otlp":  # what to set in each tool, beside the switch
             from tracker.ui.otlp_settings import OtlpSetupText

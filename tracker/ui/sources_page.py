@@ -9,58 +9,86 @@ from html import escape
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from tracker.services.context import Context
-from tracker.services.sources_status import source_statuses
+from tracker.services.importer import source_roots
+from tracker.services.sources_status import SourceStatus, source_statuses
+from tracker.sources.registry import SOURCES
 from tracker.store.store import Store
 from tracker.ui.dashboard_page import STORED_NOTE
 from tracker.ui.empty_states import join_words, no_logs_sentence
-from tracker.ui.formatting import plural
+from tracker.ui.formatting import plural, time_text
+from tracker.ui.i18n import tr
+from tracker.ui.read_worker import InlineReads, Reads, ReadSide
 
 FEW = 3  # up to this many tools (and their folders) fit in one status line
 
 
 class SourcesPage(QWidget):
-    def __init__(self, ctx: Context, read: Callable[[], Store]) -> None:
+    def __init__(self, ctx: Context, read: Callable[[], Store], reads: Reads | None = None) -> None:
         super().__init__()
         self.ctx, self.read = ctx, read
+        self.reads: Reads = reads if reads is not None else InlineReads(ReadSide(read))
         self.view = QTextBrowser()
         self.view.setOpenExternalLinks(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view)
 
+    def folders(self) -> list[SourceStatus]:
+        """Each enabled tool's folders and which exist, without the store (the file counts stay
+        0): all an empty dashboard's message needs, and cheap on the GUI thread with a large
+        store, where counting each tool's records is not."""
+        config = self.ctx.source_config()
+        out = []
+        for name, source in SOURCES.items():
+            if not config.is_enabled(name):
+                continue
+            roots = source_roots(source, self.ctx.home, self.ctx.env, config)
+            out.append(SourceStatus(name, source.label, True, [str(r) for r in roots],
+                                    [str(r) for r in roots if r.is_dir()], 0, 0, None, 0))  # fmt: skip
+        return out
+
     def found_any(self) -> bool:
-        return any(s.found for s in source_statuses(self.ctx, self.read()))
+        return any(s.found for s in self.folders())
 
     def empty_message(self) -> str:
         """What to tell a user whose dashboard is empty, only when no tool's logs were found at
         all (usage outside the period is not a missing source): the tools and folders by name
         when a few are on, else how many tools were looked for."""
-        statuses = [s for s in source_statuses(self.ctx, self.read()) if s.enabled]
+        statuses = self.folders()
         if not statuses or any(s.found for s in statuses):
             return ""
         if len(statuses) <= FEW:
             return no_logs_sentence(statuses, self.ctx.home)
-        return (
-            f"no logs of the {len(statuses)} supported tools found yet; the Sources page shows where Tokenworth looked"
-        )
+        said = tr("no logs of the {n} supported tools found yet; the Sources page shows where Tokenworth looked")
+        return said.format(n=len(statuses))
 
     def refresh(self) -> None:
-        html = ["<h2>Sources</h2>"]
-        for s in source_statuses(self.ctx, self.read()):
-            state = "on" if s.enabled else f"off (sources.{escape(s.name)}.enabled)"
+        """Count each tool's files and records on the read thread; draw them when they come back."""
+        ctx = self.ctx
+        self.reads.run_read("sources", lambda side: source_statuses(ctx, side.store), self._show)
+
+    def _show(self, statuses: list[SourceStatus]) -> None:
+        html = [f"<h2>{tr('Sources')}</h2>"]
+        for s in statuses:
+            state = tr("on") if s.enabled else tr("off ({setting})").format(setting=f"sources.{escape(s.name)}.enabled")
             html.append(f"<h3>{escape(s.label)} — {state}</h3><ul>")
             if s.found:
-                html.extend(f"<li>found: <code>{escape(r)}</code></li>" for r in s.found)
-            elif not s.roots:  # read only from files handed in (Cursor's usage export)
-                html.append("<li>No log folder: import its usage export (File ▸ Import usage export…)</li>")
+                html.extend(f"<li>{tr('found:')} <code>{escape(r)}</code></li>" for r in s.found)
+            elif not s.roots:  # read only from files handed in (exports) or sent (OTLP)
+                html.append(
+                    tr(
+                        "<li>No log folder: import its files (File ▸ Import usage export…) or use the OTLP receiver</li>"
+                    )
+                )
             else:
                 looked = join_words([f"<code>{escape(r)}</code>" for r in s.roots], "or")
-                html.append(f"<li>No logs found yet (looked in {looked})</li>")
+                html.append("<li>" + tr("No logs found yet (looked in {folders})").format(folders=looked) + "</li>")
             last = (
-                datetime.fromtimestamp(s.last_import_ms / 1000, UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+                time_text(datetime.fromtimestamp(s.last_import_ms / 1000, UTC).astimezone())
                 if s.last_import_ms
-                else "never"
+                else tr("never")
             )
-            html.append(f"<li>{plural(s.files, 'file')}, {plural(s.events, 'usage record')}, last import {last}</li>")
+            counts = f"{plural(s.files, tr('file'))}, {plural(s.events, tr('usage record'))}"
+            html.append("<li>" + tr("{counts}, last import {last}").format(counts=counts, last=last) + "</li>")
             if s.skipped_lines:
                 html.append(f"<li>{s.skipped_lines:,} unusable lines skipped; the first ones:<ul>")
                 html.extend(f"<li><code>{escape(p)}:{n}</code>: {escape(r)}</li>" for p, n, r in s.skipped_first)
@@ -68,5 +96,6 @@ class SourcesPage(QWidget):
             html.extend(f"<li>ignored: {escape(w)} ({n:,})</li>" for w, n in s.ignored.items())
             html.extend(f"<li>error: {escape(e)}</li>" for e in s.errors[:10])
             html.append("</ul>")
-        html.append(f"<p>Data folder: <code>{escape(str(self.ctx.paths.root))}</code><br>{STORED_NOTE}</p>")
+        folder = f"<code>{escape(str(self.ctx.paths.root))}</code>"
+        html.append("<p>" + tr("Data folder: {folder}").format(folder=folder) + f"<br>{tr(STORED_NOTE)}</p>")
         self.view.setHtml("".join(html))

@@ -299,11 +299,14 @@ class TasksPage(QWidget):
         task = self.selected()
         if task is None:
             return
-        snap = self.read().tasks.snapshot(task.id)
-        self._deleted = snap
-        self.write(lambda store: store.tasks.delete(task.id))
-        self.undo.setVisible(True)
-        self.status.emit(f"Deleted “{task.title}” (its sessions' usage is kept).")
+
+        def delete(snap: object) -> None:  # the undo's copy was read on the read thread
+            self._deleted = snap
+            self.write(lambda store: store.tasks.delete(task.id))
+            self.undo.setVisible(True)
+            self.status.emit(f"Deleted “{task.title}” (its sessions' usage is kept).")
+
+        self.reads.run_read("delete-snapshot", lambda side: side.store.tasks.snapshot(task.id), delete)
 
     def undo_delete(self) -> None:
         snap, self._deleted = self._deleted, None

@@ -1,61 +1,95 @@
-"""The tray companion: today's budget as a ring, a menu, and alerts delivered in time."""
+"""The tray companion: today's budget as an arc on the icon, a menu that opens with live rows
+(today, this week, limit windows, today's alerts), and alerts delivered in time."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from tracker.analytics.alert_rules import Alert, Settings, Usage, due_alerts
 from tracker.analytics.value_figures import ValueFigures, summary_line
-from tracker.core.resources import tray_icon_png
-from tracker.core.settings_schema import BLOCK_TOKENS
 from tracker.notify.freedesktop import FreedesktopNotifier
 from tracker.services import notifications
 from tracker.services.context import Context
-from tracker.services.limits import limit_windows
+from tracker.services.limits import LimitWindow, limit_windows
 from tracker.services.work_summary import period_figures
 from tracker.store.changes import Changes
 from tracker.store.store import Store
 from tracker.ui.formatting import money, plural
+from tracker.ui.i18n import tr
 from tracker.ui.limits_view import row_text
 from tracker.ui.main_window import MainWindow
 from tracker.ui.read_worker import ReadSide
+from tracker.ui.tray_icon import BudgetUse, budget_use, tooltip, tray_icon
 
 log = logging.getLogger(__name__)
 CHECK_MS = 60_000  # time-based rules (end of day, weekly report) need a clock tick; cheap
+ALERT_ROWS = 3  # today's latest alerts in the menu, newest first
+# What an alert row offers: look at the day it is about, or write down what the work was.
+ACTS = {"budget": "open_day", "spike": "open_day", "limits": "open_day", "end_of_day": "log_task",
+        "pace": "log_task", "weekly_report": "export"}  # fmt: skip
 
 
-def ring_icon(share: float | None) -> QIcon:
-    """A ring filled to ``share`` of today's budget (None: no budget set)."""
-    pixmap = QPixmap(64, 64)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pixmap)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.drawPixmap(0, 0, QPixmap(str(tray_icon_png(64))))  # the coin; the ring goes around it
-    rect = QRectF(8, 8, 48, 48)
-    p.setPen(QPen(QColor("#9aa5b1"), 8))
-    p.drawEllipse(rect)
-    if share is not None:
-        color = "#59a14f" if share < 0.8 else "#f28e2b" if share < 1 else "#e15759"
-        pen = QPen(QColor(color), 8)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        p.setPen(pen)
-        p.drawArc(rect, 90 * 16, -int(360 * 16 * min(share, 1.0)))
-    p.end()
-    return QIcon(pixmap)
+@dataclass(frozen=True)
+class TrayTick:
+    """One minute's reads: today's usage, the rules' settings, the alerts due, the open limit
+    windows and the alerts already shown today (rule, title)."""
+
+    usage: Usage
+    settings: Settings
+    due: list[Alert]
+    windows: list[LimitWindow] = field(default_factory=list)
+    shown_today: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def budget(self) -> BudgetUse | None:
+        return budget_use(self.usage, self.settings)
 
 
-def tick(ctx: Context, store: Store, now: datetime) -> tuple[Usage, Settings, list[Alert]]:
+def tick(ctx: Context, store: Store, now: datetime) -> TrayTick:
     """The minute tick's reads (on the read thread): today's usage, once, and the alerts due."""
     usage = notifications.current_usage(ctx, store, now)
     settings = notifications.rule_settings(ctx)
-    return usage, settings, due_alerts(usage, settings, store.alerts.fired(), store.alerts.paused_until())
+    due = due_alerts(usage, settings, store.alerts.fired(), store.alerts.paused_until())
+    now_ms = int(now.timestamp() * 1000)
+    midnight = usage.now.replace(hour=0, minute=0, second=0, microsecond=0)
+    since_ms = int(midnight.timestamp() * 1000)
+    shown = [(rule, title) for fired, rule, title, _, _ in store.alerts.history(50) if fired >= since_ms]
+    windows = limit_windows(store, now_ms, settings.block_tokens)
+    return TrayTick(usage, settings, due, windows, shown)
+
+
+def live_rows(got: TrayTick, now_ms: int) -> list[tuple[str, str]]:
+    """The menu's top rows as (text, act): today, this week, each open limit window with its
+    countdown at ``now_ms`` (an act of "" is information only), then today's alerts."""
+    u, use = got.usage, got.budget
+    today = f"{plural(u.tokens['day'], tr('token'))} · {money(u.cost['day'])}"
+    if use is not None:
+        other = money(u.cost["day"]) if use.unit == "tokens" else plural(u.tokens["day"], tr("token"))
+        today = f"{use.text()} · {other}"
+    rows = [
+        (tr("Today: {figures}").format(figures=today), "open_day"),
+        (tr("This week: {figures} · {days}").format(
+            figures=f"{plural(u.tokens['week'], tr('token'))} · {money(u.cost['week'])}",
+            days=plural(u.active_days_week, tr("active day"))), "open_week"),
+    ]  # fmt: skip
+    rows += [(row_text(w, now_ms), "") for w in got.windows if w.resets_ms is None or w.resets_ms > now_ms]
+    alerts = [(a.rule, a.title) for a in got.due] + got.shown_today
+    seen: set[str] = set()
+    for rule, title in alerts:
+        act = ACTS.get(rule, "open_day")
+        if title in seen or len(seen) == ALERT_ROWS:
+            continue
+        seen.add(title)
+        label = {"open_day": tr("Open day"), "log_task": tr("Log task…"), "export": tr("Export…")}[act]
+        rows.append((f"⚠ {title} — {label}", act))
+    return rows
 
 
 class TrayController(QObject):
@@ -66,8 +100,9 @@ class TrayController(QObject):
         super().__init__()
         self.window = window
         self.ctx = window.ctx
+        self.last: TrayTick | None = None  # the rows and the icon draw from it; no read of their own
         self.tray_available = QSystemTrayIcon.isSystemTrayAvailable()
-        self.icon = QSystemTrayIcon(ring_icon(None))
+        self.icon = QSystemTrayIcon(tray_icon(None))
         self.icon.setToolTip("Tokenworth")
         self.icon.activated.connect(self._activated)
         self.icon.setContextMenu(self._menu())
@@ -78,9 +113,9 @@ class TrayController(QObject):
             self.icon.show()
         said = []
         if not self.tray_available:
-            said.append("no system tray here: Tokenworth keeps its window instead")
+            said.append(tr("no system tray here: Tokenworth keeps its window instead"))
         if not self.notifier.available:
-            said.append(f"alerts go to the tray ({self.notifier.reason})")
+            said.append(tr("alerts go to the tray ({reason})").format(reason=self.notifier.reason))
         if said:
             window.status.setText("; ".join(said).capitalize() + ".")  # said once, at start
         self.timer = QTimer(self, interval=CHECK_MS)
@@ -90,21 +125,21 @@ class TrayController(QObject):
 
     def _menu(self) -> QMenu:
         menu = QMenu()
-        self.limit_rows: list[QAction] = []  # live rows at the top, refreshed as the menu opens
-        self.limits_separator = menu.addSeparator()
-        self.limits_separator.setVisible(False)
-        menu.aboutToShow.connect(lambda: self.refresh_limit_rows())
+        self.live: list[QAction] = []  # live rows at the top, redrawn as the menu opens
+        self.live_separator = menu.addSeparator()
+        self.live_separator.setVisible(False)
+        menu.aboutToShow.connect(lambda: self.refresh_rows())
         entries = [
-            ("Open dashboard", self.open_window),
-            ("Log a task…", self.window.log_task),
-            ("Today's summary", self.today_summary),
+            (tr("Open dashboard"), self.open_window),
+            (tr("Log a task…"), self.window.log_task),
+            (tr("Today's summary"), self.today_summary),
             None,
-            ("Pause notifications for 1 hour", lambda: self.pause(timedelta(hours=1))),
-            ("Pause notifications until tomorrow", self.pause_until_tomorrow),
+            (tr("Pause notifications for 1 hour"), lambda: self.pause(timedelta(hours=1))),
+            (tr("Pause notifications until tomorrow"), self.pause_until_tomorrow),
             None,
-            ("Export last week's report…", self.export_last_week),
+            (tr("Export last week's report…"), self.export_last_week),
             None,
-            ("Quit", self.quit),
+            (tr("Quit"), self.quit),
         ]
         for entry in entries:
             if entry is None:
@@ -117,22 +152,43 @@ class TrayController(QObject):
         return menu
 
     # ---- menu ---------------------------------------------------------------------------------
-    def refresh_limit_rows(self, now_ms: int | None = None) -> None:
-        """The limit windows with their reset countdowns, above the actions (one cheap read)."""
+    def refresh_rows(self, now_ms: int | None = None) -> None:
+        """The live rows from the last tick, above the actions: no read here, the countdowns
+        are only counted again to ``now_ms``."""
         if now_ms is None:
             now_ms = int(datetime.now(UTC).timestamp() * 1000)
-        block = self.ctx.settings.value(BLOCK_TOKENS)
-        windows = limit_windows(self.window.read(), now_ms, block)
         menu = self._menu_ref
-        for action in self.limit_rows:
+        for action in self.live:
             menu.removeAction(action)
-        self.limit_rows = []
-        for w in windows:
-            row = QAction(row_text(w, now_ms), menu)
-            row.setEnabled(False)  # information, not a command
-            menu.insertAction(self.limits_separator, row)
-            self.limit_rows.append(row)
-        self.limits_separator.setVisible(bool(windows))
+        self.live = []
+        for text, act in live_rows(self.last, now_ms) if self.last is not None else []:
+            row = QAction(text, menu)
+            row.setEnabled(bool(act))  # a limit window is information, not a command
+            row.setData(act)
+            if act:
+                row.triggered.connect(lambda _=False, a=act: self.act(a))
+            menu.insertAction(self.live_separator, row)
+            self.live.append(row)
+        self.live_separator.setVisible(bool(self.live))
+
+    def act(self, act: str) -> None:
+        """What a live row does: open today (or this week) on the dashboard, log a task, export."""
+        if act == "log_task":
+            self.open_window()
+            self.window.log_task()
+        elif act == "export":
+            self.export_last_week()
+        elif act in ("open_day", "open_week"):
+            self.open_day(week=act == "open_week")
+
+    def open_day(self, week: bool = False) -> None:
+        """The dashboard on today, or on this week."""
+        if week:
+            self.window.nav.setCurrentRow(0)
+            self.window.dashboard.period.setCurrentText("This week")
+        else:
+            self.window.show_day(self.window.dashboard.today())
+        self.open_window()
 
     def open_window(self) -> None:
         self.window.showNormal()
@@ -156,15 +212,16 @@ class TrayController(QObject):
 
     def _summary(self, got: tuple[Usage, ValueFigures]) -> None:
         u, week = got
-        self.show(Alert("summary", "summary", "Today so far",
-                        f"{plural(u.tokens['day'], 'token')} · {money(u.cost['day'])} · "
-                        f"{plural(u.active_days_week, 'active day')} this week\n"
-                        f"This week: {summary_line(week)}", "low"), record=False)  # fmt: skip
+        self.show(Alert("summary", "summary", tr("Today so far"),
+                        f"{plural(u.tokens['day'], tr('token'))} · {money(u.cost['day'])} · "
+                        + tr("{days} this week").format(days=plural(u.active_days_week, tr("active day")))
+                        + "\n" + tr("This week: {figures}").format(figures=summary_line(week)), "low"),
+                  record=False)  # fmt: skip
 
     def pause(self, span: timedelta) -> None:
         until = datetime.now(UTC) + span
         self.window.importer.write.emit(lambda store: notifications.pause(store, until))
-        self.window.status.setText(f"Notifications paused until {until.astimezone():%H:%M}.")
+        self.window.status.setText(tr("Notifications paused until {time}.").format(time=f"{until.astimezone():%H:%M}"))
 
     def pause_until_tomorrow(self) -> None:
         now = datetime.now().astimezone()
@@ -194,28 +251,23 @@ class TrayController(QObject):
     def _after_import(self, _summary: object) -> None:
         self.check()
 
-    def check(self) -> None:
-        """Refresh the icon and tooltip; deliver the alerts that are due, once each. The
-        usage is read once, on the read thread; here it is only drawn."""
-        ctx, now = self.ctx, datetime.now(UTC)
+    def check(self, now: datetime | None = None) -> None:
+        """Refresh the icon, tooltip and menu rows; deliver the alerts that are due, once
+        each. The usage is read once, on the read thread; here it is only drawn."""
+        ctx, at = self.ctx, now or datetime.now(UTC)
         self.checks += 1
-        self.window.reads.run_read("tray", lambda side: tick(ctx, side.store, now), self._ticked)
+        self.window.reads.run_read("tray", lambda side: tick(ctx, side.store, at), self._ticked)
 
     checks = 0  # ticks asked for (tests)
 
-    def _ticked(self, got: tuple[Usage, Settings, list[Alert]]) -> None:
-        u, settings, due = got
-        shares = [
-            Decimal(u.tokens["day"] if "tokens" in name else u.cost["day"]) / Decimal(limit)
-            for name, limit in settings.budgets.items()
-            if name.startswith("daily") and limit
-        ]
-        self.icon.setIcon(ring_icon(float(max(shares)) if shares else None))
-        self.icon.setToolTip(
-            f"Tokenworth — today {plural(u.tokens['day'], 'token')}, {money(u.cost['day'])}; "
-            f"{plural(u.active_days_week, 'active day')} this week"
-        )
-        for alert in due:
+    def _ticked(self, got: TrayTick) -> None:
+        self.last = got
+        use = got.budget
+        self.icon.setIcon(tray_icon(use))
+        self.icon.setToolTip(tooltip(got.usage, use))
+        if self._menu_ref.isVisible():
+            self.refresh_rows()
+        for alert in got.due:
             self.show(alert)
         self.ticked.emit()
 

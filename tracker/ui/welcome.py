@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 
 from tracker.services.sources_status import SourceStatus
 from tracker.ui.empty_states import join_words, tilde
+from tracker.ui.i18n import tr
 
 SHOWN_KEY = "welcome/shown"
 PRIVACY = (
@@ -25,15 +26,21 @@ def sources_html(statuses: Sequence[SourceStatus], home: Path) -> str:
     (their many candidate folders are on the Sources page, not here)."""
     enabled = [s for s in statuses if s.enabled]
     if not enabled:
-        return "<p>Every source is turned off; turn one on in Settings ▸ Sources.</p>"
+        return f"<p>{tr('Every source is turned off; turn one on in Settings ▸ Sources.')}</p>"
     found = [s for s in enabled if s.found]
     rows = "".join(
         f"<li><b>{escape(s.label)}</b> — {escape(join_words([tilde(r, home) for r in s.found]))}</li>" for s in found
     )
-    html = f"<ul>{rows}</ul>" if found else "<p>No AI tool logs found yet.</p>"
+    html = f"<ul>{rows}</ul>" if found else f"<p>{tr('No AI tool logs found yet.')}</p>"
     others = [s.label for s in enabled if not s.found]
     if others:
-        html += f"<p>Also looked for, not found: {escape(join_words(others))} (the Sources page shows where).</p>"
+        html += (
+            "<p>"
+            + tr("Also looked for, not found: {tools} (the Sources page shows where).").format(
+                tools=escape(join_words(others))
+            )
+            + "</p>"
+        )
     return html
 
 
@@ -47,34 +54,39 @@ class WelcomeDialog(QDialog):
 
     def __init__(self, statuses: Sequence[SourceStatus], home: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Welcome to Tokenworth")
+        self.setWindowTitle(tr("Welcome to Tokenworth"))
         self.setMinimumWidth(560)
         text = QLabel(
-            "<h2>What your AI tokens were worth</h2>"
-            "<p>Tokenworth reads the usage logs your AI coding tools already write on this computer, "
-            "prices the tokens, and sets them against the work they served.</p>"
-            f"<h3>What is read, and where</h3>{sources_html(statuses, home)}<p>{PRIVACY}</p>"
-            "<h3>What counts</h3><p>A <i>request</i> is one call to a model; an <i>active day</i> a day "
-            "with any use; cache reads are priced at the model's (cheaper) cache rate. A session is "
-            "<i>linked</i> when it served a task you logged or imported. Help ▸ What counts has the rest.</p>"
-            "<h3>Three first steps</h3>"
+            tr(
+                "<h2>What your AI tokens were worth</h2>"
+                "<p>Tokenworth reads the usage logs your AI coding tools already write on this computer, "
+                "prices the tokens, and sets them against the work they served.</p>"
+                "<h3>What is read, and where</h3>"
+            )
+            + f"{sources_html(statuses, home)}<p>{tr(PRIVACY)}</p>"
+            + tr(
+                "<h3>What counts</h3><p>A <i>request</i> is one call to a model; an <i>active day</i> a day "
+                "with any use; cache reads are priced at the model's (cheaper) cache rate. A session is "
+                "<i>linked</i> when it served a task you logged or imported. Help ▸ What counts has the rest.</p>"
+                "<h3>Three first steps</h3>"
+            )
         )
         text.setWordWrap(True)
         text.setTextFormat(text.textFormat().RichText)
         self.buttons: dict[str, QPushButton] = {}
         steps = QHBoxLayout()
         for key, label, signal in (
-            ("log", "Log your first task…", self.log_task),
-            ("import", "Import tickets…", self.import_tickets),
-            ("budget", "Set a budget…", self.set_budget),
+            ("log", tr("Log your first task…"), self.log_task),
+            ("import", tr("Import tickets…"), self.import_tickets),
+            ("budget", tr("Set a budget…"), self.set_budget),
         ):
             button = QPushButton(label)
             button.clicked.connect(self._then(signal.emit))
             steps.addWidget(button)
             self.buttons[key] = button
-        more = QPushButton("What counts")
+        more = QPushButton(tr("What counts"))
         more.clicked.connect(self.what_counts.emit)
-        close = QPushButton("Start")
+        close = QPushButton(tr("Start"))
         close.setDefault(True)
         close.clicked.connect(self.accept)
         bottom = QHBoxLayout()
