@@ -38,8 +38,8 @@ from tracker.ui.dashboard_page import DashboardPage
 from tracker.ui.day_timeline import DayTimelineDialog, DayTimelineView
 from tracker.ui.export_dialog import ExportDialog
 from tracker.ui.help_page import keyboard_shortcuts, what_counts
-from tracker.ui.import_export_dialog import ExportImports
 from tracker.ui.i18n import tr
+from tracker.ui.import_export_dialog import ExportImports
 from tracker.ui.import_worker import ImportThread
 from tracker.ui.link_inbox import LinkInboxDialog
 from tracker.ui.log_watcher import LogWatcher

@@ -74,11 +74,7 @@ class SourcesPage(QWidget):
             if s.found:
                 html.extend(f"<li>{tr('found:')} <code>{escape(r)}</code></li>" for r in s.found)
             elif not s.roots:  # read only from files handed in (exports) or sent (OTLP)
-                html.append(
-                    tr(
-                        "<li>No log folder: import its files (File ▸ Import usage export…) or use the OTLP receiver</li>"
-                    )
-                )
+                html.append(tr("<li>No log folder: import its files (File ▸ Import usage export…) or send OTLP</li>"))
             else:
                 looked = join_words([f"<code>{escape(r)}</code>" for r in s.roots], "or")
                 html.append("<li>" + tr("No logs found yet (looked in {folders})").format(folders=looked) + "</li>")
