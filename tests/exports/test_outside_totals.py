@@ -39,3 +39,20 @@ def test_reports_state_what_is_outside_their_totals(cli: CliRunner, home: Path, 
     md = tmp_path / "r.md"
     cli("report", "--format", "md", "--since", "2026-06-01", "--until", "2026-12-01", "--out", str(md), check_rc=0)
     assert "estimated from the exported text, not in these totals" in md.read_text()
+
+
+def test_the_dashboard_line_names_each_kind() -> None:
+    from tracker.core.provider_rows import ProviderRow, bucket_key
+    from tracker.services.outside_totals import outside_line, summarise
+
+    def row(provider, origin, unit, output, requests, day="2026-11-30"):
+        return ProviderRow(provider, "", origin, bucket_key(provider, day, output), day, None, "m", unit,
+                           0, 0, 0, output, 0, requests, None, "", 1)  # fmt: skip
+
+    rows = [row("chatgpt", "estimate", "tokens", 1_200_000, 30), row("chatgpt", "estimate", "tokens", 50_000, 2, "2026-11-29"),
+            row("anthropic", "api", "tokens", 5_800_000, 0), row("copilot", "export", "requests", 0, 123)]  # fmt: skip
+    assert outside_line(summarise(rows)) == (
+        "Not in these totals: Anthropic 5.8 M tokens (usage API); ChatGPT ≈ 1.25 M tokens (estimated); "
+        "GitHub Copilot 123 premium requests (export)."
+    )
+    assert outside_line([]) == ""

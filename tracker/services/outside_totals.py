@@ -62,6 +62,14 @@ class OutsideFigure:
             f"their own side): {amount} over {self.days} day(s); 'tokenworth reconcile' sets them side by side"
         )
 
+    def short(self) -> str:
+        """A few words for the dashboard's reading line."""
+        if self.estimated:
+            return f"{self.name} ≈ {compact_tokens(self.tokens)} tokens (estimated)"
+        if self.unit == "requests":
+            return f"{self.name} {self.requests:,} premium requests ({ORIGINS.get(self.origin, self.origin)})"
+        return f"{self.name} {compact_tokens(self.tokens)} tokens ({ORIGINS.get(self.origin, self.origin)})"
+
     def as_json(self) -> dict[str, object]:
         return {
             "provider": self.provider, "origin": self.origin, "unit": self.unit, "estimated": self.estimated,
@@ -85,6 +93,11 @@ def summarise(rows: Sequence[ProviderRow]) -> list[OutsideFigure]:
             )
         )  # fmt: skip
     return out
+
+
+def outside_line(figures: Sequence[OutsideFigure]) -> str:
+    """ "Not in these totals: …" for the dashboard ('' when there is nothing)."""
+    return "Not in these totals: " + "; ".join(f.short() for f in figures) + "." if figures else ""
 
 
 def outside_totals(store: Store, since: date | None, until: date | None) -> list[OutsideFigure]:
