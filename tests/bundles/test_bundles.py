@@ -257,6 +257,22 @@ def test_import_file_takes_a_bundle_and_a_shared_folder_is_synced_on_import(
     assert [(b["device"], b["new_events"] > 0) for b in report] == [("desk", True)]
     assert sorted(laptop.events()) == sorted(desk.events())
 
+    def total(m: Machine, *args: str) -> int:
+        out = cli(m, "usage", "daily", "--json", "--no-import", "--timezone", "UTC", *args).stdout
+        return int(json.loads(out)["totals"]["total_tokens"])
+
+    own = {m: sum(e[10] for e in m.events() if e[1] in sessions(m)) for m in (laptop, desk)}
+    assert total(laptop, "--device", "this") == own[laptop] and total(laptop, "--device", "desk") == own[desk]
+    assert total(laptop) == own[laptop] + own[desk] == total(desk)
+    assert "no single machine called 'attic'" in cli(laptop, "usage", "daily", "--device", "attic", rc=2).stderr
+
+
+def sessions(m: Machine) -> set[str]:
+    """The session ids of ``m``'s own logs."""
+    with m.store() as s:
+        theirs = {sid for _, sid in s.devices.sessions_of(None)}
+        return {str(r[0]) for r in s.conn.execute("SELECT session_id FROM sessions")} - theirs
+
 
 def test_the_apps_import_learns_what_a_shared_folder_brought(laptop: Machine, desk: Machine, tmp_path: Path) -> None:
     from tracker.services.bundles import sync_into
