@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.helpers.desktop import qapp, x_display  # noqa: F401 - session fixtures for every widget test
 from tests.helpers.logfail import LogFailHandler
 from tracker.core.paths import DataPaths
 from tracker.services.context import Context

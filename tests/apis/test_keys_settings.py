@@ -7,7 +7,6 @@ import threading
 
 from tests.apis.fakes import MemoryChain
 from tests.apis.server import ApiServer, Reply
-from tests.ui.conftest import qapp, x_display  # noqa: F401 - the widget tests' display and QApplication
 from tracker.core.secret import Secret
 from tracker.services.context import Context
 

@@ -166,7 +166,8 @@ def test_hostile_rows_are_skipped_with_reasons_and_good_ones_kept(desk: Machine,
     with desk.store() as s:
         result = import_bundle(s, path)
     assert (result.rows, result.new_events, result.skipped_count) == (8, 1, 7)
-    reasons = [r.split(": ", 1)[1] for r in result.skipped]
+    assert [n for n, _ in result.skipped] == [3, 4, 5, 6, 7, 8, 9]  # the header is line 1
+    reasons = [r for _, r in result.skipped]
     assert reasons == [
         "not a source id", "not an event key", "unreadable timestamp",
         "token count that is not a whole number from 0 to 10^10",
@@ -218,3 +219,75 @@ def test_export_bundle_command(laptop: Machine, tmp_path: Path) -> None:
     with out.open("rb") as f:
         content = zstandard.ZstdDecompressor().stream_reader(f).read()
     assert b"tokenworth_bundle" in content and b'"content"' not in content
+
+
+def test_import_file_takes_a_bundle_and_a_shared_folder_is_synced_on_import(
+    laptop: Machine, desk: Machine, tmp_path: Path
+) -> None:
+    def cli(m: Machine, *args: str, rc: int = 0) -> subprocess.CompletedProcess[str]:
+        env = {"HOME": str(m.home), "PATH": "/usr/bin:/bin", "TZ": "UTC"}
+        run = subprocess.run(
+            [sys.executable, "-m", "tracker", "--data-dir", str(m.ctx.paths.root), *args],
+            capture_output=True, text=True, check=False, env=env,
+        )  # fmt: skip
+        assert run.returncode == rc, (run.stdout, run.stderr)
+        return run
+
+    bundle = tmp_path / "laptop.twbundle"
+    for m, name in ((laptop, "laptop"), (desk, "desk")):
+        cli(m, "config", "set", "general.device_name", name)
+    cli(laptop, "export-bundle", "--out", str(bundle))
+    expected = sorted(desk.events() + laptop.events())
+    first = json.loads(cli(desk, "import", str(bundle), "--json").stdout)["files"][0]
+    assert first["format"] == "Tokenworth bundle from laptop" and first["events_new"] == len(laptop.events())
+    again = json.loads(cli(desk, "import", str(bundle), "--json").stdout)["files"][0]
+    assert again["events_new"] == 0 and desk.events() == expected
+    damaged = tmp_path / "damaged.twbundle"
+    damaged.write_bytes(bundle.read_bytes()[:-40])
+    assert "bundle" in cli(desk, "import", str(damaged), rc=1).stderr and desk.events() == expected
+
+    shared = tmp_path / "Sync"
+    shared.mkdir()
+    for m in (laptop, desk):
+        cli(m, "config", "set", "sources.bundle_folders", str(shared))
+    cli(laptop, "import")  # writes the laptop's bundle there
+    out = cli(desk, "import").stdout  # writes the desk's, reads the laptop's (already merged: nothing new)
+    assert "bundle from laptop: 0 new usage record(s)" in out
+    report = json.loads(cli(laptop, "import", "--json").stdout)["bundles"]
+    assert [(b["device"], b["new_events"] > 0) for b in report] == [("desk", True)]
+    assert sorted(laptop.events()) == sorted(desk.events())
+
+    def total(m: Machine, *args: str) -> int:
+        out = cli(m, "usage", "daily", "--json", "--no-import", "--timezone", "UTC", *args).stdout
+        return int(json.loads(out)["totals"]["total_tokens"])
+
+    own = {m: sum(e[10] for e in m.events() if e[1] in sessions(m)) for m in (laptop, desk)}
+    assert total(laptop, "--device", "this") == own[laptop] and total(laptop, "--device", "desk") == own[desk]
+    assert total(laptop) == own[laptop] + own[desk] == total(desk)
+    assert "no single machine called 'attic'" in cli(laptop, "usage", "daily", "--device", "attic", rc=2).stderr
+
+
+def sessions(m: Machine) -> set[str]:
+    """The session ids of ``m``'s own logs."""
+    with m.store() as s:
+        theirs = {sid for _, sid in s.devices.sessions_of(None)}
+        return {str(r[0]) for r in s.conn.execute("SELECT session_id FROM sessions")} - theirs
+
+
+def test_the_apps_import_learns_what_a_shared_folder_brought(laptop: Machine, desk: Machine, tmp_path: Path) -> None:
+    from tracker.services.bundles import sync_into
+    from tracker.services.importer import ImportSummary
+
+    shared = tmp_path / "Sync"
+    shared.mkdir()
+    laptop.ctx.settings.set("sources.bundle_folders", str(shared))
+    desk.ctx.settings.set("sources.bundle_folders", str(shared))
+    with laptop.store() as s:
+        nothing = ImportSummary()
+        assert sync_into(laptop.ctx, s, nothing) == [] and not nothing.changed
+    with desk.store() as s:
+        summary = ImportSummary()
+        (got,) = sync_into(desk.ctx, s, summary)
+    assert got.new_events > 0 and summary.changed and summary.bundles_changed
+    assert summary.days_touched == {datetime(2026, 11, 20, tzinfo=UTC).date()}
+    assert summary.sources_touched == {"claude-code", "codex"}

@@ -78,8 +78,9 @@ def test_messages_name_what_was_recognised_and_why_not(tmp_path: Path) -> None:
         "OpenAI usage export CSV, GitHub Copilot premium-request usage report, ChatGPT data export, "
         "Claude.ai data export, OTLP JSON lines (file exporter), GitHub Copilot OTel file, Gemini CLI telemetry file"
     )
-    assert unknown.endswith(f"not a format Tokenworth knows: the header is 'when,what,tokens'; {known}")
-    assert png.endswith(f"not a format Tokenworth knows: the file is not text; {known}")
+    mapping = "; a tool's own usage file can be read through a field mapping (--mapping NAME, or File ▸ Import)"
+    assert unknown.endswith(f"not a format Tokenworth knows: the header is 'when,what,tokens'; {known}{mapping}")
+    assert png.endswith(f"not a format Tokenworth knows: the file is not text; {known}{mapping}")
     assert gone.endswith("gone.csv: no such file")
     assert s.unrecognised == 3
     assert s.skipped == 1

@@ -92,3 +92,18 @@ def test_a_broken_document_is_one_error(tmp_path):
     path.write_text('[{"time": ')
     assert "cannot be read" in (read_mapped(path, NESTED, "acme").error or "")
     assert "names no column" in (read_mapped(path, {"model": "m"}, "acme").error or "")
+
+
+def test_import_with_a_saved_mapping_counts_once(cli, tmp_path) -> None:
+    path = tmp_path / "agent.jsonl"
+    path.write_text("\n".join(json.dumps(record(rid, "2026-11-30T10:00:00Z", 100, 10)) for rid in ("a", "b")) + "\n")
+    assert "no saved usage mapping 'acme'" in cli("import", str(path), "--mapping", "acme", check_rc=2).stderr
+    cli("config", "set", "sources.usage_mappings", json.dumps({"acme": {**NESTED, "source": "acme-agent"}}), check_rc=0)
+    first = json.loads(cli("import", str(path), "--mapping", "acme", "--json", check_rc=0).stdout)["files"][0]
+    assert (first["format"], first["events"], first["events_new"]) == ("mapped usage (acme → acme-agent)", 2, 2)
+    again = json.loads(cli("import", str(path), "--mapping", "acme", "--json", check_rc=0).stdout)["files"][0]
+    assert again["events_new"] == 0
+    day = json.loads(cli("usage", "daily", "--json", "--no-import", check_rc=0).stdout)
+    assert day["totals"]["total_tokens"] == 220 and set(day["totals"]["sources"]) == {"acme-agent"}
+    # an unknown file says a mapping can read it
+    assert "--mapping NAME" in cli("import", str(tmp_path / "agent.jsonl"), check_rc=2).stderr

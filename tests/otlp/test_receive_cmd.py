@@ -82,4 +82,7 @@ def test_a_taken_port_is_one_clear_line(cli: CliRunner) -> None:
 def test_sources_lists_the_otel_source_as_having_no_local_logs(cli: CliRunner) -> None:
     text = cli("sources", check_rc=0).stdout.splitlines()
     at = text.index("OpenTelemetry (gen_ai) [otel] — on")
-    assert text[at + 1] == "  no local logs: counted from imported files and the OTLP receiver ('tokenworth receive')"
+    assert (
+        text[at + 1]
+        == "  no log folder: its usage comes from 'tokenworth import FILE' or the OTLP receiver ('tokenworth receive')"
+    )

@@ -56,3 +56,29 @@ def test_dropping_files_on_the_window_imports_them(qtbot, ctx: Context) -> None:
     assert "anthropic ↔ Claude models" in dialog.header.text()
     dialog.close()
     win.stop()
+
+
+def test_an_unknown_usage_file_is_imported_through_a_field_mapping(qtbot, ctx: Context, tmp_path: Path) -> None:
+    path = tmp_path / "agent.csv"
+    path.write_text("when,model,prompt_tokens,completion_tokens\n2026-11-30T10:00:00Z,gpt-4.1,1000,20\n")
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.exports.imported, timeout=30_000):
+        win.exports.start([path])
+    box = win.exports.box
+    assert box is not None
+    (button,) = [b for b in box.buttons() if b.text() == "Map its fields…"]
+    button.click()
+    dialog = win.exports.mapping_dialog
+    qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible(), timeout=5_000)
+    assert dialog.fields["input_tokens"].currentText() == "prompt_tokens"  # guessed
+    dialog.fields["timestamp"].setCurrentText("when")
+    dialog.source.setText("acme-agent")
+    with qtbot.waitSignal(win.exports.imported, timeout=30_000) as got:
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    (f,) = got.args[0].files
+    assert (f.format, f.events_new) == ("mapped usage (this file → acme-agent)", 1)
+    with ctx.reader() as store:
+        assert store.conn.execute("SELECT total_tokens FROM events WHERE source = 'acme-agent'").fetchone()[0] == 1020
+    win.exports.box.close()  # type: ignore[union-attr] # shown by the import
+    win.stop()

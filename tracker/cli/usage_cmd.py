@@ -40,9 +40,27 @@ def register(sub: Any) -> None:
     p.add_argument("--timezone", metavar="IANA", help="group days in this zone (default: settings/system)")
     p.add_argument("--source", choices=sorted(SOURCES), help="only this tool")
     p.add_argument("--project", metavar="PATH", help="only this project folder (and folders under it)")
+    p.add_argument(
+        "--device",
+        metavar="NAME",
+        help="only one machine's usage: 'this', or the name of a machine whose bundles were imported",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--no-import", action="store_true", help="report what is stored; read no logs")
     p.set_defaults(handler=handle)
+
+
+def device_id(ctx: Context, name: str) -> str:
+    """'this' → "" (this machine); else the device whose name or id (a prefix) it is."""
+    if name.lower() == "this":
+        return ""
+    with ctx.reader() as store:
+        devices = store.devices.devices()
+    found = [d for d in devices if d.name.lower() == name.lower() or d.device_id.startswith(name)]
+    if len(found) != 1:
+        known = ", ".join(sorted({d.name for d in devices})) or "none: no bundle imported yet"
+        raise UsageError(f"no single machine called {name!r} (known: 'this', {known})")
+    return found[0].device_id
 
 
 def handle(ctx: Context, args: argparse.Namespace) -> int:
@@ -63,6 +81,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         until=until,
         source=args.source,
         project=args.project,
+        device=None if args.device is None else device_id(ctx, args.device),
     )
     status = 0
     render = _render_json if args.json else _render_text

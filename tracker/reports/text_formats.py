@@ -61,6 +61,7 @@ def report_json(r: Report) -> dict[str, Any]:
         "by_tool": {k: tool_json(r, k) for k in sorted(r.by_tool)},
         "spend_yield": r.yield_json(),
         "spend_notes": r.spend_notes(),
+        "outside_totals": [o.as_json() for o in r.outside],
         "by_model": {k: {"name": model_name(k), **totals_json(v)} for k, v in sorted(r.by_model.items())},
         "outcomes": [next(t for t in r.task_rows() if t["id"] == x.id) for x in r.outcomes],
         "tasks": r.task_rows(),

@@ -23,6 +23,7 @@ from bisect import bisect_left
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tracker.core.atomic_write import atomic_path
 from tracker.core.errors import OutputError
@@ -31,6 +32,10 @@ from tracker.sources.normalize import MAX_COST_MICRO, timestamp_ok, token_count
 from tracker.store.devices import BUNDLE_COLUMNS
 from tracker.store.staging import EventRow
 from tracker.store.store import Store
+
+if TYPE_CHECKING:
+    from tracker.services.context import Context
+    from tracker.services.importer import ImportSummary
 
 FORMAT_VERSION = 1
 SUFFIX = ".twbundle"
@@ -58,7 +63,7 @@ class BundleImport:
     header: BundleHeader | None = None
     new_events: int = 0
     rows: int = 0
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, reason), the first 20
     skipped_count: int = 0
     note: str = ""  # why nothing was done (this machine's own bundle, nothing newer)
 
@@ -91,6 +96,7 @@ def export_bundle(store: Store, out: Path, name: str) -> int:
             z.write(data)
 
         line(header)
+        z.flush(zstandard.FLUSH_FRAME)  # the header is a frame of its own: readable in a cut-off file
         for r in store.devices.own_events():  # streamed: memory stays flat in the store's size
             key = r[1]
             assert isinstance(key, bytes)  # the events table's BLOB key
@@ -101,31 +107,26 @@ def export_bundle(store: Store, out: Path, name: str) -> int:
 
 # --- reading ----------------------------------------------------------------------------------
 def is_bundle(path: Path) -> bool:
+    """A zstandard file whose first line is a bundle's header (a damaged or cut-off bundle is
+    still recognised, so it is refused as a bundle rather than as an unknown file)."""
+    import zstandard
+
     try:
         with path.open("rb") as f:
-            if f.read(4) != ZSTD_MAGIC:
-                return False
-        return _header_line(path) is not None
-    except OSError:
+            head = f.read(64 * 1024)
+        if not head.startswith(ZSTD_MAGIC):
+            return False
+        text = zstandard.ZstdDecompressor().decompressobj().decompress(head)
+    except (OSError, zstandard.ZstdError):
         return False
+    return text.startswith(b'{"tokenworth_bundle":')
 
 
 def _lines(path: Path) -> Generator[bytes, None, None]:
     import zstandard
 
-    with path.open("rb") as raw, zstandard.ZstdDecompressor().stream_reader(raw) as z:
+    with path.open("rb") as raw, zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True) as z:
         yield from io.BufferedReader(z)
-
-
-def _header_line(path: Path) -> dict[str, object] | None:
-    lines = _lines(path)
-    try:
-        value = json.loads(next(lines, b""))
-    except Exception:  # not JSON, or a frame zstandard cannot read: not a bundle
-        return None
-    finally:
-        lines.close()  # the file is closed now, not when the generator is collected
-    return value if isinstance(value, dict) and value.get("tokenworth_bundle") is not None else None
 
 
 def read_header(path: Path) -> BundleHeader:
@@ -231,7 +232,7 @@ def _add(result: BundleImport, line_no: int, data: bytes, chunk: list[EventRow])
     if isinstance(row, str):
         result.skipped_count += 1
         if len(result.skipped) < 20:
-            result.skipped.append(f"line {line_no}: {row}")
+            result.skipped.append((line_no, row))
     else:
         chunk.append(row)
 
@@ -240,6 +241,27 @@ def bundle_name(store: Store, name: str) -> str:
     """This machine's bundle file name in a shared folder (one per device, replaced each time)."""
     slug = re.sub(r"[^A-Za-z0-9_-]+", "-", device_name(name)).strip("-")[:40] or "device"
     return f"tokenworth-{slug}-{store.devices.this_device()[:8]}{SUFFIX}"
+
+
+def sync_configured(ctx: Context, store: Store) -> list[BundleImport]:
+    """``sync_folders`` for the folders and device name in the settings (none: nothing)."""
+    from tracker.core.settings_schema import BUNDLE_FOLDERS, DEVICE_NAME
+
+    folders = ctx.settings.value(BUNDLE_FOLDERS)
+    return sync_folders(store, folders, ctx.settings.value(DEVICE_NAME)) if folders else []
+
+
+def sync_into(ctx: Context, store: Store, summary: ImportSummary) -> list[BundleImport]:
+    """``sync_configured`` after an import: what the bundles brought is added to ``summary``
+    (so the views showing those days redraw)."""
+    from tracker.store.rollup import last_event_id, touched_since
+
+    before = last_event_id(store.conn)
+    done = sync_configured(ctx, store)
+    if any(b.new_events for b in done):
+        summary.bundles_changed = True
+        summary.add_touched(*touched_since(store.conn, before))
+    return done
 
 
 def sync_folders(store: Store, folders: tuple[str, ...], name: str) -> list[BundleImport]:

@@ -20,9 +20,11 @@ from pathlib import Path
 
 from tracker.core.reading import DocumentCursor, ReadResult, SessionSeen
 from tracker.core.records import SkippedLine
+from tracker.services.bundles import BundleError, import_bundle, is_bundle
 from tracker.sources.exports.csv_table import MAX_FILE_BYTES
 from tracker.sources.exports.format import HEAD_BYTES, ExportFormat, ExportRead
 from tracker.sources.exports.formats import FORMATS
+from tracker.sources.exports.mapped import read_mapped
 from tracker.store.import_state import identify
 from tracker.store.rollup import last_event_id, touched_since
 from tracker.store.store import Store
@@ -119,8 +121,24 @@ def sniff(path: Path, head: bytes, formats: Sequence[ExportFormat] = FORMATS) ->
     return None
 
 
-def import_files(store: Store, paths: Sequence[Path], formats: Sequence[ExportFormat] = FORMATS) -> FilesImport:
-    """Import each of ``paths`` (export files or ZIPs of them); never raises for a bad file."""
+@dataclass(frozen=True)
+class UsageMapping:
+    """A saved field mapping (``sources.usage_mappings``) for files no format reads."""
+
+    name: str
+    fields: dict[str, str]
+    source: str
+    flags: frozenset[str] = frozenset()
+
+
+def import_files(
+    store: Store,
+    paths: Sequence[Path],
+    formats: Sequence[ExportFormat] = FORMATS,
+    mapping: UsageMapping | None = None,
+) -> FilesImport:
+    """Import each of ``paths`` (export files or ZIPs of them, bundles from another machine, or
+    with ``mapping`` any CSV/JSON/JSONL through it); never raises for a bad file."""
     summary = FilesImport()
     conn = store.write_connection()
     before = last_event_id(conn)
@@ -129,6 +147,12 @@ def import_files(store: Store, paths: Sequence[Path], formats: Sequence[ExportFo
             summary.files.append(FileImport(str(path), error="a folder, not an export file", unrecognised=True))
         elif not path.exists():
             summary.files.append(FileImport(str(path), error="no such file", unrecognised=True))
+        elif mapping is not None:
+            read = read_mapped(path, mapping.fields, mapping.source, mapping.flags)
+            read.format = f"mapped usage ({mapping.name} → {mapping.source})"
+            summary.files.append(_store_read(store, path, str(path.absolute()), read, summary))
+        elif is_bundle(path):
+            summary.files.append(_import_bundle(store, path))
         elif _is_zip(path):
             summary.files.extend(_import_zip(store, path, formats, summary))
         else:
@@ -184,6 +208,29 @@ def _import_zip(store: Store, path: Path, formats: Sequence[ExportFormat], summa
     return out
 
 
+def _import_bundle(store: Store, path: Path) -> FileImport:
+    label = str(path.absolute())
+    try:
+        got = import_bundle(store, path)
+    except BundleError as exc:
+        return FileImport(label, format="Tokenworth bundle", error=str(exc).removeprefix(f"{path}: "))
+    assert got.header is not None
+    result = FileImport(
+        label,
+        format=f"Tokenworth bundle from {got.header.device_name}",
+        source=None,
+        rows=got.rows,
+        events=got.rows - got.skipped_count,
+        events_new=got.new_events,
+        skipped=got.skipped_count,
+        skipped_lines=list(got.skipped),
+        notes=[got.note] if got.note else [],
+    )
+    if not got.note:
+        result.notes.append(f"{got.new_events:,} new usage record(s) from {got.header.device_name}")
+    return result
+
+
 def _head_line(head: bytes) -> str:
     if b"\x00" in head[:4096]:
         return ""  # binary (an image, a database): its bytes say nothing to a person
@@ -210,12 +257,20 @@ def _import_one(
             why = f"the header is {line!r}"
         else:
             why = "the file is not text"
-        message = f"not a format Tokenworth knows: {why}; known: {known_formats(formats)}"
+        message = (
+            f"not a format Tokenworth knows: {why}; known: {known_formats(formats)}; "
+            "a tool's own usage file can be read through a field mapping (--mapping NAME, or File ▸ Import)"
+        )
         return FileImport(label, unrecognised=True, error=message)
     try:
         read = fmt.read(path)
     except Exception as exc:  # a format's bug is this file's error, never the import's
         read = ExportRead(format=fmt.name, error=f"{fmt.name}: could not be read ({type(exc).__name__}: {exc})")
+    return _store_read(store, path, label, read, summary)
+
+
+def _store_read(store: Store, path: Path, label: str, read: ExportRead, summary: FilesImport) -> FileImport:
+    """Store what one file's read produced; what it did, for the user."""
     result = FileImport(
         label,
         format=read.format,

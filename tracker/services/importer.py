@@ -77,11 +77,17 @@ class ImportSummary:
     # them to its local days with a day's margin either side) and source ids.
     days_touched: frozenset[date] = frozenset()
     sources_touched: frozenset[str] = frozenset()
+    bundles_changed: bool = False  # the same import merged usage from another machine's bundle
 
     @property
     def changed(self) -> bool:
         """Whether this import stored anything (a report made before it may be stale)."""
-        return self.tasks_changed or any(s.files_read for s in self.sources.values())
+        return self.tasks_changed or self.bundles_changed or any(s.files_read for s in self.sources.values())
+
+    def add_touched(self, days: frozenset[date], sources: frozenset[str]) -> None:
+        """Rows stored by the same import after the logs (bundles): views redraw for them too."""
+        self.days_touched |= days
+        self.sources_touched |= sources
 
     @property
     def skipped(self) -> int:

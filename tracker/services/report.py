@@ -21,6 +21,7 @@ from tracker.core.timezones import get_zone
 from tracker.services.chart_series import SlotUsage, usage_by_slot
 from tracker.services.context import Context
 from tracker.services.dashboard import year_of_days
+from tracker.services.outside_totals import OutsideFigure, outside_totals
 from tracker.services.report_headline import Headline, figures_json, headline, narrative
 from tracker.services.spend_yield import SpendYield
 from tracker.services.tasks import TaskRow, period_yield, yield_json
@@ -144,6 +145,8 @@ class Report:
     tool_spend: ToolSpend = field(default_factory=ToolSpend)
     tool_by_source: dict[str, ToolSpend] = field(default_factory=dict)
     spend_yield: SpendYield = field(default_factory=SpendYield)  # what the period's spend became
+    # Stored but not in the totals: providers' own figures and chat-export estimates.
+    outside: list[OutsideFigure] = field(default_factory=list)
 
     @property
     def period_label(self) -> str:
@@ -197,6 +200,7 @@ class Report:
         for source, s in sorted(self.tool_by_source.items()):
             if (estimate := estimate_note(s)) is not None:
                 notes.append(f"{self.tool_name(source)}: {estimate}.")
+        notes.extend(f"{o.note()}." for o in self.outside)
         return notes
 
     def headline(self) -> list[Headline]:
@@ -328,6 +332,7 @@ def build_report(ctx: Context, store: Store, options: ReportOptions) -> Report:
     settings = ctx.settings
     generated = datetime.now(UTC)
     report = Report(
+        outside=outside_totals(store, options.since, options.until),
         options=options,
         generated_at=generated,
         totals=usage.total.totals,

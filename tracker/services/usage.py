@@ -43,6 +43,7 @@ class UsageQuery:
     sessions: frozenset[str] | None = None  # with period "session": only these
     start_ms: int | None = None  # within since..until, only from here (UTC; a chart's hour)
     end_ms: int | None = None  # … and before here (exclusive)
+    device: str | None = None  # one machine's usage: a device id, or "" for this machine's own
 
 
 @dataclass
@@ -97,6 +98,7 @@ def build_usage_report(
         end_ms=end_ms if query.end_ms is None else query.end_ms,
         source=query.source,
         project=query.project,
+        device=query.device,
         sessions=query.sessions if query.period == "session" else None,
     )
     book = build_price_book(store.prices, store.usage.models_seen(), overrides)
@@ -129,7 +131,7 @@ def _cache_key(ctx: Context, query: UsageQuery, fmt: str, render: Callable[..., 
     tz_stamp = next((f.stat().st_mtime_ns for f in tz_files if f.is_file()), 0)
     parts = [
         fmt, query.period, query.timezone, str(query.since), str(query.until), query.source or "",
-        query.project or "", sorted(query.sessions or ()), query.start_ms, query.end_ms,
+        query.project or "", sorted(query.sessions or ()), query.start_ms, query.end_ms, query.device,
         ctx.price_overrides(), catalog_key(), tz_stamp,
         package_version("tzdata"), build_id(), render.__module__, render.__qualname__,
     ]  # fmt: skip

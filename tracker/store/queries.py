@@ -23,6 +23,8 @@ class UsageFilter:
     source: str | None = None
     project: str | None = None
     sessions: frozenset[str] | None = None  # only these session ids (session grouping only)
+    # One machine's usage: a device id (from its bundles), or "" for this machine's own.
+    device: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,11 @@ def _where(f: UsageFilter, time_col: str, scale: int) -> tuple[str, list[object]
     if f.sessions is not None:
         clauses.append(f"session_id IN ({', '.join('?' * len(f.sessions)) or 'NULL'})")
         params.extend(sorted(f.sessions))
+    if f.device == "":  # this machine: sessions no bundle brought
+        clauses.append("(source, session_id) NOT IN (SELECT source, session_id FROM session_devices)")
+    elif f.device is not None:
+        clauses.append("(source, session_id) IN (SELECT source, session_id FROM session_devices WHERE device_id = ?)")
+        params.append(f.device)
     if f.project:
         root = f.project.rstrip("/") or "/"
         clauses.append("(project = ? OR substr(project, 1, ?) = ?)")
@@ -153,7 +160,8 @@ def _grouped(
 ) -> list[GroupRow]:
     """One query; ``part`` limits it to ``[start_ms, end_ms)``."""
     if rollup:
-        table = "usage_rollup" if group_by == "session" else "usage_rollup_project"
+        # The session rollup also answers a device's usage (devices are known per session).
+        table = "usage_rollup" if group_by == "session" or f.device is not None else "usage_rollup_project"
         time_col, scale = "bucket", BUCKET_MS
         instant = f"(bucket * {BUCKET_MS})"
         # Only sessions show their first and last request; days skip the extra work.

@@ -49,6 +49,7 @@ from tracker.services.dashboard import (
 )
 from tracker.services.drill_down import day_drill, model_drill, slot_drill, tool_drill
 from tracker.services.limits import limit_windows
+from tracker.services.outside_totals import outside_line, outside_totals
 from tracker.services.sources_status import reading_line
 from tracker.services.work_summary import WorkSummary, build_work_summary
 from tracker.store.store import Store
@@ -126,7 +127,10 @@ def load_dashboard(side: ReadSide, ask: DashboardAsk, reading: Callable[[], str]
         store, timezone=ask.timezone, since=data.since, until=data.until, overrides=ask.overrides, helpers=helpers
     )
     limits = limit_windows(store, now_ms, ask.block_tokens)
-    return DashboardLoad(ask, data, usage, calendar, work, reading(), limits, now_ms, previous)
+    line = reading()
+    if outside := outside_line(outside_totals(store, data.since, data.until)):  # bills, estimates
+        line = f"{line} {outside}" if line else outside
+    return DashboardLoad(ask, data, usage, calendar, work, line, limits, now_ms, previous)
 
 
 class Card(QFrame):

@@ -8,30 +8,39 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Signal, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+if TYPE_CHECKING:
+    from tracker.ui.usage_mapping_dialog import UsageMappingDialog
+
 from tracker.services.context import Context
-from tracker.services.export_import import FilesImport, import_files
+from tracker.services.export_import import FilesImport, UsageMapping, import_files
 from tracker.services.importer import ImportSummary, SourceImport
 from tracker.store.store import Store
 
 log = logging.getLogger(__name__)
 
-FILE_FILTER = "Usage exports (*.csv *.zip);;All files (*)"
+FILE_FILTER = "Usage exports and bundles (*.csv *.zip *.json *.jsonl *.twbundle);;All files (*)"
+MAPPABLE_BYTES = 64 << 20  # a file opened in the mapping dialog is read whole, on this thread
 
 
-def run_export_import(ctx: Context, paths: list[Path]) -> Any:
+def run_export_import(ctx: Context, paths: list[Path], mapping: UsageMapping | None = None) -> Any:
     """What the writer thread runs: the import lock (a CLI import may be running), then the files."""
 
     def change(store: Store) -> FilesImport:
         with ctx.import_lock(), store.guard():
-            return import_files(store, paths)
+            return import_files(store, paths, mapping=mapping)
 
     return change
+
+
+def mappable(result: FilesImport) -> list[Path]:
+    """Text files no format knew: a field mapping may read them."""
+    return [Path(f.path) for f in result.files if f.unrecognised and f.error and "the header is" in f.error]
 
 
 def summary_text(result: FilesImport) -> tuple[str, str]:
@@ -56,6 +65,7 @@ class ExportImports(QObject):
         self.ctx = ctx
         self.importer = importer
         self.box: QMessageBox | None = None
+        self.mapping_dialog: QWidget | None = None
         self.last: FilesImport | None = None
         importer.worker.written.connect(self._written)
         window.setAcceptDrops(True)
@@ -90,9 +100,40 @@ class ExportImports(QObject):
         box.setText(head)
         box.setInformativeText(details)
         box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        candidates = mappable(result)
+        if candidates:
+            button = box.addButton("Map its fields…", QMessageBox.ButtonRole.ActionRole)
+            button.clicked.connect(lambda: self.map_fields(candidates[0]))
         self.box = box
         box.open()  # not modal to the app: the window behind keeps drawing
         self.imported.emit(result)
+
+    def map_fields(self, path: Path) -> UsageMappingDialog | None:
+        """The field-mapping dialog for ``path``; on OK its rows are imported through it."""
+        from tracker.sources.exports.mapped import saved_mapping
+        from tracker.sources.registry import SOURCES
+        from tracker.ui.usage_mapping_dialog import UsageMappingDialog
+
+        try:
+            if path.stat().st_size > MAPPABLE_BYTES:
+                self.window.status.setText(f"{path.name} is too big to preview; use 'tokenworth import --mapping'")
+                return None
+            text = path.read_text(encoding="utf-8-sig", errors="replace")
+        except OSError as exc:
+            self.window.status.setText(f"{path.name}: {exc.strerror or exc}")
+            return None
+        dialog = UsageMappingDialog(path, text, self.ctx.settings, frozenset(SOURCES), self.window)
+
+        def accepted() -> None:
+            fields, source, flags = saved_mapping(dialog.saved_form(), frozenset(SOURCES))
+            mapping = UsageMapping(dialog.name.text().strip() or "this file", fields, source, flags)
+            self.window.status.setText(f"Importing {path.name} as {source} usage…")
+            self.importer.write.emit(run_export_import(self.ctx, [path], mapping))
+
+        dialog.accepted.connect(accepted)
+        self.mapping_dialog = dialog
+        dialog.open()
+        return dialog
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt
         if watched is self.window and event.type() == QEvent.Type.DragEnter:

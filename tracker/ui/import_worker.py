@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from tracker.services.bundles import sync_into
 from tracker.services.context import Context
 from tracker.services.importer import ImportSummary, run_import
 from tracker.services.tasks import import_git
@@ -60,6 +61,7 @@ class ImportWorker(QObject):
                     mp_context="forkserver",  # never fork a process that runs Qt threads
                 )
                 repos = import_git(self._ctx, self._store)  # new commits become tasks; links follow
+                sync_into(self._ctx, self._store, summary)  # the shared bundle folders, both ways
             if any(r.tasks_new or r.tasks_updated for r in repos):
                 summary.tasks_changed = True
         except ImportCancelledError:

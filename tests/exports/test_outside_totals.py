@@ -1,0 +1,58 @@
+"""Bills and chat-export estimates are stated beside the totals in every report, never in them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import CliRunner, install_fixture_logs
+from tests.exports.test_chat_exports import gpt_conversation
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "exports"
+
+
+def test_reports_state_what_is_outside_their_totals(cli: CliRunner, home: Path, tmp_path: Path) -> None:
+    install_fixture_logs(home)
+    cli("import", check_rc=0)
+    before = json.loads(cli("usage", "daily", "--json", "--no-import", check_rc=0).stdout)["totals"]
+    chats = tmp_path / "conversations.json"
+    conv = gpt_conversation()
+    conv["create_time"] = 1780300800.0  # 2026-06-01, with the fixture logs
+    for node in conv["mapping"].values():
+        if node["message"]:
+            node["message"]["create_time"] = 1780300800.0
+    chats.write_text(json.dumps([conv]))
+    cli("import", str(chats), str(FIXTURES / "anthropic-usage.csv"), check_rc=1)  # its hostile row
+    after = json.loads(cli("usage", "daily", "--json", "--no-import", check_rc=0).stdout)["totals"]
+    assert after == before  # neither a bill nor an estimate changes exact usage
+
+    out = tmp_path / "r.json"
+    cli("report", "--format", "json", "--since", "2026-06-01", "--until", "2026-12-01", "--out", str(out), check_rc=0)
+    report = json.loads(out.read_text())
+    outside = {(o["provider"], o["origin"]): o for o in report["outside_totals"]}
+    assert set(outside) == {("anthropic", "export"), ("chatgpt", "estimate")}
+    assert outside["chatgpt", "estimate"]["estimated"] and outside["chatgpt", "estimate"]["requests"] == 3
+    assert not outside["anthropic", "export"]["estimated"]
+    notes = report["spend_notes"]
+    assert any(n.startswith("ChatGPT (estimated from the exported text, not in these totals): ≈ ") for n in notes)
+    assert any(n.startswith("Anthropic (export, not added to these totals") for n in notes)
+    md = tmp_path / "r.md"
+    cli("report", "--format", "md", "--since", "2026-06-01", "--until", "2026-12-01", "--out", str(md), check_rc=0)
+    assert "estimated from the exported text, not in these totals" in md.read_text()
+
+
+def test_the_dashboard_line_names_each_kind() -> None:
+    from tracker.core.provider_rows import ProviderRow, bucket_key
+    from tracker.services.outside_totals import outside_line, summarise
+
+    def row(provider, origin, unit, output, requests, day="2026-11-30"):
+        return ProviderRow(provider, "", origin, bucket_key(provider, day, output), day, None, "m", unit,
+                           0, 0, 0, output, 0, requests, None, "", 1)  # fmt: skip
+
+    rows = [row("chatgpt", "estimate", "tokens", 1_200_000, 30), row("chatgpt", "estimate", "tokens", 50_000, 2, "2026-11-29"),
+            row("anthropic", "api", "tokens", 5_800_000, 0), row("copilot", "export", "requests", 0, 123)]  # fmt: skip
+    assert outside_line(summarise(rows)) == (
+        "Not in these totals: Anthropic 5.8 M tokens (usage API); ChatGPT ≈ 1.25 M tokens (estimated); "
+        "GitHub Copilot 123 premium requests (export)."
+    )
+    assert outside_line([]) == ""
