@@ -23,8 +23,16 @@ def test_reports_state_what_is_outside_their_totals(cli: CliRunner, home: Path, 
             node["message"]["create_time"] = 1780300800.0
     chats.write_text(json.dumps([conv]))
     cli("import", str(chats), str(FIXTURES / "anthropic-usage.csv"), check_rc=1)  # its hostile row
-    after = json.loads(cli("usage", "daily", "--json", "--no-import", check_rc=0).stdout)["totals"]
-    assert after == before  # neither a bill nor an estimate changes exact usage
+    usage = json.loads(cli("usage", "daily", "--json", "--no-import", check_rc=0).stdout)
+    assert usage["totals"] == before  # neither a bill nor an estimate changes exact usage
+    assert {(o["provider"], o["estimated"]) for o in usage["outside_totals"]} == {
+        ("anthropic", False),
+        ("chatgpt", True),
+    }
+    text = cli("usage", "daily", "--no-import", check_rc=0).stdout
+    assert "ChatGPT (estimated from the exported text, not in these totals): ≈" in text
+    by_tool = json.loads(cli("usage", "daily", "--json", "--no-import", "--source", "claude-code", check_rc=0).stdout)
+    assert by_tool["outside_totals"] == []  # a tool's own usage: the bills are not about it alone
 
     out = tmp_path / "r.json"
     cli("report", "--format", "json", "--since", "2026-06-01", "--until", "2026-12-01", "--out", str(out), check_rc=0)

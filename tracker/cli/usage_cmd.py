@@ -224,4 +224,5 @@ def render_human(report: UsageReport, width: int | None = None) -> str:
     if report.unpriced:
         notes.append("* includes tokens of models with no known price (not in the cost).")
     notes += [printable(n) for n in tool_notes(report)]
+    notes += [printable(f"{o.note()}.") for o in report.outside]
     return table + "\n\n" + "\n".join(notes)

@@ -24,6 +24,7 @@ from tracker.core.timezones import get_zone, local_day_start_ms, offset_segments
 from tracker.pricing.catalog import build_price_book, catalog_key, catalog_missing, load_catalog
 from tracker.services.context import Context
 from tracker.services.importer import ImportSummary
+from tracker.services.outside_totals import OutsideFigure, outside_totals
 from tracker.services.tool_spend import RowKey, ToolSpend, by_source, row_key, spend_json, summed, tool_spend
 from tracker.store.import_lock import ImportRunningError
 from tracker.store.queries import GroupBy, UsageFilter
@@ -57,6 +58,9 @@ class UsageReport:
     # Per row and tool: the tool's own cost estimate and the subscription-covered spend
     # (filled when asked for with ``tool_costs``; ``services.tool_spend``).
     tool_spend: dict[RowKey, dict[str, ToolSpend]] = field(default_factory=dict)
+    # Stored but not in these totals (bills, usage APIs, chat-export estimates; with ``tool_costs``
+    # and no tool, project or machine filter): ``services.outside_totals``.
+    outside: list[OutsideFigure] = field(default_factory=list)
 
     def row_tool_spend(self, row: UsageRow) -> ToolSpend:
         """The tools' figures for one row (the total row: the whole report)."""
@@ -114,6 +118,8 @@ def build_usage_report(
     if tool_costs:
         priced_by_tools = store.usage.tool_cost(f, group_by, offsets=offsets, thresholds=thresholds)
         report.tool_spend = tool_spend(priced_by_tools, rows, book, query.period)
+        if not (query.source or query.project or query.device is not None or query.sessions):
+            report.outside = outside_totals(store, query.since, query.until)
     return report
 
 
@@ -257,4 +263,5 @@ def report_json(report: UsageReport) -> dict[str, Any]:
         "totals": _split_json(report.total, report.row_tool_spend(report.total), report.source_tool_spend()),
         "pricing": {"source": report.price_source, "unpriced_models": dict(report.unpriced)},
         "warnings": report.warnings,
+        "outside_totals": [o.as_json() for o in report.outside],
     }

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from tracker.core.provider_rows import ProviderRow, bucket_key
 from tracker.store.changes import Changes
+from tracker.store.rollup import bump_generation
 
 if TYPE_CHECKING:
     from tracker.store.store import Store
@@ -51,6 +52,7 @@ class ProviderStore:
             (before,) = conn.execute("SELECT count(*) FROM provider_usage").fetchone()
             conn.executemany(_UPSERT, rows)
             (after,) = conn.execute("SELECT count(*) FROM provider_usage").fetchone()
+            bump_generation(conn)  # rendered reports mention these figures: they are stale now
         added = int(after) - int(before)
         return (added, len(rows) - added)
 
