@@ -216,3 +216,13 @@ def test_readme_has_a_row_for_every_registered_source() -> None:
             assert f"`{var}`" in row, (spec.id, var)
     intro = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8").split("\n\n", 2)[1]
     assert all(spec.label.split()[0] in intro for spec in SOURCES.values())
+
+
+def test_the_reading_line_counts_only_tools_with_a_log_folder(ctx, home: Path) -> None:
+    from tracker.services.sources_status import reading_line
+
+    install_source_fixture("codex", home)
+    line = reading_line(ctx)
+    assert line.startswith("Reading Codex CLI (~/.codex/sessions)")
+    # the tools with no log folder (Cursor's exports, OTLP senders) are never "not found"
+    assert line.endswith(f" · {len(LOCAL) - 1} other tools not found (see Sources)")

@@ -93,7 +93,7 @@ def reading_line(ctx: Context) -> str:
     found, missing = [], []
     config = ctx.source_config()
     for name, spec in SOURCES.items():
-        if not config.is_enabled(name):
+        if not config.is_enabled(name) or not spec.roots:  # no log folder to find (exports, OTLP)
             continue
         roots = [r for r in source_roots(spec, ctx.home, ctx.env, config) if r.is_dir()]
         if roots:
