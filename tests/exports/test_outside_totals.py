@@ -44,6 +44,16 @@ def test_reports_state_what_is_outside_their_totals(cli: CliRunner, home: Path, 
     notes = report["spend_notes"]
     assert any(n.startswith("ChatGPT (estimated from the exported text, not in these totals): ≈ ") for n in notes)
     assert any(n.startswith("Anthropic (export, not added to these totals") for n in notes)
+    assert report["tokens_with_estimates"] is None  # not asked for
+    assert not any(n.startswith("Including the chat-app estimates") for n in notes)
+    cli("report", "--format", "json", "--since", "2026-06-01", "--until", "2026-12-01", "--out", str(out),
+        "--include-estimates", check_rc=0)  # fmt: skip
+    included = json.loads(out.read_text())
+    estimated = outside["chatgpt", "estimate"]["tokens"]
+    assert included["tokens_with_estimates"] == report["totals"]["total_tokens"] + estimated
+    assert included["totals"] == report["totals"]  # the exact figures stay as they were
+    (line,) = [n for n in included["spend_notes"] if n.startswith("Including the chat-app estimates")]
+    assert f"({report['totals']['total_tokens']:,} exact + ≈ {estimated:,} estimated)" in line
     md = tmp_path / "r.md"
     cli("report", "--format", "md", "--since", "2026-06-01", "--until", "2026-12-01", "--out", str(md), check_rc=0)
     assert "estimated from the exported text, not in these totals" in md.read_text()

@@ -32,6 +32,11 @@ def register(sub: Any) -> None:
     p.add_argument("--audience", choices=["summary", "detailed"], default="summary")
     p.add_argument("--redact", action="store_true", help="hide project paths, repository names and ticket titles")
     p.add_argument("--all-tasks", action="store_true", help="include tasks not marked for reports too")
+    p.add_argument(
+        "--include-estimates",
+        action="store_true",
+        help="also say the total with the tokens estimated from chat-app exports (marked ≈; the figures stay exact)",
+    )
     p.add_argument("--page-size", choices=["A4", "Letter"], help="default: from the locale")
     p.add_argument("--out", type=Path, required=True, metavar="FILE", help="for csv: a .zip, or a folder")
     p.set_defaults(handler=handle)
@@ -59,7 +64,9 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         say(f"{out}: one row per day, {since} to {until}")
         print(printable(str(out)))
         return 0
-    options = ReportOptions(since, until, tz, args.audience, args.redact, not args.all_tasks)
+    options = ReportOptions(
+        since, until, tz, args.audience, args.redact, not args.all_tasks, include_estimates=args.include_estimates
+    )
     report = build_report(ctx, ctx.reader(), options)
     if args.format == "json":
         from tracker.reports.text_formats import write_json

@@ -62,6 +62,11 @@ def report_json(r: Report) -> dict[str, Any]:
         "spend_yield": r.yield_json(),
         "spend_notes": r.spend_notes(),
         "outside_totals": [o.as_json() for o in r.outside],
+        "tokens_with_estimates": (
+            r.totals.total_tokens + sum(o.tokens for o in r.outside if o.estimated)
+            if r.options.include_estimates
+            else None
+        ),
         "by_model": {k: {"name": model_name(k), **totals_json(v)} for k, v in sorted(r.by_model.items())},
         "outcomes": [next(t for t in r.task_rows() if t["id"] == x.id) for x in r.outcomes],
         "tasks": r.task_rows(),

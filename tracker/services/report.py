@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from tracker.analytics.usage_rollup import Totals, UsageRow, label_of
 from tracker.analytics.value_figures import Spend, ValueFigures, value_figures
-from tracker.core.compact_numbers import exact_usd
+from tracker.core.compact_numbers import compact_tokens, exact_usd
 from tracker.core.display_names import day_range_label, model_name
 from tracker.core.settings_schema import REPORT_AUTHOR, REPORT_ROLE, REPORT_TEAM, WEEKLY_ACTIVE_DAYS
 from tracker.core.timezones import get_zone
@@ -82,6 +82,9 @@ class ReportOptions:
     redact: bool = False
     only_flagged: bool = True  # tasks the user marked "include in report"
     compare: bool = True  # figures of the previous period of the same length, for the deltas
+    # Say what the totals would be with the chat-export estimates in (a separate, marked line:
+    # never mixed into the exact figures).
+    include_estimates: bool = False
 
 
 @dataclass(frozen=True)
@@ -201,7 +204,21 @@ class Report:
             if (estimate := estimate_note(s)) is not None:
                 notes.append(f"{self.tool_name(source)}: {estimate}.")
         notes.extend(f"{o.note()}." for o in self.outside)
+        if (line := self.with_estimates()) is not None:
+            notes.append(line)
         return notes
+
+    def with_estimates(self) -> str | None:
+        """With ``include_estimates``: the exact total and the estimates side by side, summed as
+        an estimate (None when not asked for, or there are none)."""
+        estimated = sum(o.tokens for o in self.outside if o.estimated)
+        if not self.options.include_estimates or not estimated:
+            return None
+        exact = self.totals.total_tokens
+        return (
+            f"Including the chat-app estimates: ≈ {compact_tokens(exact + estimated)} tokens in all "
+            f"({exact:,} exact + ≈ {estimated:,} estimated); the figures above stay exact."
+        )
 
     def headline(self) -> list[Headline]:
         """Outcomes first (tasks, hours saved, linked share, cost per outcome), then what they cost."""
