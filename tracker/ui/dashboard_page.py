@@ -39,7 +39,6 @@ from tracker.services.dashboard import (
     PERIODS,
     Dashboard,
     build_dashboard,
-    latest_usage_period,
     period_range,
     previous_totals,
     step_period,
@@ -63,7 +62,7 @@ from tracker.ui.charts import (
     follow_palette,
     repaint_plot,
 )
-from tracker.ui.empty_states import EmptyActions, no_logs_html, period_empty_html
+from tracker.ui.empty_states import EmptyActions, EmptyFacts, empty_facts, no_logs_html, period_empty_html
 from tracker.ui.formatting import model_name, money, short_tokens, tokens, tool_name
 from tracker.ui.help_page import CARD_HELP
 from tracker.ui.limits_view import LimitsView
@@ -105,9 +104,17 @@ class DashboardLoad:
     limits: list[Any] = field(default_factory=list)  # rate-limit windows and the 5-hour block
     now_ms: int = 0
     previous: Any = None  # the period of the same length just before (card deltas)
+    empty: EmptyFacts | None = None  # what the placeholder says when the period has no usage
 
 
-def load_dashboard(side: ReadSide, ask: DashboardAsk, reading: Callable[[], str] = str) -> DashboardLoad:
+def has_usage(usage: SlotUsage) -> bool:
+    """Whether the chart has a bar to draw (else it shows the empty state)."""
+    return any(t.total_tokens for row in usage.rows if row is not None for t in row.sources.values())
+
+
+def load_dashboard(
+    side: ReadSide, ask: DashboardAsk, reading: Callable[[], str] = str, ctx: Context | None = None
+) -> DashboardLoad:
     """Every report of one redraw (runs on the read thread; touches no widget)."""
     store, helpers = side.store, side.helpers()
     data = build_dashboard(
@@ -130,7 +137,10 @@ def load_dashboard(side: ReadSide, ask: DashboardAsk, reading: Callable[[], str]
     line = reading()
     if outside := outside_line(outside_totals(store, data.since, data.until)):  # bills, estimates
         line = f"{line} {outside}" if line else outside
-    return DashboardLoad(ask, data, usage, calendar, work, line, limits, now_ms, previous)
+    empty = None
+    if ctx is not None and not has_usage(usage):
+        empty = empty_facts(ctx, store, ask.timezone, data.since, data.until)
+    return DashboardLoad(ask, data, usage, calendar, work, line, limits, now_ms, previous, empty)
 
 
 class Card(QFrame):
@@ -200,6 +210,7 @@ class DashboardPage(QWidget):
     open_inbox = Signal(object)  # sessions with no task (keys) were clicked: the link inbox, filtered
     loaded = Signal()  # what was read is on screen
     previous: Any = None  # the totals of the period just before, read with the last redraw
+    empty: EmptyFacts | None = None  # what the empty state says, read with the last redraw
     read_failed = Signal(str)  # a read failed (logged with its traceback)
     drill = Signal(object)  # a bar, day, model or tool was clicked: its sessions (a ``Drill``)
     open_day = Signal(object)  # a day's timeline was asked for (a date)
@@ -218,7 +229,7 @@ class DashboardPage(QWidget):
         self.reads: Reads = reads or InlineReads(ReadSide(read, ctx.read_helpers))
         self.slot_usage: SlotUsage | None = None
         self._calendar: tuple[tuple[date, str], dict[date, int]] | None = None
-        self.empty_actions = EmptyActions(self, ctx, read)
+        self.empty_actions = EmptyActions(self, ctx)
         self.empty_actions.added.connect(self.sources_changed)
         self.empty_actions.sources.connect(self.show_sources)
 
@@ -462,7 +473,7 @@ class DashboardPage(QWidget):
         """Redraw for the chosen period; the year maps are kept unless the data changed.
         The reports are built on the read thread; this only asks and shows "Loading…"."""
         since, until = self.selected_range()
-        tz, today = self.timezone(), self.today()
+        tz, today, ctx = self.timezone(), self.today(), self.ctx
         keep = self.data is not None and not data_changed and self.data.timezone == tz and self._heat_day == today
         calendar = self._calendar
         if calendar is not None and (data_changed or calendar[0] != (until, tz)):
@@ -474,7 +485,9 @@ class DashboardPage(QWidget):
         )  # fmt: skip
         self.loading.setVisible(True)
         reading = partial(reading_line, self.ctx)
-        self.reads.run_read("dashboard", lambda side: load_dashboard(side, ask, reading), self._show, self._read_failed)
+        self.reads.run_read(
+            "dashboard", lambda side: load_dashboard(side, ask, reading, ctx), self._show, self._read_failed
+        )
 
     def refresh_for(self, days: frozenset[date]) -> str:
         """Redraw what an import that touched ``days`` (UTC) affects: "all" when the period
@@ -523,6 +536,7 @@ class DashboardPage(QWidget):
         """Draw what the read thread built (the GUI thread only draws)."""
         self.loading.setVisible(False)
         self.data, self.slot_usage, self.previous = got.data, got.slot_usage, got.previous
+        self.empty = got.empty
         ask = got.ask
         self._calendar = ((ask.until, ask.timezone), got.calendar)
         self._heat_day = ask.today
@@ -649,23 +663,17 @@ class DashboardPage(QWidget):
         period is empty while the store is not."""
         if not self.chart.showing_empty or self.data is None:
             return
-        statuses = self.empty_actions.statuses()
-        if any(s.events for s in statuses):
-            self.show_latest_usage()
+        facts = self.empty
+        if facts is not None and facts.latest is None:
+            self.chart.empty.set_message(no_logs_html(facts.statuses, self.ctx.home), self.empty_actions.buttons())
         else:
-            self.chart.empty.set_message(no_logs_html(statuses, self.ctx.home), self.empty_actions.buttons())
-
-    def latest_usage(self) -> tuple[date, date] | None:
-        """A period as long as the one shown, ending on the latest day with usage."""
-        d = self.data
-        if d is None:
-            return None
-        return latest_usage_period(self.read(), self.timezone(), (d.until - d.since).days + 1)
+            self.show_latest_usage()
 
     def show_latest_usage(self) -> None:
-        """An empty period while the store is not: say where the latest usage is and offer it."""
+        """An empty period while the store is not: say where the latest usage is and offer it
+        (read with the redraw, on the read thread)."""
         d = self.data
-        latest = self.latest_usage()
+        latest = self.empty.latest if self.empty is not None else None
         if d is None or latest is None or self.day_filter is not None or d.since <= latest[1] <= d.until:
             if d is not None:
                 self.chart.empty.set_message(period_empty_html(d.since, d.until))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -12,7 +13,9 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
 from tracker.core.settings_schema import source_extra_paths
 from tracker.services.context import Context
+from tracker.services.dashboard import latest_usage_period
 from tracker.services.sources_status import SourceStatus, source_statuses
+from tracker.sources.registry import SOURCES
 from tracker.store.store import Store
 
 
@@ -75,18 +78,36 @@ def period_empty_html(since: date, until: date) -> str:
     )
 
 
+@dataclass(frozen=True)
+class EmptyFacts:
+    """What an empty period's placeholder says, read on the read thread with the redraw (the
+    GUI thread only draws it: reading per tool there stalled switching periods by ~300 ms)."""
+
+    latest: tuple[date, date] | None  # a period as long as the one shown, ending on the latest usage
+    statuses: list[SourceStatus] = field(default_factory=list)  # where logs were looked for
+
+
+def empty_facts(ctx: Context, store: Store, timezone: str, since: date, until: date) -> EmptyFacts:
+    """The latest usage; where logs were looked for only when nothing is stored (then every
+    per-tool count is of an empty store, and cheap)."""
+    latest = latest_usage_period(store, timezone, (until - since).days + 1)
+    return EmptyFacts(latest, [] if latest is not None else source_statuses(ctx, store))
+
+
 class EmptyActions(QObject):
     """The empty state's buttons: add a folder for a tool, or show what is read."""
 
     added = Signal()
     sources = Signal()
 
-    def __init__(self, parent: QWidget, ctx: Context, read: Callable[[], Store]) -> None:
+    def __init__(self, parent: QWidget, ctx: Context) -> None:
         super().__init__(parent)
-        self.widget, self.ctx, self.read = parent, ctx, read
+        self.widget, self.ctx = parent, ctx
 
-    def statuses(self) -> list[SourceStatus]:
-        return source_statuses(self.ctx, self.read())
+    def enabled_tools(self) -> dict[str, str]:
+        """Label → source id of every enabled tool (settings only: no store read)."""
+        config = self.ctx.source_config()
+        return {spec.label: name for name, spec in SOURCES.items() if config.is_enabled(name)}
 
     def buttons(self) -> list[tuple[str, Callable[[], object]]]:
         return [("Add folder…", self.add_folder), ("What is read?", self.sources.emit)]
@@ -96,7 +117,7 @@ class EmptyActions(QObject):
                                                   str(self.ctx.home))  # fmt: skip
         if not folder:
             return
-        tools = {s.label: s.name for s in self.statuses() if s.enabled}
+        tools = self.enabled_tools()
         label, ok = QInputDialog.getItem(self.widget, "Add folder", f"Which tool's logs are in {folder}?",
                                          list(tools), 0, False)  # fmt: skip
         if ok and label:
