@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QLocale, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from tracker.analytics.intensity import LEVELS, level, quartile_cuts
 from tracker.reports.charts import PALETTE
-from tracker.ui.formatting import plural
+from tracker.ui.formatting import locale, plural, week_start
 
 LEFT, TOP, RIGHT = 32, 16, 4
 DAYS = 365
@@ -58,8 +58,20 @@ class CalendarHeatmap(QWidget):
         return self.last - timedelta(days=DAYS - 1)
 
     def _first(self) -> date:
-        start = self.first_day
-        return start - timedelta(days=start.weekday())  # weeks start on Monday
+        return week_start(self.first_day)  # a column is the locale's week (Sunday first in en-US)
+
+    def row_of(self, day: date) -> int:
+        """The row ``day`` is drawn in: 0 for the locale's first day of the week."""
+        return (day - self._first()).days % 7
+
+    def weekday_labels(self) -> list[tuple[int, str]]:
+        """Monday, Wednesday and Friday named in their rows, wherever the locale's week starts."""
+        first = self._first()
+        out = []
+        for weekday in (0, 2, 4):  # Python's Monday, Wednesday, Friday
+            row = (weekday - first.weekday()) % 7
+            out.append((row, locale().dayName(weekday + 1, QLocale.FormatType.ShortFormat)))
+        return out
 
     def weeks(self) -> int:
         return (self.last - self._first()).days // 7 + 1
@@ -118,7 +130,7 @@ class CalendarHeatmap(QWidget):
         text = pal.color(QPalette.ColorRole.WindowText)
         p.setPen(text)
         c = self.cell_size()
-        for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri")):
+        for row, name in self.weekday_labels():
             p.drawText(QRectF(0, TOP + row * c, LEFT - 4, c), int(Qt.AlignmentFlag.AlignVCenter), name)
         last_label_col = -3
         day = self.first_day
@@ -126,7 +138,8 @@ class CalendarHeatmap(QWidget):
             rect = self._cell(day)
             col = int((rect.x() - LEFT) // c)
             if day.day == 1 and col - last_label_col >= 3:  # a month's name over the week holding its 1st
-                p.drawText(QPointF(rect.x(), TOP - 4), day.strftime("%b"))
+                month = locale().standaloneMonthName(day.month, QLocale.FormatType.ShortFormat)
+                p.drawText(QPointF(rect.x(), TOP - 4), month)
                 last_label_col = col
             p.fillRect(rect, colors[self.level_of(day)])
             if day == self.selected or (day == self.cursor_day and self.hasFocus()):

@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QEvent, QSettings, QSignalBlocker, Signal
+from PySide6.QtCore import QDate, QEvent, QLocale, QSettings, QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -63,7 +63,7 @@ from tracker.ui.charts import (
     repaint_plot,
 )
 from tracker.ui.empty_states import EmptyActions, EmptyFacts, empty_facts, no_logs_html, period_empty_html
-from tracker.ui.formatting import model_name, money, short_tokens, tokens, tool_name
+from tracker.ui.formatting import locale, model_name, money, short_tokens, tokens, tool_name, week_start
 from tracker.ui.help_page import CARD_HELP
 from tracker.ui.limits_view import LimitsView
 from tracker.ui.read_worker import InlineReads, Reads, ReadSide
@@ -380,7 +380,7 @@ class DashboardPage(QWidget):
         custom = (cast(date, self.since.date().toPython()), cast(date, self.until.date().toPython()))
         choice = self.period.currentText()
         stored = stored_days(self.read(), self.timezone()) if choice == "All time" else None
-        return period_range(choice, self.today(), custom, stored)
+        return picker_range(choice, self.today(), custom, stored)
 
     def _period_picked(self, text: str) -> None:
         custom = text == "Custom"
@@ -495,7 +495,7 @@ class DashboardPage(QWidget):
         since, until = self.selected_range()
         today = self.today()
         near = {d + timedelta(days=k) for d in days for k in (-1, 0, 1)}  # any zone is within a day of UTC
-        week = today - timedelta(days=today.weekday())
+        week = week_start(today)
         if self.data is None or any(since <= d <= until or week <= d <= today for d in near):
             self.refresh(data_changed=True)
             return "all"
@@ -519,9 +519,7 @@ class DashboardPage(QWidget):
             self._calendar = ((until, tz), calendar)
             self._heat_day = today
             if self.data is not None:
-                monday = today - timedelta(days=today.weekday())
                 self.data.heatmap = heat
-                self.data.active_days_this_week = sum(1 for d, n in heat.items() if d >= monday and n > 0)
                 self._show_active(self.data)
             self.heatmap.set_values(calendar, until, self.day_filter)
             self.loaded.emit()
@@ -605,12 +603,16 @@ class DashboardPage(QWidget):
         self.loaded.emit()
 
     def _show_active(self, d: Dashboard) -> int:
-        """Active days in the period (this week's in the tooltip); returns the period's count."""
+        """Active days in the period (this week's in the tooltip, the week as the locale starts
+        it); returns the period's count."""
         active = sum(1 for _, row in d.days if row is not None and row.totals.total_tokens > 0)
         target = f"; target {d.weekly_target} a week" if d.weekly_target else ""
+        start = week_start(self._heat_day or self.today())
+        d.active_days_this_week = sum(1 for day, n in d.heatmap.items() if day >= start and n > 0)
+        since = locale().dayName(start.isoweekday(), QLocale.FormatType.LongFormat)
         self.cards["active"].show_value(
             f"{active} of {len(d.days)}", f"days with AI use in this period{target}",
-            f"{d.active_days_this_week} since Monday",
+            f"{d.active_days_this_week} since {since}",
         )  # fmt: skip
         return active
 
@@ -684,6 +686,17 @@ class DashboardPage(QWidget):
             f"{period_empty_html(d.since, d.until)}<br><br>Your latest usage is on <b>{last:%a %d %b %Y}</b>.",
             [(f"Show {span}", lambda: self.show_range(first, last))],
         )
+
+
+def picker_range(
+    choice: str, today: date, custom: tuple[date, date] | None = None, stored: tuple[date, date] | None = None
+) -> tuple[date, date]:
+    """The picker's period: ``period_range`` with "This week" and "Last week" as the locale
+    starts a week (Sunday in en-US, Monday in de-DE). The CLI and reports keep Monday weeks."""
+    if choice in ("This week", "Last week"):
+        start = week_start(today)
+        return (start, today) if choice == "This week" else (start - timedelta(days=7), start - timedelta(days=1))
+    return period_range(choice, today, custom, stored)
 
 
 def change(now: float, before: float, span: str, fmt: Callable[[Any], str], relative: bool = True) -> tuple[str, str]:
