@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from tracker.analytics.intensity import LEVELS, level, quartile_cuts
 from tracker.reports.charts import PALETTE
 from tracker.ui.formatting import locale, plural, week_start
+from tracker.ui.i18n import tr
 
 LEFT, TOP, RIGHT = 32, 16, 4
 DAYS = 365
@@ -38,7 +39,7 @@ class CalendarHeatmap(QWidget):
         self.cuts: list[float] = []
         self.cursor_day: date | None = None  # the keyboard's day
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setAccessibleName("Calendar of the year: arrow keys move, Enter shows the day")
+        self.setAccessibleName(tr("Calendar of the year: arrow keys move, Enter shows the day"))
         self.setMouseTracking(True)
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
@@ -149,14 +150,15 @@ class CalendarHeatmap(QWidget):
         fm = self.fontMetrics()
         y = TOP + 7 * c + 4
         size = min(c - 2, fm.height() - 2)
-        more_w = fm.horizontalAdvance("More")
+        more, less = tr("More"), tr("Less")
+        more_w = fm.horizontalAdvance(more)
         x = LEFT + self.weeks() * c - more_w
-        p.drawText(QRectF(x, y, more_w, fm.height()), int(Qt.AlignmentFlag.AlignVCenter), "More")
+        p.drawText(QRectF(x, y, more_w, fm.height()), int(Qt.AlignmentFlag.AlignVCenter), more)
         for color in reversed(colors):
             x -= size + 3
             p.fillRect(QRectF(x, y + (fm.height() - size) / 2, size, size), color)
-        less_w = fm.horizontalAdvance("Less ")
-        p.drawText(QRectF(x - less_w, y, less_w, fm.height()), int(Qt.AlignmentFlag.AlignVCenter), "Less")
+        less_w = fm.horizontalAdvance(less + " ")
+        p.drawText(QRectF(x - less_w, y, less_w, fm.height()), int(Qt.AlignmentFlag.AlignVCenter), less)
         p.end()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt
@@ -165,7 +167,7 @@ class CalendarHeatmap(QWidget):
             QToolTip.hideText()
             return
         QToolTip.showText(
-            event.globalPosition().toPoint(), f"{day:%a %Y-%m-%d}: {plural(self.values.get(day, 0), 'token')}"
+            event.globalPosition().toPoint(), f"{day:%a %Y-%m-%d}: {plural(self.values.get(day, 0), tr('token'))}"
         )
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt
