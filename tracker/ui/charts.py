@@ -235,9 +235,9 @@ class TokensPerDayChart(QWidget):
         self.axis = LabelAxis()
         self.plot = ReadOnlyPlot(axisItems={"bottom": self.axis, "left": TokenAxis(), "right": MoneyAxis()})
         item = fixed_plot(self.plot, 240, 380)
-        item.setLabel("left", "tokens")
+        item.setLabel("left", tr("tokens"))
         item.showAxis("right")
-        item.setLabel("right", "cost ($)")
+        item.setLabel("right", tr("cost ($)"))
         self.legend = legend_above(item)
         self.cost_view = read_only_view(pg.ViewBox())
         self.cost_view.setZValue(10)  # the cost line in front of the bars
@@ -381,7 +381,7 @@ class HourChart(ReadOnlyPlot):
     def __init__(self) -> None:
         super().__init__(axisItems={"left": TokenAxis(), "bottom": LabelAxis()})
         item = fixed_plot(self, 150, 220)
-        item.setLabel("bottom", "hour of day")
+        item.setLabel("bottom", tr("hour of day"))
         axis = item.getAxis("bottom")
         axis.labels = [f"{h:02d}" for h in range(24)]
         self.bars = pg.BarGraphItem(

@@ -40,7 +40,7 @@ class OtlpSetupText(QWidget):
         intro.setWordWrap(True)
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
-        self.text.setAccessibleName("Environment variables for each tool")
+        self.text.setAccessibleName(tr("Environment variables for each tool"))
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         try:
