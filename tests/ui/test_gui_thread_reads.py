@@ -7,7 +7,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -116,4 +116,19 @@ def test_deleting_a_task_reads_its_undo_copy_on_the_read_thread(
     assert page._deleted is not None
     page.undo_delete()
     until(qtbot, lambda: not window.reads.pending() and page.model.rowCount() == 1)
+    assert gui_touches == []
+
+
+def test_switching_to_an_empty_period_reads_on_the_read_thread(
+    qtbot, window: MainWindow, gui_touches: GuiTouches
+) -> None:
+    page = window.dashboard
+    page.show_range(date(2020, 1, 1), date(2020, 1, 7))  # long before the stored usage
+    until(qtbot, lambda: not window.reads.pending() and page.chart.showing_empty)
+    message = page.chart.empty.message.text()
+    assert "No usage from 01 Jan to 07 Jan 2020." in message
+    assert "Your latest usage is on" in message  # the latest usage was read with the redraw
+    assert page.chart.empty.button_texts()[0].startswith("Show ")
+    page.stack_by.setCurrentText("by model")  # redrawn from what was read: no read here either
+    assert page.chart.showing_empty and page.chart.empty.message.text() == message
     assert gui_touches == []

@@ -7,10 +7,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QLocale
 
 from tracker.core import formatting as core
+from tracker.services.context import Context
+from tracker.services.dashboard import period_range
 from tracker.ui import formatting as ui
+from tracker.ui.calendar_heatmap import CalendarHeatmap
+from tracker.ui.dashboard_page import DashboardPage, picker_range
 from tracker.ui.i18n import install_translator, tr
 
 
@@ -41,3 +46,41 @@ def test_us_numbers_and_the_c_locale_falls_back_to_them() -> None:
 def test_tr_is_the_source_text_without_a_translation(qapp, tmp_path: Path) -> None:
     assert tr("Open dashboard") == "Open dashboard"
     assert install_translator(qapp, QLocale("de_DE"), tmp_path) is None  # no file: English stays
+
+
+WEDNESDAY = date(2026, 6, 3)
+
+
+@pytest.mark.parametrize(
+    ("name", "this_week", "last_week", "first_day", "mon_row", "since"),
+    [
+        ("en_US", (date(2026, 5, 31), WEDNESDAY), (date(2026, 5, 24), date(2026, 5, 30)), 6, 1, "Sunday"),
+        ("de_DE", (date(2026, 6, 1), WEDNESDAY), (date(2026, 5, 25), date(2026, 5, 31)), 0, 0, "Montag"),
+    ],
+)
+def test_the_week_starts_where_the_locale_starts_it(
+    qtbot, ctx: Context, monkeypatch: pytest.MonkeyPatch, name: str, this_week: tuple[date, date],
+    last_week: tuple[date, date], first_day: int, mon_row: int, since: str,
+) -> None:  # fmt: skip
+    QLocale.setDefault(QLocale(name))
+    ctx.settings.set("general.timezone", "UTC")
+    page = DashboardPage(ctx, ctx.reader)
+    qtbot.addWidget(page)
+    monkeypatch.setattr(page, "today", lambda: WEDNESDAY)
+    page.period.setCurrentText("This week")
+    assert page.selected_range() == this_week
+    page.earlier.click()  # ◀ steps by the locale's whole week
+    assert page.selected_range() == last_week
+    assert picker_range("Last week", WEDNESDAY) == last_week
+    qtbot.waitUntil(lambda: not page.reads.pending(), timeout=30_000)
+    assert page.cards["active"].toolTip() == f"0 since {since}"
+    # The calendar's columns are the same weeks: each starts on the locale's first day.
+    heat = CalendarHeatmap()
+    qtbot.addWidget(heat)
+    heat.set_values({}, WEDNESDAY)
+    assert heat._first().weekday() == first_day
+    assert heat.row_of(this_week[0]) == 0 and heat.row_of(WEDNESDAY) == (WEDNESDAY - this_week[0]).days
+    rows = dict(heat.weekday_labels())
+    assert mon_row in rows and rows[mon_row] == QLocale(name).dayName(1, QLocale.FormatType.ShortFormat)
+    # The CLI and the reports keep Monday weeks: a contract.
+    assert period_range("This week", WEDNESDAY) == (date(2026, 6, 1), WEDNESDAY)

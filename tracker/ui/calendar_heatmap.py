@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QLocale, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from tracker.analytics.intensity import LEVELS, level, quartile_cuts
 from tracker.reports.charts import PALETTE
-from tracker.ui.formatting import plural
+from tracker.ui.formatting import locale, plural, week_start
+from tracker.ui.i18n import tr
 
 LEFT, TOP, RIGHT = 32, 16, 4
 DAYS = 365
@@ -38,7 +39,7 @@ class CalendarHeatmap(QWidget):
         self.cuts: list[float] = []
         self.cursor_day: date | None = None  # the keyboard's day
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setAccessibleName("Calendar of the year: arrow keys move, Enter shows the day")
+        self.setAccessibleName(tr("Calendar of the year: arrow keys move, Enter shows the day"))
         self.setMouseTracking(True)
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
@@ -58,8 +59,20 @@ class CalendarHeatmap(QWidget):
         return self.last - timedelta(days=DAYS - 1)
 
     def _first(self) -> date:
-        start = self.first_day
-        return start - timedelta(days=start.weekday())  # weeks start on Monday
+        return week_start(self.first_day)  # a column is the locale's week (Sunday first in en-US)
+
+    def row_of(self, day: date) -> int:
+        """The row ``day`` is drawn in: 0 for the locale's first day of the week."""
+        return (day - self._first()).days % 7
+
+    def weekday_labels(self) -> list[tuple[int, str]]:
+        """Monday, Wednesday and Friday named in their rows, wherever the locale's week starts."""
+        first = self._first()
+        out = []
+        for weekday in (0, 2, 4):  # Python's Monday, Wednesday, Friday
+            row = (weekday - first.weekday()) % 7
+            out.append((row, locale().dayName(weekday + 1, QLocale.FormatType.ShortFormat)))
+        return out
 
     def weeks(self) -> int:
         return (self.last - self._first()).days // 7 + 1
@@ -118,7 +131,7 @@ class CalendarHeatmap(QWidget):
         text = pal.color(QPalette.ColorRole.WindowText)
         p.setPen(text)
         c = self.cell_size()
-        for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri")):
+        for row, name in self.weekday_labels():
             p.drawText(QRectF(0, TOP + row * c, LEFT - 4, c), int(Qt.AlignmentFlag.AlignVCenter), name)
         last_label_col = -3
         day = self.first_day
@@ -126,7 +139,8 @@ class CalendarHeatmap(QWidget):
             rect = self._cell(day)
             col = int((rect.x() - LEFT) // c)
             if day.day == 1 and col - last_label_col >= 3:  # a month's name over the week holding its 1st
-                p.drawText(QPointF(rect.x(), TOP - 4), day.strftime("%b"))
+                month = locale().standaloneMonthName(day.month, QLocale.FormatType.ShortFormat)
+                p.drawText(QPointF(rect.x(), TOP - 4), month)
                 last_label_col = col
             p.fillRect(rect, colors[self.level_of(day)])
             if day == self.selected or (day == self.cursor_day and self.hasFocus()):
@@ -136,14 +150,15 @@ class CalendarHeatmap(QWidget):
         fm = self.fontMetrics()
         y = TOP + 7 * c + 4
         size = min(c - 2, fm.height() - 2)
-        more_w = fm.horizontalAdvance("More")
+        more, less = tr("More"), tr("Less")
+        more_w = fm.horizontalAdvance(more)
         x = LEFT + self.weeks() * c - more_w
-        p.drawText(QRectF(x, y, more_w, fm.height()), int(Qt.AlignmentFlag.AlignVCenter), "More")
+        p.drawText(QRectF(x, y, more_w, fm.height()), int(Qt.AlignmentFlag.AlignVCenter), more)
         for color in reversed(colors):
             x -= size + 3
             p.fillRect(QRectF(x, y + (fm.height() - size) / 2, size, size), color)
-        less_w = fm.horizontalAdvance("Less ")
-        p.drawText(QRectF(x - less_w, y, less_w, fm.height()), int(Qt.AlignmentFlag.AlignVCenter), "Less")
+        less_w = fm.horizontalAdvance(less + " ")
+        p.drawText(QRectF(x - less_w, y, less_w, fm.height()), int(Qt.AlignmentFlag.AlignVCenter), less)
         p.end()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt
@@ -152,7 +167,7 @@ class CalendarHeatmap(QWidget):
             QToolTip.hideText()
             return
         QToolTip.showText(
-            event.globalPosition().toPoint(), f"{day:%a %Y-%m-%d}: {plural(self.values.get(day, 0), 'token')}"
+            event.globalPosition().toPoint(), f"{day:%a %Y-%m-%d}: {plural(self.values.get(day, 0), tr('token'))}"
         )
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt

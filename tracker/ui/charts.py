@@ -45,6 +45,7 @@ from tracker.reports.charts import (
 )
 from tracker.ui.calendar_heatmap import CalendarHeatmap
 from tracker.ui.formatting import model_name, money, plural, tokens, tool_name
+from tracker.ui.i18n import tr
 
 __all__ = [
     "CalendarHeatmap",
@@ -234,9 +235,9 @@ class TokensPerDayChart(QWidget):
         self.axis = LabelAxis()
         self.plot = ReadOnlyPlot(axisItems={"bottom": self.axis, "left": TokenAxis(), "right": MoneyAxis()})
         item = fixed_plot(self.plot, 240, 380)
-        item.setLabel("left", "tokens")
+        item.setLabel("left", tr("tokens"))
         item.showAxis("right")
-        item.setLabel("right", "cost ($)")
+        item.setLabel("right", tr("cost ($)"))
         self.legend = legend_above(item)
         self.cost_view = read_only_view(pg.ViewBox())
         self.cost_view.setZValue(10)  # the cost line in front of the bars
@@ -250,7 +251,7 @@ class TokensPerDayChart(QWidget):
         self.series = ChartSeries((), {}, [])
         item.scene().sigMouseMoved.connect(self._hover)
         item.scene().sigMouseClicked.connect(self._clicked)
-        self.plot.setToolTip("Click a bar to see its sessions")
+        self.plot.setToolTip(tr("Click a bar to see its sessions"))
         # The keyboard's bar: ← → move it, Enter shows its sessions (a line marks it while focused).
         self.key_bar = -1
         self.marker = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(PALETTE[3], width=2))
@@ -258,7 +259,7 @@ class TokensPerDayChart(QWidget):
         self.plot.addItem(self.marker, ignoreBounds=True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setAccessibleName("Tokens and cost chart: arrow keys pick a bar, Enter shows its sessions")
+        self.setAccessibleName(tr("Tokens and cost chart: arrow keys pick a bar, Enter shows its sessions"))
         self.empty = EmptyState()
         self.empty.setMinimumHeight(240)
         self.stack = QStackedWidget()
@@ -315,7 +316,7 @@ class TokensPerDayChart(QWidget):
             name_legend(self.legend, name)
             base = [b + v for b, v in zip(base, values, strict=True)]
         if series.stacks:
-            self.legend.addItem(self.cost_line, "cost ($, right axis)")
+            self.legend.addItem(self.cost_line, tr("cost ($, right axis)"))
         fit_legend(self.legend, self.plot.width() - 120)
         top = max(base, default=0)
         item = self.plot.getPlotItem()
@@ -325,11 +326,17 @@ class TokensPerDayChart(QWidget):
         top_cost = max(series.cost, default=0.0)
         self.cost_view.setYRange(0, top_cost * 1.1 if top_cost else 1, padding=0)
         self._sync_views()
-        unit = "a bar"
+        hint = tr("Hover a bar for exact numbers.")
         if series.slots:
             first = series.slots[0]
-            unit = "an hour" if first.hour is not None else ("a day" if first.first == first.last else "a week")
-        self.readout.setText(f"Hover {unit} for exact numbers." if top else "No usage in this period.")
+            hint = (
+                tr("Hover an hour for exact numbers.")
+                if first.hour is not None
+                else tr("Hover a day for exact numbers.")
+                if first.first == first.last
+                else tr("Hover a week for exact numbers.")
+            )
+        self.readout.setText(hint if top else tr("No usage in this period."))
         self.stack.setCurrentWidget(self.plot if top else self.empty)
 
     def readout_for(self, i: int) -> str:
@@ -337,12 +344,12 @@ class TokensPerDayChart(QWidget):
         parts = [f"{s.label(name)} {tokens(v[i])}" for name, v in s.stacks.items() if v[i]]
         total = sum(v[i] for v in s.stacks.values())
         detail = f" ({'; '.join(parts)})" if parts else ""
-        return f"{s.slots[i].long_label}: {plural(total, 'token')}{detail} · {money(s.cost[i])}"
+        return f"{s.slots[i].long_label}: {plural(total, tr('token'))}{detail} · {money(s.cost[i])}"
 
     def _hover(self, pos: QPointF) -> None:
         i = slot_at(self.plot, pos, len(self.series.slots))
         if i is not None:
-            self.readout.setText(self.readout_for(i) + " · click for its sessions")
+            self.readout.setText(self.readout_for(i) + tr(" · click for its sessions"))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt
         n = len(self.series.slots)
@@ -352,7 +359,7 @@ class TokensPerDayChart(QWidget):
             self.key_bar = (n - 1 if step < 0 else 0) if self.key_bar < 0 else max(0, min(n - 1, self.key_bar + step))
             self.marker.setValue(self.key_bar)
             self.marker.setVisible(True)
-            self.readout.setText(self.readout_for(self.key_bar) + " · Enter for its sessions")
+            self.readout.setText(self.readout_for(self.key_bar) + tr(" · Enter for its sessions"))
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and 0 <= self.key_bar < n:
             self.slot_clicked.emit(self.key_bar)
         else:
@@ -374,7 +381,7 @@ class HourChart(ReadOnlyPlot):
     def __init__(self) -> None:
         super().__init__(axisItems={"left": TokenAxis(), "bottom": LabelAxis()})
         item = fixed_plot(self, 150, 220)
-        item.setLabel("bottom", "hour of day")
+        item.setLabel("bottom", tr("hour of day"))
         axis = item.getAxis("bottom")
         axis.labels = [f"{h:02d}" for h in range(24)]
         self.bars = pg.BarGraphItem(
@@ -396,8 +403,9 @@ class ShareBars(QWidget):
 
     row_clicked = Signal(object)
 
-    def __init__(self, title: str, empty_text: str = "Nothing in this period.") -> None:
+    def __init__(self, title: str, empty_text: str = "") -> None:
         super().__init__()
+        empty_text = empty_text or tr("Nothing in this period.")
         self.title = title
         self.empty_text = empty_text
         self.rows: list[tuple[str, int, float]] = []

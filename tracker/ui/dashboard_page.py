@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QEvent, QSettings, QSignalBlocker, Signal
+from PySide6.QtCore import QDate, QEvent, QLocale, QSettings, QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -39,7 +39,6 @@ from tracker.services.dashboard import (
     PERIODS,
     Dashboard,
     build_dashboard,
-    latest_usage_period,
     period_range,
     previous_totals,
     step_period,
@@ -63,9 +62,10 @@ from tracker.ui.charts import (
     follow_palette,
     repaint_plot,
 )
-from tracker.ui.empty_states import EmptyActions, no_logs_html, period_empty_html
-from tracker.ui.formatting import model_name, money, short_tokens, tokens, tool_name
+from tracker.ui.empty_states import EmptyActions, EmptyFacts, empty_facts, no_logs_html, period_empty_html
+from tracker.ui.formatting import locale, model_name, money, plural, short_tokens, tokens, tool_name, week_start
 from tracker.ui.help_page import CARD_HELP
+from tracker.ui.i18n import tr
 from tracker.ui.limits_view import LimitsView
 from tracker.ui.read_worker import InlineReads, Reads, ReadSide
 from tracker.ui.work_charts import WorkSection
@@ -105,9 +105,17 @@ class DashboardLoad:
     limits: list[Any] = field(default_factory=list)  # rate-limit windows and the 5-hour block
     now_ms: int = 0
     previous: Any = None  # the period of the same length just before (card deltas)
+    empty: EmptyFacts | None = None  # what the placeholder says when the period has no usage
 
 
-def load_dashboard(side: ReadSide, ask: DashboardAsk, reading: Callable[[], str] = str) -> DashboardLoad:
+def has_usage(usage: SlotUsage) -> bool:
+    """Whether the chart has a bar to draw (else it shows the empty state)."""
+    return any(t.total_tokens for row in usage.rows if row is not None for t in row.sources.values())
+
+
+def load_dashboard(
+    side: ReadSide, ask: DashboardAsk, reading: Callable[[], str] = str, ctx: Context | None = None
+) -> DashboardLoad:
     """Every report of one redraw (runs on the read thread; touches no widget)."""
     store, helpers = side.store, side.helpers()
     data = build_dashboard(
@@ -130,7 +138,10 @@ def load_dashboard(side: ReadSide, ask: DashboardAsk, reading: Callable[[], str]
     line = reading()
     if outside := outside_line(outside_totals(store, data.since, data.until)):  # bills, estimates
         line = f"{line} {outside}" if line else outside
-    return DashboardLoad(ask, data, usage, calendar, work, line, limits, now_ms, previous)
+    empty = None
+    if ctx is not None and not has_usage(usage):
+        empty = empty_facts(ctx, store, ask.timezone, data.since, data.until)
+    return DashboardLoad(ask, data, usage, calendar, work, line, limits, now_ms, previous, empty)
 
 
 class Card(QFrame):
@@ -152,7 +163,7 @@ class Card(QFrame):
         self.help = QToolButton()
         self.help.setText("?")
         self.help.setAutoRaise(True)
-        self.help.setAccessibleName(f"What {caption} means")
+        self.help.setAccessibleName(tr("What {caption} means").format(caption=caption))
         self.help.clicked.connect(self.explain)
         self.set_definition(definition)
         head = QHBoxLayout()
@@ -200,6 +211,7 @@ class DashboardPage(QWidget):
     open_inbox = Signal(object)  # sessions with no task (keys) were clicked: the link inbox, filtered
     loaded = Signal()  # what was read is on screen
     previous: Any = None  # the totals of the period just before, read with the last redraw
+    empty: EmptyFacts | None = None  # what the empty state says, read with the last redraw
     read_failed = Signal(str)  # a read failed (logged with its traceback)
     drill = Signal(object)  # a bar, day, model or tool was clicked: its sessions (a ``Drill``)
     open_day = Signal(object)  # a day's timeline was asked for (a date)
@@ -218,13 +230,13 @@ class DashboardPage(QWidget):
         self.reads: Reads = reads or InlineReads(ReadSide(read, ctx.read_helpers))
         self.slot_usage: SlotUsage | None = None
         self._calendar: tuple[tuple[date, str], dict[date, int]] | None = None
-        self.empty_actions = EmptyActions(self, ctx, read)
+        self.empty_actions = EmptyActions(self, ctx)
         self.empty_actions.added.connect(self.sources_changed)
         self.empty_actions.sources.connect(self.show_sources)
 
         self.period = QComboBox()
         self.period.addItems(PERIODS)
-        self.period.setAccessibleName("Period")
+        self.period.setAccessibleName(tr("Period"))
         self.since = QDateEdit()
         self.until = QDateEdit()
         for edit in (self.since, self.until):
@@ -234,60 +246,64 @@ class DashboardPage(QWidget):
             edit.dateChanged.connect(self._changed)
         self.earlier = QPushButton("◀")
         self.later = QPushButton("▶")
-        for button, direction, what in ((self.earlier, -1, "Previous"), (self.later, 1, "Next")):
-            button.setToolTip(f"{what} period of the same length")
-            button.setAccessibleName(f"{what} period")
+        steps = (
+            (self.earlier, -1, tr("Previous period of the same length"), tr("Previous period")),
+            (self.later, 1, tr("Next period of the same length"), tr("Next period")),
+        )
+        for button, direction, tip, name in steps:
+            button.setToolTip(tip)
+            button.setAccessibleName(name)
             button.setFixedWidth(28)
             button.clicked.connect(lambda _=False, d=direction: self.step(d))
         self._restore_period()
         self.stack_by = QComboBox()
         self.stack_by.addItems(["by tool", "by model"])
-        self.stack_by.setAccessibleName("Stack tokens")
+        self.stack_by.setAccessibleName(tr("Stack tokens"))
         self.filter_label = QLabel()
-        self.clear_filter = QPushButton("Show the whole period")
+        self.clear_filter = QPushButton(tr("Show the whole period"))
         self.clear_filter.setVisible(False)
         self.clear_filter.clicked.connect(self._clear_day)
-        self.open_day_button = QPushButton("Open day")
-        self.open_day_button.setToolTip("This day's sessions on a time line, with their tasks")
+        self.open_day_button = QPushButton(tr("Open day"))
+        self.open_day_button.setToolTip(tr("This day's sessions on a time line, with their tasks"))
         self.open_day_button.clicked.connect(lambda: self.open_day.emit(self.day_filter))
-        self.day_sessions = QPushButton("Sessions of this day")
+        self.day_sessions = QPushButton(tr("Sessions of this day"))
         self.day_sessions.clicked.connect(lambda: self.day_filter and self.drill.emit(day_drill(self.day_filter)))
         for button in (self.open_day_button, self.day_sessions):
             button.setVisible(False)
         self.zone_label = QLabel()
-        self.loading = QLabel("Loading…")  # while the read thread builds the reports
+        self.loading = QLabel(tr("Loading…"))  # while the read thread builds the reports
         self.loading.setObjectName("loading")
         self.loading.setVisible(False)
         self.period.currentTextChanged.connect(self._period_picked)
         self.stack_by.currentTextChanged.connect(self._redraw_chart)
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("Period:"))
+        top.addWidget(QLabel(tr("Period:")))
         top.addWidget(self.earlier)
         top.addWidget(self.period)
         top.addWidget(self.later)
         top.addWidget(self.since)
         top.addWidget(self.until)
         top.addSpacing(12)
-        top.addWidget(QLabel("Tokens per day:"))
+        top.addWidget(QLabel(tr("Tokens per day:")))
         top.addWidget(self.stack_by)
         top.addStretch(1)
         top.addWidget(self.loading)
         top.addWidget(self.zone_label)
 
         self.cards = {
-            "tokens": Card("Tokens"),
-            "cost": Card("Cost"),
-            "tasks": Card("Tasks completed"),
-            "linked": Card("Linked to outcomes"),
-            "per_outcome": Card("Cost per outcome"),
-            "active": Card("Active days"),
-            "cache": Card("Prompt served from cache"),
+            "tokens": Card(tr("Tokens")),
+            "cost": Card(tr("Cost")),
+            "tasks": Card(tr("Tasks completed")),
+            "linked": Card(tr("Linked to outcomes")),
+            "per_outcome": Card(tr("Cost per outcome")),
+            "active": Card(tr("Active days")),
+            "cache": Card(tr("Prompt served from cache")),
         }
         for key, card in self.cards.items():
             card.set_definition(CARD_HELP.get(key, ""))
-        self.log_task = QPushButton("Log a task…")
-        self.log_task.setToolTip("Record what you got done (Ctrl+N)")
+        self.log_task = QPushButton(tr("Log a task…"))
+        self.log_task.setToolTip(tr("Record what you got done (Ctrl+N)"))
         self.log_task.clicked.connect(self.add_task)
         self.cards["tasks"].box.addWidget(self.log_task)
         cards = QGridLayout()
@@ -305,15 +321,15 @@ class DashboardPage(QWidget):
         self.heatmap.day_clicked.connect(self.show_day)
         self.heatmap.day_opened.connect(self.open_day)
         self.chart.slot_clicked.connect(self._slot_drill)
-        self.by_model = ShareBars("By model")
-        self.by_tool = ShareBars("By tool")
+        self.by_model = ShareBars(tr("By model"))
+        self.by_tool = ShareBars(tr("By tool"))
         self.by_model.row_clicked.connect(self._model_drill)
         self.by_tool.row_clicked.connect(self._tool_drill)
         self.hours = HourChart()
         mix = QGridLayout()
         mix.addWidget(self.by_model, 0, 0)
         mix.addWidget(self.by_tool, 0, 1)
-        mix.addWidget(QLabel("<b>Hour of day</b>"), 1, 0, 1, 2)
+        mix.addWidget(QLabel(tr("<b>Hour of day</b>")), 1, 0, 1, 2)
         mix.addWidget(self.hours, 2, 0, 1, 2)
 
         # The picked day on a line of its own: beside the period it widened a 1024-px window.
@@ -329,7 +345,7 @@ class DashboardPage(QWidget):
         layout.addWidget(self.notice)
         layout.addWidget(self.limits)
         layout.addLayout(cards)
-        self.chart_title = QLabel("<b>Tokens and cost per day</b>")
+        self.chart_title = QLabel(tr("<b>Tokens and cost per {bucket}</b>").format(bucket=tr("day")))
         layout.addWidget(self.chart_title)
         layout.addWidget(self.chart)
         self.calendar_title = QLabel()
@@ -340,7 +356,7 @@ class DashboardPage(QWidget):
         self.work.open_inbox.connect(self.open_inbox.emit)
         self.work.slot_clicked.connect(self._slot_drill)
         self.work.open_task.connect(self.open_task.emit)
-        layout.addWidget(QLabel("<b>Work</b> — tokens set against the tasks they served"))
+        layout.addWidget(QLabel(tr("<b>Work</b> — tokens set against the tasks they served")))
         layout.addWidget(self.work)
         layout.addStretch(1)
         scroll = QScrollArea()
@@ -369,7 +385,7 @@ class DashboardPage(QWidget):
         custom = (cast(date, self.since.date().toPython()), cast(date, self.until.date().toPython()))
         choice = self.period.currentText()
         stored = stored_days(self.read(), self.timezone()) if choice == "All time" else None
-        return period_range(choice, self.today(), custom, stored)
+        return picker_range(choice, self.today(), custom, stored)
 
     def _period_picked(self, text: str) -> None:
         custom = text == "Custom"
@@ -462,7 +478,7 @@ class DashboardPage(QWidget):
         """Redraw for the chosen period; the year maps are kept unless the data changed.
         The reports are built on the read thread; this only asks and shows "Loading…"."""
         since, until = self.selected_range()
-        tz, today = self.timezone(), self.today()
+        tz, today, ctx = self.timezone(), self.today(), self.ctx
         keep = self.data is not None and not data_changed and self.data.timezone == tz and self._heat_day == today
         calendar = self._calendar
         if calendar is not None and (data_changed or calendar[0] != (until, tz)):
@@ -474,7 +490,9 @@ class DashboardPage(QWidget):
         )  # fmt: skip
         self.loading.setVisible(True)
         reading = partial(reading_line, self.ctx)
-        self.reads.run_read("dashboard", lambda side: load_dashboard(side, ask, reading), self._show, self._read_failed)
+        self.reads.run_read(
+            "dashboard", lambda side: load_dashboard(side, ask, reading, ctx), self._show, self._read_failed
+        )
 
     def refresh_for(self, days: frozenset[date]) -> str:
         """Redraw what an import that touched ``days`` (UTC) affects: "all" when the period
@@ -482,7 +500,7 @@ class DashboardPage(QWidget):
         since, until = self.selected_range()
         today = self.today()
         near = {d + timedelta(days=k) for d in days for k in (-1, 0, 1)}  # any zone is within a day of UTC
-        week = today - timedelta(days=today.weekday())
+        week = week_start(today)
         if self.data is None or any(since <= d <= until or week <= d <= today for d in near):
             self.refresh(data_changed=True)
             return "all"
@@ -506,9 +524,7 @@ class DashboardPage(QWidget):
             self._calendar = ((until, tz), calendar)
             self._heat_day = today
             if self.data is not None:
-                monday = today - timedelta(days=today.weekday())
                 self.data.heatmap = heat
-                self.data.active_days_this_week = sum(1 for d, n in heat.items() if d >= monday and n > 0)
                 self._show_active(self.data)
             self.heatmap.set_values(calendar, until, self.day_filter)
             self.loaded.emit()
@@ -523,53 +539,62 @@ class DashboardPage(QWidget):
         """Draw what the read thread built (the GUI thread only draws)."""
         self.loading.setVisible(False)
         self.data, self.slot_usage, self.previous = got.data, got.slot_usage, got.previous
+        self.empty = got.empty
         ask = got.ask
         self._calendar = ((ask.until, ask.timezone), got.calendar)
         self._heat_day = ask.today
         tz, until = ask.timezone, ask.until
-        self.zone_label.setText(f"Times in {tz}")
+        self.zone_label.setText(tr("Times in {zone}").format(zone=tz))
         self.limits.set_windows(got.limits, got.now_ms)
         self.sources_line.setText(WHERE.sub("", got.sources_line))  # the folders: tooltip and Sources
         self.sources_line.setToolTip(got.sources_line)
         d = self.data
-        self.filter_label.setText(f"Showing {ask.day_filter:%a %Y-%m-%d} only" if ask.day_filter else "")
+        self.filter_label.setText(
+            tr("Showing {day} only").format(day=f"{ask.day_filter:%a %Y-%m-%d}") if ask.day_filter else ""
+        )
         for button in (self.clear_filter, self.open_day_button, self.day_sessions):
             button.setVisible(ask.day_filter is not None)
         t = d.totals
         self.cards["tokens"].show_value(
             short_tokens(t.total_tokens),
-            f"{tokens(t.total_tokens)} in {t.events:,} requests",
-            f"input {tokens(t.input_tokens)} · output {tokens(t.output_tokens)} · cache write "
-            f"{tokens(t.cache_creation_tokens)} · cache read {tokens(t.cache_read_tokens)}",
+            tr("{tokens} in {n} requests").format(tokens=tokens(t.total_tokens), n=f"{t.events:,}"),
+            tr("input {input} · output {output} · cache write {write} · cache read {read}").format(
+                input=tokens(t.input_tokens),
+                output=tokens(t.output_tokens),
+                write=tokens(t.cache_creation_tokens),
+                read=tokens(t.cache_read_tokens),
+            ),
         )
-        unpriced = f"; {tokens(t.unpriced_tokens)} tokens unpriced" if t.unpriced_tokens else ""
+        unpriced = tr("; {n} tokens unpriced").format(n=tokens(t.unpriced_tokens)) if t.unpriced_tokens else ""
         self.cards["cost"].show_value(  # where the prices come from: in the tooltip, not on the card
-            money(d.cost), unpriced.removeprefix("; "), f"Prices: {d.price_source}"
+            money(d.cost), unpriced.removeprefix("; "), tr("Prices: {source}").format(source=d.price_source)
         )
         v = d.figures  # one definition of each value figure: analytics/value_figures.py
         n = v.tasks_completed
-        self.cards["tasks"].show_value(str(n), "in this period" if n else "none logged in this period",
+        self.cards["tasks"].show_value(str(n), tr("in this period") if n else tr("none logged in this period"),
                                        DEFINITIONS["tasks_completed"][1])  # fmt: skip
         self.cards["linked"].show_value(
             f"{100 * v.linked_share:.0f}%",
-            f"{money(v.linked.cost_usd)} of {money(v.all.cost_usd)}; {money(v.not_linked.cost_usd)} not linked "
-            "to any outcome",
+            tr("{linked} of {all}; {not_linked} not linked to any outcome").format(
+                linked=money(v.linked.cost_usd), all=money(v.all.cost_usd), not_linked=money(v.not_linked.cost_usd)
+            ),
             f"{DEFINITIONS['linked_share'][1]}\n{DEFINITIONS['not_linked'][1]}",
         )
         per_outcome = v.cost_per_outcome
         if per_outcome is None:
-            self.cards["per_outcome"].show_value("—", "No completed task has linked sessions yet.",
+            self.cards["per_outcome"].show_value("—", tr("No completed task has linked sessions yet."),
                                                  DEFINITIONS["cost_per_outcome"][1])  # fmt: skip
         else:
             k = v.tasks_with_spend
             self.cards["per_outcome"].show_value(
-                money(per_outcome), f"linked spend ÷ {k} task{'s' if k != 1 else ''} with linked sessions",
+                money(per_outcome),
+                tr("linked spend ÷ {tasks} with linked sessions").format(tasks=plural(k, tr("task"))),
                 DEFINITIONS["cost_per_outcome"][1],
             )  # fmt: skip
         active = self._show_active(d)
-        self.cards["cache"].show_value(f"{100 * d.cache_read_share:.0f}%", "of prompt tokens were cache reads")
+        self.cards["cache"].show_value(f"{100 * d.cache_read_share:.0f}%", tr("of prompt tokens were cache reads"))
         self.notice.setText(
-            "⚠ Unpriced models (tokens counted, cost unknown): "
+            tr("⚠ Unpriced models (tokens counted, cost unknown): ")
             + ", ".join(f"{m} ({tokens(n)})" for m, n in d.unpriced.items())
             if d.unpriced
             else ""
@@ -578,8 +603,10 @@ class DashboardPage(QWidget):
         self._redraw_chart()
         self.heatmap.set_values(got.calendar, until, ask.day_filter)
         self.calendar_title.setText(
-            f"<b>The year to {until:%d %b %Y}</b> (shaded by quartile; click a day to see only that day, "
-            "double-click for its timeline)"
+            tr(
+                "<b>The year to {day}</b> (shaded by quartile; click a day to see only that day, "
+                "double-click for its timeline)"
+            ).format(day=f"{until:%d %b %Y}")
         )
         self.show_comparison(d, active)
         self.by_model.set_rows(*named_groups(d.by_model, model_name))
@@ -591,12 +618,17 @@ class DashboardPage(QWidget):
         self.loaded.emit()
 
     def _show_active(self, d: Dashboard) -> int:
-        """Active days in the period (this week's in the tooltip); returns the period's count."""
+        """Active days in the period (this week's in the tooltip, the week as the locale starts
+        it); returns the period's count."""
         active = sum(1 for _, row in d.days if row is not None and row.totals.total_tokens > 0)
-        target = f"; target {d.weekly_target} a week" if d.weekly_target else ""
+        target = tr("; target {n} a week").format(n=d.weekly_target) if d.weekly_target else ""
+        start = week_start(self._heat_day or self.today())
+        d.active_days_this_week = sum(1 for day, n in d.heatmap.items() if day >= start and n > 0)
+        since = locale().dayName(start.isoweekday(), QLocale.FormatType.LongFormat)
         self.cards["active"].show_value(
-            f"{active} of {len(d.days)}", f"days with AI use in this period{target}",
-            f"{d.active_days_this_week} since Monday",
+            tr("{active} of {days}").format(active=active, days=len(d.days)),
+            tr("days with AI use in this period{target}").format(target=target),
+            tr("{n} since {weekday}").format(n=d.active_days_this_week, weekday=since),
         )  # fmt: skip
         return active
 
@@ -640,7 +672,7 @@ class DashboardPage(QWidget):
             for name, t in parts.items():
                 stacks.setdefault(name, [0] * n)[i] = t.total_tokens
             cost[i] = float(row.totals.cost_usd)
-        self.chart_title.setText(f"<b>Tokens and cost per {usage.bucket}</b>")
+        self.chart_title.setText(tr("<b>Tokens and cost per {bucket}</b>").format(bucket=tr(usage.bucket)))
         self.chart.set_series(ChartSeries(usage.slots, stacks, cost, by_model))
         self.show_empty_state()
 
@@ -649,23 +681,17 @@ class DashboardPage(QWidget):
         period is empty while the store is not."""
         if not self.chart.showing_empty or self.data is None:
             return
-        statuses = self.empty_actions.statuses()
-        if any(s.events for s in statuses):
-            self.show_latest_usage()
+        facts = self.empty
+        if facts is not None and facts.latest is None:
+            self.chart.empty.set_message(no_logs_html(facts.statuses, self.ctx.home), self.empty_actions.buttons())
         else:
-            self.chart.empty.set_message(no_logs_html(statuses, self.ctx.home), self.empty_actions.buttons())
-
-    def latest_usage(self) -> tuple[date, date] | None:
-        """A period as long as the one shown, ending on the latest day with usage."""
-        d = self.data
-        if d is None:
-            return None
-        return latest_usage_period(self.read(), self.timezone(), (d.until - d.since).days + 1)
+            self.show_latest_usage()
 
     def show_latest_usage(self) -> None:
-        """An empty period while the store is not: say where the latest usage is and offer it."""
+        """An empty period while the store is not: say where the latest usage is and offer it
+        (read with the redraw, on the read thread)."""
         d = self.data
-        latest = self.latest_usage()
+        latest = self.empty.latest if self.empty is not None else None
         if d is None or latest is None or self.day_filter is not None or d.since <= latest[1] <= d.until:
             if d is not None:
                 self.chart.empty.set_message(period_empty_html(d.since, d.until))
@@ -673,26 +699,40 @@ class DashboardPage(QWidget):
         first, last = latest
         span = f"{first:%d %b %Y}" if first == last else f"{first:%d %b} – {last:%d %b %Y}"
         self.chart.empty.set_message(
-            f"{period_empty_html(d.since, d.until)}<br><br>Your latest usage is on <b>{last:%a %d %b %Y}</b>.",
-            [(f"Show {span}", lambda: self.show_range(first, last))],
+            period_empty_html(d.since, d.until)
+            + "<br><br>"
+            + tr("Your latest usage is on <b>{day}</b>.").format(day=f"{last:%a %d %b %Y}"),
+            [(tr("Show {span}").format(span=span), lambda: self.show_range(first, last))],
         )
+
+
+def picker_range(
+    choice: str, today: date, custom: tuple[date, date] | None = None, stored: tuple[date, date] | None = None
+) -> tuple[date, date]:
+    """The picker's period: ``period_range`` with "This week" and "Last week" as the locale
+    starts a week (Sunday in en-US, Monday in de-DE). The CLI and reports keep Monday weeks."""
+    if choice in ("This week", "Last week"):
+        start = week_start(today)
+        return (start, today) if choice == "This week" else (start - timedelta(days=7), start - timedelta(days=1))
+    return period_range(choice, today, custom, stored)
 
 
 def change(now: float, before: float, span: str, fmt: Callable[[Any], str], relative: bool = True) -> tuple[str, str]:
     """The card's Δ line and its tooltip: "▲ 12% vs 1-31 May" (an amount when not ``relative``)."""
-    tip = f"{fmt(before)} in the previous period ({span})"
+    tip = tr("{before} in the previous period ({span})").format(before=fmt(before), span=span)
     if now == before == 0:
         return "", tip  # nothing then, nothing now: no line to read
     if now == before:
-        return f"= same as {span}", tip
+        return tr("= same as {span}").format(span=span), tip
     arrow = "▲" if now > before else "▼"
     if not relative:
-        return f"{arrow} {fmt(abs(now - before))} vs {span}", tip
+        return tr("{arrow} {change} vs {span}").format(arrow=arrow, change=fmt(abs(now - before)), span=span), tip
     if before == 0:
-        return f"{arrow} new vs {span}", tip
+        return tr("{arrow} new vs {span}").format(arrow=arrow, span=span), tip
     if now >= 10 * before > 0:  # "▲ 12790%" shouts; a multiple reads at a glance
-        return f"{arrow} {now / before:,.0f}× vs {span}", tip
-    return f"{arrow} {abs(now - before) / before:.0%} vs {span}", tip
+        return tr("{arrow} {change} vs {span}").format(arrow=arrow, change=f"{now / before:,.0f}×", span=span), tip
+    change_text = f"{abs(now - before) / before:.0%}"
+    return tr("{arrow} {change} vs {span}").format(arrow=arrow, change=change_text, span=span), tip
 
 
 def cache_share(t: Totals) -> float:
@@ -717,7 +757,7 @@ def named_groups(
     rows = named_rows(parts, name)
     ids = {label: tuple(sorted(k for k in parts if name(k) == label)) for label, _, _ in rows}
     keys = [ids[label] for label, _, _ in rows]
-    tips = [f"{label}: {', '.join(ids[label])}\nClick for its sessions" for label, _, _ in rows]
+    tips = [f"{label}: {', '.join(ids[label])}\n" + tr("Click for its sessions") for label, _, _ in rows]
     return rows, keys, tips
 
 

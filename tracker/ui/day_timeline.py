@@ -33,6 +33,7 @@ from tracker.sources.registry import SOURCES
 from tracker.store.store import Store
 from tracker.ui.charts import ElidedLabel, repaint_plot
 from tracker.ui.formatting import money, plural, tokens, tool_name
+from tracker.ui.i18n import tr
 from tracker.ui.read_worker import InlineReads, Reads, ReadSide
 
 LANE_PX = 30
@@ -57,7 +58,7 @@ def bar_fill(bar: TimelineBar) -> QColor:
 def bar_label(bar: TimelineBar) -> str:
     """What a bar says of its task: its title ("+1" for more), or that it has none."""
     if not bar.tasks:
-        return "not linked"
+        return tr("not linked")
     return bar.tasks[0] + (f" +{len(bar.tasks) - 1}" if len(bar.tasks) > 1 else "")
 
 
@@ -67,13 +68,13 @@ def bar_text(bar: TimelineBar, timezone: str) -> str:
     start, end = (datetime.fromtimestamp(ms / 1000, UTC).astimezone(tz) for ms in (bar.first_ms, bar.last_ms))
     minutes = max(0, (bar.last_ms - bar.first_ms) // 60_000)
     span = f"{minutes // 60}h {minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
-    where = bar.project or "no folder"
+    where = bar.project or tr("no folder")
     if bar.branch:
         where += f" ({bar.branch})"
-    task = "Task: " + " + ".join(bar.tasks) if bar.tasks else "not linked to a task"
+    task = tr("Task: {titles}").format(titles=" + ".join(bar.tasks)) if bar.tasks else tr("not linked to a task")
     return (
         f"{tool_name(bar.source)} · {start:%H:%M}–{end:%H:%M} ({span}) · {where} · "
-        f"{plural(bar.tokens, 'token')} · {money(bar.cost_usd)} · {task}"
+        f"{plural(bar.tokens, tr('token'))} · {money(bar.cost_usd)} · {task}"
     )
 
 
@@ -112,16 +113,16 @@ class DayTimelineView(QWidget):
         self.date = QDateEdit()
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("ddd yyyy-MM-dd")
-        self.date.setAccessibleName("Day")
+        self.date.setAccessibleName(tr("Day"))
         self.date.dateChanged.connect(lambda _: self._load())
         self.earlier, self.later = QPushButton("◀"), QPushButton("▶")
-        for button, step, what in ((self.earlier, -1, "Previous"), (self.later, 1, "Next")):
+        for button, step, what in ((self.earlier, -1, tr("Previous day")), (self.later, 1, tr("Next day"))):
             button.setFixedWidth(28)
-            button.setToolTip(f"{what} day")
-            button.setAccessibleName(f"{what} day")
+            button.setToolTip(what)
+            button.setAccessibleName(what)
             button.clicked.connect(lambda _=False, s=step: self.show_day(self.day() + timedelta(days=s)))
         self.summary = QLabel()
-        self.sessions = QPushButton("Sessions of this day")
+        self.sessions = QPushButton(tr("Sessions of this day"))
         self.sessions.clicked.connect(lambda: self.open_sessions.emit(self.day()))
         top = QHBoxLayout()
         top.addWidget(self.earlier)
@@ -130,7 +131,7 @@ class DayTimelineView(QWidget):
         top.addSpacing(12)
         top.addWidget(self.summary, 1)
         top.addWidget(self.sessions)
-        self.readout = ElidedLabel(HINT)
+        self.readout = ElidedLabel(tr(HINT))
         self.lane_axis = LaneAxis()
         hours = pg.AxisItem("bottom")
         hours.setTicks([[(float(h), f"{h:02d}:00") for h in range(0, 25, 3)], [(float(h), "") for h in range(25)]])
@@ -144,7 +145,7 @@ class DayTimelineView(QWidget):
         self.item.getViewBox().sigResized.connect(self._fit_labels)
         self.item.scene().sigMouseMoved.connect(self._hover)
         self.item.scene().sigMouseClicked.connect(self._clicked)
-        self.empty = QLabel("No AI sessions on this day.")
+        self.empty = QLabel(tr("No AI sessions on this day."))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setVisible(False)
         layout = QVBoxLayout(self)
@@ -165,7 +166,7 @@ class DayTimelineView(QWidget):
     def _load(self) -> None:
         day, tz, overrides = self.day(), self.ctx.timezone(), self.ctx.price_overrides()
         self.loads += 1
-        self.summary.setText("Loading…")
+        self.summary.setText(tr("Loading…"))
         self.reads.run_read(
             "day-timeline", lambda side: build_day_timeline(side.store, tz, day, overrides, ORDER), self._show,
             self.summary.setText,
@@ -176,8 +177,13 @@ class DayTimelineView(QWidget):
         self.timeline = None  # until its labels are made (a resize meanwhile fits nothing)
         n = len(t.bars)
         self.summary.setText(
-            f"{t.day:%A %d %B %Y}: {plural(n, 'session')} · {tokens(t.tokens)} tokens · {money(t.cost_usd)}"
-            f" · times in {t.timezone}"
+            tr("{day}: {sessions} · {tokens} tokens · {cost} · times in {zone}").format(
+                day=f"{t.day:%A %d %B %Y}",
+                sessions=plural(n, tr("session")),
+                tokens=tokens(t.tokens),
+                cost=money(t.cost_usd),
+                zone=t.timezone,
+            )
         )
         self.lane_axis.lanes = list(t.lanes)
         # No per-bar pens for no bars: pyqtgraph fails on an empty ``pens`` list.
@@ -203,7 +209,7 @@ class DayTimelineView(QWidget):
         self.item.setYRange(-0.5, lanes - 0.5, padding=0)
         self.plot.setVisible(bool(n))
         self.empty.setVisible(not n)
-        self.readout.setText(HINT if n else " ")
+        self.readout.setText(tr(HINT) if n else " ")
         self._fit_labels()
         self.loaded.emit()
 
@@ -253,7 +259,7 @@ class DayTimelineDialog(QDialog):
 
     def __init__(self, view: DayTimelineView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Day timeline — Tokenworth")
+        self.setWindowTitle(tr("Day timeline — Tokenworth"))
         self.view = view
         layout = QVBoxLayout(self)
         layout.addWidget(view)

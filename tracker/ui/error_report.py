@@ -16,6 +16,8 @@ from types import TracebackType
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from tracker.ui.i18n import tr
+
 log = logging.getLogger(__name__)
 
 
@@ -62,14 +64,20 @@ class ErrorReporter(QObject):
     @Slot(str)
     def _show(self, what: str) -> None:
         self.count += 1
-        where = f"The details are in the log file:\n{self.log_path}" if self.log_path else "No log file was written."
-        so_far = f" ({self.count} so far)" if self.count > 1 else ""
+        where = (
+            tr("The details are in the log file:\n{path}").format(path=self.log_path)
+            if self.log_path
+            else tr("No log file was written.")
+        )
+        so_far = tr(" ({n} so far)").format(n=self.count) if self.count > 1 else ""
         if self.box is None:
             self.box = QMessageBox(self.parent_widget)
             self.box.setIcon(QMessageBox.Icon.Warning)
-            self.box.setWindowTitle("Tokenworth: something went wrong")
+            self.box.setWindowTitle(tr("Tokenworth: something went wrong"))
             self.box.setWindowModality(Qt.WindowModality.NonModal)
             self.box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.box.setText(f"Something went wrong{so_far}; Tokenworth keeps running.\n\n{what}")
-        self.box.setInformativeText(f"{where}\nPlease attach it to a bug report.")
+        self.box.setText(
+            tr("Something went wrong{so_far}; Tokenworth keeps running.").format(so_far=so_far) + f"\n\n{what}"
+        )
+        self.box.setInformativeText(where + "\n" + tr("Please attach it to a bug report."))
         self.box.show()  # not exec(): the app goes on, and a second error only updates this box

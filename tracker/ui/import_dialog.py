@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from tracker.core.settings_schema import CSV_MAPPINGS
 from tracker.core.tasks import MAPPABLE
 from tracker.store.settings_file import SettingsFile
+from tracker.ui.i18n import tr
 from tracker.work.trackers import parse_csv, read_text
 
 NONE = "—"
@@ -34,7 +35,7 @@ PREVIEW_ROWS = 12
 class CsvMappingDialog(QDialog):
     def __init__(self, path: Path, settings: SettingsFile, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Import tasks from {path.name}")
+        self.setWindowTitle(tr("Import tasks from {name}").format(name=path.name))
         self.text = read_text(path)
         self.settings = settings
         header = next(csv.reader(io.StringIO(self.text)), [])
@@ -46,7 +47,7 @@ class CsvMappingDialog(QDialog):
         self.saved.currentTextChanged.connect(self._load)
         self.fields: dict[str, QComboBox] = {}
         form = QFormLayout()
-        form.addRow("Saved mapping", self.saved)
+        form.addRow(tr("Saved mapping"), self.saved)
         for name in MAPPABLE:
             combo = QComboBox()
             combo.addItems([NONE, *self.columns])
@@ -54,14 +55,14 @@ class CsvMappingDialog(QDialog):
             if guess:
                 combo.setCurrentText(guess)
             combo.currentTextChanged.connect(self.update_preview)
-            combo.setAccessibleName(f"Column for {name}")
+            combo.setAccessibleName(tr("Column for {field}").format(field=name))
             self.fields[name] = combo
-            form.addRow(name.replace("_", " ").capitalize(), combo)
+            form.addRow(tr(name.replace("_", " ").capitalize()), combo)
         self.name = QLineEdit()
-        self.name.setPlaceholderText("Name to remember this mapping by (optional)")
-        form.addRow("Remember as", self.name)
+        self.name.setPlaceholderText(tr("Name to remember this mapping by (optional)"))
+        form.addRow(tr("Remember as"), self.name)
         self.preview = QTableWidget(0, 4)
-        self.preview.setHorizontalHeaderLabels(["Title", "Status", "Completed", "Id"])
+        self.preview.setHorizontalHeaderLabels([tr("Title"), tr("Status"), tr("Completed"), tr("Id")])
         self.problems = QLabel()
         self.problems.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -69,7 +70,7 @@ class CsvMappingDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(QLabel("<b>Preview</b>"))
+        layout.addWidget(QLabel("<b>{}</b>".format(tr("Preview"))))
         layout.addWidget(self.preview)
         layout.addWidget(self.problems)
         layout.addWidget(self.buttons)
@@ -92,12 +93,13 @@ class CsvMappingDialog(QDialog):
         self.preview.setRowCount(len(rows))
         for i, t in enumerate(rows):
             done = datetime.fromtimestamp(t.completed_ms / 1000, UTC).strftime("%Y-%m-%d") if t.completed_ms else ""
-            for j, value in enumerate((t.title, "done" if t.done else "open", done, t.external_id)):
+            for j, value in enumerate((t.title, tr("done") if t.done else tr("open"), done, t.external_id)):
                 self.preview.setItem(i, j, QTableWidgetItem(value))
         bad = result.bad_rows
+        skipped = "; ".join(tr("row {n}: {reason}").format(n=n, reason=r) for n, r in bad[:5])
         self.problems.setText(
-            f"{len(result.tasks)} tasks"
-            + (f"; {len(bad)} rows will be skipped: " + "; ".join(f"row {n}: {r}" for n, r in bad[:5]) if bad else "")
+            tr("{n} tasks").format(n=len(result.tasks))
+            + (tr("; {n} rows will be skipped: {rows}").format(n=len(bad), rows=skipped) if bad else "")
         )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(result.tasks))
 

@@ -21,6 +21,7 @@ from tracker.services.context import Context
 from tracker.services.export_import import FilesImport, UsageMapping, import_files
 from tracker.services.importer import ImportSummary, SourceImport
 from tracker.store.store import Store
+from tracker.ui.i18n import tr
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +47,11 @@ def mappable(result: FilesImport) -> list[Path]:
 def summary_text(result: FilesImport) -> tuple[str, str]:
     """The box's headline and its details (one paragraph per file)."""
     ok = [f for f in result.files if not f.error]
-    head = f"Imported {len(ok)} of {len(result.files)} file(s)."
+    head = tr("Imported {ok} of {n} file(s).").format(ok=len(ok), n=len(result.files))
     if result.unrecognised:
-        head += f" {result.unrecognised} not a format Tokenworth knows."
+        head += tr(" {n} not a format Tokenworth knows.").format(n=result.unrecognised)
     elif result.skipped:
-        head += " Some rows were skipped (listed below)."
+        head += tr(" Some rows were skipped (listed below).")
     return head, "\n\n".join(f.message for f in result.files)
 
 
@@ -72,12 +73,12 @@ class ExportImports(QObject):
         window.installEventFilter(self)
 
     def choose(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self.window, "Import usage export", str(self.ctx.home), FILE_FILTER)
+        names, _ = QFileDialog.getOpenFileNames(self.window, tr("Import usage export"), str(self.ctx.home), FILE_FILTER)
         if names:
             self.start([Path(n) for n in names])
 
     def start(self, paths: list[Path]) -> None:
-        self.window.status.setText(f"Importing {len(paths)} export file(s)…")
+        self.window.status.setText(tr("Importing {n} export file(s)…").format(n=len(paths)))
         self.importer.write.emit(run_export_import(self.ctx, paths))
 
     @Slot(object)
@@ -95,14 +96,14 @@ class ExportImports(QObject):
             )
             self.window.refresh_current(changes=touched)
         box = QMessageBox(self.window)
-        box.setWindowTitle("Import usage export")
+        box.setWindowTitle(tr("Import usage export"))
         box.setIcon(QMessageBox.Icon.Warning if result.unrecognised or result.skipped else QMessageBox.Icon.Information)
         box.setText(head)
         box.setInformativeText(details)
         box.setStandardButtons(QMessageBox.StandardButton.Ok)
         candidates = mappable(result)
         if candidates:
-            button = box.addButton("Map its fields…", QMessageBox.ButtonRole.ActionRole)
+            button = box.addButton(tr("Map its fields…"), QMessageBox.ButtonRole.ActionRole)
             button.clicked.connect(lambda: self.map_fields(candidates[0]))
         self.box = box
         box.open()  # not modal to the app: the window behind keeps drawing
@@ -116,7 +117,9 @@ class ExportImports(QObject):
 
         try:
             if path.stat().st_size > MAPPABLE_BYTES:
-                self.window.status.setText(f"{path.name} is too big to preview; use 'tokenworth import --mapping'")
+                self.window.status.setText(
+                    tr("{name} is too big to preview; use 'tokenworth import --mapping'").format(name=path.name)
+                )
                 return None
             text = path.read_text(encoding="utf-8-sig", errors="replace")
         except OSError as exc:
@@ -126,8 +129,8 @@ class ExportImports(QObject):
 
         def accepted() -> None:
             fields, source, flags = saved_mapping(dialog.saved_form(), frozenset(SOURCES))
-            mapping = UsageMapping(dialog.name.text().strip() or "this file", fields, source, flags)
-            self.window.status.setText(f"Importing {path.name} as {source} usage…")
+            mapping = UsageMapping(dialog.name.text().strip() or tr("this file"), fields, source, flags)
+            self.window.status.setText(tr("Importing {name} as {source} usage…").format(name=path.name, source=source))
             self.importer.write.emit(run_export_import(self.ctx, [path], mapping))
 
         dialog.accepted.connect(accepted)

@@ -38,6 +38,7 @@ from tracker.services import api_sync
 from tracker.services.context import Context
 from tracker.sources.usage_apis.registry import USAGE_APIS
 from tracker.store.keys import KeyChain
+from tracker.ui.i18n import tr
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ def _thread(work: Callable[[], None]) -> None:
 
 
 def _when(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).astimezone().strftime("%Y-%m-%d %H:%M") if ms else "never"
+    return datetime.fromtimestamp(ms / 1000, UTC).astimezone().strftime("%Y-%m-%d %H:%M") if ms else tr("never")
 
 
 class AddKeyDialog(QDialog):
@@ -64,26 +65,26 @@ class AddKeyDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Add a usage-API key")
+        self.setWindowTitle(tr("Add a usage-API key"))
         self.name = QLineEdit()
-        self.name.setPlaceholderText("e.g. work-anthropic")
+        self.name.setPlaceholderText(tr("e.g. work-anthropic"))
         self.provider = QComboBox()
         for api in USAGE_APIS.values():
             self.provider.addItem(api.label, api.id)
         self.base_url = QLineEdit()
         self.key = QLineEdit()
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.key.setAccessibleName("Key")
+        self.key.setAccessibleName(tr("Key"))
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
         form = QFormLayout(self)
-        form.addRow("Name", self.name)
-        form.addRow("Provider", self.provider)
-        form.addRow("Address", self.base_url)
-        form.addRow("Key", self.key)
+        form.addRow(tr("Name"), self.name)
+        form.addRow(tr("Provider"), self.provider)
+        form.addRow(tr("Address"), self.base_url)
+        form.addRow(tr("Key"), self.key)
         form.addRow(self.hint)
         form.addRow(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -96,9 +97,9 @@ class AddKeyDialog(QDialog):
 
     def _explain(self) -> None:
         api = USAGE_APIS[self.provider.currentData()]
-        scope = "Shows the whole organisation's usage." if api.whole_org else "Shows your own usage."
-        self.hint.setText(f"Needs {api.key_kind}. {scope}")
-        self.base_url.setPlaceholderText(api.base_url or "https://your-proxy.example.com (required)")
+        scope = tr("Shows the whole organisation's usage.") if api.whole_org else tr("Shows your own usage.")
+        self.hint.setText(tr("Needs {kind}.").format(kind=api.key_kind) + f" {scope}")
+        self.base_url.setPlaceholderText(api.base_url or tr("https://your-proxy.example.com (required)"))
 
     def _check(self) -> None:
         try:
@@ -128,18 +129,18 @@ class KeysSettings(QWidget):
         self._token = 0
         self._poll = QTimer(self, interval=POLL_MS)
         self._poll.timeout.connect(self._collect)
-        self.backend = QLabel("Keyring: …")
+        self.backend = QLabel(tr("Keyring: …"))
         self.backend.setWordWrap(True)
-        note = QLabel(NOTE)
+        note = QLabel(tr(NOTE))
         note.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.add_button = QPushButton("Add…")
-        self.remove_button = QPushButton("Remove")
-        self.sync_button = QPushButton("Sync now")
+        self.add_button = QPushButton(tr("Add…"))
+        self.remove_button = QPushButton(tr("Remove"))
+        self.sync_button = QPushButton(tr("Sync now"))
         self.add_button.clicked.connect(self.add)
         self.remove_button.clicked.connect(self.remove_selected)
         self.sync_button.clicked.connect(self.sync_now)
@@ -181,7 +182,8 @@ class KeysSettings(QWidget):
                 results.put((token, False, str(exc)))
             except Exception as exc:  # a bug: logged with its traceback, named in the tab
                 log.exception("a keys job failed")
-                results.put((token, False, f"failed: {type(exc).__name__} (details in {log_path})"))
+                failed = tr("failed: {error} (details in {log})").format(error=type(exc).__name__, log=log_path)
+                results.put((token, False, failed))
 
         self._start(work)
 
@@ -221,13 +223,18 @@ class KeysSettings(QWidget):
     def _show(self, result: tuple[Any, list[api_sync.Account]]) -> None:
         info, accounts = result
         if info.secure:
-            self.backend.setText(f"Keyring: {info.name} (secure)")
+            self.backend.setText(tr("Keyring: {name} (secure)").format(name=info.name))
         else:
-            self.backend.setText(f"Keyring: {info.name}: not secure, keys cannot be stored. To fix: {info.fix}")
+            self.backend.setText(
+                tr("Keyring: {name}: not secure, keys cannot be stored. To fix: {fix}").format(
+                    name=info.name, fix=info.fix
+                )
+            )
         self.table.setRowCount(len(accounts))
         for r, a in enumerate(accounts):
-            scope = "whole organisation" if a.api.whole_org else "your own"
-            status = f"failed: {a.error}" if a.error else ("ok" if a.synced_ms else "not synced yet")
+            scope = tr("whole organisation") if a.api.whole_org else tr("your own")
+            failed = tr("failed: {error}").format(error=a.error)
+            status = failed if a.error else (tr("ok") if a.synced_ms else tr("not synced yet"))
             for c, text in enumerate((a.name, a.api.label, a.url, scope, _when(a.synced_ms), status)):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
@@ -252,9 +259,9 @@ class KeysSettings(QWidget):
             chain = make_chain()
             with ctx.store() as store:
                 api_sync.set_key(store, chain, name, provider, secret, base_url)
-            return f"Stored {name} in the keyring ({chain.info().name})."
+            return tr("Stored {name} in the keyring ({backend}).").format(name=name, backend=chain.info().name)
 
-        self._run(store_it, self._said_then_refresh, f"Storing {name}…")
+        self._run(store_it, self._said_then_refresh, tr("Storing {name}…").format(name=name))
 
     def remove_selected(self) -> None:
         rows = sorted({i.row() for i in self.table.selectedItems()})
@@ -267,9 +274,9 @@ class KeysSettings(QWidget):
         def delete_it() -> str:
             with ctx.store() as store:
                 api_sync.delete_key(store, chain(), name)
-            return f"Removed {name} from the keyring, with its synced figures."
+            return tr("Removed {name} from the keyring, with its synced figures.").format(name=name)
 
-        self._run(delete_it, self._said_then_refresh, f"Removing {name}…")
+        self._run(delete_it, self._said_then_refresh, tr("Removing {name}…").format(name=name))
 
     def sync_now(self) -> None:
         ctx, chain = self.ctx, self._chain
@@ -277,11 +284,16 @@ class KeysSettings(QWidget):
         def sync_all() -> str:
             with ctx.store() as store:
                 reports = api_sync.sync(store, chain())
-            lines = [f"{r.name}: failed: {r.error}" if r.error else f"{r.name}: {r.new} new, {r.replaced} updated"
-                     + (f", {len(r.skipped)} skipped" if r.skipped else "") for r in reports]  # fmt: skip
-            return "\n".join(lines) or "No keys to sync."
+            lines = [
+                tr("{name}: failed: {error}").format(name=r.name, error=r.error)
+                if r.error
+                else tr("{name}: {new} new, {updated} updated").format(name=r.name, new=r.new, updated=r.replaced)
+                + (tr(", {n} skipped").format(n=len(r.skipped)) if r.skipped else "")
+                for r in reports
+            ]
+            return "\n".join(lines) or tr("No keys to sync.")
 
-        self._run(sync_all, self._said_then_refresh, "Syncing…")
+        self._run(sync_all, self._said_then_refresh, tr("Syncing…"))
 
     def _said_then_refresh(self, message: str) -> None:
         self.status.setText(message)

@@ -21,6 +21,7 @@ from tracker.analytics.usage_rollup import UsageRow
 from tracker.services.tasks import TaskRow
 from tracker.store.store import Store
 from tracker.ui.formatting import money, tokens
+from tracker.ui.i18n import tr
 
 
 class LinkSessionsDialog(QDialog):
@@ -39,7 +40,7 @@ class LinkSessionsDialog(QDialog):
         titles: Mapping[tuple[str, str], str] | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Sessions for “{task.title}”")
+        self.setWindowTitle(tr("Sessions for “{title}”").format(title=task.title))
         self.task = task
         self.linked = set(task.sessions)
         self.list = QListWidget()
@@ -64,16 +65,21 @@ class LinkSessionsDialog(QDialog):
             title = f" · “{titles[key]}”" if key in titles else ""
             item = QListWidgetItem(
                 f"{start}{row.source} · {project or '—'}{f' · {branch}' if branch else ''} · "
-                f"{tokens(row.totals.total_tokens)} tokens · {money(row.totals.cost_usd)} · {row.session_id[:8]}"
+                + tr("{n} tokens").format(n=tokens(row.totals.total_tokens))
+                + f" · {money(row.totals.cost_usd)} · {row.session_id[:8]}"
                 f"{title}{hint}"
             )
-            item.setToolTip(f"{project or 'no project folder'}\nbranch: {branch or '—'}\nsession: {row.session_id}")
+            item.setToolTip(
+                tr("{project}\nbranch: {branch}\nsession: {session}").format(
+                    project=project or tr("no project folder"), branch=branch or "—", session=row.session_id
+                )
+            )
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if key in self.linked else Qt.CheckState.Unchecked)
             self.list.addItem(item)
             self.keys.append(key)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Filter by date, tool, project, branch, title or session id")
+        self.search.setPlaceholderText(tr("Filter by date, tool, project, branch, title or session id"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
@@ -82,8 +88,10 @@ class LinkSessionsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(
             QLabel(
-                "Checked sessions served this task. Your choice is kept across re-imports.\n"
-                "Percentages are how sure automatic linking is; suggested sessions are listed first."
+                tr(
+                    "Checked sessions served this task. Your choice is kept across re-imports.\n"
+                    "Percentages are how sure automatic linking is; suggested sessions are listed first."
+                )
             )
         )
         layout.addWidget(self.search)

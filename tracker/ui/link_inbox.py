@@ -40,6 +40,7 @@ from tracker.services.link_inbox import (
 )
 from tracker.store.store import Store
 from tracker.ui.formatting import money, plural, tokens
+from tracker.ui.i18n import tr
 
 Write = Callable[[Callable[[Store], object]], None]
 KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -69,36 +70,36 @@ class LinkInboxDialog(QDialog):
         where: str = "",
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Link inbox — sessions with no task")
+        self.setWindowTitle(tr("Link inbox — sessions with no task"))
         self.ctx, self.read, self.write, self.period = ctx, read, write, period
         self.only = frozenset(only) if only is not None else None
         self.inbox = Inbox()
         self.sessions: dict[SessionKey, InboxSession] = {}
         self.figures = QLabel()
         self.figures.setTextFormat(Qt.TextFormat.RichText)
-        self.figures.setAccessibleName("Unlinked and not-work figures")
+        self.figures.setAccessibleName(tr("Unlinked and not-work figures"))
         self.filtered = QLabel()
-        self.show_all = QPushButton("Show every unlinked session")
+        self.show_all = QPushButton(tr("Show every unlinked session"))
         self.show_all.clicked.connect(self._show_all)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Filter by date, project, branch, tool, title or session id")
+        self.search.setPlaceholderText(tr("Filter by date, project, branch, tool, title or session id"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter)
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Session", "Tokens", "Cost", "Suggested task (click to link)"])
+        self.tree.setHeaderLabels([tr("Session"), tr("Tokens"), tr("Cost"), tr("Suggested task (click to link)")])
         self.tree.setSelectionMode(QTreeWidget.SelectionMode.ExtendedSelection)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._menu)
         self.tree.setAlternatingRowColors(True)
-        self.accept_button = QPushButton("Accept suggestion  (Ctrl+Enter)")
+        self.accept_button = QPushButton(tr("Accept suggestion  (Ctrl+Enter)"))
         self.accept_button.clicked.connect(self.accept_selected)
-        self.new_button = QPushButton("New task from these…  (Ctrl+N)")
+        self.new_button = QPushButton(tr("New task from these…  (Ctrl+N)"))
         self.new_button.clicked.connect(lambda: self.new_task())
-        self.not_work_button = QPushButton("Not work  (Ctrl+D)")
-        self.not_work_button.setToolTip("Experiments, play: out of the unlinked figure, counted as not work")
+        self.not_work_button = QPushButton(tr("Not work  (Ctrl+D)"))
+        self.not_work_button.setToolTip(tr("Experiments, play: out of the unlinked figure, counted as not work"))
         self.not_work_button.clicked.connect(self.not_work_selected)
-        self.back_button = QPushButton("Back to the inbox")
-        self.back_button.setToolTip("Undo “not work” for the selected sessions")
+        self.back_button = QPushButton(tr("Back to the inbox"))
+        self.back_button.setToolTip(tr("Undo “not work” for the selected sessions"))
         self.back_button.clicked.connect(self.back_to_inbox)
         for b in (self.accept_button, self.new_button, self.not_work_button, self.back_button):
             b.setAutoDefault(False)  # Return in the list must not press a button
@@ -109,7 +110,7 @@ class LinkInboxDialog(QDialog):
         for b in (self.accept_button, self.new_button, self.not_work_button, self.back_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        close = QPushButton("Close")
+        close = QPushButton(tr("Close"))
         close.clicked.connect(self.accept)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
@@ -133,36 +134,51 @@ class LinkInboxDialog(QDialog):
         zone = get_zone(self.ctx.timezone())
         i = self.inbox
         self.figures.setText(
-            f"<b>Not linked to any task:</b> {plural(len(i.sessions), 'session')} · {tokens(i.unlinked_tokens)} "
-            f"tokens · {money(i.unlinked_cost)} &nbsp;&nbsp; <b>Marked not work:</b> "
-            f"{plural(len(i.not_work), 'session')} · {tokens(i.not_work_tokens)} tokens · {money(i.not_work_cost)}"
+            tr(
+                "<b>Not linked to any task:</b> {sessions} · {tokens} tokens · {cost} &nbsp;&nbsp; "
+                "<b>Marked not work:</b> {not_work} · {not_work_tokens} tokens · {not_work_cost}"
+            ).format(
+                sessions=plural(len(i.sessions), tr("session")),
+                tokens=tokens(i.unlinked_tokens),
+                cost=money(i.unlinked_cost),
+                not_work=plural(len(i.not_work), tr("session")),
+                not_work_tokens=tokens(i.not_work_tokens),
+                not_work_cost=money(i.not_work_cost),
+            )
         )
         filtered = self.only is not None
         self.filtered.setText(
-            f"Showing the {plural(len(self.only or ()), 'session')} {self._where or 'you opened'} ({since:%d %b} – "
-            f"{until:%d %b %Y})"
+            tr("Showing the {sessions} {where} ({since} – {until})").format(
+                sessions=plural(len(self.only or ()), tr("session")),
+                where=self._where or tr("you opened"),
+                since=f"{since:%d %b}",
+                until=f"{until:%d %b %Y}",
+            )
             if filtered
-            else f"Every session from {since:%d %b} to {until:%d %b %Y} that no task explains."
+            else tr("Every session from {since} to {until} that no task explains.").format(
+                since=f"{since:%d %b}", until=f"{until:%d %b %Y}"
+            )
         )
         self.show_all.setVisible(filtered)
         collapsed = {g.text(0) for g in groups_of(self.tree) if not g.isExpanded()}
         self.tree.clear()
         for group in i.groups:
-            label = f"{group.day:%a %d %b %Y} · {group.project or 'no project folder'} · {group.branch or 'no branch'}"
+            where = group.project or tr("no project folder")
+            label = f"{group.day:%a %d %b %Y} · {where} · {group.branch or tr('no branch')}"
             parent = QTreeWidgetItem([label, tokens(group.tokens), money(group.cost_usd), ""])
-            parent.setToolTip(0, group.project or "no project folder")
+            parent.setToolTip(0, group.project or tr("no project folder"))
             self.tree.addTopLevelItem(parent)
             for s in group.sessions:
                 self._session_item(parent, s, titles.get(s.key), zone)
             parent.setExpanded(label not in collapsed)
         if i.not_work:
-            parent = QTreeWidgetItem([NOT_WORK_GROUP, tokens(i.not_work_tokens), money(i.not_work_cost), ""])
+            parent = QTreeWidgetItem([tr(NOT_WORK_GROUP), tokens(i.not_work_tokens), money(i.not_work_cost), ""])
             self.tree.addTopLevelItem(parent)
             for s in i.not_work:
                 self._session_item(parent, s, titles.get(s.key), zone, with_day=True)
-            parent.setExpanded(NOT_WORK_GROUP not in collapsed)
+            parent.setExpanded(tr(NOT_WORK_GROUP) not in collapsed)
         if not i.groups:
-            done = "Nothing to link here." if filtered else "Every session in this period is linked or marked."
+            done = tr("Nothing to link here.") if filtered else tr("Every session in this period is linked or marked.")
             self.tree.addTopLevelItem(QTreeWidgetItem([done, "", "", ""]))
         for col in (1, 2):
             self.tree.resizeColumnToContents(col)
@@ -179,17 +195,23 @@ class LinkInboxDialog(QDialog):
         text = f"{when}–{until} · {s.source} · {title or s.session_id[:8]}"
         item = QTreeWidgetItem(parent, [text, tokens(s.tokens), money(s.cost_usd), ""])
         item.setData(0, KEY_ROLE, s.key)
-        item.setToolTip(0, f"{s.project or 'no project folder'} · {s.branch or 'no branch'} · {s.session_id}")
+        item.setToolTip(0, f"{s.project or tr('no project folder')} · {s.branch or tr('no branch')} · {s.session_id}")
         item.setData(1, KEY_ROLE, f"{s.project} {s.branch} {s.session_id} {title or ''}")  # what search reads
         if s.suggestions:
             best = s.suggestions[0]
-            button = QPushButton(f"Link to #{best.task_id} {best.title} · {best.confidence:.0%}")
+            button = QPushButton(
+                tr("Link to #{id} {title} · {confidence}").format(
+                    id=best.task_id, title=best.title, confidence=f"{best.confidence:.0%}"
+                )
+            )
             button.setFlat(True)
             button.setStyleSheet("text-align: left")
             button.setToolTip(
                 "\n".join(f"#{x.task_id} {x.title}: {x.confidence:.0%}, {x.reason}" for x in s.suggestions)
             )
-            button.setAccessibleName(f"Link session {s.session_id} to task {best.task_id}")
+            button.setAccessibleName(
+                tr("Link session {session} to task {id}").format(session=s.session_id, id=best.task_id)
+            )
             button.clicked.connect(lambda _=False, k=s.key, t=best.task_id: self.link([k], t))
             self.tree.setItemWidget(item, 3, button)
 
@@ -242,7 +264,7 @@ class LinkInboxDialog(QDialog):
         if not chosen:
             return
         if title is None:
-            title, ok = QInputDialog.getText(self, "New task", "What did these sessions produce?",
+            title, ok = QInputDialog.getText(self, tr("New task"), tr("What did these sessions produce?"),
                                              text=default_title(chosen))  # fmt: skip
             if not ok or not title.strip():
                 return
@@ -271,9 +293,13 @@ class LinkInboxDialog(QDialog):
             return
         menu = QMenu(self)
         for s in chosen[0].suggestions if len(chosen) == 1 else ():
-            action = menu.addAction(f"Link to #{s.task_id} {s.title} ({s.confidence:.0%}, {s.reason})")
+            action = menu.addAction(
+                tr("Link to #{id} {title} ({confidence}, {reason})").format(
+                    id=s.task_id, title=s.title, confidence=f"{s.confidence:.0%}", reason=s.reason
+                )
+            )
             action.triggered.connect(partial(self.link, [chosen[0].key], s.task_id))
-        menu.addAction("New task from these…", lambda: self.new_task())
-        menu.addAction("Not work", self.not_work_selected)
-        menu.addAction("Back to the inbox", self.back_to_inbox)
+        menu.addAction(tr("New task from these…"), lambda: self.new_task())
+        menu.addAction(tr("Not work"), self.not_work_selected)
+        menu.addAction(tr("Back to the inbox"), self.back_to_inbox)
         menu.exec(self.tree.viewport().mapToGlobal(pos))

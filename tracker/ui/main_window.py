@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: Context) -> None:
         super().__init__()
         self.ctx = ctx
-        self.setWindowTitle("Tokenworth — what your AI tokens were worth")
+        self.setWindowTitle(tr("Tokenworth — what your AI tokens were worth"))
         self._reader: Store | None = None
         self.ui_state = QSettings(str(ctx.paths.root / "window.ini"), QSettings.Format.IniFormat)
 
@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 1000)
         self.progress.setMaximumWidth(260)
         self.progress.setVisible(False)
-        self.cancel = QPushButton("Cancel import")
+        self.cancel = QPushButton(tr("Cancel import"))
         self.cancel.setVisible(False)
         self.status = QLabel()
         self.tasks.status.connect(self.status.setText)

@@ -13,6 +13,7 @@ from tracker.core.errors import TokenworthError
 from tracker.core.paths import DataPaths
 from tracker.core.settings_schema import OTLP_PORT
 from tracker.store.settings_file import SettingsFile
+from tracker.ui.i18n import tr
 
 
 def setup_text(settings: SettingsFile, data_dir: Path) -> str:
@@ -31,19 +32,24 @@ class OtlpSetupText(QWidget):
     def __init__(self, settings: SettingsFile, data_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         intro = QLabel(
-            "Set these in the environment of each tool you want counted (or in its settings file), "
-            "then restart the tool. The receiver runs while Tokenworth runs, when turned on above."
+            tr(
+                "Set these in the environment of each tool you want counted (or in its settings file), "
+                "then restart the tool. The receiver runs while Tokenworth runs, when turned on above."
+            )
         )
         intro.setWordWrap(True)
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
-        self.text.setAccessibleName("Environment variables for each tool")
+        self.text.setAccessibleName(tr("Environment variables for each tool"))
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         try:
             self.text.setPlainText(setup_text(settings, data_dir))
         except (OSError, TokenworthError) as exc:  # the data folder cannot be written: no token to show
-            self.text.setPlainText(f"# The receiver's token cannot be made in {data_dir}: {exc}")
+            message = tr("The receiver's token cannot be made in {folder}: {reason}").format(
+                folder=data_dir, reason=exc
+            )
+            self.text.setPlainText(f"# {message}")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(intro)

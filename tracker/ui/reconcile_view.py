@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableWidget, Q
 
 from tracker.services.context import Context
 from tracker.services.reconcile import Reconciliation, reconcile
+from tracker.ui.i18n import tr
 
 COLUMNS = ("Day", "Provider", "Model", "Bill", "Logs", "Difference", "Bill $", "Logs $", "Difference $")
 EMPTY = (
@@ -27,15 +28,15 @@ class ReconcileView(QDialog):
 
     def __init__(self, ctx: Context, reads: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Bill vs logs")
+        self.setWindowTitle(tr("Bill vs logs"))
         self.resize(980, 520)
         self.ctx = ctx
         self.reads = reads
-        self.header = QLabel("Reading…")
+        self.header = QLabel(tr("Reading…"))
         self.header.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setAccessibleName("Bill vs logs")
+        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
+        self.table.setAccessibleName(tr("Bill vs logs"))
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSortingEnabled(False)
         self.why = QLabel()
@@ -56,31 +57,32 @@ class ReconcileView(QDialog):
         )
 
     def _failed(self, message: str) -> None:
-        self.header.setText(f"Could not compare: {message}")
+        self.header.setText(tr("Could not compare: {message}").format(message=message))
 
     def show_data(self, rec: Reconciliation) -> None:
         self.data = rec
         if not rec.rows:
-            self.header.setText(EMPTY)
+            self.header.setText(tr(EMPTY))
             self.table.setRowCount(0)
             self.why.setText("")
             self.loaded.emit()
             return
         self.header.setText(
-            "Per UTC day and model. Provider figures are never added to your totals.\n"
+            tr("Per UTC day and model. Provider figures are never added to your totals.")
+            + "\n"
             + "\n".join(f"{p} ↔ {what}" for p, what in rec.mappings.items())
         )
         self.table.setRowCount(len(rec.rows))
         for i, r in enumerate(rec.rows):
             if r.unit == "requests":
                 bill, logs, diff = (
-                    f"{r.bill.requests:,} requests",
-                    f"{r.logs.requests:,} calls",
+                    tr("{n} requests").format(n=f"{r.bill.requests:,}"),
+                    tr("{n} calls").format(n=f"{r.logs.requests:,}"),
                     f"{r.request_difference:+,}",
                 )
             else:
                 bill, logs, diff = f"{r.bill.tokens:,}", f"{r.logs.tokens:,}", f"{r.token_difference:+,}"
-            bill_cost = _money(r.bill.cost) + ("" if r.bill.cost_known else " (list)")
+            bill_cost = _money(r.bill.cost) + ("" if r.bill.cost_known else tr(" (list)"))
             cells = (
                 r.day,
                 r.provider,
@@ -98,7 +100,7 @@ class ReconcileView(QDialog):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(i, j, item)
         self.table.resizeColumnsToContents()
-        self.why.setText("Why they can differ:\n" + "\n".join(f"• {e}" for e in rec.explanations))
+        self.why.setText(tr("Why they can differ:") + "\n" + "\n".join(f"• {e}" for e in rec.explanations))
         self.loaded.emit()
 
 

@@ -17,12 +17,13 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from tracker.core.errors import StoreError
 from tracker.services.context import Context
+from tracker.ui.i18n import tr
 
 log = logging.getLogger(__name__)
 
 # StoreError is what the store raises; the others are what opening raised before it did.
 OPEN_ERRORS = (StoreError, sqlite3.DatabaseError, RuntimeError, OSError)
-MOVE_ASIDE = "Move it aside and rebuild from the logs"
+MOVE_ASIDE = "Move it aside and rebuild from the logs"  # the button's source text (shown through tr())
 
 Ask = Callable[[Path, str, Path | None], bool]  # database, cause, log → move aside?
 
@@ -34,13 +35,14 @@ def describe(exc: BaseException) -> str:
     elif isinstance(exc, sqlite3.DatabaseError):
         message = str(exc)
         if "not a database" in message:
-            text = f"The file is not a database Tokenworth can read (SQLite: {message})"
+            text = tr("The file is not a database Tokenworth can read (SQLite: {message})").format(message=message)
         elif "malformed" in message:
-            text = f"The file is damaged, perhaps cut short (SQLite: {message})"
+            text = tr("The file is damaged, perhaps cut short (SQLite: {message})").format(message=message)
         else:
-            text = f"SQLite refused it: {message}"
+            text = tr("SQLite refused it: {message}").format(message=message)
     elif isinstance(exc, OSError):
-        text = f"The data folder cannot be used: {exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")
+        text = tr("The data folder cannot be used: {reason}").format(reason=exc.strerror or exc)
+        text += f" ({exc.filename})" if exc.filename else ""
     else:
         text = str(exc)
     text = text.strip() or type(exc).__name__
@@ -67,17 +69,25 @@ class StoreErrorDialog(QMessageBox):
     def __init__(self, database: Path, cause: str, log_path: Path | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setIcon(QMessageBox.Icon.Critical)
-        self.setWindowTitle("Tokenworth cannot open its database")
-        self.setText(f"Tokenworth cannot open its database:\n{database}")
-        where = f"Details are in the log file:\n{log_path}" if log_path else "No log file could be written."
+        self.setWindowTitle(tr("Tokenworth cannot open its database"))
+        self.setText(tr("Tokenworth cannot open its database:") + f"\n{database}")
+        where = (
+            tr("Details are in the log file:\n{path}").format(path=log_path)
+            if log_path
+            else tr("No log file could be written.")
+        )
         self.setInformativeText(
-            f"{cause}\n\nUsage is read from your AI tools' logs, so moving the file aside and starting "
-            "afresh loses none of it: Tokenworth reads the logs again. Tasks you typed in by hand stay "
-            f"in the moved file.\n\n{where}"
+            f"{cause}\n\n"
+            + tr(
+                "Usage is read from your AI tools' logs, so moving the file aside and starting "
+                "afresh loses none of it: Tokenworth reads the logs again. Tasks you typed in by hand stay "
+                "in the moved file."
+            )
+            + f"\n\n{where}"
         )
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.move_button = self.addButton(MOVE_ASIDE, QMessageBox.ButtonRole.AcceptRole)
-        self.quit_button = self.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+        self.move_button = self.addButton(tr(MOVE_ASIDE), QMessageBox.ButtonRole.AcceptRole)
+        self.quit_button = self.addButton(tr("Quit"), QMessageBox.ButtonRole.RejectRole)
         self.setDefaultButton(self.quit_button)  # Enter never renames a file by accident
         self.setEscapeButton(self.quit_button)
 
@@ -108,4 +118,4 @@ def open_store(ctx: Context, log_path: Path | None, ask: Ask = ask_with_dialog) 
             note = ""
         except OSError as exc:
             log.exception("could not move %s aside", ctx.paths.database)
-            note = f" Moving it aside failed too: {exc.strerror or exc}."
+            note = tr(" Moving it aside failed too: {reason}.").format(reason=exc.strerror or exc)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from tracker.core.atomic_write import write_text
 from tracker.core.errors import OutputError
 from tracker.reports.escaping import csv_cell, md_text
+from tracker.ui.i18n import tr
 
 EXPORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the plain value for copies: 1234, not "1,234"
 
@@ -94,10 +95,10 @@ class TableActions:
             ("Copy as Markdown", self.copy_markdown),
             ("Export…", self.export),
         ):
-            action = self.menu.addAction(text)
+            action = self.menu.addAction(tr(text))  # the key stays the source text
             action.triggered.connect(slot)
             self.actions[text] = action
-        copy = QAction("Copy rows", view)
+        copy = QAction(tr("Copy rows"), view)
         copy.setShortcut("Ctrl+C")
         copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         copy.triggered.connect(self.copy_rows)
@@ -106,9 +107,9 @@ class TableActions:
     def show_menu(self, at: QPoint) -> None:
         selected = bool(self.view.selectionModel().selectedRows())
         self.actions["Copy rows"].setEnabled(selected)
-        suffix = " (selected rows)" if selected else ""
+        suffix = tr(" (selected rows)") if selected else ""
         for key in ("Copy as CSV", "Copy as Markdown"):
-            self.actions[key].setText(key + suffix)
+            self.actions[key].setText(tr(key) + suffix)
         self.menu.popup(self.view.viewport().mapToGlobal(at))
 
     def _table(self) -> tuple[list[str], list[list[str]], list[bool]]:
@@ -128,7 +129,7 @@ class TableActions:
         self.clipboard(as_markdown(headers, rows, right))
 
     def export(self) -> None:
-        path, chosen = QFileDialog.getSaveFileName(self.view, "Export table", str(Path.home() / f"{self.name}.csv"),
+        path, chosen = QFileDialog.getSaveFileName(self.view, tr("Export table"), str(Path.home() / f"{self.name}.csv"),
                                                    "CSV (*.csv);;Markdown (*.md)")  # fmt: skip
         if path:
             self.export_to(Path(path), markdown="Markdown" in chosen or path.endswith(".md"))
@@ -140,7 +141,9 @@ class TableActions:
         try:
             write_text(path, text)
         except (OutputError, OSError) as e:
-            QMessageBox.warning(self.view, "Export table", f"Could not write {path}: {e}")
+            QMessageBox.warning(
+                self.view, tr("Export table"), tr("Could not write {path}: {reason}").format(path=path, reason=e)
+            )
             return False
         return True
 

@@ -28,6 +28,7 @@ from tracker.core.tasks import CATEGORIES, NewTask
 from tracker.core.timezones import get_zone, local_zone_name
 from tracker.services.tasks import TaskRow
 from tracker.store.tasks import TaskEdit
+from tracker.ui.i18n import tr
 
 STATUSES = ("Done", "Open")  # the default, as `tokenworth task add`: work is logged once it is done
 IMPACT_EXAMPLE = (
@@ -56,14 +57,14 @@ class TaskDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.original = task
-        self.setWindowTitle("Edit task" if task else "Log a task")
+        self.setWindowTitle(tr("Edit task") if task else tr("Log a task"))
         self.zone = get_zone(timezone or local_zone_name())
         self.title = QLineEdit(task.title if task else title)
-        self.title.setPlaceholderText("What did you get done?")
+        self.title.setPlaceholderText(tr("What did you get done?"))
         self.title.selectAll()
         self.status = QComboBox()
         self.status.addItems(STATUSES)
-        self.status.setAccessibleName("Status")
+        self.status.setAccessibleName(tr("Status"))
         if task is not None and task.status != "done":
             self.status.setCurrentText("Open")
         done_ms = task.completed_ms if task and task.completed_ms else int(time.time() * 1000)
@@ -71,14 +72,14 @@ class TaskDialog(QDialog):
         self.done_at = QDateTimeEdit(QDateTime(QDate(then.year, then.month, then.day), QTime(then.hour, then.minute)))
         self.done_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.done_at.setCalendarPopup(True)
-        self.done_at.setToolTip("When it was done: log on Friday what you finished on Tuesday")
+        self.done_at.setToolTip(tr("When it was done: log on Friday what you finished on Tuesday"))
         self.status.currentTextChanged.connect(lambda s: self.done_at.setEnabled(s == "Done"))
         self.done_at.setEnabled(self.status.currentText() == "Done")
         self.category = QComboBox()
         self.category.addItems(CATEGORIES)
         self.category.setCurrentText(task.category if task else "feature")
         self.impact = QPlainTextEdit(task.impact if task else "")
-        self.impact.setPlaceholderText(IMPACT_EXAMPLE)
+        self.impact.setPlaceholderText(tr(IMPACT_EXAMPLE))
         self.impact.setTabChangesFocus(True)
         self.impact.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
         self.hours = QDoubleSpinBox()
@@ -87,14 +88,14 @@ class TaskDialog(QDialog):
         self.hours.setSuffix(" h")
         self.hours.setValue(float(task.hours_saved or 0) if task else 0.0)
         self.link = QLineEdit(", ".join(task.links) if task else "")
-        self.link.setPlaceholderText("Ticket or pull request URLs, comma-separated (optional)")
+        self.link.setPlaceholderText(tr("Ticket or pull request URLs, comma-separated (optional)"))
         self.notes = QPlainTextEdit(notes)
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
-        self.include = QCheckBox("Include in reports")
+        self.include = QCheckBox(tr("Include in reports"))
         self.include.setChecked(task.include_in_report if task else True)
         self.sessions = QListWidget()
-        self.sessions.addItems(list(sessions) or ["No sessions linked yet (Tasks ▸ Sessions… links them)."])
+        self.sessions.addItems(list(sessions) or [tr("No sessions linked yet (Tasks ▸ Sessions… links them).")])
         self.sessions.setMaximumHeight(self.fontMetrics().lineSpacing() * 5 + 12)
         self.error = QLabel()
         self.error.setObjectName("error")
@@ -103,17 +104,17 @@ class TaskDialog(QDialog):
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
-        form.addRow("Title", self.title)
-        form.addRow("Status", self.status)
-        form.addRow("Completed on", self.done_at)
-        form.addRow("Category", self.category)
-        form.addRow("Impact", self.impact)
-        form.addRow("Hours saved", self.hours)
-        form.addRow("Links", self.link)
-        form.addRow("Notes", self.notes)
+        form.addRow(tr("Title"), self.title)
+        form.addRow(tr("Status"), self.status)
+        form.addRow(tr("Completed on"), self.done_at)
+        form.addRow(tr("Category"), self.category)
+        form.addRow(tr("Impact"), self.impact)
+        form.addRow(tr("Hours saved"), self.hours)
+        form.addRow(tr("Links"), self.link)
+        form.addRow(tr("Notes"), self.notes)
         form.addRow("", self.include)
         if task is not None:
-            form.addRow(f"Linked sessions ({len(sessions)})", self.sessions)
+            form.addRow(tr("Linked sessions ({n})").format(n=len(sessions)), self.sessions)
         form.addRow(self.error)
         form.addRow(buttons)
         self.task: NewTask | None = None
@@ -150,7 +151,7 @@ class TaskDialog(QDialog):
         task = self.value()
         problems = task.problems()
         if task.done_ms is not None and task.done_ms > time.time() * 1000 + 60_000:
-            problems.append("the completion time is in the future")
+            problems.append(tr("the completion time is in the future"))
         if problems:
             self.error.setText("; ".join(problems).capitalize() + ".")
             return

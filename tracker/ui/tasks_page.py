@@ -31,6 +31,7 @@ from tracker.services.tasks import FileImport, TaskRow, import_task_file, list_t
 from tracker.services.usage import UsageQuery, build_usage_report
 from tracker.store.store import Store
 from tracker.ui.formatting import money, tokens
+from tracker.ui.i18n import tr
 from tracker.ui.import_dialog import CsvMappingDialog
 from tracker.ui.link_dialog import LinkSessionsDialog
 from tracker.ui.read_worker import InlineReads, Reads, ReadSide
@@ -70,7 +71,7 @@ class TasksModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
+            return tr(HEADERS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -82,7 +83,7 @@ class TasksModel(QAbstractTableModel):
             (t.status, t.status),
             (self.zone_fmt(t.completed_ms), t.completed_ms or 0),
             (t.category, t.category),
-            ("yes" if t.ai_assisted else "", int(t.ai_assisted)),
+            (tr("yes") if t.ai_assisted else "", int(t.ai_assisted)),
             (str(len(t.sessions)), len(t.sessions)),
             (tokens(t.tokens), t.tokens),
             (money(t.cost_usd), float(t.cost_usd)),
@@ -120,7 +121,7 @@ class TasksPage(QWidget):
         self.proxy.setFilterKeyColumn(-1)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search tasks…")
+        self.search.setPlaceholderText(tr("Search tasks…"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.scope = QComboBox()
@@ -137,7 +138,7 @@ class TasksPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _: self.edit_selected())
         self.summary = QLabel()
-        self.undo = QPushButton("Undo delete")
+        self.undo = QPushButton(tr("Undo delete"))
         self.undo.setVisible(False)
         self.undo.clicked.connect(self.undo_delete)
         self._deleted: Any = None
@@ -151,7 +152,7 @@ class TasksPage(QWidget):
             ("Review today…", self.review.emit),
             ("Import…", lambda: self.import_file()),  # not clicked(bool) as the path
         ):
-            b = QPushButton(text)
+            b = QPushButton(tr(text))
             b.clicked.connect(slot)
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -186,7 +187,11 @@ class TasksPage(QWidget):
         self.model.set_rows(rows, lambda ms: when(ms, zone))
         self.table.resizeColumnsToContents()
         spent = sum((t.cost_usd for t in rows), Decimal(0))
-        self.summary.setText(f"{len(rows):,} tasks · {tokens(sum(t.tokens for t in rows))} tokens · {money(spent)}")
+        self.summary.setText(
+            tr("{n} tasks · {tokens} tokens · {cost}").format(
+                n=f"{len(rows):,}", tokens=tokens(sum(t.tokens for t in rows)), cost=money(spent)
+            )
+        )
         if self._select_when_loaded is not None and self._select(self._select_when_loaded):
             self._select_when_loaded = None
         self.loaded.emit()
@@ -212,8 +217,12 @@ class TasksPage(QWidget):
 
     def imported(self, done: TasksImported) -> None:
         result = done.result
-        bad = f"; {len(result.bad_rows)} rows skipped" if result.bad_rows else ""
-        self.status.emit(f"{done.name}: {result.new} new tasks, {result.updated} updated{bad}.")
+        bad = tr("; {n} rows skipped").format(n=len(result.bad_rows)) if result.bad_rows else ""
+        self.status.emit(
+            tr("{name}: {new} new tasks, {updated} updated{bad}.").format(
+                name=done.name, new=result.new, updated=result.updated, bad=bad
+            )
+        )
 
     def selected(self) -> TaskRow | None:
         index = self.table.currentIndex()
@@ -304,7 +313,7 @@ class TasksPage(QWidget):
             self._deleted = snap
             self.write(lambda store: store.tasks.delete(task.id))
             self.undo.setVisible(True)
-            self.status.emit(f"Deleted “{task.title}” (its sessions' usage is kept).")
+            self.status.emit(tr("Deleted “{title}” (its sessions' usage is kept).").format(title=task.title))
 
         self.reads.run_read("delete-snapshot", lambda side: side.store.tasks.snapshot(task.id), delete)
 
@@ -313,4 +322,4 @@ class TasksPage(QWidget):
         self.undo.setVisible(False)
         if snap is not None:
             self.write(lambda store: store.tasks.restore(snap))
-            self.status.emit("Task restored.")
+            self.status.emit(tr("Task restored."))

@@ -26,6 +26,7 @@ from tracker.core.settings_schema import USAGE_MAPPINGS
 from tracker.sources.exports.mapped import FIELDS, FLAGS, MappingError, check_source, columns, read_mapped
 from tracker.store.settings_file import SettingsFile
 from tracker.ui.formatting import tokens
+from tracker.ui.i18n import tr
 
 NONE = "—"
 LABELS = {
@@ -60,7 +61,7 @@ class UsageMappingDialog(QDialog):
         self, path: Path, text: str, settings: SettingsFile, log_sources: frozenset[str], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Map the fields of {name}").format(name=path.name))
+        self.setWindowTitle(tr("Map the fields of {name}").format(name=path.name))
         self.path, self.text, self.settings, self.log_sources = path, text, settings, log_sources
         self.columns = columns(path, text)
         self.saved = QComboBox()
@@ -68,11 +69,11 @@ class UsageMappingDialog(QDialog):
         self.saved.addItems(sorted(settings.value(USAGE_MAPPINGS).keys()))
         self.saved.currentTextChanged.connect(self._load)
         self.source = QLineEdit()
-        self.source.setPlaceholderText(self.tr("the tool's id, e.g. acme-agent"))
+        self.source.setPlaceholderText(tr("the tool's id, e.g. acme-agent"))
         self.source.textChanged.connect(self.update_preview)
         form = QFormLayout()
-        form.addRow(self.tr("Saved mapping"), self.saved)
-        form.addRow(self.tr("Tool (source id)"), self.source)
+        form.addRow(tr("Saved mapping"), self.saved)
+        form.addRow(tr("Tool (source id)"), self.source)
         self.fields: dict[str, QComboBox] = {}
         lower = {c.lower().rsplit(".", 1)[-1]: c for c in self.columns}
         for name in FIELDS:
@@ -82,19 +83,19 @@ class UsageMappingDialog(QDialog):
             if guess:
                 combo.setCurrentText(guess)
             combo.currentTextChanged.connect(self.update_preview)
-            combo.setAccessibleName(self.tr("Column for {field}").format(field=name))
+            combo.setAccessibleName(tr("Column for {field}").format(field=name))
             self.fields[name] = combo
-            form.addRow(self.tr(LABELS.get(name, name.replace("_", " ").capitalize())), combo)
-        self.flags = {f: QCheckBox(self.tr(FLAG_LABELS[f])) for f in FLAGS}
+            form.addRow(tr(LABELS.get(name, name.replace("_", " ").capitalize())), combo)
+        self.flags = {f: QCheckBox(tr(FLAG_LABELS[f])) for f in FLAGS}
         for box in self.flags.values():
             box.toggled.connect(self.update_preview)
             form.addRow("", box)
         self.name = QLineEdit()
-        self.name.setPlaceholderText(self.tr("Name to remember this mapping by (optional)"))
-        form.addRow(self.tr("Remember as"), self.name)
+        self.name.setPlaceholderText(tr("Name to remember this mapping by (optional)"))
+        form.addRow(tr("Remember as"), self.name)
         heads = ["Time", "Model", "Input", "Output", "Cache writes", "Cache reads", "Total"]
         self.preview = QTableWidget(0, len(heads))
-        self.preview.setHorizontalHeaderLabels([self.tr(h) for h in heads])
+        self.preview.setHorizontalHeaderLabels([tr(h) for h in heads])
         self.preview.verticalHeader().hide()
         header = self.preview.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -106,7 +107,7 @@ class UsageMappingDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(QLabel(self.tr("<b>Preview</b> (what would be stored; no text is kept)")))
+        layout.addWidget(QLabel(tr("<b>Preview</b> (what would be stored; no text is kept)")))
         layout.addWidget(self.preview)
         layout.addWidget(self.problems)
         layout.addWidget(self.buttons)
@@ -142,9 +143,7 @@ class UsageMappingDialog(QDialog):
         try:
             source = check_source(self.source.text().strip(), self.log_sources)
         except MappingError as exc:
-            self.problems.setText(
-                str(exc) if self.source.text().strip() else self.tr("Name the tool this usage is from.")
-            )
+            self.problems.setText(str(exc) if self.source.text().strip() else tr("Name the tool this usage is from."))
             self.preview.setRowCount(0)
             ok.setEnabled(False)
             return
@@ -175,10 +174,12 @@ class UsageMappingDialog(QDialog):
         if read.error:
             text = read.error
         else:
-            text = self.tr("{n} requests").format(n=f"{len(read.events):,}")
+            text = tr("{n} requests").format(n=f"{len(read.events):,}")
             if read.skipped_count:
-                shown = "; ".join(f"row {s.line_no}: {s.reason}" for s in read.skipped[:5])
-                text += self.tr("; {n} rows will be skipped: {rows}").format(n=read.skipped_count, rows=shown)
+                shown = "; ".join(
+                    tr("row {n}: {reason}").format(n=s.line_no, reason=s.reason) for s in read.skipped[:5]
+                )
+                text += tr("; {n} rows will be skipped: {rows}").format(n=read.skipped_count, rows=shown)
         self.problems.setText(text)
         ok.setEnabled(bool(read.events))
 

@@ -39,6 +39,7 @@ from tracker.services.drill_down import Drill, SessionKey, drilled_sessions, pro
 from tracker.services.usage import UsageQuery, UsageReport, build_usage_report
 from tracker.store.store import Store
 from tracker.ui.formatting import money, plural, short_model, tokens, tool_name
+from tracker.ui.i18n import tr
 from tracker.ui.read_worker import InlineReads, Reads, ReadSide
 from tracker.ui.table_export import EXPORT_ROLE, TableActions, arrows_follow_rows
 
@@ -114,7 +115,7 @@ class UsageTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.headers[section]
+            return tr(self.headers[section])  # the source text stays the column's key
         if role == Qt.ItemDataRole.TextAlignmentRole and self.is_number(section):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -173,7 +174,7 @@ class UsageTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and name == "Tool":
             return row.source
         if role == Qt.ItemDataRole.ToolTipRole and name == "Task":
-            return "\n".join(title for _, title in self.tasks_of(row)) or "Not linked to a task"
+            return "\n".join(title for _, title in self.tasks_of(row)) or tr("Not linked to a task")
         if role not in (Qt.ItemDataRole.DisplayRole, SORT_ROLE, EXPORT_ROLE, FILTER_ROLE,
                         Qt.ItemDataRole.TextAlignmentRole):  # fmt: skip
             return None
@@ -205,8 +206,12 @@ def models_text(row: UsageRow) -> str:
 
 
 def models_tooltip(row: UsageRow) -> str:
-    return "\n".join(f"{m}: {tokens(row.models[m].total_tokens)} tokens, {money(row.models[m].cost_usd)}"
-                     for m in by_size(row))  # fmt: skip
+    line = tr("{model}: {tokens} tokens, {cost}")
+    models = row.models
+    return "\n".join(
+        line.format(model=m, tokens=tokens(models[m].total_tokens), cost=money(models[m].cost_usd))
+        for m in by_size(row)
+    )
 
 
 def export_value(row: UsageRow, name: str, text: str, key: Any) -> str:
@@ -268,7 +273,7 @@ class UsageTablePage(QWidget):
         self.proxy.setFilterKeyColumn(-1)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.filter = QLineEdit()
-        self.filter.setPlaceholderText("Filter by tool, project, branch or model…")
+        self.filter.setPlaceholderText(tr("Filter by tool, project, branch or model…"))
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._filter_changed)
         self.table = QTableView()
@@ -301,7 +306,7 @@ class UsageTablePage(QWidget):
         self.chip.clicked.connect(self.clear_drill)
         self.table.activated.connect(self.activate)  # Enter or a double-click
         first = self.copying.menu.actions()[0]
-        self.open_action = QAction("Open task" if kind == "session" else "Show its sessions", self.table)
+        self.open_action = QAction(tr("Open task") if kind == "session" else tr("Show its sessions"), self.table)
         self.open_action.triggered.connect(lambda: self.activate(self.table.currentIndex()))
         self.copying.menu.insertAction(first, self.open_action)
         self.copying.menu.insertSeparator(first)
@@ -371,13 +376,13 @@ class UsageTablePage(QWidget):
         since, until = self.range
         drill = self.drilled
         self.chip.setText(f"{drill.label}  ✕" if drill else "")
-        self.chip.setToolTip("Show every session of the period again" if drill else "")
-        self.chip.setAccessibleName(f"Remove the filter {drill.label}" if drill else "")
+        self.chip.setToolTip(tr("Show every session of the period again") if drill else "")
+        self.chip.setAccessibleName(tr("Remove the filter {label}").format(label=drill.label) if drill else "")
         self.chip.setVisible(drill is not None)
         query = UsageQuery(self.kind, self.ctx.timezone(), since, until)  # type: ignore[arg-type]
         overrides = self.ctx.price_overrides()
         self.loads += 1
-        self.summary.setText("Loading…")
+        self.summary.setText(tr("Loading…"))
         self.reads.run_read(f"{self.kind}s", lambda side: load_table(side.store, query, overrides, drill), self._show,
                             self.summary.setText)  # fmt: skip
 
@@ -387,7 +392,7 @@ class UsageTablePage(QWidget):
         if not self._sized and report.rows:
             self._first_widths()
         self.update_summary()
-        self.detail.setHtml("<p>Select a session to see its models and token kinds.</p>")
+        self.detail.setHtml("<p>{}</p>".format(tr("Select a session to see its models and token kinds.")))
         self.loaded.emit()
 
     def _filter_changed(self, text: str) -> None:
@@ -397,23 +402,30 @@ class UsageTablePage(QWidget):
     def update_summary(self) -> None:
         """``12 of 381 sessions match · 1,234 tokens · $1.00`` for what the filter leaves."""
         since, until = self.range
-        noun = "session" if self.kind == "session" else "project"
+        noun = tr("session") if self.kind == "session" else tr("project")
         total = len(self.model.rows)
         if not total:
-            where = f"for {self.drilled.label}" if self.drilled else f"from {since} to {until}"
-            self.summary.setText(f"No {noun}s {where}.")
+            where = (
+                tr("for {label}").format(label=self.drilled.label)
+                if self.drilled
+                else tr("from {since} to {until}").format(since=since, until=until)
+            )
+            empty = tr("No sessions {where}.") if self.kind == "session" else tr("No projects {where}.")
+            self.summary.setText(empty.format(where=where))
             return
         shown = [self.model.rows[self.proxy.mapToSource(self.proxy.index(r, 0)).row()]
                  for r in range(self.proxy.rowCount())]  # fmt: skip
         n_tokens = sum(r.totals.total_tokens for r in shown)
         cost = sum((r.totals.cost_usd for r in shown), Decimal(0))
         if self.filter.text() and len(shown) != total:
-            head = f"{len(shown):,} of {plural(total, noun)} match"
+            head = tr("{shown} of {total} match").format(shown=f"{len(shown):,}", total=plural(total, noun))
         elif self.drilled is not None:
             head = plural(total, noun)
         else:
-            head = f"{plural(total, noun)} from {since} to {until}"
-        self.summary.setText(f"{head} · {tokens(n_tokens)} tokens · {money(cost)}")
+            head = tr("{total} from {since} to {until}").format(total=plural(total, noun), since=since, until=until)
+        self.summary.setText(
+            tr("{head} · {tokens} tokens · {cost}").format(head=head, tokens=tokens(n_tokens), cost=money(cost))
+        )
 
     def _show_detail(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if self.kind != "session" or not current.isValid():
@@ -423,13 +435,20 @@ class UsageTablePage(QWidget):
         if self.model.report is not None:
             project, branch = self.model.report.session_info.get((row.source, row.session_id), ("", ""))
         lines = [
-            f"<h3>{escape(tool_name(row.source))} session {escape(row.session_id)}</h3>",
-            f"<p>Project <b>{escape(project) or '—'}</b> on branch <b>{escape(branch) or '—'}</b><br>",
+            "<h3>{}</h3>".format(
+                tr("{tool} session {id}").format(tool=escape(tool_name(row.source)), id=escape(row.session_id))
+            ),
+            "<p>{}<br>".format(
+                tr("Project <b>{project}</b> on branch <b>{branch}</b>").format(
+                    project=escape(project) or "—", branch=escape(branch) or "—"
+                )
+            ),
             f"{task_line(self.model.tasks_of(row))}<br>",
             f"{when(row.first_ms, self.model.zone)} → {when(row.last_ms, self.model.zone)} "
-            f"({_duration(row)[0]}), {plural(row.totals.events, 'request')}</p>",
-            "<table cellpadding=4><tr><th align=left>Model</th><th>Input</th><th>Output</th>"
-            "<th>Cache write</th><th>Cache read</th><th>Total</th><th>Cost</th></tr>",
+            f"({_duration(row)[0]}), {plural(row.totals.events, tr('request'))}</p>",
+            "<table cellpadding=4><tr><th align=left>{}</th>".format(tr("Model"))
+            + "".join(f"<th>{tr(h)}</th>" for h in ("Input", "Output", "Cache write", "Cache read", "Total", "Cost"))
+            + "</tr>",
         ]
         for name, t in sorted(row.models.items()):
             lines.append(
@@ -440,7 +459,9 @@ class UsageTablePage(QWidget):
             )
         lines.append("</table>")
         if row.totals.reasoning_tokens:
-            lines.append(f"<p>Reasoning (part of output): {tokens(row.totals.reasoning_tokens)}</p>")
+            lines.append(
+                "<p>{}</p>".format(tr("Reasoning (part of output): {n}").format(n=tokens(row.totals.reasoning_tokens)))
+            )
         self.detail.setHtml("".join(lines))
 
     # ---- drill-down and "Open task" ------------------------------------------------------
@@ -465,12 +486,14 @@ class UsageTablePage(QWidget):
         linked = row is not None and (self.kind == "project" or bool(self.model.tasks_of(row)))
         self.open_action.setEnabled(linked)
         if self.kind == "session":
-            self.open_action.setText("Open task" if linked or row is None else "Open task (not linked)")
+            self.open_action.setText(tr("Open task") if linked or row is None else tr("Open task (not linked)"))
 
 
 def task_line(tasks: list[tuple[int, str]]) -> str:
     """The detail pane's task line: what the session served, or that it is not linked."""
     if not tasks:
-        return "Task: <i>not linked</i>"
-    more = f" (and {len(tasks) - 1} more)" if len(tasks) > 1 else ""
-    return f"Task: <b>{escape(tasks[0][1])}</b>{more} — Enter or double-click opens it"
+        return tr("Task: <i>not linked</i>")
+    more = tr(" (and {n} more)").format(n=len(tasks) - 1) if len(tasks) > 1 else ""
+    return tr("Task: <b>{title}</b>{more} — Enter or double-click opens it").format(
+        title=escape(tasks[0][1]), more=more
+    )

@@ -26,6 +26,7 @@ from tracker.services.chart_series import SlotUsage, done_by_slot
 from tracker.services.work_summary import WorkSummary
 from tracker.ui.charts import ElidedLabel, ShareBars, slot_at
 from tracker.ui.formatting import money, tokens, tool_name
+from tracker.ui.i18n import tr
 
 
 class CostPerTaskChart(ReadOnlyPlot):
@@ -33,7 +34,7 @@ class CostPerTaskChart(ReadOnlyPlot):
         self.axis = LabelAxis()
         super().__init__(axisItems={"bottom": self.axis, "left": MoneyAxis("left")})
         item = fixed_plot(self, 160, 240)
-        item.setLabel("left", "$ per outcome")
+        item.setLabel("left", tr("$ per outcome"))
         self.line = pg.PlotDataItem(pen=pg.mkPen(PALETTE[3], width=2), symbol="o", symbolSize=6, connect="finite")
         self.addItem(self.line)
 
@@ -65,13 +66,13 @@ class TaskScatter(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.readout = ElidedLabel("Hover a task.")
+        self.readout = ElidedLabel(tr("Hover a task."))
         hours = pg.AxisItem("left")
         hours.enableAutoSIPrefix(False)  # "hours saved (x0.001)" helps nobody
         self.plot = ReadOnlyPlot(axisItems={"bottom": TokenAxis("bottom"), "left": hours})
         item = fixed_plot(self.plot, 200, 300)
-        item.setLabel("bottom", "tokens")
-        item.setLabel("left", "hours saved")
+        item.setLabel("bottom", tr("tokens"))
+        item.setLabel("left", tr("hours saved"))
         self.dots = pg.ScatterPlotItem(size=10, brush=pg.mkBrush(PALETTE[2]), hoverable=True)
         self.dots.sigHovered.connect(self._hovered)
         self.plot.addItem(self.dots)
@@ -81,7 +82,8 @@ class TaskScatter(QWidget):
         grid.addWidget(self.plot, 1, 0)
 
     def set_tasks(self, points: Sequence[tuple[str, int, float]]) -> None:
-        self.dots.setData([{"pos": (t, h), "data": f"{title}: {tokens(t)} tokens, {h:g} h saved"}
+        line = tr("{title}: {tokens} tokens, {hours} h saved")
+        self.dots.setData([{"pos": (t, h), "data": line.format(title=title, tokens=tokens(t), hours=f"{h:g}")}
                            for title, t, h in points])  # fmt: skip
         with_hours = [p for p in points if p[2]]
         self.plot.setVisible(bool(with_hours))
@@ -90,9 +92,9 @@ class TaskScatter(QWidget):
             self.plot.getPlotItem().setYRange(0, top * 1.15, padding=0)
             self.plot.getPlotItem().setXRange(0, max(t for _, t, _ in points) * 1.1 or 1, padding=0)
         self.readout.setText(
-            "Hover a task."
+            tr("Hover a task.")
             if with_hours
-            else "Add “hours saved” to completed tasks (Tasks ▸ Edit) to see what the tokens bought."
+            else tr("Add “hours saved” to completed tasks (Tasks ▸ Edit) to see what the tokens bought.")
         )
 
     def _hovered(self, _item: object, points: Sequence[object], _event: object) -> None:
@@ -115,7 +117,7 @@ class WorkSection(QWidget):
         self.weekly.plot.scene().sigMouseClicked.connect(self._clicked)
         self.cost_per_task = CostPerTaskChart()
         self.scatter = TaskScatter()
-        self.top = ShareBars("Top tasks by spend", "No task has linked usage yet.")
+        self.top = ShareBars(tr("Top tasks by spend"), tr("No task has linked usage yet."))
         self.top.row_clicked.connect(lambda task_id: self.open_task.emit(int(task_id)))
         self.orphans = QLabel()
         self.orphans.setWordWrap(True)
@@ -123,25 +125,26 @@ class WorkSection(QWidget):
         self.orphans.linkActivated.connect(lambda _: self.open_inbox.emit(self._orphan_keys))
         grid = QGridLayout(self)
         grid.addWidget(self.headline, 0, 0, 1, 2)
-        self.weekly_title = QLabel("<b>Tokens and tasks done per week</b>")
+        self.weekly_title = QLabel(tr("<b>Tokens and tasks done per {bucket}</b>").format(bucket=tr("week")))
         grid.addWidget(self.weekly_title, 1, 0)
-        grid.addWidget(QLabel("<b>Cost per outcome</b>"), 1, 1)
+        grid.addWidget(QLabel(tr("<b>Cost per outcome</b>")), 1, 1)
         grid.addWidget(self.weekly, 2, 0)
-        self.no_cost_per_task = QLabel("Log a completed task to see what each one cost, week by week.")
+        self.no_cost_per_task = QLabel(tr("Log a completed task to see what each one cost, week by week."))
         self.no_cost_per_task.setWordWrap(True)
         self.no_cost_per_task.setAlignment(Qt.AlignmentFlag.AlignCenter)
         grid.addWidget(self.cost_per_task, 2, 1)
         grid.addWidget(self.no_cost_per_task, 2, 1)
-        grid.addWidget(QLabel("<b>Tokens against hours saved</b>"), 3, 0)
+        grid.addWidget(QLabel(tr("<b>Tokens against hours saved</b>")), 3, 0)
         grid.addWidget(self.top, 4, 1)
         grid.addWidget(self.scatter, 4, 0)
-        grid.addWidget(QLabel("<b>Heavy sessions with no task</b>"), 5, 0, 1, 2)
+        grid.addWidget(QLabel(tr("<b>Heavy sessions with no task</b>")), 5, 0, 1, 2)
         grid.addWidget(self.orphans, 6, 0, 1, 2)
 
     def set_summary(self, s: WorkSummary, usage: SlotUsage | None = None, timezone: str = "UTC") -> None:
         """``usage``: the period cut into slots as the main chart is (else the summary's weeks)."""
         done = s.done
-        self.headline.setText(f"{summary_line(s.figures)} · {s.hours_saved:g} hours saved (your estimates)")
+        saved = tr("{hours} hours saved (your estimates)").format(hours=f"{s.hours_saved:g}")
+        self.headline.setText(f"{summary_line(s.figures)} · {saved}")
         self._slots = 0 if usage is None else len(usage.slots)
         if usage is None:
             self.weekly.set_weeks([(w, t, n) for w, t, n, _ in s.weeks])
@@ -150,7 +153,7 @@ class WorkSection(QWidget):
             done_per_slot = done_by_slot(usage.slots, done_ms, timezone)
             labels = [x.label for x in usage.slots]
             self.weekly.set_slots(labels, usage.tokens(), done_per_slot, tick_step(usage.slots))
-            self.weekly_title.setText(f"<b>Tokens and tasks done per {usage.bucket}</b>")
+            self.weekly_title.setText(tr("<b>Tokens and tasks done per {bucket}</b>").format(bucket=tr(usage.bucket)))
         self.cost_per_task.set_points([(w, float(c) if c is not None else None) for w, c in s.cost_per_task_by_week()])
         self.no_cost_per_task.setVisible(self.cost_per_task.isHidden())
         self.scatter.set_tasks(
@@ -158,20 +161,20 @@ class WorkSection(QWidget):
         )
         top = [t for t in s.top_by_spend() if t.tokens]
         self.top.set_rows([(t.title, t.tokens, float(t.cost_usd)) for t in top], [t.id for t in top],
-                          [f"{t.title}\nClick to open it in Tasks" for t in top])  # fmt: skip
+                          [t.title + "\n" + tr("Click to open it in Tasks") for t in top])  # fmt: skip
         self._orphan_keys = frozenset((o.source, o.session_id) for o in s.orphans)
         rows = [
             f"<a href='inbox'>{html.escape(tool_name(o.source))} · {html.escape(o.project or '—')}</a> · "
-            f"{tokens(o.tokens)} tokens · {money(o.cost_usd)}"
+            + tr("{tokens} tokens · {cost}").format(tokens=tokens(o.tokens), cost=money(o.cost_usd))
             for o in s.orphans
         ]
-        link = "<br><a href='inbox'>Link these in the inbox…</a>" if rows else ""
+        link = "<br><a href='inbox'>{}</a>".format(tr("Link these in the inbox…")) if rows else ""
         self.orphans.setText(
             "<br>".join(rows) + link
             or (
-                "Every session in this period is linked to a task or marked not work."
+                tr("Every session in this period is linked to a task or marked not work.")
                 if s.total_tokens
-                else "No AI sessions in this period."
+                else tr("No AI sessions in this period.")
             )
         )
 
