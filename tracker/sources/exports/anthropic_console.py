@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from tracker.core.provider_rows import ProviderRow, bucket_key
-from tracker.sources.exports.csv_table import Row, TableError, count, decimal, header_of, read_table
+from tracker.sources.exports.csv_table import count, decimal, header_of, open_export
 from tracker.sources.exports.format import ExportFormat, ExportRead
 from tracker.sources.normalize import MAX_COST_MICRO, timestamp_ok
 from tracker.sources.timestamps import iso_to_ms
@@ -84,20 +84,15 @@ def _detail(values: dict[str, str], keys: tuple[str, ...]) -> str:
 
 def read_usage(path: Path) -> ExportRead:
     out = ExportRead(format=USAGE_NAME)
-    try:
-        header, rows = read_table(path)
-    except (TableError, OSError) as exc:
-        out.error = f"{USAGE_NAME}: {exc}"
+    table = open_export(path, out)
+    if table is None:
         return out
+    header, rows = table
     if "context_window" not in header:
         out.format = f"{USAGE_NAME} (older columns, without context_window)"
     now = int(time.time() * 1000)
     buckets: dict[bytes, ProviderRow] = {}
     for row in rows:
-        out.rows_read += 1
-        if not isinstance(row, Row):
-            out.skip(*row)
-            continue
         v = row.values
         when = bucket_day(v[DAY])
         if when is None:
@@ -136,11 +131,10 @@ def _add(a: ProviderRow, b: ProviderRow) -> ProviderRow:
 
 def read_cost(path: Path) -> ExportRead:
     out = ExportRead(format=COST_NAME)
-    try:
-        header, rows = read_table(path)
-    except (TableError, OSError) as exc:
-        out.error = f"{COST_NAME}: {exc}"
+    table = open_export(path, out)
+    if table is None:
         return out
+    header, rows = table
     day_col, model_col = _first(header, COST_DAYS), _first(header, COST_MODELS)
     amount_col = _first(header, COST_AMOUNTS)
     if day_col is None or model_col is None or amount_col is None:
@@ -151,10 +145,6 @@ def read_cost(path: Path) -> ExportRead:
     now = int(time.time() * 1000)
     buckets: dict[bytes, ProviderRow] = {}
     for row in rows:
-        out.rows_read += 1
-        if not isinstance(row, Row):
-            out.skip(*row)
-            continue
         v = row.values
         when = bucket_day(v[day_col])
         amount = decimal(v[amount_col])

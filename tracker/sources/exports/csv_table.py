@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from tracker.sources.exports.format import ExportRead
 from tracker.sources.normalize import MAX_COST_MICRO, MAX_TOKENS
 
 MAX_FILE_BYTES = 512 << 20  # a provider's export is megabytes; anything this big is not one
@@ -67,6 +68,30 @@ def read_table(path: Path) -> tuple[list[str], Iterator[Row | tuple[int, str]]]:
     except csv.Error as exc:
         raise TableError(f"the header row is not CSV ({exc})") from None
     return header, _rows(reader, header)
+
+
+def open_export(path: Path, out: ExportRead) -> tuple[list[str], Iterator[Row]] | None:
+    """The header and the usable rows of the export at ``path``, read into ``out``: every row
+    counts in ``out.rows_read`` and one that cannot be used is skipped there with its reason.
+
+    None, with ``out.error`` set (after the format's name), when the file cannot be read as
+    CSV at all.
+    """
+    try:
+        header, rows = read_table(path)
+    except (TableError, OSError) as exc:
+        out.error = f"{out.format}: {exc}"
+        return None
+    return header, _usable(rows, out)
+
+
+def _usable(rows: Iterator[Row | tuple[int, str]], out: ExportRead) -> Iterator[Row]:
+    for row in rows:
+        out.rows_read += 1
+        if isinstance(row, Row):
+            yield row
+        else:
+            out.skip(*row)
 
 
 def _rows(reader: csv.Reader, header: list[str]) -> Iterator[Row | tuple[int, str]]:  # type: ignore[name-defined] # csv.Reader is typeshed's name for the reader type
