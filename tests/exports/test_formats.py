@@ -293,3 +293,29 @@ def test_provider_csv_truncated_row_is_counted_and_skipped(
     assert got.error is None and got.rows_read == 2 and len(got.provider_rows) == 1
     columns = len(header.split(","))
     assert [(s.line_no, s.reason) for s in got.skipped] == [(3, f"2 of {columns} columns (the file may be truncated)")]
+
+
+@pytest.mark.parametrize(
+    ("read", "fixture", "summed"),
+    [
+        (anthropic_console.read_usage, "anthropic-usage.csv", (36422, 80420, 1824668, 40622, 0, None)),
+        (anthropic_console.read_cost, "anthropic-cost.csv", (0, 0, 0, 0, 0, 100_000)),
+        (openai_usage.read, "completions_usage_2026-11-30_2026-12-01.csv", (60000, 0, 180000, 16000, 24, None)),
+    ],
+)
+def test_a_bucket_listed_twice_is_one_row_that_adds_up(
+    tmp_path: Path, read: Callable[[Path], ExportRead], fixture: str, summed: tuple[int | None, ...]
+) -> None:
+    header, first = (FIXTURES / fixture).read_text().splitlines()[:2]
+    (tmp_path / fixture).write_text(f"{header}\n{first}\n{first}\n")
+    got = read(tmp_path / fixture)
+    assert got.rows_read == 2 and got.skipped == []
+    (r,) = got.provider_rows
+    assert (
+        r.input_tokens,
+        r.cache_creation_tokens,
+        r.cache_read_tokens,
+        r.output_tokens,
+        r.requests,
+        r.cost_micro,
+    ) == summed
