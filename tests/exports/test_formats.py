@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from tracker.core.model_ids import canonical_model, cursor_model
 from tracker.services.export_import import sniff
 from tracker.sources.exports import anthropic_console, copilot_premium, cursor, openai_usage
-from tracker.sources.exports.format import HEAD_BYTES, ExportFormat
+from tracker.sources.exports.format import HEAD_BYTES, ExportFormat, ExportRead
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "exports"
 
@@ -259,3 +260,62 @@ def test_mapped_cursor_models_have_catalog_prices() -> None:
 
     for slug in ("claude-4.5-sonnet-thinking", "claude-4.1-opus", "gpt-5-high", "claude-3.5-sonnet"):
         assert _lookup(cursor_model(slug)) is not None, slug
+
+
+PROVIDER_CSVS = [
+    (anthropic_console.read_usage, "anthropic-usage.csv", anthropic_console.USAGE_NAME),
+    (anthropic_console.read_cost, "anthropic-cost.csv", anthropic_console.COST_NAME),
+    (openai_usage.read, "completions_usage_2026-11-30_2026-12-01.csv", openai_usage.NAME),
+    (copilot_premium.read, "copilot-premium-analytics.csv", copilot_premium.NAME),
+    (copilot_premium.read, "copilot-premium-usage-report.csv", copilot_premium.NAME),
+]
+
+
+@pytest.mark.parametrize(("read", "fixture", "name"), PROVIDER_CSVS)
+def test_provider_csv_that_is_not_utf8_is_an_error_named_after_its_format(
+    tmp_path: Path, read: Callable[[Path], ExportRead], fixture: str, name: str
+) -> None:
+    header = (FIXTURES / fixture).read_bytes().splitlines()[0]
+    (tmp_path / fixture).write_bytes(header + b"\n2026-11-30,Inclu\xefded\n")
+    got = read(tmp_path / fixture)
+    assert got.error == f"{name}: not UTF-8 text (byte {len(header) + 17:,} cannot be decoded)"
+    assert got.rows_read == 0 and got.provider_rows == []
+
+
+@pytest.mark.parametrize(("read", "fixture", "name"), PROVIDER_CSVS)
+def test_provider_csv_truncated_row_is_counted_and_skipped(
+    tmp_path: Path, read: Callable[[Path], ExportRead], fixture: str, name: str
+) -> None:
+    header, first = (FIXTURES / fixture).read_text().splitlines()[:2]
+    cut = first.split(",")[0] + ",x"  # two of the row's cells: the rest of the download is missing
+    (tmp_path / fixture).write_text(f"{header}\n{first}\n{cut}\n")
+    got = read(tmp_path / fixture)
+    assert got.error is None and got.rows_read == 2 and len(got.provider_rows) == 1
+    columns = len(header.split(","))
+    assert [(s.line_no, s.reason) for s in got.skipped] == [(3, f"2 of {columns} columns (the file may be truncated)")]
+
+
+@pytest.mark.parametrize(
+    ("read", "fixture", "summed"),
+    [
+        (anthropic_console.read_usage, "anthropic-usage.csv", (36422, 80420, 1824668, 40622, 0, None)),
+        (anthropic_console.read_cost, "anthropic-cost.csv", (0, 0, 0, 0, 0, 100_000)),
+        (openai_usage.read, "completions_usage_2026-11-30_2026-12-01.csv", (60000, 0, 180000, 16000, 24, None)),
+    ],
+)
+def test_a_bucket_listed_twice_is_one_row_that_adds_up(
+    tmp_path: Path, read: Callable[[Path], ExportRead], fixture: str, summed: tuple[int | None, ...]
+) -> None:
+    header, first = (FIXTURES / fixture).read_text().splitlines()[:2]
+    (tmp_path / fixture).write_text(f"{header}\n{first}\n{first}\n")
+    got = read(tmp_path / fixture)
+    assert got.rows_read == 2 and got.skipped == []
+    (r,) = got.provider_rows
+    assert (
+        r.input_tokens,
+        r.cache_creation_tokens,
+        r.cache_read_tokens,
+        r.output_tokens,
+        r.requests,
+        r.cost_micro,
+    ) == summed

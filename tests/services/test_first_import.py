@@ -248,3 +248,29 @@ def test_an_app_that_keeps_its_connection_completes_an_interrupted_first_import(
     assert not rollup_pending(conn)
     assert schema(conn) == schema(slow)
     assert table_rows(conn) == table_rows(slow)
+
+
+def test_a_file_whose_rows_sqlite_refuses_fails_alone(tmp_path: Path) -> None:
+    """The first import's path: a count msgpack carries but no SQLite INTEGER holds (2**63,
+    a reader that bypassed the range checks) gives its file an error and no cursor; the
+    other files are stored."""
+    from tests.sources.kinds import DOC_SPEC, write_doc_unchecked
+
+    home = tmp_path / "home"
+    docs = home / ".kinds" / "docs"
+    write_doc_unchecked(docs / "bad.json", 2**63)
+    write_doc_unchecked(docs / "good.json", 7)
+    write_doc_unchecked(docs / "more.json", 40)
+    conn = connect(tmp_path / "data" / "tokenworth.sqlite3")
+    run_import(
+        conn, home=home, env={}, config=SourceConfig(), sources={DOC_SPEC.id: DOC_SPEC}, workers=2,
+        parallel_min_bytes=0, first_import=True,
+    )  # fmt: skip
+    files = conn.execute("SELECT path, error, cursor FROM files ORDER BY path").fetchall()
+    assert [(Path(p).name, e, c == b"") for p, e, c in files] == [
+        ("bad.json", f"{docs / 'bad.json'}: could not be stored (OverflowError: Python int too large to convert "
+         "to SQLite INTEGER)", True),
+        ("good.json", None, False),
+        ("more.json", None, False),
+    ]  # fmt: skip
+    assert conn.execute("SELECT COUNT(*), SUM(input_tokens) FROM events").fetchone() == (2, 47)

@@ -26,7 +26,7 @@ from tracker.store.db import TIME_INDEX
 from tracker.store.import_state import FileIdentity
 from tracker.store.rollup import mark_pending, rollup_pending
 from tracker.store.staging import EventRow, Rows
-from tracker.store.writer import UPSERT_EVENT, UPSERT_SESSION, ImportWriter, row_failure
+from tracker.store.writer import INSERT_RATE_LIMIT, UPSERT_EVENT, UPSERT_SESSION, ImportWriter, row_failure
 
 _KEY, _MODEL, _TOTAL = (EventRow._fields.index(c) for c in ("dedup_key", "model", "total_tokens"))
 
@@ -112,7 +112,7 @@ class BulkWriter(ImportWriter):
         try:
             conn.executemany(UPSERT_EVENT, fresh)  # the copy with the most tokens wins
             conn.executemany(UPSERT_SESSION, rows.sessions)
-            conn.executemany("INSERT OR IGNORE INTO rate_limits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows.rate_limits)
+            conn.executemany(INSERT_RATE_LIMIT, rows.rate_limits)
             self._file_state(path, source, identity, result, len(rows.events), restarted=restarted, part=part)
         except Exception as exc:
             if not row_failure(exc):
@@ -122,9 +122,7 @@ class BulkWriter(ImportWriter):
                     largest.pop(key, None)
                 else:
                     largest[key] = before
-            self.failed.add(path)
-            self.error(path, source, f"{path}: could not be stored ({type(exc).__name__}: {exc})")
+            self._unstored(path, source, f"{type(exc).__name__}: {exc}")
             return False
-        if self._pending >= self.batch_events:
-            self.commit()
+        self._commit_if_full()
         return True

@@ -55,6 +55,7 @@ ON CONFLICT(source, session_id) DO UPDATE SET
                       ELSE sessions.git_branch END
 """
 UPSERT_SESSION = f"INSERT INTO sessions VALUES (?, ?, ?, ?) {_SESSION_CONFLICT}"  # noqa: S608
+INSERT_RATE_LIMIT = "INSERT OR IGNORE INTO rate_limits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
 class StagedFile(NamedTuple):
@@ -156,19 +157,14 @@ class ImportWriter:
                 UPSERT_SESSION,
                 [(source, s.session_id, s.project, s.git_branch) for s in result.sessions.values()],
             )
-            conn.executemany(
-                "INSERT OR IGNORE INTO rate_limits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [rate_limit_row(r) for r in result.rate_limits],
-            )
+            conn.executemany(INSERT_RATE_LIMIT, [rate_limit_row(r) for r in result.rate_limits])
             self._file_state(path, source, identity, result, len(rows), restarted=restarted, part=part)
         except Exception as exc:
             if not row_failure(exc):
                 raise
-            self.failed.add(path)
-            self.error(path, source, f"{path}: could not be stored ({type(exc).__name__}: {exc})")
+            self._unstored(path, source, f"{type(exc).__name__}: {exc}")
             return False
-        if self._pending >= self.batch_events:
-            self.commit()
+        self._commit_if_full()
         return True
 
     def add_staged(self, stages: Sequence[tuple[Path, Sequence[StagedFile]]]) -> None:
@@ -214,10 +210,18 @@ class ImportWriter:
             for name in names:
                 conn.execute(f"DETACH DATABASE {name}")
 
+    def _commit_if_full(self) -> None:
+        if self._pending >= self.batch_events:
+            self.commit()
+
+    def _unstored(self, path: str, source: str, why: str) -> None:
+        """A file whose rows could not be stored: it gets an error and keeps its old cursor."""
+        self.failed.add(path)
+        self.error(path, source, f"{path}: could not be stored ({why})")
+
     def _failed_stage(self, files: Sequence[StagedFile], why: str) -> None:
         for f in files:
-            self.failed.add(f.path)
-            self.error(f.path, f.source, f"{f.path}: could not be stored ({why})")
+            self._unstored(f.path, f.source, why)
 
     def _merge(self, stage: str, files: Sequence[StagedFile]) -> None:
         conn = self.conn

@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from tracker.core.provider_rows import ProviderRow, bucket_key
-from tracker.sources.exports.csv_table import Row, TableError, count, decimal, header_of, read_table
+from tracker.sources.exports.csv_table import count, decimal, header_of, open_export, summed
 from tracker.sources.exports.format import ExportFormat, ExportRead
 from tracker.sources.normalize import MAX_COST_MICRO, timestamp_ok
 from tracker.sources.timestamps import iso_to_ms
@@ -84,20 +84,15 @@ def _detail(values: dict[str, str], keys: tuple[str, ...]) -> str:
 
 def read_usage(path: Path) -> ExportRead:
     out = ExportRead(format=USAGE_NAME)
-    try:
-        header, rows = read_table(path)
-    except (TableError, OSError) as exc:
-        out.error = f"{USAGE_NAME}: {exc}"
+    table = open_export(path, out)
+    if table is None:
         return out
+    header, rows = table
     if "context_window" not in header:
         out.format = f"{USAGE_NAME} (older columns, without context_window)"
     now = int(time.time() * 1000)
-    buckets: dict[bytes, ProviderRow] = {}
+    made: list[ProviderRow] = []
     for row in rows:
-        out.rows_read += 1
-        if not isinstance(row, Row):
-            out.skip(*row)
-            continue
         v = row.values
         when = bucket_day(v[DAY])
         if when is None:
@@ -111,36 +106,20 @@ def read_usage(path: Path) -> ExportRead:
         searches = count(v.get("web_search_count", "")) or 0
         key = bucket_key("usage", v[DAY], v[MODEL], *(v.get(k, "") for k in USAGE_KEYS))
         detail = _detail(v, USAGE_KEYS) + (f" · {searches:,} web searches" if searches else "")
-        fresh = ProviderRow(
+        made.append(ProviderRow(
             PROVIDER, "", "export", key, when[0], when[1], v[MODEL] or "unknown", "tokens",
             t["input"], t["write_5m"] + t["write_1h"], t["read"], t["output"], 0, 0, None, detail, now,
-        )  # fmt: skip
-        old = buckets.get(key)
-        buckets[key] = fresh if old is None else _add(old, fresh)
-    out.provider_rows = list(buckets.values())
+        ))  # fmt: skip
+    out.provider_rows = summed(made)
     return out
-
-
-def _add(a: ProviderRow, b: ProviderRow) -> ProviderRow:
-    """One bucket listed twice in a file: its rows add up."""
-    cost = None if a.cost_micro is None and b.cost_micro is None else (a.cost_micro or 0) + (b.cost_micro or 0)
-    return a._replace(
-        input_tokens=a.input_tokens + b.input_tokens,
-        cache_creation_tokens=a.cache_creation_tokens + b.cache_creation_tokens,
-        cache_read_tokens=a.cache_read_tokens + b.cache_read_tokens,
-        output_tokens=a.output_tokens + b.output_tokens,
-        requests=a.requests + b.requests,
-        cost_micro=cost,
-    )
 
 
 def read_cost(path: Path) -> ExportRead:
     out = ExportRead(format=COST_NAME)
-    try:
-        header, rows = read_table(path)
-    except (TableError, OSError) as exc:
-        out.error = f"{COST_NAME}: {exc}"
+    table = open_export(path, out)
+    if table is None:
         return out
+    header, rows = table
     day_col, model_col = _first(header, COST_DAYS), _first(header, COST_MODELS)
     amount_col = _first(header, COST_AMOUNTS)
     if day_col is None or model_col is None or amount_col is None:
@@ -149,12 +128,8 @@ def read_cost(path: Path) -> ExportRead:
     cents = "cent" in amount_col
     keys = tuple(c for c in header if c not in (day_col, model_col, amount_col))
     now = int(time.time() * 1000)
-    buckets: dict[bytes, ProviderRow] = {}
+    made: list[ProviderRow] = []
     for row in rows:
-        out.rows_read += 1
-        if not isinstance(row, Row):
-            out.skip(*row)
-            continue
         v = row.values
         when = bucket_day(v[day_col])
         amount = decimal(v[amount_col])
@@ -166,13 +141,11 @@ def read_cost(path: Path) -> ExportRead:
             out.skip(row.line_no, f"{amount_col} {v[amount_col][:40]!r} is not an amount in USD")
             continue
         key = bucket_key("cost", v[day_col], v[model_col], *(v[k] for k in keys))
-        fresh = ProviderRow(
+        made.append(ProviderRow(
             PROVIDER, "", "export", key, when[0], when[1], v[model_col] or "unknown", "tokens",
             0, 0, 0, 0, 0, 0, int(micro.to_integral_value()), _detail(v, keys), now,
-        )  # fmt: skip
-        old = buckets.get(key)
-        buckets[key] = fresh if old is None else _add(old, fresh)
-    out.provider_rows = list(buckets.values())
+        ))  # fmt: skip
+    out.provider_rows = summed(made)
     out.notes.append(f"cost read from column {amount_col!r} as {'cents' if cents else 'USD'}")
     return out
 

@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
 from tracker.core.provider_rows import ProviderRow, bucket_key
-from tracker.sources.exports.csv_table import Row, TableError, decimal, header_of, read_table
+from tracker.sources.exports.csv_table import Row, decimal, header_of, open_export
 from tracker.sources.exports.format import ExportFormat, ExportRead
 from tracker.sources.normalize import timestamp_ok
 from tracker.sources.timestamps import iso_to_ms
@@ -45,20 +45,15 @@ def recognises(path: Path, head: bytes) -> bool:
 
 def read(path: Path) -> ExportRead:
     out = ExportRead(format=NAME)
-    try:
-        header, rows = read_table(path)
-    except (TableError, OSError) as exc:
-        out.error = f"{NAME}: {exc}"
+    table = open_export(path, out)
+    if table is None:
         return out
+    header, rows = table
     analytics = all(c in header for c in ANALYTICS)
     out.format = f"{NAME} ({'premium request analytics' if analytics else 'premium requests usage report'})"
     sums: dict[tuple[str, ...], tuple[Decimal, Decimal | None, int | None]] = {}
     other_products = 0
     for row in rows:
-        out.rows_read += 1
-        if not isinstance(row, Row):
-            out.skip(*row)
-            continue
         v = row.values
         if not analytics and v.get("product", "copilot").lower() not in ("copilot", ""):
             other_products += 1

@@ -2,17 +2,20 @@
 
 Exports grow columns over time, so columns are found by name, never by position. A row
 shorter than the header is what a truncated download leaves: it is reported, not guessed.
+A bucket an export lists twice is one figure: its rows add up (``summed``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from tracker.core.provider_rows import ProviderRow
+from tracker.sources.exports.format import ExportRead
 from tracker.sources.normalize import MAX_COST_MICRO, MAX_TOKENS
 
 MAX_FILE_BYTES = 512 << 20  # a provider's export is megabytes; anything this big is not one
@@ -67,6 +70,52 @@ def read_table(path: Path) -> tuple[list[str], Iterator[Row | tuple[int, str]]]:
     except csv.Error as exc:
         raise TableError(f"the header row is not CSV ({exc})") from None
     return header, _rows(reader, header)
+
+
+def open_export(path: Path, out: ExportRead) -> tuple[list[str], Iterator[Row]] | None:
+    """The header and the usable rows of the export at ``path``, read into ``out``: every row
+    counts in ``out.rows_read`` and one that cannot be used is skipped there with its reason.
+
+    None, with ``out.error`` set (after the format's name), when the file cannot be read as
+    CSV at all.
+    """
+    try:
+        header, rows = read_table(path)
+    except (TableError, OSError) as exc:
+        out.error = f"{out.format}: {exc}"
+        return None
+    return header, _usable(rows, out)
+
+
+def _usable(rows: Iterator[Row | tuple[int, str]], out: ExportRead) -> Iterator[Row]:
+    for row in rows:
+        out.rows_read += 1
+        if isinstance(row, Row):
+            yield row
+        else:
+            out.skip(*row)
+
+
+def summed(rows: Iterable[ProviderRow]) -> list[ProviderRow]:
+    """``rows`` with those of one bucket (the same ``row_key``) added up, in first-seen order."""
+    buckets: dict[bytes, ProviderRow] = {}
+    for row in rows:
+        old = buckets.get(row.row_key)
+        buckets[row.row_key] = row if old is None else _plus(old, row)
+    return list(buckets.values())
+
+
+def _plus(a: ProviderRow, b: ProviderRow) -> ProviderRow:
+    cost = None if a.cost_micro is None and b.cost_micro is None else (a.cost_micro or 0) + (b.cost_micro or 0)
+    return a._replace(
+        input_tokens=a.input_tokens + b.input_tokens,
+        cache_creation_tokens=a.cache_creation_tokens + b.cache_creation_tokens,
+        cache_read_tokens=a.cache_read_tokens + b.cache_read_tokens,
+        output_tokens=a.output_tokens + b.output_tokens,
+        reasoning_tokens=a.reasoning_tokens + b.reasoning_tokens,
+        requests=a.requests + b.requests,
+        cost_micro=cost,
+    )
 
 
 def _rows(reader: csv.Reader, header: list[str]) -> Iterator[Row | tuple[int, str]]:  # type: ignore[name-defined] # csv.Reader is typeshed's name for the reader type

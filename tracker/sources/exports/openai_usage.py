@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from tracker.core.provider_rows import ProviderRow, bucket_key
-from tracker.sources.exports.csv_table import Row, TableError, count, has_columns, read_table
+from tracker.sources.exports.csv_table import Row, count, has_columns, open_export, summed
 from tracker.sources.exports.format import ExportFormat, ExportRead
 from tracker.sources.normalize import timestamp_ok
 from tracker.sources.timestamps import iso_to_ms
@@ -38,26 +38,16 @@ def recognises(path: Path, head: bytes) -> bool:
 
 def read(path: Path) -> ExportRead:
     out = ExportRead(format=NAME)
-    try:
-        header, rows = read_table(path)
-    except (TableError, OSError) as exc:
-        out.error = f"{NAME}: {exc}"
+    table = open_export(path, out)
+    if table is None:
         return out
+    header, rows = table
     family = path.name.split("_usage", 1)[0] if "_usage" in path.name else "usage"
     out.format = f"{NAME} ({family})"
     keys = tuple(c for c in header if c not in MEASURES)
     now = int(time.time() * 1000)
-    buckets: dict[bytes, ProviderRow] = {}
-    for row in rows:
-        out.rows_read += 1
-        if not isinstance(row, Row):
-            out.skip(*row)
-            continue
-        made = _row(row, keys, family, now, out)
-        if made is not None:
-            old = buckets.get(made.row_key)
-            buckets[made.row_key] = made if old is None else _add(old, made)
-    out.provider_rows = list(buckets.values())
+    made = (_row(row, keys, family, now, out) for row in rows)
+    out.provider_rows = summed(r for r in made if r is not None)
     if len(header) == len(TIME_COLUMNS):
         out.notes.append("the export has only its time columns: OpenAI found no usage in its range")
     return out
@@ -90,16 +80,6 @@ def _row(row: Row, keys: tuple[str, ...], family: str, now: int, out: ExportRead
         v.get("model", "") or "unknown", "tokens", inp - cached, 0, cached, output, min(reasoning, output),
         requests, None, detail, now,
     )  # fmt: skip
-
-
-def _add(a: ProviderRow, b: ProviderRow) -> ProviderRow:
-    return a._replace(
-        input_tokens=a.input_tokens + b.input_tokens,
-        cache_read_tokens=a.cache_read_tokens + b.cache_read_tokens,
-        output_tokens=a.output_tokens + b.output_tokens,
-        reasoning_tokens=a.reasoning_tokens + b.reasoning_tokens,
-        requests=a.requests + b.requests,
-    )
 
 
 FORMAT = ExportFormat(name=NAME, recognises=recognises, read=read)

@@ -24,14 +24,12 @@ from tracker.sources.usage_apis.base import (
     UsageApi,
     Window,
     count,
-    day_of,
     nested_count,
-    objects,
-    paged,
+    read_report,
     text,
     usd_micro,
-)  # fmt: skip
-from tracker.sources.usage_apis.http import ApiError, Fetcher
+)
+from tracker.sources.usage_apis.http import Fetcher
 
 BASE_URL = "https://api.anthropic.com"
 
@@ -40,44 +38,17 @@ def _headers(secret: Secret) -> Mapping[str, str]:
     return {"x-api-key": secret.reveal(), "anthropic-version": "2023-06-01"}
 
 
-def _next(common: list[tuple[str, str]]) -> Any:
-    def after(page: Any) -> list[tuple[str, str]] | None:
-        token = page.get("next_page") if isinstance(page, Mapping) else None
-        if page.get("has_more") is True and isinstance(token, str) and token:
-            return [*common, ("page", token)]
-        return None
-
-    return after
-
-
-def _buckets(fetcher: Fetcher, url: str, params: list[tuple[str, str]], out: Buckets, what: str) -> None:
-    for page in paged(fetcher, url, params, _next(params)):
-        for bucket in objects(page, "data", what):
-            try:
-                day, ts_ms = day_of(bucket.get("starting_at"))
-                results = list(objects(bucket, "results", what))
-            except (BadItemError, ApiError) as exc:  # one bad bucket is skipped, the rest kept
-                out.skip(what, str(exc))
-                continue
-            for result in results:
-                try:
-                    if "__bad__" in result:
-                        raise BadItemError("a result is not an object")
-                    _add(result, day, ts_ms, out, what)
-                except BadItemError as exc:
-                    out.skip(f"{what} {day}", str(exc))
+def _usage(r: Mapping[str, Any], day: str, ts_ms: int, out: Buckets) -> None:
+    model = text(r, "model") or "(all models)"
+    out.add(("day", day, model), day, ts_ms, model,
+            input_tokens=count(r, "uncached_input_tokens"),
+            cache_creation_tokens=nested_count(r, "cache_creation", "ephemeral_5m_input_tokens")
+            + nested_count(r, "cache_creation", "ephemeral_1h_input_tokens"),
+            cache_read_tokens=count(r, "cache_read_input_tokens"),
+            output_tokens=count(r, "output_tokens"), detail="whole organisation")  # fmt: skip
 
 
-def _add(r: Mapping[str, Any], day: str, ts_ms: int, out: Buckets, what: str) -> None:
-    if what == "usage report":
-        model = text(r, "model") or "(all models)"
-        out.add(("day", day, model), day, ts_ms, model,
-                input_tokens=count(r, "uncached_input_tokens"),
-                cache_creation_tokens=nested_count(r, "cache_creation", "ephemeral_5m_input_tokens")
-                + nested_count(r, "cache_creation", "ephemeral_1h_input_tokens"),
-                cache_read_tokens=count(r, "cache_read_input_tokens"),
-                output_tokens=count(r, "output_tokens"), detail="whole organisation")  # fmt: skip
-        return
+def _cost(r: Mapping[str, Any], day: str, ts_ms: int, out: Buckets) -> None:
     if text(r, "currency", "USD").upper() != "USD":
         raise BadItemError(f"a cost in {text(r, 'currency')} (only USD is kept)")
     model = text(r, "model") or f"({text(r, 'cost_type') or 'other'})"  # web search, code execution
@@ -88,10 +59,10 @@ def _add(r: Mapping[str, Any], day: str, ts_ms: int, out: Buckets, what: str) ->
 def fetch(fetcher: Fetcher, base: str, window: Window, out: Buckets) -> None:
     common = [("starting_at", f"{window.since.isoformat()}T00:00:00Z"), ("bucket_width", "1d"), ("limit", "31")]
     root = base.rstrip("/")
-    _buckets(fetcher, f"{root}/v1/organizations/usage_report/messages", [*common, ("group_by[]", "model")], out,
-             "usage report")  # fmt: skip
-    _buckets(fetcher, f"{root}/v1/organizations/cost_report", [*common, ("group_by[]", "description")], out,
-             "cost report")  # fmt: skip
+    read_report(fetcher, f"{root}/v1/organizations/usage_report/messages", [*common, ("group_by[]", "model")], out,
+                "usage report", start="starting_at", add=_usage)  # fmt: skip
+    read_report(fetcher, f"{root}/v1/organizations/cost_report", [*common, ("group_by[]", "description")], out,
+                "cost report", start="starting_at", add=_cost)  # fmt: skip
 
 
 API = UsageApi(

@@ -55,6 +55,11 @@ class UsageApi:
     fetch: Callable[[Fetcher, str, Window, Buckets], None]
 
 
+def bearer(secret: Secret) -> Mapping[str, str]:
+    """The ``Authorization: Bearer`` header most APIs take their key in."""
+    return {"Authorization": f"Bearer {secret.reveal()}"}
+
+
 def count(item: Mapping[str, Any], name: str) -> int:
     value = token_count(item.get(name))
     if value is None:
@@ -199,3 +204,44 @@ def paged(
         if marker in seen or len(seen) >= fetcher.policy.max_pages:
             raise ApiError(f"{url}: the pages do not end (the same page was asked for twice)")
         seen.add(marker)
+
+
+def next_page(common: list[tuple[str, str]]) -> Callable[[Any], list[tuple[str, str]] | None]:
+    """``paged``'s ``next_params`` for answers that say ``has_more`` and give a ``next_page``
+    token, sent back as ``page`` beside the ``common`` parameters (Anthropic's and OpenAI's
+    admin APIs)."""
+
+    def after(page: Any) -> list[tuple[str, str]] | None:
+        token = page.get("next_page") if isinstance(page, Mapping) else None
+        if page.get("has_more") is True and isinstance(token, str) and token:
+            return [*common, ("page", token)]
+        return None
+
+    return after
+
+
+AddResult = Callable[[Mapping[str, Any], str, int, Buckets], None]
+
+
+def read_report(
+    fetcher: Fetcher, url: str, params: list[tuple[str, str]], out: Buckets, what: str, *, start: str, add: AddResult
+) -> None:
+    """An admin API's report of time buckets (Anthropic's and OpenAI's usage and cost reports):
+    pages (``next_page``) of ``data`` buckets, each with its time in ``start`` and a
+    ``results`` list; each result goes to ``add(result, day, ts_ms, out)``. A bad bucket or
+    result is skipped with its reason (named by ``what``), the rest kept."""
+    for page in paged(fetcher, url, params, next_page(params)):
+        for bucket in objects(page, "data", what):
+            try:
+                day, ts_ms = day_of(bucket.get(start))
+                results = list(objects(bucket, "results", what))
+            except (BadItemError, ApiError) as exc:  # one bad bucket is skipped, the rest kept
+                out.skip(what, str(exc))
+                continue
+            for result in results:
+                try:
+                    if "__bad__" in result:
+                        raise BadItemError("a result is not an object")
+                    add(result, day, ts_ms, out)
+                except BadItemError as exc:
+                    out.skip(f"{what} {day}", str(exc))

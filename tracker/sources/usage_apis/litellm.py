@@ -15,15 +15,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tracker.core.secret import Secret
-from tracker.sources.usage_apis.base import BadItemError, Buckets, UsageApi, Window, count, objects, text, usd_micro
+from tracker.sources.usage_apis.base import (
+    BadItemError,
+    Buckets,
+    UsageApi,
+    Window,
+    bearer,
+    count,
+    objects,
+    text,
+    usd_micro,
+)
 from tracker.sources.usage_apis.http import Fetcher
 
 PAGE_SIZE = 100
-
-
-def _headers(secret: Secret) -> Mapping[str, str]:
-    return {"Authorization": f"Bearer {secret.reveal()}"}
 
 
 def _metrics(m: Any, day: str, model: str, out: Buckets) -> None:
@@ -88,6 +93,6 @@ API = UsageApi(
     base_url=None,
     key_kind="your own LiteLLM virtual key (sk-…) and the proxy's address (--base-url)",
     whole_org=False,
-    headers=_headers,
+    headers=bearer,
     fetch=fetch,
 )

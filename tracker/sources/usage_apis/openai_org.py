@@ -15,36 +15,20 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, time
 from typing import Any
 
-from tracker.core.secret import Secret
 from tracker.sources.usage_apis.base import (
     BadItemError,
     Buckets,
     UsageApi,
     Window,
+    bearer,
     count,
-    day_of,
-    objects,
-    paged,
+    read_report,
     text,
     usd_micro,
-)  # fmt: skip
-from tracker.sources.usage_apis.http import ApiError, Fetcher
+)
+from tracker.sources.usage_apis.http import Fetcher
 
 BASE_URL = "https://api.openai.com"
-
-
-def _headers(secret: Secret) -> Mapping[str, str]:
-    return {"Authorization": f"Bearer {secret.reveal()}"}
-
-
-def _next(common: list[tuple[str, str]]) -> Any:
-    def after(page: Any) -> list[tuple[str, str]] | None:
-        token = page.get("next_page") if isinstance(page, Mapping) else None
-        if page.get("has_more") is True and isinstance(token, str) and token:
-            return [*common, ("page", token)]
-        return None
-
-    return after
 
 
 def _usage(r: Mapping[str, Any], day: str, ts_ms: int, out: Buckets) -> None:
@@ -69,31 +53,14 @@ def _cost(r: Mapping[str, Any], day: str, ts_ms: int, out: Buckets) -> None:
             detail="whole organisation")  # fmt: skip
 
 
-def _read(fetcher: Fetcher, url: str, params: list[tuple[str, str]], out: Buckets, what: str) -> None:
-    add = _usage if what == "usage" else _cost
-    for page in paged(fetcher, url, params, _next(params)):
-        for bucket in objects(page, "data", what):
-            try:
-                day, ts_ms = day_of(bucket.get("start_time"))
-                results = list(objects(bucket, "results", what))
-            except (BadItemError, ApiError) as exc:  # one bad bucket is skipped, the rest kept
-                out.skip(what, str(exc))
-                continue
-            for result in results:
-                try:
-                    if "__bad__" in result:
-                        raise BadItemError("a result is not an object")
-                    add(result, day, ts_ms, out)
-                except BadItemError as exc:
-                    out.skip(f"{what} {day}", str(exc))
-
-
 def fetch(fetcher: Fetcher, base: str, window: Window, out: Buckets) -> None:
     start = int(datetime.combine(window.since, time(), UTC).timestamp())
     common = [("start_time", str(start)), ("bucket_width", "1d"), ("limit", "31")]
     root = base.rstrip("/")
-    _read(fetcher, f"{root}/v1/organization/usage/completions", [*common, ("group_by[]", "model")], out, "usage")
-    _read(fetcher, f"{root}/v1/organization/costs", [*common, ("group_by[]", "line_item")], out, "costs")
+    read_report(fetcher, f"{root}/v1/organization/usage/completions", [*common, ("group_by[]", "model")], out,
+                "usage", start="start_time", add=_usage)  # fmt: skip
+    read_report(fetcher, f"{root}/v1/organization/costs", [*common, ("group_by[]", "line_item")], out,
+                "costs", start="start_time", add=_cost)  # fmt: skip
 
 
 API = UsageApi(
@@ -102,6 +69,6 @@ API = UsageApi(
     base_url=BASE_URL,
     key_kind="an OpenAI admin key (sk-admin-…, from the organization's Admin keys page)",
     whole_org=True,
-    headers=_headers,
+    headers=bearer,
     fetch=fetch,
 )

@@ -13,16 +13,21 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from tracker.core.secret import Secret
-from tracker.sources.usage_apis.base import BadItemError, Buckets, UsageApi, Window, count, objects, text, usd_micro
+from tracker.sources.usage_apis.base import (
+    BadItemError,
+    Buckets,
+    UsageApi,
+    Window,
+    bearer,
+    count,
+    objects,
+    text,
+    usd_micro,
+)
 from tracker.sources.usage_apis.http import Fetcher
 
 BASE_URL = "https://openrouter.ai/api/v1"
 WINDOW_DAYS = 30
-
-
-def _headers(secret: Secret) -> Mapping[str, str]:
-    return {"Authorization": f"Bearer {secret.reveal()}"}
 
 
 def _add(item: Mapping[str, Any], out: Buckets, since: str) -> None:
@@ -63,6 +68,6 @@ API = UsageApi(
     base_url=BASE_URL,
     key_kind="an OpenRouter management key (openrouter.ai ▸ Settings ▸ Management keys; your own account)",
     whole_org=False,
-    headers=_headers,
+    headers=bearer,
     fetch=fetch,
 )
