@@ -29,7 +29,7 @@ def fill(data: Path, events: int) -> None:
     from tracker.store.db import connect
     from tracker.store.rollup import BUCKET_MS, refresh_rollup
     from tracker.store.staging import event_rows
-    from tracker.store.writer import _UPSERT_EVENT
+    from tracker.store.writer import UPSERT_EVENT
 
     shutil.rmtree(data, ignore_errors=True)
     conn = connect(data / "tokenworth.sqlite3")
@@ -76,9 +76,9 @@ def fill(data: Path, events: int) -> None:
             batch.append(e)
             i += 1
         if len(batch) >= 50_000:
-            conn.executemany(_UPSERT_EVENT, event_rows(batch))
+            conn.executemany(UPSERT_EVENT, event_rows(batch))
             batch.clear()
-    conn.executemany(_UPSERT_EVENT, event_rows(batch))
+    conn.executemany(UPSERT_EVENT, event_rows(batch))
     refresh_rollup(conn, range(start_ms // BUCKET_MS, (start_ms + span_ms) // BUCKET_MS + 1))
     conn.execute("COMMIT")
     (data / "settings.json").write_text(
