@@ -73,3 +73,19 @@ def test_no_card_text_is_clipped(qtbot, window: MainWindow, size: tuple[int, int
         assert cards["cost"].value.toolTip() == "$12,345,678,901.23"
     scroll = window.dashboard.findChild(QScrollArea)
     assert not scroll.horizontalScrollBar().isVisible()  # the page scrolls down, never sideways
+
+
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_a_short_headline_is_never_cut(qtbot, home: Path, data_dir: Path, width: int) -> None:
+    """An empty store at a middling width: long second lines must not squeeze "$0.00" to "$0.…"."""
+    win = MainWindow(Context(DataPaths(data_dir), home, {}))
+    qtbot.addWidget(win)
+    win.show()
+    cards = win.dashboard.cards
+    cards["linked"].show_value("0%", "$0.00 of $0.00; $0.00 not linked to any outcome")
+    cards["per_outcome"].show_value("—", "No completed task has linked sessions yet.")
+    win.resize(width, 700)
+    qtbot.waitUntil(lambda: win.width() == width)
+    qtbot.wait(50)
+    for key, card in cards.items():
+        assert not card.value.elided(), f"{key}: {card.value.text()!r} cut at {card.value.width()} px"

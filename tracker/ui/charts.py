@@ -101,19 +101,25 @@ class ElidedLabel(QLabel):
     """One line that never asks for more width: longer text is elided, the whole of it is the
     tooltip. A hover read-out in a plain QLabel widened the whole dashboard."""
 
-    def __init__(self, text: str = "") -> None:
+    def __init__(self, text: str = "", keep: int = 0) -> None:
+        # ``keep``: this many characters are never cut (a card's "$0.00" must not read "$0.…")
+        self.keep = keep
         super().__init__(text)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Minimum if keep else QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(self.fontMetrics().height() + 4)
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt
         super().setText(text)
+        if self.keep:  # the kept part of the new text may be wider: a hard minimum the layout obeys
+            self.setMinimumWidth(self.fontMetrics().horizontalAdvance(text[: self.keep]) + 2)
         self._tip()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:  # a card's big number: one line of its font
             self.setFixedHeight(self.fontMetrics().height() + 4)
+            if self.keep:
+                self.setMinimumWidth(self.fontMetrics().horizontalAdvance(self.text()[: self.keep]) + 2)
             self._tip()
 
     def elided(self) -> bool:
@@ -128,7 +134,8 @@ class ElidedLabel(QLabel):
         self._tip()
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt
-        return QSize(0, self.fontMetrics().height() + 4)
+        kept = self.fontMetrics().horizontalAdvance(self.text()[: self.keep]) + 2 if self.keep else 0
+        return QSize(kept, self.fontMetrics().height() + 4)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt
         return self.minimumSizeHint()

@@ -152,7 +152,8 @@ class Card(QFrame):
         super().__init__()
         self.setObjectName("card")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.value = ElidedLabel("0")  # a number too wide for a narrow window is cut short, whole in its tooltip
+        # a number too wide for a narrow window is cut short, whole in its tooltip; a short one never
+        self.value = ElidedLabel("0", keep=7)
         self.value.setObjectName("cardValue")
         font = self.value.font()
         font.setPointSizeF(font.pointSizeF() * 1.6)

@@ -32,7 +32,7 @@ def sources_html(statuses: Sequence[SourceStatus], home: Path) -> str:
         f"<li><b>{escape(s.label)}</b> — {escape(join_words([tilde(r, home) for r in s.found]))}</li>" for s in found
     )
     html = f"<ul>{rows}</ul>" if found else f"<p>{tr('No AI tool logs found yet.')}</p>"
-    others = [s.label for s in enabled if not s.found]
+    others = [s.label for s in enabled if not s.found and s.roots]  # not exports/OTLP-only tools
     if others:
         html += (
             "<p>"
