@@ -34,15 +34,19 @@ def test_closing_keeps_running_in_the_tray_and_history_page(qtbot, ctx: Context)
     qtbot.addWidget(window)
     window.tray_keeps_running = True
     window.show()
-    window.close()
-    assert window.isHidden() and window.importer.qthread.isRunning()  # still importing for the tray
-    store = ctx.store()
-    alert = Alert("budget:daily_tokens:80:2026-06-01", "budget", "Daily budget 80% used", "8,000 of 10,000")
-    assert notifications.record(store, alert, "dbus", datetime.now(UTC))
-    assert not notifications.record(store, alert, "dbus", datetime.now(UTC))  # once per key, ever
-    window.nav.setCurrentRow(5)
-    qtbot.waitUntil(lambda: window.alerts.table.rowCount() == 1, timeout=30_000)  # read on the read thread
-    assert window.alerts.table.item(0, 1).text() == "Daily budget 80% used"
-    window.quitting = True
-    window.close()
+    try:
+        window.close()
+        assert window.isHidden() and window.importer.qthread.isRunning()  # still importing for the tray
+        with ctx.store() as store:
+            alert = Alert("budget:daily_tokens:80:2026-06-01", "budget", "Daily budget 80% used", "8,000 of 10,000")
+            assert notifications.record(store, alert, "dbus", datetime.now(UTC))
+            assert not notifications.record(store, alert, "dbus", datetime.now(UTC))  # once per key, ever
+        window.nav.setCurrentRow(5)
+        qtbot.waitUntil(lambda: window.alerts.table.rowCount() == 1, timeout=30_000)  # read on the read thread
+        assert window.alerts.table.item(0, 1).text() == "Daily budget 80% used"
+    finally:
+        # Whatever failed above, the threads stop here: a window left hidden with its import thread
+        # running is collected later, in another test, and a QThread destroyed running aborts the run.
+        window.quitting = True
+        window.close()
     assert not window.importer.qthread.isRunning()
