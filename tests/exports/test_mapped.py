@@ -34,7 +34,7 @@ def test_jsonl_with_nested_keys_openai_style_input(tmp_path):
     path.write_text("\n".join(json.dumps(x) for x in lines) + "\nnot json\n[1]\n")
     read = read_mapped(path, NESTED, "acme-agent", frozenset({"input_includes_cache"}))
     assert read.error is None and read.rows_read == 5 and read.skipped_count == 2
-    assert [s.line_no for s in read.skipped] == [4, 5]
+    assert [(s.line_no, s.reason) for s in read.skipped] == [(4, "not valid JSON"), (5, "not an object with fields")]
     a, b, again = read.events
     assert (a.source, a.model, a.project, a.session_id) == ("acme-agent", "gpt-4.1", "shop", "r1")
     # input included the 600 cached tokens: 400 fresh; reasoning is part of output

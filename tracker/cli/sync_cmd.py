@@ -27,7 +27,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     from tracker.store.keys import KeyChain
 
     with ctx.store() as store:
-        if not api_sync.accounts(store):
+        if not api_sync.accounts(store) and not args.names:  # a named key that is not there: sync says so
             print("No keys to sync. Add one: tokenworth keys set NAME --provider PROVIDER")
             return 0
         reports = api_sync.sync(store, KeyChain(), args.names)

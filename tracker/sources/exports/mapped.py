@@ -32,6 +32,9 @@ FLAGS = ("input_includes_cache", "reasoning_separate")
 SOURCE_ID = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 
 
+NOT_JSON: Mapping[str, Any] = {}  # the record of a JSONL line that is not JSON at all (told apart by identity)
+
+
 class MappingError(ValueError):
     """A mapping that cannot be used (shown as is)."""
 
@@ -66,7 +69,7 @@ def rows_of(path: Path, text: str) -> Iterator[tuple[int, Mapping[str, Any] | No
                 try:
                     value = msgspec.json.decode(line)
                 except msgspec.DecodeError:
-                    yield n, None
+                    yield n, NOT_JSON
                     continue
                 yield n, value if isinstance(value, dict) else None
         return
@@ -168,6 +171,9 @@ def read_mapped(
     result = ReadResult(cursor=DocumentCursor())
     for n, record in records:
         out.rows_read += 1
+        if record is NOT_JSON:
+            result.skip(n, "not valid JSON")
+            continue
         if record is None:
             result.skip(n, "not an object with fields")
             continue
