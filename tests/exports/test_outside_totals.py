@@ -54,6 +54,9 @@ def test_reports_state_what_is_outside_their_totals(cli: CliRunner, home: Path, 
     assert included["totals"] == report["totals"]  # the exact figures stay as they were
     (line,) = [n for n in included["spend_notes"] if n.startswith("Including the chat-app estimates")]
     assert f"({report['totals']['total_tokens']:,} exact + ≈ {estimated:,} estimated)" in line
+    recon = json.loads(cli("reconcile", "--json", check_rc=0).stdout)
+    assert "chatgpt" not in json.dumps(recon)  # an estimate is no bill: never set against the logs
+    assert "anthropic" in json.dumps(recon)
     md = tmp_path / "r.md"
     cli("report", "--format", "md", "--since", "2026-06-01", "--until", "2026-12-01", "--out", str(md), check_rc=0)
     assert "estimated from the exported text, not in these totals" in md.read_text()

@@ -103,7 +103,8 @@ def reconcile(
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Reconciliation:
     """Provider figures and matching logs per UTC day, provider and model, within since..until."""
-    figures = store.provider.rows(since, until)
+    # A bill or an API's figures; estimates from chat exports are no bill (reports list them apart).
+    figures = [r for r in store.provider.rows(since, until) if r.origin != "estimate"]
     rows: dict[tuple[str, str, str], ReconcileRow] = {}
     covered: dict[str, tuple[str, str]] = {}  # provider → first and last day its figures cover
     for f in figures:
