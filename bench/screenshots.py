@@ -197,8 +197,9 @@ def dialogs(w: object, out: Path, prefix: str) -> list[Path]:
         paths.append(path)
         widget.close()
 
-    w.show_welcome()
-    assert w.welcome is not None
+    w.show_welcome()  # the folders are looked for on the read thread; it opens then
+    while w.welcome is None:
+        app.processEvents()  # type: ignore[union-attr] # the app exists
     save(w.welcome, "welcome")
     tz = w.ctx.timezone()
     save(TaskDialog(w, tz), "task-new")

@@ -19,6 +19,7 @@ def test_welcome_once_with_what_is_read_and_three_steps(qtbot, ctx: Context, hom
     window.show()
     window.start()
     qtbot.waitUntil(lambda: window.import_finished_count >= 1, timeout=60_000)  # then the welcome
+    qtbot.waitUntil(lambda: window.welcome is not None, timeout=30_000)  # its folders read off the GUI thread
     welcome = window.welcome
     assert welcome is not None and welcome.isVisible()
     text = " ".join(label.text() for label in welcome.findChildren(QLabel))
@@ -41,6 +42,6 @@ def test_welcome_once_with_what_is_read_and_three_steps(qtbot, ctx: Context, hom
     qtbot.addWidget(again)
     again.show()
     again.start()
+    qtbot.waitUntil(lambda: again.import_finished_count >= 1 and not again.reads.pending(), timeout=60_000)
     assert again.welcome is None  # shown once
-    qtbot.waitUntil(lambda: again.import_finished_count >= 1, timeout=60_000)
     again.close()

@@ -9,9 +9,7 @@ from html import escape
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from tracker.services.context import Context
-from tracker.services.importer import source_roots
-from tracker.services.sources_status import SourceStatus, source_statuses
-from tracker.sources.registry import SOURCES
+from tracker.services.sources_status import SourceStatus, folder_statuses, source_statuses
 from tracker.store.store import Store
 from tracker.ui.dashboard_page import STORED_NOTE
 from tracker.ui.empty_states import join_words, no_logs_sentence
@@ -36,15 +34,7 @@ class SourcesPage(QWidget):
         """Each enabled tool's folders and which exist, without the store (the file counts stay
         0): all an empty dashboard's message needs, and cheap on the GUI thread with a large
         store, where counting each tool's records is not."""
-        config = self.ctx.source_config()
-        out = []
-        for name, source in SOURCES.items():
-            if not config.is_enabled(name):
-                continue
-            roots = source_roots(source, self.ctx.home, self.ctx.env, config)
-            out.append(SourceStatus(name, source.label, True, [str(r) for r in roots],
-                                    [str(r) for r in roots if r.is_dir()], 0, 0, None, 0))  # fmt: skip
-        return out
+        return folder_statuses(self.ctx)
 
     def found_any(self) -> bool:
         return any(s.found for s in self.folders())
