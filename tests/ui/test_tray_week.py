@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QLocale
 
 from tests.helpers.loggen import LogWriter
-from tracker.analytics.alert_rules import Alert
+from tests.ui.test_tray_summary import Recorder
 from tracker.analytics.value_figures import summary_line
 from tracker.services.context import Context
 from tracker.services.dashboard import build_dashboard
@@ -79,14 +79,3 @@ def test_the_trays_week_is_the_dashboards_week(
     head, week_line = alert.body.splitlines()
     assert head.endswith(f" · {plural(days, 'active day')} this week")
     assert week_line == f"This week: {summary_line(shown.figures)}"
-
-
-class Recorder:
-    available = True
-    reason = ""
-
-    def __init__(self) -> None:
-        self.shown: list[Alert] = []
-
-    def notify(self, alert: Alert) -> None:
-        self.shown.append(alert)
