@@ -43,7 +43,8 @@ class MappingForm(QDialog):
         self.columns, self.settings, self.setting = list(columns), settings, setting
         self.saved = QComboBox()
         self.saved.addItem("")
-        self.saved.addItems(sorted(settings.value(setting)))
+        names: Saved = settings.value(setting)
+        self.saved.addItems(sorted(names))
         self.saved.currentTextChanged.connect(self._load)
         self.form = QFormLayout()
         self.form.addRow(tr("Saved mapping"), self.saved)
@@ -135,5 +136,6 @@ class MappingForm(QDialog):
     def _accept(self) -> None:
         name = self.name.text().strip()
         if name:
-            self.settings.put(self.setting, {**self.settings.value(self.setting), name: self.saved_form()})
+            saved: Saved = self.settings.value(self.setting)
+            self.settings.put(self.setting, {**saved, name: self.saved_form()})
         self.accept()
