@@ -47,6 +47,10 @@ def dark_palette() -> object:
         QPalette.ColorRole.HighlightedText: "#ffffff",
         QPalette.ColorRole.ToolTipBase: "#3a3a3a",
         QPalette.ColorRole.ToolTipText: "#e6e6e6",
+        # as dark desktop themes (and Qt's own dark Fusion) set them: links and hints readable
+        QPalette.ColorRole.Link: "#8ab4f8",
+        QPalette.ColorRole.LinkVisited: "#c58af9",
+        QPalette.ColorRole.PlaceholderText: "#9a9a9a",
     }
     for role, color in roles.items():
         p.setColor(role, QColor(color))
