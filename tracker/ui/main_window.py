@@ -282,6 +282,7 @@ class MainWindow(QMainWindow):
         dialog.import_tickets.connect(self.import_tickets)
         dialog.set_budget.connect(lambda: self.open_settings("Budgets"))
         dialog.what_counts.connect(self.show_what_counts)
+        dialog.show_sources.connect(lambda: self.nav.setCurrentRow(PAGES.index("Sources")))
         self.welcome = dialog
         dialog.show()
 

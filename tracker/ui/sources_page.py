@@ -83,54 +83,80 @@ class SourcesPage(QWidget):
         self.draw()
 
 
-def _looked_in(s: SourceStatus, home: Path, expanded: bool) -> str:
-    """The folders looked in and not found: named when there are a few, else one line that
-    says how many, with "show" to list them (the VS Code family has ~15 editor folders)."""
+def _looked_in(s: SourceStatus, home: Path, expanded: bool, other: bool = False) -> str:
+    """The folders looked in and not found: named when there are a few, else how many, with
+    "show" to list them (a VS Code-family tool has ~15 editor folders). "" when none."""
     missing = [r for r in s.roots if r not in s.found]
     if not missing:
         return ""
-    name = escape(s.name, quote=True)
-    places = plural(len(missing), tr("place"))
     if len(missing) <= SHOWN_FOLDERS:
-        looked = join_words([f"<code>{escape(tilde(r, home))}</code>" for r in missing], tr("or"))
-        said = tr("Also looked in {folders}, not found") if s.found else tr("No logs found yet (looked in {folders})")
-        return "<li>" + said.format(folders=looked) + "</li>"
-    head = (
-        tr("No logs found yet — looked in {places}").format(places=places)
-        if not s.found
-        else tr("Also looked in {places}, not found").format(places=places)
-    )
+        return join_words([f"<code>{escape(tilde(r, home))}</code>" for r in missing], tr("or"))
+    name = escape(s.name, quote=True)
+    places = plural(len(missing), tr("other place") if other else tr("place"))
     if not expanded:
-        return f'<li>{head} — <a href="show:{name}">{tr("show")}</a></li>'
+        return f'{places} — <a href="show:{name}">{tr("show")}</a>'
     rows = "".join(f"<li><code>{escape(tilde(r, home))}</code></li>" for r in missing)
-    return f'<li>{head} — <a href="hide:{name}">{tr("hide")}</a><ul>{rows}</ul></li>'
+    return f'{places} — <a href="hide:{name}">{tr("hide")}</a><ul>{rows}</ul>'
+
+
+def in_use(s: SourceStatus) -> bool:
+    """Found here, or with something read or to say (its folder may be gone since)."""
+    return bool(s.found or s.files or s.events or s.last_import_ms or s.skipped_lines or s.errors)
+
+
+def _tool_html(s: SourceStatus, home: Path, expanded: bool) -> str:
+    """A tool in use: its folders found and looked in, what was read, skipped and why."""
+    state = tr("on") if s.enabled else tr("off ({setting})").format(setting=f"sources.{escape(s.name)}.enabled")
+    html = [f"<h3>{escape(s.label)} — {state}</h3><ul>"]
+    html.extend(f"<li>{tr('found:')} <code>{escape(tilde(r, home))}</code></li>" for r in s.found)
+    if not s.roots:  # read only from files handed in (exports) or sent (OTLP)
+        html.append(tr("<li>No log folder: import its files (File ▸ Import usage export…) or send OTLP</li>"))
+    if looked := _looked_in(s, home, expanded, other=bool(s.found)):
+        html.append("<li>" + tr("Not found in {folders}").format(folders=looked) + "</li>")
+    last = (
+        time_text(datetime.fromtimestamp(s.last_import_ms / 1000, UTC).astimezone())
+        if s.last_import_ms
+        else tr("never")
+    )
+    counts = f"{plural(s.files, tr('file'))}, {plural(s.events, tr('usage record'))}"
+    html.append("<li>" + tr("{counts}, last import {last}").format(counts=counts, last=last) + "</li>")
+    if s.skipped_lines:
+        html.append(f"<li>{s.skipped_lines:,} unusable lines skipped; the first ones:<ul>")
+        html.extend(f"<li><code>{escape(p)}:{n}</code>: {escape(r)}</li>" for p, n, r in s.skipped_first)
+        html.append("</ul></li>")
+    html.extend(f"<li>ignored: {escape(w)} ({n:,})</li>" for w, n in s.ignored.items())
+    html.extend(f"<li>error: {escape(e)}</li>" for e in s.errors[:10])
+    html.append("</ul>")
+    return "".join(html)
 
 
 def sources_html(statuses: Sequence[SourceStatus], home: Path, expanded: Collection[str], data_folder: str) -> str:
-    """The Sources page: per tool, the folders found, the ones looked in (collapsed to a line
-    when many), the files and records read, what was skipped and why."""
+    """The Sources page: each tool in use with its folders and what was read; then one line per
+    tool not found yet (where it was looked for), and one for the tools turned off."""
     html = [f"<h2>{tr('Sources')}</h2>"]
-    for s in statuses:
-        state = tr("on") if s.enabled else tr("off ({setting})").format(setting=f"sources.{escape(s.name)}.enabled")
-        html.append(f"<h3>{escape(s.label)} — {state}</h3><ul>")
-        html.extend(f"<li>{tr('found:')} <code>{escape(tilde(r, home))}</code></li>" for r in s.found)
-        if not s.roots:  # read only from files handed in (exports) or sent (OTLP)
-            html.append(tr("<li>No log folder: import its files (File ▸ Import usage export…) or send OTLP</li>"))
-        html.append(_looked_in(s, home, s.name in expanded))
-        last = (
-            time_text(datetime.fromtimestamp(s.last_import_ms / 1000, UTC).astimezone())
-            if s.last_import_ms
-            else tr("never")
-        )
-        counts = f"{plural(s.files, tr('file'))}, {plural(s.events, tr('usage record'))}"
-        html.append("<li>" + tr("{counts}, last import {last}").format(counts=counts, last=last) + "</li>")
-        if s.skipped_lines:
-            html.append(f"<li>{s.skipped_lines:,} unusable lines skipped; the first ones:<ul>")
-            html.extend(f"<li><code>{escape(p)}:{n}</code>: {escape(r)}</li>" for p, n, r in s.skipped_first)
-            html.append("</ul></li>")
-        html.extend(f"<li>ignored: {escape(w)} ({n:,})</li>" for w, n in s.ignored.items())
-        html.extend(f"<li>error: {escape(e)}</li>" for e in s.errors[:10])
+    html.extend(_tool_html(s, home, s.name in expanded) for s in statuses if in_use(s))
+    waiting = [s for s in statuses if s.enabled and not in_use(s)]
+    if waiting:
+        html.append(f"<h3>{tr('Not found yet')}</h3>")
+        if not any(in_use(s) for s in statuses):
+            hint = tr(
+                "Use one of these tools once (or add its log folder in Settings ▸ Sources) and its usage shows here."
+            )
+            html.append(f"<p>{hint}</p>")
+        html.append("<ul>")
+        for s in waiting:
+            looked = _looked_in(s, home, s.name in expanded)
+            where = (
+                tr("looked in {folders}").format(folders=looked)
+                if looked
+                else tr("no log folder: import its files (File ▸ Import usage export…) or send OTLP")
+            )
+            html.append(f"<li><b>{escape(s.label)}</b> — {where}</li>")
         html.append("</ul>")
+    off = [s for s in statuses if not s.enabled and not in_use(s)]
+    if off:
+        names = join_words([escape(s.label) for s in off])
+        html.append(f"<h3>{tr('Turned off')}</h3><p>{names} ({tr('Settings ▸ Sources')})</p>")
     folder = f"<code>{escape(data_folder)}</code>"
     html.append("<p>" + tr("Data folder: {folder}").format(folder=folder) + f"<br>{tr(STORED_NOTE)}</p>")
     return "".join(html)
