@@ -47,6 +47,10 @@ def dark_palette() -> object:
         QPalette.ColorRole.HighlightedText: "#ffffff",
         QPalette.ColorRole.ToolTipBase: "#3a3a3a",
         QPalette.ColorRole.ToolTipText: "#e6e6e6",
+        # as dark desktop themes (and Qt's own dark Fusion) set them: links and hints readable
+        QPalette.ColorRole.Link: "#8ab4f8",
+        QPalette.ColorRole.LinkVisited: "#c58af9",
+        QPalette.ColorRole.PlaceholderText: "#9a9a9a",
     }
     for role, color in roles.items():
         p.setColor(role, QColor(color))
@@ -197,8 +201,9 @@ def dialogs(w: object, out: Path, prefix: str) -> list[Path]:
         paths.append(path)
         widget.close()
 
-    w.show_welcome()
-    assert w.welcome is not None
+    w.show_welcome()  # the folders are looked for on the read thread; it opens then
+    while w.welcome is None:
+        app.processEvents()  # type: ignore[union-attr] # the app exists
     save(w.welcome, "welcome")
     tz = w.ctx.timezone()
     save(TaskDialog(w, tz), "task-new")

@@ -132,3 +132,38 @@ def test_switching_to_an_empty_period_reads_on_the_read_thread(
     page.stack_by.setCurrentText("by model")  # redrawn from what was read: no read here either
     assert page.chart.showing_empty and page.chart.empty.message.text() == message
     assert gui_touches == []
+
+
+def test_all_time_spans_the_stored_days_read_on_the_read_thread(
+    qtbot, window: MainWindow, gui_touches: GuiTouches
+) -> None:
+    page = window.dashboard
+    page.period.setCurrentText("All time")
+    until(qtbot, lambda: not window.reads.pending() and page.data is not None)
+    first = (datetime.now(UTC) - timedelta(minutes=30)).date()  # the one session's day (UTC)
+    assert page.selected_range() == (first, page.today())
+    assert page.data.since == first and page.data.totals.events > 0
+    page.earlier.click()  # ◀ and the other pages ask for the range again: no read here either
+    until(qtbot, lambda: not window.reads.pending())
+    assert gui_touches == []
+
+
+def test_the_welcome_looks_for_the_folders_on_the_read_thread(
+    qtbot, window: MainWindow, gui_touches: GuiTouches, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.services import sources_status
+
+    threads: list[bool] = []  # whether each look for a tool's folders ran on the GUI thread
+    real_roots = sources_status.source_roots
+
+    def roots(*args: object, **kwargs: object) -> object:
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real_roots(*args, **kwargs)  # type: ignore[arg-type] # its own arguments
+
+    monkeypatch.setattr(sources_status, "source_roots", roots)
+    window.show_welcome()
+    assert window.welcome is None  # asked, not looked for here
+    until(qtbot, lambda: window.welcome is not None and window.welcome.isVisible())
+    assert threads and not any(threads)
+    assert gui_touches == []
+    window.welcome.close()

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from tests.conftest import install_fixture_logs
 from tracker.services.context import Context
-from tracker.ui.main_window import MainWindow
+from tracker.ui.main_window import PAGES, MainWindow
 
 
 def test_welcome_once_with_what_is_read_and_three_steps(qtbot, ctx: Context, home: Path) -> None:
@@ -19,6 +19,7 @@ def test_welcome_once_with_what_is_read_and_three_steps(qtbot, ctx: Context, hom
     window.show()
     window.start()
     qtbot.waitUntil(lambda: window.import_finished_count >= 1, timeout=60_000)  # then the welcome
+    qtbot.waitUntil(lambda: window.welcome is not None, timeout=30_000)  # its folders read off the GUI thread
     welcome = window.welcome
     assert welcome is not None and welcome.isVisible()
     text = " ".join(label.text() for label in welcome.findChildren(QLabel))
@@ -36,11 +37,33 @@ def test_welcome_once_with_what_is_read_and_three_steps(qtbot, ctx: Context, hom
     QTimer.singleShot(200, close_settings)
     welcome.buttons["budget"].click()
     assert seen == ["Budgets"] and not welcome.isVisible()
+    window.show_welcome()  # Help ▸ Welcome: its "Sources page" link opens the page
+    qtbot.waitUntil(lambda: window.welcome is not welcome and window.welcome is not None, timeout=30_000)
+    (label,) = [x for x in window.welcome.findChildren(QLabel) if "What is read" in x.text()]
+    label.linkActivated.emit("sources")
+    assert window.nav.currentRow() == PAGES.index("Sources") and not window.welcome.isVisible()
     window.close()
     again = MainWindow(ctx)
     qtbot.addWidget(again)
     again.show()
     again.start()
+    qtbot.waitUntil(lambda: again.import_finished_count >= 1 and not again.reads.pending(), timeout=60_000)
     assert again.welcome is None  # shown once
-    qtbot.waitUntil(lambda: again.import_finished_count >= 1, timeout=60_000)
     again.close()
+
+
+def test_with_no_logs_the_welcome_names_the_tools_and_links_the_sources_page(qtbot, ctx: Context, home: Path) -> None:
+    from tracker.services.sources_status import folder_statuses
+    from tracker.ui.welcome import WelcomeDialog
+
+    dialog = WelcomeDialog(folder_statuses(ctx), home)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    (label,) = [x for x in dialog.findChildren(QLabel) if "What is read" in x.text()]
+    text = label.text()
+    assert "No logs found yet of Claude Code, Codex CLI, " in text and " or Amp; " in text
+    assert "Also looked for" not in text  # nothing was found: not "also"
+    assert '<a href="sources">the Sources page</a>' in text
+    with qtbot.waitSignal(dialog.show_sources):
+        label.linkActivated.emit("sources")
+    assert not dialog.isVisible()  # closed first, so the page is not behind it

@@ -55,6 +55,21 @@ def source_statuses(ctx: Context, store: Store) -> list[SourceStatus]:
     return out
 
 
+def folder_statuses(ctx: Context) -> list[SourceStatus]:
+    """Each enabled tool's folders and which exist, without the store (the counts stay 0): what
+    the welcome and an empty dashboard's message need. It stats every candidate folder, so the
+    GUI asks it on the read thread."""
+    config = ctx.source_config()
+    out = []
+    for name, source in SOURCES.items():
+        if not config.is_enabled(name):
+            continue
+        roots = source_roots(source, ctx.home, ctx.env, config)
+        out.append(SourceStatus(name, source.label, True, [str(r) for r in roots],
+                                [str(r) for r in roots if r.is_dir()], 0, 0, None, 0))  # fmt: skip
+    return out
+
+
 def rollup_state(store: Store) -> str:
     """One line on the store's summary tables (the quarter-hour rollup reports read)."""
     if store.usage.rollup_pending():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
@@ -92,6 +92,7 @@ class DashboardAsk:
     heatmap: dict[date, int] | None  # the year to today, kept from the last redraw
     calendar: dict[date, int] | None  # the year to ``until``, kept from the last redraw
     block_tokens: int = 0  # the Claude Code 5-hour block's token limit (limits view)
+    all_time: bool = False  # "All time": the read thread spans the stored days (since/until a guess)
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class DashboardLoad:
     now_ms: int = 0
     previous: Any = None  # the period of the same length just before (card deltas)
     empty: EmptyFacts | None = None  # what the placeholder says when the period has no usage
+    stored: tuple[date, date] | None = None  # the first and last stored day, read for "All time"
 
 
 def has_usage(usage: SlotUsage) -> bool:
@@ -118,6 +120,12 @@ def load_dashboard(
 ) -> DashboardLoad:
     """Every report of one redraw (runs on the read thread; touches no widget)."""
     store, helpers = side.store, side.helpers()
+    stored = None
+    if ask.all_time:  # the data's first and last instant (an index min/max): read here, not on the GUI thread
+        stored = stored_days(store, ask.timezone)
+        span = picker_range("All time", ask.today, stored=stored)
+        if span != (ask.since, ask.until):
+            ask = replace(ask, since=span[0], until=span[1], calendar=None)
     data = build_dashboard(
         store, timezone=ask.timezone, since=ask.since, until=ask.until, today=ask.today, overrides=ask.overrides,
         weekly_target=ask.weekly_target, day_filter=ask.day_filter, heatmap=ask.heatmap, helpers=helpers,
@@ -141,7 +149,7 @@ def load_dashboard(
     empty = None
     if ctx is not None and not has_usage(usage):
         empty = empty_facts(ctx, store, ask.timezone, data.since, data.until)
-    return DashboardLoad(ask, data, usage, calendar, work, line, limits, now_ms, previous, empty)
+    return DashboardLoad(ask, data, usage, calendar, work, line, limits, now_ms, previous, empty, stored)
 
 
 class Card(QFrame):
@@ -227,6 +235,7 @@ class DashboardPage(QWidget):
         self.state = state  # remembers the last period across launches
         self.day_filter: date | None = None
         self.data: Dashboard | None = None
+        self.stored_span: tuple[date, date] | None = None  # "All time", as the last read found it
         self._heat_day: date | None = None
         self.reads: Reads = reads or InlineReads(ReadSide(read, ctx.read_helpers))
         self.slot_usage: SlotUsage | None = None
@@ -385,7 +394,7 @@ class DashboardPage(QWidget):
     def selected_range(self) -> tuple[date, date]:
         custom = (cast(date, self.since.date().toPython()), cast(date, self.until.date().toPython()))
         choice = self.period.currentText()
-        stored = stored_days(self.read(), self.timezone()) if choice == "All time" else None
+        stored = self.stored_span if choice == "All time" else None  # read with the redraw
         return picker_range(choice, self.today(), custom, stored)
 
     def _period_picked(self, text: str) -> None:
@@ -488,6 +497,7 @@ class DashboardPage(QWidget):
             since, until, tz, today, self.ctx.price_overrides(), self.ctx.settings.value(WEEKLY_ACTIVE_DAYS),
             self.day_filter, self.data.heatmap if keep and self.data is not None else None,
             calendar[1] if calendar is not None else None, self.ctx.settings.value(BLOCK_TOKENS),
+            self.period.currentText() == "All time",
         )  # fmt: skip
         self.loading.setVisible(True)
         reading = partial(reading_line, self.ctx)
@@ -542,6 +552,9 @@ class DashboardPage(QWidget):
         self.data, self.slot_usage, self.previous = got.data, got.slot_usage, got.previous
         self.empty = got.empty
         ask = got.ask
+        if ask.all_time and got.stored != self.stored_span:  # "All time" spans other days now
+            self.stored_span = got.stored
+            self.period_changed.emit()
         self._calendar = ((ask.until, ask.timezone), got.calendar)
         self._heat_day = ask.today
         tz, until = ask.timezone, ask.until

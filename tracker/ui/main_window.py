@@ -30,7 +30,7 @@ from tracker.core.settings_schema import AUTOSTART, CLOSE_TO_TRAY
 from tracker.services.context import Context
 from tracker.services.drill_down import Drill, day_drill
 from tracker.services.importer import ImportSummary
-from tracker.services.sources_status import source_statuses, watch_folders
+from tracker.services.sources_status import SourceStatus, folder_statuses, watch_folders
 from tracker.store.changes import Changes
 from tracker.store.store import Store
 from tracker.ui.alerts_page import AlertsPage
@@ -272,12 +272,17 @@ class MainWindow(QMainWindow):
 
     def show_welcome(self) -> None:
         """What is read and where, what counts, and three first steps (non-modal: the window
-        behind stays usable)."""
-        dialog = WelcomeDialog(source_statuses(self.ctx, self.read()), self.ctx.home, self)
+        behind stays usable). The folders are looked for on the read thread; it opens then."""
+        ctx = self.ctx
+        self.reads.run_read("welcome", lambda _side: folder_statuses(ctx), self._open_welcome)
+
+    def _open_welcome(self, statuses: list[SourceStatus]) -> None:
+        dialog = WelcomeDialog(statuses, self.ctx.home, self)
         dialog.log_task.connect(self.log_task)
         dialog.import_tickets.connect(self.import_tickets)
         dialog.set_budget.connect(lambda: self.open_settings("Budgets"))
         dialog.what_counts.connect(self.show_what_counts)
+        dialog.show_sources.connect(lambda: self.nav.setCurrentRow(PAGES.index("Sources")))
         self.welcome = dialog
         dialog.show()
 

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
@@ -14,14 +14,16 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from tracker.analytics.alert_rules import Alert, Settings, Usage, due_alerts
 from tracker.analytics.value_figures import ValueFigures, summary_line
+from tracker.core.timezones import get_zone
 from tracker.notify.freedesktop import FreedesktopNotifier
 from tracker.services import notifications
 from tracker.services.context import Context
 from tracker.services.limits import LimitWindow, limit_windows
+from tracker.services.usage import UsageQuery, build_usage_report
 from tracker.services.work_summary import period_figures
 from tracker.store.changes import Changes
 from tracker.store.store import Store
-from tracker.ui.formatting import money, plural
+from tracker.ui.formatting import money, plural, week_start
 from tracker.ui.i18n import tr
 from tracker.ui.limits_view import row_text
 from tracker.ui.main_window import MainWindow
@@ -37,23 +39,62 @@ ACTS = {"budget": "open_day", "spike": "open_day", "limits": "open_day", "end_of
 
 
 @dataclass(frozen=True)
+class Week:
+    """This week as the locale starts it, the dashboard's rule (Sunday in en-US, Monday in
+    de-DE): what the tray shows. The alert rules keep Monday weeks, as the CLI does."""
+
+    start: date
+    tokens: int
+    cost: Decimal
+    active_days: int
+
+
+def local_today(ctx: Context, now: datetime) -> date:
+    return now.astimezone(get_zone(ctx.timezone())).date()
+
+
+def week_so_far(ctx: Context, store: Store, start: date, today: date) -> Week:
+    """Tokens, cost and active days from ``start`` (the locale's week start, asked on the GUI
+    thread with ``formatting.week_start`` as the dashboard asks) to ``today`` (read thread)."""
+    rows = build_usage_report(store, UsageQuery("daily", ctx.timezone(), start, today), ctx.price_overrides()).rows
+    return Week(
+        start,
+        sum(r.totals.total_tokens for r in rows),
+        sum((r.totals.cost_usd for r in rows), Decimal(0)),
+        sum(1 for r in rows if r.totals.total_tokens > 0),
+    )
+
+
+@dataclass(frozen=True)
 class TrayTick:
     """One minute's reads: today's usage, the rules' settings, the alerts due, the open limit
-    windows and the alerts already shown today (rule, title)."""
+    windows, the alerts already shown today (rule, title) and the locale's week."""
 
     usage: Usage
     settings: Settings
     due: list[Alert]
     windows: list[LimitWindow] = field(default_factory=list)
     shown_today: list[tuple[str, str]] = field(default_factory=list)
+    week: Week | None = None  # None: the rules' Monday week is shown
 
     @property
     def budget(self) -> BudgetUse | None:
         return budget_use(self.usage, self.settings)
 
+    @property
+    def shown(self) -> Usage:
+        """The usage as the menu and tooltip show it: this week as the locale starts it."""
+        w = self.week
+        if w is None:
+            return self.usage
+        u = self.usage
+        return replace(u, tokens={**u.tokens, "week": w.tokens}, cost={**u.cost, "week": w.cost},
+                       active_days_week=w.active_days)  # fmt: skip
 
-def tick(ctx: Context, store: Store, now: datetime) -> TrayTick:
-    """The minute tick's reads (on the read thread): today's usage, once, and the alerts due."""
+
+def tick(ctx: Context, store: Store, now: datetime, week_from: date | None = None) -> TrayTick:
+    """The minute tick's reads (on the read thread): today's usage, once, the alerts due and
+    the week since ``week_from`` (the locale's week start; the rules' Monday when None)."""
     usage = notifications.current_usage(ctx, store, now)
     settings = notifications.rule_settings(ctx)
     due = due_alerts(usage, settings, store.alerts.fired(), store.alerts.paused_until())
@@ -62,13 +103,15 @@ def tick(ctx: Context, store: Store, now: datetime) -> TrayTick:
     since_ms = int(midnight.timestamp() * 1000)
     shown = [(rule, title) for fired, rule, title, _, _ in store.alerts.history(50) if fired >= since_ms]
     windows = limit_windows(store, now_ms, settings.block_tokens)
-    return TrayTick(usage, settings, due, windows, shown)
+    today = usage.now.date()
+    week = week_so_far(ctx, store, week_from, today) if week_from is not None else None
+    return TrayTick(usage, settings, due, windows, shown, week)
 
 
 def live_rows(got: TrayTick, now_ms: int) -> list[tuple[str, str]]:
     """The menu's top rows as (text, act): today, this week, each open limit window with its
     countdown at ``now_ms`` (an act of "" is information only), then today's alerts."""
-    u, use = got.usage, got.budget
+    u, use = got.shown, got.budget
     today = f"{plural(u.tokens['day'], tr('token'))} · {money(u.cost['day'])}"
     if use is not None:
         other = money(u.cost["day"]) if use.unit == "tokens" else plural(u.tokens["day"], tr("token"))
@@ -200,13 +243,19 @@ class TrayController(QObject):
             self.open_window()
 
     def today_summary(self) -> None:
-        ctx, now = self.ctx, datetime.now(UTC)
+        self.summary_at(datetime.now(UTC))
+
+    def summary_at(self, now: datetime) -> None:
+        """Today's summary as of ``now``: read on the read thread, then shown."""
+        ctx = self.ctx
+        today = local_today(ctx, now)
+        start = week_start(today)  # the dashboard's "This week"
 
         def read(side: ReadSide) -> tuple[Usage, ValueFigures]:
-            today = datetime.now(ZoneInfo(ctx.timezone())).date()
-            monday = today - timedelta(days=today.weekday())
-            week = period_figures(side.store, ctx.timezone(), monday, today, ctx.price_overrides())
-            return notifications.current_usage(ctx, side.store, now), week
+            usage = notifications.current_usage(ctx, side.store, now)
+            week = week_so_far(ctx, side.store, start, today)
+            figures = period_figures(side.store, ctx.timezone(), start, today, ctx.price_overrides())
+            return replace(usage, active_days_week=week.active_days), figures
 
         self.window.reads.run_read("tray-summary", read, self._summary)
 
@@ -255,8 +304,9 @@ class TrayController(QObject):
         """Refresh the icon, tooltip and menu rows; deliver the alerts that are due, once
         each. The usage is read once, on the read thread; here it is only drawn."""
         ctx, at = self.ctx, now or datetime.now(UTC)
+        start = week_start(local_today(ctx, at))  # the locale's week, as the dashboard's "This week"
         self.checks += 1
-        self.window.reads.run_read("tray", lambda side: tick(ctx, side.store, at), self._ticked)
+        self.window.reads.run_read("tray", lambda side: tick(ctx, side.store, at, start), self._ticked)
 
     checks = 0  # ticks asked for (tests)
 
@@ -264,7 +314,7 @@ class TrayController(QObject):
         self.last = got
         use = got.budget
         self.icon.setIcon(tray_icon(use))
-        self.icon.setToolTip(tooltip(got.usage, use))
+        self.icon.setToolTip(tooltip(got.shown, use))
         if self._menu_ref.isVisible():
             self.refresh_rows()
         for alert in got.due:

@@ -21,6 +21,9 @@ PRIVACY = (
 )
 
 
+SOURCES_LINK = '<a href="sources">{text}</a>'  # opens the Sources page (the welcome closes)
+
+
 def sources_html(statuses: Sequence[SourceStatus], home: Path) -> str:
     """The tools found, with the folders they were found in; the others named on one line
     (their many candidate folders are on the Sources page, not here)."""
@@ -31,16 +34,16 @@ def sources_html(statuses: Sequence[SourceStatus], home: Path) -> str:
     rows = "".join(
         f"<li><b>{escape(s.label)}</b> — {escape(join_words([tilde(r, home) for r in s.found]))}</li>" for s in found
     )
-    html = f"<ul>{rows}</ul>" if found else f"<p>{tr('No AI tool logs found yet.')}</p>"
     others = [s.label for s in enabled if not s.found and s.roots]  # not exports/OTLP-only tools
+    where = SOURCES_LINK.format(text=tr("the Sources page"))
+    if not found:
+        said = tr("No logs found yet of {tools}; {sources} shows where Tokenworth looked. Use one of them "
+                  "once and its usage appears.")  # fmt: skip
+        return "<p>" + said.format(tools=escape(join_words(others, tr("or"))), sources=where) + "</p>"
+    html = f"<ul>{rows}</ul>"
     if others:
-        html += (
-            "<p>"
-            + tr("Also looked for, not found: {tools} (the Sources page shows where).").format(
-                tools=escape(join_words(others))
-            )
-            + "</p>"
-        )
+        said = tr("Also looked for, not found: {tools} ({sources} shows where).")
+        html += "<p>" + said.format(tools=escape(join_words(others)), sources=where) + "</p>"
     return html
 
 
@@ -51,6 +54,7 @@ class WelcomeDialog(QDialog):
     import_tickets = Signal()
     set_budget = Signal()
     what_counts = Signal()
+    show_sources = Signal()  # "the Sources page": where each tool was looked for
 
     def __init__(self, statuses: Sequence[SourceStatus], home: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +77,7 @@ class WelcomeDialog(QDialog):
         )
         text.setWordWrap(True)
         text.setTextFormat(text.textFormat().RichText)
+        text.linkActivated.connect(lambda _link: self._then(self.show_sources.emit)())
         self.buttons: dict[str, QPushButton] = {}
         steps = QHBoxLayout()
         for key, label, signal in (
