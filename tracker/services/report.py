@@ -166,7 +166,7 @@ class Report:
         o = self.options
         if o.device is None:
             return None
-        return f"Usage of {o.device_name or 'one device'} only (not the other devices' usage)"
+        return f"Usage of {o.device_name or 'one device'} only; the other devices' usage is not in these figures"
 
     def device_json(self) -> dict[str, Any]:
         """``{"id": None, "name": "all devices"}``, or the one device ("this": this machine)."""
