@@ -15,7 +15,7 @@ from PySide6.QtCore import QDate, QSettings
 from tests.helpers.two_devices import Own, machine, two_devices
 from tracker.services.context import Context
 from tracker.services.report import ReportOptions, build_report
-from tracker.ui.device_filter import NOT_FILTERED
+from tracker.ui.device_filter import LISTED_ROLE, NOT_FILTERED
 from tracker.ui.export_dialog import ExportDialog
 from tracker.ui.formatting import money, tokens
 from tracker.ui.main_window import PAGES, MainWindow
@@ -70,7 +70,8 @@ def test_each_device_shows_exactly_its_own_usage(qtbot, desk, tmp_path: Path) ->
     d = win.dashboard
     f = d.device_filter
     assert f.isVisible()
-    labels = [f.combo.itemText(i) for i in range(f.combo.count())]
+    labels = [f.combo.itemData(i, LISTED_ROLE) for i in range(f.combo.count())]
+    assert f.combo.currentText() == "All devices"
     assert labels[:2] == ["All devices", "This machine (desk)"]
     assert labels[2].startswith("laptop (last bundle 20") and len(labels) == 3
     both = Own(laptop.tokens + own.tokens, laptop.cost + own.cost, laptop.sessions | own.sessions)
@@ -78,6 +79,7 @@ def test_each_device_shows_exactly_its_own_usage(qtbot, desk, tmp_path: Path) ->
     assert d.limits.toolTip() == ""
 
     pick(qtbot, win, laptop_id)
+    assert f.combo.currentText() == "laptop"
     dashboard_shows(win, laptop)
     assert d.sources_line.text().startswith("Showing laptop only: its usage comes from the bundles it wrote")
     assert d.limits.toolTip() == NOT_FILTERED

@@ -7,8 +7,8 @@ a saved machine that is no longer known falls back to "All devices".
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, QSignalBlocker, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSettings, QSignalBlocker, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from tracker.services.device_scope import ALL_DEVICES, DeviceChoice
 from tracker.ui.i18n import tr
@@ -19,6 +19,20 @@ NOT_FILTERED = (
     "Rate limits, the 5-hour block and the tray's budgets are your account's, on every device: "
     "they are never narrowed to one device."
 )
+
+
+LISTED_ROLE = Qt.ItemDataRole.UserRole + 1  # the list's longer text: the name and its last bundle's day
+
+
+class _Listed(QStyledItemDelegate):
+    """The open list says each machine's last bundle day; the closed box only its name (the
+    period's row must still fit a 1024-px window)."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802 - Qt
+        super().initStyleOption(option, index)
+        listed = index.data(LISTED_ROLE)
+        if listed:
+            option.text = str(listed)  # type: ignore[attr-defined]  # a QStyleOptionViewItem field
 
 
 def _saved(device: str | None) -> str:
@@ -46,6 +60,7 @@ class DeviceFilter(QWidget):
         self.combo.setAccessibleName(tr("Device"))
         self.combo.setToolTip(tr("Whose usage every view shows: all your machines', or one machine's"))
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.combo.setItemDelegate(_Listed(self.combo))
         self.combo.currentIndexChanged.connect(self._picked)
         label = QLabel(tr("Device:"))
         label.setBuddy(self.combo)
@@ -80,11 +95,15 @@ class DeviceFilter(QWidget):
         with QSignalBlocker(self.combo):
             self.combo.clear()
             for c in self.choices:
-                self.combo.addItem(c.label, c.device)
+                i = self.combo.count()
+                self.combo.addItem(c.label if c.device in (None, "") else c.name, c.device)
+                self.combo.setItemData(i, c.label, LISTED_ROLE)
                 if c.device is not None:
                     tip = tr("Only {name}'s usage").format(name=c.name)
-                    self.combo.setItemData(self.combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+                    self.combo.setItemData(i, tip, Qt.ItemDataRole.ToolTipRole)
             self.combo.setCurrentIndex(next(i for i, c in enumerate(self.choices) if c.device == self._device))
+        view = self.combo.view()  # the open list as wide as its longest line (the dates are not cut)
+        view.setMinimumWidth(view.sizeHintForColumn(0) + 2 * view.frameWidth() + 8)
         self.setVisible(several)
         if before != self._device:
             self._save()
