@@ -32,7 +32,7 @@ class _Listed(QStyledItemDelegate):
         super().initStyleOption(option, index)
         listed = index.data(LISTED_ROLE)
         if listed:
-            option.text = str(listed)  # type: ignore[attr-defined]  # a QStyleOptionViewItem field
+            option.text = str(listed)
 
 
 def _saved(device: str | None) -> str:
