@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import QDate, QSettings
 
 from tests.helpers.two_devices import Own, machine, two_devices
+from tracker.services.bundles import export_bundle
 from tracker.services.context import Context
 from tracker.services.report import ReportOptions, build_report
 from tracker.ui.device_filter import LISTED_ROLE, NOT_FILTERED
@@ -27,17 +28,21 @@ def settle(qtbot, win: MainWindow) -> None:
     qtbot.waitUntil(lambda: not win.reads.pending(), timeout=60_000)
 
 
+def show_days(qtbot, win: MainWindow, since: date, until: date) -> None:
+    d = win.dashboard
+    d.period.setCurrentText("Custom")
+    d.since.setDate(QDate(since.year, since.month, since.day))
+    d.until.setDate(QDate(until.year, until.month, until.day))
+    settle(qtbot, win)
+
+
 def open_window(qtbot, ctx: Context) -> MainWindow:
     win = MainWindow(ctx)
     qtbot.addWidget(win)
     win.resize(1280, 860)
     win.show()
     win.nav.setCurrentRow(PAGES.index("Dashboard"))  # the page of the last session may be another
-    d = win.dashboard
-    d.period.setCurrentText("Custom")
-    d.since.setDate(QDate(NOV_19.year, NOV_19.month, NOV_19.day))
-    d.until.setDate(QDate(NOV_22.year, NOV_22.month, NOV_22.day))
-    settle(qtbot, win)
+    show_days(qtbot, win, NOV_19, NOV_22)
     return win
 
 
@@ -162,4 +167,28 @@ def test_one_machine_never_sees_the_selector(qtbot, tmp_path: Path) -> None:
     assert not d.device_filter.isVisible() and d.device() is None
     dashboard_shows(win, own)
     assert not d.sources_line.text().startswith("Showing")
+    win.close()
+
+
+def test_the_selector_appears_when_a_synced_bundle_brings_another_machine(qtbot, tmp_path: Path) -> None:
+    laptop, on_laptop = machine(tmp_path / "laptop", 3, 20, "/home/me/shop", "laptop")
+    desk, on_desk = machine(tmp_path / "desk", 5, 21, "/home/me/api", "desk")
+    shared = tmp_path / "Sync"
+    shared.mkdir()
+    desk.settings.set("sources.bundle_folders", str(shared))
+    win = open_window(qtbot, desk)
+    assert not win.dashboard.device_filter.isVisible()
+    show_days(qtbot, win, date(2026, 11, 23), date(2026, 11, 26))  # the bundle's day is not shown
+    with laptop.store() as store:  # the laptop's bundle arrives in the synced folder
+        export_bundle(store, shared / "laptop.twbundle", "laptop")
+    done = win.import_finished_count
+    win.import_now()
+    qtbot.waitUntil(lambda: win.import_finished_count > done, timeout=60_000)
+    settle(qtbot, win)
+    f = win.dashboard.device_filter
+    assert f.isVisible() and f.combo.count() == 3
+    show_days(qtbot, win, NOV_19, NOV_22)
+    dashboard_shows(win, Own(on_laptop.tokens + on_desk.tokens, on_laptop.cost + on_desk.cost, frozenset()))
+    pick(qtbot, win, "")
+    dashboard_shows(win, on_desk)
     win.close()

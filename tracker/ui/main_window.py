@@ -393,7 +393,8 @@ class MainWindow(QMainWindow):
             self._stale |= self.affected(changes)
             if page not in self._stale:
                 return
-            if page is self.dashboard and isinstance(changes, ImportSummary):
+            # Another machine's bundle may name a new device: the whole dashboard (and its Device list) reads again.
+            if page is self.dashboard and isinstance(changes, ImportSummary) and not changes.bundles_changed:
                 self._stale.discard(page)
                 self.dashboard.refresh_for(changes.days_touched)
                 return
