@@ -100,6 +100,15 @@ def test_each_device_shows_exactly_its_own_usage(qtbot, desk, tmp_path: Path) ->
         f"2 sessions from {NOV_19} to {NOV_22} on laptop · {tokens(laptop.tokens)} tokens · {money(laptop.cost)}"
     )
     assert page.copying.name == "tokenworth-sessions-laptop"
+    win.nav.setCurrentRow(PAGES.index("Projects"))
+    settle(qtbot, win)
+    projects = win.projects
+    assert [(r.period, r.totals.total_tokens) for r in projects.model.rows] == [("/home/me/shop", laptop.tokens)]
+    assert projects.model.sessions_per_project == {"/home/me/shop": 2}
+    # Tasks: the person's on every machine; the summary says whose spend it counts.
+    win.nav.setCurrentRow(PAGES.index("Tasks"))
+    settle(qtbot, win)
+    assert win.tasks.summary.text().endswith(" on laptop")
 
     # A drill-down from the dashboard keeps to the device, and its chip says so.
     win.nav.setCurrentRow(PAGES.index("Dashboard"))
