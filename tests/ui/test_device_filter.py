@@ -82,6 +82,7 @@ def test_each_device_shows_exactly_its_own_usage(qtbot, desk, tmp_path: Path) ->
     both = Own(laptop.tokens + own.tokens, laptop.cost + own.cost, laptop.sessions | own.sessions)
     dashboard_shows(win, both)
     assert d.limits.toolTip() == ""
+    assert d.sources_line.text().endswith(" · Also the usage of laptop, from bundles.")
 
     pick(qtbot, win, laptop_id)
     assert f.combo.currentText() == "laptop"

@@ -160,7 +160,11 @@ def device_line(devices: list[DeviceChoice], device: str | None, reading: Callab
     that its usage comes from its bundles (and the day of the last one)."""
     if device is None or device == "":
         line = reading()
-        if device == "":
+        others = [c.name for c in devices if c.device]
+        if device is None and others:  # the logs read here are this machine's; the figures are all
+            also = tr("Also the usage of {names}, from bundles.").format(names=", ".join(others))
+            line = f"{line} · {also}" if line else also
+        elif device == "":
             this = next((c.name for c in devices if c.device == ""), "this machine")
             line = tr("Showing {name} only.").format(name=this) + (f" {line}" if line else "")
         return line
