@@ -29,6 +29,11 @@ def register(sub: Any) -> None:
     p.add_argument("--since", type=day, metavar="DATE")
     p.add_argument("--until", type=day, metavar="DATE")
     p.add_argument("--timezone", metavar="IANA")
+    p.add_argument(
+        "--device",
+        metavar="NAME",
+        help="only one machine's usage: 'this', or the name of a machine whose bundles were imported",
+    )
     p.add_argument("--audience", choices=["summary", "detailed"], default="summary")
     p.add_argument("--redact", action="store_true", help="hide project paths, repository names and ticket titles")
     p.add_argument("--all-tasks", action="store_true", help="include tasks not marked for reports too")
@@ -56,6 +61,8 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     if since > until:
         raise UsageError("--since is after --until")
     out: Path = args.out
+    if args.format == "org-csv" and args.device is not None:
+        raise UsageError("--device is for the report formats; org-csv rows are the person's days on every machine")
     if args.format == "org-csv":
         from tracker.reports.org_csv import write_org_csv
         from tracker.services.org_days import build_org_days
@@ -64,9 +71,19 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         say(f"{out}: one row per day, {since} to {until}")
         print(printable(str(out)))
         return 0
+    device, device_label = None, ""
+    if args.device is not None:
+        from tracker.cli.usage_cmd import device_id
+        from tracker.core.settings_schema import DEVICE_NAME
+        from tracker.services.device_scope import device_choices, device_named
+
+        device = device_id(ctx, args.device)
+        with ctx.reader() as store:
+            device_label = device_named(device_choices(store, ctx.settings.value(DEVICE_NAME)), device)
     options = ReportOptions(
-        since, until, tz, args.audience, args.redact, not args.all_tasks, include_estimates=args.include_estimates
-    )
+        since, until, tz, args.audience, args.redact, not args.all_tasks, include_estimates=args.include_estimates,
+        device=device, device_name=device_label,
+    )  # fmt: skip
     report = build_report(ctx, ctx.reader(), options)
     if args.format == "json":
         from tracker.reports.text_formats import write_json
@@ -85,6 +102,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
 
         pages = write_pdf(report, out, args.page_size)
         say(f"{out}: {pages} page(s), {report.period_label}")
-    say(f"{report.period_label}: {summary_line(report.figures)}")
+    on = f" ({device_label} only)" if device is not None else ""
+    say(f"{report.period_label}{on}: {summary_line(report.figures)}")
     print(printable(str(out)))
     return 0

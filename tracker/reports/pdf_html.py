@@ -46,6 +46,8 @@ def head_html(r: Report) -> str:
     rows = "".join("<tr>" + "".join(_figure(h) for h in figures[i : i + 4]) + "</tr>" for i in (0, 4))
     author = f"<div class='author'>{escape(r.author.line())}</div>" if r.author.line() else ""
     compare = f" · compared with {escape(r.previous.label)}" if r.previous is not None else ""
+    if (device := r.device_line) is not None:
+        compare += f"<br><b>{escape(device)}</b>"
     return (
         f"<h1>AI usage and outcomes</h1>{author}<div class='period'>{escape(r.period_label)} · times in "
         f"{escape(r.options.timezone)}{compare}</div><h2>In numbers</h2><table width='100%'>{rows}</table>"

@@ -42,6 +42,7 @@ def report_json(r: Report) -> dict[str, Any]:
     return {
         "period": {"since": o.since.isoformat(), "until": o.until.isoformat(), "timezone": o.timezone},
         "generated_at": r.generated_at.isoformat(timespec="seconds"),
+        "device": r.device_json(),  # whose usage: all devices, or one (``--device``)
         "audience": o.audience,
         "author": {"name": r.author.name, "team": r.author.team, "role": r.author.role},
         "totals": r.totals_json(),
@@ -130,7 +131,9 @@ def _write(out: Path, text: str, *, streams: bool = True) -> None:
 def csv_tables(r: Report) -> dict[str, list[list[Any]]]:
     usage_fields = ["input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens", "total_tokens",
                     "cost_usd", "unpriced_tokens"]  # fmt: skip
-    summary: list[tuple[str, Any]] = list(r.totals_json().items())
+    device = r.device_json()
+    summary: list[tuple[str, Any]] = [("device", device["name"]), ("device_id", device["id"] or "")]
+    summary += list(r.totals_json().items())
     if r.previous is not None:
         summary += [("previous_since", r.previous.since.isoformat()), ("previous_until", r.previous.until.isoformat())]
         summary += [(f"previous_{k}", v) for k, v in figures_json(r.previous.figures).items()]
@@ -206,6 +209,8 @@ def markdown(r: Report) -> str:
     lines = [f"# AI usage and outcomes, {md_text(r.period_label)}", ""]
     if r.author.line():
         lines += [md_text(r.author.line()), ""]
+    if (device := r.device_line) is not None:
+        lines += [f"*{md_text(device)}.*", ""]
     for h in r.headline():
         delta = f" ({h.delta})" if h.delta else ""
         lines.append(f"- **{h.value}** {md_text(h.label)}{delta}")

@@ -47,6 +47,7 @@ def usage_by_slot(
     overrides: Mapping[str, Mapping[str, Any]],
     helpers: Sequence[Store] = (),
     days: Sequence[tuple[date, UsageRow | None]] | None = None,
+    device: str | None = None,
 ) -> SlotUsage:
     """The period's usage per slot; ``days`` (the period's daily rows) saves a query when the
     slots are days or weeks."""
@@ -55,11 +56,15 @@ def usage_by_slot(
     items: list[tuple[date, int, UsageRow]] = []
     if bucket == "hour":
         for s in series[::24]:  # one query per day: "hour" groups by hour of the local day
-            report = build_usage_report(store, UsageQuery("hour", timezone, s.first, s.first), overrides, helpers)
+            report = build_usage_report(
+                store, UsageQuery("hour", timezone, s.first, s.first, device=device), overrides, helpers
+            )
             items.extend((s.first, int(r.period), r) for r in report.rows)
     else:
         if days is None:
-            report = build_usage_report(store, UsageQuery("daily", timezone, since, until), overrides, helpers)
+            report = build_usage_report(
+                store, UsageQuery("daily", timezone, since, until, device=device), overrides, helpers
+            )
             days = [(date.fromisoformat(r.period), r) for r in report.rows]
         items = [(d, 0, r) for d, r in days if r is not None]
     return SlotUsage(bucket, series, fold(series, items, merged))

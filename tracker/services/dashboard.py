@@ -122,11 +122,11 @@ def latest_usage_period(store: Store, timezone: str, length_days: int) -> tuple[
     return max(first, last - timedelta(days=max(length_days, 1) - 1)), last
 
 
-def year_of_days(store: Store, timezone: str, today: date) -> dict[date, int]:
-    """Total tokens per local day over the 365 days ending ``today``."""
+def year_of_days(store: Store, timezone: str, today: date, device: str | None = None) -> dict[date, int]:
+    """Total tokens per local day over the 365 days ending ``today`` (of one ``device``: as ``UsageQuery``)."""
     zone = get_zone(timezone)
     first = today - timedelta(days=364)
-    f = UsageFilter(local_day_start_ms(first, zone), local_day_start_ms(today + timedelta(days=1), zone))
+    f = UsageFilter(local_day_start_ms(first, zone), local_day_start_ms(today + timedelta(days=1), zone), device=device)
     span = store.usage.time_span()
     offsets = offset_segments(zone, *span) if span else [(2**62, 0)]
     epoch = date(1970, 1, 1)
@@ -152,10 +152,12 @@ def previous_totals(
     until: date,
     overrides: Mapping[str, Mapping[str, Any]],
     helpers: Sequence[Store] = (),
+    device: str | None = None,
 ) -> Comparison:
     """Totals, active days and tasks completed in the period just before ``since..until``."""
     p_since, p_until = previous_period(since, until)
-    daily = build_usage_report(store, UsageQuery("daily", timezone, p_since, p_until), overrides, helpers)
+    query = UsageQuery("daily", timezone, p_since, p_until, device=device)
+    daily = build_usage_report(store, query, overrides, helpers)
     zone = get_zone(timezone)
     tasks = store.tasks.completed_count(
         local_day_start_ms(p_since, zone), local_day_start_ms(p_until + timedelta(days=1), zone)
@@ -216,18 +218,20 @@ def build_dashboard(
     helpers: Sequence[Store] = (),
     day_filter: date | None = None,
     heatmap: dict[date, int] | None = None,
+    device: str | None = None,
 ) -> Dashboard:
     """The dashboard for ``since..until``; ``day_filter`` narrows it to one day (heat map click).
 
     ``heatmap`` is the last 365 days from an earlier call: it does not change with the
-    period, so redrawing for another period need not compute it again.
+    period, so redrawing for another period need not compute it again. ``device``: one
+    machine's usage (``UsageQuery.device``); tasks are the person's, on every machine.
     """
     if day_filter is not None:
         since = until = day_filter
-    daily = build_usage_report(store, UsageQuery("daily", timezone, since, until), overrides, helpers)
-    hourly = build_usage_report(store, UsageQuery("hour", timezone, since, until), overrides, helpers)
+    daily = build_usage_report(store, UsageQuery("daily", timezone, since, until, device=device), overrides, helpers)
+    hourly = build_usage_report(store, UsageQuery("hour", timezone, since, until, device=device), overrides, helpers)
     if heatmap is None:
-        heatmap = year_of_days(store, timezone, today)
+        heatmap = year_of_days(store, timezone, today, device)
     by_day = {date.fromisoformat(r.period): r for r in daily.rows}
     span = (until - since).days + 1
     days = [(since + timedelta(days=i), by_day.get(since + timedelta(days=i))) for i in range(span)]
@@ -235,7 +239,7 @@ def build_dashboard(
     for r in hourly.rows:
         hours[int(r.period)] = r.totals.total_tokens
     work = build_work_summary(store, timezone, since, until, overrides, helpers=helpers,
-                              weekly_usage=weeks_of_days(days))  # fmt: skip
+                              weekly_usage=weeks_of_days(days), device=device)  # fmt: skip
     monday = today - timedelta(days=today.weekday())
     active = sum(1 for d, n in heatmap.items() if d >= monday and n > 0)
     return Dashboard(

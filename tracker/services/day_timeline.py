@@ -8,7 +8,7 @@ another; the lanes of a tool sit together, tools in the registry's order.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -79,13 +79,19 @@ def pack_lanes(spans: Sequence[tuple[str, float, float]], order: Sequence[str]) 
 
 
 def build_day_timeline(
-    store: Store, timezone: str, day: date, overrides: Mapping[str, Mapping[str, Any]], order: Sequence[str] = ()
+    store: Store,
+    timezone: str,
+    day: date,
+    overrides: Mapping[str, Mapping[str, Any]],
+    order: Sequence[str] = (),
+    device: str | None = None,
 ) -> DayTimeline:
-    """``day``'s sessions (local to ``timezone``) as bars; ``order``: the tools' lane order."""
+    """``day``'s sessions (local to ``timezone``) as bars; ``order``: the tools' lane order;
+    ``device``: one machine's (``UsageQuery.device``)."""
     zone = get_zone(timezone)
     midnight = local_day_start_ms(day, zone)
     hours = (local_day_start_ms(day + timedelta(days=1), zone) - midnight) / HOUR_MS
-    report = drilled_sessions(store, day_drill(day), timezone, overrides)
+    report = drilled_sessions(store, replace(day_drill(day), device=device), timezone, overrides)
     rows = [r for r in report.rows if r.first_ms is not None and r.last_ms is not None]
     tasks = session_tasks(store, [(r.source, r.session_id) for r in rows])
     spans = []

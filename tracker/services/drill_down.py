@@ -33,11 +33,12 @@ class Drill:
     source: str | None = None
     project: str | None = None
     models: frozenset[str] | None = None  # model ids (a display name can cover dated releases)
+    device: str | None = None  # one machine's sessions (``UsageQuery.device``)
 
     def query(self, timezone: str) -> UsageQuery:
         return UsageQuery(
             "session", timezone, self.since, self.until, self.source, self.project,
-            start_ms=self.start_ms, end_ms=self.end_ms,
+            start_ms=self.start_ms, end_ms=self.end_ms, device=self.device,
         )  # fmt: skip
 
 

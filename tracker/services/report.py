@@ -85,6 +85,10 @@ class ReportOptions:
     # Say what the totals would be with the chat-export estimates in (a separate, marked line:
     # never mixed into the exact figures).
     include_estimates: bool = False
+    # One machine's usage (``UsageQuery.device``: a device id, "" for this machine's own; None:
+    # every machine's) and its name as the report says it ("laptop", "this machine (ws)").
+    device: str | None = None
+    device_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,21 @@ class Report:
     def period_label(self) -> str:
         o = self.options
         return f"{o.since:%d %b %Y} – {o.until:%d %b %Y}" if o.since != o.until else f"{o.since:%d %b %Y}"
+
+    @property
+    def device_line(self) -> str | None:
+        """Which machine's usage the figures are (None: every machine's)."""
+        o = self.options
+        if o.device is None:
+            return None
+        return f"Usage of {o.device_name or 'one device'} only; the other devices' usage is not in these figures"
+
+    def device_json(self) -> dict[str, Any]:
+        """``{"id": None, "name": "all devices"}``, or the one device ("this": this machine)."""
+        o = self.options
+        if o.device is None:
+            return {"id": None, "name": "all devices"}
+        return {"id": o.device or "this", "name": o.device_name}
 
     @property
     def figures(self) -> ValueFigures:
@@ -267,6 +286,7 @@ class Report:
         """SHA-256 of the report's rows, so two copies can be compared."""
         rows = {
             "period": [str(self.options.since), str(self.options.until)],
+            **({"device": self.options.device} if self.options.device is not None else {}),
             "totals": self.totals_json(),
             "tasks": self.task_rows(),
             "by_model": {m: totals_json(t) for m, t in sorted(self.by_model.items())},
@@ -313,7 +333,7 @@ def _previous(
     length = options.until - options.since
     until = options.since - timedelta(days=1)
     since = until - length
-    work = build_work_summary(store, options.timezone, since, until, overrides, orphans_limit=0)
+    work = build_work_summary(store, options.timezone, since, until, overrides, orphans_limit=0, device=options.device)
     done = [t for t in _flagged(work.tasks, flagged, options.only_flagged) if t.status == "done"]
     figures = value_figures(done, Spend(work.total_tokens, work.total_cost), work.not_work)
     return Previous(since, until, figures, sum(1 for d, n in days.items() if since <= d <= until and n))
@@ -332,24 +352,28 @@ def _task_sessions(tasks: list[TaskRow], sessions: dict[tuple[str, str], UsageRo
 
 def build_report(ctx: Context, store: Store, options: ReportOptions) -> Report:
     """Reads only: works on a read-only store."""
-    tz = options.timezone
+    tz, device = options.timezone, options.device
     overrides = ctx.price_overrides()
-    usage = build_usage_report(store, UsageQuery("daily", tz, options.since, options.until), overrides, tool_costs=True)
+    usage = build_usage_report(
+        store, UsageQuery("daily", tz, options.since, options.until, device=device), overrides, tool_costs=True
+    )
     weekly = [(label_of(date.fromisoformat(r.period), "weekly"), r) for r in usage.rows]
     weeks: dict[str, tuple[int, Decimal]] = {}
     for w, r in weekly:
         tok, cost = weeks.get(w, (0, Decimal(0)))
         weeks[w] = (tok + r.totals.total_tokens, cost + r.totals.cost_usd)
     work = build_work_summary(store, tz, options.since, options.until, overrides,
-                              weekly_usage=[(w, t, c) for w, (t, c) in sorted(weeks.items())])  # fmt: skip
+                              weekly_usage=[(w, t, c) for w, (t, c) in sorted(weeks.items())],
+                              device=device)  # fmt: skip
     flagged = store.tasks.flagged()
     tasks = _flagged(work.tasks, flagged, options.only_flagged)
-    days = year_of_days(store, tz, options.until)
+    days = year_of_days(store, tz, options.until, device)
     active = sum(1 for d, n in days.items() if options.since <= d <= options.until and n)
     settings = ctx.settings
     generated = datetime.now(UTC)
     report = Report(
-        outside=outside_totals(store, options.since, options.until),
+        # Bills and usage APIs are the account's, on every machine: never set beside one device.
+        outside=outside_totals(store, options.since, options.until) if device is None else [],
         options=options,
         generated_at=generated,
         totals=usage.total.totals,
@@ -373,20 +397,25 @@ def build_report(ctx: Context, store: Store, options: ReportOptions) -> Report:
             options.until,
             overrides,
             days=[(date.fromisoformat(r.period), r) for r in usage.rows],
+            device=device,
         ),
         tool_spend=usage.row_tool_spend(usage.total),
         tool_by_source=usage.source_tool_spend(),
-        spend_yield=period_yield(store, tz, overrides, options.since, options.until, int(generated.timestamp() * 1000)),
+        spend_yield=period_yield(
+            store, tz, overrides, options.since, options.until, int(generated.timestamp() * 1000), device
+        ),
     )
     if options.compare:
         report.previous = _previous(store, options, overrides, flagged, days)
     if options.audience == "detailed":
-        projects = build_usage_report(store, UsageQuery("project", tz, options.since, options.until), overrides)
+        projects = build_usage_report(
+            store, UsageQuery("project", tz, options.since, options.until, device=device), overrides
+        )
         report.by_project = {r.period: r.totals for r in projects.rows}
         report.by_day = [(date.fromisoformat(r.period), r.totals) for r in usage.rows]
         wanted = frozenset(sid for t in tasks for _, sid in t.sessions)
         if wanted:
-            q = UsageQuery("session", tz, options.since, options.until, sessions=wanted)
+            q = UsageQuery("session", tz, options.since, options.until, sessions=wanted, device=device)
             rows = {(r.source, r.session_id): r for r in build_usage_report(store, q, overrides).rows}
             report.task_sessions = _task_sessions(tasks, rows, tz)
     return redact(report) if options.redact else report

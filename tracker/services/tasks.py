@@ -96,8 +96,10 @@ def list_tasks(
     overrides: Any,
     since: date | None = None,
     until: date | None = None,
+    device: str | None = None,
 ) -> list[TaskRow]:
-    """Outcomes completed in ``since..until`` (all tasks when no range), with their usage.
+    """Outcomes completed in ``since..until`` (all tasks when no range), with their usage
+    (on one ``device`` only, when given: ``UsageQuery.device``).
 
     A task that is the same outcome as another (a PR and its ticket) is folded into it: one
     row, with both tasks' commits and sessions."""
@@ -115,7 +117,7 @@ def list_tasks(
     links = _merged([link for link in every if link[1] in wanted])
     per_session = {}
     if wanted:  # usage of just the sessions these tasks are linked to
-        query = UsageQuery("session", timezone, sessions=wanted)
+        query = UsageQuery("session", timezone, sessions=wanted, device=device)
         report = build_usage_report(store, query, overrides)
         per_session = {(r.source, r.session_id): (r.totals.total_tokens, r.totals.cost_usd) for r in report.rows}
     usage = task_usage(links, per_session)
@@ -269,13 +271,20 @@ def session_hints(ctx: Context, store: Store, task_id: int, now_ms: int) -> dict
 
 
 def period_yield(
-    store: Store, timezone: str, overrides: Any, since: date | None, until: date | None, now_ms: int
+    store: Store,
+    timezone: str,
+    overrides: Any,
+    since: date | None,
+    until: date | None,
+    now_ms: int,
+    device: str | None = None,
 ) -> SpendYield:
-    """The period's spend (sessions' usage inside it) split into productive / reverted / in
-    progress / abandoned / not work / not linked; the parts add up to the period's total."""
+    """The period's spend (sessions' usage inside it, of one ``device`` when given) split into
+    productive / reverted / in progress / abandoned / not work / not linked; the parts add up
+    to the period's total."""
     tasks = list_tasks(store, timezone, overrides)
     kind_of = {m: t.spend for t in tasks for m in (t.id, *t.members)}
-    report = build_usage_report(store, UsageQuery("session", timezone, since, until), overrides)
+    report = build_usage_report(store, UsageQuery("session", timezone, since, until, device=device), overrides)
     usage = {(r.source, r.session_id): (r.totals.total_tokens, r.totals.cost_usd) for r in report.rows}
     spans = {(s.source, s.session_id): s for s in session_spans(store)}
     lines = repo_lines(store.tasks.linkable())

@@ -96,14 +96,20 @@ def build_work_summary(
     orphans_limit: int | None = HEAVY_SESSIONS,
     helpers: Sequence[Store] = (),
     weekly_usage: Sequence[tuple[str, int, Decimal]] | None = None,
+    device: str | None = None,
 ) -> WorkSummary:
-    """The period's tasks and usage; ``orphans_limit`` heaviest sessions with no task (all: None)."""
+    """The period's tasks and usage; ``orphans_limit`` heaviest sessions with no task (all: None).
+    ``device``: one machine's usage (``UsageQuery.device``), so a task's spend is what it cost there."""
     zone = get_zone(timezone)
     tasks = list_tasks(store, timezone, overrides, since, until)
     if weekly_usage is None:  # callers that already hold the period's usage pass it in
-        weekly = build_usage_report(store, UsageQuery("weekly", timezone, since, until), overrides, helpers)
+        weekly = build_usage_report(
+            store, UsageQuery("weekly", timezone, since, until, device=device), overrides, helpers
+        )
         weekly_usage = [(r.period, r.totals.total_tokens, r.totals.cost_usd) for r in weekly.rows]
-    sessions = build_usage_report(store, UsageQuery("session", timezone, since, until), overrides, helpers)
+    sessions = build_usage_report(
+        store, UsageQuery("session", timezone, since, until, device=device), overrides, helpers
+    )
     total_tokens = sum(t for _, t, _ in weekly_usage)
     total_cost = sum((c for _, _, c in weekly_usage), Decimal(0))
     every = store.links.active()

@@ -198,12 +198,14 @@ def _grouped(
 def day_totals(conn: sqlite3.Connection, f: UsageFilter, offsets: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """``(local day number, total tokens)`` for every day with usage: what a calendar needs."""
     where, params = _where(f, "bucket", BUCKET_MS)
+    # A device is known per session: only the session rollup can answer one machine's days.
+    table = "usage_rollup" if f.device is not None else "usage_rollup_project"
     offset_sql, key_params = _offset_expr(f"(bucket * {BUCKET_MS})", offsets)
     sql = f"""
         SELECT ((bucket * {BUCKET_MS}) + {offset_sql}) / 86400000 AS k,
                SUM(input_tokens + output_tokens + cache_write_5m_tokens + cache_write_1h_tokens
                    + cache_read_tokens)
-        FROM {rollup_source(conn, "usage_rollup_project")} {where} GROUP BY k
+        FROM {rollup_source(conn, table)} {where} GROUP BY k
     """  # noqa: S608 - only fixed fragments and placeholders
     return [(int(k), int(n)) for k, n in conn.execute(sql, [*key_params, *params])]
 

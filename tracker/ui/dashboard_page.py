@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from tracker.analytics.usage_rollup import Totals
 from tracker.analytics.value_figures import DEFINITIONS
 from tracker.core.display_names import day_range_label
-from tracker.core.settings_schema import BLOCK_TOKENS, WEEKLY_ACTIVE_DAYS
+from tracker.core.settings_schema import BLOCK_TOKENS, DEVICE_NAME, WEEKLY_ACTIVE_DAYS
 from tracker.services.chart_series import SlotUsage, usage_by_slot
 from tracker.services.context import Context
 from tracker.services.dashboard import (
@@ -46,6 +46,7 @@ from tracker.services.dashboard import (
     whole_period,
     year_of_days,
 )
+from tracker.services.device_scope import DeviceChoice, bundle_day, device_choices
 from tracker.services.drill_down import day_drill, model_drill, slot_drill, tool_drill
 from tracker.services.limits import limit_windows
 from tracker.services.outside_totals import outside_line, outside_totals
@@ -62,6 +63,7 @@ from tracker.ui.charts import (
     follow_palette,
     repaint_plot,
 )
+from tracker.ui.device_filter import NOT_FILTERED, DeviceFilter
 from tracker.ui.empty_states import EmptyActions, EmptyFacts, empty_facts, no_logs_html, period_empty_html
 from tracker.ui.formatting import locale, model_name, money, plural, short_tokens, tokens, tool_name, week_start
 from tracker.ui.help_page import CARD_HELP
@@ -93,6 +95,8 @@ class DashboardAsk:
     calendar: dict[date, int] | None  # the year to ``until``, kept from the last redraw
     block_tokens: int = 0  # the Claude Code 5-hour block's token limit (limits view)
     all_time: bool = False  # "All time": the read thread spans the stored days (since/until a guess)
+    device: str | None = None  # one machine's usage (``UsageQuery.device``); None: every machine's
+    device_name: str = ""  # this machine's name as set (``general.device_name``)
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,7 @@ class DashboardLoad:
     previous: Any = None  # the period of the same length just before (card deltas)
     empty: EmptyFacts | None = None  # what the placeholder says when the period has no usage
     stored: tuple[date, date] | None = None  # the first and last stored day, read for "All time"
+    devices: list[DeviceChoice] = field(default_factory=list)  # the Device selector's choices
 
 
 def has_usage(usage: SlotUsage) -> bool:
@@ -119,7 +124,7 @@ def load_dashboard(
     side: ReadSide, ask: DashboardAsk, reading: Callable[[], str] = str, ctx: Context | None = None
 ) -> DashboardLoad:
     """Every report of one redraw (runs on the read thread; touches no widget)."""
-    store, helpers = side.store, side.helpers()
+    store, helpers, device = side.store, side.helpers(), ask.device
     stored = None
     if ask.all_time:  # the data's first and last instant (an index min/max): read here, not on the GUI thread
         stored = stored_days(store, ask.timezone)
@@ -129,27 +134,54 @@ def load_dashboard(
     data = build_dashboard(
         store, timezone=ask.timezone, since=ask.since, until=ask.until, today=ask.today, overrides=ask.overrides,
         weekly_target=ask.weekly_target, day_filter=ask.day_filter, heatmap=ask.heatmap, helpers=helpers,
+        device=device,
     )  # fmt: skip
-    usage = usage_by_slot(store, ask.timezone, data.since, data.until, ask.overrides, helpers, days=data.days)
+    usage = usage_by_slot(
+        store, ask.timezone, data.since, data.until, ask.overrides, helpers, days=data.days, device=device
+    )
     calendar = ask.calendar
     if calendar is None:  # the year to today is the heat map already read
-        calendar = data.heatmap if ask.until == ask.today else year_of_days(store, ask.timezone, ask.until)
+        calendar = data.heatmap if ask.until == ask.today else year_of_days(store, ask.timezone, ask.until, device)
     work = data.work  # the value figures' summary, read with the dashboard (the day filter applied)
     if work is None:
         w_since, w_until = (ask.day_filter, ask.day_filter) if ask.day_filter else (ask.since, ask.until)
-        work = build_work_summary(store, ask.timezone, w_since, w_until, ask.overrides)
+        work = build_work_summary(store, ask.timezone, w_since, w_until, ask.overrides, device=device)
     now_ms = int(time.time() * 1000)
     previous = previous_totals(
-        store, timezone=ask.timezone, since=data.since, until=data.until, overrides=ask.overrides, helpers=helpers
-    )
+        store, timezone=ask.timezone, since=data.since, until=data.until, overrides=ask.overrides, helpers=helpers,
+        device=device,
+    )  # fmt: skip
     limits = limit_windows(store, now_ms, ask.block_tokens)
-    line = reading()
-    if outside := outside_line(outside_totals(store, data.since, data.until)):  # bills, estimates
+    devices = device_choices(store, ask.device_name)
+    line = device_line(devices, device, reading)
+    # Bills, usage APIs and estimates are the account's, on every machine: beside all devices only.
+    if device is None and (outside := outside_line(outside_totals(store, data.since, data.until))):
         line = f"{line} {outside}" if line else outside
     empty = None
     if ctx is not None and not has_usage(usage):
         empty = empty_facts(ctx, store, ask.timezone, data.since, data.until)
-    return DashboardLoad(ask, data, usage, calendar, work, line, limits, now_ms, previous, empty, stored)
+    return DashboardLoad(ask, data, usage, calendar, work, line, limits, now_ms, previous, empty, stored, devices)
+
+
+def device_line(devices: list[DeviceChoice], device: str | None, reading: Callable[[], str]) -> str:
+    """The reading line: where this machine's usage is read from, or, for another machine,
+    that its usage comes from its bundles (and the day of the last one)."""
+    if device is None or device == "":
+        line = reading()
+        others = [c.name for c in devices if c.device]
+        if device is None and others:  # the logs read here are this machine's; the figures are all
+            also = tr("Also the usage of {names}, from bundles.").format(names=", ".join(others))
+            line = f"{line} · {also}" if line else also
+        elif device == "":
+            this = next((c.name for c in devices if c.device == ""), "this machine")
+            line = tr("Showing {name} only.").format(name=this) + (f" {line}" if line else "")
+        return line
+    d = next((c for c in devices if c.device == device), None)
+    name = d.name if d is not None else tr("one device")
+    last = bundle_day(d.last_bundle_ms if d is not None else 0)
+    return tr("Showing {name} only: its usage comes from the bundles it wrote (the last on {day}).").format(
+        name=name, day=last
+    )
 
 
 class Card(QFrame):
@@ -266,6 +298,9 @@ class DashboardPage(QWidget):
             button.setFixedWidth(28)
             button.clicked.connect(lambda _=False, d=direction: self.step(d))
         self._restore_period()
+        # Whose usage every view shows (hidden until a bundle from another machine is stored).
+        self.device_filter = DeviceFilter(state)
+        self.device_filter.changed.connect(self._device_changed)
         self.stack_by = QComboBox()
         self.stack_by.addItems(["by tool", "by model"])
         self.stack_by.setAccessibleName(tr("Stack tokens"))
@@ -351,7 +386,11 @@ class DashboardPage(QWidget):
         layout = QVBoxLayout(body)
         layout.addLayout(top)
         layout.addLayout(day_line)
-        layout.addWidget(self.sources_line)
+        # Whose usage, beside the line saying where it is read from (the period's row is full).
+        reading = QHBoxLayout()
+        reading.addWidget(self.device_filter)
+        reading.addWidget(self.sources_line, 1)
+        layout.addLayout(reading)
         layout.addWidget(self.notice)
         layout.addWidget(self.limits)
         layout.addLayout(cards)
@@ -459,6 +498,15 @@ class DashboardPage(QWidget):
         self.day_filter = day
         self.refresh()
 
+    def device(self) -> str | None:
+        """Whose usage is shown: ``UsageQuery.device`` (None: every machine's)."""
+        return self.device_filter.device()
+
+    def _device_changed(self) -> None:
+        """Another device picked: every figure, the calendar and the tables read again."""
+        self.refresh(data_changed=True)
+        self.period_changed.emit()
+
     def _clear_day(self) -> None:
         self.day_filter = None
         self.refresh()
@@ -498,6 +546,7 @@ class DashboardPage(QWidget):
             self.day_filter, self.data.heatmap if keep and self.data is not None else None,
             calendar[1] if calendar is not None else None, self.ctx.settings.value(BLOCK_TOKENS),
             self.period.currentText() == "All time",
+            self.device(), self.ctx.settings.value(DEVICE_NAME),
         )  # fmt: skip
         self.loading.setVisible(True)
         reading = partial(reading_line, self.ctx)
@@ -524,11 +573,11 @@ class DashboardPage(QWidget):
     def refresh_calendar(self) -> None:
         """Read the year maps again (the calendar and this week's active days), nothing else."""
         _, until = self.selected_range()
-        tz, today = self.timezone(), self.today()
+        tz, today, device = self.timezone(), self.today(), self.device()
 
         def load(side: ReadSide) -> tuple[dict[date, int], dict[date, int]]:
-            heat = year_of_days(side.store, tz, today)
-            return heat, heat if until == today else year_of_days(side.store, tz, until)
+            heat = year_of_days(side.store, tz, today, device)
+            return heat, heat if until == today else year_of_days(side.store, tz, until, device)
 
         def show(maps: tuple[dict[date, int], dict[date, int]]) -> None:
             heat, calendar = maps
@@ -549,6 +598,9 @@ class DashboardPage(QWidget):
     def _show(self, got: DashboardLoad) -> None:
         """Draw what the read thread built (the GUI thread only draws)."""
         self.loading.setVisible(False)
+        if got.devices and self.device_filter.set_choices(got.devices):
+            self.device_filter.changed.emit()  # the device read is no longer known (or no other is): all
+            return
         self.data, self.slot_usage, self.previous = got.data, got.slot_usage, got.previous
         self.empty = got.empty
         ask = got.ask
@@ -560,6 +612,8 @@ class DashboardPage(QWidget):
         tz, until = ask.timezone, ask.until
         self.zone_label.setText(tr("Times in {zone}").format(zone=tz))
         self.limits.set_windows(got.limits, got.now_ms)
+        filtered = ask.device is not None
+        self.limits.setToolTip(tr(NOT_FILTERED) if filtered else "")
         self.sources_line.setText(WHERE.sub("", got.sources_line))  # the folders: tooltip and Sources
         self.sources_line.setToolTip(got.sources_line)
         d = self.data
@@ -585,8 +639,13 @@ class DashboardPage(QWidget):
         )
         v = d.figures  # one definition of each value figure: analytics/value_figures.py
         n = v.tasks_completed
+        tasks_tip = DEFINITIONS["tasks_completed"][1]
+        if filtered:  # a task is the person's, whichever machine served it
+            tasks_tip += "\n" + tr("Tasks are yours on every device; their spend here is {name}'s.").format(
+                name=self.device_filter.scope().name
+            )
         self.cards["tasks"].show_value(str(n), tr("in this period") if n else tr("none logged in this period"),
-                                       DEFINITIONS["tasks_completed"][1])  # fmt: skip
+                                       tasks_tip)  # fmt: skip
         self.cards["linked"].show_value(
             f"{100 * v.linked_share:.0f}%",
             tr("{linked} of {all}; {not_linked} not linked to any outcome").format(

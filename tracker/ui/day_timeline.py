@@ -29,9 +29,11 @@ from tracker.core.timezones import get_zone
 from tracker.reports.charts import PALETTE, ReadOnlyPlot, fixed_plot
 from tracker.services.context import Context
 from tracker.services.day_timeline import DayTimeline, TimelineBar, build_day_timeline
+from tracker.services.device_scope import DeviceChoice
 from tracker.sources.registry import SOURCES
 from tracker.store.store import Store
 from tracker.ui.charts import ElidedLabel, repaint_plot
+from tracker.ui.device_filter import ALL, on_device
 from tracker.ui.formatting import money, plural, tokens, tool_name
 from tracker.ui.i18n import tr
 from tracker.ui.read_worker import InlineReads, Reads, ReadSide
@@ -110,6 +112,7 @@ class DayTimelineView(QWidget):
         self.reads: Reads = reads or InlineReads(ReadSide(read))
         self.timeline: DayTimeline | None = None
         self.loads = 0
+        self.device_scope: DeviceChoice = ALL  # whose sessions: the dashboard's Device choice
         self.date = QDateEdit()
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("ddd yyyy-MM-dd")
@@ -165,10 +168,11 @@ class DayTimelineView(QWidget):
 
     def _load(self) -> None:
         day, tz, overrides = self.day(), self.ctx.timezone(), self.ctx.price_overrides()
+        device = self.device_scope.device
         self.loads += 1
         self.summary.setText(tr("Loading…"))
         self.reads.run_read(
-            "day-timeline", lambda side: build_day_timeline(side.store, tz, day, overrides, ORDER), self._show,
+            "day-timeline", lambda side: build_day_timeline(side.store, tz, day, overrides, ORDER, device), self._show,
             self.summary.setText,
         )  # fmt: skip
 
@@ -178,7 +182,7 @@ class DayTimelineView(QWidget):
         n = len(t.bars)
         self.summary.setText(
             tr("{day}: {sessions} · {tokens} tokens · {cost} · times in {zone}").format(
-                day=f"{t.day:%A %d %B %Y}",
+                day=f"{t.day:%A %d %B %Y}" + on_device(self.device_scope),
                 sessions=plural(n, tr("session")),
                 tokens=tokens(t.tokens),
                 cost=money(t.cost_usd),

@@ -30,6 +30,7 @@ from tracker.analytics.value_figures import summary_line
 from tracker.reports.pdf import default_page_size, preview_pages, write_pdf
 from tracker.reports.text_formats import markdown, write_csv, write_json
 from tracker.services.context import Context
+from tracker.services.device_scope import DeviceChoice
 from tracker.services.report import (
     PERIOD_LABELS,
     PERIODS,
@@ -51,10 +52,12 @@ CUSTOM = "custom"
 class ExportDialog(QDialog):
     def __init__(self, ctx: Context, read: Callable[[], Store], state: QSettings,
                  parent: QWidget | None = None, shown: tuple[date, date] | None = None,
-                 reads: Reads | None = None) -> None:  # fmt: skip
+                 reads: Reads | None = None, devices: list[DeviceChoice] | None = None,
+                 device: DeviceChoice | None = None) -> None:  # fmt: skip
         """``shown``: the period the dashboard shows; the dialog opens on it (else on the last
         choice). ``reads``: where the report is built (the window's read thread); without it,
-        at once on a store from ``read``."""
+        at once on a store from ``read``. ``devices``: the Device choices (none: one machine,
+        no choice shown); it opens on ``device``, the one the dashboard shows."""
         super().__init__(parent)
         self.setWindowTitle(tr("Export a report"))
         self.ctx, self.read, self.state = ctx, read, state
@@ -76,6 +79,13 @@ class ExportDialog(QDialog):
         self.page_size.addItems(["A4", "Letter"])
         self.format = QComboBox()
         self.format.addItems(list(FORMATS))
+        self.devices = list(devices or [])
+        self.device = QComboBox()  # a report of one machine's usage, or of all of them
+        self.device.setAccessibleName(tr("Device"))
+        for c in self.devices:
+            self.device.addItem(c.label, c.device)
+        if device is not None and device.device is not None:
+            self.device.setCurrentIndex(max(self.device.findData(device.device), 0))
         self._restore(shown)
         form = QFormLayout()
         form.addRow(tr("Period"), self.period)
@@ -84,6 +94,8 @@ class ExportDialog(QDialog):
         dates.addWidget(QLabel(tr("to")))
         dates.addWidget(self.until)
         form.addRow("", dates)
+        if self.devices:
+            form.addRow(tr("Device"), self.device)
         form.addRow(tr("Audience"), self.audience)
         form.addRow("", self.redact)
         form.addRow("", self.all_tasks)
@@ -120,7 +132,7 @@ class ExportDialog(QDialog):
         self._debounce.timeout.connect(self.refresh)
         for signal in (self.period.currentTextChanged, self.audience.currentTextChanged, self.redact.toggled,
                        self.all_tasks.toggled, self.page_size.currentTextChanged, self.since.dateChanged,
-                       self.until.dateChanged):  # fmt: skip
+                       self.until.dateChanged, self.device.currentIndexChanged):  # fmt: skip
             signal.connect(self._debounce.start)
         self.refresh()
 
@@ -177,8 +189,11 @@ class ExportDialog(QDialog):
                 blocked = edit.blockSignals(True)
                 edit.setDate(QDate(day.year, day.month, day.day))
                 edit.blockSignals(blocked)
+        chosen = self.devices[self.device.currentIndex()] if self.devices else None
+        device, name = (chosen.device, chosen.name) if chosen else (None, "")
         return ReportOptions(since, until, self.ctx.timezone(), str(self.audience.currentData()),  # type: ignore[arg-type]
-                             self.redact.isChecked(), not self.all_tasks.isChecked())  # fmt: skip
+                             self.redact.isChecked(), not self.all_tasks.isChecked(),
+                             device=device, device_name=name)  # fmt: skip
 
     # ---- preview ----------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -207,7 +222,9 @@ class ExportDialog(QDialog):
         self.page.setRange(1, len(self.pages))
         self.page.setSuffix(tr(" of {n}").format(n=len(self.pages)))
         self._show_page(self.page.value())
-        self.status.setText(f"{report.period_label}: {summary_line(report.figures)}")
+        o = report.options
+        on = tr(" ({name} only)").format(name=o.device_name) if o.device is not None else ""
+        self.status.setText(f"{report.period_label}{on}: {summary_line(report.figures)}")
         self.status.setWordWrap(True)
         self.export.setEnabled(True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from functools import partial
 
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         split.setSizes([150, 1100])
         self.setCentralWidget(split)
         self.dashboard.period_changed.connect(self._refresh_tables)
+        self.dashboard.device_filter.changed.connect(self._device_changed)
         self.dashboard.add_task.connect(self.log_task)
         self.dashboard.sources_changed.connect(self.start)  # "Add folder…" on the empty dashboard
         self.dashboard.open_inbox.connect(lambda keys: self.open_inbox(keys, "with no task on the dashboard"))
@@ -228,7 +230,9 @@ class MainWindow(QMainWindow):
     def drill_sessions(self, drill: object) -> None:
         """The Sessions page, narrowed to what was clicked (a removable chip says to what)."""
         assert isinstance(drill, Drill)
-        self.sessions.drill(drill, self.dashboard.selected_range())
+        scope = self.dashboard.device_filter.scope()  # a click on one device's figures: its sessions
+        self.sessions.device_scope = scope
+        self.sessions.drill(replace(drill, device=scope.device), self.dashboard.selected_range())
         self._stale.discard(self.sessions)  # just read, narrowed: showing it must not read it whole
         self.nav.setCurrentRow(PAGES.index("Sessions"))
         self.sessions.table.setFocus()
@@ -248,6 +252,14 @@ class MainWindow(QMainWindow):
         if window is not None and window.isVisible() and getattr(change, "changed", True):
             window.view.show_day(window.view.day())
 
+    def _device_changed(self) -> None:
+        """Another device picked: an open day timeline shows that device's sessions."""
+        window = self.day_window
+        if window is not None:
+            window.view.device_scope = self.dashboard.device_filter.scope()
+            if window.isVisible():
+                window.view.show_day(window.view.day())
+
     def open_day(self, day: object = None) -> None:
         """A day's sessions on a time line (the calendar's "Open day"; a notification's too)."""
         if self.day_window is None:
@@ -257,6 +269,7 @@ class MainWindow(QMainWindow):
             self.day_window = DayTimelineDialog(view, self)
             self.importer.worker.finished.connect(self._refresh_day)  # new usage, or links written
             self.importer.worker.written.connect(self._refresh_day)
+        self.day_window.view.device_scope = self.dashboard.device_filter.scope()
         self.day_window.view.show_day(day if isinstance(day, date) else self.dashboard.today())
         self.day_window.show()
         self.day_window.raise_()
@@ -368,7 +381,11 @@ class MainWindow(QMainWindow):
             if (self.dashboard.data is None and not self.reads.pending("dashboard")) or page in self._stale:
                 self.refresh_current(data_changed=True)
         elif isinstance(page, UsageTablePage | TasksPage):
-            if page in self._stale or not page.loads or page.range != self.dashboard.selected_range():
+            shown = (
+                page.range != self.dashboard.selected_range()
+                or page.device_scope != self.dashboard.device_filter.scope()
+            )
+            if page in self._stale or not page.loads or shown:
                 self.refresh_current()
         else:
             self.refresh_current()
@@ -381,7 +398,8 @@ class MainWindow(QMainWindow):
             self._stale |= self.affected(changes)
             if page not in self._stale:
                 return
-            if page is self.dashboard and isinstance(changes, ImportSummary):
+            # Another machine's bundle may name a new device: the whole dashboard (and its Device list) reads again.
+            if page is self.dashboard and isinstance(changes, ImportSummary) and not changes.bundles_changed:
                 self._stale.discard(page)
                 self.dashboard.refresh_for(changes.days_touched)
                 return
@@ -423,7 +441,7 @@ class MainWindow(QMainWindow):
         since, until = self.dashboard.selected_range()
         page = self.stack.currentWidget()
         if isinstance(page, UsageTablePage | TasksPage):
-            page.refresh(since, until)
+            page.refresh(since, until, self.dashboard.device_filter.scope())
 
     def _dashboard_drawn(self) -> None:
         """Nothing stored for the period: say where logs were looked for (a small store, so
@@ -531,9 +549,11 @@ class MainWindow(QMainWindow):
 
     def export_report(self, shown: bool = True) -> None:
         """Opens on the period the dashboard shows (``shown``), else on the last one exported."""
+        devices = self.dashboard.device_filter
         ExportDialog(
-            self.ctx, self.read, self.ui_state, self, self.dashboard.selected_range() if shown else None, self.reads
-        ).exec()
+            self.ctx, self.read, self.ui_state, self, self.dashboard.selected_range() if shown else None, self.reads,
+            devices.choices if len(devices.choices) > 2 else [], devices.scope(),
+        ).exec()  # fmt: skip
 
     def review_today(self) -> None:
         """Today's sessions with no task are read on the read thread; the dialog opens with them."""

@@ -26,10 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.services.context import Context
+from tracker.services.device_scope import DeviceChoice
 from tracker.services.link_inbox import session_titles
 from tracker.services.tasks import FileImport, TaskRow, import_task_file, list_tasks, session_hints
 from tracker.services.usage import UsageQuery, build_usage_report
 from tracker.store.store import Store
+from tracker.ui.device_filter import ALL, on_device
 from tracker.ui.formatting import money, tokens
 from tracker.ui.i18n import tr
 from tracker.ui.import_dialog import CsvMappingDialog
@@ -166,17 +168,21 @@ class TasksPage(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.table)
         self.range: tuple[date, date] = (date.today(), date.today())
+        self.device_scope: DeviceChoice = ALL  # whose usage the tasks' spend counts: the dashboard's Device
 
-    def refresh(self, since: date, until: date) -> None:
-        """Load the tasks on the read thread; draw them when they come back."""
+    def refresh(self, since: date, until: date, device: DeviceChoice | None = None) -> None:
+        """Load the tasks on the read thread; draw them when they come back. Each task's spend
+        is its sessions' on ``device`` (the tasks themselves are the person's, on every machine)."""
         self.range = (since, until)
+        self.device_scope = device or self.device_scope
         scope = self.scope.currentText()
         tz = self.ctx.timezone()
         overrides = self.ctx.price_overrides()
-        period = (since, until) if scope.startswith("Completed") else ()
+        first, last = (since, until) if scope.startswith("Completed") else (None, None)
+        on = self.device_scope.device
 
         def load(side: ReadSide) -> list[TaskRow]:
-            rows = list_tasks(side.store, tz, overrides, *period)
+            rows = list_tasks(side.store, tz, overrides, first, last, device=on)
             return [t for t in rows if t.status == "open"] if scope == "Open tasks" else rows
 
         self.loads += 1
@@ -191,6 +197,7 @@ class TasksPage(QWidget):
             tr("{n} tasks · {tokens} tokens · {cost}").format(
                 n=f"{len(rows):,}", tokens=tokens(sum(t.tokens for t in rows)), cost=money(spent)
             )
+            + on_device(self.device_scope)
         )
         if self._select_when_loaded is not None and self._select(self._select_when_loaded):
             self._select_when_loaded = None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from html import escape
@@ -35,9 +37,11 @@ from PySide6.QtWidgets import (
 
 from tracker.analytics.usage_rollup import UsageRow
 from tracker.services.context import Context
+from tracker.services.device_scope import DeviceChoice
 from tracker.services.drill_down import Drill, SessionKey, drilled_sessions, project_drill, session_tasks
 from tracker.services.usage import UsageQuery, UsageReport, build_usage_report
 from tracker.store.store import Store
+from tracker.ui.device_filter import ALL, on_device
 from tracker.ui.formatting import money, plural, short_model, tokens, tool_name
 from tracker.ui.i18n import tr
 from tracker.ui.read_worker import InlineReads, Reads, ReadSide
@@ -241,7 +245,8 @@ def load_table(store: Store, query: UsageQuery, overrides: Any, drill: Drill | N
     if query.period == "session":
         return report, counts, session_tasks(store, [(r.source, r.session_id) for r in report.rows])
     if query.period == "project":
-        sessions = build_usage_report(store, UsageQuery("session", query.timezone, query.since, query.until), {})
+        every = UsageQuery("session", query.timezone, query.since, query.until, device=query.device)
+        sessions = build_usage_report(store, every, {})
         for r in sessions.rows:
             project = sessions.session_info.get((r.source, r.session_id), ("", ""))[0]
             counts[project] = counts.get(project, 0) + 1
@@ -327,6 +332,7 @@ class UsageTablePage(QWidget):
         layout.addWidget(split)
         self.table.selectionModel().currentRowChanged.connect(self._show_detail)
         self.range: tuple[Any, Any] = (None, None)
+        self.device_scope: DeviceChoice = ALL  # whose sessions: the dashboard's Device choice
 
     # ---- column state --------------------------------------------------------------------
     def _state_key(self) -> str:
@@ -353,12 +359,13 @@ class UsageTablePage(QWidget):
         self._save_header()
 
     # ---- data ----------------------------------------------------------------------------
-    def refresh(self, since: Any, until: Any) -> None:
-        """Load the period's rows on the read thread; draw them when they come back. Another
-        period drops the drill-down (it was a part of the one shown)."""
-        if (since, until) != self.range:
+    def refresh(self, since: Any, until: Any, scope: DeviceChoice | None = None) -> None:
+        """Load the period's rows (of ``scope``'s device) on the read thread; draw them when
+        they come back. Another period or device drops the drill-down (it was a part of the one shown)."""
+        scope = scope or self.device_scope
+        if (since, until) != self.range or scope != self.device_scope:
             self.drilled = None
-        self.range = (since, until)
+        self.range, self.device_scope = (since, until), scope
         self._load()
 
     def drill(self, drill: Drill, period: tuple[Any, Any] | None = None) -> None:
@@ -374,17 +381,31 @@ class UsageTablePage(QWidget):
 
     def _load(self) -> None:
         since, until = self.range
-        drill = self.drilled
-        self.chip.setText(f"{drill.label}  ✕" if drill else "")
+        device = self.device_scope.device
+        drill = replace(self.drilled, device=device) if self.drilled else None
+        label = self.chip_label()
+        self.chip.setText(f"{label}  ✕" if drill else "")
         self.chip.setToolTip(tr("Show every session of the period again") if drill else "")
-        self.chip.setAccessibleName(tr("Remove the filter {label}").format(label=drill.label) if drill else "")
+        self.chip.setAccessibleName(tr("Remove the filter {label}").format(label=label) if drill else "")
         self.chip.setVisible(drill is not None)
-        query = UsageQuery(self.kind, self.ctx.timezone(), since, until)  # type: ignore[arg-type]
+        # An export of one device's rows says whose in its default file name.
+        self.copying.name = f"tokenworth-{self.kind}s" + (
+            "" if device is None else "-" + re.sub(r"[^\w.-]+", "-", self.device_scope.name).strip("-")
+        )
+        query = UsageQuery(self.kind, self.ctx.timezone(), since, until, device=device)  # type: ignore[arg-type]
         overrides = self.ctx.price_overrides()
         self.loads += 1
         self.summary.setText(tr("Loading…"))
         self.reads.run_read(f"{self.kind}s", lambda side: load_table(side.store, query, overrides, drill), self._show,
                             self.summary.setText)  # fmt: skip
+
+    def chip_label(self) -> str:
+        """The drill-down's chip: what was clicked, and on which device ("Day: 2026-11-30 · laptop")."""
+        if self.drilled is None:
+            return ""
+        if self.device_scope.device is None:
+            return self.drilled.label
+        return f"{self.drilled.label} · {self.device_scope.name}"
 
     def _show(self, got: Loaded) -> None:
         report, counts, tasks = got
@@ -406,9 +427,9 @@ class UsageTablePage(QWidget):
         total = len(self.model.rows)
         if not total:
             where = (
-                tr("for {label}").format(label=self.drilled.label)
+                tr("for {label}").format(label=self.chip_label())
                 if self.drilled
-                else tr("from {since} to {until}").format(since=since, until=until)
+                else tr("from {since} to {until}").format(since=since, until=until) + on_device(self.device_scope)
             )
             empty = tr("No sessions {where}.") if self.kind == "session" else tr("No projects {where}.")
             self.summary.setText(empty.format(where=where))
@@ -423,6 +444,7 @@ class UsageTablePage(QWidget):
             head = plural(total, noun)
         else:
             head = tr("{total} from {since} to {until}").format(total=plural(total, noun), since=since, until=until)
+            head += on_device(self.device_scope)
         self.summary.setText(
             tr("{head} · {tokens} tokens · {cost}").format(head=head, tokens=tokens(n_tokens), cost=money(cost))
         )
