@@ -65,3 +65,21 @@ def test_reconcile_cli_with_own_key_rows_beside_claude_code_logs(cli: CliRunner,
     }
     text = cli("reconcile", check_rc=0).stdout
     assert "cursor (own key)" in text and "billed to your own provider key" in text
+
+
+def test_the_bill_vs_logs_view_says_where_cursors_requests_were_billed(qtbot, tmp_path: Path) -> None:
+    from tracker.ui.reconcile_view import ReconcileView
+
+    with Store.open(tmp_path / "db.sqlite") as store:
+        import_files(store, [OWN, FIXTURES / "anthropic-usage.csv"])
+        rec = reconcile(store)
+    view = ReconcileView(None, reads=None)  # type: ignore[arg-type]  # only show_data is used
+    qtbot.addWidget(view)
+    view.show()
+    view.show_data(rec)
+    sources = [view.table.item(r, 4).text() for r in range(view.table.rowCount())]
+    assert "37,000" in sources  # the own-key Sonnet request on the logs side of Anthropic's 11-30 row
+    assert view.cursor_note.isVisible() and not view.activity.isVisible()
+    assert view.cursor_note.text().startswith(
+        "Cursor on these days: 2 request(s) billed to your own provider key, 2 by Cursor."
+    )

@@ -108,7 +108,8 @@ def render(rec: Reconciliation) -> str:
     if not rec.rows:
         return (
             "No provider figures for these days. Import a bill first: 'tokenworth import FILE' "
-            "(Anthropic Console usage or cost CSV, OpenAI usage export, Copilot premium-request report)."
+            "(Anthropic Console usage or cost CSV, OpenAI usage export, Copilot premium-request report), "
+            "or sync a usage-API key: 'tokenworth keys set NAME --provider …' then 'tokenworth sync'."
         )
     lines = ["Bill vs logs (UTC days)"]
     for provider, what in rec.mappings.items():
