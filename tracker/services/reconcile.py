@@ -206,7 +206,7 @@ def _figure_provider(f: ProviderRow, days: dict[tuple[str, str], DayActivity]) -
         return f.provider
     act = activity(f.detail)
     if act is None:
-        return f.provider
+        return ORG_ANALYTICS  # whose rows is not known: never compared as if they were the user's
     days.setdefault((f.day, f.account), DayActivity(f.day, f.account, *act))  # the same on each of the day's rows
     return ORG_ANALYTICS if act.scope == SCOPE_ORG else ANALYTICS
 
