@@ -160,8 +160,8 @@ def reconcile(
     rows: dict[tuple[str, str, str], ReconcileRow] = {}
     covered: dict[str, tuple[str, str]] = {}  # provider → first and last day its figures cover
     days: dict[tuple[str, str], DayActivity] = {}
-    for f in figures:
-        provider = _figure_provider(f, days)
+    whose = [(f, _figure_provider(f, days)) for f in figures]
+    for f, provider in whose:
         first, last = covered.get(provider, (f.day, f.day))
         covered[provider] = (min(first, f.day), max(last, f.day))
     first_day = date.fromisoformat(min(a for a, _ in covered.values()))
@@ -173,8 +173,7 @@ def reconcile(
     thresholds = {m: r.thresholds for m, r in book.rates.items()}
     groups = store.usage.grouped(filt, "day", offsets=[(2**62, 0)], thresholds=thresholds)
     used = set(priced_figures)
-    for f in figures:
-        provider = _figure_provider(f, {})
+    for f, provider in whose:
         row = _row(rows, f.day, provider, f.model, f.unit)
         row.provider_models.add(f.model)
         row.compared = provider != ORG_ANALYTICS
