@@ -178,3 +178,26 @@ def test_the_actor_is_only_for_the_analytics_and_a_new_one_forgets_the_old_rows(
     assert len(stored(store)) == 1  # the same key again keeps its figures and cursor
     api_sync.set_key(store, chain, "org", "claude-code-analytics", Secret(KEY), api.url, None)  # type: ignore[arg-type]
     assert stored(store) == []  # the organisation's rows are not the old person's: fetched again
+
+
+def test_hostile_records_are_skipped_with_their_reasons_and_the_rest_kept(store: Store, api: ApiServer) -> None:
+    good = record("2026-11-28", ME, "vscode", [model(SONNET, 5, 1, 0, 0, "2.5")])  # an amount as a decimal string
+    api.script(PATH, Reply(page(
+        good,
+        "not an object",
+        {**good, "model_breakdown": {"model": SONNET}},
+        {**good, "core_metrics": {"num_sessions": True}},
+        record("2026-11-28", ME, "vscode", [model(SONNET, 10**12, 0, 0, 0, 1)]),
+        record("2026-11-28", ME, "vscode", [model(SONNET, 1, 0, 0, 0, float("1e300"))]),
+        record("2026-11-28", ME, "vscode", [{**model(SONNET, 1, 0, 0, 0, None), "estimated_cost": {"currency": "EUR", "amount": 1}}]),
+        record("2026-11-28", ME, "vscode", [{"model": SONNET}]),
+        {**good, "date": "yesterday"},
+    )), Reply(page()))  # fmt: skip
+    report = run(store, setup(store, api, "me@example.com"))
+    where = "claude code analytics 2026-11-28: "
+    assert report.skipped == [where + r for r in (
+        "a record is not an object", "model_breakdown is not a list", "num_sessions is not a count (True)",
+        "input is not a count (1000000000000)", "the amount is out of range ('1e+300')",
+        "a cost in EUR (only USD is kept)", "a model_breakdown entry has no tokens object",
+        "the bucket's time is not a time ('yesterday')")]  # fmt: skip
+    assert stored(store) == [("2026-11-28", SONNET, 5, 0, 0, 1, 25_000, "api", "claude-code-analytics")]
