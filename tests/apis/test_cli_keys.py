@@ -4,6 +4,7 @@ data and cache folders or HOME, and in nothing the commands printed."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -96,3 +97,30 @@ def test_a_key_for_a_plain_http_address_elsewhere_is_a_usage_error(home: Path, d
                stdin=KEY)  # fmt: skip
     assert proc.returncode == 2, proc.stderr
     assert "in the clear" in proc.stderr and KEY not in proc.stdout + proc.stderr
+
+
+def test_the_claude_code_analytics_key_keeps_whose_rows_in_the_keyring_session(
+    secret_service: dict[str, str], api: ApiServer, home: Path, data_dir: Path
+) -> None:
+    def tw(*args: str, stdin: str = "", rc: int = 0) -> str:
+        proc = run(home, data_dir, *args, stdin=stdin)
+        assert proc.returncode == rc, (proc.returncode, proc.stdout, proc.stderr)
+        assert KEY not in proc.stdout + proc.stderr
+        return proc.stdout + proc.stderr
+
+    assert "does not report per person" in tw("keys", "set", "x", "--provider", "openrouter", "--actor", "me@x.com",
+                                              stdin=KEY, rc=2)  # fmt: skip
+    out = tw("keys", "set", "cc", "--provider", "claude-code-analytics", "--base-url", api.url, stdin=KEY)
+    assert "the whole organisation's: shown, never compared with your logs" in out and "--actor" in out
+    out = tw("keys", "set", "cc", "--provider", "claude-code-analytics", "--base-url", api.url,
+             "--actor", "me@example.com", stdin=KEY)  # fmt: skip
+    assert "Only me@example.com's rows are kept; they are set against your logs." in out
+    (listed,) = json.loads(tw("keys", "list", "--json"))["keys"]
+    assert (listed["provider"], listed["actor"], listed["whole_organisation"]) == (
+        "claude-code-analytics", "me@example.com", False)  # fmt: skip
+    assert "cc [claude-code-analytics]" in tw("keys", "list") and "me@example.com's rows" in tw("keys", "list")
+    api.script("/v1/organizations/usage_report/claude_code", Reply({"data": [], "has_more": False, "next_page": None}))
+    assert "cc [claude-code-analytics]: 0 new, 0 updated day-buckets" in tw("sync")
+    days = {s.param("starting_at") for s in api.asked("/v1/organizations/usage_report/claude_code")}
+    assert len(days) == 31 and all(s.headers["x-api-key"] == KEY for s in api.seen)  # one request per day
+    tw("keys", "delete", "cc")

@@ -52,3 +52,18 @@ def test_keys_are_added_synced_and_removed_off_the_gui_thread(qtbot, ctx: Contex
     assert chain.keys == {}
     assert threading.main_thread().name not in threads and threads == {"tokenworth-keys"}
     assert KEY not in tab.status.text()
+
+
+def test_the_add_dialog_asks_whose_rows_only_for_the_claude_code_analytics(qtbot) -> None:
+    from tracker.ui.keys_settings import AddKeyDialog
+
+    dialog = AddKeyDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.provider.setCurrentIndex(dialog.provider.findData("claude-code-analytics"))
+    assert dialog.actor.isVisible() and "your email" in dialog.actor.placeholderText()
+    assert "never compared with your logs" in dialog.hint.text()
+    dialog.actor.setText("  me@example.com ")
+    assert dialog.actor_text() == "me@example.com"
+    dialog.provider.setCurrentIndex(dialog.provider.findData("openrouter"))
+    assert not dialog.actor.isVisible() and dialog.actor_text() is None  # never sent to an API without actors

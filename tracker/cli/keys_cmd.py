@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 EXIT_FAILED = 3
 # The usage APIs' ids, here so that parsing any command never imports the HTTP clients
 # (checked against ``usage_apis.registry`` by a test).
-PROVIDERS = ("anthropic", "litellm", "openai", "openrouter")
+PROVIDERS = ("anthropic", "claude-code-analytics", "litellm", "openai", "openrouter")
 MAX_KEY_CHARS = 16_384  # a key is far shorter; a file piped in by mistake is not read whole
 
 
@@ -35,6 +35,12 @@ def register(sub: Any) -> None:
     s.add_argument("name", help="a name for this key, e.g. work-anthropic")
     s.add_argument("--provider", required=True, choices=PROVIDERS, help="whose usage API it is for")
     s.add_argument("--base-url", metavar="URL", help="the API's address (required for a LiteLLM proxy)")
+    s.add_argument(
+        "--actor",
+        metavar="WHO",
+        help="claude-code-analytics: your email in the organisation (or the API key's name Claude Code runs "
+        "with); only those rows are kept and compared with your logs. Without it: the whole organisation's",
+    )
     d = verbs.add_parser("delete", help="remove a key from the keyring and forget its synced figures")
     d.add_argument("name")
     ls = verbs.add_parser("list", help="the keys' names, providers, last sync, and the keyring in use")
@@ -64,6 +70,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         api = api_sync.check_provider(args.provider)
         api_sync.check_name(args.name)
         api_sync.check_base_url(api, args.base_url)
+        api_sync.check_actor(api, args.actor)
         info = chain.info()
         if not info.secure:  # said before the key is typed, not after
             print(printable(f"tokenworth: no secure keyring ({info.name}); nothing was stored. To fix: {info.fix}"),
@@ -71,10 +78,15 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
             return EXIT_FAILED
         secret = _read_key(args.name)
         with ctx.store() as store:
-            api_sync.set_key(store, chain, args.name, args.provider, secret, args.base_url)
+            acc = api_sync.set_key(store, chain, args.name, args.provider, secret, args.base_url, args.actor)
         print(printable(f"Stored {args.name} ({api.label}) in the keyring: {info.name}."))
         print(printable(f"It needs {api.key_kind}."))
-        if api.whole_org:
+        if acc.actor:
+            print(printable(f"Only {acc.actor}'s rows are kept; they are set against your logs."))
+        elif api.actor_hint:
+            print(printable("Its figures are the whole organisation's: shown, never compared with your logs. "
+                            f"To keep only yours: --actor with {api.actor_hint}."))  # fmt: skip
+        elif api.whole_org:
             print("Its figures are the whole organisation's, not only yours; they are shown beside your logs.")
         print(printable(f"Sync with: tokenworth sync {args.name}"))
         return 0
@@ -98,8 +110,8 @@ def _list(ctx: Context, chain: KeyChain, args: argparse.Namespace) -> int:
         found = [a for a in api_sync.accounts(store) if args.name in (None, a.name)]
     if args.json:
         rows = [
-            {"name": a.name, "provider": a.provider, "base_url": a.url, "whole_organisation": a.api.whole_org,
-             "since": a.since, "last_sync_ms": a.synced_ms or None, "error": a.error}
+            {"name": a.name, "provider": a.provider, "base_url": a.url, "whole_organisation": a.whole_org,
+             "actor": a.actor, "since": a.since, "last_sync_ms": a.synced_ms or None, "error": a.error}
             for a in found
         ]  # fmt: skip
         print(json.dumps({"keyring": {"backend": info.name, "secure": info.secure}, "keys": rows}, indent=2))
@@ -110,7 +122,7 @@ def _list(ctx: Context, chain: KeyChain, args: argparse.Namespace) -> int:
         print("No keys. Add one: tokenworth keys set NAME --provider " + "|".join(PROVIDERS))
         return 0
     for a in found:
-        scope = "whole organisation" if a.api.whole_org else "your own usage"
+        scope = "whole organisation" if a.whole_org else f"{a.actor}'s rows" if a.actor else "your own usage"
         print(printable(f"{a.name} [{a.provider}] {a.url} — {scope}; last sync: {_when(a.synced_ms)}"))
         if a.error:
             print(printable(f"  last sync failed: {a.error}"))

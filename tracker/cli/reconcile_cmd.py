@@ -1,4 +1,5 @@
-"""``tokenworth reconcile``: the provider's figures (imported exports) beside the local logs."""
+"""``tokenworth reconcile``: the provider's figures (imported exports, synced usage APIs) beside
+the local logs; the Claude Code Analytics' day activity and Cursor's own-key requests said apart."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from tracker.cli.args import day
 from tracker.cli.table import render_table
 from tracker.cli.terminal import printable
 from tracker.services.context import Context
-from tracker.services.reconcile import ReconcileRow, Reconciliation, Side, reconcile
+from tracker.services.reconcile import CURSOR_NOTE, DayActivity, ReconcileRow, Reconciliation, Side, reconcile
 
 
 def register(sub: Any) -> None:
@@ -20,9 +21,10 @@ def register(sub: Any) -> None:
         help="bill vs logs: provider figures beside the local logs, per day and model",
         description=(
             "Per UTC day and model, what a provider reports (imported with 'tokenworth import FILE': "
-            "Anthropic Console, OpenAI usage export, Copilot premium requests) beside what the local "
-            "logs of the tools that bill through it say, with the difference. Provider figures are "
-            "never added to the log totals."
+            "Anthropic Console, OpenAI usage export, Copilot premium requests; or synced with 'tokenworth "
+            "sync': the usage APIs, Claude Code Analytics) beside what the local logs of the tools that bill "
+            "through it say, with the difference. Cursor requests billed to your own provider key count "
+            "with that provider. Provider figures are never added to the log totals."
         ),
     )
     p.add_argument("--since", type=day, metavar="DAY", help="first UTC day (YYYY-MM-DD, today, 7d …)")
@@ -57,6 +59,10 @@ def _side_json(s: Side, unit: str) -> dict[str, Any]:
 def to_json(rec: Reconciliation) -> dict[str, Any]:
     def row(r: ReconcileRow) -> dict[str, Any]:
         bill = _side_json(r.bill, r.unit) | {"cost_reported": r.bill.cost_known}
+        if not r.compared:  # the whole organisation's: no logs side, no difference
+            return {"day": r.day, "provider": r.provider, "model": r.model,
+                    "provider_models": sorted(r.provider_models), "unit": r.unit, "compared": False, "bill": bill,
+                    "logs": None, "difference": None}  # fmt: skip
         diff: dict[str, Any] = {"cost_usd": float(r.cost_difference.quantize(Decimal("0.000001")))}
         if r.unit == "requests":
             diff["requests"] = r.request_difference
@@ -68,6 +74,7 @@ def to_json(rec: Reconciliation) -> dict[str, Any]:
             "model": r.model,
             "provider_models": sorted(r.provider_models),
             "unit": r.unit,
+            "compared": True,
             "bill": bill,
             "logs": _side_json(r.logs, r.unit) | {"sources": sorted(r.sources)},
             "difference": diff,
@@ -80,21 +87,36 @@ def to_json(rec: Reconciliation) -> dict[str, Any]:
         "rows": [row(r) for r in rec.rows],
         "explanations": list(rec.explanations),
         "unpriced_models": sorted(rec.unpriced),
+        "claude_code_activity": [_activity_json(a) for a in rec.activity],
+        "cursor": None
+        if rec.cursor is None
+        else {
+            "own_key": {"requests": rec.cursor.own_key.requests, "total_tokens": rec.cursor.own_key.tokens},
+            "cursor": {"requests": rec.cursor.cursor.requests, "total_tokens": rec.cursor.cursor.tokens},
+            "note": CURSOR_NOTE,
+        },
     }
+
+
+def _activity_json(a: DayActivity) -> dict[str, Any]:
+    return {"day": a.day, "account": a.account, "scope": a.scope, "actors": a.actors, "sessions": a.sessions,
+            "lines_added": a.lines_added, "lines_removed": a.lines_removed, "commits": a.commits,
+            "pull_requests": a.pull_requests}  # fmt: skip
 
 
 def render(rec: Reconciliation) -> str:
     if not rec.rows:
         return (
             "No provider figures for these days. Import a bill first: 'tokenworth import FILE' "
-            "(Anthropic Console usage or cost CSV, OpenAI usage export, Copilot premium-request report)."
+            "(Anthropic Console usage or cost CSV, OpenAI usage export, Copilot premium-request report), "
+            "or sync a usage-API key: 'tokenworth keys set NAME --provider …' then 'tokenworth sync'."
         )
     lines = ["Bill vs logs (UTC days)"]
     for provider, what in rec.mappings.items():
         lines.append(f"{provider} ↔ {what}")
     lines.append("")
     for unit in ("tokens", "requests"):
-        rows = [r for r in rec.rows if r.unit == unit]
+        rows = [r for r in rec.rows if r.unit == unit and r.compared]
         if not rows:
             continue
         if unit == "tokens":
@@ -129,6 +151,27 @@ def render(rec: Reconciliation) -> str:
                 for r in rows
             ]  # fmt: skip
             lines.append(render_table(headers, body, right=(3, 4, 5, 6)))
+        lines.append("")
+    org = [r for r in rec.rows if not r.compared]
+    if org:
+        lines.append("The whole organisation's Claude Code rows (not yours: not compared with your logs):")
+        body = [[r.day, r.model, f"{r.bill.tokens:,}", _money(r.bill.cost)] for r in org]
+        lines.append(render_table(["day", "model", "tokens", "estimated $"], body, right=(2, 3)))
+        lines.append("")
+    if rec.activity:
+        lines.append("Claude Code activity (the analytics report's view of these days):")
+        body = [[a.day, a.account, "you" if a.scope == "you" else f"organisation ({a.actors:,})", f"{a.sessions:,}",
+                 f"+{a.lines_added:,} / -{a.lines_removed:,}", f"{a.commits:,}", f"{a.pull_requests:,}"]
+                for a in rec.activity]  # fmt: skip
+        headers = ["day", "key", "whose", "sessions", "lines", "commits", "PRs"]
+        lines.append(render_table(headers, body, right=(3, 4, 5, 6)))
+        lines.append("")
+    if rec.cursor is not None:
+        c = rec.cursor
+        lines.append(f"Cursor on these days: {c.own_key.requests:,} request(s), {c.own_key.tokens:,} tokens billed to "
+                     f"your own provider key; {c.cursor.requests:,} request(s), {c.cursor.tokens:,} tokens billed "
+                     "by Cursor.")  # fmt: skip
+        lines.append(CURSOR_NOTE)
         lines.append("")
     lines.append("Why they can differ:")
     lines.extend(f"- {e}" for e in rec.explanations)

@@ -2,8 +2,9 @@
 
 An account is a key's name, its provider and (for a gateway) a base URL. The key itself lives
 only in the keyring (``store.keys``); the rest is not secret and is kept in the account's sync
-state (``cursor`` holds ``{"base_url": …, "since": "YYYY-MM-DD"}``, ``since`` being the first
-UTC day not yet final). A sync asks for ``since`` up to now (the first one for the last
+state (``cursor`` holds ``{"base_url": …, "since": "YYYY-MM-DD", "actor": …}``, ``since`` being
+the first UTC day not yet final; ``actor`` whose rows to keep, for an API that reports per
+person). A sync asks for ``since`` up to now (the first one for the last
 ``LOOKBACK_DAYS``), stores what came back as provider rows with origin 'api' (a re-sync
 replaces a bucket, never adds it twice), and only then moves ``since`` to today. A failed
 sync stores nothing and keeps its cursor; the error (with the key taken out) is kept for
@@ -47,10 +48,16 @@ class Account:
     since: str | None  # the first UTC day not yet final; None before the first sync
     synced_ms: int  # 0: never
     error: str | None  # the last sync's failure, if it failed
+    actor: str | None = None  # whose rows are kept (an API that reports per person); None: everyone's
 
     @property
     def api(self) -> UsageApi:
         return USAGE_APIS[self.provider]
+
+    @property
+    def whole_org(self) -> bool:
+        """The figures are the whole organisation's (not narrowed to the user's own rows)."""
+        return self.api.whole_org and self.actor is None
 
     @property
     def url(self) -> str:
@@ -79,13 +86,15 @@ def _account(state: SyncState) -> Account | None:
     except ValueError:
         cursor = {}
     cursor = cursor if isinstance(cursor, dict) else {}
-    base, since = cursor.get("base_url"), cursor.get("since")
+    base, since, actor = cursor.get("base_url"), cursor.get("since"), cursor.get("actor")
     return Account(state.account, state.provider, base if isinstance(base, str) else None,
-                   since if isinstance(since, str) else None, state.synced_ms, state.error)  # fmt: skip
+                   since if isinstance(since, str) else None, state.synced_ms, state.error,
+                   actor if isinstance(actor, str) and actor else None)  # fmt: skip
 
 
 def _state(account: Account) -> SyncState:
-    cursor = json.dumps({"base_url": account.base_url, "since": account.since})
+    fields = {"base_url": account.base_url, "since": account.since}
+    cursor = json.dumps(fields | ({"actor": account.actor} if account.actor else {}))
     return SyncState(account.name, account.provider, cursor, account.synced_ms, account.error)
 
 
@@ -131,18 +140,35 @@ def check_base_url(api: UsageApi, base_url: str | None) -> str | None:
     return parts.geturl().rstrip("/")
 
 
+def check_actor(api: UsageApi, actor: str | None) -> str | None:
+    """Whose rows to keep: only for an API that reports per person; an email or a key's name."""
+    if actor is None or not actor.strip():
+        return None
+    if api.actor_hint is None:
+        raise UsageError(f"{api.label} does not report per person: --actor is only for "
+                         f"{', '.join(a.id for a in USAGE_APIS.values() if a.actor_hint)}")  # fmt: skip
+    actor = actor.strip()
+    if len(actor) > 320 or not actor.isprintable():
+        raise UsageError(f"--actor is {api.actor_hint}: up to 320 printable characters")
+    return actor
+
+
 def set_key(
-    store: Store, chain: KeyChain, name: str, provider: str, secret: Secret, base_url: str | None = None
-) -> Account:
+    store: Store, chain: KeyChain, name: str, provider: str, secret: Secret, base_url: str | None = None,
+    actor: str | None = None,
+) -> Account:  # fmt: skip
     """Keep ``secret`` in the keyring under ``name`` and remember the account (a key set again
-    for the same provider and address keeps its cursor: nothing is fetched twice)."""
+    for the same provider, address and actor keeps its cursor: nothing is fetched twice;
+    another actor forgets the figures synced for the old one)."""
     api = check_provider(provider)
     check_name(name)
     url = check_base_url(api, base_url)
+    who = check_actor(api, actor)
     old = account(store, name)
     chain.store(name, secret)  # refuses an insecure keyring before anything is remembered
-    keep = old is not None and old.provider == provider and old.base_url == url
-    new = Account(name, provider, url, old.since if keep and old else None, old.synced_ms if keep and old else 0, None)
+    keep = old is not None and old.provider == provider and old.base_url == url and old.actor == who
+    new = Account(name, provider, url, old.since if keep and old else None, old.synced_ms if keep and old else 0, None,
+                  who)  # fmt: skip
     if old is not None and not keep:
         store.provider.delete_account(old.provider, name)  # another provider's figures under this name
     store.provider.save_sync_state(_state(new))
@@ -184,7 +210,7 @@ def sync(
         left = deadline - time.monotonic()
         if left <= 0:
             late = f"not synced: this sync's time limit ({budget_s:g} s) was reached"
-            reports.append(SyncReport(acc.name, acc.provider, acc.api.whole_org, error=late))
+            reports.append(SyncReport(acc.name, acc.provider, acc.whole_org, error=late))
             continue
         reports.append(_sync_one(store, chain, acc, when, replace(base, budget_s=min(base.budget_s, left)), sleep))
     return reports
@@ -197,7 +223,7 @@ def _sync_one(
     api = acc.api
     today = now.astimezone(UTC).date()
     since = date.fromisoformat(acc.since) if acc.since else today - timedelta(days=LOOKBACK_DAYS)
-    report = SyncReport(acc.name, acc.provider, api.whole_org, since=since.isoformat())
+    report = SyncReport(acc.name, acc.provider, acc.whole_org, since=since.isoformat())
     try:
         secret = chain.read(acc.name)
     except KeyringError as exc:
@@ -208,7 +234,7 @@ def _sync_one(
     fetcher = Fetcher(secret, api.headers, policy, sleep=sleep)
     out = Buckets(api.id, acc.name, int(time.time() * 1000))
     try:
-        api.fetch(fetcher, acc.url, Window(since, now), out)
+        api.fetch(fetcher, acc.url, Window(since, now, acc.actor), out)
     except ApiError as exc:
         return _failed(store, acc, _counted(report, fetcher), secret.redact(str(exc)))
     except Exception as exc:  # a bug or an answer no check foresaw: this account fails, the rest go on
@@ -216,10 +242,10 @@ def _sync_one(
         log.error("syncing %s (%s) failed:\n%s", acc.name, acc.provider, secret.redact(traceback.format_exc()))
         return _failed(store, acc, _counted(report, fetcher), secret.redact(f"{type(exc).__name__}: {exc}"))
     new, replaced = store.provider.upsert(out.rows())
-    synced = Account(acc.name, acc.provider, acc.base_url, today.isoformat(), int(now.timestamp() * 1000), None)
+    synced = replace(acc, since=today.isoformat(), synced_ms=int(now.timestamp() * 1000), error=None)
     store.provider.save_sync_state(_state(synced))
     skipped = [secret.redact(s) for s in out.skipped]
-    return SyncReport(acc.name, acc.provider, api.whole_org, new, replaced, skipped, None, since.isoformat(),
+    return SyncReport(acc.name, acc.provider, acc.whole_org, new, replaced, skipped, None, since.isoformat(),
                       fetcher.requests, list(fetcher.waits))  # fmt: skip
 
 
@@ -229,7 +255,6 @@ def _counted(report: SyncReport, fetcher: Fetcher) -> SyncReport:
 
 
 def _failed(store: Store, acc: Account, report: SyncReport, error: str) -> SyncReport:
-    store.provider.save_sync_state(_state(Account(acc.name, acc.provider, acc.base_url, acc.since, acc.synced_ms,
-                                                  error[:500])))  # fmt: skip
+    store.provider.save_sync_state(_state(replace(acc, error=error[:500])))
     return SyncReport(report.name, report.provider, report.whole_org, skipped=[], error=error, since=report.since,
                       requests=report.requests, waits=report.waits)  # fmt: skip

@@ -21,6 +21,7 @@ from tracker.store.store import Store
 PROVIDER_NAMES = {
     "anthropic": "Anthropic", "openai": "OpenAI", "openrouter": "OpenRouter", "litellm": "LiteLLM proxy",
     "copilot": "GitHub Copilot", "chatgpt": "ChatGPT", "claude-ai": "Claude.ai",
+    "claude-code-analytics": "Claude Code Analytics",
 }  # fmt: skip
 ORIGINS = {"export": "export", "api": "usage API", "estimate": "estimated from the exported text"}
 

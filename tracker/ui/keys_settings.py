@@ -72,6 +72,8 @@ class AddKeyDialog(QDialog):
         for api in USAGE_APIS.values():
             self.provider.addItem(api.label, api.id)
         self.base_url = QLineEdit()
+        self.actor = QLineEdit()  # whose rows to keep, for an API that reports per person
+        self.actor.setAccessibleName(tr("Your rows"))
         self.key = QLineEdit()
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
         self.key.setAccessibleName(tr("Key"))
@@ -84,6 +86,8 @@ class AddKeyDialog(QDialog):
         form.addRow(tr("Name"), self.name)
         form.addRow(tr("Provider"), self.provider)
         form.addRow(tr("Address"), self.base_url)
+        form.addRow(tr("Your rows"), self.actor)
+        self._form = form
         form.addRow(tr("Key"), self.key)
         form.addRow(self.hint)
         form.addRow(self.error)
@@ -100,12 +104,18 @@ class AddKeyDialog(QDialog):
         scope = tr("Shows the whole organisation's usage.") if api.whole_org else tr("Shows your own usage.")
         self.hint.setText(tr("Needs {kind}.").format(kind=api.key_kind) + f" {scope}")
         self.base_url.setPlaceholderText(api.base_url or tr("https://your-proxy.example.com (required)"))
+        self._form.setRowVisible(self.actor, api.actor_hint is not None)
+        if api.actor_hint is not None:
+            self.actor.setPlaceholderText(api.actor_hint)
+            scope = tr("Without it, the whole organisation's rows: shown, never compared with your logs.")
+            self.hint.setText(tr("Needs {kind}.").format(kind=api.key_kind) + f" {scope}")
 
     def _check(self) -> None:
         try:
             api = api_sync.check_provider(self.provider.currentData())
             api_sync.check_name(self.name.text().strip())
             api_sync.check_base_url(api, self.base_url.text().strip() or None)
+            api_sync.check_actor(api, self.actor_text())
             self.secret = Secret(self.key.text())
         except TokenworthError as exc:
             self.error.setText(str(exc))
@@ -113,6 +123,11 @@ class AddKeyDialog(QDialog):
         finally:
             self.key.clear()  # never kept in a widget longer than needed
         self.accept()
+
+    def actor_text(self) -> str | None:
+        """Whose rows to keep (None: the API does not report per person, or left empty)."""
+        api = USAGE_APIS[self.provider.currentData()]
+        return (self.actor.text().strip() or None) if api.actor_hint is not None else None
 
 
 class KeysSettings(QWidget):
@@ -232,7 +247,13 @@ class KeysSettings(QWidget):
             )
         self.table.setRowCount(len(accounts))
         for r, a in enumerate(accounts):
-            scope = tr("whole organisation") if a.api.whole_org else tr("your own")
+            scope = (
+                tr("whole organisation")
+                if a.whole_org
+                else tr("{actor}'s rows").format(actor=a.actor)
+                if a.actor
+                else tr("your own")
+            )
             failed = tr("failed: {error}").format(error=a.error)
             status = failed if a.error else (tr("ok") if a.synced_ms else tr("not synced yet"))
             for c, text in enumerate((a.name, a.api.label, a.url, scope, _when(a.synced_ms), status)):
@@ -250,15 +271,15 @@ class KeysSettings(QWidget):
         dialog = AddKeyDialog(self)
         if dialog.exec() and dialog.secret is not None:
             self.add_key(dialog.name.text().strip(), dialog.provider.currentData(), dialog.secret,
-                         dialog.base_url.text().strip() or None)  # fmt: skip
+                         dialog.base_url.text().strip() or None, dialog.actor_text())  # fmt: skip
 
-    def add_key(self, name: str, provider: str, secret: Secret, base_url: str | None) -> None:
+    def add_key(self, name: str, provider: str, secret: Secret, base_url: str | None, actor: str | None = None) -> None:
         ctx, make_chain = self.ctx, self._chain
 
         def store_it() -> str:
             chain = make_chain()
             with ctx.store() as store:
-                api_sync.set_key(store, chain, name, provider, secret, base_url)
+                api_sync.set_key(store, chain, name, provider, secret, base_url, actor)
             return tr("Stored {name} in the keyring ({backend}).").format(name=name, backend=chain.info().name)
 
         self._run(store_it, self._said_then_refresh, tr("Storing {name}…").format(name=name))

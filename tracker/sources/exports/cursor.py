@@ -15,12 +15,16 @@ cache read and output is ``Total Tokens``). ``Total Tokens`` decides each row's 
 disjoint sum first, else "w/ includes w/o" (w/ - w/o written to cache); a row that matches
 neither is listed and not stored. ``Kind`` says how the request was covered (Included, Free,
 "Errored, No Charge" …: plan quota or no charge), not a price; ``Cost`` may be a number or a
-word ("Included", "Free").
+word ("Included", "Free"). ``Kind`` "User API Key" means the request went to the user's own
+provider key (Anthropic, OpenAI …): it is on that provider's bill, not Cursor's. Such requests
+are stored in sessions named ``cursor-own-key-…-<UTC day>`` so that reconciliation can set them
+against the provider's figures and leave them out of Cursor's own.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tracker.core.model_ids import cursor_model
@@ -40,6 +44,8 @@ REQUIRED = ("Date", "Model", CACHE_WRITE, FRESH, CACHE_READ, OUTPUT, TOTAL)
 # Kinds that mean the plan's quota covered the request, or nothing was charged at all.
 COVERED_KINDS = frozenset({"included", "free", "errored, no charge", "aborted, not charged", "errored"})
 CHECKSUM = "failed the Total Tokens check"
+OWN_KEY_KIND = "user api key"  # billed to the user's own provider key, not by Cursor
+OWN_KEY_SESSION = "cursor-own-key-"
 
 SPEC = SourceSpec(
     id=SOURCE,
@@ -82,7 +88,7 @@ def read(path: Path) -> ExportRead:
         return out
     scratch = ReadResult(cursor=DocumentCursor())
     seen: Counter[str] = Counter()  # identical rows in one file are separate requests
-    empty = covered = 0
+    empty = covered = own_key = 0
     for row in rows:
         out.rows_read += 1
         if not isinstance(row, Row):
@@ -91,6 +97,7 @@ def read(path: Path) -> ExportRead:
         outcome = _add_row(row, scratch, seen, out)
         empty += outcome == "empty"
         covered += outcome == "covered"
+        own_key += outcome == "own key"
     out.events = scratch.events
     if empty:
         out.notes.append(f"{empty:,} row(s) with no tokens (errored or aborted requests) were not stored")
@@ -99,7 +106,20 @@ def read(path: Path) -> ExportRead:
             f"{covered:,} request(s) were covered by the plan (Kind Included, Free or no charge): "
             "their cost is what the API would charge, not money spent"
         )
+    if own_key:
+        out.notes.append(
+            f"{own_key:,} request(s) were billed to your own provider key (Kind User API Key), not by Cursor: "
+            "'tokenworth reconcile' sets them against your Anthropic/OpenAI figures"
+        )
     return out
+
+
+def own_key_day(session: str) -> str | None:
+    """The UTC day of a session of requests billed to the user's own key (None: not one)."""
+    if not session.startswith(OWN_KEY_SESSION):
+        return None
+    day = session[-10:]
+    return day if len(day) == 10 and day[4] == day[7] == "-" else None
 
 
 def _add_row(row: Row, scratch: ReadResult, seen: Counter[str], out: ExportRead) -> str:
@@ -128,6 +148,7 @@ def _add_row(row: Row, scratch: ReadResult, seen: Counter[str], out: ExportRead)
         return "empty"
     kind = v.get("Kind", "").strip()
     covered = kind.lower() in COVERED_KINDS
+    own_key = kind.lower() == OWN_KEY_KIND
     cost = usd_micro(v.get("Cost", ""))
     if "Cost to you" in v and usd_micro(v["Cost to you"]) == 0 and (cost or 0) > 0:
         covered = True  # the oldest export says what was charged beside what it was worth
@@ -139,12 +160,16 @@ def _add_row(row: Row, scratch: ReadResult, seen: Counter[str], out: ExportRead)
     )  # fmt: skip
     seen[identity] += 1
     day = v["Date"][:10]
+    session = f"cursor-{user}-{day}" if user else f"cursor-{day}"
+    if own_key:  # its UTC day, as the providers' bills date it
+        utc_day = datetime.fromtimestamp(ts_ms / 1000, UTC).date().isoformat()
+        session = f"{OWN_KEY_SESSION}{user}-{utc_day}" if user else f"{OWN_KEY_SESSION}{utc_day}"
     ok = add_usage(
         scratch,
         row.line_no,
         source=SOURCE,
         key=f"cursor:{identity}#{seen[identity]}",
-        session=f"cursor-{user}-{day}" if user else f"cursor-{day}",
+        session=session,
         project="",
         model=model,
         ts_ms=ts_ms,
@@ -158,7 +183,7 @@ def _add_row(row: Row, scratch: ReadResult, seen: Counter[str], out: ExportRead)
     if not ok:
         out.skip(row.line_no, scratch.skipped.pop().reason if scratch.skipped else "unusable row")
         return "skipped"
-    return "covered" if covered else "stored"
+    return "covered" if covered else "own key" if own_key else "stored"
 
 
 FORMAT = ExportFormat(name=NAME, recognises=recognises, read=read)

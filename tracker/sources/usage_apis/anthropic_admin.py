@@ -34,7 +34,7 @@ from tracker.sources.usage_apis.http import Fetcher
 BASE_URL = "https://api.anthropic.com"
 
 
-def _headers(secret: Secret) -> Mapping[str, str]:
+def admin_headers(secret: Secret) -> Mapping[str, str]:
     return {"x-api-key": secret.reveal(), "anthropic-version": "2023-06-01"}
 
 
@@ -71,6 +71,6 @@ API = UsageApi(
     base_url=BASE_URL,
     key_kind="an Anthropic admin key (sk-ant-admin…, from Console ▸ Settings ▸ Admin keys)",
     whole_org=True,
-    headers=_headers,
+    headers=admin_headers,
     fetch=fetch,
 )

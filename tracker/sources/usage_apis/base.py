@@ -26,10 +26,12 @@ class BadItemError(ValueError):
 
 @dataclass(frozen=True)
 class Window:
-    """Ask for ``since`` (the first UTC day not yet final) up to now."""
+    """Ask for ``since`` (the first UTC day not yet final) up to now; ``actor``: whose rows
+    to keep, for an API that reports per person (None: the whole organisation's)."""
 
     since: date
     now: datetime
+    actor: str | None = None
 
     @property
     def today(self) -> date:
@@ -53,6 +55,8 @@ class UsageApi:
     whole_org: bool  # True: the figures are the whole organisation's, not this person's
     headers: Callable[[Secret], Mapping[str, str]]
     fetch: Callable[[Fetcher, str, Window, Buckets], None]
+    # An API that reports per person: what ``keys set --actor`` takes, in words (None: it does not).
+    actor_hint: str | None = None
 
 
 def bearer(secret: Secret) -> Mapping[str, str]:
