@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 from types import TracebackType
 
@@ -42,7 +43,7 @@ class ImportLock:
             ) from exc
         if not _try_lock(fd):
             os.close(fd)
-            raise ImportRunningError(_read_pid(self.path))
+            raise ImportRunningError(_holder_pid(self.path))
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
@@ -58,6 +59,17 @@ class ImportLock:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.release()
+
+
+def _holder_pid(path: Path) -> int | None:
+    """The holder's pid; it writes it just after taking the lock, so an empty file is
+    read again for a moment (a loser can look in between)."""
+    for _ in range(20):
+        pid = _read_pid(path)
+        if pid is not None:
+            return pid
+        time.sleep(0.01)
+    return None
 
 
 def _read_pid(path: Path) -> int | None:
