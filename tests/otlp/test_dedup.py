@@ -20,9 +20,14 @@ from tests.conftest import CliRunner, usage_json
 from tests.otlp import shapes
 from tracker.core.paths import DataPaths
 from tracker.services.importer import SourceConfig, run_import
-from tracker.services.otlp_receiver import OtlpReceiver, receiver_token
+from tracker.services.otlp_dedup import settle_events
+from tracker.services.otlp_receiver import NO_IDENTITY, OtlpReceiver, receiver_token
+from tracker.sources.otlp.decode_json import document_records
+from tracker.sources.otlp.read import usage_of
 from tracker.store.db import connect
 from tracker.store.otlp_events import CHECKED, WINDOW_MS, counts
+from tracker.store.rollup import ensure_rollup
+from tracker.store.writer import ImportWriter
 
 SESSION = "5f1c2f8e-0000-4000-8000-00000000000a"
 MODEL = "claude-sonnet-4-5-20250929"
@@ -239,3 +244,45 @@ def test_a_log_import_with_no_otlp_events_writes_nothing_for_them(home: Path, pa
     with sqlite3.connect(paths.database) as db:
         assert db.execute("SELECT COUNT(*) FROM otlp_events").fetchone()[0] == 0
         assert db.execute("SELECT COUNT(*) FROM meta WHERE key = ?", (CHECKED,)).fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("first_import", [True, False])
+def test_otlp_before_a_parallel_first_import_is_replaced_by_its_log(
+    first_import: bool, home: Path, paths: DataPaths, receiver: OtlpReceiver
+) -> None:
+    """The bulk first import (rollup left pending) and the staged parallel import both end in the check."""
+    assert post_json(receiver, otlp("req_A", T0, A)) == 200
+    write_transcript(home, line("msg_A", "req_A", T0 - LOG_LAG, A))
+    other = home / ".claude" / "projects" / "-home-dev-other"
+    other.mkdir(parents=True)
+    (other / "s2.jsonl").write_text(line("msg_C", "req_C", T0, C, session="s2") + "\n")
+    conn = connect(paths.database)
+    try:
+        run_import(
+            conn, home=home, env={}, config=SourceConfig(), workers=2, parallel_min_bytes=0, mp_context="fork",
+            first_import=first_import,
+        )  # fmt: skip
+        ensure_rollup(conn)
+    finally:
+        conn.close()
+    assert [(kind, out) for _, kind, out, _ in events(paths)] == [("log", 600), ("log", 90)]
+    assert_rollup_is_the_events(paths)
+
+
+def test_settle_outside_a_transaction_keeps_the_rollup_exact(home: Path, paths: DataPaths) -> None:
+    """When the writer committed before the check (a large batch), the check runs on its own."""
+    write_transcript(home, line("msg_A", "req_A", T0 - LOG_LAG, A))
+    import_logs(paths, home)
+    read = usage_of(document_records(otlp("req_A", T0, A)))
+    conn = connect(paths.database)
+    try:
+        with ImportWriter(conn) as writer:
+            writer.add("otlp-test", "claude-code", NO_IDENTITY, read, restarted=False)
+        assert_rollup_is_the_events(paths)  # the OTLP event is in, counted twice for now
+        assert len(events(paths)) == 2
+        assert settle_events(conn, read.events) == 1
+        assert not conn.in_transaction
+    finally:
+        conn.close()
+    assert [kind for _, kind, _, _ in events(paths)] == ["log"]
+    assert_rollup_is_the_events(paths)
