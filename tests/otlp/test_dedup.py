@@ -231,8 +231,10 @@ def test_an_otlp_file_import_is_matched_like_the_receiver(home: Path, paths: Dat
     cli("usage", "daily", "--json", check_rc=0)  # the log import
     file = home / "claude-otlp.jsonl"
     file.write_text(json.dumps(otlp("req_A", T0, A)) + "\n" + json.dumps(otlp("req_C", T0, C)) + "\n")
-    cli("import", str(file), check_rc=0)
-    cli("import", str(file), check_rc=0)  # again: still once
+    first = cli("import", str(file), check_rc=0).stdout
+    again = cli("import", str(file), check_rc=0).stdout  # again: still once
+    assert "2 usage record(s) for claude-code (1 new)" in first  # req_A is in the logs
+    assert "2 usage record(s) for claude-code (0 new)" in again
     assert [(kind, out) for _, kind, out, _ in events(paths)] == [("log", 600), ("otlp", 90)]
     assert totals(cli)["output_tokens"] == 690
     assert_rollup_is_the_events(paths)

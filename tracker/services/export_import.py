@@ -314,6 +314,8 @@ def _store_events(store: Store, path: Path, label: str, read: ExportRead) -> int
     before = last_event_id(conn)
     with ImportWriter(conn) as writer:
         # Read whole every time: its previous skipped lines are replaced, its rows keyed.
-        if writer.add(label, read.source, identify(path, path.stat()), result, restarted=True, part="export"):
-            settle_events(conn, read.events)  # OTLP records of calls the tools' logs hold go (otlp_dedup)
-    return int(conn.execute("SELECT COUNT(*) FROM events WHERE id > ?", (before,)).fetchone()[0])
+        stored = writer.add(label, read.source, identify(path, path.stat()), result, restarted=True, part="export")
+        new = last_event_id(conn) - before
+        if stored:
+            new -= settle_events(conn, read.events)  # OTLP calls the tools' own logs hold go again (otlp_dedup)
+    return max(new, 0)
