@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -287,4 +288,21 @@ def test_settle_outside_a_transaction_keeps_the_rollup_exact(home: Path, paths: 
     finally:
         conn.close()
     assert [kind for _, kind, _, _ in events(paths)] == ["log"]
+    assert_rollup_is_the_events(paths)
+
+
+def test_a_log_read_while_the_reply_streamed_is_matched_once_it_is_complete(
+    home: Path, paths: DataPaths, receiver: OtlpReceiver
+) -> None:
+    """The transcript is read mid-reply (a smaller copy of the call), the OTLP record of the
+    finished call arrives, then the reply's last line: the log's row grows in place and the
+    OTLP event goes (it is recent, so compared again though the log row is not new)."""
+    now = (time.time_ns() // MINUTE_NS - 30) * MINUTE_NS  # half an hour ago
+    write_transcript(home, line("msg_S", "req_S", now - LOG_LAG, {**A, "output_tokens": "4"}))
+    import_logs(paths, home)
+    assert post_json(receiver, otlp("req_S", now, A)) == 200
+    assert [(kind, out) for _, kind, out, _ in events(paths)] == [("log", 4), ("otlp", 600)]
+    write_transcript(home, line("msg_S", "req_S", now - LOG_LAG // 2, A))
+    import_logs(paths, home)
+    assert [(kind, out) for _, kind, out, _ in events(paths)] == [("log", 600)]
     assert_rollup_is_the_events(paths)

@@ -22,8 +22,11 @@ time first. Whichever arrives second loses:
   so an exporter's retry of it is removed too (the writer's commit rebuilds the rollup bucket
   the deletion trigger marked);
 - ``match_new_log_events`` runs after a log import: an OTLP event whose call a newly imported
-  log event holds is removed, its rollup bucket rebuilt. Only log events stored since the last
-  check are compared; with no OTLP event waiting for its log it is one indexed lookup.
+  log event holds is removed, its rollup bucket rebuilt. Log events stored since the last check
+  are compared, and the OTLP events of the last ``RECENT_MS`` with every log event in their
+  window: a transcript read while the reply streamed holds a smaller copy of the call, which a
+  later import replaces in place (the same row, so not a new one). With no OTLP event waiting
+  for its log it is one indexed lookup.
 
 Request ids are not compared: the store keeps a digest of each log event's key, not the
 transcript's request id (keeping it would cost every row of a first import), so the request id
@@ -34,6 +37,7 @@ calls never do.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -41,6 +45,7 @@ from tracker.core.records import dedup_digest
 from tracker.store.rollup import bump_generation, last_event_id, refresh_rollup, rollup_pending
 
 WINDOW_MS = 10 * 60_000
+RECENT_MS = 2 * 86_400_000  # OTLP calls this recent are compared again with every log event near them
 NEVER, COUNTS, SESSION = 0, 1, 2  # how an OTLP event may be matched to a log event (``rule``)
 CHECKED = "otlp_logs_checked"  # meta: log events up to this id were compared with every waiting OTLP event
 
@@ -65,6 +70,10 @@ _LOG_EVENT_OF = f"""SELECT e.id FROM events e
       AND (? < {SESSION} OR (e.session_id = ? AND e.model = ?))
       AND {_FREE_LOG_EVENT}
     ORDER BY abs(e.ts_ms - ?), e.id LIMIT 1"""  # noqa: S608 - constants only
+_RECENT = f"""SELECT otlp_key, source, session_id, model, ts_ms, input_tokens, output_tokens, cache_read_tokens,
+                      cache_write_tokens, rule
+               FROM otlp_events INDEXED BY otlp_events_recent
+               WHERE ts_ms >= ? AND log_event_id IS NULL AND rule > {NEVER}"""  # noqa: S608 - constants only
 _WAITING = f"SELECT EXISTS (SELECT 1 FROM otlp_events WHERE log_event_id IS NULL AND rule > {NEVER})"  # noqa: S608
 # Log events stored after the last check, each with the waiting OTLP events it may hold.
 _NEW_PAIRS = f"""SELECT abs(e.ts_ms - o.ts_ms), e.id, o.otlp_key
@@ -123,42 +132,55 @@ def _settle(conn: sqlite3.Connection, calls: list[OtlpCall]) -> int:
     for digest, row, rule in fresh:
         if rule == NEVER:
             continue
-        event_id, source, session, model, ts_ms, inp, out, read, write = row
-        match = conn.execute(
-            _LOG_EVENT_OF,
-            (ts_ms - WINDOW_MS, ts_ms + WINDOW_MS, source, inp, out, read, write, rule, session, model, ts_ms),
-        ).fetchone()
+        match = conn.execute(_LOG_EVENT_OF, _lookup(*row[1:], rule)).fetchone()
         if match is not None:
-            conn.execute("DELETE FROM events WHERE id = ?", (event_id,))
-            conn.execute("UPDATE otlp_events SET log_event_id = ? WHERE otlp_key = ?", (match[0], digest))
+            _replace(conn, digest, match[0])
             removed += 1
     if nothing_waited:  # every waiting OTLP event is one of these, compared with every log event
         _set_checked(conn, last_event_id(conn))
     return removed
 
 
-def match_new_log_events(conn: sqlite3.Connection) -> int:
-    """After a log import: remove the OTLP events whose calls the newly stored log events hold;
-    how many. One indexed lookup when no OTLP event waits for its log (the usual case)."""
+def match_new_log_events(conn: sqlite3.Connection, now_ms: int | None = None) -> int:
+    """After a log import: remove the OTLP events whose calls the new (or grown) log events
+    hold; how many. One indexed lookup when no OTLP event waits for its log (the usual case)."""
     if not conn.execute(_WAITING).fetchone()[0]:
         return 0
+    now_ms = int(time.time() * 1000) if now_ms is None else now_ms
     with conn:
         conn.execute("BEGIN IMMEDIATE")
         checked = conn.execute("SELECT value FROM meta WHERE key = ?", (CHECKED,)).fetchone()
         pairs = sorted(conn.execute(_NEW_PAIRS, (int(checked[0]) if checked else 0,)).fetchall())
         taken_logs: set[int] = set()
-        taken_calls: set[bytes] = set()
+        taken: set[bytes] = set()
         for _, log_id, otlp_key in pairs:  # nearest in time first, each side once
-            if log_id in taken_logs or otlp_key in taken_calls:
-                continue
-            taken_logs.add(log_id)
-            taken_calls.add(otlp_key)
-            conn.execute("DELETE FROM events WHERE dedup_key = ?", (otlp_key,))
-            conn.execute("UPDATE otlp_events SET log_event_id = ? WHERE otlp_key = ?", (log_id, otlp_key))
+            if log_id not in taken_logs and otlp_key not in taken:
+                taken_logs.add(log_id)
+                taken.add(otlp_key)
+                _replace(conn, otlp_key, log_id)
+        for otlp_key, *row in conn.execute(_RECENT, (now_ms - RECENT_MS,)).fetchall():
+            match = conn.execute(_LOG_EVENT_OF, _lookup(*row)).fetchone()
+            if match is not None:
+                taken.add(otlp_key)
+                _replace(conn, otlp_key, match[0])
         _set_checked(conn, last_event_id(conn))  # after the removals: a freed id is looked at again
-        if taken_calls:
+        if taken:
             _rollup_after_removal(conn)
-    return len(taken_calls)
+    return len(taken)
+
+
+def _replace(conn: sqlite3.Connection, otlp_key: bytes, log_id: int) -> None:
+    """The OTLP event ``otlp_key`` is the call log event ``log_id`` holds: it goes."""
+    conn.execute("DELETE FROM events WHERE dedup_key = ?", (otlp_key,))
+    conn.execute("UPDATE otlp_events SET log_event_id = ? WHERE otlp_key = ?", (log_id, otlp_key))
+
+
+def _lookup(*call: object) -> tuple[object, ...]:
+    """``_LOG_EVENT_OF``'s parameters for a call's (source, session, model, ts_ms, input, output,
+    cache read, cache write, rule)."""
+    source, session, model, ts_ms, inp, out, read, write, rule = call
+    assert isinstance(ts_ms, int)
+    return (ts_ms - WINDOW_MS, ts_ms + WINDOW_MS, source, inp, out, read, write, rule, session, model, ts_ms)
 
 
 def _set_checked(conn: sqlite3.Connection, event_id: int) -> None:

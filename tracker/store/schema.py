@@ -345,6 +345,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX otlp_events_open ON otlp_events(
         source, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, ts_ms
     ) WHERE log_event_id IS NULL AND rule > 0;
+    CREATE INDEX otlp_events_recent ON otlp_events(ts_ms) WHERE log_event_id IS NULL AND rule > 0;
     CREATE UNIQUE INDEX otlp_events_log ON otlp_events(log_event_id) WHERE log_event_id IS NOT NULL;
     """,
 )
