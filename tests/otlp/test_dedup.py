@@ -306,3 +306,11 @@ def test_a_log_read_while_the_reply_streamed_is_matched_once_it_is_complete(
     import_logs(paths, home)
     assert [(kind, out) for _, kind, out, _ in events(paths)] == [("log", 600)]
     assert_rollup_is_the_events(paths)
+
+
+def test_the_model_spelling_does_not_keep_a_call_apart(home: Path, paths: DataPaths, receiver: OtlpReceiver) -> None:
+    write_transcript(home, line("msg_A", "req_A", T0 - LOG_LAG, A))
+    import_logs(paths, home)
+    alias = shapes.claude_api_request("req_A", SESSION, time_ns=T0, **{**A, "model": "claude-sonnet-4-5"})
+    assert post_json(receiver, alias) == 200
+    assert [kind for _, kind, _, _ in events(paths)] == ["log"]

@@ -11,8 +11,12 @@ no message id). So an OTLP event is stored as an event of its tool and remembere
 - their times are within ``WINDOW_MS`` of each other (a transcript line is written while the
   reply streams, the OTLP record when the request ends);
 - for rule ``SESSION`` (Claude Code, whose ``session.id`` is the transcript's ``sessionId``)
-  their session and model are equal too. Rule ``NEVER`` (Claude desktop's Cowork: the same
-  record shape, but never the CLI's logs) is never matched.
+  their sessions are equal too. Rule ``NEVER`` (Claude desktop's Cowork: the same record
+  shape, but never the CLI's logs) is never matched.
+
+The model is not compared: that the record's ``model`` is spelt as the transcript's
+``message.model`` (a dated id, not an alias) is not verified, a difference would count every
+call twice, and a session's four counts within minutes already tell its calls apart.
 
 A log event holds at most one OTLP call (two calls with equal counts stay two), the nearest in
 time first. Whichever arrives second loses:
@@ -57,20 +61,20 @@ class OtlpCall(NamedTuple):
     rule: int  # NEVER, COUNTS or SESSION
 
 
-_EVENT = """SELECT id, source, session_id, model, ts_ms, input_tokens, output_tokens, cache_read_tokens,
+_EVENT = """SELECT id, source, session_id, ts_ms, input_tokens, output_tokens, cache_read_tokens,
                    cache_write_5m_tokens + cache_write_1h_tokens
             FROM events WHERE dedup_key = ?"""
-_REMEMBER = "INSERT INTO otlp_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)"
+_REMEMBER = "INSERT INTO otlp_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)"
 # A log event of the call: not an OTLP event itself, and not holding another OTLP call yet.
 _FREE_LOG_EVENT = """NOT EXISTS (SELECT 1 FROM otlp_events x WHERE x.otlp_key = e.dedup_key)
     AND NOT EXISTS (SELECT 1 FROM otlp_events x WHERE x.log_event_id = e.id)"""
 _LOG_EVENT_OF = f"""SELECT e.id FROM events e
     WHERE e.ts_ms BETWEEN ? AND ? AND e.source = ? AND e.input_tokens = ? AND e.output_tokens = ?
       AND e.cache_read_tokens = ? AND e.cache_write_5m_tokens + e.cache_write_1h_tokens = ?
-      AND (? < {SESSION} OR (e.session_id = ? AND e.model = ?))
+      AND (? < {SESSION} OR e.session_id = ?)
       AND {_FREE_LOG_EVENT}
     ORDER BY abs(e.ts_ms - ?), e.id LIMIT 1"""  # noqa: S608 - constants only
-_RECENT = f"""SELECT otlp_key, source, session_id, model, ts_ms, input_tokens, output_tokens, cache_read_tokens,
+_RECENT = f"""SELECT otlp_key, source, session_id, ts_ms, input_tokens, output_tokens, cache_read_tokens,
                       cache_write_tokens, rule
                FROM otlp_events INDEXED BY otlp_events_recent
                WHERE ts_ms >= ? AND log_event_id IS NULL AND rule > {NEVER}"""  # noqa: S608 - constants only
@@ -83,7 +87,7 @@ _NEW_PAIRS = f"""SELECT abs(e.ts_ms - o.ts_ms), e.id, o.otlp_key
      AND o.cache_write_tokens = e.cache_write_5m_tokens + e.cache_write_1h_tokens
      AND o.ts_ms BETWEEN e.ts_ms - {WINDOW_MS} AND e.ts_ms + {WINDOW_MS}
     WHERE e.id > ? AND o.log_event_id IS NULL AND o.rule > {NEVER}
-      AND (o.rule < {SESSION} OR (o.session_id = e.session_id AND o.model = e.model))
+      AND (o.rule < {SESSION} OR o.session_id = e.session_id)
       AND {_FREE_LOG_EVENT}"""  # noqa: S608 - constants only
 
 
@@ -176,11 +180,11 @@ def _replace(conn: sqlite3.Connection, otlp_key: bytes, log_id: int) -> None:
 
 
 def _lookup(*call: object) -> tuple[object, ...]:
-    """``_LOG_EVENT_OF``'s parameters for a call's (source, session, model, ts_ms, input, output,
+    """``_LOG_EVENT_OF``'s parameters for a call's (source, session, ts_ms, input, output,
     cache read, cache write, rule)."""
-    source, session, model, ts_ms, inp, out, read, write, rule = call
+    source, session, ts_ms, inp, out, read, write, rule = call
     assert isinstance(ts_ms, int)
-    return (ts_ms - WINDOW_MS, ts_ms + WINDOW_MS, source, inp, out, read, write, rule, session, model, ts_ms)
+    return (ts_ms - WINDOW_MS, ts_ms + WINDOW_MS, source, inp, out, read, write, rule, session, ts_ms)
 
 
 def _set_checked(conn: sqlite3.Connection, event_id: int) -> None:

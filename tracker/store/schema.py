@@ -327,13 +327,12 @@ MIGRATIONS: tuple[str, ...] = (
     # ``otlp_key`` is the event's ``dedup_key``; ``log_event_id`` NULL: counted as its own event,
     # else the log event that holds the call (the OTLP event was removed, or never stored).
     # ``rule``: 0 never matched by rule (Claude desktop's Cowork), 1 by tokens and time, 2 also
-    # by session and model. The counts are the event's (cache writes summed), for the lookup.
+    # by session. The counts are the event's (cache writes summed), for the lookup.
     """
     CREATE TABLE otlp_events (
         otlp_key BLOB PRIMARY KEY,
         source TEXT NOT NULL,
         session_id TEXT NOT NULL,
-        model TEXT NOT NULL,
         ts_ms INTEGER NOT NULL,
         input_tokens INTEGER NOT NULL,
         output_tokens INTEGER NOT NULL,

@@ -175,8 +175,10 @@ def map_records(records: Iterable[Record], result: ReadResult, *, off: Collectio
 
 MatchKind = Literal["session", "counts", "never"]
 # Each key prefix of a tool that may have local logs, and how its events are matched to them:
-# "session" (the record names the log's session and model), "counts" (equal counts in a time
-# window: the other tools' session ids are not verified to be their logs'), "never" (Cowork).
+# "session" (Claude Code: ``session.id`` is the transcript's ``sessionId``), "counts" (equal
+# counts in a time window: no id of the other tools' records is verified to be in their logs;
+# Codex's ``conversation.id`` is its thread id, Copilot's and OpenClaw's spans carry trace and
+# response ids their local stores do not keep), "never" (Claude desktop's Cowork).
 _MATCH_KINDS: tuple[tuple[str, MatchKind], ...] = (
     ("cc-otlp:", "session"), ("cowork-otlp:", "never"), ("cx-otlp:", "counts"),
     ("gm-otlp:", "counts"), ("cp-otlp:", "counts"), ("oc-otlp:", "counts"),
