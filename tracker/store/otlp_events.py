@@ -19,7 +19,9 @@ The model is not compared: that the record's ``model`` is spelt as the transcrip
 call twice, and a session's four counts within minutes already tell its calls apart.
 
 A log event holds at most one OTLP call (two calls with equal counts stay two), the nearest in
-time first. Whichever arrives second loses:
+time first; a match is never undone, so three or more calls of one session with equal counts
+within minutes, arriving in an unlucky order, can leave one counted twice. Whichever arrives
+second loses:
 
 - ``settle`` runs right after the writer stored a batch of OTLP events, in its transaction:
   an event whose call is in the logs already is removed again and remembered as in the logs,
