@@ -67,7 +67,14 @@ def span(name: str, a: dict[str, object], *, trace: str = "5b8efff798038103d269b
     }
 
 
-def claude_api_request(request_id: str = "req_011C", session: str = "sess-1", **counts: str) -> dict[str, Any]:
+def claude_api_request(
+    request_id: str = "req_011C",
+    session: str = "sess-1",
+    *,
+    service: str = "claude-code",
+    time_ns: int = T0_NS,
+    **counts: str,
+) -> dict[str, Any]:
     a: dict[str, object] = {
         "event.name": "api_request", "event.timestamp": "2026-06-01T07:46:40.000Z", "session.id": session,
         "prompt.id": "p-42", "event.sequence": 17, "model": "claude-sonnet-4-5",
@@ -78,7 +85,9 @@ def claude_api_request(request_id: str = "req_011C", session: str = "sess-1", **
     if request_id:
         a["request_id"] = request_id
     return logs_request(
-        "claude-code", log_record(a, body="claude_code.api_request"), scope="com.anthropic.claude_code.events"
+        service,
+        log_record(a, body="claude_code.api_request", time_ns=time_ns),
+        scope="com.anthropic.claude_code.events",
     )
 
 

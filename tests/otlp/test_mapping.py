@@ -7,12 +7,12 @@ from typing import Any
 from tests.otlp import shapes
 from tracker.core.reading import ReadResult
 from tracker.sources.otlp.decode_json import document_records
-from tracker.sources.otlp.mapping import METRICS_IGNORED
+from tracker.sources.otlp.mapping import METRICS_IGNORED, match_kind
 from tracker.sources.otlp.read import usage_of
 
 
-def read(doc: dict[str, Any], local_logs: tuple[str, ...] = ()) -> ReadResult:
-    return usage_of(document_records(doc), local_logs=local_logs)
+def read(doc: dict[str, Any]) -> ReadResult:
+    return usage_of(document_records(doc))
 
 
 def tokens(r: ReadResult) -> list[tuple[object, ...]]:
@@ -93,13 +93,21 @@ def test_metric_points_are_never_usage() -> None:
     assert r.ignored == {METRICS_IGNORED: 3}
 
 
-def test_records_of_a_tool_whose_logs_are_read_here_are_not_counted() -> None:
-    r = read(shapes.claude_api_request(), local_logs=("claude-code",))
-    assert r.events == []
-    assert list(r.ignored.values()) == [1]
-    assert "Claude Code" in next(iter(r.ignored))
-    # Another tool's records in the same situation are still counted.
-    assert len(read(shapes.copilot_spans(), local_logs=("claude-code",)).events) == 1
+def test_each_tool_key_says_how_it_is_matched_to_local_logs() -> None:
+    cc = read(shapes.claude_api_request()).events[0].dedup_key
+    cowork = read(shapes.claude_api_request(service="cowork")).events[0]
+    assert (cc, cowork.source, cowork.dedup_key) == (
+        "cc-otlp:sess-1:req_011C",
+        "claude-code",
+        "cowork-otlp:sess-1:req_011C",
+    )
+    kinds = [
+        match_kind(e.dedup_key)
+        for make in (shapes.codex_completed, shapes.gemini_response, shapes.copilot_spans, shapes.generic_spans)
+        for e in read(make()).events
+    ]
+    assert (match_kind(cc), match_kind(cowork.dedup_key), kinds) == ("session", "never", ["counts"] * 3 + [None])
+    assert match_kind("cc:msg_01:req_01") is None  # a transcript's own event
 
 
 def test_hostile_numbers_are_skipped_with_a_reason() -> None:

@@ -14,7 +14,7 @@ from tracker.sources.exports.format import HEAD_BYTES, ExportFormat, ExportRead
 from tracker.sources.exports.formats import FORMATS
 from tracker.sources.exports.otlp_file import make_formats
 
-NO_LOCAL_LOGS = make_formats(lambda: ())
+OTLP_FORMATS = make_formats()
 
 
 def recognised(path: Path, formats: tuple[ExportFormat, ...] = FORMATS) -> ExportFormat | None:
@@ -47,7 +47,7 @@ def test_each_tool_shape_in_one_file(tmp_path: Path) -> None:
         tmp_path / "all.jsonl", shapes.claude_api_request(), shapes.codex_completed(), shapes.gemini_response(),
         shapes.copilot_spans(), shapes.openclaw_spans(),
     )  # fmt: skip
-    read = NO_LOCAL_LOGS[0].read(path)
+    read = OTLP_FORMATS[0].read(path)
     assert [e.source for e in read.events] == ["claude-code", "codex", "gemini", "copilot", "openclaw", "openclaw"]
     assert read.source is None  # several tools: each event names its own
     assert sum(e.total_tokens for e in read.events) == (
@@ -64,7 +64,7 @@ def test_copilot_file_exporter_is_recognised_and_read(tmp_path: Path) -> None:
     }  # fmt: skip
     log_line = {"type": "log", "attributes": {"event.name": "copilot_chat.agent.turn", "gen_ai.usage.input_tokens": 5}}
     path = write_lines(tmp_path / "copilot-otel.jsonl", line, log_line)
-    fmt = recognised(path, NO_LOCAL_LOGS)
+    fmt = recognised(path, FORMATS)
     assert fmt is not None and fmt.name == "GitHub Copilot OTel file"
     read = fmt.read(path)
     assert [(e.source, e.input_tokens, e.cache_read_tokens, e.output_tokens) for e in read.events] == [
@@ -84,7 +84,7 @@ def test_gemini_outfile_is_recognised_and_read(tmp_path: Path) -> None:
     }  # fmt: skip
     path = tmp_path / "telemetry.log"
     path.write_text(json.dumps(rec, indent=2) + "\n" + json.dumps({**rec, "hrTime": [1780300001, 0]}, indent=2) + "\n")
-    fmt = recognised(path, NO_LOCAL_LOGS)
+    fmt = recognised(path, FORMATS)
     assert fmt is not None and fmt.name == "Gemini CLI telemetry file"
     read = fmt.read(path)
     assert [(e.source, e.ts_ms, e.input_tokens, e.output_tokens) for e in read.events] == [
@@ -93,9 +93,10 @@ def test_gemini_outfile_is_recognised_and_read(tmp_path: Path) -> None:
     ]
 
 
-def test_through_formats_a_tool_whose_logs_are_on_this_machine_is_not_counted(
+def test_through_formats_a_tool_whose_logs_are_on_this_machine_is_still_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Its calls are matched to the log events when stored (tests/otlp/test_dedup.py), not dropped here.
     home = tmp_path / "home"
     (home / ".claude" / "projects").mkdir(parents=True)
     monkeypatch.setenv("HOME", str(home))
@@ -103,8 +104,8 @@ def test_through_formats_a_tool_whose_logs_are_on_this_machine_is_not_counted(
     fmt = recognised(path)
     assert fmt is not None
     read = fmt.read(path)
-    assert read.events == [] and read.error is None
-    assert read.notes == ["1 Claude Code OTLP records (its own logs are read here and count them) not counted"]
+    assert [(e.source, e.input_tokens) for e in read.events] == [("claude-code", 412)] and read.error is None
+    assert read.notes == []
 
 
 def test_files_that_are_not_otlp_are_not_recognised_or_say_why(tmp_path: Path) -> None:
@@ -116,16 +117,16 @@ def test_files_that_are_not_otlp_are_not_recognised_or_say_why(tmp_path: Path) -
     assert recognised(zipped) is None
     binary = tmp_path / "bin.jsonl"
     binary.write_bytes(b'{"resourceSpans": \xff\xfe')
-    assert NO_LOCAL_LOGS[0].read(binary).error == "bin.jsonl: not UTF-8 text, so not an OTLP JSON file"
+    assert OTLP_FORMATS[0].read(binary).error == "bin.jsonl: not UTF-8 text, so not an OTLP JSON file"
     empty = tmp_path / "empty.jsonl"
     empty.write_text("\n\n")
-    assert NO_LOCAL_LOGS[0].read(empty).error == "empty.jsonl: no OpenTelemetry records in it (the file is empty)"
+    assert OTLP_FORMATS[0].read(empty).error == "empty.jsonl: no OpenTelemetry records in it (the file is empty)"
 
 
 def test_a_bad_line_is_skipped_with_its_line_number(tmp_path: Path) -> None:
     path = tmp_path / "t.jsonl"
     path.write_text(json.dumps(shapes.generic_spans()) + "\n{oops\n" + json.dumps(shapes.claude_api_request("r2")))
-    read = NO_LOCAL_LOGS[0].read(path)
+    read = OTLP_FORMATS[0].read(path)
     assert len(read.events) == 2
     assert [(s.line_no, s.reason[:8]) for s in read.skipped] == [(2, "not JSON")]
     assert read.skipped_count == 1

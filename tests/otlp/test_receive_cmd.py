@@ -27,11 +27,9 @@ def test_print_env_gives_the_exact_lines_with_the_token(cli: CliRunner, data_dir
         "export OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
         f"export OTEL_EXPORTER_OTLP_HEADERS=X-Tokenworth-Token={token}",
     ]
-    (home / ".claude" / "projects").mkdir(
-        parents=True
-    )  # now its own logs are here: the lines say its records are not counted
+    (home / ".claude" / "projects").mkdir(parents=True)  # now its own logs are here: the lines say so
     again = cli("receive", "--print-env", "--tool", "claude-code", check_rc=0).stdout
-    assert "its OTLP records are not counted again" in again and token in again  # the same token
+    assert "a call in both counts once" in again and token in again  # the same token
     every = cli("receive", "--print-env", check_rc=0).stdout
     for needle in ("GEMINI_TELEMETRY_ENABLED=true", "COPILOT_OTEL_ENABLED=true", "[otel]", "diagnostics-otel"):
         assert needle in every

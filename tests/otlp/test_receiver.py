@@ -7,7 +7,6 @@ from __future__ import annotations
 import gzip
 import http.client
 import json
-import shutil
 import socket
 import sqlite3
 import sys
@@ -17,14 +16,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES
 from tests.otlp import shapes
 from tracker.core.paths import DataPaths
 from tracker.services.context import Context
-from tracker.services.importer import SourceConfig, run_import
 from tracker.services.otlp_receiver import OtlpReceiver, receiver_for, receiver_token, start_if_enabled
-from tracker.sources.otlp.local_logs import local_log_sources
-from tracker.store.db import connect
 
 
 @pytest.fixture
@@ -208,29 +203,6 @@ def test_it_listens_on_loopback_only(receiver: OtlpReceiver) -> None:
     for ip in others:  # another address of this machine is refused
         with pytest.raises(ConnectionRefusedError):
             socket.create_connection((ip, receiver.port), timeout=5).close()
-
-
-def test_the_same_claude_code_call_via_jsonl_and_otlp_counts_once(tmp_path: Path, paths: DataPaths) -> None:
-    home = tmp_path / "home"
-    project = home / ".claude" / "projects" / "-home-dev-shop"
-    project.mkdir(parents=True)
-    shutil.copy(FIXTURES / "claude-code" / "session.jsonl", project / "s.jsonl")
-    conn = connect(paths.database)
-    run_import(conn, home=home, env={}, config=SourceConfig({}, {}))
-    conn.close()
-    before = stored(paths.database)
-    # msg_01B / req_01B as Claude Code's OTLP exporter reports it (no message id in the record).
-    call = shapes.claude_api_request(
-        "req_01B", session="5f1c2f8e-0000-4000-8000-000000000001", input_tokens="5", output_tokens="1200",
-        cache_read_tokens="16200", cache_creation_tokens="300",
-    )  # fmt: skip
-    r = start(paths, local_logs=local_log_sources(home, {}))
-    try:
-        assert post_json(r, "/v1/logs", call)[0] == 200
-    finally:
-        r.stop()
-    assert stored(paths.database) == before
-    assert [row[0] for row in before] == ["claude-code"] * 3
 
 
 def test_a_busy_store_asks_the_exporter_to_retry_and_the_retry_counts_once(paths: DataPaths) -> None:

@@ -19,7 +19,8 @@ def register(sub: Any) -> None:
         help="receive usage over OpenTelemetry (OTLP/HTTP on 127.0.0.1) until stopped",
         description=(
             "Run the OTLP/HTTP receiver on 127.0.0.1 in the foreground (Ctrl+C stops it). Tools "
-            "that export OpenTelemetry send their per-call usage to it; --print-env prints what to set."
+            "that export OpenTelemetry send their per-call usage to it; a call the tool's own logs "
+            "here hold too counts once (matched call by call). --print-env prints what to set."
         ),
     )
     p.add_argument(
@@ -51,7 +52,10 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
     finally:
         receiver.stop()  # what was received is written before the process ends
         s = receiver.stats
-        say(f"received {s.requests:,} request(s), {s.records:,} record(s), {s.events:,} usage event(s)")
+        say(
+            f"received {s.requests:,} request(s), {s.records:,} record(s), {s.events:,} usage event(s)"
+            f" ({s.in_logs:,} already in the tools' own logs)"
+        )
 
 
 def print_env(ctx: Context, port: int | None, tool: str | None, token: str) -> int:

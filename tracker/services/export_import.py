@@ -21,6 +21,7 @@ from pathlib import Path
 from tracker.core.reading import DocumentCursor, ReadResult, SessionSeen
 from tracker.core.records import SkippedLine
 from tracker.services.bundles import BundleError, import_bundle, is_bundle
+from tracker.services.otlp_dedup import settle_events
 from tracker.sources.exports.csv_table import MAX_FILE_BYTES
 from tracker.sources.exports.format import HEAD_BYTES, ExportFormat, ExportRead
 from tracker.sources.exports.formats import FORMATS
@@ -313,5 +314,8 @@ def _store_events(store: Store, path: Path, label: str, read: ExportRead) -> int
     before = last_event_id(conn)
     with ImportWriter(conn) as writer:
         # Read whole every time: its previous skipped lines are replaced, its rows keyed.
-        writer.add(label, read.source, identify(path, path.stat()), result, restarted=True, part="export")
-    return last_event_id(conn) - before
+        stored = writer.add(label, read.source, identify(path, path.stat()), result, restarted=True, part="export")
+        new = last_event_id(conn) - before
+        if stored:
+            new -= settle_events(conn, read.events)  # OTLP calls the tools' own logs hold go again (otlp_dedup)
+    return max(new, 0)

@@ -47,6 +47,7 @@ from tracker.sources.sqlite_db import read_sqlite, wal_unchanged
 from tracker.store.bulk import BulkWriter, worth_bulk
 from tracker.store.db import ensure_time_index
 from tracker.store.import_state import StoredFiles, identify
+from tracker.store.otlp_events import match_new_log_events
 from tracker.store.rollup import build_pending, last_event_id, rollup_pending, touched_since
 from tracker.store.staging import Rows, decode_read, pack
 from tracker.store.writer import ImportWriter, StagedFile
@@ -162,6 +163,7 @@ def run_import(
                     progress(done, total)
         else:
             _import_staged(writer, jobs, total, n, scratch or scratch_root(conn), mp_context, summary, progress)
+    match_new_log_events(conn)  # OTLP events whose calls these logs hold go (one lookup when none wait)
     summary.days_touched, summary.sources_touched = touched_since(conn, before)
     return summary
 

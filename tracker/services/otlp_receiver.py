@@ -13,6 +13,9 @@
   transaction. A request is answered 200 (an empty export response) only once its events are
   committed, and 503 with ``Retry-After`` when the store cannot take them (locked, full), so the
   exporter sends them again; a retry's records have the same keys, so they are stored once.
+- A call the tool's own logs hold too (Claude Code's transcripts, Codex's sessions …) counts
+  once: each stored OTLP event is matched to the log events in the same transaction
+  (``services.otlp_dedup``), and a log imported later replaces it (``store.otlp_events``).
 """
 
 from __future__ import annotations
@@ -39,9 +42,9 @@ from tracker.core.paths import DataPaths
 from tracker.core.reading import DocumentCursor, ReadResult
 from tracker.core.settings_schema import OTLP_ENABLED, OTLP_PORT
 from tracker.services.context import Context
+from tracker.services.otlp_dedup import settle_events
 from tracker.sources.otlp.decode_json import document_records
 from tracker.sources.otlp.decode_proto import ProtoError, ProtoSignal, records, sniff
-from tracker.sources.otlp.local_logs import local_log_sources
 from tracker.sources.otlp.read import usage_of
 from tracker.sources.otlp.records import Decoded
 from tracker.sources.otlp.setup_env import TOKEN_HEADER
@@ -126,6 +129,7 @@ class ReceiverStats:
     rejected: int = 0  # 4xx answers
     records: int = 0  # log records and spans decoded
     events: int = 0  # usage events handed to the writer (before dedup)
+    in_logs: int = 0  # of them, calls the tools' own logs hold (not counted again)
     batches: int = 0  # transactions committed
     metric_points: int = 0
 
@@ -149,7 +153,6 @@ class OtlpReceiver:
         token: str,
         *,
         port: int = DEFAULT_PORT,
-        local_logs: Collection[str] = (),
         off: Collection[str] = (),
         flush_s: float = FLUSH_S,
         max_body: int = MAX_BODY,
@@ -157,7 +160,6 @@ class OtlpReceiver:
     ) -> None:
         self.database = database
         self.token = token
-        self.local_logs = frozenset(local_logs)
         self.off = frozenset(off)
         self.flush_s = flush_s
         self.max_body = max_body
@@ -227,7 +229,7 @@ class OtlpReceiver:
         except BadRequestError as bad:
             self.count(rejected=1)
             return bad.status, bad.reason.encode(), "text/plain; charset=utf-8"
-        result = usage_of(decoded, local_logs=self.local_logs, off=self.off)
+        result = usage_of(decoded, off=self.off)
         self.count(records=len(decoded.records), events=len(result.events), metric_points=decoded.metric_points)
         for line, reason in decoded.problems[:3]:
             log.info("OTLP request: record %d not usable: %s", line, reason)
@@ -332,10 +334,12 @@ class OtlpReceiver:
                 into = merged.setdefault(source, ReadResult(DocumentCursor()))
                 into.events.extend(result.events)
                 into.sessions.update(result.sessions)
+        in_logs = 0
         with ImportWriter(conn) as writer:
             for source, result in merged.items():
-                writer.add(receiver_path(source), source, NO_IDENTITY, result, restarted=False)
-        self.count(batches=1)
+                if writer.add(receiver_path(source), source, NO_IDENTITY, result, restarted=False):
+                    in_logs += settle_events(conn, result.events)  # before the commit: one transaction
+        self.count(batches=1, in_logs=in_logs)
 
 
 def _handler_for(receiver: OtlpReceiver) -> type[BaseHTTPRequestHandler]:
@@ -395,13 +399,11 @@ def _handler_for(receiver: OtlpReceiver) -> type[BaseHTTPRequestHandler]:
 def receiver_for(ctx: Context, port: int | None = None) -> OtlpReceiver:
     """A receiver for the user's data folder and settings (not started)."""
     config = ctx.source_config()
-    local = local_log_sources(ctx.home, ctx.env, config.enabled, config.extra_paths)
     ctx.paths.ensure()
     return OtlpReceiver(
         ctx.paths.database,
         receiver_token(ctx.paths),
         port=ctx.settings.value(OTLP_PORT) if port is None else port,
-        local_logs=local,
         off={sid for sid, on in config.enabled.items() if not on},
     )
 

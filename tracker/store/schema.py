@@ -322,6 +322,31 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE INDEX events_tool_cost ON events(ts_ms) WHERE (tool_cost_micro IS NOT NULL OR subscription = 1);
     """,
+    # 13 (otlpdedup, issue 14): the usage events that came over OpenTelemetry from a tool whose
+    # logs may hold the same calls, so each is matched to a log event once (``store.otlp_events``).
+    # ``otlp_key`` is the event's ``dedup_key``; ``log_event_id`` NULL: counted as its own event,
+    # else the log event that holds the call (the OTLP event was removed, or never stored).
+    # ``rule``: 0 never matched by rule (Claude desktop's Cowork), 1 by tokens and time, 2 also
+    # by session. The counts are the event's (cache writes summed), for the lookup.
+    """
+    CREATE TABLE otlp_events (
+        otlp_key BLOB PRIMARY KEY,
+        source TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        ts_ms INTEGER NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        cache_read_tokens INTEGER NOT NULL,
+        cache_write_tokens INTEGER NOT NULL,
+        rule INTEGER NOT NULL,
+        log_event_id INTEGER
+    ) WITHOUT ROWID;
+    CREATE INDEX otlp_events_open ON otlp_events(
+        source, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, ts_ms
+    ) WHERE log_event_id IS NULL AND rule > 0;
+    CREATE INDEX otlp_events_recent ON otlp_events(ts_ms) WHERE log_event_id IS NULL AND rule > 0;
+    CREATE UNIQUE INDEX otlp_events_log ON otlp_events(log_event_id) WHERE log_event_id IS NOT NULL;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

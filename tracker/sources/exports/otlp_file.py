@@ -5,15 +5,14 @@ per line, as the Collector's ``fileexporter`` writes them), GitHub Copilot's fil
 
 One reader serves the three (a file may even mix them); the formats differ in what they
 recognise and the name they report. Records are mapped by ``sources.otlp.mapping``: the same
-call imported twice, or imported and received, is stored once; records of a tool whose own
-logs are read on this machine are not counted (see ``mapping`` for why).
+call imported twice, or imported and received, is stored once; a call its tool's own logs hold
+too is counted once (the import matches it to the log event: ``store.otlp_events``).
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from pathlib import Path
 
 from tracker.sources.exports.format import ExportFormat, ExportRead
@@ -25,15 +24,6 @@ MAX_FILE_BYTES = 512 * 1024 * 1024  # read whole; a larger telemetry file is spl
 _OTLP_KEYS = re.compile(rb'"resource(Logs|Spans|Metrics)"\s*:')
 _SDK_TYPE = re.compile(rb'"type"\s*:\s*"(span|log|metric)"')
 _GEMINI = re.compile(rb'"(hrTime|_spanContext|hrTimeObserved)"\s*:')
-
-LocalLogs = Callable[[], Collection[str]]
-
-
-def _this_machine() -> Collection[str]:
-    """The tools whose logs the importer reads here (their records are not counted again)."""
-    from tracker.sources.otlp.local_logs import local_log_sources  # deferred: walks the registry
-
-    return local_log_sources(Path.home(), os.environ)
 
 
 def _starts_object(head: bytes) -> bool:
@@ -52,7 +42,7 @@ def recognises_gemini(path: Path, head: bytes) -> bool:
     return _starts_object(head) and _GEMINI.search(head) is not None and b'"attributes"' in head
 
 
-def read_file(path: Path, name: str, local_logs: LocalLogs = _this_machine) -> ExportRead:
+def read_file(path: Path, name: str) -> ExportRead:
     """Every usage record of one OTLP file (never raises for bad content)."""
     out = ExportRead(format=name)
     try:
@@ -72,7 +62,7 @@ def read_file(path: Path, name: str, local_logs: LocalLogs = _this_machine) -> E
         why = decoded.problems[0][1] if decoded.problems else "the file is empty"
         out.error = f"{path.name}: no OpenTelemetry records in it ({why})"
         return out
-    result = usage_of(decoded, local_logs=local_logs())
+    result = usage_of(decoded)
     out.events = result.events
     out.rows_read = len(decoded.records)
     for skipped in result.skipped:
@@ -86,11 +76,11 @@ def read_file(path: Path, name: str, local_logs: LocalLogs = _this_machine) -> E
     return out
 
 
-def make_formats(local_logs: LocalLogs = _this_machine) -> tuple[ExportFormat, ...]:
-    """The three OTLP file formats, reading with ``local_logs`` (tests pass their own)."""
+def make_formats() -> tuple[ExportFormat, ...]:
+    """The three OTLP file formats."""
 
     def reader(name: str) -> Callable[[Path], ExportRead]:
-        return lambda path: read_file(path, name, local_logs)
+        return lambda path: read_file(path, name)
 
     otlp, copilot, gemini = "OTLP JSON lines (file exporter)", "GitHub Copilot OTel file", "Gemini CLI telemetry file"
     return (

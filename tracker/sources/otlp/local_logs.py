@@ -1,5 +1,5 @@
-"""Which tools' own logs are read on this machine: their OTLP records are then not counted
-(the logs hold the same calls, under keys an OTLP record cannot rebuild; see ``mapping``)."""
+"""Which tools' own logs are read on this machine, for the setup text: their OTLP records are
+matched call by call to the logs' events (``store.otlp_events``), so a call in both counts once."""
 
 from __future__ import annotations
 

@@ -26,19 +26,23 @@ they are aggregates of the same calls, without per-call identity, in delta or cu
 temporality; adding them to the events double counts and storing them alone would need
 per-series state that a restart loses. Their points are counted as ignored.
 
-Dedup keys: Claude Code's OTLP record carries ``session.id``, ``prompt.id``,
-``event.sequence`` and, in newer versions, ``request_id`` — but not the message id that the
-transcript's key (``cc:<message id>:<request id>``) is built from, so no key can match the
-log's. Instead, records of a tool whose local logs are read on this machine (``local_logs``)
-are not counted at all: the logs already hold the same calls. Other keys come from the
-record's own ids (trace and span ids, request ids) or, where it has none, a hash of its
-content, so an exporter's retry (the same record again) is stored once.
+Keys: Claude Code's OTLP record carries ``session.id``, ``prompt.id``, ``event.sequence``
+and, in newer versions, ``request_id`` — but not the message id that the transcript's key
+(``cc:<message id>:<request id>``) is built from, so no key can match the log's. Other keys
+come from the record's own ids (trace and span ids, request ids) or, where it has none, a
+hash of its content, so an exporter's retry (the same record again) is stored once. Whether
+an OTLP event is a call the tool's own logs hold too is decided per call in the store
+(``store.otlp_events``: equal counts within a time window, for Claude Code in the same session),
+by the kind ``match_kind`` reads from its key. Claude desktop's Cowork sends the same
+``api_request`` records (``service.name`` "cowork"); they count under Claude Code, keyed apart
+(``cowork-otlp:``), and are never matched to the CLI's logs by that rule.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Collection, Iterable, Mapping
+from typing import Literal
 
 from tracker.core.reading import ReadResult
 from tracker.sources.gemini_usage import add_gemini_usage
@@ -153,14 +157,10 @@ def tool_of(rec: Record) -> str | None:
     return GENERIC
 
 
-def map_records(
-    records: Iterable[Record], result: ReadResult, *, local_logs: Collection[str] = (), off: Collection[str] = ()
-) -> None:
+def map_records(records: Iterable[Record], result: ReadResult, *, off: Collection[str] = ()) -> None:
     """Add every per-call usage record to ``result``; others are counted as ignored.
 
-    ``local_logs``: source ids whose own logs are read on this machine; their records are
-    counted as ignored, never as events (the logs hold the same calls). ``off``: source ids
-    the user turned off (``sources.<id>.enabled``).
+    ``off``: source ids the user turned off (``sources.<id>.enabled``).
     """
     for rec in records:
         tool = tool_of(rec)
@@ -169,11 +169,29 @@ def map_records(
         if tool in off:
             result.ignore(f"{LABELS[tool]} OTLP records (the source is turned off)")
             continue
-        if tool in local_logs:
-            result.ignore(f"{LABELS[tool]} OTLP records (its own logs are read here and count them)")
-            continue
         result.lines_read += 1
         MAPPERS[tool](rec, result)
+
+
+MatchKind = Literal["session", "counts", "never"]
+# Each key prefix of a tool that may have local logs, and how its events are matched to them:
+# "session" (Claude Code: ``session.id`` is the transcript's ``sessionId``), "counts" (equal
+# counts in a time window: no id of the other tools' records is verified to be in their logs;
+# Codex's ``conversation.id`` is its thread id, Copilot's and OpenClaw's spans carry trace and
+# response ids their local stores do not keep), "never" (Claude desktop's Cowork).
+_MATCH_KINDS: tuple[tuple[str, MatchKind], ...] = (
+    ("cc-otlp:", "session"), ("cowork-otlp:", "never"), ("cx-otlp:", "counts"),
+    ("gm-otlp:", "counts"), ("cp-otlp:", "counts"), ("oc-otlp:", "counts"),
+)  # fmt: skip
+_PREFIXES = tuple(p for p, _ in _MATCH_KINDS)
+
+
+def match_kind(key: str) -> MatchKind | None:
+    """How an event with this dedup key may be matched to its tool's log events; None when it
+    is not an OTLP event of a tool with logs (a generic ``otel`` sender's, or a log event)."""
+    if not key.startswith(_PREFIXES):
+        return None
+    return next(kind for prefix, kind in _MATCH_KINDS if key.startswith(prefix))
 
 
 def add_metric_points(result: ReadResult, points: int) -> None:
@@ -188,12 +206,13 @@ def _claude(rec: Record, result: ReadResult) -> None:
     counts = tuple(
         number(a.get(k)) for k in ("input_tokens", "output_tokens", "cache_read_tokens", "cache_creation_tokens")
     )
+    prefix = "cowork-otlp" if "cowork" in rec.service.lower() else "cc-otlp"  # Claude desktop's Cowork
     if request:
-        key = f"cc-otlp:{session}:{request}"
+        key = f"{prefix}:{session}:{request}"
     elif a.get("event.sequence") is not None:
-        key = f"cc-otlp:{session}:{_text(a, 'prompt.id')}:{_text(a, 'event.sequence')}"
+        key = f"{prefix}:{session}:{_text(a, 'prompt.id')}:{_text(a, 'event.sequence')}"
     else:
-        key = fingerprint("cc-otlp", session, rec.time_ns, _text(a, "model"), counts)
+        key = fingerprint(prefix, session, rec.time_ns, _text(a, "model"), counts)
     add_usage(
         result, rec.line_no, source=CLAUDE, key=key, session=session, project="", model=_text(a, "model"),
         ts_ms=_ts_ms(rec), input=counts[0], output=counts[1], cache_read=counts[2], cache_write_5m=counts[3],

@@ -9,11 +9,11 @@ from tracker.sources.otlp.mapping import add_metric_points, map_records
 from tracker.sources.otlp.records import Decoded
 
 
-def usage_of(decoded: Decoded, *, local_logs: Collection[str] = (), off: Collection[str] = ()) -> ReadResult:
+def usage_of(decoded: Decoded, *, off: Collection[str] = ()) -> ReadResult:
     """The usage events of ``decoded``, with its unusable parts skipped and the rest ignored."""
     result = ReadResult(DocumentCursor())
     for line_no, reason in decoded.problems:
         result.skip(line_no, reason)
-    map_records(decoded.records, result, local_logs=local_logs, off=off)
+    map_records(decoded.records, result, off=off)
     add_metric_points(result, decoded.metric_points)
     return result

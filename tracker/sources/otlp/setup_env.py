@@ -44,7 +44,8 @@ def tool_lines(tool: str, endpoint: str, token: str, local_logs: Collection[str]
     lines = [f"# {LABELS[tool]}"]
     if tool in local_logs:
         lines.append(
-            f"# {LABELS[tool]}'s own logs are read on this machine, so its OTLP records are not counted again."
+            f"# {LABELS[tool]}'s own logs are read on this machine too: a call in both counts once "
+            "(matched call by call); calls its logs lack (deleted logs, other machines) count from OTLP."
         )
     if tool == CODEX:
         # Codex takes its exporter from ~/.codex/config.toml, not from the environment.
