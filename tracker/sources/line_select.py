@@ -37,7 +37,7 @@ def select_lines_py(buf: bytes, end: int, needles: tuple[bytes, ...]) -> Selecti
         raise ValueError("select_lines: buf[:end] must be complete lines")
     every = not needles  # no needles: every line is wanted
     needles = tuple(n for n in needles if b"\n" not in n)
-    find = buf.find  # memchr: much faster than bytes.count() here
+    find, rfind = buf.find, buf.rfind  # memchr: much faster than bytes.count() here
     picked: list[int] = []
     runs: list[memoryview] = []  # runs of consecutive picked lines, copied once by join
     view = memoryview(buf)
@@ -51,7 +51,8 @@ def select_lines_py(buf: bytes, end: int, needles: tuple[bytes, ...]) -> Selecti
         if buf[start] != _OPEN or last != _CLOSE or nl - start < 2:
             return None
         for needle in needles:
-            if find(needle, start, nl) >= 0:
+            # from the end: Claude Code's "usage" is near the end of its long lines
+            if rfind(needle, start, nl) >= 0:
                 picked.append(count)
                 if run < 0:
                     run = start
