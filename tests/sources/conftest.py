@@ -22,7 +22,8 @@ def native_module(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
     tmp folder. Where ``CI=true`` a failed build fails the test; elsewhere (no compiler) it skips."""
     root = tmp_path_factory.mktemp("native")
     src = root / "src"
-    shutil.copytree(NATIVE_SRC, src)  # setuptools writes build/ and egg-info beside its sources
+    # Sources only: setuptools writes build/ and egg-info beside them, and would reuse a stale build.
+    shutil.copytree(NATIVE_SRC, src, ignore=shutil.ignore_patterns("build", "*.egg-info", "*.so", "*.pyd"))
     wheels = root / "wheels"
     uv = shutil.which("uv")
     build = subprocess.run(
