@@ -11,7 +11,9 @@ out="$(mkdir -p "${1:-$root/dist}" && cd "${1:-$root/dist}" && pwd)"
 work="${TOKENWORTH_BUILD_WORK:-$out/.build}"
 cd "$root"
 export UV_PROJECT_ENVIRONMENT="${TOKENWORTH_BUILD_VENV:-$root/build/venv}"
-uv sync --quiet --locked --no-dev --group build --no-editable  # exactly as locked
+# --extra native: the C accelerator (packaging/native) goes into the bundle; this needs the C
+# compiler CPython extensions are built with.
+uv sync --quiet --locked --no-dev --group build --extra native --no-editable  # exactly as locked
 start=$(date +%s)
 uv run --no-sync pyinstaller --noconfirm --clean --log-level WARN \
   --distpath "$out" --workpath "$work" packaging/tokenworth.spec

@@ -79,6 +79,7 @@ def test_version(bundle: Path, tmp_path: Path) -> None:
     assert lines[0].startswith(f"tokenworth {version('tokenworth')} (") and "(source)" not in lines[0]
     assert lines[1].startswith(f"price catalogue: genai-prices {version('genai-prices')}, newest price change ")
     assert lines[2] == f"data folder: {folder}"
+    assert lines[3] == "reader accelerator: native (tokenworth-native)"  # build.sh installs the extra
 
 
 def test_usage_and_pdf_report_equal_the_source_tree(bundle: Path, tmp_path: Path, home: Path, cli: CliRunner) -> None:

@@ -122,5 +122,8 @@ def test_version_names_the_build_the_prices_and_the_data_folder(tmp_path: Path, 
     assert lines[0] == f"tokenworth {version('tokenworth')} (source)"
     assert lines[1].startswith(f"price catalogue: genai-prices {version('genai-prices')}, newest price change 20")
     assert lines[2] == f"data folder: {folder}"
-    assert len(lines) == 3 and proc.stderr == ""
+    from tracker.sources.line_select import NATIVE
+
+    assert lines[3] == "reader accelerator: " + ("native (tokenworth-native)" if NATIVE else "none (pure Python)")
+    assert len(lines) == 4 and proc.stderr == ""
     assert not folder.exists()  # asking for the version creates nothing

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from tests.conftest import FIXTURES
 from tracker.core.reading import Cursor
 from tracker.sources.claude_code import READER as SOURCE
@@ -78,3 +81,30 @@ def test_never_keeps_content() -> None:
     r = read(SAMPLE)
     dumped = repr(r.events) + repr(r.sessions)
     assert "SECRET" not in dumped
+
+
+_odd_count = st.one_of(
+    st.none(), st.integers(-5, 10**10 + 5), st.sampled_from([10**10, 10**10 + 1, -1, 0]), st.booleans(),
+    st.floats(allow_nan=True), st.sampled_from([3.0, 2.5, "7"]),
+)  # fmt: skip
+
+
+@given(creation=_odd_count, one_hour=_odd_count)
+def test_cache_write_split_equals_the_token_count_rule(creation: object, one_hour: object) -> None:
+    """The 5-minute/1-hour split (its inlined int checks) is what ``token_count`` says."""
+    from tracker.core.reading import Cursor, ReadResult
+    from tracker.sources import claude_code as cc
+    from tracker.sources.normalize import token_count
+
+    usage = cc._Usage(1, 2, creation, 3, cc._CacheCreation(None, one_hour))  # type: ignore[arg-type]  # odd values on purpose
+    rec = cc._Line("assistant", "2026-06-01T10:00:00Z", "s", "/p", "b", "r", cc._Message("m", "claude-x", usage))
+    result = ReadResult(cursor=Cursor())
+    cc._handle(rec, 1, {"fallback_session": "f", "fallback_project": "p"}, result)
+    whole = token_count(creation)
+    hour = min(token_count(one_hour) or 0, whole) if whole is not None else 0
+    five = whole - hour if whole is not None else token_count(creation)
+    if five is None:
+        assert not result.events and result.skipped_count == 1
+    else:
+        (event,) = result.events
+        assert (event.cache_write_5m_tokens, event.cache_write_1h_tokens) == (five, hour)

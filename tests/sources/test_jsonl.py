@@ -13,6 +13,16 @@ from tracker.core.reading import Cursor, ReadResult
 from tracker.sources.jsonl import read_incremental
 
 
+@pytest.fixture(params=["python", "native"])
+def selector(request: pytest.FixtureRequest) -> Any:
+    """The block pre-filter: the pure-Python reference, then the native module."""
+    from tracker.sources.line_select import select_lines_py
+
+    if request.param == "python":
+        return select_lines_py
+    return request.getfixturevalue("native_module").select_lines
+
+
 def collect(line: bytes, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
     context.setdefault("seen", []).append((line_no, line.decode()))
 
@@ -74,6 +84,11 @@ LINE_POOL = [
     b"   ",
     b'{"type":"summary"} {"type":"summary"}',  # two values on one line
     b'{"type":"assistant","timestamp":"soon","message":{"id":"m4","usage":{}}}',
+    # an escaped key: msgspec reads it as "usage", but the line holds no needle, so neither
+    # path counts it (before the block pre-filter, the block path did)
+    b'{"type":"assistant","timestamp":"2026-06-01T10:00:02Z","message":{"id":"m5","\\u0075sage":{"input_tokens":9}}}',
+    b'{"type":"user","timestamp":5,"message":{"id":6}}',  # wrong types, no needle
+    b'{"type":"user","note":"not JSON\xff}',  # invalid, no needle
 ]
 
 
@@ -84,16 +99,63 @@ LINE_POOL = [
     crlf=st.booleans(),
 )
 def test_block_decoding_reports_exactly_what_line_by_line_reading_does(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, picks: list[int], chunk: int, crlf: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, selector: Any, picks: list[int], chunk: int, crlf: bool
 ) -> None:
     """Whatever the lines and wherever the reads split them, decoding blocks of lines at once
-    gives the same events, skips, ignored lines, line numbers and cursor as line by line."""
+    (their lines picked in Python or natively) gives the same events, skips, ignored lines,
+    line numbers and cursor as line by line."""
     from tracker.sources import jsonl
     from tracker.sources.claude_code import READER as SOURCE
 
     monkeypatch.setattr(jsonl, "CHUNK", chunk)
+    monkeypatch.setattr(jsonl, "select_lines", selector)
     f = tmp_path / "mix.jsonl"
     f.write_bytes(b"".join(LINE_POOL[i] + (b"\r\n" if crlf else b"\n") for i in picks))
+    cursor = Cursor(context=SOURCE.start_context(f))
+    fast = read_incremental(f, cursor, SOURCE.parse_line, SOURCE.needles, SOURCE.line_format)
+    slow = read_incremental(f, cursor, SOURCE.parse_line, SOURCE.needles)
+    assert fast == slow
+
+
+CODEX_POOL = [
+    b'{"timestamp":"2026-06-01T10:00:00Z","type":"session_meta","payload":{"id":"s1","cwd":"/p","git":{"branch":"b"}}}',
+    b'{"timestamp":"2026-06-01T10:00:00Z","type":"turn_context","payload":{"model":"gpt-5","cwd":"/q"}}',
+    b'{"timestamp":"2026-06-01T10:00:01Z","type":"event_msg","payload":{"type":"token_count","info":'
+    b'{"total_token_usage":{"input_tokens":100,"cached_input_tokens":40,"output_tokens":9}}}}',
+    b'{"timestamp":"2026-06-01T10:00:02Z","type":"event_msg","payload":{"type":"token_count","info":'
+    b'{"total_token_usage":{"input_tokens":250,"cached_input_tokens":90,"output_tokens":20}},'
+    b'"rate_limits":{"primary":{"used_percent":12.5,"window_minutes":300,"resets_in_seconds":60}}}}',
+    b'{"timestamp":"2026-06-01T10:00:03Z","type":"response_item","payload":{"type":"message","content":"x"}}',
+    b'{"timestamp":"2026-06-01T10:00:03Z","type":"response_item","payload":{"type":"message","content":"token_count"}}',
+    b'{"timestamp":"2026-06-01T10:00:04Z","type":"\\u0074urn_context","payload":{"model":"escaped"}}',
+    b'{"timestamp":"2026-06-01T10:00:05Z","type":"future","payload":{"note":"session_meta"}}',
+    b'{"timestamp":"2026-06-01T10:00:05Z","type":"future","payload":{}}',
+    b'{"timestamp":7,"type":"event_msg","payload":{"type":"token_count","info":null}}',
+    b'{"type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":"x"}}}}',
+    b'{"type":"response_item","payload":"not an object"}',
+    b"{not json}",
+    b"",
+]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    picks=st.lists(st.integers(0, len(CODEX_POOL) - 1), max_size=30),
+    chunk=st.integers(16, 600),
+    crlf=st.booleans(),
+)
+def test_codex_blocks_report_exactly_what_line_by_line_reading_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, selector: Any, picks: list[int], chunk: int, crlf: bool
+) -> None:
+    """Codex state lines (session_meta, turn_context) hold a needle, so they still reach the
+    handler when only needle lines are decoded: contexts, limits and usage as line by line."""
+    from tracker.sources import jsonl
+    from tracker.sources.codex import READER as SOURCE
+
+    monkeypatch.setattr(jsonl, "CHUNK", chunk)
+    monkeypatch.setattr(jsonl, "select_lines", selector)
+    f = tmp_path / "rollout-2026-06-01T10-00-00-0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b.jsonl"
+    f.write_bytes(b"".join(CODEX_POOL[i] + (b"\r\n" if crlf else b"\n") for i in picks))
     cursor = Cursor(context=SOURCE.start_context(f))
     fast = read_incremental(f, cursor, SOURCE.parse_line, SOURCE.needles, SOURCE.line_format)
     slow = read_incremental(f, cursor, SOURCE.parse_line, SOURCE.needles)

@@ -157,6 +157,9 @@ def print_version(data_dir: str | None) -> int:
     except (OSError, RuntimeError) as exc:
         folder = f"{data_dir} (unusable: {exc})"
     print(f"tokenworth {version} ({build})\nprice catalogue: {catalogue}\ndata folder: {folder}")
+    from tracker.sources.line_select import NATIVE  # imports the optional C module if there is one
+
+    print("reader accelerator: " + ("native (tokenworth-native)" if NATIVE else "none (pure Python)"))
     return EXIT_OK
 
 

@@ -20,7 +20,7 @@ import msgspec
 
 from tracker.core.reading import ReadResult
 from tracker.sources.jsonl import LineFormat
-from tracker.sources.normalize import add_usage, token_count
+from tracker.sources.normalize import MAX_TOKENS, add_usage, token_count
 from tracker.sources.spec import Kind, Part, Root, SourceSpec
 from tracker.sources.timestamps import usage_ts_ms
 
@@ -137,9 +137,14 @@ def _handle(rec: _Line, line_no: int, context: dict[str, Any], result: ReadResul
     u = msg.usage
     creation: object = u.cache_creation_input_tokens
     one_hour = 0
-    if u.cache_creation is not None and (whole := token_count(creation)) is not None:
-        one_hour = min(token_count(u.cache_creation.ephemeral_1h_input_tokens) or 0, whole)
-        creation = whole - one_hour
+    if (split := u.cache_creation) is not None:
+        # Plain ints in range (the typed decode's case) take no ``token_count`` call.
+        whole = creation if type(creation) is int and 0 <= creation <= MAX_TOKENS else token_count(creation)
+        if whole is not None:
+            hour = split.ephemeral_1h_input_tokens
+            hour = (hour if type(hour) is int and 0 <= hour <= MAX_TOKENS else token_count(hour)) or 0
+            one_hour = hour if hour < whole else whole
+            creation = whole - one_hour
     add_usage(
         result,
         line_no,

@@ -4,12 +4,13 @@ Only appended bytes are read. A line is consumed once its newline is written; an
 unterminated last line is consumed only when it is a complete JSON value (some writers
 never add the final newline), otherwise it is left for the next read.
 
-Speed: a source with a ``LineFormat`` has each block of complete lines decoded in one call
-(msgspec skips the large prompt and reply text of every line it does not need). A block
-with any line that is not a well-formed record of the format — corrupt, blank, wrong
-shape — is read again line by line, so what is reported about it is the same either way.
-Line by line, a source names the byte strings (``needles``) that any line it cares about
-must contain; other lines are only checked for the shape of a JSON object, never decoded.
+Speed: a source names the byte strings (``needles``) that any line it cares about must
+contain; other lines are only checked for the shape of a JSON object, never decoded. A
+source with a ``LineFormat`` has the needle lines of each block of complete lines decoded
+in one call (``line_select`` picks them, natively when it can; msgspec skips the large
+prompt and reply text of every field it does not need). A block with a line that is not
+an object line, or a needle line that is not a well-formed record of the format, is read
+again line by line, so what is reported about it is the same either way.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import IO, Any, Generic, Protocol, TypeVar
 import msgspec
 
 from tracker.core.reading import Cursor, ReadResult
+from tracker.sources.line_select import select_lines
 
 CHUNK = 4 << 20
 # One read stops after about this much of a file, so memory stays flat however big the file
@@ -177,56 +179,36 @@ def _decode_block(
     result: ReadResult,
 ) -> int:
     """Handle the complete lines ``buf[:end]`` as one block; return how many there were, or 0
-    when the block must be read line by line (nothing has been handled then)."""
+    when the block must be read line by line (nothing has been handled then).
+
+    Only the lines holding a needle are decoded (as line by line): a line without one
+    carries nothing the source uses, and is not reported even when it is not valid JSON.
+    """
     if not end or line_format is None:
         return 0
-    count = _object_lines(buf, end)
-    if count < 0:
+    selection = select_lines(buf, end, tuple(needles))
+    if selection is None:
         return 0
+    count, picked, joined = selection
     try:
-        records = line_format.decoder.decode_lines(memoryview(buf)[:end])
+        records = line_format.decoder.decode_lines(memoryview(buf)[:end] if joined is None else joined)
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeDecodeError):
         return 0  # deep nesting and invalid UTF-8 included: line by line, it is that line's problem only
-    if len(records) != count:
+    if len(records) != (count if picked is None else len(picked)):
         return 0  # a line holding two values: line numbers would be off
     handle, known = line_format.handle, line_format.known
-    split: list[bytes] | None = None
-    for i, rec in enumerate(records, line_no + 1):
+    first = line_no + 1
+    for j, rec in enumerate(records):
+        i = first + (j if picked is None else picked[j])
         kind = rec.type
         if kind in known:
             try:  # free unless it raises (zero-cost exceptions): no wrapper call per record
                 handle(rec, i, context, result)
             except ODD_RECORD as exc:
                 result.skip(i, FAILED.format(type(exc).__name__))
-            continue
-        # Line by line, a line of an unknown type is reported only if it held a needle.
-        if split is None:
-            split = buf[:end].split(b"\n")
-        line = split[i - line_no - 1]
-        if not needles or any(n in line for n in needles):
+        else:
             result.ignore(f"unknown event type {kind or '?'!r}")
     result.lines_read += count
-    return count
-
-
-def _object_lines(buf: bytes, end: int) -> int:
-    """How many lines ``buf[:end]`` holds (it ends with a newline), or -1 unless every one
-    starts with ``{`` and ends with ``}`` (before an optional CR).
-
-    With that, no JSON value can span two lines (``}`` then ``{`` is not valid inside one)
-    and none is blank, so records and lines pair up exactly when their numbers are equal.
-    """
-    find = buf.find  # memchr: much faster than bytes.count() here
-    count = start = 0
-    while start < end:
-        nl = find(b"\n", start, end)
-        last = buf[nl - 1]
-        if last == _CR:
-            last = buf[nl - 2]
-        if buf[start] != _OPEN or last != _CLOSE or nl - start < 2:
-            return -1
-        count += 1
-        start = nl + 1
     return count
 
 

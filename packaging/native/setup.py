@@ -1,0 +1,15 @@
+"""The extension module: one C file, limited API (abi3), so one wheel serves CPython >= 3.11."""
+
+from setuptools import Extension, setup
+
+setup(
+    ext_modules=[
+        Extension(
+            "tokenworth_native",
+            ["tokenworth_native.c"],
+            define_macros=[("Py_LIMITED_API", "0x030B0000")],
+            py_limited_api=True,
+        )
+    ],
+    options={"bdist_wheel": {"py_limited_api": "cp311"}},
+)
