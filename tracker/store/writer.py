@@ -258,15 +258,17 @@ class ImportWriter:
         if restarted:
             conn.execute("DELETE FROM skipped_lines WHERE path = ?", (path,))
             conn.execute("DELETE FROM ignored_lines WHERE path = ?", (path,))
-        conn.executemany(
-            "INSERT OR REPLACE INTO skipped_lines VALUES (?, ?, ?)",
-            [(path, s.line_no, s.reason) for s in result.skipped],
-        )
-        conn.executemany(
-            """INSERT INTO ignored_lines VALUES (?, ?, ?)
-               ON CONFLICT(path, what) DO UPDATE SET count = count + excluded.count""",
-            [(path, what, n) for what, n in result.ignored.items()],
-        )
+        if result.skipped:  # most files have none: no statement to run
+            conn.executemany(
+                "INSERT OR REPLACE INTO skipped_lines VALUES (?, ?, ?)",
+                [(path, s.line_no, s.reason) for s in result.skipped],
+            )
+        if result.ignored:
+            conn.executemany(
+                """INSERT INTO ignored_lines VALUES (?, ?, ?)
+                   ON CONFLICT(path, what) DO UPDATE SET count = count + excluded.count""",
+                [(path, what, n) for what, n in result.ignored.items()],
+            )
         conn.execute(
             _UPSERT_FILE,
             (
