@@ -99,3 +99,29 @@ def test_a_refused_read_leaves_its_keys_to_later_copies(tmp_path: Path) -> None:
 
 def _digests(*keys: str) -> list[bytes]:
     return [dedup_digest(k) for k in keys]
+
+
+@pytest.mark.parametrize("theirs", [2, 9])
+def test_a_key_another_writer_stored_meanwhile_keeps_the_larger_copy(tmp_path: Path, theirs: int) -> None:
+    """Keys new to this import go in by a plain INSERT while it is the only one to have
+    stored events; one that another writer stored between two commits fails it, and the
+    read is stored by the upsert (the larger copy wins), the file without an error."""
+
+    def event(key: str, tokens: int) -> UsageEvent:
+        return UsageEvent("codex", key, "s", "/p", "main", "gpt-5", T0, tokens, 0, 0, 0, 0, 0)
+
+    db = tmp_path / "t.sqlite3"
+    conn = connect(db)
+    with bulk.BulkWriter(conn, batch_events=1) as w:
+        assert _add(w, 0, ReadResult(Cursor(), events=[event("a", 1)]))  # committed: it is full
+        other = connect(db)
+        with ImportWriter(other) as them:
+            them.add("/theirs", "codex", FileIdentity(1, 9, 1, 1, 0, ""), ReadResult(Cursor(), events=[event("b", theirs)]), restarted=False)  # fmt: skip
+        other.close()
+        assert w._alone
+        assert _add(w, 1, ReadResult(Cursor(), events=[event("c", 3), event("b", 5), event("d", 4)]))
+        assert not w._alone  # keys are decided in SQL from now on
+        assert _add(w, 2, ReadResult(Cursor(), events=[event("e", 6)]))
+    stored = dict(conn.execute("SELECT dedup_key, input_tokens FROM events"))
+    assert stored == dict(zip(_digests("a", "b", "c", "d", "e"), (1, max(theirs, 5), 3, 4, 6), strict=True))
+    assert conn.execute("SELECT COUNT(*) FROM files WHERE error IS NOT NULL").fetchone() == (0,)

@@ -28,7 +28,14 @@ from tracker.store.db import BULK_INDEXES
 from tracker.store.import_state import FileIdentity
 from tracker.store.rollup import mark_pending, rollup_pending
 from tracker.store.staging import EventRow, Rows
-from tracker.store.writer import INSERT_RATE_LIMIT, UPSERT_EVENT, UPSERT_SESSION, ImportWriter, row_failure
+from tracker.store.writer import (
+    INSERT_EVENT,
+    INSERT_RATE_LIMIT,
+    UPSERT_EVENT,
+    UPSERT_SESSION,
+    ImportWriter,
+    row_failure,
+)
 
 _KEY, _MODEL, _TOTAL = (EventRow._fields.index(c) for c in ("dedup_key", "model", "total_tokens"))
 _key_of, _model_of, _total_of = itemgetter(_KEY), itemgetter(_MODEL), itemgetter(_TOTAL)
@@ -59,6 +66,12 @@ class BulkWriter(ImportWriter):
         super().__init__(conn, BULK_BATCH_EVENTS if batch_events is None else batch_events)
         self._largest: dict[bytes, int] = {}  # key -> the largest total written in this import
         self._models: set[str] = set()
+        # Whether this import is the only one to have stored events (the store held none
+        # when it began): then a key new to the dict is new to the store, and its row takes
+        # a plain INSERT, a quarter cheaper than the upsert. A key stored all the same
+        # (another writer between two commits, a row of a refused read) fails that INSERT,
+        # and the read is stored again by the upsert, which decides as always.
+        self._alone: bool | None = None
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         super().__exit__(kind, exc, tb)
@@ -74,6 +87,8 @@ class BulkWriter(ImportWriter):
             # Each commit, not only the first: another writer may have built the rollup or
             # the index between two of them.
             mark_pending(self.conn)
+            if self._alone is None:
+                self._alone = not self.conn.execute("SELECT EXISTS (SELECT 1 FROM events)").fetchone()[0]
             for name in BULK_INDEXES:
                 self.conn.execute(f"DROP INDEX IF EXISTS {name}")
 
@@ -106,7 +121,8 @@ class BulkWriter(ImportWriter):
         # keys it held with a smaller total.
         new: list[bytes] = []
         raised: list[tuple[bytes, int]] = []
-        if len(largest) + len(keys) <= MAX_KEYS and largest.keys().isdisjoint(keys):
+        all_new = len(largest) + len(keys) <= MAX_KEYS and largest.keys().isdisjoint(keys)
+        if all_new:
             # The usual read: every key is new to this import (a read holds each key once).
             # Decided and recorded without a Python loop over the rows.
             largest.update(zip(keys, map(_total_of, events), strict=True))
@@ -118,7 +134,7 @@ class BulkWriter(ImportWriter):
         try:
             # Statements with nothing to bind are not run (a first import runs thousands).
             if fresh:
-                conn.executemany(UPSERT_EVENT, fresh)  # the copy with the most tokens wins
+                self._store_events(fresh, plain=all_new and bool(self._alone))
             if rows.sessions:
                 conn.executemany(UPSERT_SESSION, rows.sessions)
             if rows.rate_limits:
@@ -134,6 +150,17 @@ class BulkWriter(ImportWriter):
             return False
         self._commit_if_full()
         return True
+
+    def _store_events(self, rows: list[list[object]], *, plain: bool) -> None:
+        if plain:
+            try:
+                self.conn.executemany(INSERT_EVENT, rows)
+                return
+            except sqlite3.IntegrityError:
+                # Some key is stored already: the upsert below keeps the larger copy (rows
+                # this INSERT stored meet themselves and stay). Keys decided in SQL from now on.
+                self._alone = False
+        self.conn.executemany(UPSERT_EVENT, rows)  # the copy with the most tokens wins
 
     def _larger(
         self, events: list[list[object]], new: list[bytes], raised: list[tuple[bytes, int]]

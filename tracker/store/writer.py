@@ -46,6 +46,7 @@ ON CONFLICT(dedup_key) DO UPDATE SET
     subscription = excluded.subscription
 WHERE excluded.total_tokens > events.total_tokens
 """
+INSERT_EVENT = f"INSERT INTO main.events ({EVENT_COLUMNS}) VALUES ({EVENT_PLACEHOLDERS})"  # noqa: S608
 UPSERT_EVENT = f"INSERT INTO main.events ({EVENT_COLUMNS}) VALUES ({EVENT_PLACEHOLDERS}) {_ON_LARGER}"  # noqa: S608
 
 _SESSION_CONFLICT = """
