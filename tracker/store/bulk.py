@@ -7,7 +7,8 @@ data folder was removed). It stores exactly what ``ImportWriter`` would, faster:
 - the largest copy of a key is decided in memory: a dict of the largest total written per
   key in this import (bounded, ``MAX_KEYS``), so a copy no larger than one already written
   never reaches SQLite; what the store held before meets an upsert with the same rule, so
-  an interrupted first import is completed exactly;
+  an interrupted first import is completed exactly (into a store that held no events, a
+  key new to the dict takes a plain INSERT, cheaper, which falls back to the upsert);
 - the secondary indexes (time, tool's cost) are dropped while rows go in and built once
   at the end;
 - the rollup is left pending (``rollup.mark_pending``) and built in one pass later;
