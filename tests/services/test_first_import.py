@@ -24,7 +24,7 @@ from tracker.services.importer import SourceConfig, run_import
 from tracker.sources.registry import SOURCES
 from tracker.store import bulk
 from tracker.store.db import connect
-from tracker.store.queries import UsageFilter, day_totals, grouped_usage, models_seen
+from tracker.store.queries import UsageFilter, day_totals, grouped_usage, models_seen, tool_cost_usage
 from tracker.store.rollup import rollup_pending
 from tracker.store.store import Store
 
@@ -78,6 +78,8 @@ def reports(conn: sqlite3.Connection) -> tuple[object, ...]:
         for group in ("day", "hour", "session", "project"):
             out.append(sorted(grouped_usage(conn, f, group, offsets=off, thresholds={"m": [200_000]}), key=repr))  # type: ignore[arg-type]
         out.append(sorted(day_totals(conn, f, off)))
+        # The tool's own cost and subscriptions: read through an index a first import drops.
+        out.append(sorted(tool_cost_usage(conn, f, "day", offsets=off, thresholds={}), key=repr))
     out.append(sorted(models_seen(conn)))
     # Linking, the session list and ``sources`` read the rollup with sessions.
     path = next(Path(f) for _, name, f in conn.execute("PRAGMA database_list") if name == "main")
@@ -105,6 +107,8 @@ def test_first_import_stores_every_table_as_the_incremental_path(tmp_path: Path)
     rows = table_rows(fast)
     assert rows == table_rows(slow)
     assert len(rows["events"]) >= events
+    tool_priced = [r for r in rows["events"] if r[-2] is not None or r[-1] == 1]
+    assert tool_priced  # the tool-cost readers above had events to read
     bad = [(n, why.split(" ")[0]) for p, n, why in rows["skipped_lines"] if p == str(log)]
     assert bad == [(14, "not"), (15, "token")]  # the corrupt line and the hostile number, in both
 
@@ -181,13 +185,49 @@ def test_an_interrupted_first_import_is_completed_exactly(tmp_path: Path, monkey
     conn = sqlite3.connect(data / "tokenworth.sqlite3")
     kept = conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
     assert 0 < kept < events and rollup_pending(conn)
-    assert conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'events_ts'").fetchone() == (0,)
+    dropped = "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('events_ts', 'events_tool_cost')"
+    assert conn.execute(dropped).fetchone() == (0,)
     conn.close()
     again = import_into(data, home, workers=2, parallel_min_bytes=0)  # reopened: index and rollup are rebuilt
     again.close()
     done = connect(data / "tokenworth.sqlite3")
     assert schema(done) == schema(slow)
     assert table_rows(done) == table_rows(slow)
+
+
+def test_readers_are_exact_while_a_first_import_holds_the_indexes_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Mid-import (after some commits), a reader's connection finds neither secondary index
+    of ``events`` and answers what the finished store answers for the rows stored so far."""
+    home = tmp_path / "home"
+    build_home(home)
+    monkeypatch.setattr(bulk, "BULK_BATCH_EVENTS", 7)
+    data = tmp_path / "fast"
+    seen: list[tuple[object, ...]] = []
+    add_rows = bulk.BulkWriter.add_rows
+
+    def read_midway(self: bulk.BulkWriter, *args: object, **kw: object) -> bool:
+        if len(seen) < 3 and self._largest and not self._open:  # between two commits
+            reader = sqlite3.connect(data / "tokenworth.sqlite3")
+            names = {r[0] for r in reader.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'events'")}
+            assert not names & {"events_ts", "events_tool_cost"}
+            seen.append(reports(reader))
+            # The same rows in a store with both indexes: the same answers.
+            copy = tmp_path / f"copy{len(seen)}.sqlite3"
+            reader.execute("VACUUM INTO ?", (str(copy),))
+            reader.close()
+            indexed = connect(copy)  # builds the indexes the first import left dropped
+            assert {"events_ts", "events_tool_cost"} <= {
+                r[0] for r in indexed.execute("SELECT name FROM sqlite_master")
+            }
+            assert reports(indexed) == seen[-1]
+            indexed.close()
+        return add_rows(self, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bulk.BulkWriter, "add_rows", read_midway)
+    import_into(data, home, workers=2, parallel_min_bytes=0).close()
+    assert len(seen) == 3 and seen[0] != seen[-1]  # read at different points of the import
 
 
 def test_a_store_that_holds_much_takes_the_incremental_path(tmp_path: Path) -> None:
@@ -243,7 +283,8 @@ def test_an_app_that_keeps_its_connection_completes_an_interrupted_first_import(
         run_import(conn, home=home, env={}, config=SourceConfig(), workers=2, parallel_min_bytes=0)
     monkeypatch.undo()
     assert rollup_pending(conn)
-    assert conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'events_ts'").fetchone() == (0,)
+    dropped = "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('events_ts', 'events_tool_cost')"
+    assert conn.execute(dropped).fetchone() == (0,)
     run_import(conn, home=home, env={}, config=SourceConfig(), workers=1)  # the next tick, serial
     assert not rollup_pending(conn)
     assert schema(conn) == schema(slow)

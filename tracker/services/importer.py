@@ -45,7 +45,7 @@ from tracker.sources.registry import SOURCES
 from tracker.sources.spec import DocumentReader, JsonlReader, Kind, Part, SourceSpec, SqliteReader, spec_roots
 from tracker.sources.sqlite_db import read_sqlite, wal_unchanged
 from tracker.store.bulk import BulkWriter, worth_bulk
-from tracker.store.db import ensure_time_index
+from tracker.store.db import ensure_indexes
 from tracker.store.import_state import StoredFiles, identify
 from tracker.store.otlp_events import match_new_log_events
 from tracker.store.rollup import build_pending, last_event_id, rollup_pending, touched_since
@@ -149,7 +149,7 @@ def run_import(
         bulk = parallel and (worth_bulk(conn, total) if first_import is None else first_import)
         if not bulk and rollup_pending(conn):  # left by a first import (finished or not)
             writer.commit()
-            ensure_time_index(conn)
+            ensure_indexes(conn)
             build_pending(conn)  # rows from now on go in incrementally
         if bulk:
             writer.commit()
@@ -223,7 +223,7 @@ def _import_bulk(
 ) -> None:
     """Read in worker processes that send their rows as msgpack; store them as they come."""
     done = 0
-    task = partial(read_rows_batch, read=_read_staged)
+    task = partial(read_rows_batch, read=read_file)  # ``encode_read`` keeps the largest copies
     more: deque[list[Job]] = deque()  # the rest of tasks that stopped early (memory bound)
     for ready in read_parallel(jobs, total, n, task, mp_context, more):
         for batch, out in ready:

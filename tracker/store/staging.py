@@ -166,18 +166,43 @@ class Rows(NamedTuple):
     rate_limits: list[list[object]]
 
 
+def largest_rows(events: Sequence[UsageEvent]) -> list[tuple[object, ...]]:
+    """``event_rows(keep_largest(events))`` as plain tuples, in one pass: what a first
+    import's worker sends (the sums are spelled out, not read through the properties, and
+    only the kept copies are hashed; this runs once per event of the logs)."""
+    best: dict[str, tuple[int, int, UsageEvent]] = {}
+    for e in events:
+        prompt = e.input_tokens + e.cache_write_5m_tokens + e.cache_write_1h_tokens + e.cache_read_tokens
+        total = prompt + e.output_tokens
+        prev = best.get(e.dedup_key)
+        if prev is None or total > prev[0]:  # the first of equal copies stays, at its place
+            best[e.dedup_key] = (total, prompt, e)
+    thresholds = PROMPT_THRESHOLDS
+    return [
+        (
+            e.source, blake2b(key.encode(), digest_size=16).digest(),
+            e.session_id, e.project, e.git_branch, e.model, e.ts_ms,
+            e.input_tokens, e.output_tokens, e.cache_write_5m_tokens, e.cache_write_1h_tokens,
+            e.cache_read_tokens, e.reasoning_tokens, total,
+            bisect_left(thresholds, prompt), e.tool_cost_micro, int(e.subscription),
+        )
+        for key, (total, prompt, e) in best.items()
+    ]  # fmt: skip
+
+
 def encode_read(source: str, result: ReadResult) -> tuple[bytes, bytes]:
-    """A packed ``result`` as two msgpack blobs: its rows (events hashed and classed here, in
-    the worker), and the rest of it. Sending bytes costs a copy; pickling the records costs
-    more than reading them. A value msgpack cannot hold (an integer past 64 bits) makes the
-    read an error of its file, as the store would."""
+    """A ``result`` as two msgpack blobs: its rows (each key's largest copy, hashed and
+    classed here, in the worker: ``largest_rows``), and the rest of it. Sending bytes costs
+    a copy; pickling the records costs more than reading them. A value msgpack cannot hold
+    (an integer past 64 bits) makes the read an error of its file, as the store would."""
     sessions = [(source, s.session_id, s.project, s.git_branch) for s in result.sessions.values()]
+    events = largest_rows(result.events)
     try:
-        rows = _ENCODER.encode((event_rows(result.events), sessions, [rate_limit_row(r) for r in result.rate_limits]))
+        rows = _ENCODER.encode((events, sessions, [rate_limit_row(r) for r in result.rate_limits]))
     except (OverflowError, ValueError, TypeError) as exc:
         result.error = f"could not be stored ({type(exc).__name__}: {exc})"
         rows = _ENCODER.encode(([], [], []))
-    result.staged_rows = len(result.events)
+    result.staged_rows = len(events)
     result.events, result.rate_limits, result.sessions = [], [], {}
     return rows, _ENCODER.encode(result)
 

@@ -46,6 +46,7 @@ ON CONFLICT(dedup_key) DO UPDATE SET
     subscription = excluded.subscription
 WHERE excluded.total_tokens > events.total_tokens
 """
+INSERT_EVENT = f"INSERT INTO main.events ({EVENT_COLUMNS}) VALUES ({EVENT_PLACEHOLDERS})"  # noqa: S608
 UPSERT_EVENT = f"INSERT INTO main.events ({EVENT_COLUMNS}) VALUES ({EVENT_PLACEHOLDERS}) {_ON_LARGER}"  # noqa: S608
 
 _SESSION_CONFLICT = """
@@ -258,15 +259,17 @@ class ImportWriter:
         if restarted:
             conn.execute("DELETE FROM skipped_lines WHERE path = ?", (path,))
             conn.execute("DELETE FROM ignored_lines WHERE path = ?", (path,))
-        conn.executemany(
-            "INSERT OR REPLACE INTO skipped_lines VALUES (?, ?, ?)",
-            [(path, s.line_no, s.reason) for s in result.skipped],
-        )
-        conn.executemany(
-            """INSERT INTO ignored_lines VALUES (?, ?, ?)
-               ON CONFLICT(path, what) DO UPDATE SET count = count + excluded.count""",
-            [(path, what, n) for what, n in result.ignored.items()],
-        )
+        if result.skipped:  # most files have none: no statement to run
+            conn.executemany(
+                "INSERT OR REPLACE INTO skipped_lines VALUES (?, ?, ?)",
+                [(path, s.line_no, s.reason) for s in result.skipped],
+            )
+        if result.ignored:
+            conn.executemany(
+                """INSERT INTO ignored_lines VALUES (?, ?, ?)
+                   ON CONFLICT(path, what) DO UPDATE SET count = count + excluded.count""",
+                [(path, what, n) for what, n in result.ignored.items()],
+            )
         conn.execute(
             _UPSERT_FILE,
             (

@@ -1,0 +1,127 @@
+"""The first import's writer (``store.bulk``) stores what the incremental writer stores.
+
+Its shortcuts are checked against the plain path: rows built in one pass in the worker
+(``staging.largest_rows``), reads whose keys are all new decided without a loop, reads that
+repeat keys or find the dict full decided row by row, and a read SQLite refuses undone in
+the dict so a later copy of its keys is still stored.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tracker.core.reading import Cursor, ReadResult
+from tracker.core.records import UsageEvent, dedup_digest
+from tracker.store import bulk
+from tracker.store.db import connect
+from tracker.store.import_state import FileIdentity
+from tracker.store.staging import decode_read, encode_read, event_rows, keep_largest, largest_rows, pack
+from tracker.store.writer import ImportWriter
+
+T0 = 1_780_000_200_000
+
+events = st.builds(
+    lambda key, ts, tokens, cost, sub: UsageEvent(
+        "codex", f"k{key}", f"s{key % 3}", "/p", "main", "gpt-5", T0 + ts, *tokens, cost, sub
+    ),
+    key=st.integers(0, 9),  # few keys: copies of one request, some of equal size
+    ts=st.integers(0, 10_000_000),
+    tokens=st.tuples(*[st.sampled_from([0, 1, 2, 250_000]) for _ in range(6)]),
+    cost=st.one_of(st.none(), st.integers(0, 10**6)),
+    sub=st.booleans(),
+)
+reads = st.lists(st.lists(events, max_size=8), min_size=1, max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(evs=st.lists(events, max_size=30))
+def test_largest_rows_are_the_largest_copies_as_store_rows(evs: list[UsageEvent]) -> None:
+    assert [list(r) for r in largest_rows(evs)] == [list(r) for r in event_rows(keep_largest(evs))]
+
+
+def _stored(conn: sqlite3.Connection) -> list[tuple[object, ...]]:
+    cols = "source, dedup_key, ts_ms, input_tokens, output_tokens, total_tokens, tool_cost_micro, subscription"
+    return sorted(conn.execute(f"SELECT {cols} FROM events"))  # noqa: S608 - constants only
+
+
+def _add(writer: bulk.BulkWriter, n: int, result: ReadResult) -> bool:
+    rows, rest = decode_read(*encode_read("codex", result))
+    return writer.add_rows(f"/f{n}", "codex", FileIdentity(1, n, 1, 1, 0, ""), rest, rows, restarted=False)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=reads, max_keys=st.sampled_from([0, 3, 1000]), batch=st.integers(1, 20))
+def test_bulk_writer_stores_what_the_incremental_writer_stores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: list[list[UsageEvent]], max_keys: int, batch: int
+) -> None:
+    for name in ("bulk", "plain"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{tmp_path / name}.sqlite3{suffix}").unlink(missing_ok=True)
+    monkeypatch.setattr(bulk, "MAX_KEYS", max_keys)  # full from the start, soon, never
+    fast, slow = connect(tmp_path / "bulk.sqlite3"), connect(tmp_path / "plain.sqlite3")
+    with bulk.BulkWriter(fast, batch_events=batch) as w:
+        for n, evs in enumerate(files):
+            assert _add(w, n, ReadResult(Cursor(), events=evs))
+    with ImportWriter(slow) as plain:
+        for n, evs in enumerate(files):
+            plain.add(f"/f{n}", "codex", FileIdentity(1, n, 1, 1, 0, ""), pack(ReadResult(Cursor(), events=evs)), restarted=False)  # fmt: skip
+    assert _stored(fast) == _stored(slow)
+    fast.close()
+    slow.close()
+
+
+def test_a_refused_read_leaves_its_keys_to_later_copies(tmp_path: Path) -> None:
+    """A read whose rows SQLite refuses (a count past its INTEGER) is undone in the dict: a
+    later, smaller copy of the same request is stored, and so is a new key after it."""
+
+    def event(key: str, tokens: int) -> UsageEvent:
+        return UsageEvent("codex", key, "s", "/p", "main", "gpt-5", T0, tokens, 1, 0, 0, 0, 0)
+
+    conn = connect(tmp_path / "t.sqlite3")
+    with bulk.BulkWriter(conn) as w:
+        assert _add(w, 0, ReadResult(Cursor(), events=[event("c", 7)]))
+        # Refused at its first row, so none of it is stored: "c" was raised in the dict, "a" and "b" added.
+        assert not _add(w, 1, ReadResult(Cursor(), events=[event("b", 2**63), event("c", 8), event("a", 5)]))
+        assert _add(w, 2, ReadResult(Cursor(), events=[event("c", 8), event("a", 3), event("b", 4)]))  # row by row
+        assert _add(w, 3, ReadResult(Cursor(), events=[event("d", 1)]))  # all new: at once
+    assert sorted(conn.execute("SELECT dedup_key, input_tokens FROM events")) == sorted(
+        (digest, n) for digest, n in zip(_digests("a", "b", "c", "d"), (3, 4, 8, 1), strict=True)
+    )
+    assert conn.execute("SELECT path, error IS NOT NULL FROM files ORDER BY path").fetchall() == [
+        ("/f0", 0), ("/f1", 1), ("/f2", 0), ("/f3", 0),
+    ]  # fmt: skip
+
+
+def _digests(*keys: str) -> list[bytes]:
+    return [dedup_digest(k) for k in keys]
+
+
+@pytest.mark.parametrize("theirs", [2, 9])
+def test_a_key_another_writer_stored_meanwhile_keeps_the_larger_copy(tmp_path: Path, theirs: int) -> None:
+    """Keys new to this import go in by a plain INSERT while it is the only one to have
+    stored events; one that another writer stored between two commits fails it, and the
+    read is stored by the upsert (the larger copy wins), the file without an error."""
+
+    def event(key: str, tokens: int) -> UsageEvent:
+        return UsageEvent("codex", key, "s", "/p", "main", "gpt-5", T0, tokens, 0, 0, 0, 0, 0)
+
+    db = tmp_path / "t.sqlite3"
+    conn = connect(db)
+    with bulk.BulkWriter(conn, batch_events=1) as w:
+        assert _add(w, 0, ReadResult(Cursor(), events=[event("a", 1)]))  # committed: it is full
+        other = connect(db)
+        with ImportWriter(other) as them:
+            them.add("/theirs", "codex", FileIdentity(1, 9, 1, 1, 0, ""), ReadResult(Cursor(), events=[event("b", theirs)]), restarted=False)  # fmt: skip
+        other.close()
+        assert w._alone
+        assert _add(w, 1, ReadResult(Cursor(), events=[event("c", 3), event("b", 5), event("d", 4)]))
+        assert not w._alone  # keys are decided in SQL from now on
+        assert _add(w, 2, ReadResult(Cursor(), events=[event("e", 6)]))
+    stored = dict(conn.execute("SELECT dedup_key, input_tokens FROM events"))
+    assert stored == dict(zip(_digests("a", "b", "c", "d", "e"), (1, max(theirs, 5), 3, 4, 6), strict=True))
+    assert conn.execute("SELECT COUNT(*) FROM files WHERE error IS NOT NULL").fetchone() == (0,)
