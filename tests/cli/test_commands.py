@@ -73,6 +73,8 @@ def test_help_and_an_unknown_command_list_every_command(cli: CliRunner) -> None:
 # exports, bundles, reconciling, the worker processes' machinery, package metadata.
 HEAVY = (
     "multiprocessing",
+    "importlib.metadata",
+    "email",
     "tracker.cli.task_cmd",
     "tracker.cli.config_cmd",
     "tracker.cli.reconcile_cmd",
