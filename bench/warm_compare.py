@@ -4,10 +4,10 @@
 
 Each ``--rev`` is built as ``bench.cold_compare`` builds it (``git archive`` + ``uv sync``
 under ``$TW_BENCH_DIR/builds/<sha>``; a folder means its HEAD commit), with its own data
-folder, imported once. Every round runs, for each build in a rotating order: the warm
-``usage daily --json`` (nothing changed), the same with the newest Claude Code session
-grown by 1 MB (``bench.run``'s lines), and, untimed, a run after the file is put back (which
-reads it again, so the next round is warm again); then ``ccusage daily`` once. Medians of
+folder, imported once. Every round runs, for each build in a rotating order: untimed, a run
+that reads the file the last grown run (of any build) put back, so the build is warm; the
+warm ``usage daily --json`` (nothing changed); the same with the newest Claude Code session
+grown by 1 MB (``bench.run``'s lines), the file then put back; then ``ccusage daily`` once. Medians of
 wall and CPU time (user + system), each build's ratio to ccusage (paired per round) and to
 the first build. ``--no-bytecode`` runs every build with ``PYTHONDONTWRITEBYTECODE=1`` and its
 ``__pycache__`` folders removed first: a fresh checkout or a read-only install, compiling
@@ -73,11 +73,11 @@ def main() -> None:
         for n in range(args.repeat):
             order = builds[n % len(builds) :] + builds[: n % len(builds)]
             for sha, exe in order:
+                run(sha, exe)  # reads the file put back after the last grown run (any build's): warm from here
                 warm[sha].append(run(sha, exe))
                 grow.write_bytes(grown_bytes)
                 grown[sha].append(run(sha, exe))
                 grow.write_bytes(original)
-                run(sha, exe)  # reads the file again: warm from here
             theirs.append(measure(peer, env).wall)
     finally:
         grow.write_bytes(original)
