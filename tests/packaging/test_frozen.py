@@ -82,6 +82,16 @@ def test_version(bundle: Path, tmp_path: Path) -> None:
     assert lines[3] == "reader accelerator: native (tokenworth-native)"  # build.sh installs the extra
 
 
+def test_every_command_is_in_the_bundle(bundle: Path, tmp_path: Path) -> None:
+    """Commands are imported by name (``tracker.cli.commands``): the spec must collect them all."""
+    from tracker.cli.commands import COMMANDS
+
+    env = frozen_env(tmp_path, tmp_path / "unused")
+    for name in COMMANDS:
+        proc = run(bundle, name, "--help", env=env)
+        assert proc.returncode == 0 and proc.stdout.startswith(f"usage: tokenworth {name} "), (name, proc.stderr)
+
+
 def test_usage_and_pdf_report_equal_the_source_tree(bundle: Path, tmp_path: Path, home: Path, cli: CliRunner) -> None:
     install_fixture_logs(home)
     env = frozen_env(home, tmp_path / "frozen-data", QT_QPA_PLATFORM="")

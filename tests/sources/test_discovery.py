@@ -119,3 +119,43 @@ def test_registered_sources_roots(home: Path) -> None:
     ]
     # A source reads parts below its roots, or has neither (it arrives over OTLP or in exports: Cursor).
     assert all(s.id == key and (s.parts or not s.roots) and s.counts for key, s in SOURCES.items())
+
+
+def walked(folder: Path, patterns: tuple[str, ...], skip: tuple[str, ...]) -> list[str]:
+    """What the walker found before it used ``os.scandir`` alone: ``os.walk``, by name."""
+    from fnmatch import fnmatch
+
+    out = []
+    for here, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if d not in skip]
+        out += [os.path.join(here, n) for n in (*files, *dirs) if any(fnmatch(n, p) for p in patterns)]
+    return sorted(out)
+
+
+def test_the_walk_finds_what_os_walk_finds(home: Path, tmp_path: Path) -> None:
+    root = home / "a" / "chats"
+    touch(root / "1.json")
+    touch(root / "deep" / "er" / "2.json")
+    touch(root / "cache" / "3.json")  # a skipped folder: not entered, not reported
+    touch(root / "x.txt")
+    (root / "dir.json").mkdir()  # a folder named like a file: reported
+    touch(root / "dir.json" / "4.json")  # … and entered
+    touch(tmp_path / "out" / "5.json")
+    (root / "link.json").symlink_to(tmp_path / "out", target_is_directory=True)  # listed, not entered
+    (root / "linked").symlink_to(tmp_path / "out", target_is_directory=True)  # not entered
+    (root / "file-link.json").symlink_to(root / "1.json")  # the same file again: yielded once
+    (root / "broken.json").symlink_to(home / "nowhere")
+    want = walked(root, ("*.json",), ("cache",))
+    assert [os.path.relpath(p, root) for p in want] == [
+        "1.json", "broken.json", "deep/er/2.json", "dir.json", "dir.json/4.json", "file-link.json", "link.json",
+    ]  # fmt: skip
+    spec = SourceSpec("w", "W", (), (Part("chats", Kind.DOCUMENT, ("*.json",), DocReader(), skip_dirs=("cache",)),), "")
+    got = list(discover(spec, [root]))
+    assert sorted(f.where for f in got) == [p for p in want if not p.endswith("file-link.json")]
+    assert all(str(f.path) == f.where for f in got)
+    errors = {os.path.relpath(f.where, root): f.error and f.error.split(": ")[-1] for f in got if f.error}
+    assert errors == {
+        "broken.json": "cannot read (No such file or directory)",
+        "dir.json": "cannot read (not a regular file)",
+        "link.json": "cannot read (not a regular file)",
+    }

@@ -7,14 +7,16 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker.cli.progress import Progress
 from tracker.cli.terminal import printable, say
-from tracker.services.bundles import BundleImport
 from tracker.services.context import Context
-from tracker.services.export_import import FilesImport, UsageMapping, import_files
 from tracker.services.importer import ImportSummary, run_import
+
+if TYPE_CHECKING:  # bundles and export files load only when used: 'usage' imports this module too
+    from tracker.services.bundles import BundleImport
+    from tracker.services.export_import import FilesImport, UsageMapping
 
 EXIT_UNRECOGNISED = 2
 
@@ -49,6 +51,7 @@ def usage_mapping(ctx: Context, name: str) -> UsageMapping:
     """The saved mapping called ``name``, or a usage error naming the saved ones."""
     from tracker.core.errors import UsageError
     from tracker.core.settings_schema import USAGE_MAPPINGS
+    from tracker.services.export_import import UsageMapping
     from tracker.sources.exports.mapped import MappingError, saved_mapping
     from tracker.sources.registry import SOURCES
 
@@ -104,6 +107,8 @@ def files_json(summary: FilesImport) -> dict[str, Any]:
 
 
 def handle_files(ctx: Context, args: argparse.Namespace) -> int:
+    from tracker.services.export_import import import_files
+
     mapping = usage_mapping(ctx, args.mapping) if args.mapping else None
     with ctx.writer() as store, store.guard():
         summary = import_files(store, args.files, mapping=mapping)

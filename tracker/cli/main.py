@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import logging
 import os
 import signal
@@ -20,6 +21,7 @@ from pathlib import Path
 from types import FrameType
 from typing import NoReturn
 
+from tracker.cli.commands import COMMANDS, chosen
 from tracker.cli.terminal import say
 from tracker.core.errors import SettingError, TokenworthError, UsageError
 from tracker.core.paths import DATA_DIR_ENV, DataPaths, resolve_data_paths
@@ -45,21 +47,18 @@ class Parser(argparse.ArgumentParser):
         sys.exit(EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from tracker.cli import (
-        bundle_cmd,
-        config_cmd,
-        import_cmd,
-        keys_cmd,
-        receive_cmd,
-        reconcile_cmd,
-        report_cmd,
-        sources_cmd,
-        sync_cmd,
-        task_cmd,
-        usage_cmd,
-    )
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser, with the full arguments of the command ``argv`` names (every command's
+    when ``argv`` is None); the others are listed by name and help only, from ``COMMANDS``."""
+    if argv is None:
+        return _parser(frozenset(COMMANDS))
+    name = chosen(list(argv))
+    if name is None:  # no command, or one after an abbreviated option (--data D usage): ask argparse
+        name = getattr(_parser(frozenset()).parse_known_args(argv)[0], "command", None)
+    return _parser(frozenset({name}) if name else frozenset())
 
+
+def _parser(full: frozenset[str]) -> argparse.ArgumentParser:
     parser = Parser(
         prog="tokenworth",
         description="What your AI tokens were worth. With no command, opens the app.",
@@ -76,17 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--version", action="store_true", help="print the version, the price catalogue's and the data folder; exit"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    import_cmd.register(sub)
-    usage_cmd.register(sub)
-    sources_cmd.register(sub)
-    task_cmd.register(sub)
-    report_cmd.register(sub)
-    config_cmd.register(sub)
-    bundle_cmd.register(sub)
-    receive_cmd.register(sub)
-    keys_cmd.register(sub)
-    sync_cmd.register(sub)
-    reconcile_cmd.register(sub)
+    for name, command in COMMANDS.items():
+        if name in full:
+            importlib.import_module(command.module).register(sub)
+        else:  # listed, never run: build_parser(argv) gives the chosen command its module
+            sub.add_parser(name, help=command.help, add_help=False)
     return parser
 
 
@@ -163,8 +156,9 @@ def print_version(data_dir: str | None) -> int:
     return EXIT_OK
 
 
-def run(argv: Sequence[str]) -> int:
-    parser = build_parser()
+def run(argv: Sequence[str], parser: argparse.ArgumentParser | None = None) -> int:
+    """Run the command ``argv`` names; ``parser`` is ``build_parser(argv)``'s, if already built."""
+    parser = parser or build_parser(argv)
     args = parser.parse_args(argv)
     if args.version:
         return print_version(args.data_dir)

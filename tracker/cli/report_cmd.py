@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tracker.analytics.value_figures import summary_line
 from tracker.cli.args import day
 from tracker.cli.terminal import printable, say
 from tracker.core.errors import UsageError
@@ -102,6 +101,8 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
 
         pages = write_pdf(report, out, args.page_size)
         say(f"{out}: {pages} page(s), {report.period_label}")
+    from tracker.analytics.value_figures import summary_line  # here: 'usage' imports this module for its periods
+
     on = f" ({device_label} only)" if device is not None else ""
     say(f"{report.period_label}{on}: {summary_line(report.figures)}")
     print(printable(str(out)))

@@ -13,7 +13,6 @@ import io
 import logging
 import logging.handlers
 import os
-from importlib import metadata
 from pathlib import Path
 
 from tracker.core.errors import StoreError
@@ -40,6 +39,8 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
 
 def version() -> str:
     """The installed version, for the log's first line and the About box."""
+    from importlib import metadata  # here, not above: a CLI run that logs nothing never needs it
+
     try:
         return metadata.version("tokenworth")
     except metadata.PackageNotFoundError:  # run from a source tree that was never installed

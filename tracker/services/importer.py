@@ -330,22 +330,23 @@ def _plan_source(
     unchanged = stored.unchanged
     reported: set[str] = set()  # every path found: the errors of others are gone
     for found in discover(spec, roots):
-        stats.files_seen += found.part is not None
-        path, st, part = found.path, found.st, found.part
-        reported.add(str(path))
+        where, st, part = found.where, found.st, found.part
+        stats.files_seen += part is not None
+        reported.add(where)
         if found.error is not None or st is None or part is None:
-            message = found.error or f"{path}: cannot read"
+            message = found.error or f"{where}: cannot read"
             stats.errors.append(message)
-            writer.error(str(path), spec.id, message)
+            writer.error(where, spec.id, message)
             continue
-        if unchanged(str(path), st) and (part.kind is not Kind.SQLITE or _db_unchanged(stored, path)):
-            continue  # the warm path: one stat, nothing read
+        if unchanged(where, st) and (part.kind is not Kind.SQLITE or _db_unchanged(stored, found.path)):
+            continue  # the warm path: one stat, nothing read, no Path made
+        path = found.path
         try:
             job = _plan(stored, spec, part, path, st)
         except OSError as exc:
             message = f"{path}: cannot read ({exc.strerror or exc})"
             stats.errors.append(message)
-            writer.error(str(path), spec.id, message)
+            writer.error(where, spec.id, message)
             continue
         if job is not None:
             jobs.append(job)

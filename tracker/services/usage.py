@@ -19,9 +19,9 @@ from tracker.analytics.usage_rollup import (
     rollup,
     unpriced_models,
 )
-from tracker.core.build_info import build_id, package_version
+from tracker.core.build_info import code_stamp
 from tracker.core.timezones import get_zone, local_day_start_ms, offset_segments
-from tracker.pricing.catalog import build_price_book, catalog_key, catalog_missing, load_catalog
+from tracker.pricing.catalog import build_price_book, catalog_missing, load_catalog
 from tracker.services.context import Context
 from tracker.services.importer import ImportSummary
 from tracker.services.outside_totals import OutsideFigure, outside_totals
@@ -127,8 +127,8 @@ Rendered = tuple[bytes, list[str]]  # the output, and the warnings to show besid
 
 
 def _cache_key(ctx: Context, query: UsageQuery, fmt: str, render: Callable[..., object]) -> str:
-    """Everything a rendered report depends on besides the stored usage. The code is named by
-    Tokenworth's version and build id (never by stat-ing source files: a bundle has none)."""
+    """Everything a rendered report depends on besides the stored usage. The installed code and
+    price data are named by ``code_stamp`` (never by stat-ing source files: a bundle has none)."""
     import hashlib
     import json
     import zoneinfo
@@ -138,8 +138,7 @@ def _cache_key(ctx: Context, query: UsageQuery, fmt: str, render: Callable[..., 
     parts = [
         fmt, query.period, query.timezone, str(query.since), str(query.until), query.source or "",
         query.project or "", sorted(query.sessions or ()), query.start_ms, query.end_ms, query.device,
-        ctx.price_overrides(), catalog_key(), tz_stamp,
-        package_version("tzdata"), build_id(), render.__module__, render.__qualname__,
+        ctx.price_overrides(), tz_stamp, code_stamp(), render.__module__, render.__qualname__,
     ]  # fmt: skip
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -159,11 +158,16 @@ def import_and_render(
     overrides = ctx.price_overrides()
     key = _cache_key(ctx, query, fmt, render)
 
+    unsaved: list[tuple[int, Rendered]] = []  # made on the read-only store: saved by the writer after
+
     def make(store: Store, helpers: Sequence[Store] = ()) -> Rendered:
         gen = store.usage.generation()
         report = build_usage_report(store, query, overrides, helpers, tool_costs=True)
         out = (render(report), report.warnings)
-        store.usage.save_report(key, gen, *out)
+        if store.read_only:
+            unsaved.append((gen, out))
+        else:
+            store.usage.save_report(key, gen, *out)
         return out
 
     def made(store: Store) -> Rendered:
@@ -202,6 +206,9 @@ def import_and_render(
         out = pending.result()
         if summary.changed:
             out = made(writer)
+        elif unsaved:  # nothing new, but the cache was stale (a rollup built): the next run hits it
+            gen, early_out = unsaved[0]
+            writer.usage.save_report(key, gen, *early_out)
     return summary, out
 
 

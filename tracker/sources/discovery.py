@@ -12,24 +12,31 @@ from __future__ import annotations
 import errno
 import os
 import re
-import stat
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from fnmatch import translate
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
+from stat import S_ISREG
+from typing import NamedTuple
 
 from tracker.sources.spec import Part, SourceSpec
 
 
-@dataclass(frozen=True)
-class Found:
-    """One file of a source, or a reason it cannot be read (``error`` set, ``st`` None)."""
+class Found(NamedTuple):
+    """One file of a source, or a reason it cannot be read (``error`` set, ``st`` None).
 
-    path: Path
+    ``where`` is the path as a string: a warm import stats thousands of files and reads none,
+    so a ``Path`` is made only for what is read (``path``)."""
+
+    where: str
     part: Part | None  # None for a folder that could not be listed
     st: os.stat_result | None
     error: str | None = None
+
+    @property
+    def path(self) -> Path:
+        return Path(self.where)
 
 
 def part_folders(spec: SourceSpec, roots: Sequence[Path]) -> list[tuple[Path, Part]]:
@@ -56,41 +63,59 @@ def discover(spec: SourceSpec, roots: Sequence[Path]) -> Iterator[Found]:
     for (folder, skip), parts in groups.items():
         if not folder.is_dir():
             continue
-        found, unreadable = _walk(folder, parts, frozenset(skip))
-        for path, message in unreadable:
-            yield Found(Path(path), None, None, message)
-        for path, part in sorted(found, key=lambda f: f[0]):
-            p = Path(path)
+        found, unreadable = _walk(str(folder), parts, frozenset(skip))
+        for where, message in unreadable:
+            yield Found(where, None, None, message)
+        found.sort(key=itemgetter(0))
+        for where, part in found:
             try:
-                st = os.stat(p)
-                if not stat.S_ISREG(st.st_mode):
+                st = os.stat(where)
+                if not S_ISREG(st.st_mode):
                     raise IsADirectoryError(errno.EISDIR, "not a regular file")
             except OSError as exc:
-                yield Found(p, part, None, f"{p}: cannot read ({exc.strerror or exc})")
+                yield Found(where, part, None, f"{where}: cannot read ({exc.strerror or exc})")
                 continue
             key = (st.st_dev, st.st_ino)
             if key in seen:
                 continue  # the same file reached by two roots or a link
             seen.add(key)
-            yield Found(p, part, st)
+            yield Found(where, part, st)
 
 
-def _walk(
-    folder: Path, parts: list[Part], skip: frozenset[str]
-) -> tuple[list[tuple[str, Part]], list[tuple[str, str]]]:
+def _walk(folder: str, parts: list[Part], skip: frozenset[str]) -> tuple[list[tuple[str, Part]], list[tuple[str, str]]]:
+    """What ``os.walk(folder)`` would find (symlinked folders listed, not entered), with
+    ``os.scandir`` alone: its entries' types come with the listing, so only the files that
+    match are stat-ed (by the caller), never the folders."""
     found: list[tuple[str, Part]] = []
     unreadable: list[tuple[str, str]] = []
-
-    def failed(exc: OSError) -> None:
-        where = exc.filename if isinstance(exc.filename, str) else str(folder)
-        unreadable.append((where, f"{where}: cannot read this folder ({exc.strerror or exc})"))
-
-    for here, dirs, names in os.walk(folder, onerror=failed):
-        if skip:
-            dirs[:] = [d for d in dirs if d not in skip]
-        for name in (*names, *dirs):  # a folder named like a file is reported, not passed over
-            for part in parts:
-                if matches(part, name):
-                    found.append((os.path.join(here, name), part))
+    match = [(_matcher(part.patterns).match, part) for part in parts]
+    todo = [folder]
+    while todo:
+        here = todo.pop()
+        try:
+            with os.scandir(here) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            where = exc.filename if isinstance(exc.filename, str) else here
+            unreadable.append((where, f"{where}: cannot read this folder ({exc.strerror or exc})"))
+            continue
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir()  # follows a link, as os.walk does: a linked folder is listed
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if name in skip:
+                    continue
+                try:
+                    linked = entry.is_symlink()
+                except OSError:
+                    linked = False  # as os.walk: tried, and reported if it cannot be listed
+                if not linked:
+                    todo.append(entry.path)
+            for fits, part in match:  # a folder named like a file is reported, not passed over
+                if fits(name) is not None:
+                    found.append((entry.path, part))
                     break
     return found, unreadable

@@ -113,7 +113,9 @@ def last_event_id(conn: sqlite3.Connection) -> int:
 def touched_since(conn: sqlite3.Connection, after_id: int) -> tuple[frozenset[date], frozenset[str]]:
     """The UTC days and the sources of the rows stored after ``after_id`` (what an import touched)."""
     rows = conn.execute(
-        "SELECT DISTINCT source, ts_ms / 86400000 FROM events WHERE id > ? AND ts_ms BETWEEN 0 AND ?",
+        # +ts_ms: the new rows by rowid, never a walk of the time index over every event (~75 ms
+        # a warm run, ~0.7 s after a small import on 100,000 events)
+        "SELECT DISTINCT source, ts_ms / 86400000 FROM events WHERE id > ? AND +ts_ms BETWEEN 0 AND ?",
         (after_id, 253_402_300_799_999),  # days a date can hold (the boundary bounds them; a guard)
     ).fetchall()
     epoch = date(1970, 1, 1)
