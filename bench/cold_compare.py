@@ -50,20 +50,27 @@ def install(rev: str) -> tuple[str, Path]:
     return sha[:7], exe
 
 
+def corpus_env(megabytes: int) -> tuple[Path, dict[str, str]]:
+    """The corpus' HOME (generated when missing or of another size) and an environment that
+    reads only it, with cached bytecode as installed programs have."""
+    home = ROOT / "home"
+    if not home.exists() or abs(folder_bytes(home) / 1e6 - megabytes) > megabytes * 0.05:
+        print(f"generating {megabytes} MB of logs …", file=sys.stderr)
+        build(home, megabytes)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE_", "CODEX_", "TOKENWORTH_", "XDG_"))}
+    env.update(HOME=str(home), NO_COLOR="1")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return home, env
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rev", action="append", required=True, help="a commit, or a checkout folder")
     ap.add_argument("--megabytes", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
-    home = ROOT / "home"
-    if not home.exists() or abs(folder_bytes(home) / 1e6 - args.megabytes) > args.megabytes * 0.05:
-        print(f"generating {args.megabytes} MB of logs …", file=sys.stderr)
-        build(home, args.megabytes)
+    home, env = corpus_env(args.megabytes)
     builds = [install(rev) for rev in args.rev]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE_", "CODEX_", "TOKENWORTH_", "XDG_"))}
-    env.update(HOME=str(home), NO_COLOR="1")
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
     peer = [str(ccusage_binary()), "daily", "--json", "--offline", "--timezone", "UTC"]
 
     def cold(sha: str, exe: Path) -> tuple[float, float]:

@@ -20,11 +20,10 @@ import argparse
 import os
 import shutil
 import statistics
-import sys
 from pathlib import Path
 
-from bench.cold_compare import install
-from bench.corpus import build, folder_bytes
+from bench.cold_compare import corpus_env, install
+from bench.corpus import folder_bytes
 from bench.run import Measured, _more_lines, measure
 from bench.warm_all import load
 from tests.helpers.ccusage import ccusage_binary
@@ -39,14 +38,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--no-bytecode", action="store_true", help="no cached bytecode (PYTHONDONTWRITEBYTECODE=1)")
     args = ap.parse_args()
-    home = ROOT / "home"
-    if not home.exists() or abs(folder_bytes(home) / 1e6 - args.megabytes) > args.megabytes * 0.05:
-        print(f"generating {args.megabytes} MB of logs …", file=sys.stderr)
-        build(home, args.megabytes)
+    home, env = corpus_env(args.megabytes)
     builds = [install(rev) for rev in args.rev]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE_", "CODEX_", "TOKENWORTH_", "XDG_"))}
-    env.update(HOME=str(home), NO_COLOR="1")
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if args.no_bytecode:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         for _, exe in builds:
