@@ -86,8 +86,8 @@ def test_your_analytics_rows_beside_the_claude_code_logs_and_the_organisations_a
     assert "The whole organisation's Claude Code rows (not yours: not compared with your logs):" in text
     assert "Claude Code activity (the analytics report's view of these days):" in text
     assert "organisation (2)" in text and "+130 / -20" in text
-    total = next(line for line in text.splitlines() if line.startswith("total"))
-    assert total.split()[1:4] == ["47,500", "47,000", "+500"]  # the organisation's rows are not in it
+    totals = [line.split()[1:5] for line in text.splitlines() if line.startswith("total")]
+    assert totals == [[ANALYTICS, "47,500", "47,000", "+500"]]  # the organisation's rows are not in it
 
 
 def test_the_bill_vs_logs_view_shows_the_rows_the_activity_and_what_is_not_compared(
@@ -116,3 +116,24 @@ def test_the_bill_vs_logs_view_shows_the_rows_the_activity_and_what_is_not_compa
     assert cells(view.activity, 1) == ["2026-11-30", "org", "organisation (2)", "6", "130", "20", "1", "1"]
     assert not view.cursor_note.isVisible()
     assert ORG_NOTE in view.header.text()
+
+
+def test_the_text_totals_are_per_provider_so_logs_beside_two_providers_count_once(
+    home: Path, ctx: Context, api: ApiServer, cli: CliRunner
+) -> None:
+    """Claude Code's logs stand beside the Anthropic bill and the analytics report: one grand total
+    summed them twice (and the analytics figures on top of the bill they are part of)."""
+    from tests.exports.test_reconcile import FIXTURES
+
+    write_claude_logs(home)
+    cli("import", check_rc=0)
+    cli("import", str(FIXTURES / "anthropic-usage.csv"), str(FIXTURES / "anthropic-cost.csv"), check_rc=1)  # a bad line
+    synced(ctx, api)
+    text = cli("reconcile", check_rc=0).stdout
+    totals = {line.split()[1]: line.split()[3] for line in text.splitlines() if line.startswith("total")}
+    logged = json.loads(
+        cli("usage", "daily", "--json", "--no-import", "--since", "2026-11-30", "--until", "2026-12-01", check_rc=0).stdout
+    )["totals"]["total_tokens"]
+    assert set(totals) == {"anthropic", ANALYTICS}
+    assert totals[ANALYTICS] == f"{logged:,}"  # each provider's logs side is the logs once
+    assert totals["anthropic"] == f"{logged:,}"

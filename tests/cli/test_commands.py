@@ -39,6 +39,8 @@ def test_the_table_says_what_each_module_registers() -> None:
         ([], None),
         (["usage", "daily"], "usage"),
         (["--data-dir", "usage", "task"], "task"),  # a folder called 'usage'
+        (["--data", "import", "usage", "daily"], "usage"),  # argparse's prefix of --data-dir, a folder 'import'
+        (["--d=/x", "sources"], "sources"),
         (["--data-dir=/x", "--tray", "report", "--format", "pdf"], "report"),
         (["--", "sources"], "sources"),
         (["frob"], None),

@@ -77,3 +77,14 @@ def test_the_dashboard_line_names_each_kind() -> None:
         "GitHub Copilot 123 premium requests (export)."
     )
     assert outside_line([]) == ""
+
+
+def test_the_analytics_reports_cost_is_said_to_be_an_estimate_and_a_bill_is_billed() -> None:
+    from decimal import Decimal
+
+    from tracker.services.outside_totals import OutsideFigure
+
+    analytics = OutsideFigure("claude-code-analytics", "api", "tokens", 47_500, 3, Decimal("0.41"), 2)
+    bill = OutsideFigure("anthropic", "export", "tokens", 47_500, 3, Decimal("0.41"), 2)
+    assert "$0.41 estimated" in analytics.note() and "billed" not in analytics.note()
+    assert "$0.41 billed" in bill.note()

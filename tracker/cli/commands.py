@@ -51,7 +51,8 @@ def chosen(argv: list[str] | tuple[str, ...]) -> str | None:
             word = next(words, "")
             return word if word in COMMANDS else None
         if word.startswith("-"):
-            if word in VALUE_OPTIONS:
+            # argparse also takes an unambiguous prefix (``--data D``) as the option itself.
+            if word.startswith("--") and "=" not in word and any(o.startswith(word) for o in VALUE_OPTIONS):
                 next(words, None)
             continue
         return word if word in COMMANDS else None

@@ -137,11 +137,18 @@ def render(rec: Reconciliation) -> str:
                  f"{r.cost_difference:+,.2f}"]
                 for r in rows
             ]  # fmt: skip
-            tb, tl = sum(r.bill.tokens for r in rows), sum(r.logs.tokens for r in rows)
-            cb, cl = sum((r.bill.cost for r in rows), Decimal(0)), sum((r.logs.cost for r in rows), Decimal(0))
-            body.append(
-                ["total", "", "", f"{tb:,}", f"{tl:,}", _signed(tb - tl), _money(cb), _money(cl), f"{cb - cl:+,.2f}"]
-            )
+            # One total per provider: the same logs stand beside several providers' figures (Claude
+            # Code's beside the Anthropic bill and the analytics report), so one grand total would
+            # count them twice.
+            for provider in dict.fromkeys(r.provider for r in rows):
+                mine = [r for r in rows if r.provider == provider]
+                tb, tl = sum(r.bill.tokens for r in mine), sum(r.logs.tokens for r in mine)
+                cb = sum((r.bill.cost for r in mine), Decimal(0))
+                cl = sum((r.logs.cost for r in mine), Decimal(0))
+                body.append(
+                    ["total", provider, "", f"{tb:,}", f"{tl:,}", _signed(tb - tl), _money(cb), _money(cl),
+                     f"{cb - cl:+,.2f}"]
+                )  # fmt: skip
             lines.append(render_table(headers, body, right=(3, 4, 5, 6, 7, 8)))
         else:
             headers = ["day", "provider", "model", "premium requests", "logged calls", "difference", "billed $"]

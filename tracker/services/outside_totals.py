@@ -23,6 +23,7 @@ PROVIDER_NAMES = {
     "copilot": "GitHub Copilot", "chatgpt": "ChatGPT", "claude-ai": "Claude.ai",
     "claude-code-analytics": "Claude Code Analytics",
 }  # fmt: skip
+ESTIMATED_COST = frozenset({"claude-code-analytics"})  # providers whose cost is an estimate, not a bill
 ORIGINS = {"export": "export", "api": "usage API", "estimate": "estimated from the exported text"}
 
 
@@ -53,7 +54,9 @@ class OutsideFigure:
                 f"{self.name} ({ORIGINS['estimate']}, not in these totals): ≈ {compact_tokens(self.tokens)} tokens "
                 f"in {self.requests:,} replies — an estimate, never added to exact usage"
             )
-        cost = f", {exact_usd(self.cost_usd)} billed" if self.cost_usd is not None else ""
+        # The analytics report's amounts are Anthropic's estimates (nothing is billed for a seat).
+        billed = "estimated" if self.provider in ESTIMATED_COST else "billed"
+        cost = f", {exact_usd(self.cost_usd)} {billed}" if self.cost_usd is not None else ""
         if self.unit == "requests":
             amount = f"{self.requests:,} premium requests{cost}"
         else:
