@@ -132,7 +132,9 @@ def test_the_text_totals_are_per_provider_so_logs_beside_two_providers_count_onc
     text = cli("reconcile", check_rc=0).stdout
     totals = {line.split()[1]: line.split()[3] for line in text.splitlines() if line.startswith("total")}
     logged = json.loads(
-        cli("usage", "daily", "--json", "--no-import", "--since", "2026-11-30", "--until", "2026-12-01", check_rc=0).stdout
+        cli(
+            "usage", "daily", "--json", "--no-import", "--since", "2026-11-30", "--until", "2026-12-01", check_rc=0
+        ).stdout
     )["totals"]["total_tokens"]
     assert set(totals) == {"anthropic", ANALYTICS}
     assert totals[ANALYTICS] == f"{logged:,}"  # each provider's logs side is the logs once
