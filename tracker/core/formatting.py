@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-__all__ = ["money", "plural", "short_model", "short_money", "short_tokens", "to_decimal", "tokens"]
+__all__ = ["cents", "money", "plural", "short_model", "short_money", "short_tokens", "to_decimal", "tokens"]
 
 _CENT = Decimal("0.01")
 
@@ -24,15 +24,23 @@ def to_decimal(value: Decimal | float | int) -> Decimal:
     return Decimal(value)
 
 
-def money(value: Decimal | float | int) -> str:
-    """``$1,234.57``; cents rounded half-up; ``-$0.50`` for negatives; ``—`` for NaN/∞."""
+def cents(value: Decimal | float | int) -> Decimal | None:
+    """``value`` rounded half-up to whole cents from its exact value; None for NaN/∞ or what
+    is no number (every money formatter, here and in the views, starts from this)."""
     try:
         exact = to_decimal(value)
     except (InvalidOperation, ValueError):
-        return "—"
+        return None
     if not exact.is_finite():
+        return None
+    return exact.quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def money(value: Decimal | float | int) -> str:
+    """``$1,234.57``; cents rounded half-up; ``-$0.50`` for negatives; ``—`` for NaN/∞."""
+    d = cents(value)
+    if d is None:
         return "—"
-    d = exact.quantize(_CENT, rounding=ROUND_HALF_UP)
     if d == 0:
         d = abs(d)  # no "-$0.00"
     return f"{'-' if d < 0 else ''}${abs(d):,.2f}"

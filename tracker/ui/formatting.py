@@ -9,13 +9,13 @@ and date names follow ``QLocale``. The CLI and report formats stay as they are: 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
 
 from tracker.core import formatting as core
 from tracker.core.display_names import model_name
-from tracker.core.formatting import short_model, to_decimal
+from tracker.core.formatting import short_model
 from tracker.sources.registry import SOURCES
 
 __all__ = [
@@ -35,7 +35,6 @@ __all__ = [
     "week_start",
 ]
 
-_CENT = Decimal("0.01")
 _FALLBACK = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
 
 
@@ -64,13 +63,9 @@ def _decimal(value: float, places: int) -> str:
 
 def money(value: Decimal | float | int) -> str:
     """``$1,234.57`` (en-US), ``1.234,57 $`` (de-DE); cents rounded half-up; ``—`` for NaN/∞."""
-    try:
-        exact = to_decimal(value)
-    except (InvalidOperation, ValueError):
+    d = core.cents(value)
+    if d is None:
         return "—"
-    if not exact.is_finite():
-        return "—"
-    d = exact.quantize(_CENT, rounding=ROUND_HALF_UP)
     if abs(d) >= Decimal(10) ** 15:  # past a double's exact cents: the plain formatter
         return core.money(d)
     # Rounded first, as a Decimal: the float below only carries two exact decimals to Qt. The
