@@ -31,7 +31,7 @@ def test_uv_tool_install_runs_the_cli_with_its_resources(tmp_path: Path, home: P
         HOME=str(tmp_path / "tool-home"), UV_TOOL_DIR=str(tools), UV_TOOL_BIN_DIR=str(bin_dir), UV_CACHE_DIR=cache
     )
     install = subprocess.run(
-        [uv, "tool", "install", "--python", "3.11", "-c", str(constraints), str(REPO)],
+        [uv, "tool", "install", "--compile-bytecode", "--python", "3.11", "-c", str(constraints), str(REPO)],
         env=env, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert install.returncode == 0, install.stderr
@@ -58,3 +58,11 @@ def test_uv_tool_install_runs_the_cli_with_its_resources(tmp_path: Path, home: P
         capture_output=True, text=True, cwd=tmp_path, check=True,
     ).stdout.split()  # fmt: skip
     assert where[0].endswith("site-packages/tracker/resources") and where[1] == "True"
+    # Installed as the README says, every module of the package is compiled already: no run pays
+    # for compiling it (issue 16), even with PYTHONDONTWRITEBYTECODE set.
+    package = Path(where[0]).parent
+    sources = [p for p in package.rglob("*.py") if "resources" not in p.relative_to(package).parts]
+    missing = [
+        str(p.relative_to(package)) for p in sources if not any((p.parent / "__pycache__").glob(f"{p.stem}.*.pyc"))
+    ]
+    assert len(sources) > 100 and not missing, missing[:5]
