@@ -27,15 +27,40 @@
 /* Bumped whenever select_lines' answer changes; tracker uses only the version it knows. */
 #define TOKENWORTH_NATIVE_VERSION 1
 
+/* Speed. The block is walked line by line, but a line is searched for its newline and for the
+ * needles in one pass: a filter looks at 16 positions at a time (SSE2) for either a '\n' or the
+ * start of a possible needle, the place where two chosen bytes of a needle both match. Only
+ * there is the needle compared (memcmp); once one matched, memchr (glibc's own vector code)
+ * finds the line's end. A line is thus read about once, not once by memchr and once more by
+ * memmem for each needle, as the line-by-line search (kept where SSE2 is missing) does.
+ * SSE2 is part of x86-64: every such CPU has it, so there is no run-time check (GCC and Clang
+ * say __SSE2__, MSVC _M_X64). Elsewhere (arm64 among them) the line-by-line search is used. */
+#if defined(__SSE2__) || defined(_M_X64) || defined(_M_AMD64)
+#include <emmintrin.h>
+#define HAVE_SSE2 1
+#endif
+
+/* At most this many needles go through the filter (the sources have one to four; more would
+ * make each 16-byte step slower than searching line by line). */
+#define MAX_FILTERED 8
+
 typedef struct {
     const char *ptr;
     Py_ssize_t len;
+    Py_ssize_t probe[2]; /* offsets of the two bytes the filter compares (choose_probes): the
+                          * smaller first */
 } needle_t;
 
 typedef struct {
     Py_ssize_t index, start, stop; /* a picked line: its index and bytes [start, stop) */
 } span_t;
 
+typedef struct {
+    span_t *spans;
+    Py_ssize_t n, cap;
+} span_list_t;
+
+/* Whether the line hay[0:hay_len] holds the needle: the line-by-line search. */
 static int
 contains(const char *hay, Py_ssize_t hay_len, const needle_t *needle)
 {
@@ -60,65 +85,241 @@ contains(const char *hay, Py_ssize_t hay_len, const needle_t *needle)
 #endif
 }
 
-/* The scan itself, without the GIL (so plain malloc, not PyMem): 1 = all object lines, 0 = not,
- * -1 = out of memory. */
-static int
-scan(const char *data, Py_ssize_t end, const needle_t *needles, Py_ssize_t n_needles, Py_ssize_t *count_out,
-     span_t **spans_out, Py_ssize_t *n_spans_out)
+/* The line starting at `line`: where its '\n' is (memchr), and (*hit) whether it holds a
+ * needle, each looked for with memmem over the line. */
+static const char *
+line_by_search(const char *line, const char *end, const needle_t *needles, Py_ssize_t n_needles, int *hit)
 {
-    span_t *spans = NULL;
-    Py_ssize_t n_spans = 0, cap = 0, count = 0, start = 0;
+    const char *nl = memchr(line, '\n', (size_t)(end - line)); /* found: end[-1] is '\n' */
+    for (Py_ssize_t k = 0; k < n_needles && !*hit; k++)
+        *hit = contains(line, nl - line, &needles[k]);
+    return nl;
+}
+
+#ifdef HAVE_SSE2
+/* The bytes of the block counted to choose the probes: SAMPLES slices of SAMPLE_BYTES spread
+ * over it, enough to see what is common in this log (prose, code, JSON keys) at a cost small
+ * next to the scan even for a block of one short file. */
+#define SAMPLES 8
+#define SAMPLE_BYTES 512
+
+/* Choose each needle's two probe bytes: the two rarest in the sample of the block. The filter
+ * stops wherever both probes match, so rare bytes mean few false stops; which bytes are rare
+ * depends on the logs (a quote is the commonest byte of JSON, '_' is rare in prose but common in
+ * code), so they are counted, not guessed. The answer never depends on the choice. */
+static void
+choose_probes(needle_t *needles, Py_ssize_t n_needles, const char *data, Py_ssize_t end)
+{
+    Py_ssize_t seen[256] = {0};
+    for (Py_ssize_t s = 0; s < SAMPLES; s++) {
+        Py_ssize_t from = end / SAMPLES * s, to = from + SAMPLE_BYTES < end ? from + SAMPLE_BYTES : end;
+        for (Py_ssize_t i = from; i < to; i++)
+            seen[(unsigned char)data[i]]++;
+    }
+    for (Py_ssize_t k = 0; k < n_needles; k++) {
+        const unsigned char *bytes = (const unsigned char *)needles[k].ptr;
+        Py_ssize_t len = needles[k].len, rarest = 0, next = -1;
+        for (Py_ssize_t i = 1; i < len; i++) {
+            if (seen[bytes[i]] < seen[bytes[rarest]]) {
+                next = rarest;
+                rarest = i;
+            } else if (next < 0 || seen[bytes[i]] < seen[bytes[next]])
+                next = i;
+        }
+        if (next < 0)
+            next = rarest; /* a needle of one byte */
+        needles[k].probe[0] = rarest < next ? rarest : next;
+        needles[k].probe[1] = rarest < next ? next : rarest;
+    }
+}
+
+static int
+lowest_bit(unsigned int mask) /* mask != 0 */
+{
+#if defined(_MSC_VER) && !defined(__clang__)
+    unsigned long index;
+    _BitScanForward(&index, mask);
+    return (int)index;
+#else
+    return __builtin_ctz(mask);
+#endif
+}
+
+/* The filter, set up once per block: each needle's probe bytes in all 16 lanes, and where. */
+typedef struct {
+    __m128i first[MAX_FILTERED], second[MAX_FILTERED];
+    Py_ssize_t at_first[MAX_FILTERED], at_second[MAX_FILTERED];
+    Py_ssize_t reach; /* the farthest probe offset */
+    const needle_t *needles;
+    Py_ssize_t n_needles;
+} filter_t;
+
+static void
+filter_init(filter_t *filter, const needle_t *needles, Py_ssize_t n_needles)
+{
+    filter->reach = 0;
+    filter->needles = needles;
+    filter->n_needles = n_needles;
+    for (Py_ssize_t k = 0; k < n_needles; k++) {
+        filter->at_first[k] = needles[k].probe[0];
+        filter->at_second[k] = needles[k].probe[1];
+        filter->first[k] = _mm_set1_epi8(needles[k].ptr[needles[k].probe[0]]);
+        filter->second[k] = _mm_set1_epi8(needles[k].ptr[needles[k].probe[1]]);
+        if (needles[k].probe[1] > filter->reach)
+            filter->reach = needles[k].probe[1];
+    }
+}
+
+/* The first position in [p, end) holding a '\n' or where a needle may start (both its probe
+ * bytes match); end when there is none. Reads nothing at or past end: the 16-byte steps stop
+ * while the farthest load (reach + 15 bytes on) is still before end; the rest goes byte by byte.
+ * Loads are unaligned (_mm_loadu_si128): a line starts anywhere. Inlined with n_needles a
+ * constant (next_stop), so the compiler unrolls the loop over the needles. */
+static inline const char *
+next_stop_of(const char *p, const char *end, const filter_t *filter, Py_ssize_t n_needles)
+{
+    const __m128i newline = _mm_set1_epi8('\n');
+    while (end - p > filter->reach + 15) {
+        __m128i stops = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), newline);
+        for (Py_ssize_t k = 0; k < n_needles; k++) {
+            const char *a = p + filter->at_first[k], *b = p + filter->at_second[k];
+            __m128i at_a = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)a), filter->first[k]);
+            __m128i at_b = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)b), filter->second[k]);
+            stops = _mm_or_si128(stops, _mm_and_si128(at_a, at_b));
+        }
+        unsigned int mask = (unsigned int)_mm_movemask_epi8(stops);
+        if (mask != 0)
+            return p + lowest_bit(mask);
+        p += 16;
+    }
+    for (; p < end; p++) {
+        if (*p == '\n')
+            return p;
+        for (Py_ssize_t k = 0; k < n_needles; k++) {
+            const needle_t *needle = &filter->needles[k];
+            if (end - p >= needle->len && p[needle->probe[0]] == needle->ptr[needle->probe[0]] &&
+                p[needle->probe[1]] == needle->ptr[needle->probe[1]])
+                return p;
+        }
+    }
+    return end;
+}
+
+static const char *
+next_stop(const char *p, const char *end, const filter_t *filter)
+{
+    switch (filter->n_needles) { /* the sources' counts, each its own unrolled loop */
+    case 1:
+        return next_stop_of(p, end, filter, 1);
+    case 2:
+        return next_stop_of(p, end, filter, 2);
+    case 3:
+        return next_stop_of(p, end, filter, 3);
+    case 4:
+        return next_stop_of(p, end, filter, 4);
+    default:
+        return next_stop_of(p, end, filter, filter->n_needles);
+    }
+}
+
+/* As line_by_search, with the filter: one pass over the line up to its first needle. */
+static const char *
+line_by_filter(const char *line, const char *end, const filter_t *filter, int *hit)
+{
+    const char *p = line;
+    for (;;) {
+        const char *stop = next_stop(p, end, filter);
+        if (stop == end || *stop == '\n') /* (never end: end[-1] is '\n') */
+            return stop;
+        for (Py_ssize_t k = 0; k < filter->n_needles; k++) {
+            /* A needle holds no '\n', so one matching here lies inside this line. */
+            const needle_t *needle = &filter->needles[k];
+            if (end - stop >= needle->len && memcmp(stop, needle->ptr, (size_t)needle->len) == 0) {
+                *hit = 1;
+                return memchr(stop, '\n', (size_t)(end - stop));
+            }
+        }
+        p = stop + 1; /* a false stop: go on */
+    }
+}
+#endif
+
+/* One more picked line; 0 when out of memory. */
+static int
+add_span(span_list_t *list, Py_ssize_t index, Py_ssize_t start, Py_ssize_t stop)
+{
+    if (list->n == list->cap) {
+        Py_ssize_t new_cap = list->cap ? list->cap * 2 : 256;
+        span_t *grown = realloc(list->spans, (size_t)new_cap * sizeof(span_t));
+        if (grown == NULL)
+            return 0;
+        list->spans = grown;
+        list->cap = new_cap;
+    }
+    list->spans[list->n].index = index;
+    list->spans[list->n].start = start;
+    list->spans[list->n].stop = stop;
+    list->n++;
+    return 1;
+}
+
+/* The scan itself, without the GIL (so plain malloc, not PyMem): 1 = all object lines (the
+ * picked ones in *list, which the caller frees), 0 = not, -1 = out of memory. `every`: every
+ * line is picked (no needles given, or an empty one). */
+static int
+scan(const char *data, Py_ssize_t end, needle_t *needles, Py_ssize_t n_needles, int every,
+     Py_ssize_t *count_out, span_list_t *list)
+{
+    const char *stop_at = data + end;
+    Py_ssize_t count = 0, start = 0;
+#ifdef HAVE_SSE2
+    filter_t filter;
+    int filtered = !every && n_needles > 0 && n_needles <= MAX_FILTERED;
+    if (filtered)
+        choose_probes(needles, n_needles, data, end);
+    filter_init(&filter, needles, filtered ? n_needles : 0);
+#endif
     while (start < end) {
-        const char *nlp = memchr(data + start, '\n', (size_t)(end - start));
-        Py_ssize_t nl = nlp - data; /* found: the block ends with a newline (checked) */
+        const char *line = data + start, *nlp;
+        Py_ssize_t nl;
+        int hit = every;
         char last;
-        if (nl - start < 2 || data[start] != '{')
-            goto not_objects;
+        if (*line != '{')
+            return 0; /* before searching it */
+        if (every || n_needles == 0)
+            nlp = memchr(line, '\n', (size_t)(end - start)); /* found: end[-1] is '\n' */
+#ifdef HAVE_SSE2
+        else if (filtered)
+            nlp = line_by_filter(line, stop_at, &filter, &hit);
+#endif
+        else
+            nlp = line_by_search(line, stop_at, needles, n_needles, &hit);
+        nl = nlp - data;
+        if (nl - start < 2)
+            return 0;
         last = data[nl - 1];
         if (last == '\r')
             last = data[nl - 2];
         if (last != '}')
-            goto not_objects;
-        for (Py_ssize_t k = 0; k < n_needles; k++) {
-            if (contains(data + start, nl - start, &needles[k])) {
-                if (n_spans == cap) {
-                    Py_ssize_t new_cap = cap ? cap * 2 : 256;
-                    span_t *grown = realloc(spans, (size_t)new_cap * sizeof(span_t));
-                    if (grown == NULL) {
-                        free(spans);
-                        return -1;
-                    }
-                    spans = grown;
-                    cap = new_cap;
-                }
-                spans[n_spans].index = count;
-                spans[n_spans].start = start;
-                spans[n_spans].stop = nl + 1;
-                n_spans++;
-                break;
-            }
-        }
+            return 0;
+        if (hit && !every && !add_span(list, count, start, nl + 1))
+            return -1;
         count++;
         start = nl + 1;
     }
     *count_out = count;
-    *spans_out = spans;
-    *n_spans_out = n_spans;
     return 1;
-not_objects:
-    free(spans);
-    return 0;
 }
 
 static PyObject *
 select_lines(PyObject *self, PyObject *args)
 {
     PyObject *buf, *needle_tuple, *result = NULL;
-    Py_ssize_t end, size, n_given, n_needles = 0, count = 0, n_spans = 0;
+    Py_ssize_t end, size, n_given, n_needles = 0, count = 0;
     char *data;
     needle_t *needles = NULL;
-    span_t *spans = NULL;
-    int found;
+    span_list_t list = {NULL, 0, 0};
+    int found, every;
     (void)self;
 
     if (!PyArg_ParseTuple(args, "SnO!:select_lines", &buf, &end, &PyTuple_Type, &needle_tuple))
@@ -132,6 +333,7 @@ select_lines(PyObject *self, PyObject *args)
     n_given = PyTuple_Size(needle_tuple);
     if (n_given < 0)
         return NULL;
+    every = n_given == 0; /* no needles: every line is wanted */
     if (n_given > 0) {
         needles = PyMem_Malloc((size_t)n_given * sizeof(needle_t));
         if (needles == NULL)
@@ -149,14 +351,18 @@ select_lines(PyObject *self, PyObject *args)
             goto done;
         if (memchr(ptr, '\n', (size_t)len) != NULL)
             continue; /* cannot match inside a line */
-        needles[n_needles].ptr = ptr;
-        needles[n_needles].len = len;
-        n_needles++;
+        if (len == 0)
+            every = 1; /* b"" is in every line */
+        else {
+            needles[n_needles].ptr = ptr;
+            needles[n_needles].len = len;
+            n_needles++;
+        }
     }
 
     /* buf and the needles are immutable bytes we hold references to: safe without the GIL. */
     Py_BEGIN_ALLOW_THREADS
-    found = scan(data, end, needles, n_needles, &count, &spans, &n_spans);
+    found = scan(data, end, needles, n_needles, every, &count, &list);
     Py_END_ALLOW_THREADS
     if (found < 0) {
         PyErr_NoMemory();
@@ -166,12 +372,13 @@ select_lines(PyObject *self, PyObject *args)
         result = Py_NewRef(Py_None);
         goto done;
     }
-    if (n_given == 0 || n_spans == count) {
+    if (every || list.n == count) {
         result = Py_BuildValue("(nOO)", count, Py_None, Py_None);
         goto done;
     }
     {
-        Py_ssize_t total = 0, pos = 0;
+        span_t *spans = list.spans;
+        Py_ssize_t n_spans = list.n, total = 0, pos = 0;
         PyObject *picked = PyList_New(n_spans), *joined;
         char *out;
         if (picked == NULL)
@@ -199,7 +406,7 @@ select_lines(PyObject *self, PyObject *args)
         result = Py_BuildValue("(nNN)", count, picked, joined); /* N: steals both */
     }
 done:
-    free(spans);
+    free(list.spans);
     PyMem_Free(needles);
     return result;
 }
