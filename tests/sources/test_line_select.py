@@ -4,6 +4,11 @@ answers exactly as the pure-Python reference does."""
 from __future__ import annotations
 
 import itertools
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -223,3 +228,40 @@ def test_native_on_every_short_line_over_the_needles_bytes(native_module: Module
         want = select_lines_py(block, len(block), needles)
         assert want is not None and want[1] is not None and 0 < len(want[1]) < len(bodies)
         assert native_module.select_lines(block, len(block), needles) == want
+
+
+NATIVE_SRC = Path(__file__).resolve().parents[2] / "packaging" / "native"
+# (compiler, flags, how to run the program): this machine's C compiler with the undefined-behaviour
+# sanitizer; arm64 (the NEON code) under qemu where a cross compiler and qemu are installed.
+SCAN_CHECKS = {
+    "native": ("cc", ["-fsanitize=undefined", "-fno-sanitize-recover"], []),
+    "arm64": ("aarch64-linux-gnu-gcc", ["-static"], ["qemu-aarch64-static"]),
+}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="scan_check.c uses mmap (POSIX)")
+@pytest.mark.parametrize("target", sorted(SCAN_CHECKS))
+def test_the_scan_never_reads_past_a_block_and_answers_as_a_plain_search(tmp_path: Path, target: str) -> None:
+    """packaging/native/scan_check.c: random blocks that end where readable memory ends (a read
+    past the end crashes it), checked against a plain search. Where CI=true the native check
+    must run; the arm64 one runs only where its tools are installed."""
+    compiler, flags, runner = SCAN_CHECKS[target]
+    if target == "native" and not shutil.which(compiler):
+        compiler = "gcc"  # (a system without the name cc)
+    tools = [compiler, *runner]
+    if not all(shutil.which(tool) for tool in tools):
+        if target == "native" and os.environ.get("CI") == "true":
+            pytest.fail(f"no {compiler} (CI must build the native accelerator)")
+        pytest.skip(f"needs {' and '.join(tools)}")
+    program, source = tmp_path / "scan_check", NATIVE_SRC / "scan_check.c"
+    build = subprocess.run(
+        [compiler, "-O2", "-Wall", "-Wextra", "-Werror", *flags, str(source), "-o", str(program)],
+        capture_output=True,
+        text=True,
+    )
+    assert build.returncode == 0, build.stderr[-2000:]
+    run = subprocess.run(
+        [*runner, str(program), "10000" if target == "native" else "3000"], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.endswith(" mixed, 0 mismatches\n")
