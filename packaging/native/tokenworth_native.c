@@ -27,98 +27,18 @@
 /* Bumped whenever select_lines' answer changes; tracker uses only the version it knows. */
 #define TOKENWORTH_NATIVE_VERSION 1
 
-typedef struct {
-    const char *ptr;
-    Py_ssize_t len;
-} needle_t;
-
-typedef struct {
-    Py_ssize_t index, start, stop; /* a picked line: its index and bytes [start, stop) */
-} span_t;
-
-static int
-contains(const char *hay, Py_ssize_t hay_len, const needle_t *needle)
-{
-    if (needle->len == 0)
-        return 1;
-    if (needle->len > hay_len)
-        return 0;
-#if defined(_WIN32)
-    /* No memmem: memchr for the first byte, then compare. */
-    const char *p = hay, *last = hay + hay_len - needle->len;
-    while (p <= last) {
-        p = memchr(p, needle->ptr[0], (size_t)(last - p + 1));
-        if (p == NULL)
-            return 0;
-        if (memcmp(p, needle->ptr, (size_t)needle->len) == 0)
-            return 1;
-        p++;
-    }
-    return 0;
-#else
-    return memmem(hay, (size_t)hay_len, needle->ptr, (size_t)needle->len) != NULL;
-#endif
-}
-
-/* The scan itself, without the GIL (so plain malloc, not PyMem): 1 = all object lines, 0 = not,
- * -1 = out of memory. */
-static int
-scan(const char *data, Py_ssize_t end, const needle_t *needles, Py_ssize_t n_needles, Py_ssize_t *count_out,
-     span_t **spans_out, Py_ssize_t *n_spans_out)
-{
-    span_t *spans = NULL;
-    Py_ssize_t n_spans = 0, cap = 0, count = 0, start = 0;
-    while (start < end) {
-        const char *nlp = memchr(data + start, '\n', (size_t)(end - start));
-        Py_ssize_t nl = nlp - data; /* found: the block ends with a newline (checked) */
-        char last;
-        if (nl - start < 2 || data[start] != '{')
-            goto not_objects;
-        last = data[nl - 1];
-        if (last == '\r')
-            last = data[nl - 2];
-        if (last != '}')
-            goto not_objects;
-        for (Py_ssize_t k = 0; k < n_needles; k++) {
-            if (contains(data + start, nl - start, &needles[k])) {
-                if (n_spans == cap) {
-                    Py_ssize_t new_cap = cap ? cap * 2 : 256;
-                    span_t *grown = realloc(spans, (size_t)new_cap * sizeof(span_t));
-                    if (grown == NULL) {
-                        free(spans);
-                        return -1;
-                    }
-                    spans = grown;
-                    cap = new_cap;
-                }
-                spans[n_spans].index = count;
-                spans[n_spans].start = start;
-                spans[n_spans].stop = nl + 1;
-                n_spans++;
-                break;
-            }
-        }
-        count++;
-        start = nl + 1;
-    }
-    *count_out = count;
-    *spans_out = spans;
-    *n_spans_out = n_spans;
-    return 1;
-not_objects:
-    free(spans);
-    return 0;
-}
+#include "line_scan.h" /* the scan itself (needle_t, scan) */
 
 static PyObject *
 select_lines(PyObject *self, PyObject *args)
 {
     PyObject *buf, *needle_tuple, *result = NULL;
-    Py_ssize_t end, size, n_given, n_needles = 0, count = 0, n_spans = 0;
+    Py_ssize_t end, size, n_given, n_needles = 0;
+    tw_ssize count = 0;
     char *data;
     needle_t *needles = NULL;
-    span_t *spans = NULL;
-    int found;
+    span_list_t list = {NULL, 0, 0};
+    int found, every;
     (void)self;
 
     if (!PyArg_ParseTuple(args, "SnO!:select_lines", &buf, &end, &PyTuple_Type, &needle_tuple))
@@ -132,6 +52,7 @@ select_lines(PyObject *self, PyObject *args)
     n_given = PyTuple_Size(needle_tuple);
     if (n_given < 0)
         return NULL;
+    every = n_given == 0; /* no needles: every line is wanted */
     if (n_given > 0) {
         needles = PyMem_Malloc((size_t)n_given * sizeof(needle_t));
         if (needles == NULL)
@@ -149,14 +70,18 @@ select_lines(PyObject *self, PyObject *args)
             goto done;
         if (memchr(ptr, '\n', (size_t)len) != NULL)
             continue; /* cannot match inside a line */
-        needles[n_needles].ptr = ptr;
-        needles[n_needles].len = len;
-        n_needles++;
+        if (len == 0)
+            every = 1; /* b"" is in every line */
+        else {
+            needles[n_needles].ptr = ptr;
+            needles[n_needles].len = len;
+            n_needles++;
+        }
     }
 
     /* buf and the needles are immutable bytes we hold references to: safe without the GIL. */
     Py_BEGIN_ALLOW_THREADS
-    found = scan(data, end, needles, n_needles, &count, &spans, &n_spans);
+    found = scan(data, end, needles, n_needles, every, &count, &list);
     Py_END_ALLOW_THREADS
     if (found < 0) {
         PyErr_NoMemory();
@@ -166,12 +91,13 @@ select_lines(PyObject *self, PyObject *args)
         result = Py_NewRef(Py_None);
         goto done;
     }
-    if (n_given == 0 || n_spans == count) {
-        result = Py_BuildValue("(nOO)", count, Py_None, Py_None);
+    if (every || list.n == count) {
+        result = Py_BuildValue("(nOO)", (Py_ssize_t)count, Py_None, Py_None);
         goto done;
     }
     {
-        Py_ssize_t total = 0, pos = 0;
+        span_t *spans = list.spans;
+        Py_ssize_t n_spans = list.n, total = 0, pos = 0;
         PyObject *picked = PyList_New(n_spans), *joined;
         char *out;
         if (picked == NULL)
@@ -196,10 +122,10 @@ select_lines(PyObject *self, PyObject *args)
             memcpy(out + pos, data + spans[k].start, (size_t)len);
             pos += len;
         }
-        result = Py_BuildValue("(nNN)", count, picked, joined); /* N: steals both */
+        result = Py_BuildValue("(nNN)", (Py_ssize_t)count, picked, joined); /* N: steals both */
     }
 done:
-    free(spans);
+    free(list.spans);
     PyMem_Free(needles);
     return result;
 }
