@@ -20,7 +20,7 @@ import msgspec
 from tracker.core.reading import ReadResult, SessionSeen
 from tracker.core.records import RateLimitSnapshot, RateLimitWindow
 from tracker.sources.claude_code import ident, text
-from tracker.sources.jsonl import LineFormat
+from tracker.sources.jsonl import LineFormat, Record
 from tracker.sources.normalize import MAX_TOKENS, add_usage, token_count
 from tracker.sources.spec import Kind, Part, Root, SourceSpec
 from tracker.sources.timestamps import usage_ts_ms
@@ -32,30 +32,30 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 # Typed records decode fastest; a line they reject is decoded again as a ``_Lenient*`` one and
 # coerced into a typed record (see ``LineFormat.coerce``).
-class _Totals(msgspec.Struct):
+class _Totals(Record):
     input_tokens: int = 0
     cached_input_tokens: int = 0
     output_tokens: int = 0
     reasoning_output_tokens: int = 0
 
 
-class _Info(msgspec.Struct):
+class _Info(Record):
     total_token_usage: _Totals | None = None
 
 
-class _Window(msgspec.Struct):
+class _Window(Record):
     used_percent: float | None = None
     window_minutes: int | None = None
     resets_at: int | None = None
     resets_in_seconds: int | None = None
 
 
-class _Limits(msgspec.Struct):
+class _Limits(Record):
     primary: _Window | None = None
     secondary: _Window | None = None
 
 
-class _Payload(msgspec.Struct):
+class _Payload(Record):
     type: str | None = None
     id: str | None = None
     cwd: str | None = None
@@ -65,24 +65,24 @@ class _Payload(msgspec.Struct):
     rate_limits: _Limits | None = None
 
 
-class _Line(msgspec.Struct):
+class _Line(Record):
     type: str | None = None
     timestamp: str | None = None
     payload: _Payload | None = None
 
 
-class _LenientTotals(msgspec.Struct):
+class _LenientTotals(Record):
     input_tokens: Any = 0
     cached_input_tokens: Any = 0
     output_tokens: Any = 0
     reasoning_output_tokens: Any = 0
 
 
-class _LenientInfo(msgspec.Struct):
+class _LenientInfo(Record):
     total_token_usage: _LenientTotals | None = None
 
 
-class _LenientPayload(msgspec.Struct):
+class _LenientPayload(Record):
     type: Any = None
     id: Any = None
     cwd: Any = None
@@ -92,7 +92,7 @@ class _LenientPayload(msgspec.Struct):
     rate_limits: Any = None
 
 
-class _LenientLine(msgspec.Struct):
+class _LenientLine(Record):
     type: str | None = None
     timestamp: Any = None
     payload: _LenientPayload | None = None
