@@ -20,7 +20,7 @@ import msgspec
 
 from tracker.core.reading import ReadResult
 from tracker.sources.jsonl import LineFormat, Record
-from tracker.sources.normalize import MAX_TOKENS, add_usage, token_count
+from tracker.sources.normalize import SMALL_TOKENS, add_usage, token_count
 from tracker.sources.spec import Kind, Part, Root, SourceSpec
 from tracker.sources.timestamps import usage_ts_ms
 
@@ -138,11 +138,11 @@ def _handle(rec: _Line, line_no: int, context: dict[str, Any], result: ReadResul
     creation: object = u.cache_creation_input_tokens
     one_hour = 0
     if (split := u.cache_creation) is not None:
-        # Plain ints in range (the typed decode's case) take no ``token_count`` call.
-        whole = creation if type(creation) is int and 0 <= creation <= MAX_TOKENS else token_count(creation)
+        # Plain small ints (the typed decode's case) take no ``token_count`` call.
+        whole = creation if type(creation) is int and 0 <= creation <= SMALL_TOKENS else token_count(creation)
         if whole is not None:
             hour = split.ephemeral_1h_input_tokens
-            hour = (hour if type(hour) is int and 0 <= hour <= MAX_TOKENS else token_count(hour)) or 0
+            hour = (hour if type(hour) is int and 0 <= hour <= SMALL_TOKENS else token_count(hour)) or 0
             one_hour = hour if hour < whole else whole
             creation = whole - one_hour
     add_usage(

@@ -21,7 +21,7 @@ from tracker.core.reading import ReadResult, SessionSeen
 from tracker.core.records import RateLimitSnapshot, RateLimitWindow
 from tracker.sources.claude_code import ident, text
 from tracker.sources.jsonl import READ_SCRATCH, LineFormat, Record
-from tracker.sources.normalize import MAX_TOKENS, add_usage, token_count
+from tracker.sources.normalize import SMALL_TOKENS, add_usage, token_count
 from tracker.sources.spec import Kind, Part, Root, SourceSpec
 from tracker.sources.timestamps import usage_ts_ms
 
@@ -217,12 +217,19 @@ def _token_count(
     c: int | None = t.cached_input_tokens
     o: int | None = t.output_tokens
     r: int | None = t.reasoning_output_tokens
-    # Plain ints in range (the typed decode's case) take no call; anything else is checked.
-    top = MAX_TOKENS
-    if not (type(i) is int and type(c) is int and type(o) is int and type(r) is int):
+    # Plain small ints (the typed decode's case) take no call; anything else is checked.
+    top = SMALL_TOKENS
+    if not (
+        type(i) is int
+        and type(c) is int
+        and type(o) is int
+        and type(r) is int
+        and 0 <= i <= top
+        and 0 <= c <= top
+        and 0 <= o <= top
+        and 0 <= r <= top
+    ):
         i, c, o, r = token_count(i), token_count(c), token_count(o), token_count(r)
-    elif not (0 <= i <= top and 0 <= c <= top and 0 <= o <= top and 0 <= r <= top):
-        i = None
     if i is None or c is None or o is None or r is None:
         result.skip(line_no, "token count that is not a whole number from 0 to 10^10")
         return
