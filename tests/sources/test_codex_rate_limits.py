@@ -145,3 +145,28 @@ def test_limits_nested_past_the_decoder_depth_skip_their_line_only(tmp_path: Pat
     r = read(path, codex.LINES)
     assert [(s.line_no, s.reason) for s in r.skipped] == [(1, "not valid JSON (corrupt or truncated line)")]
     assert [e.input_tokens for e in r.events] == [10]
+
+
+def test_limits_of_the_wrong_shape_holding_invalid_utf8_are_reported_as_in_full(tmp_path: Path) -> None:
+    usage = b'"info":{"total_token_usage":{"input_tokens":10,"cached_input_tokens":0,"output_tokens":1}}'
+    lines = [
+        b'{"timestamp":"2026-06-01T10:00:00Z","type":"event_msg","payload":{"type":"token_count",'
+        + usage
+        + b',"rate_limits":'
+        + limits
+        + b"}}\n"
+        for limits in (
+            b'{"primary":{"used_percent":"\xff"}}',
+            b'{"primary":["\xff"]}',
+            b'{"primary":{"used_percent":3}}',
+        )
+    ]
+    path = tmp_path / "rollout-x.jsonl"
+    path.write_bytes(b"".join(lines))
+    expected = read(path, FULL)
+    assert [s.reason for s in expected.skipped] == [
+        "unexpected shape: Expected `float | null`, got `str` - at `$.payload.rate_limits.primary.used_percent`",
+        "unexpected shape: Expected `object | null`, got `array` - at `$.payload.rate_limits.primary`",
+    ]
+    assert read(path, codex.LINES) == expected
+    assert read(path, codex.LINES, blocks=False) == expected
