@@ -48,7 +48,7 @@ class SqliteCursor(msgspec.Struct, tag="sqlite", tag_field="kind"):
 AnyCursor = Cursor | DocumentCursor | SqliteCursor
 
 
-class SessionSeen(msgspec.Struct):
+class SessionSeen(msgspec.Struct, gc=False):  # strings only: never in a cycle
     session_id: str
     project: str
     git_branch: str

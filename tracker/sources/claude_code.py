@@ -19,8 +19,8 @@ from typing import Any
 import msgspec
 
 from tracker.core.reading import ReadResult
-from tracker.sources.jsonl import LineFormat
-from tracker.sources.normalize import MAX_TOKENS, add_usage, token_count
+from tracker.sources.jsonl import LineFormat, Record
+from tracker.sources.normalize import SMALL_TOKENS, add_usage, token_count
 from tracker.sources.spec import Kind, Part, Root, SourceSpec
 from tracker.sources.timestamps import usage_ts_ms
 
@@ -32,12 +32,12 @@ KNOWN_TYPES = frozenset(
 
 # Typed records decode fastest; a line they reject is decoded again as a ``_Lenient*`` one and
 # coerced into a typed record (see ``LineFormat.coerce``).
-class _CacheCreation(msgspec.Struct):
+class _CacheCreation(Record):
     ephemeral_5m_input_tokens: int | None = None
     ephemeral_1h_input_tokens: int | None = None
 
 
-class _Usage(msgspec.Struct):
+class _Usage(Record):
     input_tokens: int | None = None
     output_tokens: int | None = None
     cache_creation_input_tokens: int | None = None
@@ -45,13 +45,13 @@ class _Usage(msgspec.Struct):
     cache_creation: _CacheCreation | None = None
 
 
-class _Message(msgspec.Struct):
+class _Message(Record):
     id: str | None = None
     model: str | None = None
     usage: _Usage | None = None
 
 
-class _Line(msgspec.Struct):
+class _Line(Record):
     type: str | None = None
     timestamp: str | None = None
     sessionId: str | None = None  # noqa: N815 - the log's own field name
@@ -61,7 +61,7 @@ class _Line(msgspec.Struct):
     message: _Message | None = None
 
 
-class _LenientUsage(msgspec.Struct):
+class _LenientUsage(Record):
     input_tokens: Any = None
     output_tokens: Any = None
     cache_creation_input_tokens: Any = None
@@ -69,13 +69,13 @@ class _LenientUsage(msgspec.Struct):
     cache_creation: Any = None
 
 
-class _LenientMessage(msgspec.Struct):
+class _LenientMessage(Record):
     id: Any = None
     model: Any = None
     usage: _LenientUsage | None = None
 
 
-class _LenientLine(msgspec.Struct):
+class _LenientLine(Record):
     type: str | None = None
     timestamp: Any = None
     sessionId: Any = None  # noqa: N815
@@ -138,11 +138,11 @@ def _handle(rec: _Line, line_no: int, context: dict[str, Any], result: ReadResul
     creation: object = u.cache_creation_input_tokens
     one_hour = 0
     if (split := u.cache_creation) is not None:
-        # Plain ints in range (the typed decode's case) take no ``token_count`` call.
-        whole = creation if type(creation) is int and 0 <= creation <= MAX_TOKENS else token_count(creation)
+        # Plain small ints (the typed decode's case) take no ``token_count`` call.
+        whole = creation if type(creation) is int and 0 <= creation <= SMALL_TOKENS else token_count(creation)
         if whole is not None:
             hour = split.ephemeral_1h_input_tokens
-            hour = (hour if type(hour) is int and 0 <= hour <= MAX_TOKENS else token_count(hour)) or 0
+            hour = (hour if type(hour) is int and 0 <= hour <= SMALL_TOKENS else token_count(hour)) or 0
             one_hour = hour if hour < whole else whole
             creation = whole - one_hour
     add_usage(

@@ -20,8 +20,8 @@ import msgspec
 from tracker.core.reading import ReadResult, SessionSeen
 from tracker.core.records import RateLimitSnapshot, RateLimitWindow
 from tracker.sources.claude_code import ident, text
-from tracker.sources.jsonl import LineFormat
-from tracker.sources.normalize import MAX_TOKENS, add_usage, token_count
+from tracker.sources.jsonl import READ_SCRATCH, LineFormat, Record
+from tracker.sources.normalize import SMALL_TOKENS, add_usage, token_count
 from tracker.sources.spec import Kind, Part, Root, SourceSpec
 from tracker.sources.timestamps import usage_ts_ms
 
@@ -32,57 +32,64 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 # Typed records decode fastest; a line they reject is decoded again as a ``_Lenient*`` one and
 # coerced into a typed record (see ``LineFormat.coerce``).
-class _Totals(msgspec.Struct):
+class _Totals(Record):
     input_tokens: int = 0
     cached_input_tokens: int = 0
     output_tokens: int = 0
     reasoning_output_tokens: int = 0
 
 
-class _Info(msgspec.Struct):
+class _Info(Record):
     total_token_usage: _Totals | None = None
 
 
-class _Window(msgspec.Struct):
+class _Window(Record):
     used_percent: float | None = None
     window_minutes: int | None = None
     resets_at: int | None = None
     resets_in_seconds: int | None = None
 
 
-class _Limits(msgspec.Struct):
+class _Limits(Record):
     primary: _Window | None = None
     secondary: _Window | None = None
 
 
-class _Payload(msgspec.Struct):
+# A line with no ``rate_limits``: the same object every time, so telling it apart costs nothing.
+_NO_LIMITS = msgspec.Raw(b"null")
+
+
+class _Payload(Record):
     type: str | None = None
     id: str | None = None
     cwd: str | None = None
     model: str | None = None
     git: Any = None  # {"branch": …}
     info: _Info | None = None
-    rate_limits: _Limits | None = None
+    # The CLI repeats one rate-limit snapshot in every count: its bytes are kept undecoded and
+    # decoded only when they differ from the last ones (``_rate_limits``). A coerced line
+    # carries them decoded (``_Limits | None``).
+    rate_limits: msgspec.Raw = _NO_LIMITS
 
 
-class _Line(msgspec.Struct):
+class _Line(Record):
     type: str | None = None
     timestamp: str | None = None
     payload: _Payload | None = None
 
 
-class _LenientTotals(msgspec.Struct):
+class _LenientTotals(Record):
     input_tokens: Any = 0
     cached_input_tokens: Any = 0
     output_tokens: Any = 0
     reasoning_output_tokens: Any = 0
 
 
-class _LenientInfo(msgspec.Struct):
+class _LenientInfo(Record):
     total_token_usage: _LenientTotals | None = None
 
 
-class _LenientPayload(msgspec.Struct):
+class _LenientPayload(Record):
     type: Any = None
     id: Any = None
     cwd: Any = None
@@ -92,7 +99,7 @@ class _LenientPayload(msgspec.Struct):
     rate_limits: Any = None
 
 
-class _LenientLine(msgspec.Struct):
+class _LenientLine(Record):
     type: str | None = None
     timestamp: Any = None
     payload: _LenientPayload | None = None
@@ -116,8 +123,36 @@ def _coerce(rec: _LenientLine) -> _Line:
     limits = None
     if isinstance(p.rate_limits, dict):
         limits = _Limits(_lenient_window(p.rate_limits.get("primary")), _lenient_window(p.rate_limits.get("secondary")))
-    payload = _Payload(text(p.type), ident(p.id), text(p.cwd), text(p.model), p.git, info, limits)
+    # Structs check no types when built: ``_rate_limits`` takes decoded limits as they are.
+    payload = _Payload(text(p.type), ident(p.id), text(p.cwd), text(p.model), p.git, info, limits)  # type: ignore[arg-type]
     return _Line(rec.type, text(rec.timestamp), payload)
+
+
+_LIMITS = msgspec.json.Decoder(_Limits | None)
+_ANY = msgspec.json.Decoder()
+_UNCHANGED = object()  # the same bytes as the snapshot last recorded in ``context["limits"]``
+
+
+def _rate_limits(raw: Any, context: dict[str, Any]) -> Any:
+    """A line's rate limits as the typed decode of the whole line had them (``_Limits`` or
+    None), ``_UNCHANGED``, or the reason to skip the line (a ``str``) when it would have been
+    of no readable shape at all. ``raw`` may be decoded already (a coerced line)."""
+    if type(raw) is not msgspec.Raw:
+        return raw
+    if raw == context.get(READ_SCRATCH):
+        return _UNCHANGED
+    try:
+        return _LIMITS.decode(raw)
+    except msgspec.ValidationError as exc:
+        # The whole line would have been decoded leniently: limits of any shape, coerced.
+        try:
+            loose = _ANY.decode(raw)
+        except (msgspec.DecodeError, RecursionError, UnicodeDecodeError):
+            where = str(exc).split(" - at `$", 1)
+            return f"unexpected shape: {where[0]} - at `$.payload.rate_limits{where[1] if len(where) > 1 else '`'}"
+    if not isinstance(loose, dict):
+        return None
+    return _Limits(_lenient_window(loose.get("primary")), _lenient_window(loose.get("secondary")))
 
 
 def _lenient_window(w: object) -> _Window | None:
@@ -131,6 +166,14 @@ def _handle(rec: _Line, line_no: int, context: dict[str, Any], result: ReadResul
     payload = rec.payload
     if payload is None:
         return
+    limits: Any = payload.rate_limits
+    if limits is _NO_LIMITS:
+        limits = None
+    else:
+        limits = _rate_limits(limits, context)
+        if type(limits) is str:
+            result.skip(line_no, limits)  # as a line decoded in full and found of no known shape
+            return
     if kind == "session_meta":
         if session := ident(payload.id):
             context["session"] = session
@@ -145,16 +188,17 @@ def _handle(rec: _Line, line_no: int, context: dict[str, Any], result: ReadResul
         if cwd := text(payload.cwd):
             context["project"] = cwd
     elif payload.type == "token_count":
-        _token_count(rec, payload, line_no, context, result)
+        _token_count(rec, payload, limits, line_no, context, result)
 
 
-def _token_count(rec: _Line, payload: _Payload, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
+def _token_count(
+    rec: _Line, payload: _Payload, limits: Any, line_no: int, context: dict[str, Any], result: ReadResult
+) -> None:
     ts_ms = usage_ts_ms(rec.timestamp)
     if ts_ms is None:
         result.skip(line_no, f"unreadable timestamp {str(rec.timestamp or '')[:40]!r}")
         return
-    limits = payload.rate_limits
-    if limits is not None:
+    if limits is not None and limits is not _UNCHANGED:
         first, second = limits.primary, limits.secondary
         # The CLI repeats the same snapshot with every count; keep only changes.
         seen = [None if first is None else first.used_percent, None if second is None else second.used_percent]
@@ -162,6 +206,9 @@ def _token_count(rec: _Line, payload: _Payload, line_no: int, context: dict[str,
             context["limits"] = seen
             primary, secondary = _window(first, ts_ms), _window(second, ts_ms)
             result.rate_limits.append(RateLimitSnapshot(NAME, context["session"], ts_ms, primary, secondary))
+        raw = payload.rate_limits
+        if type(raw) is msgspec.Raw:  # ``context["limits"]`` now holds what these bytes say
+            context[READ_SCRATCH] = raw.copy()  # a copy: the block it points into is freed
     info = payload.info
     if info is None or info.total_token_usage is None:
         return  # ``info: null`` reports limits only, not usage
@@ -170,12 +217,19 @@ def _token_count(rec: _Line, payload: _Payload, line_no: int, context: dict[str,
     c: int | None = t.cached_input_tokens
     o: int | None = t.output_tokens
     r: int | None = t.reasoning_output_tokens
-    # Plain ints in range (the typed decode's case) take no call; anything else is checked.
-    top = MAX_TOKENS
-    if not (type(i) is int and type(c) is int and type(o) is int and type(r) is int):
+    # Plain small ints (the typed decode's case) take no call; anything else is checked.
+    top = SMALL_TOKENS
+    if not (
+        type(i) is int
+        and type(c) is int
+        and type(o) is int
+        and type(r) is int
+        and 0 <= i <= top
+        and 0 <= c <= top
+        and 0 <= o <= top
+        and 0 <= r <= top
+    ):
         i, c, o, r = token_count(i), token_count(c), token_count(o), token_count(r)
-    elif not (0 <= i <= top and 0 <= c <= top and 0 <= o <= top and 0 <= r <= top):
-        i = None
     if i is None or c is None or o is None or r is None:
         result.skip(line_no, "token count that is not a whole number from 0 to 10^10")
         return

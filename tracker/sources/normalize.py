@@ -25,6 +25,9 @@ from tracker.core.records import UsageEvent
 # No single request comes near this (context windows are a few million tokens), and a sum of
 # a billion such requests still fits in SQLite's 64-bit integers.
 MAX_TOKENS = 10**10
+# The largest one-digit int of CPython: the interpreter compares those without a call, so the
+# per-record fast paths test counts against it; a larger one (rare) goes to ``token_count``.
+SMALL_TOKENS = (1 << 30) - 1
 MAX_COST_MICRO = 10**12  # $1,000,000 for one request: anything above is corrupt
 # Timestamps a usage record may carry; outside this they are unreadable, not usage.
 MIN_TS_MS = int(datetime(2000, 1, 1, tzinfo=UTC).timestamp() * 1000)
@@ -97,8 +100,8 @@ def add_usage(
     OpenCode ``reasoning``), so it is added to output.
     ``subscription``: the tool says the request cost the user nothing beyond a plan.
     """
-    # This runs once per request of every log: plain ints in range take no call at all.
-    top = MAX_TOKENS
+    # This runs once per request of every log: plain small ints take no call at all.
+    top = SMALL_TOKENS
     inp = input if type(input) is int and 0 <= input <= top else token_count(input)
     out = output if type(output) is int and 0 <= output <= top else token_count(output)
     read = cache_read if type(cache_read) is int and 0 <= cache_read <= top else token_count(cache_read)
