@@ -11,6 +11,8 @@ exactly what the rollup answers once built.
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -18,12 +20,15 @@ import pytest
 from tests.conftest import CliRunner
 from tests.helpers.loggen import generate
 from tests.helpers.source_fixtures import fixture_sources, install_source_fixture
+from tracker.cli import usage_cmd
 from tracker.core.paths import DataPaths
 from tracker.services import import_workers, importer
+from tracker.services.context import Context
 from tracker.services.importer import SourceConfig, run_import
+from tracker.services.usage import UsageQuery, build_usage_report
 from tracker.sources.registry import SOURCES
 from tracker.store import bulk
-from tracker.store.db import connect
+from tracker.store.db import connect, indexes_pending
 from tracker.store.queries import UsageFilter, day_totals, grouped_usage, models_seen, tool_cost_usage
 from tracker.store.rollup import rollup_pending
 from tracker.store.store import Store
@@ -96,6 +101,7 @@ def test_first_import_stores_every_table_as_the_incremental_path(tmp_path: Path)
     fast = import_into(tmp_path / "fast", home, workers=2, parallel_min_bytes=0, first_import=True)
     slow = import_into(tmp_path / "slow", home, workers=1)
     assert rollup_pending(fast) and not rollup_pending(slow)
+    assert indexes_pending(fast) and not indexes_pending(slow)  # left with the rollup, off the first run
     assert fast.execute("SELECT COUNT(*) FROM usage_rollup").fetchone() == (0,)
     # Pending: every reader answers from the events what the built rollup answers.
     assert reports(fast) == reports(slow)
@@ -248,11 +254,11 @@ def test_sources_shows_a_pending_rollup_and_reports_stay_exact_until_the_next_co
     import_into(reference, home, workers=1).close()
 
     shown = cli("sources", check_rc=0).stdout
-    assert "Summary tables: pending after the first import" in shown
+    assert "Summary tables and indexes: pending after the first import" in shown
     pending = cli("usage", "daily", "--json", "--no-import", check_rc=0).stdout
     by_session = cli("usage", "session", "--json", "--no-import", check_rc=0).stdout
     cli("import", check_rc=0)  # the next command builds the rollup
-    assert "Summary tables: up to date" in cli("sources", check_rc=0).stdout
+    assert "Summary tables and indexes: up to date" in cli("sources", check_rc=0).stdout
     assert cli("usage", "daily", "--json", "--no-import", check_rc=0).stdout == pending
     assert cli("usage", "session", "--json", "--no-import", check_rc=0).stdout == by_session
     ref = {"TOKENWORTH_DATA_DIR": str(reference)}
@@ -315,3 +321,51 @@ def test_a_file_whose_rows_sqlite_refuses_fails_alone(tmp_path: Path) -> None:
         ("more.json", None, False),
     ]  # fmt: skip
     assert conn.execute("SELECT COUNT(*), SUM(input_tokens) FROM events").fetchone() == (2, 47)
+
+
+def every_format(ctx: Context, out: Path) -> dict[str, bytes]:
+    """Every report a user can ask for, read as the CLI reads (a read-only store, which builds nothing)."""
+    from tracker.reports.text_formats import write_csv, write_json, write_markdown
+    from tracker.services.report import ReportOptions, build_report
+
+    got: dict[str, bytes] = {}
+    for period in ("daily", "weekly", "monthly", "session", "project"):
+        for tz in ("UTC", "America/New_York"):
+            query = UsageQuery(period=period, timezone=tz)  # type: ignore[arg-type]
+            with ctx.reader() as store:
+                report = build_usage_report(store, query, {}, tool_costs=True)
+            got[f"usage {period} {tz} json"] = usage_cmd._render_json(report)
+            got[f"usage {period} {tz} text"] = usage_cmd._render_text(report)
+    options = ReportOptions(date(2026, 3, 20), date(2026, 4, 5), "Europe/Berlin", audience="detailed")
+    with ctx.reader() as store:
+        report = replace(build_report(ctx, store, options), generated_at=datetime(2026, 4, 6, tzinfo=UTC))
+    out.mkdir()
+    write_json(report, out / "r.json")
+    write_markdown(report, out / "r.md")
+    write_csv(report, out / "csv")
+    for f in sorted(out.rglob("*")):
+        if f.is_file():
+            got[f"report {f.relative_to(out)}"] = f.read_bytes()
+    return got
+
+
+def test_every_format_reads_the_same_before_and_after_the_pending_work_is_built(tmp_path: Path) -> None:
+    """A first import's report is made while the rollup and the indexes are pending: it is the
+    report made after the next command built them, and the incremental path's, in every format."""
+    home = tmp_path / "home"
+    build_home(home)
+    first = Context(DataPaths(tmp_path / "first"), home, {})
+    import_into(first.paths.database.parent, home, workers=2, parallel_min_bytes=0).close()
+    reference = Context(DataPaths(tmp_path / "ref"), home, {})
+    import_into(reference.paths.database.parent, home, workers=1).close()
+    with first.reader() as store:
+        assert store.usage.rollup_pending() and indexes_pending(store.conn)
+    pending = every_format(first, tmp_path / "pending")
+    with first.reader() as store:  # reading built nothing
+        assert store.usage.rollup_pending() and indexes_pending(store.conn)
+    connect(first.paths.database).close()  # the next command builds both
+    with first.reader() as store:
+        assert not store.usage.rollup_pending() and not indexes_pending(store.conn)
+    assert len(pending) > 20 and any(b"Tool" in v for v in pending.values())
+    assert every_format(first, tmp_path / "built") == pending
+    assert every_format(reference, tmp_path / "ref-out") == pending

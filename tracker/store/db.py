@@ -54,27 +54,37 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-# The first import drops the secondary indexes of ``events`` and builds each once at its
-# end (``store.bulk``): maintaining them row by row costs more than one sorted build. One that
-# was interrupted leaves them to the next writer. Readers are exact without them, only slower
-# (``queries.tool_cost_usage`` then reads every event). Each is its migration's statement, so
-# the schema reads the same however it was built.
+# The first import drops the secondary indexes of ``events`` and leaves them to build, with the
+# pending rollup, after its report (``store.bulk``): maintaining them row by row costs more
+# than one sorted build, and the first report reads every event anyway. The next writer's
+# ``connect`` (or the app's next import) builds them. Readers are exact without them, only
+# slower (``queries.tool_cost_usage`` then reads every event). Each is its migration's
+# statement, so the schema reads the same however it was built.
 TIME_INDEX = "CREATE INDEX IF NOT EXISTS events_ts ON events(ts_ms)"
 TOOL_COST_INDEX = (
     "CREATE INDEX IF NOT EXISTS events_tool_cost ON events(ts_ms) "
     "WHERE (tool_cost_micro IS NOT NULL OR subscription = 1)"
 )
 BULK_INDEXES = {"events_ts": TIME_INDEX, "events_tool_cost": TOOL_COST_INDEX}
+_PRESENT = (
+    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ("  # noqa: S608 - constants only
+    + ", ".join(f"'{name}'" for name in BULK_INDEXES)
+    + ")"
+)
+
+
+def indexes_pending(conn: sqlite3.Connection) -> bool:
+    """Whether a first import left the secondary indexes of ``events`` to build (one lookup)."""
+    return bool(conn.execute(_PRESENT).fetchone()[0] < len(BULK_INDEXES))
 
 
 def ensure_indexes(conn: sqlite3.Connection) -> None:
-    """Build the indexes an interrupted first import left dropped (one lookup otherwise)."""
-    (present,) = conn.execute(
-        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('events_ts', 'events_tool_cost')"
-    ).fetchone()
-    if present < len(BULK_INDEXES):
-        for statement in BULK_INDEXES.values():
-            conn.execute(statement)
+    """Build the indexes a first import left pending (one lookup otherwise), in one transaction."""
+    if indexes_pending(conn):
+        with conn:
+            conn.execute("BEGIN IMMEDIATE")
+            for statement in BULK_INDEXES.values():
+                conn.execute(statement)
 
 
 def connect_read(path: Path) -> sqlite3.Connection:
