@@ -369,3 +369,37 @@ def test_every_format_reads_the_same_before_and_after_the_pending_work_is_built(
     assert len(pending) > 20 and any(b"Tool" in v for v in pending.values())
     assert every_format(first, tmp_path / "built") == pending
     assert every_format(reference, tmp_path / "ref-out") == pending
+
+
+@pytest.mark.parametrize(
+    "how", [{"workers": 2, "first_import": True}, {"workers": 2, "first_import": False}, {"workers": 1}]
+)
+def test_a_file_gone_before_its_head_is_hashed_is_an_error_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: dict[str, object]
+) -> None:
+    """The planner only stats; the reader hashes a file's head. A file removed in between is
+    that file's error (as when the planner cannot open it), and every other file is stored."""
+    home = tmp_path / "home"
+    build_home(home)
+    slow = import_into(tmp_path / "slow", home, workers=1)
+    gone = sorted((home / ".claude" / "projects").rglob("*.jsonl"))[1]
+    plan = importer._plan_source
+
+    def plan_then_remove(*args: object) -> list[import_workers.Job]:
+        jobs = plan(*args)  # type: ignore[arg-type]
+        if gone.exists() and any(j.path == gone for j in jobs):
+            gone.unlink()
+        return jobs
+
+    monkeypatch.setattr(importer, "_plan_source", plan_then_remove)
+    conn = connect(tmp_path / "fast" / "tokenworth.sqlite3")
+    summary = run_import(conn, home=home, env={}, config=SourceConfig(), parallel_min_bytes=0, **how)  # type: ignore[arg-type]
+    assert summary.sources["claude-code"].errors == [f"{gone}: cannot read (No such file or directory)"]
+    assert conn.execute("SELECT error, cursor FROM files WHERE path = ?", (str(gone),)).fetchall() == [
+        (f"{gone}: cannot read (No such file or directory)", b"")
+    ]
+    conn.close()
+    got = table_rows(connect(tmp_path / "fast" / "tokenworth.sqlite3"))["files"]
+    want = table_rows(slow)["files"]
+    assert [r for r in got if r[0] != str(gone)] == [r for r in want if r[0] != str(gone)]
+    assert all(len(str(r[7])) == 64 for r in got if r[0] != str(gone))  # every head hashed

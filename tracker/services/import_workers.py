@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, TypeVar
 from tracker.core.reading import AnyCursor, Cursor, ReadResult
 from tracker.sources.spec import Part
 from tracker.store.db import database_file
-from tracker.store.import_state import FileIdentity
+from tracker.store.import_state import FileIdentity, with_head
 from tracker.store.staging import encode_read, staged, write_stage
 from tracker.store.writer import row_failure
 
@@ -49,11 +49,14 @@ class WorkItem:
     part: Part
     path: Path
     cursor: AnyCursor
+    identity: FileIdentity  # its head not hashed yet (``head_hash`` empty): the reader hashes it
 
 
 @dataclass(frozen=True)
 class Job:
-    """One file to read in this import, and how."""
+    """One file to read in this import, and how. Its identity's head is hashed by whoever reads
+    it, just before reading (``head_hash`` empty until then): the planner only stats, so the
+    workers start sooner and the hashing is spread over them."""
 
     source: str
     part: Part
@@ -70,7 +73,15 @@ class Job:
         return self.identity.size
 
     def item(self) -> WorkItem:
-        return WorkItem(self.source, self.part, self.path, self.cursor)
+        return WorkItem(self.source, self.part, self.path, self.cursor, self.identity)
+
+
+def hashed(item: WorkItem) -> FileIdentity | ReadResult:
+    """The item's identity with its head hashed, or the file's error when it cannot be opened."""
+    try:
+        return with_head(item.path, item.identity)
+    except OSError as exc:
+        return ReadResult(cursor=item.cursor, error=f"{item.path}: cannot read ({exc.strerror or exc})")
 
 
 @dataclass
@@ -80,6 +91,7 @@ class StagedRead:
     index: int  # the item's place in its batch
     result: ReadResult
     first: bool  # the first read of this item in this import
+    identity: FileIdentity | None = None  # on the first read of an item: its identity, head hashed
 
 
 ReadFn = Callable[[WorkItem, AnyCursor], ReadResult]
@@ -105,9 +117,13 @@ def read_batch(items: Sequence[WorkItem], folder: Path, read: ReadFn) -> list[tu
 
     for index, item in enumerate(items):
         cursor, first = item.cursor, True
+        identity = hashed(item) if not item.identity.head_hash else item.identity
+        if isinstance(identity, ReadResult):
+            pending.append(StagedRead(index, identity, True))
+            continue
         while True:
             result = read(item, cursor)
-            pending.append(StagedRead(index, result, first))
+            pending.append(StagedRead(index, result, first, identity if first else None))
             events += len(result.events)
             if result.more or events >= STAGE_EVENTS:
                 flush()  # the next chunk's cursor is only stored after this one's rows
@@ -126,6 +142,7 @@ class RowRead:
     first: bool  # the first read of this item by this task
     rows: bytes
     result: bytes
+    identity: FileIdentity | None = None  # on the first read of an item not read before: its identity, head hashed
 
 
 @dataclass(frozen=True)
@@ -148,9 +165,13 @@ def read_rows_batch(items: Sequence[WorkItem], read: ReadFn) -> RowBatch:
         if held >= limit:
             return RowBatch(out, (index, item.cursor, False))
         cursor, first = item.cursor, True
+        identity = hashed(item) if not item.identity.head_hash else None
+        if isinstance(identity, ReadResult):
+            out.append(RowRead(index, True, *encode_read(item.source, identity)))
+            continue
         while True:
             result = read(item, cursor)
-            read_ = RowRead(index, first, *encode_read(item.source, result))
+            read_ = RowRead(index, first, *encode_read(item.source, result), identity if first else None)
             out.append(read_)
             held += len(read_.rows) + len(read_.result)
             if not result.more or result.error:

@@ -31,6 +31,7 @@ from tracker.services.import_workers import (
     RowBatch,
     StagedRead,
     WorkItem,
+    hashed,
     make_scratch,
     read_batch,
     read_parallel,
@@ -46,7 +47,7 @@ from tracker.sources.spec import DocumentReader, JsonlReader, Kind, Part, Source
 from tracker.sources.sqlite_db import read_sqlite, wal_unchanged
 from tracker.store.bulk import BulkWriter, worth_bulk
 from tracker.store.db import ensure_indexes
-from tracker.store.import_state import StoredFiles, identify
+from tracker.store.import_state import StoredFiles, identify, unhashed
 from tracker.store.otlp_events import match_new_log_events
 from tracker.store.rollup import build_pending, last_event_id, rollup_pending, touched_since
 from tracker.store.staging import Rows, decode_read, pack
@@ -255,6 +256,8 @@ def _row_reads(batch: list[Job], out: RowBatch | Exception) -> Iterator[tuple[Jo
         return
     for r in out.reads:
         job = batch[r.index]
+        if r.identity is not None:  # its head hashed by the worker: the rest of it (``_rest``) keeps it
+            job = batch[r.index] = replace(job, identity=r.identity)
         yield (job, *decode_read(r.rows, r.result), r.first and not job.resumed)
 
 
@@ -270,11 +273,19 @@ def _rest(batch: list[Job], out: RowBatch | Exception) -> list[Job]:
 
 
 def _staged_file(job: Job, r: StagedRead) -> StagedFile:
-    return StagedFile(str(job.path), job.source, job.identity, r.result, job.restarted and r.first, job.part.name)
+    identity = r.identity or job.identity  # hashed by the worker on the first read
+    return StagedFile(str(job.path), job.source, identity, r.result, job.restarted and r.first, job.part.name)
 
 
 def _import_serial(writer: ImportWriter, job: Job, stats: SourceImport) -> int:
     """Read and store one file in this process, a bounded chunk at a time."""
+    if not job.identity.head_hash:
+        identity = hashed(job.item())
+        if isinstance(identity, ReadResult):
+            _count(stats, identity, first=False)  # as when the planner could not open it
+            writer.error(str(job.path), job.source, identity.error or "cannot read")
+            return job.pending_bytes
+        job = replace(job, identity=identity)
     cursor, first = job.cursor, True
     while True:
         result = pack(read_file(job.item(), cursor))
@@ -364,23 +375,25 @@ def _plan(stored: StoredFiles, spec: SourceSpec, part: Part, path: Path, st: os.
     previous = stored.get(str(path))
     same_file = previous is not None and (previous.identity.device, previous.identity.inode) == (st.st_dev, st.st_ino)
     same_part = previous is not None and previous.part in ("", part.name)
+    # Heads are hashed by whoever reads the file (``Job``): here only what decides how to read it.
+    identity = unhashed(st)
     if part.kind is Kind.DOCUMENT:  # read whole whenever it changed; its records' keys dedup
-        return Job(spec.id, part, path, identify(path, st), DocumentCursor(), restarted=True)
+        return Job(spec.id, part, path, identity, DocumentCursor(), restarted=True)
     if part.kind is Kind.SQLITE:
         if previous is not None and same_file and same_part and isinstance(previous.cursor, SqliteCursor):
-            return Job(spec.id, part, path, identify(path, st), previous.cursor, restarted=False)
-        return Job(spec.id, part, path, identify(path, st), SqliteCursor(), restarted=previous is not None)
+            return Job(spec.id, part, path, identity, previous.cursor, restarted=False)
+        return Job(spec.id, part, path, identity, SqliteCursor(), restarted=previous is not None)
     if previous is not None and same_file and same_part and isinstance(previous.cursor, Cursor):
         old, cursor = previous.identity, previous.cursor
         if st.st_size == old.size and st.st_mtime_ns == old.mtime_ns:
             return None  # unchanged: the warm path reads nothing
         same_head = st.st_size >= cursor.offset and identify(path, st, old.head_len).head_hash == old.head_hash
         if same_head and (not cursor.before_hash or _before_matches(path, cursor)):
-            return Job(spec.id, part, path, identify(path, st), cursor, restarted=False)
+            return Job(spec.id, part, path, identity, cursor, restarted=False)
     # New, replaced, rewritten or shrunk: read it all again; dedup keys prevent double counting.
     reader = cast(JsonlReader, part.reader)
     start = Cursor(context=reader.start_context(path))
-    return Job(spec.id, part, path, identify(path, st), start, restarted=previous is not None)
+    return Job(spec.id, part, path, identity, start, restarted=previous is not None)
 
 
 def _before_matches(path: Path, cursor: Cursor) -> bool:
