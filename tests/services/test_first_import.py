@@ -11,6 +11,7 @@ exactly what the rollup answers once built.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,9 +21,10 @@ import pytest
 from tests.conftest import CliRunner
 from tests.helpers.loggen import generate
 from tests.helpers.source_fixtures import fixture_sources, install_source_fixture
+from tracker.analytics.usage_rollup import Period
 from tracker.cli import usage_cmd
 from tracker.core.paths import DataPaths
-from tracker.services import import_workers, importer
+from tracker.services import import_plan, import_workers, importer
 from tracker.services.context import Context
 from tracker.services.importer import SourceConfig, run_import
 from tracker.services.usage import UsageQuery, build_usage_report
@@ -95,10 +97,31 @@ def reports(conn: sqlite3.Connection) -> tuple[object, ...]:
     return tuple(out)
 
 
-def test_first_import_stores_every_table_as_the_incremental_path(tmp_path: Path) -> None:
+@pytest.fixture(params=["planned", "streamed"])
+def streamed(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A first import whose workers start once the plan is whole, or after its first two files
+    (the rest planned while they read); the sizes of the first batches' plans, when streamed."""
+    early: list[int] = []
+    if request.param == "planned":
+        monkeypatch.setattr(importer, "EARLY_BYTES", 1 << 62)
+        return early
+    monkeypatch.setattr(importer, "EARLY_BYTES", 0)
+    batches = importer.even_batches
+
+    def recorded(jobs: list[import_workers.Job], k: int) -> list[list[import_workers.Job]]:
+        early.append(len(jobs))
+        return batches(jobs, k)
+
+    monkeypatch.setattr(importer, "even_batches", recorded)
+    return early
+
+
+def test_first_import_stores_every_table_as_the_incremental_path(tmp_path: Path, streamed: list[int]) -> None:
     home = tmp_path / "home"
     events, log = build_home(home)
+    (log.parent / "dangling.jsonl").symlink_to(log.parent / "nowhere")  # an error of the planner's
     fast = import_into(tmp_path / "fast", home, workers=2, parallel_min_bytes=0, first_import=True)
+    assert streamed in ([], [2])  # streamed: read from the second file planned on
     slow = import_into(tmp_path / "slow", home, workers=1)
     assert rollup_pending(fast) and not rollup_pending(slow)
     assert indexes_pending(fast) and not indexes_pending(slow)  # left with the rollup, off the first run
@@ -115,11 +138,17 @@ def test_first_import_stores_every_table_as_the_incremental_path(tmp_path: Path)
     assert len(rows["events"]) >= events
     tool_priced = [r for r in rows["events"] if r[-2] is not None or r[-1] == 1]
     assert tool_priced  # the tool-cost readers above had events to read
+    dangling = log.parent / "dangling.jsonl"
+    assert [(r[0], r[-2]) for r in rows["files"] if r[-2]] == [
+        (str(dangling), f"{dangling}: cannot read (No such file or directory)")
+    ]
     bad = [(n, why.split(" ")[0]) for p, n, why in rows["skipped_lines"] if p == str(log)]
     assert bad == [(14, "not"), (15, "token")]  # the corrupt line and the hostile number, in both
 
 
-def test_bounds_on_memory_change_nothing_stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bounds_on_memory_change_nothing_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, streamed: list[int]
+) -> None:
     """Files read in many chunks, tasks that stop early and go on in another task, a dict
     of keys that is full, many commits: the same tables (workers are forked: they see the
     patched limits)."""
@@ -148,6 +177,7 @@ def test_bounds_on_memory_change_nothing_stored(tmp_path: Path, monkeypatch: pyt
         == slow.execute("SELECT COUNT(*) FROM files WHERE source = 'claude-code' AND error IS NULL").fetchone()[0]
     )
     assert sum(1 for n in rests if n) > 10  # tasks did stop early and go on in others
+    assert streamed in ([], [2])
     fast = connect(tmp_path / "fast" / "tokenworth.sqlite3")
     assert table_rows(fast) == table_rows(slow)
 
@@ -329,13 +359,14 @@ def every_format(ctx: Context, out: Path) -> dict[str, bytes]:
     from tracker.services.report import ReportOptions, build_report
 
     got: dict[str, bytes] = {}
-    for period in ("daily", "weekly", "monthly", "session", "project"):
+    periods: tuple[Period, ...] = ("daily", "weekly", "monthly", "session", "project")
+    for period in periods:
         for tz in ("UTC", "America/New_York"):
-            query = UsageQuery(period=period, timezone=tz)  # type: ignore[arg-type]
+            query = UsageQuery(period=period, timezone=tz)
             with ctx.reader() as store:
-                report = build_usage_report(store, query, {}, tool_costs=True)
-            got[f"usage {period} {tz} json"] = usage_cmd._render_json(report)
-            got[f"usage {period} {tz} text"] = usage_cmd._render_text(report)
+                usage = build_usage_report(store, query, {}, tool_costs=True)
+            got[f"usage {period} {tz} json"] = usage_cmd._render_json(usage)
+            got[f"usage {period} {tz} text"] = usage_cmd._render_text(usage)
     options = ReportOptions(date(2026, 3, 20), date(2026, 4, 5), "Europe/Berlin", audience="detailed")
     with ctx.reader() as store:
         report = replace(build_report(ctx, store, options), generated_at=datetime(2026, 4, 6, tzinfo=UTC))
@@ -383,15 +414,15 @@ def test_a_file_gone_before_its_head_is_hashed_is_an_error_of_its_own(
     build_home(home)
     slow = import_into(tmp_path / "slow", home, workers=1)
     gone = sorted((home / ".claude" / "projects").rglob("*.jsonl"))[1]
-    plan = importer._plan_source
+    plan = import_plan.plan_source
 
-    def plan_then_remove(*args: object) -> list[import_workers.Job]:
-        jobs = plan(*args)  # type: ignore[arg-type]
+    def plan_then_remove(*args: object) -> Iterator[import_workers.Job]:
+        jobs = list(plan(*args))  # type: ignore[arg-type]
         if gone.exists() and any(j.path == gone for j in jobs):
             gone.unlink()
-        return jobs
+        return iter(jobs)
 
-    monkeypatch.setattr(importer, "_plan_source", plan_then_remove)
+    monkeypatch.setattr(import_plan, "plan_source", plan_then_remove)
     conn = connect(tmp_path / "fast" / "tokenworth.sqlite3")
     summary = run_import(conn, home=home, env={}, config=SourceConfig(), parallel_min_bytes=0, **how)  # type: ignore[arg-type]
     assert summary.sources["claude-code"].errors == [f"{gone}: cannot read (No such file or directory)"]

@@ -22,7 +22,7 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -214,28 +214,32 @@ BatchFn = Callable[[list[WorkItem]], T]
 
 
 def read_parallel(
-    jobs: list[Job],
-    total_bytes: int,
+    batches: Iterable[list[Job]],
     n: int,
     task: BatchFn[T],
     mp_context: str | None = None,
     more: deque[list[Job]] | None = None,
 ) -> Iterator[list[tuple[list[Job], T | Exception]]]:
-    """Run ``task`` (picklable) on every job in worker processes, a batch of files at a time.
+    """Run ``task`` (picklable) on every batch of jobs in worker processes (``plan_batches``).
     Yields the batches done since the last time (several when the writer is the slower),
     each with what ``task`` returned or the exception it failed with. Batches the caller
-    puts in ``more`` meanwhile (the rest of a task that stopped early) go first."""
+    puts in ``more`` meanwhile (the rest of a task that stopped early) go first. The batch
+    after those in flight is taken from ``batches`` before waiting on them: a stream of
+    batches (a plan still being listed) is worked out while the workers read."""
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # only when it pays
 
-    # Files that are a large share of the work go first, so none finishes last alone; the
-    # rest in order, in batches of several files: one task per file costs more in messages
-    # between processes than small files take to read.
-    share = total_bytes // (4 * n)
-    ordered = sorted(jobs, key=lambda j: j.pending_bytes < share)
-    batches = _batches(ordered, total_bytes, n)
     # Only a few batches in flight: results wait for the single writer, and memory must not
     # grow with the size of the logs.
     todo = iter(batches)
+    upcoming: list[Job] | None = None
+
+    def take() -> list[Job] | None:
+        nonlocal upcoming
+        if more:
+            return more.popleft()
+        batch, upcoming = upcoming, None
+        return batch if batch is not None else next(todo, None)
+
     import multiprocessing
 
     context = multiprocessing.get_context(mp_context) if mp_context else None
@@ -244,10 +248,12 @@ def read_parallel(
     ) as pool:
         running: dict[Future[T], list[Job]] = {}
         while True:
-            while len(running) < 2 * n and (batch := more.popleft() if more else next(todo, None)) is not None:
+            while len(running) < 2 * n and (batch := take()) is not None:
                 running[pool.submit(task, [j.item() for j in batch])] = batch
             if not running:
                 return
+            if upcoming is None:
+                upcoming = next(todo, None)
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             ready: list[tuple[list[Job], T | Exception]] = []
             for fut in done:
@@ -257,6 +263,29 @@ def read_parallel(
                 except Exception as exc:
                     ready.append((batch, exc))
             yield ready
+
+
+def plan_batches(jobs: list[Job], total_bytes: int, n: int) -> list[list[Job]]:
+    """Batches of files for ``n`` workers. Files that are a large share of the work go first,
+    so none finishes last alone; the rest in order, in batches of several files: one task per
+    file costs more in messages between processes than small files take to read."""
+    share = total_bytes // (4 * n)
+    ordered = sorted(jobs, key=lambda j: j.pending_bytes < share)
+    return [b for b in _batches(ordered, total_bytes, n) if b]
+
+
+def even_batches(jobs: list[Job], k: int) -> list[list[Job]]:
+    """``jobs`` in order, in at most ``k`` batches of about as many bytes each."""
+    size = sum(j.pending_bytes for j in jobs) // k
+    out: list[list[Job]] = [[]]
+    held = 0
+    for job in jobs:
+        if held >= size and len(out) < k and out[-1]:
+            out.append([])
+            held = 0
+        out[-1].append(job)
+        held += job.pending_bytes
+    return [b for b in out if b]
 
 
 def worker_failed(job: Job, exc: Exception) -> ReadResult:
