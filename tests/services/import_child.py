@@ -1,11 +1,12 @@
 """A real import in a child process, for tests that kill it: ``python -m tests.services.import_child``.
 
-    import_child DATA HOME [--mp fork|forkserver|spawn] [--block PIDS_DIR] [--staged]
+    import_child DATA HOME [--mp fork|forkserver|spawn] [--block PIDS_DIR] [--staged] [--streamed]
 
 Runs ``run_import`` with two workers at any size. ``--block`` reads instead a source whose
 reader records each worker's pid in ``PIDS_DIR`` and then waits (until ``PIDS_DIR/release``
 exists), so a test can kill the importer while its workers are busy. ``--staged`` keeps the
-import off the first import's path (workers stage their rows in files).
+import off the first import's path (workers stage their rows in files); ``--streamed``
+starts a first import's workers after its first two files are planned.
 """
 
 from __future__ import annotations
@@ -48,7 +49,12 @@ def main() -> None:
     ap.add_argument("--mp", default=None)
     ap.add_argument("--block", type=Path, default=None)
     ap.add_argument("--staged", action="store_true")
+    ap.add_argument("--streamed", action="store_true")
     args = ap.parse_args()
+    if args.streamed:
+        from tracker.services import importer
+
+        importer.EARLY_BYTES = 0
     paths = DataPaths(args.data).ensure()
     kw: dict[str, object] = {}
     if args.block is not None:

@@ -11,6 +11,9 @@ exactly what the rollup answers once built.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -18,12 +21,16 @@ import pytest
 from tests.conftest import CliRunner
 from tests.helpers.loggen import generate
 from tests.helpers.source_fixtures import fixture_sources, install_source_fixture
+from tracker.analytics.usage_rollup import Period
+from tracker.cli import usage_cmd
 from tracker.core.paths import DataPaths
-from tracker.services import import_workers, importer
+from tracker.services import import_plan, import_workers, importer
+from tracker.services.context import Context
 from tracker.services.importer import SourceConfig, run_import
+from tracker.services.usage import UsageQuery, build_usage_report
 from tracker.sources.registry import SOURCES
 from tracker.store import bulk
-from tracker.store.db import connect
+from tracker.store.db import connect, indexes_pending
 from tracker.store.queries import UsageFilter, day_totals, grouped_usage, models_seen, tool_cost_usage
 from tracker.store.rollup import rollup_pending
 from tracker.store.store import Store
@@ -90,12 +97,34 @@ def reports(conn: sqlite3.Connection) -> tuple[object, ...]:
     return tuple(out)
 
 
-def test_first_import_stores_every_table_as_the_incremental_path(tmp_path: Path) -> None:
+@pytest.fixture(params=["planned", "streamed"])
+def streamed(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A first import whose workers start once the plan is whole, or after its first two files
+    (the rest planned while they read); the sizes of the first batches' plans, when streamed."""
+    early: list[int] = []
+    if request.param == "planned":
+        monkeypatch.setattr(importer, "EARLY_BYTES", 1 << 62)
+        return early
+    monkeypatch.setattr(importer, "EARLY_BYTES", 0)
+    batches = importer.even_batches
+
+    def recorded(jobs: list[import_workers.Job], k: int) -> list[list[import_workers.Job]]:
+        early.append(len(jobs))
+        return batches(jobs, k)
+
+    monkeypatch.setattr(importer, "even_batches", recorded)
+    return early
+
+
+def test_first_import_stores_every_table_as_the_incremental_path(tmp_path: Path, streamed: list[int]) -> None:
     home = tmp_path / "home"
     events, log = build_home(home)
+    (log.parent / "dangling.jsonl").symlink_to(log.parent / "nowhere")  # an error of the planner's
     fast = import_into(tmp_path / "fast", home, workers=2, parallel_min_bytes=0, first_import=True)
+    assert streamed in ([], [2])  # streamed: read from the second file planned on
     slow = import_into(tmp_path / "slow", home, workers=1)
     assert rollup_pending(fast) and not rollup_pending(slow)
+    assert indexes_pending(fast) and not indexes_pending(slow)  # left with the rollup, off the first run
     assert fast.execute("SELECT COUNT(*) FROM usage_rollup").fetchone() == (0,)
     # Pending: every reader answers from the events what the built rollup answers.
     assert reports(fast) == reports(slow)
@@ -109,11 +138,17 @@ def test_first_import_stores_every_table_as_the_incremental_path(tmp_path: Path)
     assert len(rows["events"]) >= events
     tool_priced = [r for r in rows["events"] if r[-2] is not None or r[-1] == 1]
     assert tool_priced  # the tool-cost readers above had events to read
+    dangling = log.parent / "dangling.jsonl"
+    assert [(r[0], r[-2]) for r in rows["files"] if r[-2]] == [
+        (str(dangling), f"{dangling}: cannot read (No such file or directory)")
+    ]
     bad = [(n, why.split(" ")[0]) for p, n, why in rows["skipped_lines"] if p == str(log)]
     assert bad == [(14, "not"), (15, "token")]  # the corrupt line and the hostile number, in both
 
 
-def test_bounds_on_memory_change_nothing_stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bounds_on_memory_change_nothing_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, streamed: list[int]
+) -> None:
     """Files read in many chunks, tasks that stop early and go on in another task, a dict
     of keys that is full, many commits: the same tables (workers are forked: they see the
     patched limits)."""
@@ -142,6 +177,7 @@ def test_bounds_on_memory_change_nothing_stored(tmp_path: Path, monkeypatch: pyt
         == slow.execute("SELECT COUNT(*) FROM files WHERE source = 'claude-code' AND error IS NULL").fetchone()[0]
     )
     assert sum(1 for n in rests if n) > 10  # tasks did stop early and go on in others
+    assert streamed in ([], [2])
     fast = connect(tmp_path / "fast" / "tokenworth.sqlite3")
     assert table_rows(fast) == table_rows(slow)
 
@@ -248,11 +284,11 @@ def test_sources_shows_a_pending_rollup_and_reports_stay_exact_until_the_next_co
     import_into(reference, home, workers=1).close()
 
     shown = cli("sources", check_rc=0).stdout
-    assert "Summary tables: pending after the first import" in shown
+    assert "Summary tables and indexes: pending after the first import" in shown
     pending = cli("usage", "daily", "--json", "--no-import", check_rc=0).stdout
     by_session = cli("usage", "session", "--json", "--no-import", check_rc=0).stdout
     cli("import", check_rc=0)  # the next command builds the rollup
-    assert "Summary tables: up to date" in cli("sources", check_rc=0).stdout
+    assert "Summary tables and indexes: up to date" in cli("sources", check_rc=0).stdout
     assert cli("usage", "daily", "--json", "--no-import", check_rc=0).stdout == pending
     assert cli("usage", "session", "--json", "--no-import", check_rc=0).stdout == by_session
     ref = {"TOKENWORTH_DATA_DIR": str(reference)}
@@ -315,3 +351,86 @@ def test_a_file_whose_rows_sqlite_refuses_fails_alone(tmp_path: Path) -> None:
         ("more.json", None, False),
     ]  # fmt: skip
     assert conn.execute("SELECT COUNT(*), SUM(input_tokens) FROM events").fetchone() == (2, 47)
+
+
+def every_format(ctx: Context, out: Path) -> dict[str, bytes]:
+    """Every report a user can ask for, read as the CLI reads (a read-only store, which builds nothing)."""
+    from tracker.reports.text_formats import write_csv, write_json, write_markdown
+    from tracker.services.report import ReportOptions, build_report
+
+    got: dict[str, bytes] = {}
+    periods: tuple[Period, ...] = ("daily", "weekly", "monthly", "session", "project")
+    for period in periods:
+        for tz in ("UTC", "America/New_York"):
+            query = UsageQuery(period=period, timezone=tz)
+            with ctx.reader() as store:
+                usage = build_usage_report(store, query, {}, tool_costs=True)
+            got[f"usage {period} {tz} json"] = usage_cmd._render_json(usage)
+            got[f"usage {period} {tz} text"] = usage_cmd._render_text(usage)
+    options = ReportOptions(date(2026, 3, 20), date(2026, 4, 5), "Europe/Berlin", audience="detailed")
+    with ctx.reader() as store:
+        report = replace(build_report(ctx, store, options), generated_at=datetime(2026, 4, 6, tzinfo=UTC))
+    out.mkdir()
+    write_json(report, out / "r.json")
+    write_markdown(report, out / "r.md")
+    write_csv(report, out / "csv")
+    for f in sorted(out.rglob("*")):
+        if f.is_file():
+            got[f"report {f.relative_to(out)}"] = f.read_bytes()
+    return got
+
+
+def test_every_format_reads_the_same_before_and_after_the_pending_work_is_built(tmp_path: Path) -> None:
+    """A first import's report is made while the rollup and the indexes are pending: it is the
+    report made after the next command built them, and the incremental path's, in every format."""
+    home = tmp_path / "home"
+    build_home(home)
+    first = Context(DataPaths(tmp_path / "first"), home, {})
+    import_into(first.paths.database.parent, home, workers=2, parallel_min_bytes=0).close()
+    reference = Context(DataPaths(tmp_path / "ref"), home, {})
+    import_into(reference.paths.database.parent, home, workers=1).close()
+    with first.reader() as store:
+        assert store.usage.rollup_pending() and indexes_pending(store.conn)
+    pending = every_format(first, tmp_path / "pending")
+    with first.reader() as store:  # reading built nothing
+        assert store.usage.rollup_pending() and indexes_pending(store.conn)
+    connect(first.paths.database).close()  # the next command builds both
+    with first.reader() as store:
+        assert not store.usage.rollup_pending() and not indexes_pending(store.conn)
+    assert len(pending) > 20 and any(b"Tool" in v for v in pending.values())
+    assert every_format(first, tmp_path / "built") == pending
+    assert every_format(reference, tmp_path / "ref-out") == pending
+
+
+@pytest.mark.parametrize(
+    "how", [{"workers": 2, "first_import": True}, {"workers": 2, "first_import": False}, {"workers": 1}]
+)
+def test_a_file_gone_before_its_head_is_hashed_is_an_error_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: dict[str, object]
+) -> None:
+    """The planner only stats; the reader hashes a file's head. A file removed in between is
+    that file's error (as when the planner cannot open it), and every other file is stored."""
+    home = tmp_path / "home"
+    build_home(home)
+    slow = import_into(tmp_path / "slow", home, workers=1)
+    gone = sorted((home / ".claude" / "projects").rglob("*.jsonl"))[1]
+    plan = import_plan.plan_source
+
+    def plan_then_remove(*args: object) -> Iterator[import_workers.Job]:
+        jobs = list(plan(*args))  # type: ignore[arg-type]
+        if gone.exists() and any(j.path == gone for j in jobs):
+            gone.unlink()
+        return iter(jobs)
+
+    monkeypatch.setattr(import_plan, "plan_source", plan_then_remove)
+    conn = connect(tmp_path / "fast" / "tokenworth.sqlite3")
+    summary = run_import(conn, home=home, env={}, config=SourceConfig(), parallel_min_bytes=0, **how)  # type: ignore[arg-type]
+    assert summary.sources["claude-code"].errors == [f"{gone}: cannot read (No such file or directory)"]
+    assert conn.execute("SELECT error, cursor FROM files WHERE path = ?", (str(gone),)).fetchall() == [
+        (f"{gone}: cannot read (No such file or directory)", b"")
+    ]
+    conn.close()
+    got = table_rows(connect(tmp_path / "fast" / "tokenworth.sqlite3"))["files"]
+    want = table_rows(slow)["files"]
+    assert [r for r in got if r[0] != str(gone)] == [r for r in want if r[0] != str(gone)]
+    assert all(len(str(r[7])) == 64 for r in got if r[0] != str(gone))  # every head hashed

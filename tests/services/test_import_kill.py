@@ -71,12 +71,12 @@ def test_f17_workers_die_with_their_importer(tmp_path: Path, how: str, sig: sign
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc to find the workers")
-@pytest.mark.parametrize("path", ["first-import", "staged"])
+@pytest.mark.parametrize("path", ["first-import", "first-import-streamed", "staged"])
 def test_kill_9_at_random_points_loses_and_doubles_nothing(tmp_path: Path, path: str) -> None:
     home, data = tmp_path / "home", tmp_path / "data"
     expected = generate(home, days=8, sessions_per_day=3, turns=6, content_bytes=3000)
     rng = random.Random(7)
-    how = ["--staged"] if path == "staged" else []
+    how = {"staged": ["--staged"], "first-import-streamed": ["--streamed"]}.get(path, [])
     for _ in range(5):
         proc = subprocess.Popen([*CHILD, str(data), str(home), *how], cwd=REPO, stdout=subprocess.DEVNULL)
         family: set[int] = set()

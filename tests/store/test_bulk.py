@@ -67,6 +67,8 @@ def test_bulk_writer_stores_what_the_incremental_writer_stores(
     with bulk.BulkWriter(fast, batch_events=batch) as w:
         for n, evs in enumerate(files):
             assert _add(w, n, ReadResult(Cursor(), events=evs))
+    if w.checkpoint is not None:
+        w.checkpoint.join()  # before the next example removes the files
     with ImportWriter(slow) as plain:
         for n, evs in enumerate(files):
             plain.add(f"/f{n}", "codex", FileIdentity(1, n, 1, 1, 0, ""), pack(ReadResult(Cursor(), events=evs)), restarted=False)  # fmt: skip
@@ -125,3 +127,27 @@ def test_a_key_another_writer_stored_meanwhile_keeps_the_larger_copy(tmp_path: P
     stored = dict(conn.execute("SELECT dedup_key, input_tokens FROM events"))
     assert stored == dict(zip(_digests("a", "b", "c", "d", "e"), (1, max(theirs, 5), 3, 4, 6), strict=True))
     assert conn.execute("SELECT COUNT(*) FROM files WHERE error IS NOT NULL").fetchone() == (0,)
+
+
+def test_the_last_commit_is_copied_into_the_database_file_aside(tmp_path: Path) -> None:
+    """The first import's last commit is left in the WAL and checkpointed on a thread of its
+    own; once it is done the database file alone holds every row, and the writer's connection
+    checkpoints as before."""
+
+    def event(key: int) -> UsageEvent:
+        return UsageEvent("codex", f"k{key}", "s", "/p", "main", "gpt-5", T0 + key, 10, 1, 0, 0, 0, 0)
+
+    db = tmp_path / "t.sqlite3"
+    conn = connect(db)
+    with bulk.BulkWriter(conn) as w:
+        for n in range(50):
+            assert _add(w, n, ReadResult(Cursor(), events=[event(n * 100 + k) for k in range(100)]))
+    assert w.checkpoint is not None
+    w.checkpoint.join()
+    assert conn.execute("PRAGMA wal_autocheckpoint").fetchone() == (1000,)
+    copy = tmp_path / "copy.sqlite3"
+    copy.write_bytes(db.read_bytes())  # the file without its WAL
+    alone = sqlite3.connect(copy)
+    assert alone.execute("SELECT COUNT(*) FROM events").fetchone() == (5000,)
+    alone.close()
+    conn.close()

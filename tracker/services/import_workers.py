@@ -22,7 +22,7 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, TypeVar
 from tracker.core.reading import AnyCursor, Cursor, ReadResult
 from tracker.sources.spec import Part
 from tracker.store.db import database_file
-from tracker.store.import_state import FileIdentity
+from tracker.store.import_state import FileIdentity, with_head
 from tracker.store.staging import encode_read, staged, write_stage
 from tracker.store.writer import row_failure
 
@@ -49,11 +49,14 @@ class WorkItem:
     part: Part
     path: Path
     cursor: AnyCursor
+    identity: FileIdentity  # its head not hashed yet (``head_hash`` empty): the reader hashes it
 
 
 @dataclass(frozen=True)
 class Job:
-    """One file to read in this import, and how."""
+    """One file to read in this import, and how. Its identity's head is hashed by whoever reads
+    it, just before reading (``head_hash`` empty until then): the planner only stats, so the
+    workers start sooner and the hashing is spread over them."""
 
     source: str
     part: Part
@@ -70,7 +73,15 @@ class Job:
         return self.identity.size
 
     def item(self) -> WorkItem:
-        return WorkItem(self.source, self.part, self.path, self.cursor)
+        return WorkItem(self.source, self.part, self.path, self.cursor, self.identity)
+
+
+def hashed(item: WorkItem) -> FileIdentity | ReadResult:
+    """The item's identity with its head hashed, or the file's error when it cannot be opened."""
+    try:
+        return with_head(item.path, item.identity)
+    except OSError as exc:
+        return ReadResult(cursor=item.cursor, error=f"{item.path}: cannot read ({exc.strerror or exc})")
 
 
 @dataclass
@@ -80,6 +91,7 @@ class StagedRead:
     index: int  # the item's place in its batch
     result: ReadResult
     first: bool  # the first read of this item in this import
+    identity: FileIdentity | None = None  # on the first read of an item: its identity, head hashed
 
 
 ReadFn = Callable[[WorkItem, AnyCursor], ReadResult]
@@ -105,9 +117,13 @@ def read_batch(items: Sequence[WorkItem], folder: Path, read: ReadFn) -> list[tu
 
     for index, item in enumerate(items):
         cursor, first = item.cursor, True
+        identity = hashed(item) if not item.identity.head_hash else item.identity
+        if isinstance(identity, ReadResult):
+            pending.append(StagedRead(index, identity, True))
+            continue
         while True:
             result = read(item, cursor)
-            pending.append(StagedRead(index, result, first))
+            pending.append(StagedRead(index, result, first, identity if first else None))
             events += len(result.events)
             if result.more or events >= STAGE_EVENTS:
                 flush()  # the next chunk's cursor is only stored after this one's rows
@@ -126,6 +142,7 @@ class RowRead:
     first: bool  # the first read of this item by this task
     rows: bytes
     result: bytes
+    identity: FileIdentity | None = None  # on the first read of an item not read before: its identity, head hashed
 
 
 @dataclass(frozen=True)
@@ -148,9 +165,13 @@ def read_rows_batch(items: Sequence[WorkItem], read: ReadFn) -> RowBatch:
         if held >= limit:
             return RowBatch(out, (index, item.cursor, False))
         cursor, first = item.cursor, True
+        identity = hashed(item) if not item.identity.head_hash else None
+        if isinstance(identity, ReadResult):
+            out.append(RowRead(index, True, *encode_read(item.source, identity)))
+            continue
         while True:
             result = read(item, cursor)
-            read_ = RowRead(index, first, *encode_read(item.source, result))
+            read_ = RowRead(index, first, *encode_read(item.source, result), identity if first else None)
             out.append(read_)
             held += len(read_.rows) + len(read_.result)
             if not result.more or result.error:
@@ -193,28 +214,32 @@ BatchFn = Callable[[list[WorkItem]], T]
 
 
 def read_parallel(
-    jobs: list[Job],
-    total_bytes: int,
+    batches: Iterable[list[Job]],
     n: int,
     task: BatchFn[T],
     mp_context: str | None = None,
     more: deque[list[Job]] | None = None,
 ) -> Iterator[list[tuple[list[Job], T | Exception]]]:
-    """Run ``task`` (picklable) on every job in worker processes, a batch of files at a time.
+    """Run ``task`` (picklable) on every batch of jobs in worker processes (``plan_batches``).
     Yields the batches done since the last time (several when the writer is the slower),
     each with what ``task`` returned or the exception it failed with. Batches the caller
-    puts in ``more`` meanwhile (the rest of a task that stopped early) go first."""
+    puts in ``more`` meanwhile (the rest of a task that stopped early) go first. The batch
+    after those in flight is taken from ``batches`` before waiting on them: a stream of
+    batches (a plan still being listed) is worked out while the workers read."""
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # only when it pays
 
-    # Files that are a large share of the work go first, so none finishes last alone; the
-    # rest in order, in batches of several files: one task per file costs more in messages
-    # between processes than small files take to read.
-    share = total_bytes // (4 * n)
-    ordered = sorted(jobs, key=lambda j: j.pending_bytes < share)
-    batches = _batches(ordered, total_bytes, n)
     # Only a few batches in flight: results wait for the single writer, and memory must not
     # grow with the size of the logs.
     todo = iter(batches)
+    upcoming: list[Job] | None = None
+
+    def take() -> list[Job] | None:
+        nonlocal upcoming
+        if more:
+            return more.popleft()
+        batch, upcoming = upcoming, None
+        return batch if batch is not None else next(todo, None)
+
     import multiprocessing
 
     context = multiprocessing.get_context(mp_context) if mp_context else None
@@ -223,10 +248,12 @@ def read_parallel(
     ) as pool:
         running: dict[Future[T], list[Job]] = {}
         while True:
-            while len(running) < 2 * n and (batch := more.popleft() if more else next(todo, None)) is not None:
+            while len(running) < 2 * n and (batch := take()) is not None:
                 running[pool.submit(task, [j.item() for j in batch])] = batch
             if not running:
                 return
+            if upcoming is None:
+                upcoming = next(todo, None)
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             ready: list[tuple[list[Job], T | Exception]] = []
             for fut in done:
@@ -236,6 +263,29 @@ def read_parallel(
                 except Exception as exc:
                     ready.append((batch, exc))
             yield ready
+
+
+def plan_batches(jobs: list[Job], total_bytes: int, n: int) -> list[list[Job]]:
+    """Batches of files for ``n`` workers. Files that are a large share of the work go first,
+    so none finishes last alone; the rest in order, in batches of several files: one task per
+    file costs more in messages between processes than small files take to read."""
+    share = total_bytes // (4 * n)
+    ordered = sorted(jobs, key=lambda j: j.pending_bytes < share)
+    return [b for b in _batches(ordered, total_bytes, n) if b]
+
+
+def even_batches(jobs: list[Job], k: int) -> list[list[Job]]:
+    """``jobs`` in order, in at most ``k`` batches of about as many bytes each."""
+    size = sum(j.pending_bytes for j in jobs) // k
+    out: list[list[Job]] = [[]]
+    held = 0
+    for job in jobs:
+        if held >= size and len(out) < k and out[-1]:
+            out.append([])
+            held = 0
+        out[-1].append(job)
+        held += job.pending_bytes
+    return [b for b in out if b]
 
 
 def worker_failed(job: Job, exc: Exception) -> ReadResult:

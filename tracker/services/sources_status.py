@@ -9,6 +9,7 @@ from tracker.services.context import Context
 from tracker.services.importer import source_roots
 from tracker.sources.discovery import part_folders
 from tracker.sources.registry import SOURCES
+from tracker.store.db import indexes_pending
 from tracker.store.store import Store
 
 SHOW_SKIPPED = 10
@@ -71,13 +72,14 @@ def folder_statuses(ctx: Context) -> list[SourceStatus]:
 
 
 def rollup_state(store: Store) -> str:
-    """One line on the store's summary tables (the quarter-hour rollup reports read)."""
-    if store.usage.rollup_pending():
+    """One line on the store's summary tables (the quarter-hour rollup reports read) and the
+    indexes of stored records, which a first import leaves to build with them."""
+    if store.usage.rollup_pending() or indexes_pending(store.conn):
         return (
-            "Summary tables: pending after the first import (reports read every stored record meanwhile, "
-            "with the same results); the next import builds them"
+            "Summary tables and indexes: pending after the first import (reports read every stored record "
+            "meanwhile, with the same results); the next import builds them"
         )
-    return "Summary tables: up to date"
+    return "Summary tables and indexes: up to date"
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ data folder was removed). It stores exactly what ``ImportWriter`` would, faster:
   never reaches SQLite; what the store held before meets an upsert with the same rule, so
   an interrupted first import is completed exactly (into a store that held no events, a
   key new to the dict takes a plain INSERT, cheaper, which falls back to the upsert);
-- the secondary indexes (time, tool's cost) are dropped while rows go in and built once
-  at the end;
-- the rollup is left pending (``rollup.mark_pending``) and built in one pass later;
+- the secondary indexes (time, tool's cost) are dropped while rows go in and, like the
+  rollup, left pending (``rollup.mark_pending``): the first report reads every event anyway,
+  so both are built in one pass later (``db.ensure_indexes``, ``rollup.build_pending``: the
+  next command's ``connect``, or the app's next import), off the first run's critical path;
 - it is one long transaction committed every ``batch_events`` rows, each commit holding the
   cursors of the files whose rows it holds, so memory and the WAL stay bounded and a crash
   loses no more than the rows since the last commit, which the next import reads again.
@@ -22,10 +23,10 @@ from __future__ import annotations
 import sqlite3
 from operator import itemgetter
 from types import TracebackType
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from tracker.core.reading import ReadResult
-from tracker.store.db import BULK_INDEXES
+from tracker.store.db import BULK_INDEXES, checkpoint_aside
 from tracker.store.import_state import FileIdentity
 from tracker.store.rollup import mark_pending, rollup_pending
 from tracker.store.staging import EventRow, Rows
@@ -37,6 +38,9 @@ from tracker.store.writer import (
     ImportWriter,
     row_failure,
 )
+
+if TYPE_CHECKING:
+    import threading
 
 _KEY, _MODEL, _TOTAL = (EventRow._fields.index(c) for c in ("dedup_key", "model", "total_tokens"))
 _key_of, _model_of, _total_of = itemgetter(_KEY), itemgetter(_MODEL), itemgetter(_TOTAL)
@@ -73,14 +77,23 @@ class BulkWriter(ImportWriter):
         # (another writer between two commits, a row of a refused read) fails that INSERT,
         # and the read is stored again by the upsert, which decides as always.
         self._alone: bool | None = None
+        self.checkpoint: threading.Thread | None = None  # copying the last commit into the file (``__exit__``)
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        super().__exit__(kind, exc, tb)
-        if kind is None:
-            with self.conn:
-                self.conn.execute("BEGIN IMMEDIATE")
-                for statement in BULK_INDEXES.values():
-                    self.conn.execute(statement)
+        if kind is not None:
+            super().__exit__(kind, exc, tb)
+            return
+        # The last commit holds most of the import's pages: they are copied from the WAL into
+        # the database file aside (``db.checkpoint_aside``), not by this commit, so the report
+        # after the import does not wait on the disk.
+        conn = self.conn
+        (auto,) = conn.execute("PRAGMA wal_autocheckpoint").fetchone()
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
+        try:
+            super().__exit__(kind, exc, tb)
+        finally:
+            conn.execute(f"PRAGMA wal_autocheckpoint = {int(auto)}")
+        self.checkpoint = checkpoint_aside(conn)
 
     def _begin(self) -> None:
         if not self._open:

@@ -15,11 +15,15 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from tracker.core.errors import StoreError
 from tracker.store.rollup import ensure_rollup
 from tracker.store.schema import SCHEMA_VERSION, NewerSchemaError, migrate
+
+if TYPE_CHECKING:
+    import threading
 
 WRITE_WAIT_S = 30  # the writer waits this long for another writer's batch to commit
 READ_WAIT_MS = 2000  # a reader only ever waits on WAL recovery, which is short
@@ -54,27 +58,63 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-# The first import drops the secondary indexes of ``events`` and builds each once at its
-# end (``store.bulk``): maintaining them row by row costs more than one sorted build. One that
-# was interrupted leaves them to the next writer. Readers are exact without them, only slower
-# (``queries.tool_cost_usage`` then reads every event). Each is its migration's statement, so
-# the schema reads the same however it was built.
+# The first import drops the secondary indexes of ``events`` and leaves them to build, with the
+# pending rollup, after its report (``store.bulk``): maintaining them row by row costs more
+# than one sorted build, and the first report reads every event anyway. The next writer's
+# ``connect`` (or the app's next import) builds them. Readers are exact without them, only
+# slower (``queries.tool_cost_usage`` then reads every event). Each is its migration's
+# statement, so the schema reads the same however it was built.
 TIME_INDEX = "CREATE INDEX IF NOT EXISTS events_ts ON events(ts_ms)"
 TOOL_COST_INDEX = (
     "CREATE INDEX IF NOT EXISTS events_tool_cost ON events(ts_ms) "
     "WHERE (tool_cost_micro IS NOT NULL OR subscription = 1)"
 )
 BULK_INDEXES = {"events_ts": TIME_INDEX, "events_tool_cost": TOOL_COST_INDEX}
+_PRESENT = (
+    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ("  # noqa: S608 - constants only
+    + ", ".join(f"'{name}'" for name in BULK_INDEXES)
+    + ")"
+)
+
+
+def indexes_pending(conn: sqlite3.Connection) -> bool:
+    """Whether a first import left the secondary indexes of ``events`` to build (one lookup)."""
+    return bool(conn.execute(_PRESENT).fetchone()[0] < len(BULK_INDEXES))
 
 
 def ensure_indexes(conn: sqlite3.Connection) -> None:
-    """Build the indexes an interrupted first import left dropped (one lookup otherwise)."""
-    (present,) = conn.execute(
-        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('events_ts', 'events_tool_cost')"
-    ).fetchone()
-    if present < len(BULK_INDEXES):
-        for statement in BULK_INDEXES.values():
-            conn.execute(statement)
+    """Build the indexes a first import left pending (one lookup otherwise), in one transaction."""
+    if indexes_pending(conn):
+        with conn:
+            conn.execute("BEGIN IMMEDIATE")
+            for statement in BULK_INDEXES.values():
+                conn.execute(statement)
+
+
+def checkpoint_aside(conn: sqlite3.Connection) -> threading.Thread | None:
+    """Copy ``conn``'s WAL into the database file on a thread with a connection of its own,
+    while this one goes on (a checkpoint mostly waits on the disk's flushes: after a first
+    import's last commit, ~0.1 s the report can use). Readers and writers go on meanwhile (a
+    passive checkpoint takes no lock they wait on); one that fails leaves the WAL to the next
+    checkpoint, as a crash would. The thread is returned for tests to wait on; the process
+    waits for it before it exits."""
+    file = database_file(conn)
+    if file is None:
+        return None
+    import threading
+
+    def run() -> None:
+        with contextlib.suppress(sqlite3.Error, OSError):
+            # mode=rw: a database removed meanwhile is not made again, empty.
+            aside = sqlite3.connect(f"file:{quote(str(file))}?mode=rw", uri=True, isolation_level=None)
+            try:
+                aside.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            finally:
+                aside.close()
+
+    thread = threading.Thread(target=run, name="wal-checkpoint")
+    thread.start()
+    return thread
 
 
 def connect_read(path: Path) -> sqlite3.Connection:

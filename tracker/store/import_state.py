@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import msgspec
@@ -27,10 +27,21 @@ class FileIdentity:
 
 def identify(path: Path, st: os.stat_result, head_len: int | None = None) -> FileIdentity:
     """Identity of ``path`` now; hash ``head_len`` bytes (default: up to ``HEAD_BYTES``)."""
-    want = min(st.st_size, HEAD_BYTES) if head_len is None else head_len
+    return with_head(path, unhashed(st), head_len)
+
+
+def unhashed(st: os.stat_result) -> FileIdentity:
+    """The identity ``st`` says, its head not hashed yet (``head_hash`` empty: see ``with_head``)."""
+    return FileIdentity(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, 0, "")
+
+
+def with_head(path: Path, identity: FileIdentity, head_len: int | None = None) -> FileIdentity:
+    """``identity`` with the hash of ``head_len`` bytes of ``path`` (default: up to
+    ``HEAD_BYTES`` of the size it says), read now."""
+    want = min(identity.size, HEAD_BYTES) if head_len is None else head_len
     with path.open("rb") as f:
         head = f.read(want)
-    return FileIdentity(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, len(head), hashlib.sha256(head).hexdigest())
+    return replace(identity, head_len=len(head), head_hash=hashlib.sha256(head).hexdigest())
 
 
 @dataclass(frozen=True)
