@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tracker.core.records import PROMPT_THRESHOLDS
+from tracker.store.db import indexes_pending
 from tracker.store.rollup import BUCKET_MS, rollup_pending, rollup_source
 
 PARALLEL_MIN_MS = 90 * 86_400_000  # shorter ranges sum faster on one core than split on two
@@ -80,8 +81,14 @@ def models_seen(conn: sqlite3.Connection) -> list[str]:
 
 
 def time_span(conn: sqlite3.Connection) -> tuple[int, int] | None:
-    """First and last stored instant; answered from the time index."""
-    row = conn.execute("SELECT (SELECT MIN(ts_ms) FROM events), (SELECT MAX(ts_ms) FROM events)").fetchone()
+    """First and last stored instant; answered from the time index (one scan of the table while
+    a first import left the index pending: each lookup alone would be a scan)."""
+    sql = (
+        "SELECT MIN(ts_ms), MAX(ts_ms) FROM events"
+        if indexes_pending(conn)
+        else "SELECT (SELECT MIN(ts_ms) FROM events), (SELECT MAX(ts_ms) FROM events)"
+    )
+    row = conn.execute(sql).fetchone()
     return None if row[0] is None else (int(row[0]), int(row[1]))
 
 
