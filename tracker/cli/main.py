@@ -160,6 +160,7 @@ def run(argv: Sequence[str], parser: argparse.ArgumentParser | None = None) -> i
     """Run the command ``argv`` names; ``parser`` is ``build_parser(argv)``'s, if already built."""
     parser = parser or build_parser(argv)
     args = parser.parse_args(argv)
+    args.argv = list(argv)  # the warm start (``cli.warm_start``) remembers a run by its exact command line
     if args.version:
         return print_version(args.data_dir)
     if args.command is None:

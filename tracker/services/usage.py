@@ -126,7 +126,7 @@ def build_usage_report(
 Rendered = tuple[bytes, list[str]]  # the output, and the warnings to show beside it
 
 
-def _cache_key(ctx: Context, query: UsageQuery, fmt: str, render: Callable[..., object]) -> str:
+def cache_key(ctx: Context, query: UsageQuery, fmt: str, render: Callable[..., object]) -> str:
     """Everything a rendered report depends on besides the stored usage. The installed code and
     price data are named by ``code_stamp`` (never by stat-ing source files: a bundle has none)."""
     import hashlib
@@ -156,7 +156,7 @@ def import_and_render(
     the writer's connection, with the import lock held; while another import runs, what is
     stored is shown, with a warning saying so."""
     overrides = ctx.price_overrides()
-    key = _cache_key(ctx, query, fmt, render)
+    key = cache_key(ctx, query, fmt, render)
 
     unsaved: list[tuple[int, Rendered]] = []  # made on the read-only store: saved by the writer after
 
