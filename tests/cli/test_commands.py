@@ -108,7 +108,9 @@ def test_a_warm_usage_run_imports_no_heavy_module(home: Path, data_dir: Path) ->
     for warm_start in (True, False):  # answered from the manifest; without it, the import finds nothing new
         if not warm_start:
             (data_dir / "warm-start.json").unlink()
-        proc = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True, check=True)
+        proc = subprocess.run(
+            [sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True, check=True
+        )
         rc, modules = json.loads(proc.stdout)
         assert rc == 0
         assert ("tracker.services.importer" in modules) is not warm_start
