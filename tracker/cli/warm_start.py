@@ -92,6 +92,13 @@ def _logs_unchanged(manifest: dict[str, Any], stored: Mapping[str, tuple[int, ..
     mtime by path), unchanged since: ``StoredFiles.unchanged``, as the import's planning asks."""
     from tracker.sources.discovery import find
 
+    for hot in manifest["hot"]:  # the files written last, which a grown run grew: before the walk
+        try:
+            now = os.stat(hot)
+        except OSError:
+            continue  # gone: not new usage; the walk below decides
+        if stored.get(hot) != (now.st_dev, now.st_ino, now.st_size, now.st_mtime_ns):
+            return False
     wal: dict[str, list[int]] = manifest["wal"]
     for source in manifest["plan"]:
         walked = [(folder, tuple(skip), [(tuple(p), is_db) for p, is_db in parts]) for folder, skip, parts in source]
@@ -198,7 +205,7 @@ def remember(ctx: Context, argv: Sequence[str], key: str, timezone: str) -> None
                 old = json.loads(f.read())
         except (OSError, ValueError):
             old = {}
-        same = isinstance(old, dict) and all(old.get(k) == v for k, v in base.items() if k != "wal")
+        same = isinstance(old, dict) and all(old.get(k) == v for k, v in base.items() if k not in ("wal", "hot"))
         runs = dict(old["runs"]) if same and isinstance(old.get("runs"), dict) else {}
         now = time.time()
         here = context(argv, ctx.env)
@@ -239,7 +246,7 @@ def _base(ctx: Context) -> dict[str, Any]:
             databases.add(name)
     stamped = [str(ctx.paths.settings), *SYSTEM_ZONE_FILES]
     with ctx.reader() as store:
-        schema, wal = warm_marks(store, databases)
+        schema, wal, hot = warm_marks(store, databases)
     return {
         "version": VERSION,
         "root": str(ctx.paths.root),
@@ -250,6 +257,7 @@ def _base(ctx: Context) -> dict[str, Any]:
         "stamps": stamps(stamped),
         "plan": plan,
         "wal": wal,
+        "hot": hot,
     }
 
 

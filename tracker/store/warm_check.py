@@ -67,9 +67,12 @@ def _whole(database: str) -> bool:
     return size >= int.from_bytes(head[28:32], "big") * (65536 if page == 1 else page)
 
 
-def warm_marks(store: Store, sources: Iterable[str]) -> tuple[int, dict[str, list[int]]]:
-    """The schema version, and the ``-wal`` identity (size, mtime) each database of ``sources``
-    was read at, as its stored cursor holds it."""
+HOT = 8  # the files written last: a grown run is told by these before the rest is walked
+
+
+def warm_marks(store: Store, sources: Iterable[str]) -> tuple[int, dict[str, list[int]], list[str]]:
+    """The schema version; the ``-wal`` identity (size, mtime) each database of ``sources``
+    was read at, as its stored cursor holds it; the ``HOT`` files modified last."""
     from tracker.core.reading import SqliteCursor
     from tracker.store.import_state import decode_cursor
 
@@ -82,4 +85,10 @@ def warm_marks(store: Store, sources: Iterable[str]) -> tuple[int, dict[str, lis
             cursor = decode_cursor(blob)
             if isinstance(cursor, SqliteCursor):
                 wal[path] = [cursor.wal_size, cursor.wal_mtime_ns]
-    return int(conn.execute("PRAGMA user_version").fetchone()[0]), wal
+    hot = [
+        p
+        for (p,) in conn.execute(
+            "SELECT path FROM files WHERE length(cursor) > 0 ORDER BY mtime_ns DESC LIMIT ?", (HOT,)
+        )
+    ]
+    return int(conn.execute("PRAGMA user_version").fetchone()[0]), wal, hot
