@@ -32,7 +32,16 @@ class UsageStore:
         span: tuple[int, int] | None = None,
     ) -> list[GroupRow]:
         """Token sums by local day (or hour, session, project), source, model and tier;
-        ``helpers`` (more read-only stores) sum parts of a long range on other cores."""
+        ``helpers`` (more read-only stores) sum parts of a long range on other cores. Sums
+        by day from the project rollup start from the groups kept by the last such report
+        (``store.kept_groups``): only the days changed since are summed again."""
+        conn = self._store.conn
+        if group_by == "day" and f.device is None and f.sessions is None and queries.reads_rollup(conn, f, thresholds):
+            from tracker.store import kept_groups
+
+            return kept_groups.grouped(
+                self._store, f, offsets=offsets, thresholds=thresholds, helpers=[h.conn for h in helpers], span=span
+            )
         return queries.grouped_usage(
             self._store.conn, f, group_by, offsets=offsets, thresholds=thresholds,
             helpers=[h.conn for h in helpers], span=span,
