@@ -75,6 +75,8 @@ def _cached(argv: Sequence[str], env: Mapping[str, str]) -> tuple[bytes, list[st
             return None
         if not run["from"] <= time.time() < run["until"]:  # another day, or the clock went back
             return None
+        if _hot_changed(manifest["hot"]):
+            return None
         if manifest["code"] != code() or [manifest["stamps"], run["stamps"]] != [
             stamps(manifest["stamped"]),
             stamps(run["stamped"]),
@@ -87,18 +89,24 @@ def _cached(argv: Sequence[str], env: Mapping[str, str]) -> tuple[bytes, list[st
         return None
 
 
+def _hot_changed(hot: Sequence[Sequence[Any]]) -> bool:
+    """Whether one of the files written last (which a grown run grew) changed since the
+    manifest was written: told before the store is opened or a folder listed."""
+    for where, *then in hot:
+        try:
+            st = os.stat(where)
+        except OSError:
+            continue  # gone: not new usage; the walk decides
+        if then != [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]:
+            return True
+    return False
+
+
 def _logs_unchanged(manifest: dict[str, Any], stored: Mapping[str, tuple[int, ...]]) -> bool:
     """Every file the import would find is one it read (``stored``: device, inode, size and
     mtime by path), unchanged since: ``StoredFiles.unchanged``, as the import's planning asks."""
     from tracker.sources.discovery import find
 
-    for hot in manifest["hot"]:  # the files written last, which a grown run grew: before the walk
-        try:
-            now = os.stat(hot)
-        except OSError:
-            continue  # gone: not new usage; the walk below decides
-        if stored.get(hot) != (now.st_dev, now.st_ino, now.st_size, now.st_mtime_ns):
-            return False
     wal: dict[str, list[int]] = manifest["wal"]
     for source in manifest["plan"]:
         walked = [(folder, tuple(skip), [(tuple(p), is_db) for p, is_db in parts]) for folder, skip, parts in source]

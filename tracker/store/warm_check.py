@@ -70,9 +70,10 @@ def _whole(database: str) -> bool:
 HOT = 8  # the files written last: a grown run is told by these before the rest is walked
 
 
-def warm_marks(store: Store, sources: Iterable[str]) -> tuple[int, dict[str, list[int]], list[str]]:
+def warm_marks(store: Store, sources: Iterable[str]) -> tuple[int, dict[str, list[int]], list[list[str | int]]]:
     """The schema version; the ``-wal`` identity (size, mtime) each database of ``sources``
-    was read at, as its stored cursor holds it; the ``HOT`` files modified last."""
+    was read at, as its stored cursor holds it; the ``HOT`` files modified last, as ``READ``
+    gives them (path, device, inode, size, mtime)."""
     from tracker.core.reading import SqliteCursor
     from tracker.store.import_state import decode_cursor
 
@@ -85,10 +86,5 @@ def warm_marks(store: Store, sources: Iterable[str]) -> tuple[int, dict[str, lis
             cursor = decode_cursor(blob)
             if isinstance(cursor, SqliteCursor):
                 wal[path] = [cursor.wal_size, cursor.wal_mtime_ns]
-    hot = [
-        p
-        for (p,) in conn.execute(
-            "SELECT path FROM files WHERE length(cursor) > 0 ORDER BY mtime_ns DESC LIMIT ?", (HOT,)
-        )
-    ]
+    hot = [list(r) for r in conn.execute(f"{READ} ORDER BY mtime_ns DESC LIMIT ?", (HOT,))]
     return int(conn.execute("PRAGMA user_version").fetchone()[0]), wal, hot
