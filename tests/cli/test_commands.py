@@ -72,9 +72,11 @@ def test_help_and_an_unknown_command_list_every_command(cli: CliRunner) -> None:
 
 
 # Modules a warm ``usage daily --json`` (nothing new to read) must not import: other commands,
-# exports, bundles, reconciling, the worker processes' machinery, package metadata.
+# exports, bundles, reconciling, the worker processes' machinery, package metadata, the log file's
+# rotation (made at the first record).
 HEAVY = (
     "multiprocessing",
+    "logging.handlers",
     "importlib.metadata",
     "email",
     "tracker.cli.task_cmd",
