@@ -163,3 +163,28 @@ def test_the_day_ends_at_the_first_midnight_of_the_system_or_report_zone(monkeyp
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_a_run_is_remembered_as_of_its_start_and_as_its_settings_were_read(
+    home: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Settings changed while the command ran, or a run that began before midnight, make the
+    next run a full one: the manifest names what the report was made from."""
+    from tracker.cli.warm_start import remember, stamps
+    from tracker.core.paths import DataPaths
+    from tracker.services.context import Context
+
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")  # the system's midnight, too
+    time.tzset()
+    ctx = Context(DataPaths(data_dir).ensure(), home, {"HOME": str(home)})
+    ctx.paths.settings.write_text("{}")  # written after the command read its settings (there were none)
+    started = datetime(2026, 6, 3, 23, 59, tzinfo=UTC).timestamp()
+    remember(ctx, ["usage", "daily"], started, "a-key", "UTC")
+    manifest = json.loads((data_dir / MANIFEST).read_text())
+    assert manifest["stamps"][0] is None and stamps(manifest["stamped"])[0] is not None
+    (run,) = manifest["runs"].values()
+    assert (run["from"], run["until"]) == (started, datetime(2026, 6, 4, tzinfo=UTC).timestamp())
+    monkeypatch.undo()
+    time.tzset()

@@ -97,7 +97,7 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         if not status and not ctx.settings.problems:  # printed nothing but the report: the next run may start warm
             from tracker.cli.warm_start import remember
 
-            remember(ctx, args.argv, cache_key(ctx, query, fmt, render), tz)
+            remember(ctx, args.argv, args.started, cache_key(ctx, query, fmt, render), tz)
     for warning in warnings:
         say(f"warning: {warning}")
     sys.stdout.buffer.write(body)

@@ -97,7 +97,7 @@ def _hot_changed(hot: Sequence[Sequence[Any]]) -> bool:
             st = os.stat(where)
         except OSError:
             continue  # gone: not new usage; the walk decides
-        if then != [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]:
+        if then != signature(st):
             return True
     return False
 
@@ -192,13 +192,18 @@ def stamps(paths: Sequence[str]) -> list[list[int] | None]:
         except OSError:
             out.append(None)
             continue
-        out.append([st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns])
+        out.append(signature(st))
     return out
 
 
-def remember(ctx: Context, argv: Sequence[str], key: str, timezone: str) -> None:
-    """After a full run of ``argv`` that printed report ``key`` (in ``timezone``) and nothing
-    else: what the same run needs next time to answer from the cache. Best effort."""
+def signature(st: os.stat_result) -> list[int]:
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def remember(ctx: Context, argv: Sequence[str], started: float, key: str, timezone: str) -> None:
+    """After a full run of ``argv`` (``started`` then) that printed report ``key`` (in
+    ``timezone``) and nothing else: what the same run needs next time to answer from the
+    cache. Best effort."""
     import sqlite3
     import zoneinfo
 
@@ -215,14 +220,13 @@ def remember(ctx: Context, argv: Sequence[str], key: str, timezone: str) -> None
             old = {}
         same = isinstance(old, dict) and all(old.get(k) == v for k, v in base.items() if k not in ("wal", "hot"))
         runs = dict(old["runs"]) if same and isinstance(old.get("runs"), dict) else {}
-        now = time.time()
         here = context(argv, ctx.env)
         runs.pop(here, None)
         zone_files = [os.path.join(p, timezone) for p in zoneinfo.TZPATH]  # the report cache key's ``tz_stamp``
         runs[here] = {
             "key": key,
-            "from": now,
-            "until": _day_ends(now, timezone),
+            "from": started,
+            "until": _day_ends(started, timezone),  # the day its dates were counted in
             "stamped": zone_files,
             "stamps": stamps(zone_files),
         }
@@ -253,6 +257,7 @@ def _base(ctx: Context) -> dict[str, Any]:
         if any(part.kind is Kind.SQLITE for part in spec.parts):
             databases.add(name)
     stamped = [str(ctx.paths.settings), *SYSTEM_ZONE_FILES]
+    read = ctx.settings_stat  # as the settings were read, not as they are now
     with ctx.reader() as store:
         schema, wal, hot = warm_marks(store, databases)
     return {
@@ -262,7 +267,7 @@ def _base(ctx: Context) -> dict[str, Any]:
         "schema": schema,
         "code": code(),
         "stamped": stamped,
-        "stamps": stamps(stamped),
+        "stamps": [None if read is None else signature(read), *stamps(SYSTEM_ZONE_FILES)],
         "plan": plan,
         "wal": wal,
         "hot": hot,
