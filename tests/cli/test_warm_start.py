@@ -170,11 +170,11 @@ def test_a_run_is_remembered_as_of_its_start_and_as_its_settings_were_read(
 ) -> None:
     """Settings changed while the command ran, or a run that began before midnight, make the
     next run a full one: the manifest names what the report was made from."""
+    import time
+
     from tracker.cli.warm_start import remember, stamps
     from tracker.core.paths import DataPaths
     from tracker.services.context import Context
-
-    import time
 
     monkeypatch.setenv("TZ", "UTC")  # the system's midnight, too
     time.tzset()
