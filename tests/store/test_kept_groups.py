@@ -82,3 +82,22 @@ def test_a_pending_rollup_drops_the_kept_groups(ctx: Context, home: Path) -> Non
     with Store.open(ctx.paths.database) as store:
         store.conn.execute("INSERT OR REPLACE INTO meta VALUES ('rollup_pending', '1')")
         assert store.conn.execute("SELECT COUNT(*) FROM report_groups").fetchone() == (0,)
+
+
+def test_groups_summed_on_a_read_only_store_are_kept_by_a_writer_while_nothing_changed(
+    ctx: Context, home: Path
+) -> None:
+    generate(home, days=2, sessions_per_day=1, turns=4, content_bytes=40)
+    imported(ctx, home)
+    offsets = [(2**62, 0)]
+    with Store.open_read(ctx.paths.database) as reader:
+        reader.usage.grouped(UsageFilter(), "day", offsets=offsets, thresholds=TIERS)
+        unkept = reader.usage.unkept
+    assert len(unkept) == 1
+    with Store.open(ctx.paths.database) as writer:
+        writer.usage.keep_groups(unkept)
+        assert writer.conn.execute("SELECT COUNT(*) FROM report_groups").fetchone() == (1,)
+        writer.conn.execute("DELETE FROM report_groups")
+        writer.conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+        writer.usage.keep_groups(unkept)  # the store changed since they were summed: not kept
+        assert writer.conn.execute("SELECT COUNT(*) FROM report_groups").fetchone() == (0,)

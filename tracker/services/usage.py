@@ -27,7 +27,7 @@ from tracker.services.importer import ImportSummary
 from tracker.services.outside_totals import OutsideFigure, outside_totals
 from tracker.services.tool_spend import RowKey, ToolSpend, by_source, row_key, spend_json, summed, tool_spend
 from tracker.store.import_lock import ImportRunningError
-from tracker.store.queries import GroupBy, UsageFilter
+from tracker.store.queries import GroupBy, GroupRow, UsageFilter
 from tracker.store.store import Store
 
 MICRO = Decimal("0.000001")
@@ -159,6 +159,7 @@ def import_and_render(
     key = cache_key(ctx, query, fmt, render)
 
     unsaved: list[tuple[int, Rendered]] = []  # made on the read-only store: saved by the writer after
+    unkept: list[tuple[str, int, list[GroupRow]]] = []  # its day groups (``store.kept_groups``), too
 
     def make(store: Store, helpers: Sequence[Store] = ()) -> Rendered:
         gen = store.usage.generation()
@@ -184,6 +185,7 @@ def import_and_render(
             if hit is not None:
                 return hit
             out = made(own)
+            unkept.extend(own.usage.unkept)
             if catalog_missing(own.prices):
                 load_catalog()  # first run: load the price tables while the import reads logs
             return out
@@ -209,6 +211,7 @@ def import_and_render(
         elif unsaved:  # nothing new, but the cache was stale (a rollup built): the next run hits it
             gen, early_out = unsaved[0]
             writer.usage.save_report(key, gen, *early_out)
+            writer.usage.keep_groups(unkept)  # and the next report after an import starts from them
     return summary, out
 
 

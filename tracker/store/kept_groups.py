@@ -59,7 +59,10 @@ def grouped(
             )
     rows.sort(key=lambda g: (g.key, g.source, g.model, g.tier))
     if kept is None or kept[0] != gen:
-        _keep(store, key, gen, rows)
+        if store.read_only:
+            store.usage.unkept.append((key, gen, rows))
+        else:
+            keep(store, key, gen, rows)
     return rows
 
 
@@ -124,7 +127,7 @@ def _runs(days: Sequence[int]) -> Iterator[tuple[int, int]]:
         yield start, prev
 
 
-def _keep(store: Store, key: str, gen: int, rows: list[GroupRow]) -> None:
+def keep(store: Store, key: str, gen: int, rows: list[GroupRow]) -> None:
     """Best effort, and only when the store is still as it was read: a change committed since
     would otherwise be in neither the groups nor the notes."""
     blob = json.dumps([list(_fields(g)) for g in rows]).encode()

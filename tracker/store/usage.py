@@ -20,6 +20,16 @@ RateLimitRow = tuple[float | None, int | None, int | None, float | None, int | N
 class UsageStore:
     def __init__(self, store: Store) -> None:
         self._store = store
+        # Day groups summed on a read-only store, for a writer to keep (``keep_groups``).
+        self.unkept: list[tuple[str, int, list[GroupRow]]] = []
+
+    def keep_groups(self, unkept: list[tuple[str, int, list[GroupRow]]]) -> None:
+        """Keep the day groups a read-only store summed (best effort; only where the store
+        is still as it was read)."""
+        from tracker.store import kept_groups
+
+        for key, gen, rows in unkept:
+            kept_groups.keep(self._store, key, gen, rows)
 
     def grouped(
         self,
