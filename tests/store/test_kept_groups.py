@@ -101,3 +101,11 @@ def test_groups_summed_on_a_read_only_store_are_kept_by_a_writer_while_nothing_c
         writer.conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
         writer.usage.keep_groups(unkept)  # the store changed since they were summed: not kept
         assert writer.conn.execute("SELECT COUNT(*) FROM report_groups").fetchone() == (0,)
+
+
+def test_without_its_triggers_nothing_is_kept_or_read(ctx: Context, home: Path) -> None:
+    generate(home, days=2, sessions_per_day=1, turns=4, content_bytes=40)
+    imported(ctx, home)
+    with Store.open(ctx.paths.database) as store:
+        store.conn.execute("DROP TRIGGER report_dirty_added")  # as a migration rebuilding the rollup might
+    assert check(ctx, "UTC") == (0, 0)

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from tracker.store.store import Store
 
 DAY_MS = 86_400_000
+TRIGGERS = ("report_dirty_added", "report_dirty_changed", "report_dirty_removed", "report_groups_pending")
+_NOTED = f"SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name IN {TRIGGERS!r}"  # noqa: S608 - constants
 KEEP = 8  # filters kept (a zone, a source, a period each make another)
 
 
@@ -41,6 +43,8 @@ def grouped(
 ) -> list[GroupRow]:
     """``queries.grouped_usage(..., "day", ...)`` from the kept groups where they still hold."""
     conn = store.conn
+    if conn.execute(_NOTED).fetchone()[0] != len(TRIGGERS):  # a table rebuilt without them: nothing is noted
+        return queries.grouped_usage(conn, f, "day", offsets=offsets, thresholds=thresholds, helpers=helpers, span=span)
     key = _key(f, offsets, thresholds)
     with _snapshot(conn):
         gen = generation(conn)
