@@ -104,7 +104,7 @@ def test_settings_zone_day_code_and_data_folder_changes_make_the_next_run_import
     assert run(args=("--data-dir", str(tmp_path / "other"), *ARGS))[2]  # another data folder
     manifest = json.loads((data_dir / MANIFEST).read_text())
     assert not run()[2]
-    day_ended = {**manifest, "runs": {k: {**r, "until": r["from"] + 1} for k, r in manifest["runs"].items()}}
+    day_ended = {**manifest, "runs": {k: {**r, "until": r["from"]} for k, r in manifest["runs"].items()}}
     other_code = {**manifest, "code": "another version"}
     for edited in (day_ended, other_code):
         (data_dir / MANIFEST).write_text(json.dumps(edited))
