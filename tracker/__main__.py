@@ -14,6 +14,11 @@ def main(argv: list[str] | None = None) -> int:
 
         multiprocessing.freeze_support()
     args = sys.argv[1:] if argv is None else argv
+    from tracker.cli.warm_start import answer
+
+    warm = answer(args)  # a usage report nothing has changed since: printed before the CLI loads
+    if warm is not None:
+        return warm
     from tracker.cli.main import build_parser, run  # deferred so ``--help`` stays light
 
     parser = build_parser(args)  # imports only the chosen command's module

@@ -102,3 +102,16 @@ def test_a_new_data_folder_reuses_resolved_rates_without_loading_the_catalog(tmp
     assert run("b.sqlite3") == f"[{SONNET!r}] ['acme-coder-9000'] False"
     (next((tmp_path / "cache").glob("prices-*"))).write_bytes(b"\x00garbage")
     assert run("c.sqlite3") == first  # a damaged cache is only a slower report
+
+
+def test_catalog_key_names_the_installed_price_data_without_importlib_metadata(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from importlib.metadata import version
+
+    from tracker.pricing.catalog import catalog_key
+
+    assert catalog_key() == f"genai-prices:{version('genai-prices')}"
+    (tmp_path / "genai_prices-9.8.7.dist-info").mkdir()  # found first on sys.path, as importlib.metadata would
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert catalog_key() == "genai-prices:9.8.7"

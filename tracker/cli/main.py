@@ -16,6 +16,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
@@ -159,7 +160,9 @@ def print_version(data_dir: str | None) -> int:
 def run(argv: Sequence[str], parser: argparse.ArgumentParser | None = None) -> int:
     """Run the command ``argv`` names; ``parser`` is ``build_parser(argv)``'s, if already built."""
     parser = parser or build_parser(argv)
+    started = time.time()  # before the arguments: ``--since 7d`` counts from this day
     args = parser.parse_args(argv)
+    args.argv, args.started = list(argv), started  # the warm start (``cli.warm_start``) remembers a run by these
     if args.version:
         return print_version(args.data_dir)
     if args.command is None:

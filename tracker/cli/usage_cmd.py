@@ -23,6 +23,7 @@ from tracker.services.usage import (
     UsageQuery,
     UsageReport,
     build_usage_report,
+    cache_key,
     import_and_render,
     money,
     report_json,
@@ -93,6 +94,10 @@ def handle(ctx: Context, args: argparse.Namespace) -> int:
         summary, (body, warnings) = import_and_render(ctx, query, lambda conn: import_now(ctx, conn), render, fmt)
         report_problems(summary)
         status = 1 if summary.skipped else 0
+        if not status and not ctx.settings.problems:  # printed nothing but the report: the next run may start warm
+            from tracker.cli.warm_start import remember
+
+            remember(ctx, args.argv, args.started, cache_key(ctx, query, fmt, render), tz)
     for warning in warnings:
         say(f"warning: {warning}")
     sys.stdout.buffer.write(body)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import logging
-import logging.handlers
 import os
 from pathlib import Path
 
@@ -26,15 +25,43 @@ HANDLER_NAME = "tokenworth-log"  # marks the one handler setup_logging owns
 FORMAT = "%(asctime)s %(levelname)s %(name)s [%(process)d %(threadName)s] %(message)s"
 
 
-class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
-    """Rotates at ``MAX_BYTES``; every file it creates is private (0600) and is never opened
-    through a symlink planted in its place."""
+def _open_private(path: str) -> int:
+    """The log file for appending, private (0600), never through a symlink planted in its place."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), PRIVATE_FILE)
+    os.fchmod(fd, PRIVATE_FILE)  # an older file made before this version may be 0644
+    return fd
 
-    def _open(self) -> io.TextIOWrapper:
-        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
-        fd = os.open(self.baseFilename, flags, PRIVATE_FILE)
-        os.fchmod(fd, PRIVATE_FILE)  # an older file made before this version may be 0644
-        return io.TextIOWrapper(os.fdopen(fd, "ab"), encoding=self.encoding or "utf-8", errors=self.errors)
+
+def _rotating(path: Path, max_bytes: int) -> logging.Handler:
+    """A handler that rotates at ``max_bytes``; every file it creates is private."""
+    import logging.handlers  # here: it loads socket, pickle and queue, and most runs log nothing
+
+    class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+        def _open(self) -> io.TextIOWrapper:
+            fd = _open_private(self.baseFilename)
+            return io.TextIOWrapper(os.fdopen(fd, "ab"), encoding=self.encoding or "utf-8", errors=self.errors)
+
+    return PrivateRotatingFileHandler(path, maxBytes=max_bytes, backupCount=BACKUPS, encoding="utf-8")
+
+
+class _FirstRecordOpens(logging.Handler):
+    """The rotating file handler, made when the first record comes."""
+
+    def __init__(self, path: Path, max_bytes: int) -> None:
+        super().__init__()
+        self._where = (path, max_bytes)
+        self._file: logging.Handler | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._file is None:
+            self._file = _rotating(*self._where)
+            self._file.setFormatter(self.formatter)
+        self._file.emit(record)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        super().close()
 
 
 def version() -> str:
@@ -60,7 +87,8 @@ def setup_logging(paths: DataPaths, level: int = logging.INFO, max_bytes: int = 
     handler: logging.Handler
     try:
         paths.ensure()
-        handler = PrivateRotatingFileHandler(paths.log, maxBytes=max_bytes, backupCount=BACKUPS, encoding="utf-8")
+        os.close(_open_private(str(paths.log)))  # refused now, not at the first record: a link, no room
+        handler = _FirstRecordOpens(paths.log, max_bytes)
         where: Path | None = paths.log
     except (OSError, StoreError):  # ensure() names an unusable folder as a StoreError
         handler = logging.StreamHandler()  # stderr: the failure is still seen somewhere

@@ -29,9 +29,16 @@ class Context:
     home: Path
     env: Mapping[str, str]
     settings: SettingsFile = field(init=False)
+    # The settings file as it was just before it was read (None: absent): a cache of what was
+    # made from these settings names this, so a change made while the command ran shows.
+    settings_stat: os.stat_result | None = field(init=False)
 
     def __post_init__(self) -> None:
         labels = {source_id: source.label for source_id, source in SOURCES.items()}
+        try:
+            self.settings_stat = os.stat(self.paths.settings)
+        except OSError:
+            self.settings_stat = None
         self.settings = SettingsFile(self.paths.settings, declarations(labels))
 
     def connect(self) -> sqlite3.Connection:

@@ -27,7 +27,7 @@ from tracker.services.importer import ImportSummary
 from tracker.services.outside_totals import OutsideFigure, outside_totals
 from tracker.services.tool_spend import RowKey, ToolSpend, by_source, row_key, spend_json, summed, tool_spend
 from tracker.store.import_lock import ImportRunningError
-from tracker.store.queries import GroupBy, UsageFilter
+from tracker.store.queries import GroupBy, GroupRow, UsageFilter
 from tracker.store.store import Store
 
 MICRO = Decimal("0.000001")
@@ -126,7 +126,7 @@ def build_usage_report(
 Rendered = tuple[bytes, list[str]]  # the output, and the warnings to show beside it
 
 
-def _cache_key(ctx: Context, query: UsageQuery, fmt: str, render: Callable[..., object]) -> str:
+def cache_key(ctx: Context, query: UsageQuery, fmt: str, render: Callable[..., object]) -> str:
     """Everything a rendered report depends on besides the stored usage. The installed code and
     price data are named by ``code_stamp`` (never by stat-ing source files: a bundle has none)."""
     import hashlib
@@ -156,9 +156,10 @@ def import_and_render(
     the writer's connection, with the import lock held; while another import runs, what is
     stored is shown, with a warning saying so."""
     overrides = ctx.price_overrides()
-    key = _cache_key(ctx, query, fmt, render)
+    key = cache_key(ctx, query, fmt, render)
 
     unsaved: list[tuple[int, Rendered]] = []  # made on the read-only store: saved by the writer after
+    unkept: list[tuple[str, int, list[GroupRow]]] = []  # its day groups (``store.kept_groups``), too
 
     def make(store: Store, helpers: Sequence[Store] = ()) -> Rendered:
         gen = store.usage.generation()
@@ -184,6 +185,7 @@ def import_and_render(
             if hit is not None:
                 return hit
             out = made(own)
+            unkept.extend(own.usage.unkept)
             if catalog_missing(own.prices):
                 load_catalog()  # first run: load the price tables while the import reads logs
             return out
@@ -209,6 +211,7 @@ def import_and_render(
         elif unsaved:  # nothing new, but the cache was stale (a rollup built): the next run hits it
             gen, early_out = unsaved[0]
             writer.usage.save_report(key, gen, *early_out)
+            writer.usage.keep_groups(unkept)  # and the next report after an import starts from them
     return summary, out
 
 

@@ -12,15 +12,18 @@ from __future__ import annotations
 import errno
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from fnmatch import translate
 from functools import cache
 from operator import itemgetter
 from pathlib import Path
 from stat import S_ISREG
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from tracker.sources.spec import Part, SourceSpec
+if TYPE_CHECKING:  # only named: the warm start walks folders before any source module loads
+    from tracker.sources.spec import Part, SourceSpec
+
+T = TypeVar("T")
 
 
 class Found(NamedTuple):
@@ -54,41 +57,57 @@ def matches(part: Part, name: str) -> bool:
     return _matcher(part.patterns).match(name) is not None
 
 
+Group = tuple[str, tuple[str, ...], list[tuple[tuple[str, ...], T]]]  # folder, skipped dirs, (patterns, tag)
+
+
+def groups(spec: SourceSpec, roots: Sequence[Path]) -> list[Group[Part]]:
+    """The folders walked for ``spec``: each once, with every part looked for in it."""
+    out: dict[tuple[Path, tuple[str, ...]], list[tuple[tuple[str, ...], Part]]] = {}
+    for folder, part in part_folders(spec, roots):
+        out.setdefault((folder, part.skip_dirs), []).append((part.patterns, part))
+    return [(str(folder), skip, parts) for (folder, skip), parts in out.items()]
+
+
 def discover(spec: SourceSpec, roots: Sequence[Path]) -> Iterator[Found]:
     """Every file of ``spec`` below the existing ``roots``, sorted within each folder walked."""
-    groups: dict[tuple[Path, tuple[str, ...]], list[Part]] = {}
-    for folder, part in part_folders(spec, roots):
-        groups.setdefault((folder, part.skip_dirs), []).append(part)
+    for where, part, st, error in find(groups(spec, roots)):
+        yield Found(where, part, st, error)
+
+
+def find(walked: Sequence[Group[T]]) -> Iterator[tuple[str, T | None, os.stat_result | None, str | None]]:
+    """``discover`` for folders given as data (the warm start keeps them): each file's path,
+    tag, stat and error, a file reached twice (two roots, a link) once."""
     seen: set[tuple[int, int]] = set()
-    for (folder, skip), parts in groups.items():
-        if not folder.is_dir():
+    for folder, skip, parts in walked:
+        if not os.path.isdir(folder):
             continue
-        found, unreadable = _walk(str(folder), parts, frozenset(skip))
+        found, unreadable = _walk(folder, [(_matcher(patterns).match, tag) for patterns, tag in parts], frozenset(skip))
         for where, message in unreadable:
-            yield Found(where, None, None, message)
+            yield where, None, None, message
         found.sort(key=itemgetter(0))
-        for where, part in found:
+        for where, tag in found:
             try:
                 st = os.stat(where)
                 if not S_ISREG(st.st_mode):
                     raise IsADirectoryError(errno.EISDIR, "not a regular file")
             except OSError as exc:
-                yield Found(where, part, None, f"{where}: cannot read ({exc.strerror or exc})")
+                yield where, tag, None, f"{where}: cannot read ({exc.strerror or exc})"
                 continue
             key = (st.st_dev, st.st_ino)
             if key in seen:
                 continue  # the same file reached by two roots or a link
             seen.add(key)
-            yield Found(where, part, st)
+            yield where, tag, st, None
 
 
-def _walk(folder: str, parts: list[Part], skip: frozenset[str]) -> tuple[list[tuple[str, Part]], list[tuple[str, str]]]:
+def _walk(
+    folder: str, match: list[tuple[Callable[[str], object], T]], skip: frozenset[str]
+) -> tuple[list[tuple[str, T]], list[tuple[str, str]]]:
     """What ``os.walk(folder)`` would find (symlinked folders listed, not entered), with
     ``os.scandir`` alone: its entries' types come with the listing, so only the files that
     match are stat-ed (by the caller), never the folders."""
-    found: list[tuple[str, Part]] = []
+    found: list[tuple[str, T]] = []
     unreadable: list[tuple[str, str]] = []
-    match = [(_matcher(part.patterns).match, part) for part in parts]
     todo = [folder]
     while todo:
         here = todo.pop()
@@ -114,8 +133,8 @@ def _walk(folder: str, parts: list[Part], skip: frozenset[str]) -> tuple[list[tu
                     linked = False  # as os.walk: tried, and reported if it cannot be listed
                 if not linked:
                     todo.append(entry.path)
-            for fits, part in match:  # a folder named like a file is reported, not passed over
+            for fits, tag in match:  # a folder named like a file is reported, not passed over
                 if fits(name) is not None:
-                    found.append((entry.path, part))
+                    found.append((entry.path, tag))
                     break
     return found, unreadable

@@ -110,9 +110,7 @@ def grouped_usage(
     the data's ``span``, the time range is split and summed on several cores at once:
     SQLite runs without the GIL.
     """
-    aligned = all(b is None or b % BUCKET_MS == 0 for b in (f.start_ms, f.end_ms))
-    known = set(PROMPT_THRESHOLDS)
-    rollup = aligned and all(t in known for ts in thresholds.values() for t in ts) and not rollup_pending(conn)
+    rollup = reads_rollup(conn, f, thresholds)
     if span is not None:  # only the part of the data the filter keeps is worth splitting
         span = (max(span[0], f.start_ms or span[0]), min(span[1], (f.end_ms or span[1] + 1) - 1))
     if not helpers or span is None or span[1] - span[0] < PARALLEL_MIN_MS:
@@ -134,6 +132,14 @@ def grouped_usage(
         for fut in futures:
             rows.extend(fut.result())
     return merge_rows(rows)
+
+
+def reads_rollup(conn: sqlite3.Connection, f: UsageFilter, thresholds: Mapping[str, Sequence[int]]) -> bool:
+    """Whether ``grouped_usage`` answers from a rollup: bounds on quarter hours, tier
+    thresholds it knows, and no rollup pending."""
+    aligned = all(b is None or b % BUCKET_MS == 0 for b in (f.start_ms, f.end_ms))
+    known = set(PROMPT_THRESHOLDS)
+    return aligned and all(t in known for ts in thresholds.values() for t in ts) and not rollup_pending(conn)
 
 
 def merge_rows(rows: Iterable[GroupRow]) -> list[GroupRow]:

@@ -347,6 +347,39 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX otlp_events_recent ON otlp_events(ts_ms) WHERE log_event_id IS NULL AND rule > 0;
     CREATE UNIQUE INDEX otlp_events_log ON otlp_events(log_event_id) WHERE log_event_id IS NOT NULL;
     """,
+    # 14 (warm, issue 16): day groups of a report kept between runs (``store.kept_groups``), and
+    # the quarter hours whose project rollup rows changed since, with the generation of the
+    # change (noted only while groups are kept); a pending rollup (a first import) drops them.
+    # Each note deletes before it inserts: inside the rollup's upserts an OR REPLACE would give
+    # way to the outer statement's conflict policy (see 6).
+    """
+    CREATE TABLE report_groups (key TEXT PRIMARY KEY, generation INTEGER NOT NULL, groups BLOB NOT NULL);
+    CREATE TABLE report_dirty (bucket INTEGER PRIMARY KEY, generation INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE TRIGGER report_dirty_added AFTER INSERT ON usage_rollup_project
+        WHEN EXISTS (SELECT 1 FROM report_groups)
+        BEGIN
+            DELETE FROM report_dirty WHERE bucket = new.bucket;
+            INSERT INTO report_dirty VALUES (
+                new.bucket, COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'), 0));
+        END;
+    CREATE TRIGGER report_dirty_changed AFTER UPDATE ON usage_rollup_project
+        WHEN EXISTS (SELECT 1 FROM report_groups)
+        BEGIN
+            DELETE FROM report_dirty WHERE bucket IN (old.bucket, new.bucket);
+            INSERT INTO report_dirty SELECT DISTINCT b, COALESCE(
+                (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'), 0)
+                FROM (SELECT old.bucket AS b UNION SELECT new.bucket);
+        END;
+    CREATE TRIGGER report_dirty_removed AFTER DELETE ON usage_rollup_project
+        WHEN EXISTS (SELECT 1 FROM report_groups)
+        BEGIN
+            DELETE FROM report_dirty WHERE bucket = old.bucket;
+            INSERT INTO report_dirty VALUES (
+                old.bucket, COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'), 0));
+        END;
+    CREATE TRIGGER report_groups_pending AFTER INSERT ON meta WHEN new.key = 'rollup_pending'
+        BEGIN DELETE FROM report_groups; DELETE FROM report_dirty; END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -20,6 +20,16 @@ RateLimitRow = tuple[float | None, int | None, int | None, float | None, int | N
 class UsageStore:
     def __init__(self, store: Store) -> None:
         self._store = store
+        # Day groups summed on a read-only store, for a writer to keep (``keep_groups``).
+        self.unkept: list[tuple[str, int, list[GroupRow]]] = []
+
+    def keep_groups(self, unkept: list[tuple[str, int, list[GroupRow]]]) -> None:
+        """Keep the day groups a read-only store summed (best effort; only where the store
+        is still as it was read)."""
+        from tracker.store import kept_groups
+
+        for key, gen, rows in unkept:
+            kept_groups.keep(self._store, key, gen, rows)
 
     def grouped(
         self,
@@ -32,7 +42,16 @@ class UsageStore:
         span: tuple[int, int] | None = None,
     ) -> list[GroupRow]:
         """Token sums by local day (or hour, session, project), source, model and tier;
-        ``helpers`` (more read-only stores) sum parts of a long range on other cores."""
+        ``helpers`` (more read-only stores) sum parts of a long range on other cores. Sums
+        by day from the project rollup start from the groups kept by the last such report
+        (``store.kept_groups``): only the days changed since are summed again."""
+        conn = self._store.conn
+        if group_by == "day" and f.device is None and f.sessions is None and queries.reads_rollup(conn, f, thresholds):
+            from tracker.store import kept_groups
+
+            return kept_groups.grouped(
+                self._store, f, offsets=offsets, thresholds=thresholds, helpers=[h.conn for h in helpers], span=span
+            )
         return queries.grouped_usage(
             self._store.conn, f, group_by, offsets=offsets, thresholds=thresholds,
             helpers=[h.conn for h in helpers], span=span,
