@@ -88,8 +88,8 @@ def rollout(draw: st.DrawFn) -> list[bytes]:
             payload = {"model": "gpt-5", "cwd": "/p", "id": "s1"}
         if draw(st.booleans()):
             payload["rate_limits"] = draw(st.sampled_from(pool))
-        if draw(st.integers(0, 9)) == 0:
-            payload["cwd"] = 5  # the line is read leniently
+        if draw(st.integers(0, 3)) == 0:
+            payload["cwd"] = 5  # the line is read leniently (its limits come decoded)
         ts = draw(st.sampled_from(["2026-06-01T10:00:00.000Z", "2026-06-01T10:00:01.500Z", "soon", 5]))
         lines.append(json.dumps({"timestamp": ts, "type": kind, "payload": payload}).encode())
     return lines
@@ -168,5 +168,28 @@ def test_limits_of_the_wrong_shape_holding_invalid_utf8_are_reported_as_in_full(
         "unexpected shape: Expected `float | null`, got `str` - at `$.payload.rate_limits.primary.used_percent`",
         "unexpected shape: Expected `object | null`, got `array` - at `$.payload.rate_limits.primary`",
     ]
+    assert read(path, codex.LINES) == expected
+    assert read(path, codex.LINES, blocks=False) == expected
+
+
+def test_a_snapshot_on_a_leniently_read_line_is_compared_by_its_values(tmp_path: Path) -> None:
+    """A line read leniently has its limits decoded already; the bytes of the snapshot before
+    it no longer say what was recorded last, so the same bytes after it are a change again."""
+
+    def tc(total: int, used: float, lenient: bool = False) -> bytes:
+        usage = {"input_tokens": total, "cached_input_tokens": 0, "output_tokens": 1}
+        payload: dict[str, Any] = {
+            "type": "token_count",
+            "info": {"total_token_usage": usage},
+            "rate_limits": {"primary": {"used_percent": used}},
+        }
+        if lenient:
+            payload["cwd"] = 5  # of the wrong type: the whole line is decoded leniently
+        return json.dumps({"timestamp": "2026-06-01T10:00:00Z", "type": "event_msg", "payload": payload}).encode()
+
+    path = tmp_path / "rollout-x.jsonl"
+    path.write_bytes(b"\n".join([tc(10, 5.0), tc(20, 6.0, lenient=True), tc(30, 5.0)]) + b"\n")
+    expected = read(path, FULL)
+    assert [(s.primary.used_percent if s.primary else None) for s in expected.rate_limits] == [5.0, 6.0, 5.0]
     assert read(path, codex.LINES) == expected
     assert read(path, codex.LINES, blocks=False) == expected

@@ -1,17 +1,18 @@
 """Planning an import: which files have something new to read, and from where.
 
-The planner only stats files (a file's head is hashed by whoever reads it: ``Job``), and it
-is a stream (``plan_sources``): a first import hands the first files found to its workers
-while the rest are still listed (``importer``). What it finds wrong (a file it cannot
-read) is kept in ``PlanNotes`` and written once the plan is whole, by whichever writer
-the import then holds.
+The planner stats files and hashes the heads only of those it reads on from a cursor (a new
+file's head is hashed by whoever reads it: ``Job``), and it is a stream (``plan_sources``): a
+first import hands the first files found to its workers while the rest are still listed
+(``importer``). What it finds wrong (a file it cannot read) is kept in ``PlanNotes`` and
+written once the plan is whole, by whichever writer the import then holds.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import cast
 
@@ -21,7 +22,7 @@ from tracker.sources.discovery import discover
 from tracker.sources.jsonl import before_hash
 from tracker.sources.spec import JsonlReader, Kind, Part, SourceSpec
 from tracker.sources.sqlite_db import wal_unchanged
-from tracker.store.import_state import StoredFiles, identify, unhashed
+from tracker.store.import_state import HEAD_BYTES, FileIdentity, StoredFiles, unhashed
 from tracker.store.writer import ImportWriter
 
 
@@ -102,7 +103,8 @@ def _plan(stored: StoredFiles, spec: SourceSpec, part: Part, path: Path, st: os.
     previous = stored.get(str(path))
     same_file = previous is not None and (previous.identity.device, previous.identity.inode) == (st.st_dev, st.st_ino)
     same_part = previous is not None and previous.part in ("", part.name)
-    # Heads are hashed by whoever reads the file (``Job``): here only what decides how to read it.
+    # Heads are hashed by whoever reads the file (``Job``): here only what decides how to read
+    # it, and the head of a file read on from its cursor (``_same_head``).
     identity = unhashed(st)
     if part.kind is Kind.DOCUMENT:  # read whole whenever it changed; its records' keys dedup
         return Job(spec.id, part, path, identity, DocumentCursor(), restarted=True)
@@ -114,13 +116,26 @@ def _plan(stored: StoredFiles, spec: SourceSpec, part: Part, path: Path, st: os.
         old, cursor = previous.identity, previous.cursor
         if st.st_size == old.size and st.st_mtime_ns == old.mtime_ns:
             return None  # unchanged: the warm path reads nothing
-        same_head = st.st_size >= cursor.offset and identify(path, st, old.head_len).head_hash == old.head_hash
-        if same_head and (not cursor.before_hash or _before_matches(path, cursor)):
-            return Job(spec.id, part, path, identity, cursor, restarted=False)
+        resumed = _same_head(path, st, old) if st.st_size >= cursor.offset else None
+        if resumed is not None and (not cursor.before_hash or _before_matches(path, cursor)):
+            # The head just checked goes with the job: a file rewritten before a worker
+            # reads it then fails this check next time, and is read again from the start.
+            return Job(spec.id, part, path, resumed, cursor, restarted=False)
     # New, replaced, rewritten or shrunk: read it all again; dedup keys prevent double counting.
     reader = cast(JsonlReader, part.reader)
     start = Cursor(context=reader.start_context(path))
     return Job(spec.id, part, path, identity, start, restarted=previous is not None)
+
+
+def _same_head(path: Path, st: os.stat_result, old: FileIdentity) -> FileIdentity | None:
+    """The identity of ``path`` now, head hashed, when its first ``old.head_len`` bytes are
+    those stored (one read for both); None when they differ."""
+    with path.open("rb") as f:
+        head = f.read(max(old.head_len, min(st.st_size, HEAD_BYTES)))
+    if hashlib.sha256(head[: old.head_len]).hexdigest() != old.head_hash:
+        return None
+    kept = head[: min(st.st_size, HEAD_BYTES)]
+    return replace(unhashed(st), head_len=len(kept), head_hash=hashlib.sha256(kept).hexdigest())
 
 
 def _before_matches(path: Path, cursor: Cursor) -> bool:

@@ -256,6 +256,8 @@ def _import_staged(
                     files = []
                     for r in reads:
                         job = batch[r.index]
+                        if r.identity is not None:  # hashed by the worker: its later chunks keep it
+                            job = batch[r.index] = replace(job, identity=r.identity)
                         _count(summary.sources[job.source], r.result, first=r.first)
                         if stage is None:  # the worker failed: nothing was staged
                             writer.error(str(job.path), job.source, r.result.error or "could not be read")
@@ -334,8 +336,7 @@ def _rest(batch: list[Job], out: RowBatch | Exception) -> list[Job]:
 
 
 def _staged_file(job: Job, r: StagedRead) -> StagedFile:
-    identity = r.identity or job.identity  # hashed by the worker on the first read
-    return StagedFile(str(job.path), job.source, identity, r.result, job.restarted and r.first, job.part.name)
+    return StagedFile(str(job.path), job.source, job.identity, r.result, job.restarted and r.first, job.part.name)
 
 
 def _import_serial(writer: ImportWriter, job: Job, stats: SourceImport) -> int:

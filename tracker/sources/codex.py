@@ -209,6 +209,8 @@ def _token_count(
         raw = payload.rate_limits
         if type(raw) is msgspec.Raw:  # ``context["limits"]`` now holds what these bytes say
             context[READ_SCRATCH] = raw.copy()  # a copy: the block it points into is freed
+        else:  # decoded already (a lenient line): no bytes say what was recorded last
+            context.pop(READ_SCRATCH, None)
     info = payload.info
     if info is None or info.total_token_usage is None:
         return  # ``info: null`` reports limits only, not usage
