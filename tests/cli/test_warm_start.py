@@ -188,3 +188,41 @@ def test_a_run_is_remembered_as_of_its_start_and_as_its_settings_were_read(
     assert (run["from"], run["until"]) == (started, datetime(2026, 6, 4, tzinfo=UTC).timestamp())
     monkeypatch.undo()
     time.tzset()
+
+
+def _deep(path: Path) -> None:
+    path.write_text("[" * 200_000 + "]" * 200_000)  # past the JSON decoder's recursion limit
+
+
+def _zeros(path: Path) -> None:
+    path.symlink_to("/dev/zero")  # endless bytes
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)  # no writer: opening it to read would wait forever
+
+
+def _huge(path: Path) -> None:
+    path.write_bytes(b'{"runs": {}, "pad": "' + b"x" * (5 << 20) + b'"}')
+
+
+def _list(path: Path) -> None:
+    path.write_text('[{"runs": 1}]')
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the warm start answers on POSIX only")
+@pytest.mark.parametrize("plant", [_deep, _zeros, _fifo, _huge, _list], ids=lambda f: f.__name__[1:])
+def test_a_hostile_manifest_only_makes_a_full_run(run: CliRunner, data_dir: Path, plant) -> None:  # type: ignore[no-untyped-def]
+    """Whatever lies where the manifest goes, a run imports and reports as without it (never
+    hangs, floods memory or fails) and writes a manifest of its own, so the next run is warm;
+    a pipe is left where it is (``atomic_write`` replaces no pipe): every run is a full one."""
+    _, first, _ = run()
+    manifest = data_dir / MANIFEST
+    manifest.unlink()
+    plant(manifest)
+    assert run() == (0, first, True)
+    if plant is _fifo:
+        assert run() == (0, first, True)
+        return
+    assert manifest.is_file() and not manifest.is_symlink()
+    assert run() == (0, first, False)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 MANIFEST = "warm-start.json"
 VERSION = 1
 RUNS = 16  # command lines remembered per data folder
+MAX_BYTES = 4 << 20  # a manifest is a few kB; anything larger is not one of ours
 DAY_S = 86_400
 VOLATILE_ENV = frozenset({"_", "OLDPWD", "SHLVL"})  # set by the shell per command; Tokenworth reads none
 # Where the system's zone is read (tzlocal on Linux and macOS): a changed one may change "today".
@@ -68,8 +70,7 @@ def _cached(argv: Sequence[str], env: Mapping[str, str]) -> tuple[bytes, list[st
     if root is None:
         return None
     try:
-        with open(os.path.join(root, MANIFEST), "rb") as f:
-            manifest = json.loads(f.read())
+        manifest = read_manifest(os.path.join(root, MANIFEST))
         run = manifest["runs"].get(context(argv, env))
         if run is None or manifest["root"] != root or manifest["version"] != VERSION:
             return None
@@ -85,8 +86,23 @@ def _cached(argv: Sequence[str], env: Mapping[str, str]) -> tuple[bytes, list[st
         from tracker.store.warm_check import cached_if
 
         return cached_if(manifest["database"], manifest["schema"], run["key"], partial(_logs_unchanged, manifest))
-    except (OSError, ValueError, LookupError, TypeError, AttributeError):  # no manifest, or not one of ours
+    except Exception:  # no manifest, or not one of ours (any failure here only means a full run)
         return None
+
+
+def read_manifest(path: str) -> Any:
+    """The manifest's JSON. Only a regular file of at most ``MAX_BYTES`` is read: a FIFO, a
+    device or a link to one put in its place never blocks or floods a run (``OSError``)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+            raise OSError(f"{path}: not a manifest")
+        data = f.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise OSError(f"{path}: not a manifest")
+    return json.loads(data)
 
 
 def _hot_changed(hot: Sequence[Sequence[Any]]) -> bool:
@@ -214,9 +230,8 @@ def remember(ctx: Context, argv: Sequence[str], started: float, key: str, timezo
     try:
         base = _base(ctx)
         try:
-            with open(root / MANIFEST, "rb") as f:
-                old = json.loads(f.read())
-        except (OSError, ValueError):
+            old = read_manifest(str(root / MANIFEST))
+        except Exception:  # none, or not one of ours: written afresh
             old = {}
         same = isinstance(old, dict) and all(old.get(k) == v for k, v in base.items() if k not in ("wal", "hot"))
         runs = dict(old["runs"]) if same and isinstance(old.get("runs"), dict) else {}
@@ -232,7 +247,7 @@ def remember(ctx: Context, argv: Sequence[str], started: float, key: str, timezo
         }
         base["runs"] = dict(list(runs.items())[-RUNS:])
         write_bytes(root / MANIFEST, json.dumps(base).encode())
-    except (OSError, ValueError, sqlite3.Error, TokenworthError):
+    except (OSError, ValueError, RecursionError, sqlite3.Error, TokenworthError):
         return  # the next run is a full one, as without the manifest
 
 
