@@ -13,7 +13,15 @@
  *      those lines (each with its newline) joined.
  *
  * A needle is looked for inside one line without its newline, so one holding a newline never
- * matches. Only the limited API (3.11) is used: one abi3 build serves every later CPython.
+ * matches.
+ *
+ * claude_lines(buf, end, picked, source, fallback_session, fallback_project) reads the picked
+ * lines of such a block (picked as select_lines gives it; None: every line) as Claude Code
+ * transcript lines (tracker/sources/claude_block.py): one answer per line, in order, either the
+ * tuple of UsageEvent fields Python's handler would make of it, or the line itself (bytes,
+ * without its CR) when Python must read it (claude_line.h says when).
+ *
+ * Only the limited API (3.11) is used: one abi3 build serves every later CPython.
  */
 #define Py_LIMITED_API 0x030B0000
 #define PY_SSIZE_T_CLEAN
@@ -25,9 +33,10 @@
 #include <string.h>
 
 /* Bumped whenever select_lines' answer changes; tracker uses only the version it knows. */
-#define TOKENWORTH_NATIVE_VERSION 1
+#define TOKENWORTH_NATIVE_VERSION 2
 
-#include "line_scan.h" /* the scan itself (needle_t, scan) */
+#include "line_scan.h"   /* the scan itself (needle_t, scan) */
+#include "claude_line.h" /* one Claude Code line (claude_parse) */
 
 static PyObject *
 select_lines(PyObject *self, PyObject *args)
@@ -130,10 +139,216 @@ done:
     return result;
 }
 
+/* The last string made for one field: the next line's is most often the same (one session,
+ * project, branch and model per file; one key for a streamed reply's copies). */
+typedef struct {
+    const char *ptr, *ptr2;
+    Py_ssize_t len, len2;
+    PyObject *obj;
+} text_cache;
+
+static int
+same_span(const char *a, Py_ssize_t alen, const char *b, Py_ssize_t blen)
+{
+    return alen == blen && (alen == 0 || memcmp(a, b, (size_t)alen) == 0);
+}
+
+/* The str of a checked string (escapes decoded), reusing the cache's when the bytes are equal. */
+static PyObject *
+text_of(const cl_str *s, text_cache *cache)
+{
+    PyObject *obj;
+    if (cache->obj != NULL && same_span(cache->ptr, cache->len, s->ptr, s->len))
+        return Py_NewRef(cache->obj);
+    if (s->escaped) {
+        char *tmp = PyMem_Malloc((size_t)s->len + 1);
+        if (tmp == NULL)
+            return PyErr_NoMemory();
+        obj = PyUnicode_DecodeUTF8(tmp, cl_unescape(s->ptr, s->len, tmp), "strict");
+        PyMem_Free(tmp);
+    } else
+        obj = PyUnicode_DecodeUTF8(s->ptr, s->len, "strict");
+    if (obj == NULL)
+        return NULL;
+    Py_XDECREF(cache->obj);
+    cache->ptr = s->ptr;
+    cache->len = s->len;
+    cache->obj = Py_NewRef(obj);
+    return obj;
+}
+
+/* f"cc:{message.id}:{requestId or ''}" */
+static PyObject *
+key_of(const cl_line *line, text_cache *cache)
+{
+    const cl_str *id = &line->id, *req = &line->request;
+    Py_ssize_t req_len = req->kind == CL_STRING ? req->len : 0;
+    char *tmp;
+    Py_ssize_t n = 0;
+    PyObject *obj;
+    if (cache->obj != NULL && same_span(cache->ptr, cache->len, id->ptr, id->len) &&
+        same_span(cache->ptr2, cache->len2, req->ptr, req_len))
+        return Py_NewRef(cache->obj);
+    tmp = PyMem_Malloc((size_t)(id->len + req_len + 4));
+    if (tmp == NULL)
+        return PyErr_NoMemory();
+    memcpy(tmp, "cc:", 3);
+    n = 3 + (id->escaped ? cl_unescape(id->ptr, id->len, tmp + 3) : id->len);
+    if (!id->escaped)
+        memcpy(tmp + 3, id->ptr, (size_t)id->len);
+    tmp[n++] = ':';
+    if (req_len > 0) {
+        if (req->escaped)
+            n += cl_unescape(req->ptr, req_len, tmp + n);
+        else {
+            memcpy(tmp + n, req->ptr, (size_t)req_len);
+            n += req_len;
+        }
+    }
+    obj = PyUnicode_DecodeUTF8(tmp, n, "strict");
+    PyMem_Free(tmp);
+    if (obj == NULL)
+        return NULL;
+    Py_XDECREF(cache->obj);
+    cache->ptr = id->ptr;
+    cache->len = id->len;
+    cache->ptr2 = req->ptr;
+    cache->len2 = req_len;
+    cache->obj = Py_NewRef(obj);
+    return obj;
+}
+
+enum { C_KEY, C_SESSION, C_PROJECT, C_BRANCH, C_MODEL, N_CACHES };
+
+/* _handle's event of a line claude_parse took: (source, key, session, project, branch, model,
+ * ts_ms, input, output, cache_write_5m, cache_write_1h, cache_read, reasoning). */
+static PyObject *
+event_tuple(const cl_line *line, PyObject *source, PyObject *fb_session, PyObject *fb_project, PyObject *empty,
+            PyObject *unknown, text_cache *caches)
+{
+    PyObject *items[13];
+    PyObject *tuple;
+    int k;
+    items[0] = Py_NewRef(source);
+    items[1] = key_of(line, &caches[C_KEY]);
+    /* ``x or fallback``: a missing, null or empty string takes the fallback */
+    items[2] = line->session.kind == CL_STRING && line->session.len ? text_of(&line->session, &caches[C_SESSION])
+                                                                      : Py_NewRef(fb_session);
+    items[3] = line->cwd.kind == CL_STRING && line->cwd.len ? text_of(&line->cwd, &caches[C_PROJECT])
+                                                              : Py_NewRef(fb_project);
+    items[4] = line->branch.kind == CL_STRING && line->branch.len ? text_of(&line->branch, &caches[C_BRANCH])
+                                                                    : Py_NewRef(empty);
+    items[5] = line->model.kind == CL_STRING && line->model.len ? text_of(&line->model, &caches[C_MODEL])
+                                                                  : Py_NewRef(unknown);
+    items[6] = PyLong_FromLongLong(line->ts_ms);
+    items[7] = PyLong_FromLongLong(line->input);
+    items[8] = PyLong_FromLongLong(line->output);
+    items[9] = PyLong_FromLongLong(line->write_5m);
+    items[10] = PyLong_FromLongLong(line->write_1h);
+    items[11] = PyLong_FromLongLong(line->cache_read);
+    items[12] = PyLong_FromLong(0);
+    tuple = PyTuple_New(13);
+    for (k = 0; k < 13; k++)
+        if (items[k] == NULL)
+            break;
+    if (tuple == NULL || k < 13) {
+        Py_XDECREF(tuple);
+        for (k = 0; k < 13; k++)
+            Py_XDECREF(items[k]);
+        return NULL;
+    }
+    for (k = 0; k < 13; k++)
+        PyTuple_SetItem(tuple, k, items[k]); /* steals the reference */
+    return tuple;
+}
+
+static PyObject *
+claude_lines(PyObject *self, PyObject *args)
+{
+    PyObject *buf, *picked, *source, *fb_session, *fb_project, *answers = NULL, *empty = NULL, *unknown = NULL;
+    Py_ssize_t end, size, n_picked = 0, k = 0, index = 0, want, pos = 0;
+    text_cache caches[N_CACHES];
+    char *data;
+    (void)self;
+
+    memset(caches, 0, sizeof(caches));
+    if (!PyArg_ParseTuple(args, "SnOOOO:claude_lines", &buf, &end, &picked, &source, &fb_session, &fb_project))
+        return NULL;
+    if (PyBytes_AsStringAndSize(buf, &data, &size) < 0)
+        return NULL;
+    if (end < 0 || end > size || (end > 0 && data[end - 1] != '\n')) {
+        PyErr_SetString(PyExc_ValueError, "claude_lines: buf[:end] must be complete lines");
+        return NULL;
+    }
+    if (picked != Py_None) {
+        if (!PyList_Check(picked)) {
+            PyErr_SetString(PyExc_TypeError, "claude_lines: picked must be a list or None");
+            return NULL;
+        }
+        n_picked = PyList_Size(picked);
+    }
+    answers = PyList_New(0);
+    empty = PyUnicode_FromStringAndSize("", 0);
+    unknown = PyUnicode_FromString("unknown");
+    if (answers == NULL || empty == NULL || unknown == NULL)
+        goto fail;
+    while (pos < end && (picked == Py_None || k < n_picked)) {
+        const char *line = data + pos;
+        const char *nl = memchr(line, '\n', (size_t)(end - pos));
+        const char *stop = nl;
+        cl_line parsed;
+        PyObject *answer;
+        if (picked == Py_None)
+            want = index;
+        else {
+            want = PyLong_AsSsize_t(PyList_GetItem(picked, k));
+            if (want < 0 && PyErr_Occurred())
+                goto fail;
+            if (want < index) {
+                PyErr_SetString(PyExc_ValueError, "claude_lines: picked must be increasing line indices");
+                goto fail;
+            }
+        }
+        index++;
+        pos = nl - data + 1;
+        if (want != index - 1)
+            continue;
+        k++;
+        if (stop > line && stop[-1] == '\r')
+            stop--;
+        if (claude_parse(line, stop, &parsed))
+            answer = event_tuple(&parsed, source, fb_session, fb_project, empty, unknown, caches);
+        else
+            answer = PyBytes_FromStringAndSize(line, stop - line);
+        if (answer == NULL || PyList_Append(answers, answer) < 0) {
+            Py_XDECREF(answer);
+            goto fail;
+        }
+        Py_DECREF(answer);
+    }
+    if (picked != Py_None && k < n_picked) {
+        PyErr_SetString(PyExc_ValueError, "claude_lines: a picked index is past the block's lines");
+        goto fail;
+    }
+    goto done;
+fail:
+    Py_CLEAR(answers);
+done:
+    for (int c = 0; c < N_CACHES; c++)
+        Py_XDECREF(caches[c].obj);
+    Py_XDECREF(empty);
+    Py_XDECREF(unknown);
+    return answers;
+}
+
 static PyMethodDef methods[] = {
     {"select_lines", select_lines, METH_VARARGS,
      "select_lines(buf, end, needles) -> (count, picked, joined) | None: which lines of the block "
      "buf[:end] are object lines holding a needle (see tracker/sources/line_select.py)."},
+    {"claude_lines", claude_lines, METH_VARARGS,
+     "claude_lines(buf, end, picked, source, fallback_session, fallback_project) -> list: for each picked "
+     "line of the block buf[:end], the tuple of its UsageEvent fields, or the line (bytes) for Python to read "
+     "(see tracker/sources/claude_block.py)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -13,12 +13,14 @@ release that changes one field's type never loses the line's usage.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
 from tracker.core.reading import ReadResult
+from tracker.sources import claude_block
 from tracker.sources.jsonl import LineFormat, Record
 from tracker.sources.normalize import SMALL_TOKENS, add_usage, token_count
 from tracker.sources.spec import Kind, Part, Root, SourceSpec
@@ -163,13 +165,24 @@ def _handle(rec: _Line, line_no: int, context: dict[str, Any], result: ReadResul
     )
 
 
-LINES = LineFormat(msgspec.json.Decoder(_Line), KNOWN_TYPES, _handle, msgspec.json.Decoder(_LenientLine), _coerce)
+NEEDLES = (b'"usage"',)
+PURE_LINES = LineFormat(msgspec.json.Decoder(_Line), KNOWN_TYPES, _handle, msgspec.json.Decoder(_LenientLine), _coerce)
+_parse_line = PURE_LINES.parse_line(NEEDLES)
+
+
+def parse_line(line: bytes, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
+    """One transcript line by itself (a module function: the native block reader is pickled with it)."""
+    _parse_line(line, line_no, context, result)
+
+
+# With the native module, blocks are read in C where it is sure of the answer (``claude_block``).
+LINES = dataclasses.replace(PURE_LINES, block=claude_block.native_reader(parse_line, NAME))
 
 
 class TranscriptReader:
-    needles: tuple[bytes, ...] = (b'"usage"',)
+    needles: tuple[bytes, ...] = NEEDLES
     line_format: LineFormat[Any] | None = LINES
-    parse_line = staticmethod(LINES.parse_line(needles))
+    parse_line = staticmethod(_parse_line)
 
     def start_context(self, path: Path) -> dict[str, Any]:
         return {"fallback_session": path.stem, "fallback_project": path.parent.name}

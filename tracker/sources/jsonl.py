@@ -56,6 +56,22 @@ class Record(msgspec.Struct, gc=False):
 R = TypeVar("R", bound=msgspec.Struct)  # with a ``type: str | None`` field
 
 
+class BlockReader(Protocol):
+    """Reads the needle lines of a block itself (a source's native fast path), ``picked`` as
+    ``select_lines`` gives them; returns the block's line count, or None to have it decoded as usual."""
+
+    def __call__(
+        self,
+        buf: bytes,
+        end: int,
+        line_no: int,
+        count: int,
+        picked: list[int] | None,
+        context: dict[str, Any],
+        result: ReadResult,
+    ) -> int | None: ...
+
+
 @dataclass(frozen=True)
 class LineFormat(Generic[R]):
     """A source's lines as records: how to decode them, which ``type``s it knows, and what to
@@ -70,6 +86,9 @@ class LineFormat(Generic[R]):
     # and the handler of the common, typed case checks no types.
     lenient: msgspec.json.Decoder[Any] | None = None
     coerce: Callable[[Any], R] | None = None
+    # Reads a block instead of ``decoder`` and ``handle`` when set (and picklable, for workers);
+    # what it reports must be what they report.
+    block: BlockReader | None = None
 
     def parse_line(self, needles: Sequence[bytes]) -> LineParser:
         """The line-by-line parser for lines that contain one of ``needles``."""
@@ -84,14 +103,14 @@ class LineFormat(Generic[R]):
     def __reduce__(self) -> tuple[Any, ...]:
         # Worker processes receive parts by pickling; a msgspec decoder does not pickle, its type does.
         lenient = None if self.lenient is None else self.lenient.type
-        return (_line_format, (self.decoder.type, self.known, self.handle, lenient, self.coerce))
+        return (_line_format, (self.decoder.type, self.known, self.handle, lenient, self.coerce, self.block))
 
 
 def _line_format(
-    kind: Any, known: frozenset[str], handle: Callable[..., None], lenient: Any, coerce: Any
+    kind: Any, known: frozenset[str], handle: Callable[..., None], lenient: Any, coerce: Any, block: Any = None
 ) -> LineFormat[Any]:
     loose = None if lenient is None else msgspec.json.Decoder(lenient)
-    return LineFormat(msgspec.json.Decoder(kind), known, handle, loose, coerce)
+    return LineFormat(msgspec.json.Decoder(kind), known, handle, loose, coerce, block)
 
 
 def _handle_one(
@@ -199,6 +218,10 @@ def _decode_block(
     if selection is None:
         return 0
     count, picked, joined = selection
+    if line_format.block is not None:
+        done = line_format.block(buf, end, line_no, count, picked, context, result)
+        if done is not None:
+            return done
     try:
         records = line_format.decoder.decode_lines(memoryview(buf)[:end] if joined is None else joined)
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeDecodeError):

@@ -5,7 +5,8 @@ spans two lines, so records and lines pair up); of those lines, only the ones ho
 of the reader's needles are decoded, as the line-by-line path does. ``select_lines`` says
 both in one pass. The optional native accelerator (``packaging/native``, module
 ``tokenworth_native``) does the same pass in C; this pure-Python code is the reference and
-is used whenever that module is not importable, or ``TOKENWORTH_NATIVE=0`` is set.
+is used whenever that module is not importable, or ``TOKENWORTH_NATIVE=0`` is set. The same
+module reads Claude Code lines too (``claude_block``), found here with the same checks.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ import importlib
 import os
 import re
 from collections.abc import Callable
+from types import ModuleType
 from typing import cast
 
 _OPEN, _CLOSE, _CR, _NL = ord("{"), ord("}"), ord("\r"), ord("\n")
-# The native module's VERSION whose answers are the ones of ``select_lines_py`` below.
-NATIVE_VERSION = 1
+# The native module's VERSION whose answers are the ones of ``select_lines_py`` below (and of
+# the Python reading of Claude Code lines, for its ``claude_lines``).
+NATIVE_VERSION = 2
 
 # (line count, indices of the lines that hold a needle, those lines joined), or None when a
 # line is not an object line. Indices and joined lines are None when every line holds one.
@@ -94,7 +97,7 @@ def _pattern(needles: tuple[bytes, ...]) -> re.Pattern[bytes]:
     return re.compile(re.escape(head) + b"(?:" + alternatives + b")" + re.escape(tail))
 
 
-def _native() -> Selector | None:
+def _native() -> ModuleType | None:
     if os.environ.get("TOKENWORTH_NATIVE", "") == "0":
         return None
     try:  # by name: an optional module built apart (packaging/native), with no type information
@@ -103,8 +106,9 @@ def _native() -> Selector | None:
         return None
     if getattr(module, "VERSION", None) != NATIVE_VERSION:
         return None  # a build of another version may answer differently: the reference it is
-    return cast(Selector, module.select_lines)
+    return module
 
 
-NATIVE: Selector | None = _native()
+MODULE: ModuleType | None = _native()
+NATIVE: Selector | None = None if MODULE is None else cast(Selector, MODULE.select_lines)
 select_lines: Selector = NATIVE or select_lines_py
