@@ -107,29 +107,10 @@ def read_block(
         where = (state[0], state[1], state[2])
         parse_line(answers[-1], first + where[1] - 1, context, result)
         state = _state(context, where) or [*where, "", "", "", "", 0, 0, 0, 0, None, None, True]
-        # (a context C cannot carry: every line left is Python's; ``_store`` then writes nothing)
-        if state[-1]:
-            return _rest_by_python(codex_lines, parse_line, source, buf, end, first, count, picked, state, context, result)
-    result.lines_read += count
-    return count
-
-
-def _rest_by_python(
-    codex_lines: Any,
-    parse_line: LineParser,
-    source: str,
-    buf: bytes,
-    end: int,
-    first: int,
-    count: int,
-    picked: list[int] | None,
-    state: list[Any],
-    context: dict[str, Any],
-    result: ReadResult,
-) -> int:
-    """The block's remaining lines, each handed back by C (``defer_all``) to the line parser."""
-    while answers := codex_lines(buf, end, picked, source, state):
-        parse_line(answers[-1], first + state[1] - 1, context, result)
+        if state[-1]:  # a context C cannot carry (never made by ``_handle``): the rest is Python's
+            while answers := codex_lines(buf, end, picked, source, state):
+                parse_line(answers[-1], first + state[1] - 1, context, result)
+            break
     result.lines_read += count
     return count
 
