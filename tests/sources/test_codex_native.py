@@ -57,7 +57,20 @@ _INTS_ODD = [
 ]  # fmt: skip
 
 
+# Windows as the CLI repeats them: the same used_percent in other bytes, one window changed alone.
+_REAL_WINDOWS = [
+    b'{"used_percent":24.0,"window_minutes":300,"resets_at":1774278000}',
+    b'{"used_percent":25.0,"window_minutes":300,"resets_at":1774278000}',
+    b'{"used_percent":24.0,"window_minutes":300,"resets_at":1774279000}',
+    b'{"used_percent":62.0,"window_minutes":10080,"resets_in_seconds":60}',
+    b'{"used_percent":62.0,"window_minutes":10080,"resets_in_seconds":61}',
+    b'{"used_percent":63,"window_minutes":10080}',
+]
+
+
 def _window(o: _Odd) -> bytes:
+    if o.draw(st.booleans()):
+        return o.draw(st.sampled_from(_REAL_WINDOWS))
     return o.obj([
         (b"used_percent", o.pick(_PERCENT, _PERCENT_ODD)),
         (b"window_minutes", o.pick(_INTS, _INTS_ODD)),
@@ -67,9 +80,10 @@ def _window(o: _Odd) -> bytes:
 
 
 @st.composite
-def limits(draw: st.DrawFn) -> bytes:
+def limits(draw: st.DrawFn, clean: bool) -> bytes:
     """A rate-limits value: a snapshot as the CLI writes it, or odd in a few places or many."""
     o = _Odd(draw)
+    o.rate = 0 if clean else o.rate
     snapshot = o.obj([
         (b"primary", o.pick([_window(o)], [b"null", b"5", b"[]", b'"p"'])),
         (b"secondary", o.pick([_window(o), b"null"], [b"5", b"[]"])),
@@ -103,9 +117,10 @@ class _Totals:
 
 
 @st.composite
-def rollout_line(draw: st.DrawFn, totals: _Totals, pool: list[bytes]) -> bytes:
+def rollout_line(draw: st.DrawFn, totals: _Totals, pool: list[bytes], clean: bool) -> bytes:
     """One rollout line: mostly a token_count, now and then a turn_context, a session_meta or another."""
     o = _Odd(draw)
+    o.rate = 0 if clean else draw(st.sampled_from([0, 0, 0, 60, 30, 6, 2]))  # C's own cases more often
     kind = draw(st.sampled_from(["count", "count", "count", "count", "turn", "meta", "other"]))
     counts = [o.pick([n], _TOKENS_ODD) for n in totals.next(draw)] if kind == "count" else [b"1"] * 4
     usage = o.obj([
@@ -157,7 +172,7 @@ def rollout_line(draw: st.DrawFn, totals: _Totals, pool: list[bytes]) -> bytes:
         (b"type", top),
         (b"payload", o.pick([payload], [b"null", b"5", b'"p"', b"[]"])),
     ])  # fmt: skip
-    spoil = draw(st.integers(0, 24))  # whatever the rate: a line good but for this is the sharpest test
+    spoil = draw(st.integers(0, 24)) if not clean else -1  # whatever the rate: a line good but for this is the sharpest test
     if spoil == 0:
         line += draw(st.sampled_from([b' {"a":1}', b"{}", b" 1", b"}", b" "]))
     elif spoil == 1:
@@ -169,9 +184,14 @@ def rollout_line(draw: st.DrawFn, totals: _Totals, pool: list[bytes]) -> bytes:
 @st.composite
 def rollout(draw: st.DrawFn) -> list[bytes]:
     totals = _Totals()
-    pool = draw(st.lists(limits(), min_size=1, max_size=4))
-    other = st.sampled_from([b'{"type":"response_item","payload":{"type":"message"}}', b"not json", b""])
-    return draw(st.lists(st.one_of(rollout_line(totals, pool), rollout_line(totals, pool), other), max_size=30))
+    clean = draw(st.integers(0, 2)) == 0  # a rollout with no odd line: long runs read in C
+    pool = draw(st.lists(limits(clean), min_size=2, max_size=5))
+    # the same snapshot but for one window's percent, and in other bytes with equal values
+    pool += [p.replace(b":62.0,", b":63.5,") for p in pool if b":62.0," in p]
+    pool += [p.replace(b":24.0,", b":24,", 1) for p in pool if b":24.0," in p]
+    # (a line not an object line has its whole block read line by line: none in a clean rollout)
+    other = st.sampled_from([b'{"type":"response_item","payload":{"type":"message"}}', *([] if clean else [b"x", b""])])
+    return draw(st.lists(st.one_of(*[rollout_line(totals, pool, clean)] * 5, other), max_size=30))
 
 
 _contexts = st.fixed_dictionaries(
@@ -302,3 +322,31 @@ def test_a_context_c_cannot_carry_is_read_by_python(tmp_path: Path, native_modul
         cursors = [Cursor(context=dict(context)) for _ in range(3)]
         native, pure, by_line = read_three_ways(path, native_module, cursors)
         assert native == pure == by_line
+
+
+_FIELDS = [b"used_percent", b"window_minutes", b"resets_at", b"resets_in_seconds"]
+
+
+@pytest.mark.parametrize("value", sorted({*_PERCENT, *_PERCENT_ODD, *_INTS, *_INTS_ODD}))
+@pytest.mark.parametrize("field", _FIELDS)
+@pytest.mark.parametrize("window", [b"primary", b"secondary"])
+def test_each_limit_value_reads_as_in_python(
+    tmp_path: Path, native_module: ModuleType, window: bytes, field: bytes, value: bytes
+) -> None:
+    """Every value in every window field, after a snapshot it may or may not change."""
+    start = GOOD.index(b'"%s":{' % window)
+    stop = GOOD.index(b"}", start)
+    part = GOOD[start:stop]
+    if b'"%s":' % field in part:
+        head, rest = part.split(b'"%s":' % field)
+        rest = rest[len(rest.split(b",")[0]) :]
+        changed = head + b'"%s":' % field + value + rest
+    else:
+        changed = part + b',"%s":' % field + value
+    line = GOOD[:start] + changed + GOOD[stop:]
+    line = line.replace(b"6120", b"6200", 1)  # a new count too
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(GOOD + b"\n" + line + b"\n" + GOOD.replace(b"6120", b"6300", 1) + b"\n")
+    cursors = [Cursor(context=codex.READER.start_context(path)) for _ in range(3)]
+    native, pure, by_line = read_three_ways(path, native_module, cursors)
+    assert native == pure == by_line
