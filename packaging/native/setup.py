@@ -7,7 +7,8 @@ setup(
         Extension(
             "tokenworth_native",
             ["tokenworth_native.c"],
-            depends=["line_scan.h", "claude_line.h", "json_check.h"],  # included (line_scan.h by scan_check.c too)
+            # included (line_scan.h by scan_check.c too)
+            depends=["line_scan.h", "claude_line.h", "json_check.h", "codex_line.h", "codex_lines.h"],
             define_macros=[("Py_LIMITED_API", "0x030B0000")],
             py_limited_api=True,
         )

@@ -21,6 +21,10 @@
  * tuple of UsageEvent fields Python's handler would make of it, or the line itself (bytes,
  * without its CR) when Python must read it (claude_line.h says when).
  *
+ * codex_lines(buf, end, picked, source, state) reads the picked lines of such a block as Codex
+ * rollout lines, the reader's context carried in state (codex_lines.h says how), until a line
+ * Python must read (tracker/sources/codex_block.py).
+ *
  * Only the limited API (3.11) is used: one abi3 build serves every later CPython.
  */
 #define Py_LIMITED_API 0x030B0000
@@ -33,7 +37,7 @@
 #include <string.h>
 
 /* Bumped whenever select_lines' answer changes; tracker uses only the version it knows. */
-#define TOKENWORTH_NATIVE_VERSION 2
+#define TOKENWORTH_NATIVE_VERSION 3
 
 #include "line_scan.h"   /* the scan itself (needle_t, scan) */
 #include "claude_line.h" /* one Claude Code line (claude_parse) */
@@ -341,6 +345,8 @@ done:
     return answers;
 }
 
+#include "codex_lines.h" /* codex_lines, which uses text_of above */
+
 static PyMethodDef methods[] = {
     {"select_lines", select_lines, METH_VARARGS,
      "select_lines(buf, end, needles) -> (count, picked, joined) | None: which lines of the block "
@@ -349,6 +355,10 @@ static PyMethodDef methods[] = {
      "claude_lines(buf, end, picked, source, fallback_session, fallback_project) -> list: for each picked "
      "line of the block buf[:end], the tuple of its UsageEvent fields, or the line (bytes) for Python to read "
      "(see tracker/sources/claude_block.py)."},
+    {"codex_lines", codex_lines, METH_VARARGS,
+     "codex_lines(buf, end, picked, source, state) -> list: the events, sessions and rate-limit snapshots of "
+     "the picked Codex lines of the block buf[:end] from where state says, state updated, ending with the line "
+     "(bytes) Python must read next, if any (see tracker/sources/codex_block.py)."},
     {NULL, NULL, 0, NULL},
 };
 

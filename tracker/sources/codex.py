@@ -11,6 +11,7 @@ subtracted; metadata of an unexpected type counts as absent.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ import msgspec
 
 from tracker.core.reading import ReadResult, SessionSeen
 from tracker.core.records import RateLimitSnapshot, RateLimitWindow
+from tracker.sources import codex_block
 from tracker.sources.claude_code import ident, text
 from tracker.sources.jsonl import READ_SCRATCH, LineFormat, Record
 from tracker.sources.normalize import SMALL_TOKENS, add_usage, token_count
@@ -266,13 +268,24 @@ def _token_count(
     )
 
 
-LINES = LineFormat(msgspec.json.Decoder(_Line), KNOWN_TYPES, _handle, msgspec.json.Decoder(_LenientLine), _coerce)
+NEEDLES = (b'"token_count"', b'"turn_context"', b'"session_meta"')
+PURE_LINES = LineFormat(msgspec.json.Decoder(_Line), KNOWN_TYPES, _handle, msgspec.json.Decoder(_LenientLine), _coerce)
+_parse_line = PURE_LINES.parse_line(NEEDLES)
+
+
+def parse_line(line: bytes, line_no: int, context: dict[str, Any], result: ReadResult) -> None:
+    """One rollout line by itself (a module function: the native block reader is pickled with it)."""
+    _parse_line(line, line_no, context, result)
+
+
+# With the native module, blocks are read in C where it is sure of the answer (``codex_block``).
+LINES = dataclasses.replace(PURE_LINES, block=codex_block.native_reader(parse_line, NAME))
 
 
 class RolloutReader:
-    needles: tuple[bytes, ...] = (b'"token_count"', b'"turn_context"', b'"session_meta"')
+    needles: tuple[bytes, ...] = NEEDLES
     line_format: LineFormat[Any] | None = LINES
-    parse_line = staticmethod(LINES.parse_line(needles))
+    parse_line = staticmethod(_parse_line)
 
     def start_context(self, path: Path) -> dict[str, Any]:
         found = _UUID.findall(path.stem)

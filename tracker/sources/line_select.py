@@ -22,7 +22,7 @@ from typing import cast
 _OPEN, _CLOSE, _CR, _NL = ord("{"), ord("}"), ord("\r"), ord("\n")
 # The native module's VERSION whose answers are the ones of ``select_lines_py`` below (and of
 # the Python reading of Claude Code lines, for its ``claude_lines``).
-NATIVE_VERSION = 2
+NATIVE_VERSION = 3
 
 # (line count, indices of the lines that hold a needle, those lines joined), or None when a
 # line is not an object line. Indices and joined lines are None when every line holds one.
