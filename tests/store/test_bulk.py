@@ -204,6 +204,20 @@ def test_once_sqlite_must_decide_a_key_the_index_is_built_and_kept(
     conn.close()
 
 
+def test_a_keys_index_another_connection_built_meanwhile_is_kept(tmp_path: Path) -> None:
+    """Another writer builds the index before it writes (a ``connect`` builds it too): from
+    then on this import is not alone, and SQLite decides its keys."""
+    db = tmp_path / "t.sqlite3"
+    conn = connect(db)
+    with bulk.BulkWriter(conn, batch_events=1) as w:
+        assert _add(w, 0, ReadResult(Cursor(), events=[_event("a", 1)]))
+        assert not unique_keys(conn)
+        connect(db).close()  # builds what the first import left pending
+        assert _add(w, 1, ReadResult(Cursor(), events=[_event("b", 1)]))
+        assert unique_keys(conn) and not w._alone
+    conn.close()
+
+
 def test_a_store_that_held_events_keeps_the_keys_index(tmp_path: Path) -> None:
     """Not alone (an interrupted first import resumed, say): SQLite decides every key."""
     conn = connect(tmp_path / "t.sqlite3")

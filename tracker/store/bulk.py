@@ -31,7 +31,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, cast
 
 from tracker.core.reading import ReadResult
-from tracker.store.db import BULK_INDEXES, checkpoint_aside, ensure_unique_keys
+from tracker.store.db import BULK_INDEXES, checkpoint_aside, ensure_unique_keys, unique_keys
 from tracker.store.import_state import FileIdentity
 from tracker.store.rollup import last_event_id, mark_pending, rollup_pending
 from tracker.store.staging import EventRow, Rows
@@ -118,8 +118,10 @@ class BulkWriter(ImportWriter):
         conn = self.conn
         if self._alone is None:
             self._alone = not conn.execute("SELECT EXISTS (SELECT 1 FROM events)").fetchone()[0]
-        elif self._alone and last_event_id(conn) != self._stored_to:
-            self._alone = False  # another writer stored events between two commits (with the index)
+        elif self._alone and (last_event_id(conn) != self._stored_to or (self._may_drop_keys and unique_keys(conn))):
+            # Another writer stored events between two commits, or built the index it left
+            # dropped to be ready to (every writer of events builds it first).
+            self._alone = False
         if self._alone and self._may_drop_keys:
             conn.execute("DROP INDEX IF EXISTS events_dedup")
             self._unindexed = True
