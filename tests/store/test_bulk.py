@@ -22,6 +22,7 @@ from tracker.store import bulk
 from tracker.store.db import connect, indexes_pending, unique_keys
 from tracker.store.import_state import FileIdentity
 from tracker.store.staging import decode_read, encode_read, event_rows, keep_largest, largest_rows, pack
+from tracker.store.store import Store
 from tracker.store.writer import ImportWriter
 
 T0 = 1_780_000_200_000
@@ -215,6 +216,22 @@ def test_a_keys_index_another_connection_built_meanwhile_is_kept(tmp_path: Path)
         connect(db).close()  # builds what the first import left pending
         assert _add(w, 1, ReadResult(Cursor(), events=[_event("b", 1)]))
         assert unique_keys(conn) and not w._alone
+    conn.close()
+
+
+def test_a_bundle_merged_after_a_first_import_builds_the_keys_index_first(tmp_path: Path) -> None:
+    """The bundle merge upserts on the keys: on the first import's own connection (nothing
+    rebuilt it yet) it builds the index, and a copy of a stored key stays one row."""
+    db = tmp_path / "t.sqlite3"
+    conn = connect(db)
+    with bulk.BulkWriter(conn) as w:
+        assert _add(w, 0, ReadResult(Cursor(), events=[_event("a", 1), _event("b", 1)]))
+    assert not unique_keys(conn)
+    new = Store(conn, db).devices.merge("dev", "laptop", 1, event_rows([_event("a", 7), _event("c", 2)]))
+    assert new == 1 and unique_keys(conn)
+    assert sorted(conn.execute("SELECT dedup_key, input_tokens FROM events")) == sorted(
+        zip(_digests("a", "b", "c"), (7, 1, 2), strict=True)
+    )
     conn.close()
 
 
