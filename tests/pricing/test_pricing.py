@@ -115,3 +115,30 @@ def test_catalog_key_names_the_installed_price_data_without_importlib_metadata(
     (tmp_path / "genai_prices-9.8.7.dist-info").mkdir()  # found first on sys.path, as importlib.metadata would
     monkeypatch.syspath_prepend(str(tmp_path))
     assert catalog_key() == "genai-prices:9.8.7"
+
+
+def test_the_catalog_name_is_the_installed_version_without_importlib_metadata() -> None:
+    """A store that has not named the catalog yet (a first report) takes the version
+    ``catalog_key`` read; the metadata gives the same, and a key without one still asks it."""
+    from importlib.metadata import version
+
+    from tracker.pricing.catalog import catalog_key, catalog_name
+
+    class Names:
+        def __init__(self) -> None:
+            self.saved: dict[str, str] = {}
+
+        def catalog_name(self, catalog: str) -> str | None:
+            return self.saved.get(catalog)
+
+        def save_catalog_name(self, catalog: str, name: str) -> None:
+            self.saved[catalog] = name
+
+    names = Names()
+    assert catalog_name(names, catalog_key()) == f"genai-prices {version('genai-prices')}"  # type: ignore[arg-type]
+    assert catalog_name(names, "genai-prices:9.8.7") == "genai-prices 9.8.7"  # type: ignore[arg-type]
+    assert names.saved == {
+        catalog_key(): f"genai-prices {version('genai-prices')}",
+        "genai-prices:9.8.7": "genai-prices 9.8.7",
+    }
+    assert catalog_name(names, "other") == f"genai-prices {version('genai-prices')}"  # type: ignore[arg-type]

@@ -30,7 +30,7 @@ from tracker.services.importer import SourceConfig, run_import
 from tracker.services.usage import UsageQuery, build_usage_report
 from tracker.sources.registry import SOURCES
 from tracker.store import bulk
-from tracker.store.db import connect, indexes_pending
+from tracker.store.db import connect, indexes_pending, unique_keys
 from tracker.store.queries import UsageFilter, day_totals, grouped_usage, models_seen, tool_cost_usage
 from tracker.store.rollup import rollup_pending
 from tracker.store.store import Store
@@ -221,10 +221,19 @@ def test_an_interrupted_first_import_is_completed_exactly(tmp_path: Path, monkey
     conn = sqlite3.connect(data / "tokenworth.sqlite3")
     kept = conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
     assert 0 < kept < events and rollup_pending(conn)
-    dropped = "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('events_ts', 'events_tool_cost')"
-    assert conn.execute(dropped).fetchone() == (0,)
+    dropped = "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('events_ts', 'events_tool_cost', 'events_dedup')"
+    assert conn.execute(dropped).fetchone() == (0,)  # the keys' too: it was alone
     conn.close()
+    resumed: list[bool] = []
+
+    def keyed(self: bulk.BulkWriter, *args: object, **kw: object) -> bool:
+        resumed.append(unique_keys(self.conn))  # not alone: SQLite decides every key
+        return add_rows(self, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bulk.BulkWriter, "add_rows", keyed)
     again = import_into(data, home, workers=2, parallel_min_bytes=0)  # reopened: index and rollup are rebuilt
+    monkeypatch.undo()
+    assert resumed and all(resumed)
     again.close()
     done = connect(data / "tokenworth.sqlite3")
     assert schema(done) == schema(slow)
@@ -247,14 +256,14 @@ def test_readers_are_exact_while_a_first_import_holds_the_indexes_dropped(
         if len(seen) < 3 and self._largest and not self._open:  # between two commits
             reader = sqlite3.connect(data / "tokenworth.sqlite3")
             names = {r[0] for r in reader.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'events'")}
-            assert not names & {"events_ts", "events_tool_cost"}
+            assert not names & {"events_ts", "events_tool_cost", "events_dedup"}
             seen.append(reports(reader))
             # The same rows in a store with both indexes: the same answers.
             copy = tmp_path / f"copy{len(seen)}.sqlite3"
             reader.execute("VACUUM INTO ?", (str(copy),))
             reader.close()
             indexed = connect(copy)  # builds the indexes the first import left dropped
-            assert {"events_ts", "events_tool_cost"} <= {
+            assert {"events_ts", "events_tool_cost", "events_dedup"} <= {
                 r[0] for r in indexed.execute("SELECT name FROM sqlite_master")
             }
             assert reports(indexed) == seen[-1]

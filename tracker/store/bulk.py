@@ -9,6 +9,11 @@ data folder was removed). It stores exactly what ``ImportWriter`` would, faster:
   never reaches SQLite; what the store held before meets an upsert with the same rule, so
   an interrupted first import is completed exactly (into a store that held no events, a
   key new to the dict takes a plain INSERT, cheaper, which falls back to the upsert);
+- while it is the only writer since the store was empty, the dict alone keeps the keys
+  unique: the keys' index (``events_dedup``) is dropped too (maintaining it is a third of
+  storing a row) and left pending like the others. Once SQLite must decide a key (a copy
+  larger than one written, a full dict, rows SQLite refused, another writer's rows) the index
+  is built there and then and kept;
 - the secondary indexes (time, tool's cost) are dropped while rows go in and, like the
   rollup, left pending (``rollup.mark_pending``): the first report reads every event anyway,
   so both are built in one pass later (``db.ensure_indexes``, ``rollup.build_pending``: the
@@ -26,9 +31,9 @@ from types import TracebackType
 from typing import TYPE_CHECKING, cast
 
 from tracker.core.reading import ReadResult
-from tracker.store.db import BULK_INDEXES, checkpoint_aside
+from tracker.store.db import BULK_INDEXES, checkpoint_aside, ensure_unique_keys, unique_keys
 from tracker.store.import_state import FileIdentity
-from tracker.store.rollup import mark_pending, rollup_pending
+from tracker.store.rollup import last_event_id, mark_pending, rollup_pending
 from tracker.store.staging import EventRow, Rows
 from tracker.store.writer import (
     INSERT_EVENT,
@@ -77,6 +82,11 @@ class BulkWriter(ImportWriter):
         # (another writer between two commits, a row of a refused read) fails that INSERT,
         # and the read is stored again by the upsert, which decides as always.
         self._alone: bool | None = None
+        self._stored_to = 0  # the last event id when this writer last committed
+        # Whether the keys' index may be dropped while alone: no longer once SQLite had to
+        # decide a key (``_keys_in_sql``). ``_unindexed``: it is dropped in this transaction.
+        self._may_drop_keys = True
+        self._unindexed = False
         self.checkpoint: threading.Thread | None = None  # copying the last commit into the file (``__exit__``)
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
@@ -101,16 +111,37 @@ class BulkWriter(ImportWriter):
             # Each commit, not only the first: another writer may have built the rollup or
             # the index between two of them.
             mark_pending(self.conn)
-            if self._alone is None:
-                self._alone = not self.conn.execute("SELECT EXISTS (SELECT 1 FROM events)").fetchone()[0]
             for name in BULK_INDEXES:
                 self.conn.execute(f"DROP INDEX IF EXISTS {name}")
 
+    def _keys_ready(self) -> None:
+        conn = self.conn
+        if self._alone is None:
+            self._alone = not conn.execute("SELECT EXISTS (SELECT 1 FROM events)").fetchone()[0]
+        elif self._alone and (last_event_id(conn) != self._stored_to or (self._may_drop_keys and unique_keys(conn))):
+            # Another writer stored events between two commits, or built the index it left
+            # dropped to be ready to (every writer of events builds it first).
+            self._alone = False
+        if self._alone and self._may_drop_keys:
+            conn.execute("DROP INDEX IF EXISTS events_dedup")
+            self._unindexed = True
+        else:
+            ensure_unique_keys(conn)
+            self._unindexed = False
+
+    def _keys_in_sql(self) -> None:
+        """From now on SQLite decides the keys: the index is built over the rows so far
+        (unique: each was new to the dict) and kept to the end of the import."""
+        ensure_unique_keys(self.conn)
+        self._may_drop_keys = self._unindexed = False
+
     def commit(self) -> None:
-        if self._open and self._models:
-            # What reports read to learn which prices they need (the rollup fills it otherwise).
-            self.conn.executemany("INSERT OR IGNORE INTO models VALUES (?)", [(m,) for m in sorted(self._models)])
-            self._models.clear()
+        if self._open:
+            if self._models:
+                # What reports read to learn which prices they need (the rollup fills it otherwise).
+                self.conn.executemany("INSERT OR IGNORE INTO models VALUES (?)", [(m,) for m in sorted(self._models)])
+                self._models.clear()
+            self._stored_to = last_event_id(self.conn)
         super().commit()
 
     def add_rows(
@@ -143,12 +174,16 @@ class BulkWriter(ImportWriter):
             fresh, new = events, keys
         else:
             fresh = self._larger(events, new, raised)
+        # Every row new to the dict: new to the store too while this writer is alone.
+        plain = len(new) == len(fresh) and bool(self._alone)
         self._models.update(map(_model_of, fresh))
         conn = self.conn
         try:
+            if self._unindexed and not plain:
+                self._keys_in_sql()  # a larger copy of a key written, or a full dict: SQLite decides
             # Statements with nothing to bind are not run (a first import runs thousands).
             if fresh:
-                self._store_events(fresh, plain=all_new and bool(self._alone))
+                self._store_events(fresh, plain=plain)
             if rows.sessions:
                 conn.executemany(UPSERT_SESSION, rows.sessions)
             if rows.rate_limits:
@@ -160,12 +195,17 @@ class BulkWriter(ImportWriter):
             for key in new:  # the upsert in SQL stays exact whatever the dict says
                 largest.pop(key, None)
             largest.update(raised)
+            if self._unindexed:  # rows of the read may be stored, unknown to the dict now
+                self._keys_in_sql()
             self._unstored(path, source, f"{type(exc).__name__}: {exc}")
             return False
         self._commit_if_full()
         return True
 
     def _store_events(self, rows: list[list[object]], *, plain: bool) -> None:
+        if self._unindexed:  # no index to clash with: every key is new (``add_rows``)
+            self.conn.executemany(INSERT_EVENT, rows)
+            return
         if plain:
             try:
                 self.conn.executemany(INSERT_EVENT, rows)

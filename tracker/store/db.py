@@ -70,16 +70,27 @@ TOOL_COST_INDEX = (
     "WHERE (tool_cost_micro IS NOT NULL OR subscription = 1)"
 )
 BULK_INDEXES = {"events_ts": TIME_INDEX, "events_tool_cost": TOOL_COST_INDEX}
+# The keys' uniqueness (migration 15). A first import drops it only while it is the only writer
+# since the store was empty (it keeps the keys unique in memory then); every other writer of
+# ``events`` makes sure of it first (``ensure_unique_keys``): its upserts need it.
+KEYS_INDEX = "CREATE UNIQUE INDEX IF NOT EXISTS events_dedup ON events(dedup_key)"
+PENDING_INDEXES = {**BULK_INDEXES, "events_dedup": KEYS_INDEX}
 _PRESENT = (
     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ("  # noqa: S608 - constants only
-    + ", ".join(f"'{name}'" for name in BULK_INDEXES)
+    + ", ".join(f"'{name}'" for name in PENDING_INDEXES)
     + ")"
 )
+_KEYS_PRESENT = "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'events_dedup')"
+# Copies of a key beyond its largest (the first stored of equal ones), as the upsert would have
+# kept: only a store written without the index by a bug could hold any.
+_SMALLER_COPIES = """DELETE FROM events WHERE id IN (SELECT id FROM (
+    SELECT id, row_number() OVER (PARTITION BY dedup_key ORDER BY total_tokens DESC, id) AS nth FROM events)
+    WHERE nth > 1)"""
 
 
 def indexes_pending(conn: sqlite3.Connection) -> bool:
-    """Whether a first import left the secondary indexes of ``events`` to build (one lookup)."""
-    return bool(conn.execute(_PRESENT).fetchone()[0] < len(BULK_INDEXES))
+    """Whether a first import left indexes of ``events`` to build (one lookup)."""
+    return bool(conn.execute(_PRESENT).fetchone()[0] < len(PENDING_INDEXES))
 
 
 def ensure_indexes(conn: sqlite3.Connection) -> None:
@@ -87,8 +98,27 @@ def ensure_indexes(conn: sqlite3.Connection) -> None:
     if indexes_pending(conn):
         with conn:
             conn.execute("BEGIN IMMEDIATE")
+            ensure_unique_keys(conn)
             for statement in BULK_INDEXES.values():
                 conn.execute(statement)
+
+
+def unique_keys(conn: sqlite3.Connection) -> bool:
+    """Whether ``events_dedup`` is there (one lookup)."""
+    return bool(conn.execute(_KEYS_PRESENT).fetchone()[0])
+
+
+def ensure_unique_keys(conn: sqlite3.Connection) -> None:
+    """Build ``events_dedup`` if a first import left it pending, inside the caller's write
+    transaction (one lookup otherwise). Copies of a key it cannot index are resolved as the
+    upsert would have (the largest stays), so the store is exact either way."""
+    if unique_keys(conn):
+        return
+    try:
+        conn.execute(KEYS_INDEX)
+    except sqlite3.IntegrityError:
+        conn.execute(_SMALLER_COPIES)  # their buckets are marked by the delete trigger
+        conn.execute(KEYS_INDEX)
 
 
 def checkpoint_aside(conn: sqlite3.Connection) -> threading.Thread | None:

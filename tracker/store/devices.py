@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from tracker.store.db import ensure_unique_keys
 from tracker.store.meta import DEVICE_ID
 from tracker.store.rollup import BUCKET_MS, finish_batch, last_event_id
 from tracker.store.staging import EventRow
@@ -71,6 +72,7 @@ class DeviceStore:
         a session both machines read from a shared folder). Their sessions are marked as the
         device's. Returns how many events were new. One transaction: all of it or none."""
         with self._store.transaction() as conn:
+            ensure_unique_keys(conn)  # the upsert needs it; a first import may have left it to build
             before = last_event_id(conn)
             conn.executemany(_INSERT_EVENT, rows)
             new = {k for (k,) in conn.execute("SELECT dedup_key FROM events WHERE id > ?", (before,))}

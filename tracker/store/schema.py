@@ -380,6 +380,52 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER report_groups_pending AFTER INSERT ON meta WHEN new.key = 'rollup_pending'
         BEGIN DELETE FROM report_groups; DELETE FROM report_dirty; END;
     """,
+    # 15: the keys' uniqueness as a named index (``events_dedup``), not the column's inline
+    # UNIQUE: a first import that is the only writer drops it while its rows go in (it keeps the
+    # keys unique itself, ``store.bulk``) and leaves it to build with the other indexes. SQLite's
+    # table-rebuild procedure: a new table, the rows (ids kept: ``otlp_events`` names them), the
+    # old one dropped, the new renamed, then its indexes and triggers (6, 12) made again. No
+    # foreign key names ``events``, so none needs to be switched off.
+    """
+    CREATE TABLE events_rebuilt (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        dedup_key BLOB NOT NULL,  -- 128-bit digest of the tool's own ids; unique: events_dedup
+        session_id TEXT NOT NULL,
+        project TEXT NOT NULL,
+        git_branch TEXT NOT NULL,
+        model TEXT NOT NULL,
+        ts_ms INTEGER NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        cache_write_5m_tokens INTEGER NOT NULL,
+        cache_write_1h_tokens INTEGER NOT NULL,
+        cache_read_tokens INTEGER NOT NULL,
+        reasoning_tokens INTEGER NOT NULL,
+        total_tokens INTEGER NOT NULL,
+        prompt_class INTEGER NOT NULL,  -- how many of PROMPT_THRESHOLDS the prompt exceeds
+        tool_cost_micro INTEGER,
+        subscription INTEGER NOT NULL DEFAULT 0
+    );
+    INSERT INTO events_rebuilt (id, source, dedup_key, session_id, project, git_branch, model, ts_ms,
+        input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens,
+        reasoning_tokens, total_tokens, prompt_class, tool_cost_micro, subscription)
+    SELECT id, source, dedup_key, session_id, project, git_branch, model, ts_ms,
+        input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, cache_read_tokens,
+        reasoning_tokens, total_tokens, prompt_class, tool_cost_micro, subscription FROM events;
+    DROP TABLE events;
+    ALTER TABLE events_rebuilt RENAME TO events;
+    CREATE UNIQUE INDEX events_dedup ON events(dedup_key);
+    CREATE INDEX events_ts ON events(ts_ms);
+    CREATE INDEX events_tool_cost ON events(ts_ms) WHERE (tool_cost_micro IS NOT NULL OR subscription = 1);
+    CREATE TRIGGER events_moved AFTER UPDATE OF ts_ms ON events
+        WHEN old.ts_ms / 900000 != new.ts_ms / 900000
+            AND NOT EXISTS (SELECT 1 FROM rollup_dirty WHERE bucket = old.ts_ms / 900000)
+        BEGIN INSERT INTO rollup_dirty VALUES (old.ts_ms / 900000); END;
+    CREATE TRIGGER events_deleted AFTER DELETE ON events
+        WHEN NOT EXISTS (SELECT 1 FROM rollup_dirty WHERE bucket = old.ts_ms / 900000)
+        BEGIN INSERT INTO rollup_dirty VALUES (old.ts_ms / 900000); END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -25,6 +25,7 @@ from types import TracebackType
 from typing import NamedTuple, Self
 
 from tracker.core.reading import ReadResult
+from tracker.store.db import ensure_unique_keys
 from tracker.store.import_state import FileIdentity, encode_cursor
 from tracker.store.rollup import BUCKET_MS, add_rollup_rows, finish_batch, last_event_id
 from tracker.store.staging import EVENT_COLUMNS, EVENT_PLACEHOLDERS, EventRow, event_rows, rate_limit_row
@@ -127,6 +128,12 @@ class ImportWriter:
             self.conn.execute("BEGIN IMMEDIATE")
             self._after = last_event_id(self.conn)
             self._open = True
+            self._keys_ready()
+
+    def _keys_ready(self) -> None:
+        """Before any row: the upserts need the keys' index, which a first import (finished
+        or not, maybe in another process) may have left to build."""
+        ensure_unique_keys(self.conn)
 
     def commit(self) -> None:
         if self._open:
