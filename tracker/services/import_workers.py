@@ -49,14 +49,15 @@ class WorkItem:
     part: Part
     path: Path
     cursor: AnyCursor
-    identity: FileIdentity  # its head not hashed yet (``head_hash`` empty): the reader hashes it
+    identity: FileIdentity  # head not hashed yet (``head_hash`` empty) unless the job resumes: the reader hashes it
 
 
 @dataclass(frozen=True)
 class Job:
-    """One file to read in this import, and how. Its identity's head is hashed by whoever reads
-    it, just before reading (``head_hash`` empty until then): the planner only stats, so the
-    workers start sooner and the hashing is spread over them."""
+    """One file to read in this import, and how. A new or restarted file's head is hashed by
+    whoever reads it, just before reading (``head_hash`` empty until then): the planner only
+    stats those, so the workers start sooner and the hashing is spread over them. A file read
+    on from its cursor carries the head the planner checked (a rewrite after that shows next time)."""
 
     source: str
     part: Part

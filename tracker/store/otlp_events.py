@@ -48,6 +48,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from tracker.core.records import dedup_digest
+from tracker.store.db import ensure_unique_keys
 from tracker.store.rollup import bump_generation, last_event_id, refresh_rollup, rollup_pending
 
 WINDOW_MS = 10 * 60_000
@@ -107,6 +108,7 @@ def settle(conn: sqlite3.Connection, calls: Iterable[OtlpCall]) -> int:
     if own:
         conn.execute("BEGIN IMMEDIATE")
     try:
+        ensure_unique_keys(conn)  # lookups and removals by key (built by ``ImportWriter`` already)
         removed = _settle(conn, wanted)
         if own:
             _rollup_after_removal(conn)
@@ -155,6 +157,7 @@ def match_new_log_events(conn: sqlite3.Connection, now_ms: int | None = None) ->
     now_ms = int(time.time() * 1000) if now_ms is None else now_ms
     with conn:
         conn.execute("BEGIN IMMEDIATE")
+        ensure_unique_keys(conn)  # a first import may have left it pending: lookups by key below
         checked = conn.execute("SELECT value FROM meta WHERE key = ?", (CHECKED,)).fetchone()
         pairs = sorted(conn.execute(_NEW_PAIRS, (int(checked[0]) if checked else 0,)).fetchall())
         taken_logs: set[int] = set()
