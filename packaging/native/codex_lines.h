@@ -85,7 +85,7 @@ codex_lines(PyObject *self, PyObject *args)
 {
     PyObject *buf, *picked, *source, *state, *answers = NULL, *unknown = NULL, *limits_obj = NULL;
     PyObject *text[N_X] = {NULL, NULL, NULL, NULL};
-    Py_ssize_t end, size, n_picked = 0, pos, index, k, want;
+    Py_ssize_t end, size, n_picked = 0, pos, index, k;
     text_cache caches[N_X];
     Py_buffer view;
     int have_view = 0, defer_all, failed = 1, limits_changed = 0;
@@ -154,31 +154,16 @@ codex_lines(PyObject *self, PyObject *args)
     unknown = PyUnicode_FromString("unknown");
     if (answers == NULL || unknown == NULL)
         goto done;
-    while (pos < end && (picked == Py_None || k < n_picked)) {
-        const char *line = data + pos;
-        const char *nl = memchr(line, '\n', (size_t)(end - pos));
-        const char *stop = nl;
+    for (;;) {
+        const char *line, *stop;
         cx_line parsed;
         cx_step step;
         int kind, defer = 0;
-        if (picked == Py_None)
-            want = index;
-        else {
-            want = PyLong_AsSsize_t(PyList_GetItem(picked, k));
-            if (want < 0 && PyErr_Occurred())
-                goto done;
-            if (want < index) {
-                PyErr_SetString(PyExc_ValueError, "codex_lines: picked must be increasing line indices");
-                goto done;
-            }
-        }
-        index++;
-        pos = nl - data + 1;
-        if (want != index - 1)
-            continue;
-        k++;
-        if (stop > line && stop[-1] == '\r')
-            stop--;
+        int got = next_picked(data, end, picked, n_picked, "codex_lines", &pos, &index, &k, &line, &stop);
+        if (got < 0)
+            goto done;
+        if (got == 0)
+            break;
         kind = defer_all ? CX_OTHER : codex_parse(line, stop, &parsed);
         if (kind == CX_META) {
             PyObject *note;

@@ -41,6 +41,7 @@
 
 #include "line_scan.h"   /* the scan itself (needle_t, scan) */
 #include "claude_line.h" /* one Claude Code line (claude_parse) */
+#include "picked_lines.h" /* next_picked: the walk over a block's picked lines */
 
 static PyObject *
 select_lines(PyObject *self, PyObject *args)
@@ -270,7 +271,7 @@ static PyObject *
 claude_lines(PyObject *self, PyObject *args)
 {
     PyObject *buf, *picked, *source, *fb_session, *fb_project, *answers = NULL, *empty = NULL, *unknown = NULL;
-    Py_ssize_t end, size, n_picked = 0, k = 0, index = 0, want, pos = 0;
+    Py_ssize_t end, size, n_picked = 0, k = 0, index = 0, pos = 0;
     text_cache caches[N_CACHES];
     char *data;
     (void)self;
@@ -296,30 +297,15 @@ claude_lines(PyObject *self, PyObject *args)
     unknown = PyUnicode_FromString("unknown");
     if (answers == NULL || empty == NULL || unknown == NULL)
         goto fail;
-    while (pos < end && (picked == Py_None || k < n_picked)) {
-        const char *line = data + pos;
-        const char *nl = memchr(line, '\n', (size_t)(end - pos));
-        const char *stop = nl;
+    for (;;) {
+        const char *line, *stop;
         cl_line parsed;
         PyObject *answer;
-        if (picked == Py_None)
-            want = index;
-        else {
-            want = PyLong_AsSsize_t(PyList_GetItem(picked, k));
-            if (want < 0 && PyErr_Occurred())
-                goto fail;
-            if (want < index) {
-                PyErr_SetString(PyExc_ValueError, "claude_lines: picked must be increasing line indices");
-                goto fail;
-            }
-        }
-        index++;
-        pos = nl - data + 1;
-        if (want != index - 1)
-            continue;
-        k++;
-        if (stop > line && stop[-1] == '\r')
-            stop--;
+        int got = next_picked(data, end, picked, n_picked, "claude_lines", &pos, &index, &k, &line, &stop);
+        if (got < 0)
+            goto fail;
+        if (got == 0)
+            break;
         if (claude_parse(line, stop, &parsed))
             answer = event_tuple(&parsed, source, fb_session, fb_project, empty, unknown, caches);
         else
