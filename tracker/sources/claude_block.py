@@ -14,10 +14,11 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from tracker.core.reading import ReadResult, SessionSeen
+from tracker.core.reading import ReadResult
 from tracker.core.records import UsageEvent
 from tracker.sources import line_select
 from tracker.sources.jsonl import BlockReader, LineParser
+from tracker.sources.normalize import note_session
 
 
 def read_block(
@@ -41,11 +42,7 @@ def read_block(
     for j, answer in enumerate(answers):
         if answer.__class__ is tuple:
             events.append(UsageEvent(*answer))
-            # ``add_usage``'s session update, for the same values
-            session, project, branch = answer[2], answer[3], answer[4]
-            seen = sessions.get(session)
-            if seen is None or (project and not seen.project) or (branch and seen.git_branch != branch):
-                sessions[session] = SessionSeen(session, project, branch)
+            note_session(sessions, answer[2], answer[3], answer[4])  # as ``add_usage`` does
         else:
             parse_line(answer, first + (j if picked is None else picked[j]), context, result)
     result.lines_read += count

@@ -22,7 +22,7 @@ from tracker.core.reading import ReadResult, SessionSeen
 from tracker.core.records import RateLimitSnapshot, RateLimitWindow, UsageEvent
 from tracker.sources import line_select
 from tracker.sources.jsonl import READ_SCRATCH, BlockReader, LineParser
-from tracker.sources.normalize import MAX_TOKENS
+from tracker.sources.normalize import MAX_TOKENS, note_session
 
 _LIMITS, _SCRATCH = 11, 12  # state items (codex_lines.h)
 
@@ -82,11 +82,7 @@ def read_block(
             cls = answer.__class__
             if cls is tuple:
                 events.append(UsageEvent(*answer))
-                # ``_note_session`` when new, then ``add_usage``'s update, for the same values
-                session, project, branch = answer[2], answer[3], answer[4]
-                seen = sessions.get(session)
-                if seen is None or (project and not seen.project) or (branch and seen.git_branch != branch):
-                    sessions[session] = SessionSeen(session, project, branch)
+                note_session(sessions, answer[2], answer[3], answer[4])  # as ``add_usage`` does
             elif cls is list:
                 if len(answer) == 3:
                     sessions[answer[0]] = SessionSeen(*answer)

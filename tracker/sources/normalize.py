@@ -132,7 +132,13 @@ def add_usage(
             inp, out, w5, w1, read, reason, cost, subscription,
         )
     )  # fmt: skip
-    seen = result.sessions.get(session)
-    if seen is None or (project and not seen.project) or (branch and seen.git_branch != branch):
-        result.sessions[session] = SessionSeen(session, project, branch)
+    note_session(result.sessions, session, project, branch)
     return True
+
+
+def note_session(sessions: dict[str, SessionSeen], session: str, project: str, branch: str) -> None:
+    """What a request says of its session: a session new to the read, or the first project
+    and the latest branch it names (readers that build events themselves call this too)."""
+    seen = sessions.get(session)
+    if seen is None or (project and not seen.project) or (branch and seen.git_branch != branch):
+        sessions[session] = SessionSeen(session, project, branch)
