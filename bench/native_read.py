@@ -58,6 +58,8 @@ def main() -> None:
             build(Path(tmp) / "home", args.megabytes)
             folder = Path(tmp) / "home" / within
         files = sorted(folder.rglob("*.jsonl"))
+        if not files:
+            raise SystemExit(f"no .jsonl files under {folder}")
         size = sum(f.stat().st_size for f in files)
         times: dict[bool, list[float]] = {False: [], True: []}
         results = {}
