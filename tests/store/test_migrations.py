@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
 
 from tracker.core.errors import StoreError
 from tracker.core.reading import Cursor, ReadResult
-from tracker.store.db import connect, indexes_pending, unique_keys
+from tracker.store.db import connect, indexes_pending, into_wal, unique_keys
 from tracker.store.import_state import FileIdentity
 from tracker.store.schema import SCHEMA_VERSION, migrate
 from tracker.store.writer import UPSERT_EVENT, ImportWriter
@@ -33,6 +34,38 @@ def test_version_1_database_migrates_without_losing_data(tmp_path: Path) -> None
     assert conn.execute("SELECT * FROM sessions").fetchall() == [("claude-code", "s", "/p", "main")]
     conn.execute("SELECT * FROM rate_limits").fetchall()
     conn.execute("SELECT * FROM price_cache").fetchall()
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_new_store_opened_while_another_connection_writes_it_waits_for_that_write(tmp_path: Path) -> None:
+    # Two openers of a new file (the app's import thread and a command): one switching to WAL
+    # while the other holds the write lock got "database is locked" at once, busy timeout or not.
+    path = tmp_path / "db.sqlite3"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("CREATE TABLE unrelated (x)")
+    done = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+    done.start()
+    try:
+        conn = connect(path)
+    finally:
+        done.join()
+        other.close()
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    conn.close()
+
+
+def test_the_switch_to_wal_gives_up_after_its_wait(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("CREATE TABLE unrelated (x)")
+    conn = sqlite3.connect(path, isolation_level=None, timeout=0)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        into_wal(conn, wait_s=0.1)
+    other.execute("COMMIT")
+    into_wal(conn, wait_s=0.1)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 

@@ -46,7 +46,7 @@ def connect(path: Path) -> sqlite3.Connection:
         # Used by one thread at a time, but not always the one that opened it (report helpers).
         conn = sqlite3.connect(path, isolation_level=None, timeout=WRITE_WAIT_S, check_same_thread=False)
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
+            into_wal(conn)
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             migrate(conn)
@@ -56,6 +56,25 @@ def connect(path: Path) -> sqlite3.Connection:
             conn.close()
             raise
     return conn
+
+
+def into_wal(conn: sqlite3.Connection, wait_s: float = WRITE_WAIT_S) -> None:
+    """Switch ``conn`` to WAL, waiting for another connection that is doing the same.
+
+    On a new (rollback-journal) file the switch reads page 1 and then asks for the write lock
+    inside that read; when another connection holds the write lock, SQLite returns "locked" at
+    once instead of calling the busy handler (waiting could deadlock it). Two processes, or the
+    app's import thread and a command, opening a new store together meet exactly that; the
+    switch is retried from scratch, outside any read, until ``wait_s``."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise
+        time.sleep(0.01)
 
 
 # The first import drops the secondary indexes of ``events`` and leaves them to build, with the
