@@ -15,8 +15,11 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import CliRunner
 from tests.helpers.loggen import generate
@@ -106,14 +109,25 @@ def streamed(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
         monkeypatch.setattr(importer, "EARLY_BYTES", 1 << 62)
         return early
     monkeypatch.setattr(importer, "EARLY_BYTES", 0)
-    batches = importer.even_batches
+    batches = importer.opening_batches
 
-    def recorded(jobs: list[import_workers.Job], k: int) -> list[list[import_workers.Job]]:
+    def recorded(jobs: list[import_workers.Job], n: int) -> Iterator[list[import_workers.Job]]:
         early.append(len(jobs))
-        return batches(jobs, k)
+        return batches(jobs, n)
 
-    monkeypatch.setattr(importer, "even_batches", recorded)
+    monkeypatch.setattr(importer, "opening_batches", recorded)
     return early
+
+
+@given(st.lists(st.integers(0, 40 << 20), max_size=60), st.integers(1, 4))
+def test_opening_batches_start_small_and_double_keeping_every_job_in_order(sizes: list[int], n: int) -> None:
+    jobs = [SimpleNamespace(pending_bytes=b) for b in sizes]
+    batches = list(import_workers.opening_batches(jobs, n))  # type: ignore[arg-type]
+    assert [j for b in batches for j in b] == jobs and all(batches)
+    for k, batch in enumerate(batches[:-1]):  # each reaches its size with its last job, not before
+        size = import_workers.OPENING_BYTES << (k // n)
+        held = sum(j.pending_bytes for j in batch)
+        assert held >= size > held - batch[-1].pending_bytes
 
 
 def test_first_import_stores_every_table_as_the_incremental_path(tmp_path: Path, streamed: list[int]) -> None:

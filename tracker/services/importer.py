@@ -35,9 +35,9 @@ from tracker.services.import_workers import (
     RowBatch,
     StagedRead,
     WorkItem,
-    even_batches,
     hashed,
     make_scratch,
+    opening_batches,
     plan_batches,
     read_batch,
     read_parallel,
@@ -178,13 +178,13 @@ def _plan_until_first(
 def _streamed(
     jobs: list[Job], plan: Iterator[Job], notes: PlanNotes, writer: ImportWriter, n: int
 ) -> tuple[Iterator[list[Job]], Callable[[], int]]:
-    """Batches for a plan still being listed: the jobs planned so far in ``2n`` batches (all
-    in flight at once), then, once the workers read those, the rest planned and batched
-    (``plan_batches``); and the plan's bytes (known once it is whole)."""
+    """Batches for a plan still being listed: the jobs planned so far in batches that grow
+    from small ones (``opening_batches``), then, once the workers read those, the rest planned
+    and batched (``plan_batches``); and the plan's bytes (known once it is whole)."""
     bytes_planned = [sum(j.pending_bytes for j in jobs)]
 
     def batches() -> Iterator[list[Job]]:
-        yield from even_batches(jobs, 2 * n)
+        yield from opening_batches(jobs, n)
         rest = list(plan)
         notes.record(writer)
         left = sum(j.pending_bytes for j in rest)
