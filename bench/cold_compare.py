@@ -8,7 +8,8 @@ with ``uv sync`` under ``$TW_BENCH_DIR/builds/<sha>``) or ``folder`` (a checkout
 commit is used). Every round runs each build's cold import + report once, in a rotating
 order, and ``ccusage daily`` once, so load on the shared machine falls on all of them alike;
 medians and each build's ratio to the first are printed, in wall time and in CPU time
-(user + system of the run and its workers, which a busy machine disturbs less). One untimed run per build first
+(user + system of the run and its workers, which a busy machine disturbs less); ``--native``
+builds each with the optional C accelerator. One untimed run per build first
 fills its per-user price cache, as ``bench.run``'s "cold" keeps it.
 """
 
@@ -31,22 +32,24 @@ ROOT = Path(os.environ.get("TW_BENCH_DIR", "/tmp/tw-bench"))  # noqa: S108 - a s
 REPO = Path(__file__).resolve().parent.parent
 
 
-def install(rev: str) -> tuple[str, Path]:
-    """``rev``'s short sha and its ``tokenworth`` executable, built once and reused."""
+def install(rev: str, native: bool = False) -> tuple[str, Path]:
+    """``rev``'s short sha and its ``tokenworth`` executable, built once and reused (with
+    the optional C accelerator when ``native``)."""
     where = Path(rev)
     repo = where if where.is_dir() else REPO
     sha = subprocess.run(
         ["git", "-C", str(repo), "rev-parse", "HEAD" if where.is_dir() else rev],
         capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
-    target = ROOT / "builds" / sha
+    target = ROOT / "builds" / (f"{sha}-native" if native else sha)
     exe = target / ".venv" / "bin" / "tokenworth"
     if not exe.exists():
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir(parents=True)
         archive = subprocess.run(["git", "-C", str(repo), "archive", sha], capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
-        subprocess.run(["uv", "sync", "-q", "--frozen", "--no-dev"], cwd=target, check=True)
+        extra = ["--extra", "native"] if native else []
+        subprocess.run(["uv", "sync", "-q", "--frozen", "--no-dev", *extra], cwd=target, check=True)
     return sha[:7], exe
 
 
@@ -68,9 +71,10 @@ def main() -> None:
     ap.add_argument("--rev", action="append", required=True, help="a commit, or a checkout folder")
     ap.add_argument("--megabytes", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--native", action="store_true", help="builds with the optional C accelerator")
     args = ap.parse_args()
     home, env = corpus_env(args.megabytes)
-    builds = [install(rev) for rev in args.rev]
+    builds = [install(rev, args.native) for rev in args.rev]
     peer = [str(ccusage_binary()), "daily", "--json", "--offline", "--timezone", "UTC"]
 
     def cold(sha: str, exe: Path) -> tuple[float, float]:
