@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 
 
@@ -27,7 +28,11 @@ def main(argv: list[str] | None = None) -> int:
         from tracker.app import main as app_main  # the GUI; the CLI never imports it
 
         return app_main(parsed.data_dir, tray=parsed.tray)
-    return run(args, parser)
+    code = run(args, parser)
+    # Whatever the command left is freed as the process exits; the collector need not walk
+    # it first (~0.05 s after a first import).
+    gc.freeze()
+    return code
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ from tracker.sources.registry import SOURCES
 from tracker.store import bulk
 from tracker.store.db import connect, indexes_pending, unique_keys
 from tracker.store.queries import UsageFilter, day_totals, grouped_usage, models_seen, tool_cost_usage
-from tracker.store.rollup import rollup_pending
+from tracker.store.rollup import rollup_pending, touched_since
 from tracker.store.store import Store
 
 # Columns that say when or in which order, not what: event ids follow arrival order, which
@@ -128,6 +128,21 @@ def test_opening_batches_start_small_and_double_keeping_every_job_in_order(sizes
         size = import_workers.OPENING_BYTES << (k // n)
         held = sum(j.pending_bytes for j in batch)
         assert held >= size > held - batch[-1].pending_bytes
+
+
+def test_a_first_import_names_the_days_and_sources_a_scan_of_its_rows_would(
+    tmp_path: Path, streamed: list[int]
+) -> None:
+    home = tmp_path / "home"
+    build_home(home)
+    conn = connect(tmp_path / "data" / "tokenworth.sqlite3")
+    summary = run_import(
+        conn, home=home, env={}, config=SourceConfig(), workers=2, parallel_min_bytes=0, first_import=True
+    )
+    assert indexes_pending(conn)  # it was a first import
+    days, sources = touched_since(conn, 0)
+    assert len(days) >= 6 and {"claude-code", "codex"} <= sources
+    assert (summary.days_touched, summary.sources_touched) == (days, sources)
 
 
 def test_first_import_stores_every_table_as_the_incremental_path(tmp_path: Path, streamed: list[int]) -> None:

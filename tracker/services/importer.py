@@ -140,6 +140,7 @@ def run_import(
     ]
     plan = plan_sources(stored, planned, notes)
     n = workers if workers is not None else (os.cpu_count() or 1)
+    bulk_writer: BulkWriter | None = None
     with ImportWriter(conn) as writer:
         jobs, first = _plan_until_first(conn, plan, n, parallel_min_bytes, first_import)
         if first:  # whatever the rest of the plan holds: read the files planned while it is listed
@@ -149,11 +150,13 @@ def run_import(
         else:
             jobs.extend(plan)
             notes.record(writer)
-            _import_planned(
+            bulk_writer = _import_planned(
                 conn, writer, jobs, n, parallel_min_bytes, first_import, scratch, mp_context, summary, progress
             )
     match_new_log_events(conn)  # OTLP events whose calls these logs hold go (one lookup when none wait)
-    summary.days_touched, summary.sources_touched = touched_since(conn, before)
+    # A first import's writer knows what it stored; any other is asked of its rows since ``before``.
+    touched = bulk_writer.touched() if bulk_writer is not None else touched_since(conn, before)
+    summary.days_touched, summary.sources_touched = touched
     return summary
 
 
@@ -205,9 +208,9 @@ def _import_planned(
     mp_context: str | None,
     summary: ImportSummary,
     progress: ProgressFn | None,
-) -> None:
+) -> BulkWriter | None:
     """Read the planned ``jobs`` in this process, in workers that stage their rows, or as a
-    first import, whichever pays for what there is to read."""
+    first import (its writer returned), whichever pays for what there is to read."""
     total = sum(j.pending_bytes for j in jobs)
     parallel = n > 1 and len(jobs) >= 2 and total >= parallel_min_bytes
     bulk = parallel and (worth_bulk(conn, total) if first_import is None else first_import)
@@ -219,7 +222,8 @@ def _import_planned(
         writer.commit()
         with BulkWriter(conn) as first:
             _import_bulk(first, plan_batches(jobs, total, n), lambda: total, n, mp_context, summary, progress)
-    elif not parallel:
+        return first
+    if not parallel:
         done = 0
         for job in jobs:
             done += _import_serial(writer, job, summary.sources[job.source])
@@ -227,6 +231,7 @@ def _import_planned(
                 progress(done, total)
     else:
         _import_staged(writer, jobs, total, n, scratch or scratch_root(conn), mp_context, summary, progress)
+    return None
 
 
 def _import_staged(

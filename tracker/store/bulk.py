@@ -26,6 +26,7 @@ data folder was removed). It stores exactly what ``ImportWriter`` would, faster:
 from __future__ import annotations
 
 import sqlite3
+from datetime import date, timedelta
 from operator import itemgetter
 from types import TracebackType
 from typing import TYPE_CHECKING, cast
@@ -47,8 +48,10 @@ from tracker.store.writer import (
 if TYPE_CHECKING:
     import threading
 
-_KEY, _MODEL, _TOTAL = (EventRow._fields.index(c) for c in ("dedup_key", "model", "total_tokens"))
-_key_of, _model_of, _total_of = itemgetter(_KEY), itemgetter(_MODEL), itemgetter(_TOTAL)
+_KEY, _MODEL, _TOTAL, _TS = (EventRow._fields.index(c) for c in ("dedup_key", "model", "total_tokens", "ts_ms"))
+_key_of, _model_of, _total_of, _ts_of = itemgetter(_KEY), itemgetter(_MODEL), itemgetter(_TOTAL), itemgetter(_TS)
+DAY_MS = 86_400_000
+LAST_DAY = 253_402_300_799_999 // DAY_MS  # 9999-12-31, the last day a date holds (as ``touched_since``)
 
 # Whether a store is "nearly empty" for an import of this many bytes: it holds fewer events
 # than the import will probably bring (logs hold one usage record per ~5-15 kB).
@@ -76,6 +79,10 @@ class BulkWriter(ImportWriter):
         super().__init__(conn, BULK_BATCH_EVENTS if batch_events is None else batch_events)
         self._largest: dict[bytes, int] = {}  # key -> the largest total written in this import
         self._models: set[str] = set()
+        # The UTC days (as day numbers) and sources of the rows sent to SQLite: what this import
+        # touched (``touched``), without a scan of every event after it.
+        self._days: set[int] = set()
+        self._sources: set[str] = set()
         # Whether this import is the only one to have stored events (the store held none
         # when it began): then a key new to the dict is new to the store, and its row takes
         # a plain INSERT, a quarter cheaper than the upsert. A key stored all the same
@@ -199,8 +206,19 @@ class BulkWriter(ImportWriter):
                 self._keys_in_sql()
             self._unstored(path, source, f"{type(exc).__name__}: {exc}")
             return False
+        if fresh:
+            self._days.update(ts // DAY_MS for ts in map(_ts_of, fresh))
+            self._sources.add(source)
         self._commit_if_full()
         return True
+
+    def touched(self) -> tuple[frozenset[date], frozenset[str]]:
+        """The UTC days and sources of the rows this writer stored (``rollup.touched_since``
+        for a first import, which would read every event again). Rows an upsert left as they
+        were count too: a view redraws a day more, never one less."""
+        epoch = date(1970, 1, 1)
+        days = frozenset(epoch + timedelta(days=d) for d in self._days if 0 <= d <= LAST_DAY)
+        return days, frozenset(self._sources)
 
     def _store_events(self, rows: list[list[object]], *, plain: bool) -> None:
         if self._unindexed:  # no index to clash with: every key is new (``add_rows``)
