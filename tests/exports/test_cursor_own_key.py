@@ -11,6 +11,8 @@ from tests.conftest import CliRunner
 from tests.exports.test_reconcile import write_claude_logs
 from tracker.services.export_import import import_files
 from tracker.services.reconcile import reconcile
+from tracker.sources.exports.cursor import own_key_day
+from tracker.store.rollup import mark_pending
 from tracker.store.store import Store
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "exports"
@@ -30,6 +32,33 @@ def test_own_key_requests_are_stored_in_sessions_named_for_their_utc_day(tmp_pat
         ("cursor-own-key-dev@example.com-2026-11-30", "claude-sonnet-4-5", 37000),
         ("cursor-own-key-dev@example.com-2026-12-01", "gpt-5", 5500),  # 23:30 at -02:00 is 12-01 in UTC
     ]
+
+
+def test_a_re_import_moves_rows_an_older_version_stored_under_other_sessions(tmp_path: Path) -> None:
+    def sessions(store: Store) -> list[tuple[str, int]]:
+        events = store.conn.execute("SELECT session_id, SUM(total_tokens) FROM events GROUP BY 1 ORDER BY 1")
+        rollup = store.conn.execute("SELECT session_id, SUM(input_tokens + output_tokens + cache_write_5m_tokens"
+                                    " + cache_write_1h_tokens + cache_read_tokens) FROM usage_rollup GROUP BY 1 ORDER BY 1")  # fmt: skip
+        got = events.fetchall()
+        assert got == rollup.fetchall()  # the session rollup moved with them
+        return got
+
+    with Store.open(tmp_path / "db.sqlite") as store:
+        import_files(store, [OWN])
+        now = sessions(store)
+        # As an older Tokenworth stored them: own-key requests in the day's plain Cursor session.
+        with store.transaction() as conn:
+            conn.execute("UPDATE events SET session_id = replace(session_id, 'cursor-own-key-', 'cursor-')")
+            mark_pending(conn)
+    with Store.open(tmp_path / "db.sqlite") as store:  # opening builds the rollup the old rows had
+        assert [s for s, _ in sessions(store)] == [
+            "cursor-dev@example.com-2026-11-30",
+            "cursor-dev@example.com-2026-12-01",
+        ]
+        result = import_files(store, [OWN]).files[0]
+        assert result.events_new == 0  # nothing new: the same rows, moved
+        assert sessions(store) == now
+        assert [own_key_day(s) for s, _ in now] == [None, None, "2026-11-30", "2026-12-01"]  # recognised again
 
 
 def test_own_key_requests_join_the_providers_rows_and_leave_cursors_own(tmp_path: Path) -> None:

@@ -317,5 +317,6 @@ def _store_events(store: Store, path: Path, label: str, read: ExportRead) -> int
         stored = writer.add(label, read.source, identify(path, path.stat()), result, restarted=True, part="export")
         new = last_event_id(conn) - before
         if stored:
+            writer.move_sessions(read.events)  # rows an older Tokenworth stored under other session names
             new -= settle_events(conn, read.events)  # OTLP calls the tools' own logs hold go again (otlp_dedup)
     return max(new, 0)

@@ -25,10 +25,18 @@ from types import TracebackType
 from typing import NamedTuple, Self
 
 from tracker.core.reading import ReadResult
+from tracker.core.records import UsageEvent
 from tracker.store.db import ensure_unique_keys
 from tracker.store.import_state import FileIdentity, encode_cursor
 from tracker.store.rollup import BUCKET_MS, add_rollup_rows, finish_batch, last_event_id
-from tracker.store.staging import EVENT_COLUMNS, EVENT_PLACEHOLDERS, EventRow, event_rows, rate_limit_row
+from tracker.store.staging import (
+    EVENT_COLUMNS,
+    EVENT_PLACEHOLDERS,
+    EventRow,
+    event_rows,
+    keep_largest,
+    rate_limit_row,
+)
 
 # Column names and placeholders are constants (noqa S608 below).
 _INSERT_EVENT = f"INSERT OR IGNORE INTO main.events ({EVENT_COLUMNS}) VALUES ({EVENT_PLACEHOLDERS})"  # noqa: S608
@@ -58,6 +66,8 @@ ON CONFLICT(source, session_id) DO UPDATE SET
 """
 UPSERT_SESSION = f"INSERT INTO sessions VALUES (?, ?, ?, ?) {_SESSION_CONFLICT}"  # noqa: S608
 INSERT_RATE_LIMIT = "INSERT OR IGNORE INTO rate_limits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_MOVE_SESSION = """UPDATE events SET session_id = ?, project = ?, git_branch = ?
+    WHERE dedup_key = ? AND source = ? AND ts_ms = ? AND total_tokens = ? AND session_id != ?"""
 
 
 class StagedFile(NamedTuple):
@@ -141,6 +151,21 @@ class ImportWriter:
             self.conn.execute("COMMIT")
             self._open = False
         self._pending = 0
+
+    def move_sessions(self, events: Sequence[UsageEvent]) -> int:
+        """Rows stored before with these events' keys, time and tokens but another session (an
+        older Tokenworth named it otherwise: Cursor's own-key requests) move to the session they
+        are read with now, in this batch (their buckets are rebuilt with it). How many moved.
+        The upsert alone leaves them: it replaces a row only with a larger copy."""
+        self._begin()
+        moved = 0
+        for r in event_rows(keep_largest(events)):  # the copy ``add`` kept of a key read twice
+            cur = self.conn.execute(_MOVE_SESSION, (r.session_id, r.project, r.git_branch, r.dedup_key, r.source,
+                                                    r.ts_ms, r.total_tokens, r.session_id))  # fmt: skip
+            if cur.rowcount:
+                moved += 1
+                self.conn.execute("INSERT OR IGNORE INTO rollup_dirty VALUES (?)", (r.ts_ms // BUCKET_MS,))
+        return moved
 
     def add(
         self,
