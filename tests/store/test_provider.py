@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from tracker.services.outside_totals import outside_totals
 from tracker.store.provider import ProviderRow, SyncState, bucket_key
 from tracker.store.store import Store
 
@@ -39,18 +38,3 @@ def test_sync_state_round_trips_and_goes_with_its_account(tmp_path):
         store.provider.delete_account("anthropic", "console")
         assert store.provider.sync_state("console") is None
         assert store.provider.rows() == []
-
-
-def test_a_bucket_two_keys_hold_alike_counts_once_and_different_ones_both(tmp_path):
-    mine = row("2026-11-01", "claude-sonnet-4-5", 5)
-    with Store.open(tmp_path / "db.sqlite") as store:
-        # Two keys of one organisation: the same buckets, the same figures, two account names.
-        store.provider.upsert([mine, mine._replace(account="second-key", imported_ms=2)])
-        assert [r.account for r in store.provider.rows()] == ["console"]
-        (figure,) = outside_totals(store, None, None)
-        assert figure.tokens == mine.total_tokens  # not twice
-        # Another organisation's bucket for that day and model: other figures, both count.
-        store.provider.upsert([mine._replace(account="other-org", output_tokens=9)])
-        assert sorted(r.account for r in store.provider.rows()) == ["console", "other-org"]
-        (figure,) = outside_totals(store, None, None)
-        assert figure.tokens == mine.total_tokens * 2 + 4

@@ -8,7 +8,7 @@ workspace or key); a later copy of the same bucket replaces the earlier one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -40,21 +40,6 @@ _UPSERT = f"INSERT INTO provider_usage ({_COLUMNS}) VALUES ({_PLACES}) {_ON_CONF
 _SELECT = f"SELECT {_COLUMNS} FROM provider_usage WHERE day >= ? AND day <= ?"  # noqa: S608 - names from constants
 
 
-def once_each(rows: Iterable[ProviderRow]) -> list[ProviderRow]:
-    """``rows`` with copies of one bucket kept once: two keys of one organisation (or two
-    keys synced for one person) get the same buckets with the same figures, under two account
-    names. Figures that differ in anything are different buckets (two organisations) and stay."""
-    seen: set[tuple[object, ...]] = set()
-    out = []
-    for r in rows:
-        same = (r.provider, r.origin, r.row_key, r.day, r.model, r.unit, r.input_tokens, r.cache_creation_tokens,
-                r.cache_read_tokens, r.output_tokens, r.reasoning_tokens, r.requests, r.cost_micro)  # fmt: skip
-        if same not in seen:
-            seen.add(same)
-            out.append(r)
-    return out
-
-
 class ProviderStore:
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -74,15 +59,14 @@ class ProviderStore:
     def rows(
         self, since: date | None = None, until: date | None = None, provider: str | None = None
     ) -> list[ProviderRow]:
-        """Stored buckets whose day is within ``since``..``until`` (inclusive), by day and model;
-        a bucket two accounts hold alike counts once (``once_each``)."""
+        """Stored buckets whose day is within ``since``..``until`` (inclusive), by day and model."""
         sql = _SELECT
         args: list[object] = [since.isoformat() if since else "", until.isoformat() if until else "9999-12-31"]
         if provider is not None:
             sql += " AND provider = ?"
             args.append(provider)
         cur = self._store.conn.execute(sql + " ORDER BY day, provider, model, account", args)
-        return once_each(ProviderRow._make((*r[:3], bytes(r[3]), *r[4:])) for r in cur)
+        return [ProviderRow._make((*r[:3], bytes(r[3]), *r[4:])) for r in cur]
 
     def delete_account(self, provider: str, account: str) -> Changes:
         with self._store.transaction() as conn:
