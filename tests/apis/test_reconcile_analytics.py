@@ -21,6 +21,7 @@ from tracker.sources.usage_apis.http import HttpPolicy
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 ANALYTICS = "claude-code-analytics"
+MY_EMAIL = "me@example.com"
 
 
 def day_30() -> Reply:  # my day matches the logs exactly (37,000 tokens); a colleague's is theirs
@@ -32,10 +33,12 @@ def day_01() -> Reply:  # the report has 500 input tokens more than the logs (an
     return Reply(page(record("2026-12-01", ME, "vscode", [model(SONNET, 1200, 300, 9000, 0, 1.5)], 1, 5, 5)))
 
 
-def synced(ctx: Context, api: ApiServer) -> None:
+def synced(
+    ctx: Context, api: ApiServer, keys: tuple[tuple[str, str | None], ...] = (("mine", MY_EMAIL), ("org", None))
+) -> None:
     chain = MemoryChain()
     with ctx.store() as store:
-        for name, actor in (("mine", "me@example.com"), ("org", None)):
+        for name, actor in keys:
             api_sync.set_key(store, chain, name, ANALYTICS, Secret("sk-ant-admin01-x"), api.url, actor)  # type: ignore[arg-type]  # a fake chain
             acc = api_sync.account(store, name)
             assert acc is not None
@@ -43,8 +46,7 @@ def synced(ctx: Context, api: ApiServer) -> None:
         api.script(PATH, day_30(), day_01(), day_30(), day_01())  # 'mine' asks first, then 'org'
         reports = api_sync.sync(store, chain, now=NOW, policy=HttpPolicy(timeout_s=5), sleep=lambda s: None)  # type: ignore[arg-type]  # a fake chain
     assert [(r.name, r.error, r.new, r.whole_org) for r in reports] == [
-        ("mine", None, 2, False),
-        ("org", None, 2, True),
+        (name, None, 2, actor is None) for name, actor in keys
     ]
 
 
@@ -139,3 +141,16 @@ def test_the_text_totals_are_per_provider_so_logs_beside_two_providers_count_onc
     assert set(totals) == {"anthropic", ANALYTICS}
     assert totals[ANALYTICS] == f"{logged:,}"  # each provider's logs side is the logs once
     assert totals["anthropic"] == f"{logged:,}"
+
+
+def test_two_keys_synced_for_the_same_person_count_their_rows_once(
+    cli: CliRunner, home: Path, ctx: Context, api: ApiServer
+) -> None:
+    write_claude_logs(home)
+    cli("import", check_rc=0)
+    synced(ctx, api, (("mine", MY_EMAIL), ("mine-too", MY_EMAIL)))  # the same rows under two account names
+    out = json.loads(cli("reconcile", "--json", check_rc=0).stdout)
+    got = [(r["day"], r["provider"], r["bill"]["total_tokens"], r["logs"]["total_tokens"]) for r in out["rows"]]
+    assert got == [("2026-11-30", ANALYTICS, 37000, 37000), ("2026-12-01", ANALYTICS, 10500, 10000)]
+    usage = json.loads(cli("usage", "daily", "--json", "--timezone", "UTC", check_rc=0).stdout)
+    assert [(o["provider"], o["tokens"]) for o in usage["outside_totals"]] == [(ANALYTICS, 47500)]

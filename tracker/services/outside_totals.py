@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from tracker.core.compact_numbers import compact_tokens, exact_usd
 from tracker.core.provider_rows import ProviderRow
+from tracker.services.provider_figures import counted_rows
 from tracker.store.store import Store
 
 PROVIDER_NAMES = {
@@ -106,4 +107,4 @@ def outside_line(figures: Sequence[OutsideFigure]) -> str:
 
 def outside_totals(store: Store, since: date | None, until: date | None) -> list[OutsideFigure]:
     """The period's provider figures and estimates (none stored: an empty list)."""
-    return summarise(store.provider.rows(since, until))
+    return summarise(counted_rows(store, since, until))

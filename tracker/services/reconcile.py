@@ -28,6 +28,7 @@ from tracker.core.model_ids import canonical_model, provider_of
 from tracker.core.provider_rows import ProviderRow
 from tracker.pricing.catalog import PriceBook, build_price_book
 from tracker.pricing.rates import TokenSums, cost
+from tracker.services.provider_figures import counted_rows
 from tracker.sources.exports.cursor import own_key_day
 from tracker.sources.usage_apis.claude_code_analytics import ID as ANALYTICS
 from tracker.sources.usage_apis.claude_code_analytics import SCOPE_ORG, activity
@@ -154,7 +155,7 @@ def reconcile(
 ) -> Reconciliation:
     """Provider figures and matching logs per UTC day, provider and model, within since..until."""
     # A bill or an API's figures; estimates from chat exports are no bill (reports list them apart).
-    figures = [r for r in store.provider.rows(since, until) if r.origin != "estimate"]
+    figures = [r for r in counted_rows(store, since, until) if r.origin != "estimate"]
     if not figures:
         return Reconciliation(since, until, [], {})
     rows: dict[tuple[str, str, str], ReconcileRow] = {}
