@@ -195,13 +195,17 @@ def test_empty_store_shows_next_steps_not_axes(qtbot, ctx: Context, home: Path) 
 
 def test_no_logs_sentence_is_grammatical(qtbot, ctx: Context) -> None:
     from tracker.core.settings_schema import source_enabled
+    from tracker.services.sources_status import reading_line
     from tracker.ui.sources_page import SourcesPage
 
     page = SourcesPage(ctx, ctx.reader)
     qtbot.addWidget(page)
+    with_folders = sum(1 for spec in SOURCES.values() if spec.roots)
+    assert with_folders < len(SOURCES)  # exports and OTLP have no folder to find
     assert page.empty_message() == (
-        f"no logs of the {len(SOURCES)} supported tools found yet; the Sources page shows where Tokenworth looked"
+        f"no logs of the {with_folders} supported tools found yet; the Sources page shows where Tokenworth looked"
     )
+    assert reading_line(ctx).startswith(f"No logs of {with_folders} supported tools")  # the dashboard's count
     for name in SOURCES:
         if name not in ("claude-code", "codex"):
             ctx.settings.put(source_enabled(name), False)

@@ -55,7 +55,9 @@ class SourcesPage(QWidget):
         if len(statuses) <= FEW:
             return no_logs_sentence(statuses, self.ctx.home)
         said = tr("no logs of the {n} supported tools found yet; the Sources page shows where Tokenworth looked")
-        return said.format(n=len(statuses))
+        # The tools with a log folder to look in, as the dashboard's line counts them (an
+        # export-only source such as Cursor's has none: it is imported, never found).
+        return said.format(n=sum(1 for s in statuses if s.roots))
 
     def refresh(self) -> None:
         """Count each tool's files and records on the read thread; draw them when they come back."""
