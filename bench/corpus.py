@@ -13,8 +13,11 @@ from pathlib import Path
 from tests.helpers.loggen import LogWriter
 
 
-def folder_bytes(root: Path) -> int:
-    return sum(p.stat().st_size for p in root.rglob("*.jsonl"))
+def folder_bytes(root: Path, *, read: bool = False) -> int:
+    """The logs' size; with ``read``, every byte read once (into the page cache)."""
+    if not read:
+        return sum(p.stat().st_size for p in root.rglob("*.jsonl"))
+    return sum(len(p.read_bytes()) for p in root.rglob("*.jsonl"))
 
 
 def build(home: Path, megabytes: int, seed: int = 3, content_bytes: int = 5000) -> int:
