@@ -16,7 +16,7 @@ from PySide6.QtCore import QDate, QTimer
 from tests.conftest import install_fixture_logs
 from tracker.core.tasks import NewTask
 from tracker.services.context import Context
-from tracker.services.importer import ImportSummary, run_import
+from tracker.services.importer import ImportSummary, SourceConfig, run_import
 from tracker.store.changes import Changes
 from tracker.ui.dashboard_page import DashboardPage
 from tracker.ui.main_window import PAGES, MainWindow
@@ -127,12 +127,27 @@ def test_an_imports_days_decide_what_the_dashboard_redraws(qtbot, loaded: Contex
     qtbot.addWidget(page)
     page.refresh()
     today = page.today()
-    since, _ = page.selected_range()  # the last 30 days
-    last_month = since - timedelta(days=10)
-    assert page.refresh_for(frozenset({last_month})) == "calendar"  # in the year map, not the period
+    since, _ = page.selected_range()  # the last 30 days: empty, the placeholder offers 1-2 June
+    assert page.chart.showing_empty and page.empty is not None and page.empty.latest is not None
+    assert page.refresh_for(frozenset({JUNE_1 - timedelta(days=10)})) == "calendar"  # in the year map only
     assert page.refresh_for(frozenset({today})) == "all"
     assert page.refresh_for(frozenset({today - timedelta(days=800)})) == "none"
     assert page.refresh_for(frozenset({since - timedelta(days=1)})) == "all"  # a zone away from the period
+    # Later than the latest usage the placeholder names (outside the period): it is redrawn.
+    assert page.refresh_for(frozenset({since - timedelta(days=10)})) == "all"
+
+
+def test_a_first_import_outside_the_period_replaces_the_no_logs_placeholder(qtbot, ctx: Context, home: Path) -> None:
+    page = DashboardPage(ctx, ctx.reader)  # reads inline
+    qtbot.addWidget(page)
+    page.refresh()
+    assert page.empty is not None and page.empty.latest is None  # nothing stored: "No AI tool logs found yet"
+    install_fixture_logs(home)  # June's usage, months before the period shown
+    with ctx.store() as store:
+        summary = run_import(store.write_connection(), home=home, env={}, config=SourceConfig())
+    assert page.refresh_for(summary.days_touched) == "all"
+    assert page.empty is not None and page.empty.latest is not None  # now it offers the latest usage
+    assert "No AI tool logs found" not in page.chart.empty.message.text()
 
 
 @pytest.fixture

@@ -556,12 +556,17 @@ class DashboardPage(QWidget):
 
     def refresh_for(self, days: frozenset[date]) -> str:
         """Redraw what an import that touched ``days`` (UTC) affects: "all" when the period
-        or this week holds one, "calendar" when only the year maps do, else "none"."""
+        or this week holds one (or an empty period's placeholder no longer says what is stored),
+        "calendar" when only the year maps do, else "none"."""
         since, until = self.selected_range()
         today = self.today()
         near = {d + timedelta(days=k) for d in days for k in (-1, 0, 1)}  # any zone is within a day of UTC
         week = week_start(today)
-        if self.data is None or any(since <= d <= until or week <= d <= today for d in near):
+        # An empty period's placeholder says no logs were found, or where the latest usage is:
+        # rows from a first import, or later than that latest, make it wrong wherever they are.
+        empty = self.empty if self.chart.showing_empty else None
+        stale = empty is not None and bool(near) and (empty.latest is None or max(near) > empty.latest[1])
+        if self.data is None or stale or any(since <= d <= until or week <= d <= today for d in near):
             self.refresh(data_changed=True)
             return "all"
         years = (until - timedelta(days=364), until), (today - timedelta(days=364), today)
